@@ -1,0 +1,47 @@
+"""The scenario language as pydantic models (unknown keys rejected, every field documented)."""
+
+from simsoft.schema.actions import (
+    Action,
+    Alert,
+    CloseConnection,
+    Evacuate,
+    Lockdown,
+    OpenConnection,
+    Release,
+    Shelter,
+)
+from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
+from simsoft.schema.egress import EgressSettings
+from simsoft.schema.population import Group, Population
+from simsoft.schema.scenario import SCHEMA_VERSION, Scenario, Variant
+from simsoft.schema.venue import Asset, AssetKind, Connection, ConnectionKind, Exit, Venue, Zone, ZoneKind
+
+__all__ = [
+    "Action",
+    "Alert",
+    "Asset",
+    "AssetKind",
+    "CloseConnection",
+    "Connection",
+    "ConnectionKind",
+    "Distribution",
+    "EgressSettings",
+    "Evacuate",
+    "Exit",
+    "Fixed",
+    "Group",
+    "Lockdown",
+    "Lognormal",
+    "Normal",
+    "OpenConnection",
+    "Population",
+    "Release",
+    "SCHEMA_VERSION",
+    "Scenario",
+    "Shelter",
+    "Uniform",
+    "Variant",
+    "Venue",
+    "Zone",
+    "ZoneKind",
+]

@@ -1,0 +1,173 @@
+"""The venue: zones people occupy, connections between them, exits to safety, protective assets."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Self
+
+from pydantic import Field, PositiveFloat, PositiveInt, model_validator
+
+from simsoft.schema.common import Id, Strict
+
+__all__ = ["ZoneKind", "ConnectionKind", "AssetKind", "Zone", "Connection", "Exit", "Asset", "Venue"]
+
+
+class ZoneKind(str, Enum):
+    """What a zone is; the egress model uses it for boundary layers and defaults."""
+
+    room = "room"
+    hall = "hall"
+    corridor = "corridor"
+    concourse = "concourse"
+    stair = "stair"
+    outdoor = "outdoor"
+    shelter = "shelter"
+
+
+class ConnectionKind(str, Enum):
+    """What joins two places; it sets the SFPE speed constant and boundary layer."""
+
+    door = "door"
+    corridor = "corridor"
+    stair = "stair"
+    gate = "gate"
+    opening = "opening"
+
+
+class AssetKind(str, Enum):
+    """Protective assets a venue can hold."""
+
+    cctv = "cctv"
+    staff_post = "staff_post"
+    vehicle_barrier = "vehicle_barrier"
+    bleeding_control_kit = "bleeding_control_kit"
+    public_address = "public_address"
+
+
+Position = Annotated[tuple[float, float], Field(description="x and y in metres, for drawing.")]
+
+
+class Zone(Strict):
+    """A space people occupy: a room, a hall, a stand, a concourse, a stair core."""
+
+    id: Id
+    """Unique id used by connections, population, assets and actions."""
+    name: str | None = None
+    """Name shown to people (defaults to the id)."""
+    kind: ZoneKind = ZoneKind.room
+    """What the zone is: room, hall, corridor, concourse, stair, outdoor or shelter."""
+    area_m2: PositiveFloat
+    """Floor area people can stand on, in square metres."""
+    capacity: PositiveInt | None = None
+    """Most people the zone may hold (its licensed capacity); defaults to area times the egress model's maximum density."""
+    level: int = 0
+    """Floor level (0 = ground; negative below ground)."""
+    position: Position | None = None
+    """Where the zone's centre is drawn, in metres."""
+    travel_length_m: PositiveFloat | None = None
+    """Typical walking distance across the zone to its doors, in metres (defaults to the square root of the area)."""
+
+    @property
+    def label(self) -> str:
+        """The name, or the id when no name is given."""
+        return self.name or self.id
+
+
+class Connection(Strict):
+    """A door, gate, opening, corridor or stair between two places (zones or exits)."""
+
+    id: Id
+    """Unique id used by exits, assets and actions."""
+    from_: Id = Field(alias="from")
+    """Zone the connection starts from (people may walk back unless ``one_way``)."""
+    to: Id
+    """Zone or exit the connection leads to."""
+    kind: ConnectionKind = ConnectionKind.door
+    """door, corridor, stair, gate or opening."""
+    width_m: PositiveFloat
+    """Clear width in metres (boundary layers are subtracted by the egress model)."""
+    length_m: PositiveFloat | None = None
+    """Walking length in metres; required for corridors and stairs (stairs: along the slope, landings included)."""
+    riser_mm: PositiveFloat | None = None
+    """Stair riser height in millimetres (stairs only; default 178 mm)."""
+    tread_mm: PositiveFloat | None = None
+    """Stair tread depth in millimetres (stairs only; default 279 mm)."""
+    lockable: bool = False
+    """Whether it can be locked by a lockdown (doors and gates people can secure)."""
+    one_way: bool = False
+    """Whether people can only pass from ``from`` to ``to`` (turnstiles, exit-only doors)."""
+    boundary_layer_m: Annotated[float, Field(ge=0.0)] | None = None
+    """Override of the SFPE boundary layer per side, in metres (defaults by kind)."""
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> Self:
+        if self.kind is not ConnectionKind.stair and (self.riser_mm is not None or self.tread_mm is not None):
+            raise ValueError("riser_mm and tread_mm are for stairs only")
+        if self.kind in (ConnectionKind.corridor, ConnectionKind.stair) and self.length_m is None:
+            raise ValueError(f"a {self.kind.value} needs length_m")
+        if self.from_ == self.to:
+            raise ValueError(f"connects {self.to!r} to itself")
+        return self
+
+
+class Exit(Strict):
+    """A place of safety outside the venue (a street, an assembly point); people who reach it are out."""
+
+    id: Id
+    """Unique id used by connections and actions (``evacuate via``)."""
+    name: str | None = None
+    """Name shown to people (defaults to the id)."""
+    assembly_point: bool = False
+    """Whether staff count people here (used by accountability in recovery)."""
+    position: Position | None = None
+    """Where it is drawn, in metres."""
+
+    @property
+    def label(self) -> str:
+        """The name, or the id when no name is given."""
+        return self.name or self.id
+
+
+class Asset(Strict):
+    """A protective asset in a zone or on a connection (CCTV, staff post, vehicle barrier, kit, PA)."""
+
+    kind: AssetKind
+    """cctv, staff_post, vehicle_barrier, bleeding_control_kit or public_address."""
+    zone: Id | None = None
+    """Zone the asset covers or stands in."""
+    connection: Id | None = None
+    """Connection the asset guards (vehicle barriers stand on a boundary)."""
+    count: PositiveInt = 1
+    """How many (cameras, staff, kits...)."""
+    id: Id | None = None
+    """Optional id, for assets referenced by name."""
+    notes: str | None = None
+    """Free text for the trainer."""
+
+    @model_validator(mode="after")
+    def _placed(self) -> Self:
+        if (self.zone is None) == (self.connection is None):
+            raise ValueError("give exactly one of zone or connection")
+        return self
+
+
+class Venue(Strict):
+    """The modelled place: its zones, connections, exits and protective assets."""
+
+    name: str | None = None
+    """Name of the venue."""
+    zones: list[Zone] = Field(min_length=1)
+    """Spaces people occupy."""
+    connections: list[Connection] = Field(min_length=1)
+    """Doors, gates, openings, corridors and stairs between zones and exits."""
+    exits: list[Exit] = Field(min_length=1)
+    """Places of safety; a connection whose ``to`` is an exit id reaches it."""
+    assets: list[Asset] = Field(default_factory=list)
+    """Protective assets by zone or connection."""
+
+    def zone(self, zone_id: str) -> Zone:
+        """The zone with this id (``KeyError`` if none)."""
+        for z in self.zones:
+            if z.id == zone_id:
+                return z
+        raise KeyError(zone_id)
