@@ -1,0 +1,152 @@
+"""Checks across the scenario after the schema passed: references, uniqueness, reachability, time order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from simsoft.errors import Problem
+from simsoft.loader.yaml_io import Path, SourceMap, format_path
+from simsoft.schema import Scenario
+
+__all__ = ["cross_check", "MAX_START_DENSITY_P_M2"]
+
+MAX_START_DENSITY_P_M2 = 5.0
+"""Highest starting crowd density accepted; G.K. Still (Crowd Dynamics, PhD thesis 2000): at or above
+5 p/m^2 a crowd is uncomfortable and beyond that dangerous, so a scenario that starts denser is a typo."""
+
+
+def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), note: str = "") -> list[Problem]:
+    """Every problem of references and consistency in ``scenario`` (an empty list when it is sound)."""
+    out: list[Problem] = []
+
+    def add(path: Path, value: object, rule: str, *, has_value: bool = True) -> None:
+        file, line = sources.locate(prefix + path)
+        out.append(Problem(file=file, line=line, path=format_path(prefix + path) + note, rule=rule, value=value, has_value=has_value))
+
+    venue = scenario.venue
+    zone_ids: dict[str, int] = {}
+    exit_ids: dict[str, int] = {}
+    conn_ids: dict[str, int] = {}
+    for i, z in enumerate(venue.zones):
+        if z.id in zone_ids:
+            add(("venue", "zones", i, "id"), z.id, f"duplicate id (also venue.zones[{zone_ids[z.id]}])")
+        else:
+            zone_ids[z.id] = i
+    for i, e in enumerate(venue.exits):
+        if e.id in exit_ids:
+            add(("venue", "exits", i, "id"), e.id, f"duplicate id (also venue.exits[{exit_ids[e.id]}])")
+        elif e.id in zone_ids:
+            add(("venue", "exits", i, "id"), e.id, f"duplicate id (also a zone: venue.zones[{zone_ids[e.id]}])")
+        else:
+            exit_ids[e.id] = i
+    for i, c in enumerate(venue.connections):
+        if c.id in conn_ids:
+            add(("venue", "connections", i, "id"), c.id, f"duplicate id (also venue.connections[{conn_ids[c.id]}])")
+        else:
+            conn_ids[c.id] = i
+    asset_ids: dict[str, int] = {}
+    for i, a in enumerate(venue.assets):
+        if a.id is not None:
+            if a.id in asset_ids:
+                add(("venue", "assets", i, "id"), a.id, f"duplicate id (also venue.assets[{asset_ids[a.id]}])")
+            asset_ids.setdefault(a.id, i)
+
+    def zone_ref(path: Path, zid: str) -> None:
+        if zid not in zone_ids:
+            known = ", ".join(sorted(zone_ids)[:12])
+            hint = " (it is an exit)" if zid in exit_ids else f" (zones: {known})"
+            add(path, zid, "is not a zone of the venue" + hint)
+
+    def exit_ref(path: Path, eid: str) -> None:
+        if eid not in exit_ids:
+            add(path, eid, f"is not an exit of the venue (exits: {', '.join(sorted(exit_ids))})")
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(zone_ids))
+    graph.add_nodes_from(sorted(exit_ids))
+    reached: set[str] = set()
+    for i, c in enumerate(venue.connections):
+        base: Path = ("venue", "connections", i)
+        ok = True
+        if c.from_ in exit_ids:
+            add(base + ("from",), c.from_, "is an exit: write the exit as 'to' (exits are where people end up)")
+            ok = False
+        elif c.from_ not in zone_ids:
+            add(base + ("from",), c.from_, "is not a zone of the venue")
+            ok = False
+        if c.to not in zone_ids and c.to not in exit_ids:
+            add(base + ("to",), c.to, "is not a zone or exit of the venue")
+            ok = False
+        if ok:
+            graph.add_edge(c.from_, c.to)
+            if not c.one_way and c.to in zone_ids:
+                graph.add_edge(c.to, c.from_)
+            if c.to in exit_ids:
+                reached.add(c.to)
+    for i, e in enumerate(venue.exits):
+        if e.id in exit_ids and exit_ids[e.id] == i and e.id not in reached:
+            add(("venue", "exits", i, "id"), e.id, "no connection leads to this exit")
+    for i, a in enumerate(venue.assets):
+        if a.zone is not None:
+            zone_ref(("venue", "assets", i, "zone"), a.zone)
+        if a.connection is not None and a.connection not in conn_ids:
+            add(("venue", "assets", i, "connection"), a.connection, "is not a connection of the venue")
+
+    # Population: zones, exits, capacity and density.
+    per_zone: dict[str, int] = defaultdict(int)
+    for i, g in enumerate(scenario.population.groups):
+        base = ("population", "groups", i)
+        zone_ref(base + ("zone",), g.zone)
+        if g.exit is not None:
+            exit_ref(base + ("exit",), g.exit)
+        if g.entered_via is not None:
+            exit_ref(base + ("entered_via",), g.entered_via)
+        per_zone[g.zone] += g.count
+    first_group = {g.zone: i for i, g in reversed(list(enumerate(scenario.population.groups)))}
+    for zid, count in per_zone.items():
+        if zid not in zone_ids:
+            continue
+        zone = venue.zones[zone_ids[zid]]
+        path = ("population", "groups", first_group[zid], "count")
+        if zone.capacity is not None and count > zone.capacity:
+            add(path, count, f"puts {count} people in zone {zid!r} whose capacity is {zone.capacity}")
+        density = count / zone.area_m2
+        if density > MAX_START_DENSITY_P_M2:
+            add(path, count, f"puts {count} people on {zone.area_m2:g} m^2 of zone {zid!r}: {density:.1f} p/m^2 is above "
+                f"{MAX_START_DENSITY_P_M2:g} p/m^2, a dangerous crowd; check the count or the area")
+
+    # Every occupied zone reaches an exit.
+    exits = sorted(exit_ids)
+    if exits and not out:
+        can_leave = set(exits)
+        for ex in exits:
+            can_leave |= nx.ancestors(graph, ex)
+        for zid in sorted(per_zone):
+            if per_zone[zid] > 0 and zid in zone_ids and zid not in can_leave:
+                add(("venue", "zones", zone_ids[zid], "id"), zid, f"holds {per_zone[zid]} people but no route leads from it to an exit")
+
+    # Actions: references and time order.
+    last = 0.0
+    for i, act in enumerate(scenario.actions):
+        base = ("actions", i)
+        zones = getattr(act, "zones", "all")
+        if zones != "all":
+            for j, zid in enumerate(zones):
+                zone_ref(base + ("zones", j), zid)
+        for j, eid in enumerate(getattr(act, "via", None) or []):
+            exit_ref(base + ("via", j), eid)
+        conn = getattr(act, "connection", None)
+        if conn is not None and conn not in conn_ids:
+            add(base + ("connection",), conn, "is not a connection of the venue")
+        if act.at < 0:
+            add(base + ("at",), f"{act.at:g} s", "is before the scenario starts (must be >= 0 s)")
+        elif act.at > scenario.duration:
+            add(base + ("at",), f"{act.at:g} s", f"is after the scenario ends (duration {scenario.duration:g} s)")
+        elif act.at < last:
+            add(base + ("at",), f"{act.at:g} s", f"is before the previous action ({last:g} s): list actions in time order")
+        last = max(last, act.at)
+    if scenario.duration <= 0:
+        add(("duration",), f"{scenario.duration:g} s", "must be > 0 s")
+    return out

@@ -1,0 +1,124 @@
+"""``load_scenario``: parse, fill defaults, cross-check, and validate every variant, all at the door."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pydantic import ValidationError
+
+from simsoft.errors import Problem, ScenarioError
+from simsoft.loader.compose import compose
+from simsoft.loader.crossref import cross_check
+from simsoft.loader.messages import known_keys, problems_from_validation
+from simsoft.loader.variants import apply_overrides, parse_override_path
+from simsoft.loader.yaml_io import Document, SourceMap
+from simsoft.schema import Scenario, Venue
+from simsoft.schema.common import FROM_FILE
+
+__all__ = ["load_scenario", "load_document", "apply_variant", "validate_file", "scenario_from_dict"]
+
+_KEYS = known_keys(Scenario)
+
+
+def load_document(path: str | os.PathLike[str]) -> Document:
+    """The merged raw document of ``path`` (imports resolved), with source lines."""
+    return compose(path)
+
+
+def _validate(data: Any, sources: SourceMap, *, note: str = "") -> tuple[Scenario | None, list[Problem]]:
+    try:
+        scenario = Scenario.model_validate(data, context=FROM_FILE)
+    except ValidationError as exc:
+        return None, problems_from_validation(exc, data, sources, keys=_KEYS, note=note)
+    return scenario, cross_check(scenario, sources, note=note)
+
+
+def _check_variants(doc: Document, scenario: Scenario) -> list[Problem]:
+    problems: list[Problem] = []
+    base = {k: v for k, v in doc.data.items() if k != "variants"}
+    for name in sorted(scenario.variants):
+        variant = scenario.variants[name]
+        sources = SourceMap(dict(doc.sources.places))
+        try:
+            data = apply_overrides(base, variant.set)
+        except (KeyError, IndexError, ValueError) as exc:
+            for key in variant.set:
+                try:
+                    apply_overrides(base, {key: variant.set[key]})
+                except (KeyError, IndexError, ValueError) as one:
+                    file, line = doc.sources.locate(("variants", name, "set", key))
+                    msg = one.args[0] if one.args else str(exc)
+                    problems.append(Problem(file=file, line=line, path=f"variants.{name}.set.{key}", rule=str(msg)))
+            continue
+        for key in variant.set:
+            file, line = doc.sources.locate(("variants", name, "set", key))
+            sources.replace_under(parse_override_path(key), file or doc.file, line or 1)
+        _, found = _validate(data, sources, note=f" (variant {name})")
+        problems.extend(found)
+    return problems
+
+
+def scenario_from_document(doc: Document) -> Scenario:
+    """Validate a merged document into a :class:`Scenario`, raising every problem at once."""
+    scenario, problems = _validate(doc.data, doc.sources)
+    if scenario is not None and not problems:
+        problems = _check_variants(doc, scenario)
+    if problems:
+        raise ScenarioError(problems)
+    assert scenario is not None
+    scenario._source = doc.file
+    return scenario
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Load, validate and cross-check the scenario file at ``path`` (imports and variants included).
+
+    Raises :class:`~simsoft.errors.ScenarioError` listing every problem with file, line, field path,
+    bad value and rule. Nothing is run on an invalid file.
+    """
+    return scenario_from_document(load_document(path))
+
+
+def scenario_from_dict(data: dict[str, Any], *, name: str = "<dict>") -> Scenario:
+    """Validate a scenario given as a Python dict in file form (durations with units)."""
+    return scenario_from_document(Document(file=name, data=data, sources=SourceMap({(): (name, 1)})))
+
+
+_FRAGMENT_KEYS = {"venue", "name", "description", "import"}
+
+
+def validate_file(path: str | os.PathLike[str]) -> str:
+    """Validate a scenario file, or a venue file meant to be imported; return what it is.
+
+    Returns ``"scenario"`` or ``"venue"``; raises :class:`ScenarioError` on problems.
+    """
+    doc = load_document(path)
+    if isinstance(doc.data, dict) and "venue" in doc.data and set(doc.data) <= _FRAGMENT_KEYS and "population" not in doc.data:
+        data = doc.data.get("venue")
+        try:
+            Venue.model_validate(data, context=FROM_FILE)
+        except ValidationError as exc:
+            raise ScenarioError(
+                problems_from_validation(exc, doc.data, doc.sources, keys=known_keys(Venue) | _FRAGMENT_KEYS)
+            ) from None
+        return "venue"
+    scenario_from_document(doc)
+    return "scenario"
+
+
+def apply_variant(scenario: Scenario, name: str) -> Scenario:
+    """``scenario`` with the overrides of its variant ``name`` applied and validated."""
+    if name not in scenario.variants:
+        known = ", ".join(sorted(scenario.variants)) or "none"
+        raise ScenarioError(f"unknown variant {name!r} of scenario {scenario.name!r} (variants: {known})")
+    data = scenario.model_dump(mode="json", by_alias=True)
+    data.pop("variants", None)
+    data = apply_overrides(data, scenario.variants[name].set)
+    data["variants"] = {}
+    try:
+        resolved = Scenario.model_validate(data, context=FROM_FILE)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc, data, SourceMap(), keys=_KEYS, note=f" (variant {name})")) from None
+    resolved._source = scenario._source
+    return resolved
