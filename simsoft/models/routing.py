@@ -1,0 +1,170 @@
+"""Route choice of the egress model: time-to-exit potentials and the split of a crowd over doors.
+
+Each re-plan computes, for every route class (a set of exits people may use), the estimated time
+from every node to the nearest allowed exit: walking across the node at its current speed plus the
+wait in the queue of the link taken (queue / capacity), summed along the path (Dijkstra from the
+exits on the reversed network). People only ever take links that lead strictly downhill in this
+potential, so routes cannot loop.
+
+Between re-plans, the people ready to leave a node spread over its downhill links so that their
+estimated times are equal (a Wardrop user equilibrium at the node): with link capacities c_l (p/s)
+and downstream times b_l, the Q people ready fill the links up to the level T where
+sum_l c_l max(0, T - b_l) = Q. That is the SFPE hand-calculation practice of using every door of a
+room in proportion to its capacity when they lead to equally good exits, and sends people to a
+farther exit only once the queue at the nearer one costs more than the detour.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["potentials", "SplitTable", "build_split_table", "split_shares"]
+
+
+def potentials(
+    *,
+    n_nodes: int,
+    n_exits: int,
+    dl_src: np.ndarray,
+    dl_dst: np.ndarray,
+    usable: np.ndarray,
+    wait_s: np.ndarray,
+    cross_s: np.ndarray,
+    blocked: np.ndarray,
+    allowed_exits: np.ndarray,
+) -> np.ndarray:
+    """Estimated time (s) from each node to the nearest allowed exit; exits at the end; ``inf`` if none.
+
+    ``cross_s[u]`` is the time to walk across internal node ``u``; ``wait_s[dl]`` the queue wait at
+    directed link ``dl``; ``blocked[u]`` marks nodes people may not leave (sheltering zones).
+    Ties are broken by node index, so the result is deterministic.
+    """
+    total = n_nodes + n_exits
+    pot = np.full(total, np.inf)
+    incoming: list[list[int]] = [[] for _ in range(total)]
+    for dl in np.flatnonzero(usable).tolist():
+        incoming[int(dl_dst[dl])].append(dl)
+    heap: list[tuple[float, int]] = []
+    for j in np.flatnonzero(allowed_exits).tolist():
+        pot[n_nodes + j] = 0.0
+        heap.append((0.0, n_nodes + j))
+    heapq.heapify(heap)
+    done = np.zeros(total, dtype=bool)
+    src_list = dl_src.tolist()
+    cross = cross_s.tolist()
+    wait = wait_s.tolist()
+    block = blocked.tolist()
+    while heap:
+        d, v = heapq.heappop(heap)
+        if done[v]:
+            continue
+        done[v] = True
+        for dl in incoming[v]:
+            u = src_list[dl]
+            if u >= n_nodes or block[u] or done[u]:
+                continue
+            cand = d + cross[u] + wait[dl]
+            if cand < pot[u]:
+                pot[u] = cand
+                heapq.heappush(heap, (cand, u))
+    return pot
+
+
+@dataclass(frozen=True)
+class SplitTable:
+    """Candidate links of every (node, class) group, sorted by downstream time within the group.
+
+    Entry arrays have one element per (group, link) candidate; ``start`` gives each group's first
+    entry (groups are contiguous).
+    """
+
+    group_node: np.ndarray
+    group_class: np.ndarray
+    start: np.ndarray
+    entry_group: np.ndarray
+    entry_dl: np.ndarray
+    entry_b: np.ndarray
+    entry_cap: np.ndarray
+    prefix_cap: np.ndarray
+    prefix_capb: np.ndarray
+
+    @property
+    def n_groups(self) -> int:
+        """Number of (node, class) groups with at least one way out."""
+        return len(self.group_node)
+
+
+def build_split_table(
+    *,
+    pots: list[np.ndarray],
+    n_nodes: int,
+    dl_src: np.ndarray,
+    dl_dst: np.ndarray,
+    usable: np.ndarray,
+    blocked: np.ndarray,
+    cap_p_s: np.ndarray,
+) -> SplitTable:
+    """Candidate downhill links of every node for every route class (``pots[c]`` its potentials)."""
+    dls = np.flatnonzero(usable)
+    dls = dls[(dl_src[dls] < n_nodes) & ~blocked[np.minimum(dl_src[dls], n_nodes - 1)]]
+    src, dst = dl_src[dls], dl_dst[dls]
+    rows_node, rows_class, rows_dl, rows_b = [], [], [], []
+    for c, pot in enumerate(pots):
+        ok = np.isfinite(pot[dst]) & (pot[dst] < pot[src])
+        rows_node.append(src[ok])
+        rows_class.append(np.full(int(ok.sum()), c, dtype=np.int64))
+        rows_dl.append(dls[ok])
+        rows_b.append(pot[dst[ok]])
+    node = np.concatenate(rows_node) if rows_node else np.zeros(0, dtype=np.int64)
+    cls = np.concatenate(rows_class) if rows_class else np.zeros(0, dtype=np.int64)
+    dl = np.concatenate(rows_dl) if rows_dl else np.zeros(0, dtype=np.int64)
+    b = np.concatenate(rows_b) if rows_b else np.zeros(0)
+    order = np.lexsort((dl, b, node, cls))
+    node, cls, dl, b = node[order], cls[order], dl[order], b[order]
+    key = cls * max(n_nodes, 1) + node
+    new_group = np.ones(len(key), dtype=bool)
+    if len(key):
+        new_group[1:] = key[1:] != key[:-1]
+    start = np.flatnonzero(new_group)
+    entry_group = np.cumsum(new_group) - 1
+    cap = cap_p_s[dl // 2]
+    cum_cap = np.cumsum(cap)
+    cum_capb = np.cumsum(cap * b)
+    base_cap = np.concatenate([[0.0], cum_cap])[start][entry_group]
+    base_capb = np.concatenate([[0.0], cum_capb])[start][entry_group]
+    return SplitTable(
+        group_node=node[start],
+        group_class=cls[start],
+        start=start,
+        entry_group=entry_group,
+        entry_dl=dl,
+        entry_b=b,
+        entry_cap=cap,
+        prefix_cap=cum_cap - base_cap,
+        prefix_capb=cum_capb - base_capb,
+    )
+
+
+def split_shares(table: SplitTable, ready: np.ndarray) -> np.ndarray:
+    """Share of each group's ``ready`` people sent to each entry (shares of a group sum to 1).
+
+    Solves sum_l c_l max(0, T - b_l) = Q for the level T of every group at once: T is the smallest
+    of the levels obtained by opening the k best links, T_k = (Q + sum c b) / sum c (a property of
+    the convex piecewise-linear fill curve).
+    """
+    if table.n_groups == 0:
+        return np.zeros(0)
+    q = ready[table.entry_group]
+    level_k = (q + table.prefix_capb) / table.prefix_cap
+    level = np.minimum.reduceat(level_k, table.start)
+    fill = table.entry_cap * np.maximum(level[table.entry_group] - table.entry_b, 0.0)
+    total = np.add.reduceat(fill, table.start)
+    empty = total <= 0.0
+    total[empty] = 1.0
+    shares = fill / total[table.entry_group]
+    if empty.any():
+        shares[table.start[empty]] = 1.0
+    return shares
