@@ -1,0 +1,199 @@
+"""The ``simsoft`` command line: parse, call the library, print. Nothing else lives here.
+
+A user error prints one red line (plus the list of problems of a file) and exits 1; ``--debug``
+shows the traceback instead. Other packages add command groups through the ``simsoft.commands``
+entry-point group (the facilitator's ``exercise`` group joins this way).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from importlib import metadata, resources
+from pathlib import Path
+
+import click
+
+from simsoft.errors import ScenarioError, SimsoftError
+from simsoft.rng import DEFAULT_SEED
+
+__all__ = ["main", "cli"]
+
+
+class _Group(click.Group):
+    """Turns user errors into one red line unless ``--debug`` is given."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SimsoftError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            _fail(exc)
+        except OSError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.secho(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), fg="red", err=True)
+            sys.exit(1)
+
+
+def _fail(exc: SimsoftError) -> None:
+    if isinstance(exc, ScenarioError) and len(exc.problems) > 1:
+        click.secho(f"error: {len(exc.problems)} problems", fg="red", err=True)
+        for p in exc.problems:
+            click.secho(f"  {p}", fg="red", err=True)
+    else:
+        click.secho(f"error: {exc}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.version_option(package_name="simsoft")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """simsoft: simulate incidents at soft-target venues for tabletop exercises.
+
+    Validate a scenario, run it with a seed, and read the run folder it writes.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+def validate(files: tuple[str, ...]) -> None:
+    """Check scenario (or venue) FILES: schema, references, reachability, variants.
+
+    Prints every problem with file, line, field, value and rule; exits 1 if any file has one.
+    """
+    from simsoft.loader import validate_file
+
+    bad = 0
+    for f in files:
+        try:
+            kind = validate_file(f)
+        except ScenarioError as exc:
+            bad += 1
+            for p in exc.problems:
+                click.secho(str(p), fg="red", err=True)
+        else:
+            click.echo(f"ok  {f}  ({kind})")
+    if bad:
+        click.secho(f"error: {bad} of {len(files)} file(s) invalid", fg="red", err=True)
+        sys.exit(1)
+
+
+@cli.command("run")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True, help="Seed of the run.")
+@click.option("--variant", default=None, help="Name of a variant of the scenario to apply.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which the run folder is written.")
+def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str) -> None:
+    """Simulate SCENARIO and write a run folder.
+
+    The folder OUT/<scenario>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml, events.jsonl,
+    metrics.json and timeseries.csv. The same scenario, seed and variant give byte-identical
+    events.jsonl and metrics.json.
+    """
+    from simsoft import load_scenario, run
+    from simsoft.output import write_run
+    from simsoft.summary import LABEL_WIDTH, summary_lines
+
+    loaded = load_scenario(scenario)
+    result = run(loaded, seed=seed, variant=variant)
+    folder = write_run(result, out_dir=out_dir)
+    for line in summary_lines(result):
+        click.echo(line)
+    click.echo(f"{'run folder'.ljust(LABEL_WIDTH)} {folder}")
+
+
+@cli.command()
+@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Write the schema to this file instead of printing it.")
+def schema(out_file: str | None) -> None:
+    """Print the JSON Schema of scenario files (editors use it for autocompletion)."""
+    from simsoft.docs import scenario_json_schema
+
+    text = json.dumps(scenario_json_schema(), indent=2, sort_keys=False) + "\n"
+    if out_file:
+        Path(out_file).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("folder", default="scenarios", type=click.Path(file_okay=False, path_type=str))
+def scenarios(folder: str) -> None:
+    """List the scenarios in FOLDER (default: ./scenarios) with their one-line description."""
+    from simsoft.catalog import list_scenarios
+
+    entries = list_scenarios(folder)
+    if not entries:
+        raise SimsoftError(f"no scenario files in {folder!r} (run this from a simsoft checkout, or name a folder)")
+    width = max(len(e.path) for e in entries)
+    for e in entries:
+        note = e.description if e.ok else f"INVALID: {e.description}"
+        click.echo(f"{e.path.ljust(width)}  {note}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--dir", "folder", default=".", show_default=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder to write the new scenario file into.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(name: str, folder: str, force: bool) -> None:
+    """Write a commented starter scenario NAME.yaml that a trainer can edit."""
+    from simsoft.schema.common import slug
+
+    target = Path(folder) / f"{slug(name)}.yaml"
+    if target.exists() and not force:
+        raise SimsoftError(f"{target} exists; use --force to overwrite it")
+    template = resources.files("simsoft").joinpath("templates/starter.yaml").read_text(encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(template.format(name=name, file=target.as_posix()), encoding="utf-8")
+    click.echo(f"wrote {target}; next: simsoft validate {target.as_posix()}")
+
+
+@cli.command()
+@click.option("--markdown", "markdown_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Also write the results as Markdown (docs/verification.md is made this way).")
+def verify(markdown_file: str | None) -> None:
+    """Run the egress verification suite (IMO MSC.1/Circ.1533, RiMEA, NIST TN 1822, SFPE hand calculations).
+
+    Prints a pass/fail table with expected value, tolerance and source of every case; exits 1 if any fails.
+    """
+    from simsoft.verification import format_table, run_verification, write_markdown
+
+    results = run_verification()
+    click.echo(format_table(results))
+    if markdown_file:
+        write_markdown(results, markdown_file)
+        click.echo(f"wrote {markdown_file}")
+    failed = [r for r in results if not r.passed]
+    if failed:
+        click.secho(f"error: {len(failed)} verification case(s) failed", fg="red", err=True)
+        sys.exit(1)
+
+
+def _load_plugins(group: click.Group) -> None:
+    for ep in sorted(metadata.entry_points(group="simsoft.commands"), key=lambda e: e.name):
+        try:
+            command = ep.load()
+        except Exception as exc:  # a broken plug-in must not take the whole CLI down
+            click.secho(f"warning: plug-in {ep.name!r} failed to load: {exc}", fg="yellow", err=True)
+            continue
+        group.add_command(command, ep.name)
+
+
+def main() -> None:
+    """Entry point of the ``simsoft`` console script."""
+    _load_plugins(cli)
+    cli(prog_name="simsoft")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

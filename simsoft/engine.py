@@ -1,0 +1,264 @@
+"""One seeded run of a scenario: a SimPy environment, the models, scheduled actions, records.
+
+``Simulation`` is the stepping interface the facilitator uses (run to a time, apply actions,
+continue); :func:`run` is the one-call form that runs a scenario to its end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+from pydantic import TypeAdapter, ValidationError
+
+from simsoft.errors import ActionError
+from simsoft.models.alerting import AlertingModel
+from simsoft.models.detection import DetectionModel
+from simsoft.models.egress import EgressModel
+from simsoft.models.incident import IncidentModel
+from simsoft.models.response import ResponseModel
+from simsoft.models.situation import Situation
+from simsoft.records import Event, Recorder, Timeseries
+from simsoft.rng import DEFAULT_SEED, Streams
+from simsoft.schema import Action, Scenario
+from simsoft.schema.common import FROM_FILE
+
+__all__ = ["Simulation", "RunResult", "run"]
+
+_ACTION: TypeAdapter[Action] = TypeAdapter(Action)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run produced: frozen event records, metrics, and the time series."""
+
+    scenario: Scenario
+    seed: int
+    variant: str | None
+    events: tuple[Event, ...]
+    timeseries: Timeseries
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+class Simulation:
+    """A scenario being simulated, stepped by the caller.
+
+    >>> from simsoft import load_scenario
+    >>> sim = Simulation(load_scenario("scenarios/community-hall.yaml"), seed=1)  # doctest: +SKIP
+    >>> sim.run_until(60.0); sim.apply({"do": "evacuate", "zones": "all", "at": "60 s"})  # doctest: +SKIP
+    """
+
+    def __init__(self, scenario: Scenario, *, seed: int = DEFAULT_SEED, variant: str | None = None) -> None:
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.variant = variant
+        self.env = simpy.Environment()
+        self.streams = Streams(self.seed)
+        self.recorder = Recorder()
+        self._pending: list[simpy.Process] = []
+        self.situation = Situation(self.env, self.recorder)
+        common = {"scenario": scenario, "env": self.env, "streams": self.streams, "recorder": self.recorder}
+        self.egress = EgressModel(**common)
+        self.incident: IncidentModel | None = None
+        self.detection: DetectionModel | None = None
+        self.alerting: AlertingModel | None = None
+        self.response: ResponseModel | None = None
+        self.recorder.emit(0.0, "run.start", "", seed=self.seed, variant=variant, population=scenario.population.total)
+        self.egress.start()
+        if scenario.incident is not None:
+            sit = self.situation
+            self.detection = DetectionModel(**common, situation=sit)
+            self.alerting = AlertingModel(**common, situation=sit, egress=self.egress, apply=self._apply_internal)
+            self.response = ResponseModel(**common, situation=sit, locate=self.detection.locate_on_arrival)
+            self.incident = IncidentModel(**common, egress=self.egress, situation=sit)
+            self.incident.on_zone_affected = self._zone_affected  # type: ignore[method-assign]
+            for model in (self.detection, self.alerting, self.response, self.incident):
+                model.start()
+        for action in scenario.actions:
+            self.apply(action, source="scenario")
+
+    def _zone_affected(self, zone: str) -> None:
+        occupied = float(self.egress.occupancy().get(zone, 0.0)) > 0
+        assert self.detection is not None and self.alerting is not None
+        self.detection.zone_affected(zone, occupied)
+        self.alerting.occupant_cue(zone)
+
+    @property
+    def now_s(self) -> float:
+        """Current simulated time in seconds."""
+        return float(self.env.now)
+
+    def _apply_internal(self, action: Mapping[str, Any], source: str) -> None:
+        self.apply({**action, "at": 0.0}, source=source, python=True)
+
+    def apply(self, action: Action | Mapping[str, Any], *, source: str = "decision", python: bool = False) -> Action:
+        """Schedule ``action`` at its ``at`` time (now if that is past); returns the validated action.
+
+        A mapping is read like a file (durations with units). Raises :class:`ActionError` when the
+        action is malformed or names an unknown zone, exit, connection or unit; nothing is applied then.
+        """
+        if isinstance(action, Mapping):
+            try:
+                action = _ACTION.validate_python(dict(action), context=None if python else FROM_FILE)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise ActionError(f"action {where}: {first['msg']}") from None
+        self._check(action)
+        delay = max(0.0, action.at - self.env.now)
+        self._pending.append(self.env.process(self._later(action, delay, source)))
+        return action
+
+    def _check(self, action: Action) -> None:
+        venue = self.scenario.venue
+        zones = {z.id for z in venue.zones}
+        exits = {e.id for e in venue.exits}
+        conns = {c.id for c in venue.connections}
+        named = getattr(action, "zones", "all")
+        if named != "all":
+            unknown = [z for z in named if z not in zones]
+            if unknown:
+                raise ActionError(f"{action.do}: unknown zone {unknown[0]!r} (known: {', '.join(sorted(zones))})")
+        for e in getattr(action, "via", None) or []:
+            if e not in exits:
+                raise ActionError(f"{action.do}: unknown exit {e!r} (known: {', '.join(sorted(exits))})")
+        conn = getattr(action, "connection", None)
+        if conn is not None and conn not in conns:
+            raise ActionError(f"{action.do}: unknown connection {conn!r}")
+        needs_response = action.do in ("dispatch", "mutual_aid", "cordon", "declare")
+        if needs_response and self.response is None:
+            raise ActionError(f"{action.do}: the scenario has no incident, so there is no response to direct")
+        unit = getattr(action, "unit", None)
+        if unit is not None and self.response is not None and unit not in self.response.units:
+            raise ActionError(f"dispatch: unknown unit {unit!r} (known: {', '.join(sorted(self.response.units))})")
+        if action.do == "mutual_aid" and self.scenario.response.mutual_aid is None:
+            raise ActionError("mutual_aid: the scenario defines no response.mutual_aid unit")
+
+    def _later(self, action: Action, delay: float, source: str):
+        yield self.env.timeout(delay)
+        self._pending.remove(self.env.active_process)  # type: ignore[arg-type]
+        self._do(action, source)
+
+    def _zones(self, selection: Any) -> list[str]:
+        if selection == "all":
+            return [z.id for z in self.scenario.venue.zones]
+        return list(selection)
+
+    def _do(self, action: Action, source: str) -> None:
+        values: dict[str, Any] = {"source": source}
+        if action.note:
+            values["note"] = action.note
+        eg, sit, resp = self.egress, self.situation, self.response
+        zones = self._zones(getattr(action, "zones", []) or [])
+        do = action.do
+        if do == "alert":
+            eg.alert(zones, share=action.share)
+        elif do == "evacuate":
+            eg.evacuate(zones, via=action.via)
+            sit.sheltering.difference_update(zones)
+            if action.via:
+                values["via"] = list(action.via)
+        elif do == "shelter":
+            eg.shelter(zones)
+            sit.sheltering.update(zones)
+        elif do == "lockdown":
+            eg.lockdown(zones)
+            sit.locked.update(zones)
+        elif do == "release":
+            eg.release(zones)
+            sit.locked.difference_update(zones)
+            sit.sheltering.difference_update(zones)
+        elif do == "close":
+            eg.close_connection(action.connection)
+            values["connection"] = action.connection
+        elif do == "open":
+            eg.open_connection(action.connection)
+            values["connection"] = action.connection
+        elif resp is not None and do == "dispatch":
+            values["unit"] = action.unit
+            if not resp.dispatch(action.unit, reason=source):
+                values["rejected"] = "already dispatched"
+        elif resp is not None and do == "mutual_aid":
+            values["units"] = resp.request_mutual_aid(action.units)
+        elif resp is not None and do == "cordon":
+            resp.set_cordon(zones, action.level, reason=source)
+            values["level"] = action.level
+        elif resp is not None and do == "declare":
+            values["what"] = action.what
+            if action.what == "contained":
+                if not resp.capable_on_scene():
+                    values["rejected"] = "no unit able to contain is on scene"
+                elif not resp.declare_contained(by=source, reason="declared"):
+                    values["rejected"] = "already contained"
+            elif not resp.declare_all_clear(by=source):
+                values["rejected"] = "not contained yet" if not sit.contained.triggered else "already all clear"
+        if zones:
+            values["zones"] = zones
+        self.recorder.emit(self.env.now, f"action.{do}", "", **values)
+        eg.wake()
+        if self.incident is not None:
+            self.incident.wake()
+
+    @property
+    def settled(self) -> bool:
+        """True when nothing more is scheduled: nothing can happen without a new action."""
+        return self.env.peek() == float("inf")
+
+    def run_until(self, t_s: float) -> None:
+        """Advance the simulation to ``t_s`` seconds (no further than the scenario's duration)."""
+        target = min(float(t_s), self.scenario.duration)
+        if target > self.env.now:
+            self.env.run(until=target)
+
+    def run_to_end(self) -> None:
+        """Run until nothing more is scheduled or the scenario's duration is reached, then close the records."""
+        horizon = self.scenario.duration
+        while True:
+            nxt = self.env.peek()
+            if nxt == float("inf"):
+                reason = "settled"
+                break
+            if nxt > horizon:
+                self.env.run(until=horizon)
+                reason = "duration"
+                break
+            self.env.step()
+        self.egress.finalize()
+        self.recorder.emit(self.env.now, "run.end", "", reason=reason)
+
+    def result(self) -> RunResult:
+        """The records so far, with metrics computed from them."""
+        from simsoft.metrics import compute_metrics
+
+        events = tuple(self.recorder.events)
+        return RunResult(
+            scenario=self.scenario,
+            seed=self.seed,
+            variant=self.variant,
+            events=events,
+            timeseries=self.recorder.timeseries,
+            metrics=compute_metrics(self.scenario, events, self.recorder.timeseries),
+        )
+
+
+def run(
+    scenario: Scenario,
+    *,
+    seed: int = DEFAULT_SEED,
+    variant: str | None = None,
+    actions: Iterable[Action | Mapping[str, Any]] = (),
+) -> RunResult:
+    """Simulate ``scenario`` (with ``variant`` applied) from t = 0 to its end and return the records.
+
+    ``actions`` are extra protective actions (team decisions), each at its own ``at`` time.
+    """
+    from simsoft.loader import apply_variant
+
+    resolved = apply_variant(scenario, variant) if variant else scenario
+    sim = Simulation(resolved, seed=seed, variant=variant)
+    for action in actions:
+        sim.apply(action)
+    sim.run_to_end()
+    return sim.result()

@@ -1,0 +1,111 @@
+"""Run folders: a versioned, self-describing record of one run, written atomically.
+
+``<out>/<scenario>/<UTC time>-s<seed>[-<variant>]/`` holds ``manifest.yaml``, ``events.jsonl``,
+``metrics.json`` and ``timeseries.csv``. Files are written into a hidden temporary folder that is
+renamed into place at the end, so a crash never leaves a half-written run folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import os
+import platform
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simsoft.engine import RunResult
+from simsoft.schema import SCHEMA_VERSION
+from simsoft.schema.common import slug
+
+__all__ = ["OUTPUT_FORMAT", "write_run", "events_jsonl", "metrics_json", "timeseries_csv", "manifest", "run_folder_name"]
+
+OUTPUT_FORMAT = "1"
+"""Version of the run-folder layout; bump when a file changes shape."""
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def events_jsonl(result: RunResult) -> str:
+    """The events as JSON lines, keys sorted, compact: byte-identical for the same run."""
+    return "".join(json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n" for e in result.events)
+
+
+def metrics_json(result: RunResult) -> str:
+    """The metrics as indented JSON with sorted keys."""
+    return json.dumps(result.metrics, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def timeseries_csv(result: RunResult) -> str:
+    """The time series in long form: ``t_s,quantity,subject,value``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(result.timeseries.COLUMNS)
+    for t, q, s, v in result.timeseries.rows():
+        writer.writerow((f"{t:g}", q, s, f"{v:.6g}"))
+    return buf.getvalue()
+
+
+def manifest(result: RunResult, *, created: _dt.datetime) -> dict[str, Any]:
+    """What a reader needs to trust and reproduce the run."""
+    from simsoft import __version__
+
+    return {
+        "output_format": OUTPUT_FORMAT,
+        "simsoft_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "created_utc": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seed": result.seed,
+        "variant": result.variant,
+        "scenario_file": result.scenario.source,
+        "python": platform.python_version(),
+        "packages": {p: _version(p) for p in ("simpy", "numpy", "networkx", "pydantic", "pyyaml")},
+        "files": ["manifest.yaml", "events.jsonl", "metrics.json", "timeseries.csv"],
+        "scenario": result.scenario.model_dump(mode="json", by_alias=True),
+    }
+
+
+def run_folder_name(result: RunResult, *, created: _dt.datetime) -> str:
+    """``20261129T140501Z-s42`` or ``20261129T140501Z-s42-wider_exits``."""
+    name = f"{created.strftime('%Y%m%dT%H%M%SZ')}-s{result.seed}"
+    return f"{name}-{result.variant}" if result.variant else name
+
+
+def write_run(result: RunResult, *, out_dir: str | os.PathLike[str] = "outputs", created: _dt.datetime | None = None) -> Path:
+    """Write ``result`` to a new run folder under ``out_dir/<scenario slug>/`` and return its path."""
+    created = created or _dt.datetime.now(_dt.timezone.utc)
+    parent = Path(out_dir) / slug(result.scenario.name)
+    parent.mkdir(parents=True, exist_ok=True)
+    base = run_folder_name(result, created=created)
+    final = parent / base
+    n = 2
+    while final.exists():
+        final = parent / f"{base}-{n}"
+        n += 1
+    tmp = Path(tempfile.mkdtemp(prefix=f".{base}.", suffix=".partial", dir=parent))
+    try:
+        files = {
+            "manifest.yaml": yaml.safe_dump(manifest(result, created=created), sort_keys=False, allow_unicode=True, width=100),
+            "events.jsonl": events_jsonl(result),
+            "metrics.json": metrics_json(result),
+            "timeseries.csv": timeseries_csv(result),
+        }
+        for name, text in files.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
