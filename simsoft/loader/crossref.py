@@ -127,6 +127,40 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
             if per_zone[zid] > 0 and zid in zone_ids and zid not in can_leave:
                 add(("venue", "zones", zone_ids[zid], "id"), zid, f"holds {per_zone[zid]} people but no route leads from it to an exit")
 
+    # Incident, alerting and response references.
+    inc = scenario.incident
+    if inc is not None:
+        for i, step in enumerate(inc.affected):
+            zone_ref(("incident", "affected", i, "zone"), step.zone)
+        prev_end = None
+        for i, (zid, start, end) in enumerate(inc.windows()):
+            if prev_end is not None and start < prev_end - 1e-9:
+                add(("incident", "affected", i, "start"), f"{start - inc.starts_at:g} s",
+                    f"overlaps the previous step (which ends at {prev_end - inc.starts_at:g} s): the incident is in one zone at a time")
+            prev_end = end
+        for i, ac in enumerate(inc.access_control):
+            for j, zid in enumerate(ac.zones):
+                zone_ref(("incident", "access_control", i, "zones", j), zid)
+        kinds = {k.value for k in type(venue.zones[0].kind)}
+        for kind in inc.intensity.by_zone_kind:
+            if kind not in kinds:
+                add(("incident", "intensity", "by_zone_kind", kind), kind, f"is not a zone kind ({', '.join(sorted(kinds))})")
+        if inc.starts_at >= scenario.duration:
+            add(("incident", "starts_at"), f"{inc.starts_at:g} s", f"is after the scenario ends (duration {scenario.duration:g} s)")
+    for i, ch in enumerate(scenario.alerting.channels):
+        if isinstance(ch.zones, list):
+            for j, zid in enumerate(ch.zones):
+                zone_ref(("alerting", "channels", i, "zones", j), zid)
+    for i, step in enumerate(scenario.alerting.plan):
+        if isinstance(step.zones, list):
+            for j, zid in enumerate(step.zones):
+                zone_ref(("alerting", "plan", i, "zones", j), zid)
+    unit_ids: dict[str, int] = {}
+    for i, unit in enumerate(scenario.response.units):
+        if unit.id in unit_ids:
+            add(("response", "units", i, "id"), unit.id, f"duplicate id (also response.units[{unit_ids[unit.id]}])")
+        unit_ids.setdefault(unit.id, i)
+
     # Actions: references and time order.
     last = 0.0
     for i, act in enumerate(scenario.actions):
@@ -140,6 +174,11 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
         conn = getattr(act, "connection", None)
         if conn is not None and conn not in conn_ids:
             add(base + ("connection",), conn, "is not a connection of the venue")
+        unit = getattr(act, "unit", None)
+        if unit is not None and unit not in unit_ids:
+            add(base + ("unit",), unit, f"is not a unit of response.units ({', '.join(sorted(unit_ids)) or 'none'})")
+        if act.do == "mutual_aid" and scenario.response.mutual_aid is None:
+            add(base + ("do",), act.do, "needs a response.mutual_aid unit template")
         if act.at < 0:
             add(base + ("at",), f"{act.at:g} s", "is before the scenario starts (must be >= 0 s)")
         elif act.at > scenario.duration:

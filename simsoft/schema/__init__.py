@@ -4,7 +4,11 @@ from simsoft.schema.actions import (
     Action,
     Alert,
     CloseConnection,
+    Cordon,
+    Declare,
+    Dispatch,
     Evacuate,
+    MutualAid,
     Lockdown,
     OpenConnection,
     Release,
@@ -12,11 +16,25 @@ from simsoft.schema.actions import (
 )
 from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
 from simsoft.schema.egress import EgressSettings
+from simsoft.schema.incident import Incident, IncidentKind
+from simsoft.schema.response import Alerting, Channel, Detection, PlanStep, Response, Unit
 from simsoft.schema.population import Group, Population
 from simsoft.schema.scenario import SCHEMA_VERSION, Scenario, Variant
 from simsoft.schema.venue import Asset, AssetKind, Connection, ConnectionKind, Exit, Venue, Zone, ZoneKind
 
 __all__ = [
+    "Alerting",
+    "Channel",
+    "Cordon",
+    "Declare",
+    "Detection",
+    "Dispatch",
+    "Incident",
+    "IncidentKind",
+    "MutualAid",
+    "PlanStep",
+    "Response",
+    "Unit",
     "Action",
     "Alert",
     "Asset",

@@ -22,6 +22,10 @@ __all__ = [
     "CloseConnection",
     "OpenConnection",
     "ZoneSelection",
+    "Dispatch",
+    "MutualAid",
+    "Cordon",
+    "Declare",
 ]
 
 ZoneSelection = Union[Literal["all"], Annotated[list[Id], Field(min_length=1)]]
@@ -42,6 +46,8 @@ class Alert(_Timed):
     """The verb: ``alert``."""
     zones: ZoneSelection
     """Zones whose occupants are alerted."""
+    share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    """Share of the not-yet-alerted occupants the message reaches."""
 
 
 class Evacuate(_Timed):
@@ -100,8 +106,46 @@ class OpenConnection(_Timed):
     """Connection to open."""
 
 
+class Dispatch(_Timed):
+    """Send a responding unit now (one that is not sent automatically, or sooner than automatic dispatch)."""
+
+    do: Literal["dispatch"]
+    """The verb: ``dispatch``."""
+    unit: Id
+    """Unit to send (``response.units``)."""
+
+
+class MutualAid(_Timed):
+    """Request more units from neighbouring services (built from ``response.mutual_aid``)."""
+
+    do: Literal["mutual_aid"]
+    """The verb: ``mutual_aid``."""
+    units: Annotated[int, Field(ge=1, le=50)] = 1
+    """How many units to request."""
+
+
+class Cordon(_Timed):
+    """Set the cordon level of zones: hot (threat present), warm (secured but not cleared), cold (safe)."""
+
+    do: Literal["cordon"]
+    """The verb: ``cordon``."""
+    zones: ZoneSelection
+    """Zones to mark."""
+    level: Literal["hot", "warm", "cold"]
+    """Cordon level."""
+
+
+class Declare(_Timed):
+    """Declare the incident contained (needs a capable unit on scene) or the venue all clear (after containment)."""
+
+    do: Literal["declare"]
+    """The verb: ``declare``."""
+    what: Literal["contained", "all_clear"]
+    """``contained`` or ``all_clear``."""
+
+
 Action = Annotated[
-    Union[Alert, Evacuate, Shelter, Lockdown, Release, CloseConnection, OpenConnection],
+    Union[Alert, Evacuate, Shelter, Lockdown, Release, CloseConnection, OpenConnection, Dispatch, MutualAid, Cordon, Declare],
     Field(discriminator="do"),
 ]
 """One protective action, chosen by its ``do`` key."""

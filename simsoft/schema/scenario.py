@@ -9,6 +9,8 @@ from pydantic import Field, PrivateAttr
 from simsoft.schema.actions import Action
 from simsoft.schema.common import Duration, Strict
 from simsoft.schema.egress import EgressSettings
+from simsoft.schema.incident import Incident
+from simsoft.schema.response import Alerting, Detection, Response
 from simsoft.schema.population import Population
 from simsoft.schema.venue import Venue
 
@@ -42,6 +44,14 @@ class Scenario(Strict):
     """The people at the start."""
     egress: EgressSettings = EgressSettings()
     """Settings of the crowd-movement model."""
+    incident: Incident | None = None
+    """The scripted, abstract incident (none: a drill or a plain evacuation)."""
+    detection: Detection = Detection()
+    """How the incident becomes known to venue control, police and EMS dispatch."""
+    alerting: Alerting = Alerting()
+    """Notification channels and the venue's protective-action plan."""
+    response: Response = Response()
+    """On-site security, police and other responding units."""
     actions: list[Action] = Field(default_factory=list)
     """Protective actions scripted in time (a drill's alarm, the venue's plan)."""
     duration: Duration = 7200.0

@@ -1,0 +1,165 @@
+"""Alerting and the venue's protective-action plan.
+
+Once venue control knows, each notification channel sounds after its activation delay and alerts the
+share ``reach`` of the occupants of its zones, scaling their pre-movement by the channel's factor.
+Occupants of an affected zone notice the incident themselves after ``occupant_cue_delay`` and leave.
+Plan rules fire on milestones (incident known, police on scene, contained, all clear) and become
+protective actions applied through the engine, exactly like a team's decision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import simpy
+
+from simsoft.distributions import sample
+from simsoft.models.situation import Situation
+from simsoft.records import Recorder
+from simsoft.rng import Streams
+from simsoft.schema import Scenario
+from simsoft.schema.response import PlanStep
+
+if TYPE_CHECKING:
+    from simsoft.models.egress import EgressModel
+
+__all__ = ["AlertingModel", "resolve_zones", "exits_away_from"]
+
+
+def resolve_zones(selection: Any, *, scenario: Scenario, affected: list[str]) -> list[str]:
+    """Zone ids for a plan selection: a list, ``all``, ``affected``, ``adjacent`` or ``others``."""
+    zones = [z.id for z in scenario.venue.zones]
+    if isinstance(selection, list):
+        return list(selection)
+    if selection == "all":
+        return zones
+    if selection == "affected":
+        return [z for z in zones if z in affected]
+    near: set[str] = set()
+    for c in scenario.venue.connections:
+        if c.from_ in affected:
+            near.add(c.to)
+        if c.to in affected:
+            near.add(c.from_)
+    if selection == "adjacent":
+        return [z for z in zones if z in near and z not in affected]
+    if selection == "others":
+        return [z for z in zones if z not in affected]
+    raise ValueError(f"unknown zone selection {selection!r}")
+
+
+def exits_away_from(scenario: Scenario, zone: str, affected: list[str]) -> list[str] | None:
+    """Exits ``zone`` can reach without passing through an affected zone (``None``: no restriction)."""
+    if not affected:
+        return None
+    graph = nx.DiGraph()
+    for c in scenario.venue.connections:
+        graph.add_edge(c.from_, c.to)
+        if not c.one_way:
+            graph.add_edge(c.to, c.from_)
+    graph.remove_nodes_from([a for a in affected if a != zone])
+    if zone not in graph:
+        return None
+    reach = nx.descendants(graph, zone)
+    exits = [e.id for e in scenario.venue.exits if e.id in reach]
+    return exits or None
+
+
+class AlertingModel:
+    """Channels and the plan, driven by the situation's milestones."""
+
+    def __init__(self, *, scenario: Scenario, env: simpy.Environment, streams: Streams, recorder: Recorder,
+                 situation: Situation, egress: "EgressModel", apply: Callable[[dict[str, Any], str], object]) -> None:
+        self.scenario = scenario
+        self.cfg = scenario.alerting
+        self.env = env
+        self.streams = streams
+        self.recorder = recorder
+        self.situation = situation
+        self.egress = egress
+        self.apply = apply
+        self.alerted_at: dict[str, float] = {}
+
+    def start(self) -> None:
+        """Register channels and plan rules."""
+        for i, channel in enumerate(self.cfg.channels):
+            self.env.process(self._channel(i, channel))
+        by_trigger: dict[str, list[PlanStep]] = defaultdict(list)
+        for step in self.cfg.plan:
+            by_trigger[step.when].append(step)
+        for trigger, steps in by_trigger.items():
+            self.env.process(self._plan(trigger, steps))
+
+    def occupant_cue(self, zone: str) -> None:
+        """The incident reached ``zone``: its occupants notice and leave (called by the incident model)."""
+        delay = float(sample(self.cfg.occupant_cue_delay, rng=self.streams.stream("alerting.occupant_cue"), n=1)[0])
+        self.env.process(self._cue(zone, delay))
+
+    def _cue(self, zone: str, delay: float):
+        yield self.env.timeout(delay)
+        others = [z for z in self.situation.affected_now if z != zone]
+        self.apply({"do": "evacuate", "zones": [zone], "via": exits_away_from(self.scenario, zone, others),
+                    "note": "occupants see the incident"}, "occupants")
+
+    def _channel(self, index: int, channel):
+        sit = self.situation
+        yield sit.known["venue_control"]
+        yield self.env.timeout(channel.activation)
+        zones = self._channel_zones(channel.zones)
+        self.egress.alert(zones, share=channel.reach, pre_movement_factor=channel.pre_movement_factor)
+        for z in zones:
+            self.alerted_at.setdefault(z, float(self.env.now))
+        self.recorder.emit(self.env.now, "alert.sent", channel.kind.value, channel=index, zones=zones,
+                           reach=channel.reach, pre_movement_factor=channel.pre_movement_factor)
+        self.egress.wake()
+
+    def _channel_zones(self, selection: Any) -> list[str]:
+        venue = self.scenario.venue
+        if selection == "all":
+            return [z.id for z in venue.zones]
+        if selection == "pa_coverage":
+            covered = {a.zone for a in venue.assets if a.kind.value == "public_address" and a.zone}
+            return [z.id for z in venue.zones if z.id in covered]
+        return list(selection)
+
+    def _trigger(self, name: str) -> simpy.Event:
+        sit = self.situation
+        return {
+            "incident_known": sit.known["venue_control"],
+            "police_on_scene": sit.police_on_scene,
+            "contained": sit.contained,
+            "all_clear": sit.all_clear,
+        }[name]
+
+    def _plan(self, trigger: str, steps: list[PlanStep]):
+        yield self._trigger(trigger)
+        # Zones a rule names explicitly are left out of the generic selections (all, others,
+        # adjacent, affected) of the other rules on the same trigger: "lock down the side room,
+        # evacuate the others" means what it says.
+        named = {z for step in steps if isinstance(step.zones, list) for z in step.zones}
+        for step in sorted(steps, key=lambda s: s.delay):
+            if step.delay > 0 and self.env.now < self._t0(trigger) + step.delay:
+                yield self.env.timeout(self._t0(trigger) + step.delay - self.env.now)
+            self._apply_step(step, exclude=set() if isinstance(step.zones, list) else named)
+
+    def _t0(self, trigger: str) -> float:
+        return float(self._trigger(trigger).value)
+
+    def _apply_step(self, step: PlanStep, *, exclude: set[str]) -> None:
+        sit = self.situation
+        known = sit.knowledge["venue_control"]
+        # Venue control acts on what it knows: without an exact location, 'affected' means nowhere known.
+        affected = list(sit.affected_now or sit.ever_affected[-1:]) if known.location_exact else []
+        zones = [z for z in resolve_zones(step.zones, scenario=self.scenario, affected=affected) if z not in exclude]
+        if not zones:
+            self.recorder.emit(self.env.now, "plan.skipped", step.action, reason="no zones known for the rule", when=step.when)
+            return
+        if step.action == "evacuate" and step.away_from_affected and affected:
+            for zone in zones:
+                via = exits_away_from(self.scenario, zone, [a for a in affected if a != zone])
+                self.apply({"do": "evacuate", "zones": [zone], "via": via, "note": f"plan: {step.when}"}, "plan")
+        else:
+            self.apply({"do": step.action, "zones": zones, "note": f"plan: {step.when}"}, "plan")

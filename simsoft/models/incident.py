@@ -1,0 +1,221 @@
+"""The incident model: plays the scripted incident, exposes occupants, and draws casualties.
+
+It never chooses where the incident goes: it follows ``scenario.incident.affected`` in order. Harm is
+an expected rate per exposed person-minute (a scenario input); casualties are Poisson draws from the
+run's ``incident.casualties`` stream. Protective measures change exposure:
+
+- people who have left a zone, or are behind the closed lockable connections of a zone in lockdown
+  when the incident reaches it, are not exposed (the incident cannot enter a secured zone);
+- vehicle barriers on a zone or on a connection into it stop a ``vehicle`` incident at that zone;
+- access control keeps the incident out of inner zones with the scenario's probability, drawn once
+  per run from the ``incident.access_control`` stream.
+
+Crowd crush is modelled apart: person-minutes spent above 5 p/m^2 (and, at half the rate, above
+4 p/m^2) in any zone produce injuries, so a response that jams an exit can itself cause harm.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from simsoft.models.situation import Situation
+from simsoft.records import Recorder
+from simsoft.rng import Streams
+from simsoft.schema import Scenario
+from simsoft.schema.incident import IncidentKind
+from simsoft.schema.venue import AssetKind
+
+if TYPE_CHECKING:
+    from simsoft.models.egress import EgressModel
+
+__all__ = ["IncidentModel", "CRUSH_DENSITY_P_M2", "DANGER_DENSITY_P_M2"]
+
+DANGER_DENSITY_P_M2 = 4.0
+"""A moving crowd at about 4 p/m^2 immobilises and falls can cascade (G.K. Still, Crowd Dynamics, PhD thesis 2000)."""
+CRUSH_DENSITY_P_M2 = 5.0
+"""At 5 p/m^2 and above a crowd is dangerous (G.K. Still, Crowd Dynamics, 2000)."""
+
+
+class IncidentModel:
+    """Plays the incident script against the live occupancy of the egress model."""
+
+    def __init__(
+        self,
+        *,
+        scenario: Scenario,
+        env: simpy.Environment,
+        streams: Streams,
+        recorder: Recorder,
+        egress: "EgressModel",
+        situation: Situation,
+    ) -> None:
+        if scenario.incident is None:
+            raise ValueError("the scenario has no incident")
+        self.scenario = scenario
+        self.incident = scenario.incident
+        self.env = env
+        self.recorder = recorder
+        self.egress = egress
+        self.situation = situation
+        self.rng = streams.stream("incident.casualties")
+        self.crush_rng = streams.stream("incident.crowd_crush")
+        self.dt = scenario.egress.time_step
+        venue = scenario.venue
+        self.zone_kind = {z.id: z.kind.value for z in venue.zones}
+        self.zone_area = {z.id: z.area_m2 for z in venue.zones}
+        self.neighbours: dict[str, list[str]] = defaultdict(list)
+        self.into: dict[str, list] = defaultdict(list)
+        for c in venue.connections:
+            self.neighbours[c.from_].append(c.to)
+            self.neighbours[c.to].append(c.from_)
+            self.into[c.to].append(c)
+            if not c.one_way:
+                self.into[c.from_].append(c)
+        barrier_conns = {a.connection for a in venue.assets if a.kind is AssetKind.vehicle_barrier and a.connection}
+        barrier_zones = {a.zone for a in venue.assets if a.kind is AssetKind.vehicle_barrier and a.zone}
+        self.barred = set(barrier_zones)
+        for c in venue.connections:
+            if c.id in barrier_conns:
+                self.barred.update({c.to, c.from_})
+        draw = streams.stream("incident.access_control")
+        self.kept_out: set[str] = set()
+        for ac in self.incident.access_control:
+            if draw.random() < ac.keep_out_probability:
+                self.kept_out.update(ac.zones)
+        self.casualties = 0
+        self.crush_casualties = 0
+        self.exposed_person_min = 0.0
+        self.next_id = 1
+        self.ended = env.event()
+        self._watch: simpy.Process | None = None
+
+    # -- processes ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Register the script and the crowd-crush watch."""
+        self.env.process(self._script())
+        self.wake()
+
+    def wake(self) -> None:
+        """(Re)start the crowd-crush watch after an action set people moving again."""
+        if self._watch is None or not self._watch.is_alive:
+            self._watch = self.env.process(self._crush_watch())
+
+    def _secured(self, zone: str) -> bool:
+        """A zone in lockdown whose every way in is lockable (and so closed) cannot be entered."""
+        if zone not in self.situation.locked:
+            return False
+        return all(c.lockable for c in self.into[zone])
+
+    def _blocked(self, zone: str) -> str | None:
+        if zone in self.kept_out:
+            return "access_control"
+        if self.incident.kind is IncidentKind.vehicle and zone in self.barred:
+            return "vehicle_barrier"
+        if self._secured(zone):
+            return "lockdown"
+        return None
+
+    def _rate(self, zone: str) -> float:
+        intensity = self.incident.intensity
+        return intensity.by_zone_kind.get(self.zone_kind[zone], intensity.casualties_per_exposed_person_minute)
+
+    def _script(self):
+        inc = self.incident
+        sit = self.situation
+        if inc.starts_at > 0:
+            yield self.env.timeout(inc.starts_at)
+        self.recorder.emit(self.env.now, "incident.start", "", label=inc.label, incident_kind=inc.kind.value)
+        end_at = None
+        if inc.ends.at_latest is not None:
+            end_at = inc.starts_at + inc.ends.at_latest
+        for zone, start, stop in inc.windows():
+            if end_at is not None:
+                stop = min(stop, end_at)
+            if start > self.env.now:
+                yield self.env.timeout(start - self.env.now)
+            if self._over(end_at):
+                break
+            reason = self._blocked(zone)
+            if reason:
+                self.recorder.emit(self.env.now, "incident.kept_out", zone, reason=reason)
+                continue
+            sit.affected_now = [zone]
+            if zone not in sit.ever_affected:
+                sit.ever_affected.append(zone)
+            self.recorder.emit(self.env.now, "incident.zone_affected", zone, until_s=stop)
+            self.on_zone_affected(zone)
+            while self.env.now < stop - 1e-9 and not self._over(end_at):
+                step = min(self.dt, stop - self.env.now)
+                yield self.env.timeout(step)
+                self._expose(zone, step)
+            sit.affected_now = []
+            self.recorder.emit(self.env.now, "incident.zone_clear", zone)
+            if self._over(end_at):
+                break
+        if end_at is not None and self.env.now < end_at and not sit.contained.triggered:
+            pass  # the script ran out before its latest end: harm stops here
+        reason = "contained" if sit.contained.triggered else ("scripted_end" if end_at is not None and self.env.now >= end_at - 1e-9 else "script_complete")
+        sit.affected_now = []
+        sit.mark(sit.incident_over, "incident.end", "", reason=reason, casualties=self.casualties,
+                 exposed_person_min=round(self.exposed_person_min, 3))
+        self.ended.succeed(self.env.now)
+
+    def _over(self, end_at: float | None) -> bool:
+        if self.situation.contained.triggered:
+            return True
+        return end_at is not None and self.env.now >= end_at - 1e-9
+
+    def on_zone_affected(self, zone: str) -> None:
+        """Hook for the detection model (set by the engine)."""
+
+    def _expose(self, zone: str, step_s: float) -> None:
+        present = float(self.egress.occupancy().get(zone, 0.0))
+        if present <= 0:
+            return
+        person_min = present * step_s / 60.0
+        self.exposed_person_min += person_min
+        expected = self._rate(zone) * person_min
+        if expected <= 0:
+            return
+        n = int(self.rng.poisson(expected))
+        cap = self.incident.intensity.max_casualties
+        if cap is not None:
+            n = min(n, cap - self.casualties)
+        n = min(n, int(np.floor(present)))
+        if n > 0:
+            self._harm(zone, n, "incident")
+
+    def _harm(self, zone: str, n: int, cause: str) -> None:
+        removed = int(self.egress.remove_people(zone, n))
+        for _ in range(removed):
+            self.recorder.emit(self.env.now, "casualty.injured", f"c{self.next_id}", zone=zone, cause=cause)
+            self.next_id += 1
+        if cause == "incident":
+            self.casualties += removed
+        else:
+            self.crush_casualties += removed
+
+    def _crush_watch(self):
+        rate5 = self.incident.crush_injuries_per_person_minute_above_5
+        if rate5 <= 0:
+            return
+        zones = sorted(self.zone_area)
+        while True:
+            yield self.env.timeout(self.dt)
+            occ = self.egress.occupancy()
+            for zone in zones:
+                present = float(occ.get(zone, 0.0))
+                density = present / self.zone_area[zone]
+                if density < DANGER_DENSITY_P_M2:
+                    continue
+                rate = rate5 if density >= CRUSH_DENSITY_P_M2 else rate5 / 2
+                n = int(self.crush_rng.poisson(rate * present * self.dt / 60.0))
+                n = min(n, int(np.floor(present)))
+                if n > 0:
+                    self._harm(zone, n, "crowd_crush")
+            if self.egress.idle:
+                return  # nobody moves: densities cannot change until an action wakes the crowd

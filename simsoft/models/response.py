@@ -1,0 +1,156 @@
+"""Security response: on-site security, police and other units, containment, cordons, all clear.
+
+Units of a service are dispatched when that service's dispatch centre learns of the incident (or by
+an action), travel, and arrive on scene. The first capable unit on scene starts containment, whose
+duration is longer when police do not yet know the incident's exact zone. Containment ends the harm
+(when the incident ends on containment), sets the cordon (hot: zones affected; warm: next to them;
+cold: the rest) and, after a search, leads to the all clear.
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from simsoft.distributions import sample
+from simsoft.models.alerting import resolve_zones
+from simsoft.models.situation import Situation
+from simsoft.records import Recorder
+from simsoft.rng import Streams
+from simsoft.schema import Scenario
+from simsoft.schema.response import Unit
+
+__all__ = ["ResponseModel"]
+
+_SERVICE_ROLE = {"police": "police", "fire": "police", "ems": "ems"}
+"""Which dispatch centre must know before a service's units are sent (fire is alerted through police)."""
+
+
+class ResponseModel:
+    """Units, containment and cordons for one run."""
+
+    def __init__(self, *, scenario: Scenario, env: simpy.Environment, streams: Streams, recorder: Recorder,
+                 situation: Situation, locate) -> None:
+        self.scenario = scenario
+        self.cfg = scenario.response
+        self.env = env
+        self.streams = streams
+        self.recorder = recorder
+        self.situation = situation
+        self.locate = locate
+        self.units: dict[str, Unit] = {u.id: u for u in self.cfg.units}
+        self.sent: set[str] = set()
+        self.on_scene: dict[str, float] = {}
+        self.aid_count = 0
+        self.cordon: dict[str, str] = {}
+
+    def _draw(self, name: str, spec) -> float:
+        return float(sample(spec, rng=self.streams.stream(f"response.{name}"), n=1)[0])
+
+    def start(self) -> None:
+        """Register automatic dispatch, on-site security, and the all-clear search."""
+        kind = self.scenario.incident.kind.value if self.scenario.incident else "other"
+        for unit in self.cfg.units:
+            if not unit.auto_dispatch:
+                continue
+            if unit.service == "fire" and kind not in ("fire", "explosion"):
+                continue
+            self.env.process(self._auto(unit))
+        sec = self.cfg.security
+        if sec.training == "advanced" and sec.stewards > 0 and sec.contain_probability > 0:
+            if self.streams.stream("response.security").random() < sec.contain_probability:
+                self.env.process(self._security_contain())
+        self.env.process(self._all_clear_after_contained())
+
+    def _auto(self, unit: Unit):
+        yield self.situation.known[_SERVICE_ROLE[unit.service]]
+        yield self.env.timeout(self._draw(f"{unit.id}.dispatch", unit.dispatch))
+        self.dispatch(unit.id, reason="automatic")
+
+    def dispatch(self, unit_id: str, *, reason: str = "decision") -> bool:
+        """Send ``unit_id`` now; ``False`` if it was already sent."""
+        if unit_id in self.sent:
+            return False
+        unit = self.units[unit_id]
+        self.sent.add(unit_id)
+        self.recorder.emit(self.env.now, "response.dispatched", unit_id, service=unit.service, reason=reason)
+        self.env.process(self._travel(unit))
+        return True
+
+    def request_mutual_aid(self, count: int = 1) -> list[str]:
+        """Send ``count`` more units built from the ``mutual_aid`` template; their ids are returned."""
+        template = self.cfg.mutual_aid
+        if template is None:
+            return []
+        ids = []
+        for _ in range(count):
+            self.aid_count += 1
+            uid = f"{template.id}_{self.aid_count}"
+            self.units[uid] = template.model_copy(update={"id": uid})
+            ids.append(uid)
+            self.dispatch(uid, reason="mutual_aid")
+        return ids
+
+    def _travel(self, unit: Unit):
+        yield self.env.timeout(self._draw(f"{unit.id}.travel", unit.travel))
+        now = float(self.env.now)
+        self.on_scene[unit.id] = now
+        self.recorder.emit(now, "response.on_scene", unit.id, service=unit.service)
+        sit = self.situation
+        if unit.service == "police":
+            sit.mark(sit.police_on_scene, "response.police_on_scene", unit.id)
+            self.locate("police")
+        if unit.can_contain and unit.service == "police":
+            self.env.process(self._contain(unit))
+
+    def _contain(self, unit: Unit):
+        sit = self.situation
+        if sit.contained.triggered or sit.incident_over.triggered and not sit.affected_now:
+            if not sit.contained.triggered and sit.incident_over.triggered:
+                self.declare_contained(by=unit.id, reason="incident over before arrival")
+            return
+        base = self._draw(f"{unit.id}.contain", self.cfg.contain_after_arrival)
+        factor = 1.0 if sit.knowledge["police"].location_exact else self.cfg.unknown_location_factor
+        yield self.env.timeout(base * factor)
+        self.declare_contained(by=unit.id, reason="police")
+
+    def _security_contain(self):
+        sit = self.situation
+        yield sit.known["venue_control"]
+        yield self.env.timeout(self._draw("security.contain", self.cfg.security.contain_time))
+        self.declare_contained(by="security", reason="on-site security")
+
+    def capable_on_scene(self) -> bool:
+        """Whether a unit that can contain the incident is on scene."""
+        return any(self.units[u].can_contain and self.units[u].service == "police" for u in self.on_scene)
+
+    def declare_contained(self, *, by: str, reason: str) -> bool:
+        """Contain the incident now and set the cordon; ``False`` if it was already contained."""
+        sit = self.situation
+        if not sit.mark(sit.contained, "response.contained", by, reason=reason):
+            return False
+        hot = list(sit.affected_now or sit.ever_affected[-1:])
+        warm = resolve_zones("adjacent", scenario=self.scenario, affected=hot)
+        for z in (z.id for z in self.scenario.venue.zones):
+            level = "hot" if z in hot else ("warm" if z in warm else "cold")
+            self.set_cordon([z], level, reason="containment")
+        return True
+
+    def set_cordon(self, zones: list[str], level: str, *, reason: str = "decision") -> None:
+        """Mark zones hot, warm or cold."""
+        for z in zones:
+            if self.cordon.get(z) != level:
+                self.cordon[z] = level
+                self.recorder.emit(self.env.now, "response.cordon", z, level=level, reason=reason)
+
+    def declare_all_clear(self, *, by: str = "decision") -> bool:
+        """All clear: the venue is searched and safe. Only after containment."""
+        sit = self.situation
+        if not sit.contained.triggered:
+            return False
+        return sit.mark(sit.all_clear, "response.all_clear", by)
+
+    def _all_clear_after_contained(self):
+        sit = self.situation
+        yield sit.contained
+        yield self.env.timeout(self.cfg.all_clear_after)
+        self.declare_all_clear(by="search complete")
