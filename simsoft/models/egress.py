@@ -18,12 +18,14 @@ See ``docs/egress-model.md`` for the equations, constants, assumptions and limit
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import numpy as np
 import simpy
 
 from simsoft.models import hydraulics as hy
+from simsoft.models.egress_actions import EgressActions
+from simsoft.models.egress_records import DENSITY_THRESHOLDS_P_M2, MILESTONES_PCT, EgressRecords
+from simsoft.models.egress_skipping import EventSkipping
 from simsoft.models.network import Network, build_network
 from simsoft.models.population import RouteClass, build_units
 from simsoft.models.routing import SplitTable, build_split_table, potentials, split_shares
@@ -33,18 +35,11 @@ from simsoft.schema import Scenario
 
 __all__ = ["EgressModel", "MILESTONES_PCT", "DENSITY_THRESHOLDS_P_M2"]
 
-MILESTONES_PCT = (50, 90, 95, 100)
-"""Shares of the population out at which ``egress.milestone`` is recorded."""
-
-DENSITY_THRESHOLDS_P_M2 = (4.0, 5.0)
-"""Crowd-safety thresholds: ~4 p/m^2 a moving crowd immobilises, >= 5 p/m^2 dangerous (G. K. Still,
-*Crowd Dynamics*, PhD thesis, 2000)."""
-
 _EPS = 1e-9
 _UNREACHABLE_S = 1e7  # offset that ranks "assigned exit unreachable" below any real route
 
 
-class EgressModel:
+class EgressModel(EgressActions, EgressRecords, EventSkipping):
     """Hydraulic network-flow egress of a scenario's population (one per run).
 
     The engine calls :meth:`start`, the action methods at their times followed by :meth:`wake`,
@@ -65,6 +60,7 @@ class EgressModel:
         self._zone_index = {z: i for i, z in enumerate(net.node_ids[: self.Z])}
         self._exit_index = {e: j for j, e in enumerate(net.exit_ids)}
         self._conn_index = {c: i for i, c in enumerate(net.conn_ids)}
+        self._zone_names, self._exit_names = list(net.node_ids[: self.Z]), list(net.exit_ids)
         self._dl_src, self._dl_dst = net.dl_src, net.dl_dst
         self._free_default = hy.FREE_SPEED_FACTOR * net.k_m_s
         self._dir_ok = np.ones(2 * net.n_links, dtype=bool)
@@ -124,21 +120,14 @@ class EgressModel:
         self._table: SplitTable | None = None
         self._dirty = True
         self._next_replan = 0.0
+        self._plan_key: tuple[np.ndarray, ...] | None = None
+        self._plan_classes = 0
+        self._speed_classes = -1  # classes the cached per-class speed parameters were built for
+        self._free_nc = self._factor_c = np.zeros((0, 0))
+        self._k_col = net.k_m_s[:, None]
+        self._dl_conn = np.repeat(net.link_conn, 2)
 
-        # Records.
-        self._next_record = 0.0
-        self._milestone_next = 0
-        self._exit_seen = np.zeros(self.X, dtype=bool)
-        self._zone_had_people = np.zeros(self.N, dtype=bool)
-        self._queue_alerted = np.zeros(len(net.conn_ids), dtype=bool)
-        self._density_alerted = np.zeros((len(DENSITY_THRESHOLDS_P_M2), self.N), dtype=bool)
-        self._group_first = np.zeros(len(self._groups), dtype=bool)
-        self._group_all = np.zeros(len(self._groups), dtype=bool)
-        self._group_pre_emitted = np.zeros(len(self._groups), dtype=bool)
-        self._peak_density = np.zeros(self.N)
-        self._time_above = np.zeros((len(DENSITY_THRESHOLDS_P_M2), self.N))
-        self._acc_t = 0.0
-        self._acc_density = np.zeros(self.N)
+        self._init_records()
 
         # Process state.
         self._idle = True
@@ -146,6 +135,8 @@ class EgressModel:
         self._idle_waiters: list[simpy.Event] = []
         self._process: simpy.Process | None = None
         self.steps = 0
+        self._jump: tuple[float, int, np.ndarray] | None = None  # (start, quiet steps, walked per step)
+        self._jump_done, self._jump_t = 0, 0.0
 
     # ------------------------------------------------------------------ classes
 
@@ -240,279 +231,14 @@ class EgressModel:
         if self._wake_evt is not None and not self._wake_evt.triggered:
             self._wake_evt.succeed()
 
-    def alert(self, zones: Iterable[str], *, share: float = 1.0, pre_movement_factor: float = 1.0) -> None:
-        """Start the pre-movement clocks of the occupants of ``zones`` now; they stay put.
-
-        ``share``: the part of the not-yet-alerted occupants the message reaches (a random subset);
-        ``pre_movement_factor`` scales the pre-movement of the people it reaches (a clear voice
-        message shortens it). People already alerted keep their clock.
-        """
-        if not 0.0 < share <= 1.0:
-            raise ValueError(f"alert share must be in (0, 1], got {share}")
-        if pre_movement_factor < 0:
-            raise ValueError(f"pre_movement_factor must be >= 0, got {pre_movement_factor}")
-        now = float(self.env.now)
-        idx = self._zone_ids(zones)
-        if not idx:
-            return
-        before = self._reach[idx].copy()
-        self._reach[idx] = 1.0 - (1.0 - before) * (1.0 - share)
-        if share >= 1.0:
-            self._reach[idx] = 1.0
-        for z in idx:
-            if math.isnan(self._alerted_at[z]):
-                self._alerted_at[z] = now
-        reach = np.zeros(self.N)
-        reach[idx] = self._reach[idx]
-        hit = np.isnan(self._p_alert) & (self._p_key < reach[self._p_node]) & (self._p_state < 2)
-        self._p_alert[hit] = now
-        self._p_factor[hit] = pre_movement_factor
-        # People reached in a zone already told to leave start after their pre-movement.
-        going = np.zeros(self.N, dtype=bool)
-        going[: self.Z] = self._evacuating & ~self._hold[: self.Z]
-        if (hit & going[self._p_node]).any():
-            self._schedule([z for z in idx if going[z]])
-            self._changed()
-
-    def remove_people(self, zone: str, n: int) -> int:
-        """Take up to ``n`` people out of ``zone`` (casualties); returns how many were removed.
-
-        Taken from the people waiting there and those moving through it in proportion.
-        """
-        z = self._zone_ids([zone])[0]
-        occ = self.occupancy_nodes()[z]
-        n = int(min(max(n, 0), math.floor(occ + 1e-9)))
-        if n == 0:
-            return 0
-        waiting_people = np.flatnonzero((self._p_node == z) & (self._p_state < 2))
-        n_wait = min(len(waiting_people), int(round(n * self.waiting[z] / occ)))
-        n_move = n - n_wait
-        moving = occ - self.waiting[z]
-        if n_move > moving + 1e-9:
-            n_move = int(math.floor(moving + 1e-9))
-            n_wait = min(len(waiting_people), n - n_move)
-        if n_wait:
-            # The last people in draw order of the waiting ones (any fixed rule would do).
-            gone = waiting_people[np.argsort(-self._p_key[waiting_people], kind="stable")[:n_wait]]
-            self._p_state[gone] = 3
-            self.waiting[z] -= n_wait
-            keep = self._p_state[self._pend_person] == 1
-            self._pend_t, self._pend_person = self._pend_t[keep], self._pend_person[keep]
-        if n_move > 0 and moving > 0:
-            f = 1.0 - n_move / moving
-            self.ready[z] *= f
-            self._coh_n[self._coh_node == z] *= f
-        removed = n_wait + n_move
-        self.removed_total += removed
-        return removed
-
-    def evacuate(self, zones: Iterable[str], *, via: list[str] | None = None) -> None:
-        """Occupants of ``zones`` leave after their pre-movement (alerted now if not before).
-
-        ``via``: exits staff direct them to (people already moving in these zones too).
-        """
-        idx = self._zone_ids(zones)
-        self.alert([self.net.node_ids[z] for z in idx])
-        via_idx: tuple[int, ...] | None = None
-        if via:
-            unknown = [e for e in via if e not in self._exit_index]
-            if unknown:
-                raise ValueError(f"evacuate via: unknown exit {unknown[0]!r} (known: {', '.join(self.net.exit_ids)})")
-            via_idx = tuple(sorted(self._exit_index[e] for e in via))
-        for z in idx:
-            if self._hold[z]:
-                self._hold[z] = False
-                self._reopen_lockdown(z)
-            self._evacuating[z] = True
-        if via_idx is not None:
-            self._redirect(idx, via_idx)
-        self._schedule(idx)
-        self._changed()
-
-    def shelter(self, zones: Iterable[str]) -> None:
-        """Occupants of ``zones`` stay (people arriving there stay too) until released."""
-        idx = self._zone_ids(zones)
-        self.alert([self.net.node_ids[z] for z in idx])
-        for z in idx:
-            self._hold[z] = True
-            self._evacuating[z] = False
-        self._cancel(idx)
-        self._changed()
-
-    def lockdown(self, zones: Iterable[str]) -> None:
-        """Shelter in ``zones`` and close every lockable connection touching them."""
-        idx = self._zone_ids(zones)
-        self.shelter([self.net.node_ids[z] for z in idx])
-        for z in idx:
-            for ci, touched in enumerate(self.net.conn_zones):
-                if self.net.conn_lockable[ci] and z in touched:
-                    self._set_closed(ci, f"lockdown:{self.net.node_ids[z]}", closed=True)
-        self._changed()
-
-    def release(self, zones: Iterable[str]) -> None:
-        """End shelter or lockdown: lockable connections re-open and the occupants leave."""
-        idx = self._zone_ids(zones)
-        self.alert([self.net.node_ids[z] for z in idx])
-        for z in idx:
-            self._hold[z] = False
-            self._evacuating[z] = True
-            self._reopen_lockdown(z)
-        self._schedule(idx)
-        self._changed()
-
-    def close_connection(self, cid: str) -> None:
-        """Close a connection: nobody passes until it is opened; routes are re-planned."""
-        self._set_closed(self._conn(cid), "closed", closed=True)
-        self._changed()
-
-    def open_connection(self, cid: str) -> None:
-        """Open a connection (whatever closed it); routes are re-planned."""
-        ci = self._conn(cid)
-        for reason in sorted(self._conn_closed[ci]):
-            self._set_closed(ci, reason, closed=False)
-        self._changed()
-
     def finalize(self) -> None:
         """Record the end state: a last sample, per-zone crowd-safety summaries and totals."""
+        self._interrupt()
         now = float(self.env.now)
         self._account(now)
         if self._last_record_t < now - _EPS:
             self._record(now)
-        for z in range(self.Z):
-            peak = float(self._peak_density[z])
-            self.recorder.emit(
-                now,
-                "egress.zone_summary",
-                self.net.node_ids[z],
-                peak_density_p_m2=peak,
-                time_above_4_s=float(self._time_above[0, z]),
-                time_above_5_s=float(self._time_above[1, z]),
-                worst_los=hy.fruin_los(density_p_m2=peak),
-            )
-        self.recorder.emit(
-            now,
-            "egress.summary",
-            "",
-            population=self.population,
-            exited=self.exited_total,
-            inside=self.inside_total,
-            removed=self.removed_total,
-            by_exit=self.exited_by_exit(),
-            steps=self.steps,
-        )
-
-    # ------------------------------------------------------------------ action helpers
-
-    def _zone_ids(self, zones: Iterable[str]) -> list[int]:
-        out = []
-        for z in zones:
-            if z not in self._zone_index:
-                raise ValueError(f"unknown zone {z!r} (known: {', '.join(self.net.node_ids[: self.Z])})")
-            out.append(self._zone_index[z])
-        return sorted(set(out))
-
-    def _conn(self, cid: str) -> int:
-        if cid not in self._conn_index:
-            raise ValueError(f"unknown connection {cid!r} (known: {', '.join(self.net.conn_ids)})")
-        return self._conn_index[cid]
-
-    def _changed(self) -> None:
-        self._dirty = True
-        self._idle = False
-
-    def _reopen_lockdown(self, z: int) -> None:
-        reason = f"lockdown:{self.net.node_ids[z]}"
-        for ci in range(len(self.net.conn_ids)):
-            if reason in self._conn_closed[ci]:
-                self._set_closed(ci, reason, closed=False)
-
-    def _exit_open(self, j: int) -> bool:
-        return any(not self._conn_closed[ci] for ci in np.flatnonzero(self.net.conn_exit == j))
-
-    def _set_closed(self, ci: int, reason: str, *, closed: bool) -> None:
-        was_open = not self._conn_closed[ci]
-        j = int(self.net.conn_exit[ci])
-        exit_was_open = self._exit_open(j) if j >= 0 else False
-        if closed:
-            self._conn_closed[ci].add(reason)
-        else:
-            self._conn_closed[ci].discard(reason)
-        is_open = not self._conn_closed[ci]
-        now = float(self.env.now)
-        cid = self.net.conn_ids[ci]
-        if was_open and not is_open:
-            self.recorder.emit(now, "egress.connection_closed", cid, reason=reason)
-        elif is_open and not was_open:
-            self.recorder.emit(now, "egress.connection_opened", cid, reason=reason)
-        if j >= 0:
-            exit_open = self._exit_open(j)
-            if exit_was_open and not exit_open:
-                self.recorder.emit(now, "egress.exit_closed", self.net.exit_ids[j], connection=cid)
-            elif exit_open and not exit_was_open:
-                self.recorder.emit(now, "egress.exit_opened", self.net.exit_ids[j], connection=cid)
-
-    def _schedule(self, zones: list[int]) -> None:
-        """Queue the release of the alerted, not-yet-moving people of ``zones`` (alert + pre-movement, not before now)."""
-        now = float(self.env.now)
-        zset = np.zeros(self.N, dtype=bool)
-        zset[zones] = True
-        who = np.flatnonzero(zset[self._p_node] & (self._p_state == 0) & ~np.isnan(self._p_alert))
-        if len(who) == 0:
-            return
-        self._p_state[who] = 1
-        times = np.maximum(self._p_alert[who] + self._p_draw[who] * self._p_factor[who], now)
-        t = np.concatenate([self._pend_t, times])
-        o = np.concatenate([self._pend_person, who])
-        order = np.argsort(t, kind="stable")
-        self._pend_t, self._pend_person = t[order], o[order]
-        for g in np.unique(self.units.group[self._p_unit[who]]).tolist():
-            z = self._zone_index[self._groups[g].zone]
-            if not self._group_pre_emitted[g]:
-                self._group_pre_emitted[g] = True
-                d = self.units.group_draws[g]
-                self.recorder.emit(
-                    now,
-                    "egress.pre_movement",
-                    self._group_name[g],
-                    zone=self.net.node_ids[z],
-                    alerted_at_s=float(self._alerted_at[z]),
-                    count=int(len(d)),
-                    first_s=float(d[0]),
-                    median_s=float(np.median(d)),
-                    p99_s=float(np.quantile(d, 0.99)),
-                    last_s=float(d[-1]),
-                )
-
-    def _cancel(self, zones: list[int]) -> None:
-        """Drop the queued releases of ``zones`` (they will be re-queued on release)."""
-        zset = np.zeros(self.N, dtype=bool)
-        zset[zones] = True
-        hit = zset[self._p_node] & (self._p_state == 1)
-        self._p_state[hit] = 0
-        keep = self._p_state[self._pend_person] == 1
-        self._pend_t, self._pend_person = self._pend_t[keep], self._pend_person[keep]
-
-    def _redirect(self, zones: list[int], via: tuple[int, ...]) -> None:
-        """People of ``zones`` (waiting or moving there) head for the exits ``via``."""
-        zset = np.zeros(self.N, dtype=bool)
-        zset[zones] = True
-        for u in np.flatnonzero(zset[self.units.node]).tolist():
-            self.unit_class[u] = self._unit_class_index(u, via=via)
-        remap = np.arange(len(self._classes))
-        for c, rc in enumerate(list(self._classes)):
-            remap[c] = self._class_index(RouteClass(exits=via, factor=rc.factor, free_m_s=rc.free_m_s))
-        remap = np.concatenate([remap, np.arange(len(remap), len(self._classes))])
-        rows = np.flatnonzero(zset)
-        moved = self.ready[rows].copy()
-        self.ready[rows] = 0.0
-        for c in range(moved.shape[1]):
-            self.ready[rows, remap[c]] += moved[:, c]
-        hit = zset[self._coh_node]
-        if hit.any():
-            # Keep each cohort's remaining distance when it changes class.
-            remaining = self._coh_target[hit] - self.walked_m[self._coh_node[hit], self._coh_class[hit]]
-            self._coh_class[hit] = remap[self._coh_class[hit]]
-            self._coh_target[hit] = self.walked_m[self._coh_node[hit], self._coh_class[hit]] + remaining
+        self._final_records(now)
 
     # ------------------------------------------------------------------ process
 
@@ -543,11 +269,25 @@ class EgressModel:
                     if t >= self._next_record - _EPS:
                         self._record(t)
                     continue
+            quiet = self._quiet_steps(now)
+            if quiet >= 2:
+                # Only walking inside nodes until a release, an arrival at a door or a record: jump.
+                self._jump = (now, quiet, self._speeds() * dt)
+                self._jump_done, self._jump_t = 0, now
+                self._wake_evt = self.env.event()
+                yield self.env.any_of([self.env.timeout(self._jump_t_end(now, quiet) - now), self._wake_evt])
+                woken, self._wake_evt = self._wake_evt.triggered, None
+                self._catch_up(final=not woken)
+                if self._jump_done < quiet:
+                    # Woken by an action: the step it fell in is computed in full, on the same grid.
+                    t1 = self._jump_t + dt
+                    self._jump = None
+                    yield self.env.timeout(max(t1 - float(self.env.now), 0.0))
+                    self._step(t1 - dt, t1)
+                self._jump = None
+                continue
             yield self.env.timeout(dt)
             self._step(float(self.env.now) - dt, float(self.env.now))
-
-    _last_moved = 0.0
-    _last_record_t = -1.0
 
     def _replan(self, now: float) -> None:
         net = self.net
@@ -559,6 +299,13 @@ class EgressModel:
         cap = np.repeat(net.link_cap_p_s, 2)
         wait = np.divide(self.backlog_dl, cap, out=np.zeros_like(cap), where=cap > 0)
         blocked = self._hold.copy()
+        key = (usable, wait, cross, blocked)
+        if self._table is not None and self._plan_classes == len(self._classes) and self._same_plan(key):
+            # Same inputs give the same table: skip the shortest paths (common in the free-walking tail).
+            self._dirty = False
+            self._next_replan = now + float(self.settings.replan_every)
+            return
+        self._plan_key, self._plan_classes = key, len(self._classes)
         by_exits: dict[tuple[int, ...] | None, np.ndarray] = {}
 
         def pot_for(exits: tuple[int, ...] | None) -> np.ndarray:
@@ -595,6 +342,13 @@ class EgressModel:
         self._dirty = False
         self._next_replan = now + float(self.settings.replan_every)
 
+    def _same_plan(self, key: tuple[np.ndarray, ...]) -> bool:
+        """True if the route inputs ``key`` (usable links, waits, crossing times, held nodes) are those of the plan."""
+        old = self._plan_key
+        if old is None or not (np.array_equal(key[0], old[0]) and np.array_equal(key[3], old[3])):
+            return False
+        return np.array_equal(key[1], old[1]) and np.array_equal(key[2], old[2])
+
     def _new_cohorts(self, grid: np.ndarray) -> None:
         """Start walking the people in ``grid`` (nodes x classes) across their node."""
         node, cls = np.nonzero(grid > 0)
@@ -604,6 +358,19 @@ class EgressModel:
         self._coh_class = np.concatenate([self._coh_class, cls])
         self._coh_target = np.concatenate([self._coh_target, self.walked_m[node, cls] + self.net.travel_m[node]])
         self._coh_n = np.concatenate([self._coh_n, grid[node, cls]])
+
+    def _speeds(self) -> np.ndarray:
+        """Walking speed (m/s) of every (node, class) from the density of walkers and people in pre-movement."""
+        net = self.net
+        walking = np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)
+        d_walk = (self.waiting + walking) / net.area_m2
+        if self._speed_classes != len(self._classes):
+            free = np.asarray([rc.free_m_s for rc in self._classes])
+            factor = np.asarray([rc.factor for rc in self._classes])
+            self._free_nc = np.where(np.isnan(free)[None, :], self._free_default[:, None], free[None, :])
+            self._factor_c = factor[None, :]
+            self._speed_classes = len(self._classes)
+        return hy.speed_array(d_walk[:, None], self._k_col, free_m_s=self._free_nc) * self._factor_c
 
     def _step(self, t0: float, t1: float) -> None:
         """Advance the crowd over the step [t0, t1]."""
@@ -625,15 +392,10 @@ class EgressModel:
                 grid = np.bincount(self.units.node * C + self.unit_class, weights=counts, minlength=N * C).reshape(N, C)
                 self._new_cohorts(grid)
                 released_any = True
-                self._group_events(t0, t1)
+                if not self._group_all.all():
+                    self._group_events(t0, t1)
         # 2. Speeds from the density of walkers and people in pre-movement.
-        walking = np.bincount(self._coh_node, weights=self._coh_n, minlength=N)
-        d_walk = (self.waiting + walking) / net.area_m2
-        free = np.asarray([rc.free_m_s for rc in self._classes])
-        factor = np.asarray([rc.factor for rc in self._classes])
-        free_nc = np.where(np.isnan(free)[None, :], self._free_default[:, None], free[None, :])
-        speed = hy.speed_array(d_walk[:, None], net.k_m_s[:, None], free_m_s=free_nc) * factor[None, :]
-        self.walked_m += speed * dt
+        self.walked_m += self._speeds() * dt
         # 3. Walkers who covered their node's length are ready at its doors.
         if len(self._coh_n):
             arrived = self._coh_target <= self.walked_m[self._coh_node, self._coh_class] + 1e-9
@@ -650,8 +412,8 @@ class EgressModel:
         table = self._table
         moved_total = 0.0
         n_dl = 2 * net.n_links
-        if table is not None and table.n_groups:
-            q = self.ready[table.group_node, table.group_class]
+        q = self.ready[table.group_node, table.group_class] if table is not None and table.n_groups else None
+        if q is not None and q.any():
             shares = split_shares(table, q)
             want = q[table.entry_group] * shares
             demand = np.bincount(table.entry_dl, weights=want, minlength=n_dl)
@@ -688,87 +450,3 @@ class EgressModel:
         self._after_step(t0, t1)
         if len(self._coh_n) == 0 and len(self._pend_t) == 0 and (self._last_moved <= _EPS or self.ready.sum() <= _EPS):
             self._idle = True
-
-    # ------------------------------------------------------------------ records
-
-    def _group_events(self, t0: float, t1: float) -> None:
-        started = np.bincount(self.units.group, weights=self.units.started.astype(float), minlength=len(self._groups))
-        first = (started > 0) & ~self._group_first
-        for g in np.flatnonzero(first).tolist():
-            self._group_first[g] = True
-            self.recorder.emit(t1, "egress.group_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
-        done = (started >= self._group_count) & ~self._group_all & (self._group_count > 0)
-        for g in np.flatnonzero(done).tolist():
-            self._group_all[g] = True
-            self.recorder.emit(t1, "egress.group_all_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
-
-    def _account(self, t: float) -> None:
-        """Add the time since the last accounting to the time-above-threshold totals."""
-        span = t - self._acc_t
-        if span > 0:
-            for i, thr in enumerate(DENSITY_THRESHOLDS_P_M2):
-                self._time_above[i] += span * (self._acc_density > thr + _EPS)
-        self._acc_t = t
-        self._acc_density = self.density_nodes()
-
-    def _check_density(self, t: float, density: np.ndarray) -> None:
-        np.maximum(self._peak_density, density, out=self._peak_density)
-        for i, thr in enumerate(DENSITY_THRESHOLDS_P_M2):
-            new = (density > thr + _EPS) & ~self._density_alerted[i]
-            for n in np.flatnonzero(new).tolist():
-                self._density_alerted[i, n] = True
-                self.recorder.emit(t, "egress.density", self.net.node_ids[n], threshold_p_m2=thr, density_p_m2=float(density[n]))
-
-    def _after_step(self, t0: float, t1: float) -> None:
-        self._account(t1)
-        occ = self.occupancy_nodes()
-        density = occ / self.net.area_m2
-        self._check_density(t1, density)
-        # Milestones: share of the population out, time interpolated within the step.
-        out = self.exited_total
-        before = out - float(self.last_flow_dl[self._dl_dst >= self.N].sum()) if self.X else out
-        # Casualties taken out of the crowd (remove_people) no longer count towards the milestones.
-        base = self.population - self.removed_total
-        while self._milestone_next < len(MILESTONES_PCT) and base > 0:
-            pct = MILESTONES_PCT[self._milestone_next]
-            need = base * pct / 100.0
-            if out < need - 1e-6:
-                break
-            frac = 1.0 if out <= before else min(1.0, max(0.0, (need - before) / (out - before)))
-            at = t1 if pct == 100 else t0 + frac * (t1 - t0)
-            # Recorded at the end of the step (the log stays in time order); ``at_s`` interpolates.
-            self.recorder.emit(t1, "egress.milestone", "", pct=pct, count=int(math.ceil(need - 1e-6)), at_s=at)
-            self._milestone_next += 1
-        first = (self.exited > _EPS) & ~self._exit_seen
-        for j in np.flatnonzero(first).tolist():
-            self._exit_seen[j] = True
-            self.recorder.emit(t1, "egress.exit_first", self.net.exit_ids[j], count=float(self.exited[j]))
-        # Zones cleared (occupied before, empty now).
-        has = occ > 1e-6
-        cleared = self._zone_had_people & ~has
-        cleared[self.Z :] = False
-        for z in np.flatnonzero(cleared).tolist():
-            self.recorder.emit(t1, "egress.zone_clear", self.net.node_ids[z])
-        self._zone_had_people = has
-        # Queues at connections above the alert threshold (first time).
-        if self.backlog_dl.any():
-            per_conn = np.bincount(np.repeat(self.net.link_conn, 2), weights=self.backlog_dl, minlength=len(self.net.conn_ids))
-            new = (per_conn > self.settings.queue_alert_p) & ~self._queue_alerted
-            for ci in np.flatnonzero(new).tolist():
-                self._queue_alerted[ci] = True
-                self.recorder.emit(t1, "egress.queue", self.net.conn_ids[ci], queue_p=float(per_conn[ci]), threshold_p=self.settings.queue_alert_p)
-        if t1 >= self._next_record - _EPS:
-            self._record(t1)
-
-    def _record(self, t: float) -> None:
-        occ = self.occupancy_nodes()
-        zones = list(self.net.node_ids[: self.Z])
-        self.recorder.sample(t, "occupants", zones, occ[: self.Z])
-        self.recorder.sample(t, "density_p_m2", zones, occ[: self.Z] / self.net.area_m2[: self.Z])
-        self.recorder.sample(t, "exited", list(self.net.exit_ids), self.exited)
-        self.recorder.sample(t, "started", [""], [float(self.units.started.sum())])
-        self.recorder.sample(t, "inside", [""], [float(occ.sum())])
-        self._last_record_t = t
-        every = float(self.settings.record_every)
-        while self._next_record <= t + _EPS:
-            self._next_record += every

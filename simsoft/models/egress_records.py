@@ -1,0 +1,156 @@
+"""Records of the egress model: milestones, first use of each exit, zones cleared, queues and crowd
+densities over their thresholds, the occupancy time series and the end-of-run summaries.
+
+:class:`EgressRecords` is a mixin of :class:`simsoft.models.egress.EgressModel`: it reads the
+model's state (occupancy, people out, flows of the last step) and writes events and samples to the
+model's recorder. It never changes the crowd, so records can be kept or dropped without changing
+results.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simsoft.models.hydraulics import fruin_los
+
+__all__ = ["EgressRecords", "MILESTONES_PCT", "DENSITY_THRESHOLDS_P_M2"]
+
+MILESTONES_PCT = (50, 90, 95, 100)
+"""Shares of the population out at which ``egress.milestone`` is recorded."""
+
+DENSITY_THRESHOLDS_P_M2 = (4.0, 5.0)
+"""Crowd-safety thresholds: ~4 p/m^2 a moving crowd immobilises, >= 5 p/m^2 dangerous (G. K. Still,
+*Crowd Dynamics*, PhD thesis, 2000)."""
+
+_EPS = 1e-9
+
+
+class EgressRecords:
+    """Event records and time-series samples of :class:`~simsoft.models.egress.EgressModel` (a mixin)."""
+
+    def _init_records(self) -> None:
+        net = self.net
+        self._next_record = 0.0
+        self._milestone_next = 0
+        self._exit_seen = np.zeros(self.X, dtype=bool)
+        self._zone_had_people = np.zeros(self.N, dtype=bool)
+        self._queue_alerted = np.zeros(len(net.conn_ids), dtype=bool)
+        self._density_alerted = np.zeros((len(DENSITY_THRESHOLDS_P_M2), self.N), dtype=bool)
+        self._group_first = np.zeros(len(self._groups), dtype=bool)
+        self._group_all = np.zeros(len(self._groups), dtype=bool)
+        self._group_pre_emitted = np.zeros(len(self._groups), dtype=bool)
+        self._peak_density = np.zeros(self.N)
+        self._time_above = np.zeros((len(DENSITY_THRESHOLDS_P_M2), self.N))
+        self._acc_t = 0.0
+        self._acc_density = np.zeros(self.N)
+
+    def _group_events(self, t0: float, t1: float) -> None:
+        started = np.bincount(self.units.group, weights=self.units.started.astype(float), minlength=len(self._groups))
+        first = (started > 0) & ~self._group_first
+        for g in np.flatnonzero(first).tolist():
+            self._group_first[g] = True
+            self.recorder.emit(t1, "egress.group_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
+        done = (started >= self._group_count) & ~self._group_all & (self._group_count > 0)
+        for g in np.flatnonzero(done).tolist():
+            self._group_all[g] = True
+            self.recorder.emit(t1, "egress.group_all_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
+
+    def _account(self, t: float, density: np.ndarray | None = None) -> None:
+        """Add the time since the last accounting to the time-above-threshold totals."""
+        span = t - self._acc_t
+        if span > 0:
+            for i, thr in enumerate(DENSITY_THRESHOLDS_P_M2):
+                self._time_above[i] += span * (self._acc_density > thr + _EPS)
+        self._acc_t = t
+        self._acc_density = self.density_nodes() if density is None else density
+
+    def _check_density(self, t: float, density: np.ndarray) -> None:
+        np.maximum(self._peak_density, density, out=self._peak_density)
+        for i, thr in enumerate(DENSITY_THRESHOLDS_P_M2):
+            new = (density > thr + _EPS) & ~self._density_alerted[i]
+            for n in np.flatnonzero(new).tolist():
+                self._density_alerted[i, n] = True
+                self.recorder.emit(t, "egress.density", self.net.node_ids[n], threshold_p_m2=thr, density_p_m2=float(density[n]))
+
+    def _after_step(self, t0: float, t1: float) -> None:
+        occ = self.occupancy_nodes()
+        density = occ / self.net.area_m2
+        self._account(t1, density)
+        self._check_density(t1, density)
+        # Milestones: share of the population out, time interpolated within the step.
+        out = self.exited_total
+        before = out - float(self.last_flow_dl[self._dl_dst >= self.N].sum()) if self.X else out
+        # Casualties taken out of the crowd (remove_people) no longer count towards the milestones.
+        base = self.population - self.removed_total
+        while self._milestone_next < len(MILESTONES_PCT) and base > 0:
+            pct = MILESTONES_PCT[self._milestone_next]
+            need = base * pct / 100.0
+            if out < need - 1e-6:
+                break
+            frac = 1.0 if out <= before else min(1.0, max(0.0, (need - before) / (out - before)))
+            at = t1 if pct == 100 else t0 + frac * (t1 - t0)
+            # Recorded at the end of the step (the log stays in time order); ``at_s`` interpolates.
+            self.recorder.emit(t1, "egress.milestone", "", pct=pct, count=int(math.ceil(need - 1e-6)), at_s=at)
+            self._milestone_next += 1
+        first = (self.exited > _EPS) & ~self._exit_seen
+        for j in np.flatnonzero(first).tolist():
+            self._exit_seen[j] = True
+            self.recorder.emit(t1, "egress.exit_first", self.net.exit_ids[j], count=float(self.exited[j]))
+        # Zones cleared (occupied before, empty now).
+        has = occ > 1e-6
+        cleared = self._zone_had_people & ~has
+        cleared[self.Z :] = False
+        for z in np.flatnonzero(cleared).tolist():
+            self.recorder.emit(t1, "egress.zone_clear", self.net.node_ids[z])
+        self._zone_had_people = has
+        # Queues at connections above the alert threshold (first time).
+        if self.backlog_dl.any():
+            per_conn = np.bincount(self._dl_conn, weights=self.backlog_dl, minlength=len(self.net.conn_ids))
+            new = (per_conn > self.settings.queue_alert_p) & ~self._queue_alerted
+            for ci in np.flatnonzero(new).tolist():
+                self._queue_alerted[ci] = True
+                self.recorder.emit(t1, "egress.queue", self.net.conn_ids[ci], queue_p=float(per_conn[ci]), threshold_p=self.settings.queue_alert_p)
+        if t1 >= self._next_record - _EPS:
+            self._record(t1)
+
+    def _record(self, t: float) -> None:
+        # Plain lists of floats: the recorder converts them row by row much faster than numpy scalars.
+        occ = self.occupancy_nodes()
+        zone_occ = occ[: self.Z]
+        zones, exits = self._zone_names, self._exit_names
+        self.recorder.sample(t, "occupants", zones, zone_occ.tolist())
+        self.recorder.sample(t, "density_p_m2", zones, (zone_occ / self.net.area_m2[: self.Z]).tolist())
+        self.recorder.sample(t, "exited", exits, self.exited.tolist())
+        self.recorder.sample(t, "started", [""], [float(self.units.started.sum())])
+        self.recorder.sample(t, "inside", [""], [float(occ.sum())])
+        self._last_record_t = t
+        every = float(self.settings.record_every)
+        while self._next_record <= t + _EPS:
+            self._next_record += every
+
+    def _final_records(self, now: float) -> None:
+        """Per-zone crowd-safety summaries and the run's totals."""
+        for z in range(self.Z):
+            peak = float(self._peak_density[z])
+            self.recorder.emit(
+                now,
+                "egress.zone_summary",
+                self.net.node_ids[z],
+                peak_density_p_m2=peak,
+                time_above_4_s=float(self._time_above[0, z]),
+                time_above_5_s=float(self._time_above[1, z]),
+                worst_los=fruin_los(density_p_m2=peak),
+            )
+        self.recorder.emit(
+            now,
+            "egress.summary",
+            "",
+            population=self.population,
+            exited=self.exited_total,
+            inside=self.inside_total,
+            removed=self.removed_total,
+            by_exit=self.exited_by_exit(),
+            steps=self.steps,
+        )
