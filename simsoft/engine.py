@@ -18,6 +18,8 @@ from simsoft.models.alerting import AlertingModel
 from simsoft.models.detection import DetectionModel
 from simsoft.models.egress import EgressModel
 from simsoft.models.incident import IncidentModel
+from simsoft.models.medical import MedicalModel
+from simsoft.models.recovery import RecoveryModel
 from simsoft.models.response import ResponseModel
 from simsoft.models.situation import Situation
 from simsoft.records import Event, Recorder, Timeseries
@@ -65,6 +67,8 @@ class Simulation:
         self.detection: DetectionModel | None = None
         self.alerting: AlertingModel | None = None
         self.response: ResponseModel | None = None
+        self.medical: MedicalModel | None = None
+        self.recovery: RecoveryModel | None = None
         self.recorder.emit(0.0, "run.start", "", seed=self.seed, variant=variant, population=scenario.population.total)
         self.egress.start()
         if scenario.incident is not None:
@@ -74,10 +78,27 @@ class Simulation:
             self.response = ResponseModel(**common, situation=sit, locate=self.detection.locate_on_arrival)
             self.incident = IncidentModel(**common, egress=self.egress, situation=sit)
             self.incident.on_zone_affected = self._zone_affected  # type: ignore[method-assign]
-            for model in (self.detection, self.alerting, self.response, self.incident):
+            models: list = [self.detection, self.alerting, self.response, self.incident]
+            if scenario.medical is not None:
+                self.medical = MedicalModel(**common, situation=sit)
+                models.append(self.medical)
+            if scenario.recovery is not None:
+                self.recovery = RecoveryModel(**common, situation=sit, egress=self.egress, medical=self.medical,
+                                              apply=self._apply_internal)
+                models.append(self.recovery)
+            if self.medical is not None or self.recovery is not None:
+                self._watch_casualties()
+            for model in models:
                 model.start()
         for action in scenario.actions:
             self.apply(action, source="scenario")
+
+    def _watch_casualties(self) -> None:
+        # The medical and recovery models hear of each casualty at the moment it is recorded.
+        assert self.incident is not None
+        for model in (self.medical, self.recovery):
+            if model is not None:
+                self.incident.casualty_listeners.append(model.injured)
 
     def _zone_affected(self, zone: str) -> None:
         occupied = float(self.egress.occupancy().get(zone, 0.0)) > 0
@@ -135,6 +156,18 @@ class Simulation:
             raise ActionError(f"dispatch: unknown unit {unit!r} (known: {', '.join(sorted(self.response.units))})")
         if action.do == "mutual_aid" and self.scenario.response.mutual_aid is None:
             raise ActionError("mutual_aid: the scenario defines no response.mutual_aid unit")
+        medical_verbs = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources")
+        if action.do in medical_verbs and self.medical is None:
+            raise ActionError(f"{action.do}: the scenario has no medical block (and an incident) to direct")
+        if action.do in ("reunification", "recovery") and self.recovery is None:
+            raise ActionError(f"{action.do}: the scenario has no recovery block (and an incident) to direct")
+        hosp = getattr(action, "hospital", None)
+        if hosp is not None and self.medical is not None and hosp not in self.medical.by_id:
+            raise ActionError(f"hospital_plan: unknown hospital {hosp!r} (known: {', '.join(sorted(self.medical.by_id))})")
+        site = getattr(action, "site", None)
+        if site is not None and self.recovery is not None and site not in self.recovery.sites:
+            known = ", ".join(sorted(self.recovery.sites)) or "none"
+            raise ActionError(f"reunification: unknown site {site!r} (known: {known})")
 
     def _later(self, action: Action, delay: float, source: str):
         yield self.env.timeout(delay)
@@ -194,12 +227,43 @@ class Simulation:
                     values["rejected"] = "already contained"
             elif not resp.declare_all_clear(by=source):
                 values["rejected"] = "not contained yet" if not sit.contained.triggered else "already all clear"
+        else:
+            self._do_care(action, values)
         if zones:
             values["zones"] = zones
         self.recorder.emit(self.env.now, f"action.{do}", "", **values)
         eg.wake()
         if self.incident is not None:
             self.incident.wake()
+
+    def _do_care(self, action: Action, values: dict[str, Any]) -> None:
+        """Medical and recovery decisions."""
+        med, rec, do = self.medical, self.recovery, action.do
+        if med is not None and do == "request_ambulances":
+            med.request_ambulances(action.count, mutual_aid=action.mutual_aid, source=values["source"])
+            values.update(count=action.count, mutual_aid=action.mutual_aid)
+        elif med is not None and do == "warm_zone":
+            med.set_warm_policy(action.policy)
+            values["policy"] = action.policy
+        elif med is not None and do == "distribution":
+            med.set_distribution(action.policy)
+            values["policy"] = action.policy
+        elif med is not None and do == "hospital_plan":
+            values["hospital"] = action.hospital
+            if not med.hospital_plan(action.hospital, reason=values["source"]):
+                values["rejected"] = "full plan already running"
+        elif med is not None and do == "scene_resources":
+            med.add_scene_resources(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
+            values.update(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
+        elif rec is not None and do == "reunification":
+            values.update(site=action.site, add_staff=action.add_staff)
+            if action.open:
+                rec.open_site(action.site, reason=values["source"], add_staff=action.add_staff)
+            else:
+                rec.add_staff(action.site, action.add_staff, reason=values["source"])
+        elif rec is not None and do == "recovery":
+            rec.set_phase(action.phase, action.duration, reason=values["source"])
+            values.update(phase=action.phase, duration_s=action.duration)
 
     @property
     def settled(self) -> bool:
@@ -221,7 +285,8 @@ class Simulation:
                 reason = "settled"
                 break
             if nxt > horizon:
-                self.env.run(until=horizon)
+                if self.env.now < horizon:
+                    self.env.run(until=horizon)
                 reason = "duration"
                 break
             self.env.step()

@@ -53,4 +53,19 @@ def summary_lines(result: RunResult) -> list[str]:
             ("casualties", f"{m.get('casualties.total', 0)} (incident {m.get('casualties.cause.incident', 0)}, "
                            f"crowd crush {m.get('casualties.cause.crowd_crush', 0)})"),
         ]
+    if result.scenario.medical is not None:
+        rows += [
+            ("medics entered", f"{_t(m.get('medical.t_access_s'))} ({m.get('medical.access_policy') or 'no access'})"),
+            ("first/last transport", f"{_t(m.get('medical.t_first_transport_s'))} / {_t(m.get('medical.t_last_transport_s'))}"),
+            ("last immediate hosp.", _t(m.get("medical.t_last_immediate_at_hospital_s"))),
+            ("deaths", f"{m.get('medical.deaths', 0)} (scene {m.get('medical.deaths.scene', 0)}, transport "
+                       f"{m.get('medical.deaths.transport', 0)}, hospital {m.get('medical.deaths.hospital', 0)}); "
+                       f"preventable {m.get('medical.preventable_deaths', 0)}"),
+        ]
+    if result.scenario.recovery is not None:
+        rows += [
+            ("everyone accounted", _t(m.get("recovery.t_everyone_accounted_s"))),
+            ("reunification done", _t(m.get("recovery.reunification.t_complete_s"))),
+            ("venue reopened", _t(m.get("recovery.t_reopened_s"))),
+        ]
     return [f"{k.ljust(LABEL_WIDTH)} {v}" for k, v in rows]

@@ -161,6 +161,26 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
             add(("response", "units", i, "id"), unit.id, f"duplicate id (also response.units[{unit_ids[unit.id]}])")
         unit_ids.setdefault(unit.id, i)
 
+    # Medical and recovery: need an incident; ids unique; references exist.
+    med, rec = scenario.medical, scenario.recovery
+    if med is not None and inc is None:
+        add(("medical",), "medical", "needs an incident: casualty care follows the incident's casualties", has_value=False)
+    if rec is not None and inc is None:
+        add(("recovery",), "recovery", "needs an incident: recovery starts from its all clear", has_value=False)
+    hospital_ids: dict[str, int] = {}
+    for i, h in enumerate(med.hospitals if med is not None else []):
+        if h.id in hospital_ids:
+            add(("medical", "hospitals", i, "id"), h.id, f"duplicate id (also medical.hospitals[{hospital_ids[h.id]}])")
+        hospital_ids.setdefault(h.id, i)
+    for cause in (med.mix_by_cause if med is not None else {}):
+        if cause not in ("incident", "crowd_crush"):
+            add(("medical", "mix_by_cause", cause), cause, "is not a cause of injury (incident, crowd_crush)")
+    site_ids: dict[str, int] = {}
+    for i, site in enumerate(rec.reunification if rec is not None else []):
+        if site.id in site_ids:
+            add(("recovery", "reunification", i, "id"), site.id, f"duplicate id (also recovery.reunification[{site_ids[site.id]}])")
+        site_ids.setdefault(site.id, i)
+
     # Actions: references and time order.
     last = 0.0
     for i, act in enumerate(scenario.actions):
@@ -177,6 +197,16 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
         unit = getattr(act, "unit", None)
         if unit is not None and unit not in unit_ids:
             add(base + ("unit",), unit, f"is not a unit of response.units ({', '.join(sorted(unit_ids)) or 'none'})")
+        hosp = getattr(act, "hospital", None)
+        if hosp is not None and hosp not in hospital_ids:
+            add(base + ("hospital",), hosp, f"is not a hospital of medical.hospitals ({', '.join(sorted(hospital_ids)) or 'none'})")
+        site = getattr(act, "site", None)
+        if site is not None and site not in site_ids:
+            add(base + ("site",), site, f"is not a site of recovery.reunification ({', '.join(sorted(site_ids)) or 'none'})")
+        if act.do in ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources") and med is None:
+            add(base + ("do",), act.do, "needs a medical block")
+        if act.do in ("reunification", "recovery") and rec is None:
+            add(base + ("do",), act.do, "needs a recovery block")
         if act.do == "mutual_aid" and scenario.response.mutual_aid is None:
             add(base + ("do",), act.do, "needs a response.mutual_aid unit template")
         if act.at < 0:

@@ -17,6 +17,7 @@ Crowd crush is modelled apart: person-minutes spent above 5 p/m^2 (and, at half 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -92,6 +93,8 @@ class IncidentModel:
         self.next_id = 1
         self.ended = env.event()
         self._watch: simpy.Process | None = None
+        self.casualty_listeners: list[Callable[[str, str, str], None]] = []
+        """Called with (casualty id, zone, cause) as each casualty is recorded (the medical and recovery models listen)."""
 
     # -- processes ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -192,8 +195,11 @@ class IncidentModel:
     def _harm(self, zone: str, n: int, cause: str) -> None:
         removed = int(self.egress.remove_people(zone, n))
         for _ in range(removed):
-            self.recorder.emit(self.env.now, "casualty.injured", f"c{self.next_id}", zone=zone, cause=cause)
+            cid = f"c{self.next_id}"
+            self.recorder.emit(self.env.now, "casualty.injured", cid, zone=zone, cause=cause)
             self.next_id += 1
+            for listener in self.casualty_listeners:
+                listener(cid, zone, cause)
         if cause == "incident":
             self.casualties += removed
         else:

@@ -14,15 +14,36 @@ from simsoft.schema.actions import (
     Release,
     Shelter,
 )
+from simsoft.schema.actions import (
+    HospitalPlan,
+    RecoveryPhase,
+    RequestAmbulances,
+    ReunificationAction,
+    SceneResources,
+    WarmZoneEntry,
+)
 from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
 from simsoft.schema.egress import EgressSettings
 from simsoft.schema.incident import Incident, IncidentKind
+from simsoft.schema.medical import Hospital, Medical, TriageMix
+from simsoft.schema.recovery import Recovery, ReunificationSite
 from simsoft.schema.response import Alerting, Channel, Detection, PlanStep, Response, Unit
 from simsoft.schema.population import Group, Population
 from simsoft.schema.scenario import SCHEMA_VERSION, Scenario, Variant
 from simsoft.schema.venue import Asset, AssetKind, Connection, ConnectionKind, Exit, Venue, Zone, ZoneKind
 
 __all__ = [
+    "Hospital",
+    "HospitalPlan",
+    "Medical",
+    "Recovery",
+    "RecoveryPhase",
+    "RequestAmbulances",
+    "ReunificationAction",
+    "ReunificationSite",
+    "SceneResources",
+    "TriageMix",
+    "WarmZoneEntry",
     "Alerting",
     "Channel",
     "Cordon",

@@ -26,6 +26,13 @@ __all__ = [
     "MutualAid",
     "Cordon",
     "Declare",
+    "RequestAmbulances",
+    "WarmZoneEntry",
+    "DistributionPolicy",
+    "HospitalPlan",
+    "SceneResources",
+    "ReunificationAction",
+    "RecoveryPhase",
 ]
 
 ZoneSelection = Union[Literal["all"], Annotated[list[Id], Field(min_length=1)]]
@@ -144,8 +151,84 @@ class Declare(_Timed):
     """``contained`` or ``all_clear``."""
 
 
+class RequestAmbulances(_Timed):
+    """Request more ambulances: from the local service (``medical.ambulances.arrival``) or as mutual aid."""
+
+    do: Literal["request_ambulances"]
+    """The verb: ``request_ambulances``."""
+    count: Annotated[int, Field(ge=1, le=100)] = 1
+    """How many ambulances."""
+    mutual_aid: bool = False
+    """Whether they come from neighbouring services (``medical.ambulances.mutual_aid_arrival``)."""
+
+
+class WarmZoneEntry(_Timed):
+    """Change when medics may enter: after containment, or earlier with a rescue task force."""
+
+    do: Literal["warm_zone"]
+    """The verb: ``warm_zone``."""
+    policy: Literal["after_contained", "rescue_task_force"]
+    """The entry policy from now on."""
+
+
+class DistributionPolicy(_Timed):
+    """Change how ambulances choose a hospital."""
+
+    do: Literal["distribution"]
+    """The verb: ``distribution``."""
+    policy: Literal["nearest", "balanced"]
+    """``nearest`` or ``balanced``."""
+
+
+class HospitalPlan(_Timed):
+    """A hospital activates its full disaster plan now (its surge capacity rises to the full-plan value)."""
+
+    do: Literal["hospital_plan"]
+    """The verb: ``hospital_plan``."""
+    hospital: Id
+    """Hospital id (``medical.hospitals``)."""
+
+
+class SceneResources(_Timed):
+    """More bearers, stretchers or triage teams reach the scene (fire crews, extra staff, improvised stretchers)."""
+
+    do: Literal["scene_resources"]
+    """The verb: ``scene_resources``."""
+    bearers: Annotated[int, Field(ge=0, le=1000)] = 0
+    """Additional bearers."""
+    stretchers: Annotated[int, Field(ge=0, le=1000)] = 0
+    """Additional stretchers."""
+    triage_teams: Annotated[int, Field(ge=0, le=100)] = 0
+    """Additional triage teams."""
+
+
+class ReunificationAction(_Timed):
+    """Open a reunification site (a standby one, or earlier than planned) and/or add staff to it."""
+
+    do: Literal["reunification"]
+    """The verb: ``reunification``."""
+    site: Id
+    """Site id (``recovery.reunification``)."""
+    add_staff: Annotated[int, Field(ge=0, le=500)] = 0
+    """Staff added to the site."""
+    open: bool = True
+    """Open the site now if it is not open yet."""
+
+
+class RecoveryPhase(_Timed):
+    """Change the duration of a recovery phase (investigation, clean-up, reopening preparation, family assistance)."""
+
+    do: Literal["recovery"]
+    """The verb: ``recovery``."""
+    phase: Literal["investigation", "clean_up", "reopen_preparation", "family_assistance"]
+    """The phase."""
+    duration: Duration
+    """Its new duration, counted from the phase's start (a phase whose new end is past ends now)."""
+
+
 Action = Annotated[
-    Union[Alert, Evacuate, Shelter, Lockdown, Release, CloseConnection, OpenConnection, Dispatch, MutualAid, Cordon, Declare],
+    Union[Alert, Evacuate, Shelter, Lockdown, Release, CloseConnection, OpenConnection, Dispatch, MutualAid, Cordon, Declare,
+          RequestAmbulances, WarmZoneEntry, DistributionPolicy, HospitalPlan, SceneResources, ReunificationAction, RecoveryPhase],
     Field(discriminator="do"),
 ]
 """One protective action, chosen by its ``do`` key."""

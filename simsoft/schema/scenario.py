@@ -10,6 +10,8 @@ from simsoft.schema.actions import Action
 from simsoft.schema.common import Duration, Strict
 from simsoft.schema.egress import EgressSettings
 from simsoft.schema.incident import Incident
+from simsoft.schema.medical import Medical
+from simsoft.schema.recovery import Recovery
 from simsoft.schema.response import Alerting, Detection, Response
 from simsoft.schema.population import Population
 from simsoft.schema.venue import Venue
@@ -52,6 +54,10 @@ class Scenario(Strict):
     """Notification channels and the venue's protective-action plan."""
     response: Response = Response()
     """On-site security, police and other responding units."""
+    medical: Medical | None = None
+    """Casualty care from bleeding control to hospital (needs an incident; none: casualties are only counted)."""
+    recovery: Recovery | None = None
+    """Release, accountability, reunification, scene handover and reopening (needs an incident)."""
     actions: list[Action] = Field(default_factory=list)
     """Protective actions scripted in time (a drill's alarm, the venue's plan)."""
     duration: Duration = 7200.0

@@ -1,0 +1,130 @@
+"""Receiving hospitals: beds, a critical-care line with surge capacity, and the distribution policy.
+
+Critical patients (immediate, expectant) start definitive care one after another at the hospital's
+surge capacity: a deterministic server with service time ``1 / critical_per_hour`` (Hirshberg et al.,
+J Trauma 58(4):686, 2005: 4.6 critical patients/h immediately, 7.1/h with the full disaster plan).
+Arrivals above that rate build the backlog the fluid model predicts (reference notes section 7, case
+18). Delayed and minor patients start care on arrival (emergency department). Every patient takes a
+bed; a hospital without a free bed is skipped by the distribution policy while another has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+
+from simsoft.models.survival import Casualty
+from simsoft.records import Recorder
+from simsoft.schema.medical import Hospital
+
+__all__ = ["HospitalModel", "choose_hospital"]
+
+
+class HospitalModel:
+    """One hospital during a run."""
+
+    def __init__(self, spec: Hospital, *, env: simpy.Environment, recorder: Recorder,
+                 on_care: Callable[[Casualty, "HospitalModel"], None] | None = None) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.env = env
+        self.recorder = recorder
+        self.on_care = on_care
+        self.rate_per_h = float(spec.critical_per_hour)
+        self.full_plan = False
+        self.line = simpy.PriorityResource(env, capacity=1)
+        self.beds_used = 0
+        self.peak_beds = 0
+        self.waiting = 0
+        self.peak_waiting = 0
+        self.en_route_critical = 0
+        self.en_route = 0
+        self._busy_until = 0.0
+        self._busy_since = 0.0
+        self._seq = 0
+
+    @property
+    def service_s(self) -> float:
+        """Time one critical patient occupies the critical-care line now."""
+        return 3600.0 / self.rate_per_h
+
+    def activate_full_plan(self, *, reason: str) -> bool:
+        """Raise the surge capacity to the full-plan value; ``False`` if already running."""
+        if self.full_plan:
+            return False
+        self.full_plan = True
+        self.rate_per_h = float(self.spec.critical_per_hour_full_plan)
+        self.recorder.emit(self.env.now, "medical.hospital_plan", self.id, critical_per_hour=self.rate_per_h, reason=reason)
+        return True
+
+    def backlog(self, now: float | None = None) -> float:
+        """Critical patients not yet through the line, counting the unfinished part of the one in service."""
+        now = float(self.env.now if now is None else now)
+        remaining = 0.0
+        if self._busy_until > now:
+            remaining = (self._busy_until - now) / max(self._busy_until - self._busy_since, 1e-9)
+        return self.waiting + remaining
+
+    def expected_start_s(self, travel_s: float) -> float:
+        """Expected wait for critical care of a patient arriving after ``travel_s`` (for the balanced policy)."""
+        now = float(self.env.now)
+        queue_s = (self.backlog(now) + self.en_route_critical) * self.service_s
+        return max(travel_s, queue_s)
+
+    @property
+    def full(self) -> bool:
+        """No bed left (counting patients on their way)."""
+        return self.beds_used + self.en_route >= self.spec.beds
+
+    def admit(self, c: Casualty, *, via: str) -> None:
+        """A casualty reaches the hospital now (by ambulance or on their own)."""
+        now = float(self.env.now)
+        if not c.dead:
+            self.beds_used += 1
+            self.peak_beds = max(self.peak_beds, self.beds_used)
+        c.place = "hospital"
+        if c.tracked_at is None:
+            c.tracked_at = now
+        self.recorder.emit(now, "medical.at_hospital", c.id, hospital=self.id, via=via, triage=c.cls,
+                           critical=c.critical, alive=not c.dead, beds_used=self.beds_used)
+        if c.dead:
+            return
+        if c.critical:
+            self.env.process(self._critical(c))
+        elif self.on_care is not None:
+            self.on_care(c, self)
+
+    def _critical(self, c: Casualty):
+        self._seq += 1
+        self.waiting += 1
+        self.peak_waiting = max(self.peak_waiting, self.waiting)
+        self.recorder.sample(self.env.now, "hospital_backlog", [self.id], [self.backlog()])
+        prio = 0 if c.cls == "immediate" else 1
+        with self.line.request(priority=prio) as req:
+            yield req
+            self.waiting -= 1
+            if c.dead:
+                return
+            now = float(self.env.now)
+            service = self.service_s
+            self._busy_since, self._busy_until = now, now + service
+            if self.on_care is not None:
+                self.on_care(c, self)
+            self.recorder.sample(now, "hospital_backlog", [self.id], [self.backlog()])
+            yield self.env.timeout(service)
+
+
+def choose_hospital(hospitals: list[HospitalModel], c: Casualty, *, policy: str) -> HospitalModel:
+    """The hospital an ambulance takes ``c`` to.
+
+    ``nearest``: the nearest with a free bed (the nearest of all when every one is full).
+    ``balanced``: critical patients to the earliest expected start of critical care (travel or queue,
+    whichever is longer), others to the lowest bed occupancy; ties go to the nearer hospital.
+    """
+    open_ = [h for h in hospitals if not h.full] or hospitals
+    if policy == "balanced":
+        if c.critical:
+            return min(open_, key=lambda h: (h.expected_start_s(h.spec.travel), h.spec.travel, h.id))
+        return min(open_, key=lambda h: ((h.beds_used + h.en_route) / h.spec.beds, h.spec.travel, h.id))
+    return min(open_, key=lambda h: (h.spec.travel, h.id))

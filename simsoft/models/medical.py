@@ -1,0 +1,356 @@
+"""Casualty care: from the moment of injury to definitive care in hospital.
+
+Each casualty recorded by the incident model (``casualty.injured``) gets a true triage class from the
+scenario's mix and two fate draws (see :mod:`simsoft.models.survival`). Then, as SimPy processes:
+
+1. the casualty waits until the incident has left their zone;
+2. some reach a hospital on their own (self-presentation, nearest hospital);
+3. walking wounded (minor) walk to the casualty collection point (CCP);
+4. immediate casualties may get bleeding control from staff or bystanders with a kit;
+5. the others wait for medics: they enter when the warm-zone policy allows (after containment, or
+   earlier with a rescue task force) and an ambulance crew is on scene; triage teams triage where
+   casualties lie (medics control bleeding), carry teams (bearers with a stretcher) carry them to
+   the CCP by priority, paramedics treat them there;
+6. ambulances load at the CCP and take them to the hospital the distribution policy picks, where
+   critical patients queue for the critical-care line (surge capacity).
+
+A casualty whose definitive care has not begun by their deadline dies where they are. Every random
+value of a casualty is drawn at injury from its own named stream, so variants compare the same
+casualties (common random numbers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import simpy
+
+from simsoft.distributions import sample
+from simsoft.models.hospitals import HospitalModel
+from simsoft.models.situation import Situation
+from simsoft.models.survival import NEVER, Casualty, deadline_min
+from simsoft.models.transport import AmbulanceFleet, CollectionPoint
+from simsoft.records import Recorder
+from simsoft.rng import Streams
+from simsoft.schema import Scenario
+from simsoft.schema.medical import TRIAGE_CLASSES
+from simsoft.schema.venue import AssetKind
+
+__all__ = ["MedicalModel", "ZONE_POLL_S"]
+
+ZONE_POLL_S = 5.0
+"""How often a casualty's zone is checked for the incident having moved on (a modelling step, not a parameter)."""
+
+
+class MedicalModel:
+    """Casualty care for one run."""
+
+    def __init__(self, *, scenario: Scenario, env: simpy.Environment, streams: Streams, recorder: Recorder,
+                 situation: Situation) -> None:
+        if scenario.medical is None:
+            raise ValueError("the scenario has no medical block")
+        self.scenario = scenario
+        self.cfg = scenario.medical
+        self.env = env
+        self.streams = streams
+        self.recorder = recorder
+        self.situation = situation
+        self.casualties: dict[str, Casualty] = {}
+        self.rank = {cls: i for i, cls in enumerate(self.cfg.transport_order)}
+        self.rank["dead"] = len(self.rank)
+        self.warm_policy = self.cfg.warm_zone.policy
+        self.distribution = self.cfg.distribution
+        self.access = env.event()
+        self.hospitals = [HospitalModel(h, env=env, recorder=recorder, on_care=self._care) for h in self.cfg.hospitals]
+        self.by_id = {h.id: h for h in self.hospitals}
+        self.ccp = CollectionPoint(env, self.rank)
+        self.fleet = AmbulanceFleet(self.cfg.ambulances, env=env, recorder=recorder, ccp=self.ccp,
+                                    hospitals=self.hospitals, policy=lambda: self.distribution)
+        self.to_triage = simpy.PriorityStore(env)
+        self.to_carry = simpy.PriorityStore(env)
+        bc = self.cfg.bleeding_control
+        if bc.kits == "venue":
+            self.kits = sum(a.count for a in scenario.venue.assets if a.kind is AssetKind.bleeding_control_kit)
+        else:
+            self.kits = int(bc.kits)
+        sc = self.cfg.scene
+        self.bearers, self.stretchers = sc.bearers, sc.stretchers
+        self.triage_teams = 0
+        self.carry_teams = 0
+        self._task_force: simpy.Process | None = None
+
+    # -- set-up ------------------------------------------------------------------------------
+    def _draw(self, name: str, spec) -> float:
+        return float(sample(spec, rng=self.streams.stream(f"medical.{name}"), n=1)[0])
+
+    def start(self) -> None:
+        """Register ambulance dispatch, warm-zone entry, scene teams and hospital plans."""
+        sit = self.situation
+        amb = self.cfg.ambulances
+        self.env.process(self._dispatch_initial())
+        if amb.prestaged:
+            begin = sit.known["venue_control"] | sit.known["ems"]
+            for _ in range(amb.prestaged):
+                self.fleet.send(0.0, source="prestaged", start=begin)
+        self.env.process(self._entry_after_contained())
+        if self.warm_policy == "rescue_task_force":
+            self._task_force = self.env.process(self._entry_task_force())
+        self._add_teams()
+        for h in self.hospitals:
+            if h.spec.full_plan_after is not None:
+                self.env.process(self._full_plan(h, h.spec.full_plan_after))
+
+    def _dispatch_initial(self):
+        yield self.situation.known["ems"]
+        n = self.cfg.ambulances.initial
+        if n:
+            delays = sample(self.cfg.ambulances.arrival, rng=self.streams.stream("medical.ambulance_arrival"), n=n)
+            for d in delays:
+                self.fleet.send(float(d), source="initial")
+
+    def request_ambulances(self, count: int, *, mutual_aid: bool, source: str = "decision") -> None:
+        """Send ``count`` more ambulances (they are dispatched once EMS dispatch knows)."""
+        self.env.process(self._request(count, mutual_aid, source))
+
+    def _request(self, count: int, mutual_aid: bool, source: str):
+        yield self.situation.known["ems"]
+        amb = self.cfg.ambulances
+        spec, name = (amb.mutual_aid_arrival, "mutual_aid") if mutual_aid else (amb.arrival, "request")
+        delays = sample(spec, rng=self.streams.stream(f"medical.ambulance_{name}"), n=count)
+        self.recorder.emit(self.env.now, "medical.ambulances_requested", "", count=count, mutual_aid=mutual_aid, source=source)
+        for d in delays:
+            self.fleet.send(float(d), source="mutual_aid" if mutual_aid else "request")
+
+    def _full_plan(self, h: HospitalModel, after: float):
+        yield self.situation.known["ems"]
+        yield self.env.timeout(after)
+        h.activate_full_plan(reason="planned")
+
+    # -- warm zone ---------------------------------------------------------------------------
+    def _grant(self, how: str) -> None:
+        if self.access.triggered:
+            return
+        now = float(self.env.now)
+        self.recorder.emit(now, "medical.access", "", policy=how)
+        self.access.succeed(now)
+        for c in self.casualties.values():
+            if c.dead and c.place == "scene" and c.tracked_at is None:
+                c.tracked_at = now
+
+    def _entry_after_contained(self):
+        sit = self.situation
+        yield sit.contained
+        yield self.env.timeout(self.cfg.warm_zone.after_contained)
+        yield self.fleet.first_arrival
+        self._grant("after_contained")
+
+    def _entry_task_force(self):
+        yield self.situation.police_on_scene
+        yield self.fleet.first_arrival
+        yield self.env.timeout(self.cfg.warm_zone.task_force_forms)
+        if self.warm_policy == "rescue_task_force":
+            self._grant("rescue_task_force")
+
+    def set_warm_policy(self, policy: str) -> None:
+        """Change the warm-zone entry policy from now on (a decision)."""
+        self.warm_policy = policy
+        if policy == "rescue_task_force" and (self._task_force is None or not self._task_force.is_alive):
+            if not self.access.triggered:
+                self._task_force = self.env.process(self._entry_task_force())
+
+    def add_scene_resources(self, *, bearers: int = 0, stretchers: int = 0, triage_teams: int = 0) -> None:
+        """More bearers, stretchers or triage teams from now on."""
+        self.bearers += bearers
+        self.stretchers += stretchers
+        self._add_teams(extra_triage=triage_teams)
+
+    def _add_teams(self, extra_triage: int = 0) -> None:
+        sc = self.cfg.scene
+        want_triage = max(self.triage_teams, sc.triage_teams) + extra_triage
+        while self.triage_teams < want_triage:
+            self.triage_teams += 1
+            self.env.process(self._triage_team())
+        want_carry = min(self.bearers // sc.bearers_per_stretcher, self.stretchers)
+        while self.carry_teams < want_carry:
+            self.carry_teams += 1
+            self.env.process(self._carry_team())
+
+    # -- casualties --------------------------------------------------------------------------
+    def injured(self, cid: str, zone: str, cause: str) -> None:
+        """A casualty was injured now (called for every ``casualty.injured`` record)."""
+        now = float(self.env.now)
+        mix = self.cfg.mix_by_cause.get(cause, self.cfg.triage_mix)
+        u = float(self.streams.stream("medical.triage").random())
+        cum, cls = 0.0, TRIAGE_CLASSES[-1]
+        for name, share in zip(TRIAGE_CLASSES, mix.shares()):
+            cum += share
+            if u < cum:
+                cls = name
+                break
+        v, w = (float(x) for x in self.streams.stream("medical.fate").random(2))
+        c = Casualty(id=cid, index=len(self.casualties), zone=zone, cause=cause, cls=cls, t_injured=now)
+        c.draws = self._draws()
+        curve = getattr(self.cfg.survival, cls, None)
+        if curve is not None:
+            c.salvage_s = deadline_min(curve, v) * 60.0
+            c.survives_care = w < curve.b0
+        elif cls == "dead":
+            c.survives_care = False
+        self.casualties[cid] = c
+        self.recorder.emit(now, "medical.casualty", cid, triage=cls, zone=zone, cause=cause,
+                           survivable=c.survives_care)
+        if cls == "dead":
+            self._die(c)
+            return
+        if c.salvage_s != NEVER:
+            self.env.process(self._watch(c, c.version))
+        self.env.process(self._casualty(c))
+
+    def _draws(self) -> dict[str, float]:
+        cfg = self.cfg
+        st = self.streams.stream
+        return {
+            "self": float(st("medical.self_presentation").random()),
+            "bystander": float(st("medical.bystander").random()),
+            "bleed_delay": self._draw("bleeding_delay", cfg.bleeding_control.delay),
+            "self_delay": self._draw("self_presentation_delay", cfg.self_presentation.delay),
+            "triage": self._draw("triage_time", cfg.scene.triage_time),
+            "carry": self._draw("carry_time", cfg.scene.carry_time),
+            "treat": self._draw("treatment_time", cfg.scene.treatment_time),
+            "walk": self._draw("walk_to_ccp", cfg.scene.walk_to_ccp),
+        }
+
+    def _watch(self, c: Casualty, version: int):
+        wait = c.death_time() - float(self.env.now)
+        yield self.env.timeout(max(0.0, wait))
+        if c.version == version and not c.dead and not c.cared:
+            self._die(c)
+
+    def _slow(self, c: Casualty, factor: float, by: str) -> None:
+        if c.slow(factor, float(self.env.now)):
+            if by:
+                self.recorder.emit(self.env.now, "medical.bleeding_control", c.id, by=by, factor=factor)
+            self.env.process(self._watch(c, c.version))
+
+    def _die(self, c: Casualty, *, after_care: bool = False) -> None:
+        c.dead = True
+        place = {"ccp": "scene"}.get(c.place, c.place)
+        self.recorder.emit(self.env.now, "medical.died", c.id, place=place, where=c.place, triage=c.cls,
+                           after_care=after_care, preventable=bool(c.survives_care and not after_care))
+
+    def _care(self, c: Casualty, h: HospitalModel) -> None:
+        if c.dead or c.cared:
+            return
+        c.cared = True
+        c.version += 1
+        self.recorder.emit(self.env.now, "medical.care", c.id, hospital=h.id, triage=c.cls,
+                           outcome="survives" if c.survives_care else "dies", waited_s=self.env.now - c.t_injured)
+        if not c.survives_care:
+            self._die(c, after_care=True)
+
+    def _zone_safe(self, zone: str):
+        sit = self.situation
+        while zone in sit.affected_now and not sit.incident_over.triggered:
+            yield self.env.timeout(ZONE_POLL_S)
+
+    def _casualty(self, c: Casualty):
+        yield from self._zone_safe(c.zone)
+        if c.dead:
+            return
+        share = getattr(self.cfg.self_presentation, c.cls, 0.0) if c.cls != "expectant" else 0.0
+        if c.draws["self"] < share:
+            yield from self._self_present(c)
+            return
+        if c.cls == "minor":
+            yield self.env.timeout(c.draws["walk"])
+            self._at_ccp(c)
+            self.ccp.ready(c)
+            return
+        if c.cls == "immediate":
+            self.env.process(self._bystander(c))
+        self.to_triage.put(simpy.PriorityItem((c.t_injured, c.index), c))
+
+    def _bystander(self, c: Casualty):
+        bc = self.cfg.bleeding_control
+        if self.kits <= 0 or c.draws["bystander"] >= bc.applied_probability:
+            return
+        self.kits -= 1
+        yield self.env.timeout(c.draws["bleed_delay"])
+        if c.place == "scene" and not c.dead:
+            self._slow(c, bc.slow_factor, "bystander")
+
+    def _self_present(self, c: Casualty):
+        yield self.env.timeout(c.draws["self_delay"])
+        if c.dead:
+            return
+        h = min(self.hospitals, key=lambda x: (x.spec.travel, x.id))
+        c.place = "transport"
+        self.recorder.emit(self.env.now, "medical.self_presented", c.id, hospital=h.id, triage=c.cls)
+        yield self.env.timeout(h.spec.travel * self.cfg.self_presentation.travel_factor)
+        h.admit(c, via="self")
+
+    def _triage_team(self):
+        yield self.access
+        bc = self.cfg.bleeding_control
+        while True:
+            item = yield self.to_triage.get()
+            c: Casualty = item.item
+            if c.dead:
+                continue
+            yield self.env.timeout(c.draws["triage"])
+            if c.dead:
+                continue
+            now = float(self.env.now)
+            if c.tracked_at is None:
+                c.tracked_at = now
+            self.recorder.emit(now, "medical.triaged", c.id, triage=c.cls)
+            if c.cls == "immediate" and bc.by_medics:
+                self._slow(c, bc.slow_factor, "medics")
+            self.to_carry.put(simpy.PriorityItem((self.rank[c.cls], now, c.index), c))
+
+    def _carry_team(self):
+        yield self.access
+        while True:
+            item = yield self.to_carry.get()
+            c: Casualty = item.item
+            if c.dead:
+                continue
+            carry = c.draws["carry"]
+            yield self.env.timeout(carry)
+            if not c.dead:
+                self._at_ccp(c)
+                self.env.process(self._treat(c))
+            yield self.env.timeout(carry)
+
+    def _at_ccp(self, c: Casualty) -> None:
+        now = float(self.env.now)
+        c.place = "ccp"
+        if c.tracked_at is None:
+            c.tracked_at = now
+        self.recorder.emit(now, "medical.at_ccp", c.id, triage=c.cls)
+
+    def _treat(self, c: Casualty):
+        yield self.env.timeout(c.draws["treat"])
+        if c.dead:
+            return
+        self._slow(c, self.cfg.scene.treatment_slow_factor, "")
+        self.recorder.emit(self.env.now, "medical.treated", c.id, triage=c.cls)
+        self.ccp.ready(c)
+
+    # -- decisions ---------------------------------------------------------------------------
+    def set_distribution(self, policy: str) -> None:
+        """Change the hospital distribution policy from now on."""
+        self.distribution = policy
+
+    def hospital_plan(self, hospital: str, *, reason: str = "decision") -> bool:
+        """A hospital activates its full disaster plan now."""
+        return self.by_id[hospital].activate_full_plan(reason=reason)
+
+    def accounted_casualties(self, now: float) -> int:
+        """Casualties whose whereabouts are known to responders by ``now`` (triaged, at the CCP, at hospital, found dead)."""
+        return sum(1 for c in self.casualties.values() if c.tracked_at is not None and c.tracked_at <= now)
+
+    def state(self) -> dict[str, Any]:
+        """A small summary of the live state (for tests and the facilitator; metrics read records)."""
+        return {"casualties": len(self.casualties), "kits_left": self.kits, "ambulances": self.fleet.count,
+                "access": self.access.triggered}

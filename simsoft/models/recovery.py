@@ -1,0 +1,308 @@
+"""Recovery: release after the all clear, accountability, reunification and the phases to reopening.
+
+- **Release.** ``release_after_all_clear`` after the all clear, zones still sheltering or locked down
+  are released through the engine (recorded as ``action.release`` with ``source: recovery``).
+- **Accountability.** Every ``check_every`` the model counts who is accounted for: people staff have
+  counted at assembly points (``headcount_p_min`` per point, a queue), people who left by other exits
+  and have since reported (the ``dispersed_report`` delay, as a fluid: the expected share of each
+  minute's leavers who have reported), and casualties responders have tracked (triaged, at the CCP,
+  at hospital, found dead), or all of them once the all clear says the venue has been searched.
+  Everyone is accounted for when fewer than half a person remains unaccounted for.
+- **Reunification.** Cases: adults collected at the centre (``adult_share``), separated children
+  (unaccompanied minors) and one family per casualty. Each case is ready when the family arrives;
+  staff at open sites take the oldest waiting case (a pooled queue: families go to whichever desk
+  frees first). A standby site or more staff is a decision.
+- **Phases.** Investigation (scene handover), clean-up and reopening preparation run one after the
+  other from the all clear; the family assistance centre opens after the all clear for a while. A
+  decision changes a phase's duration, also while it runs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import simpy
+
+from simsoft.distributions import lognormal_params, sample
+from simsoft.models.situation import Situation
+from simsoft.records import Recorder
+from simsoft.rng import Streams
+from simsoft.schema import Scenario
+from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
+
+__all__ = ["RecoveryModel", "cdf", "UNACCOUNTED_THRESHOLD"]
+
+UNACCOUNTED_THRESHOLD = 0.5
+"""Everyone is accounted for when fewer than this many people (in the fluid count) remain unaccounted for."""
+
+
+def cdf(spec: Distribution, t_s: float) -> float:
+    """Probability that a duration drawn from ``spec`` is at most ``t_s`` seconds.
+
+    >>> cdf(Fixed(distribution="fixed", value=60.0), 59.0), cdf(Fixed(distribution="fixed", value=60.0), 60.0)
+    (0.0, 1.0)
+    """
+    if t_s < 0:
+        return 0.0
+    if isinstance(spec, Fixed):
+        return 1.0 if t_s >= spec.value else 0.0
+    if isinstance(spec, Uniform):
+        return min(1.0, max(0.0, (t_s - spec.low) / (spec.high - spec.low))) if spec.high > spec.low else float(t_s >= spec.low)
+    if isinstance(spec, Normal):
+        return 0.5 * (1.0 + math.erf((t_s - spec.mean) / (spec.sd * math.sqrt(2.0))))
+    if isinstance(spec, Lognormal):
+        x = t_s - float(spec.shift)
+        if x <= 0:
+            return 0.0
+        mu, sigma = lognormal_params(spec)
+        return 0.5 * (1.0 + math.erf((math.log(x) - mu) / (sigma * math.sqrt(2.0))))
+    raise TypeError(f"unknown distribution {spec!r}")
+
+
+class _Phase:
+    def __init__(self, name: str, duration: float) -> None:
+        self.name = name
+        self.duration = float(duration)
+        self.started: float | None = None
+        self.done: float | None = None
+        self.proc: simpy.Process | None = None
+
+
+class RecoveryModel:
+    """The recovery module for one run."""
+
+    def __init__(self, *, scenario: Scenario, env: simpy.Environment, streams: Streams, recorder: Recorder,
+                 situation: Situation, egress, medical=None,
+                 apply: Callable[[Mapping[str, Any], str], None]) -> None:
+        if scenario.recovery is None:
+            raise ValueError("the scenario has no recovery block")
+        self.scenario = scenario
+        self.cfg = scenario.recovery
+        self.env = env
+        self.streams = streams
+        self.recorder = recorder
+        self.situation = situation
+        self.egress = egress
+        self.medical = medical
+        self.apply = apply
+        self.casualty_ids: list[str] = []
+        self.population = scenario.population.total
+        venue = scenario.venue
+        self.assembly = [e.id for e in venue.exits if e.assembly_point]
+        self.sites = {s.id: s for s in self.cfg.reunification}
+        self.site_staff = {s.id: 0 for s in self.cfg.reunification}
+        self.site_open: dict[str, float] = {}
+        self.queue = simpy.PriorityStore(env)
+        self.cases_created = 0
+        self.cases_done = 0
+        self.peak_queue = 0
+        self._seq = 0
+        self.complete = False
+        ph = self.cfg.phases
+        self.phases = {
+            "investigation": _Phase("investigation", ph.investigation),
+            "clean_up": _Phase("clean_up", ph.clean_up),
+            "reopen_preparation": _Phase("reopen_preparation", ph.reopen_preparation),
+            "family_assistance": _Phase("family_assistance", ph.family_assistance),
+        }
+
+    # -- set-up ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Register release, accountability, reunification and the recovery phases."""
+        self.env.process(self._release())
+        self.env.process(self._accountability())
+        if self.sites:
+            self._create_cases()
+            for s in self.cfg.reunification:
+                if not s.standby:
+                    self.env.process(self._open_when_planned(s.id))
+        self.env.process(self._phases())
+
+    def injured(self, cid: str, zone: str, cause: str) -> None:
+        """A casualty: their family becomes a reunification case (when sites exist)."""
+        self.casualty_ids.append(cid)
+        if self.sites:
+            delay = float(sample(self.cfg.families.arrival, rng=self.streams.stream("recovery.casualty_families"), n=1)[0])
+            self.env.process(self._case_arrives(f"family_{cid}", "casualty_family", delay))
+
+    # -- release -----------------------------------------------------------------------------
+    def _release(self):
+        after = self.cfg.release_after_all_clear
+        if after is None:
+            return
+        sit = self.situation
+        yield sit.all_clear
+        yield self.env.timeout(after)
+        held = sit.locked | sit.sheltering
+        zones = [z.id for z in self.scenario.venue.zones if z.id in held]
+        if zones:
+            self.apply({"do": "release", "zones": zones, "note": "recovery: release after the all clear"}, "recovery")
+
+    # -- accountability ----------------------------------------------------------------------
+    def _accountability(self):
+        acc = self.cfg.accountability
+        env, eg, sit = self.env, self.egress, self.situation
+        inc = self.scenario.incident
+        start = inc.starts_at if inc is not None else 0.0
+        if start > env.now:
+            yield env.timeout(start)
+        exits = eg.exited_by_exit()
+        seen = dict(exits)
+        backlog = {e: float(seen.get(e, 0.0)) for e in self.assembly}
+        counted = {e: 0.0 for e in self.assembly}
+        disp_t: list[float] = []
+        disp_n: list[float] = []
+        base_disp = sum(v for k, v in seen.items() if k not in backlog)
+        if base_disp > 0:
+            disp_t.append(float(env.now))
+            disp_n.append(base_disp)
+        rate_s = acc.headcount_p_min / 60.0
+        dt = float(acc.check_every)
+        spec = acc.dispersed_report
+        while True:
+            yield env.timeout(dt)
+            now = float(env.now)
+            exits = eg.exited_by_exit()
+            new_disp = 0.0
+            for e, v in exits.items():
+                inc_n = v - seen.get(e, 0.0)
+                seen[e] = v
+                if e in backlog:
+                    backlog[e] += inc_n
+                else:
+                    new_disp += inc_n
+            if new_disp > 1e-9:
+                disp_t.append(now - dt / 2)
+                disp_n.append(new_disp)
+            for e in backlog:
+                n = min(backlog[e], rate_s * dt)
+                backlog[e] -= n
+                counted[e] += n
+            reported = float(sum(n * cdf(spec, now - t) for t, n in zip(disp_t, disp_n)))
+            if sit.all_clear.triggered:
+                cas = len(self.casualty_ids)
+            elif self.medical is not None:
+                cas = self.medical.accounted_casualties(now)
+            else:
+                cas = 0
+            accounted = sum(counted.values()) + reported + cas
+            unaccounted = max(0.0, self.population - accounted)
+            self.recorder.sample(now, "unaccounted", [""], [unaccounted])
+            if unaccounted < UNACCOUNTED_THRESHOLD and sit.incident_over.triggered:
+                self.recorder.emit(now, "recovery.everyone_accounted", "", counted_at_assembly=sum(counted.values()),
+                                   reported=reported, casualties=cas)
+                return
+
+    # -- reunification -----------------------------------------------------------------------
+    def _create_cases(self) -> None:
+        fam = self.cfg.families
+        rng = self.streams.stream("recovery.cases")
+        cases: list[tuple[str, str]] = []
+        for i, g in enumerate(self.scenario.population.groups):
+            children = int(round(g.count * g.children_share))
+            adults = g.count - children
+            for _ in range(int(rng.binomial(adults, fam.adult_share))):
+                cases.append((f"g{i}_adult_{len(cases) + 1}", "adult"))
+            for _ in range(int(rng.binomial(children, fam.children_separated_share))):
+                cases.append((f"g{i}_minor_{len(cases) + 1}", "minor"))
+        delays = sample(fam.arrival, rng=self.streams.stream("recovery.families"), n=len(cases))
+        inc = self.scenario.incident
+        start = inc.starts_at if inc is not None else 0.0
+        for (cid, kind), d in zip(cases, delays):
+            self.env.process(self._case_arrives(cid, kind, start + float(d) - float(self.env.now)))
+
+    def _case_arrives(self, cid: str, kind: str, delay: float):
+        self.cases_created += 1
+        if delay > 0:
+            yield self.env.timeout(delay)
+        self._seq += 1
+        self.queue.put(simpy.PriorityItem((float(self.env.now), self._seq), (cid, kind, float(self.env.now))))
+        self.peak_queue = max(self.peak_queue, len(self.queue.items))
+        self.recorder.sample(self.env.now, "reunification_queue", [""], [len(self.queue.items)])
+
+    def _open_when_planned(self, site: str):
+        s = self.sites[site]
+        sit = self.situation
+        trigger = {"incident_known": sit.known["venue_control"], "contained": sit.contained, "all_clear": sit.all_clear}[s.opens_on]
+        yield trigger
+        yield self.env.timeout(s.opens_after)
+        self.open_site(site, reason="planned")
+
+    def open_site(self, site: str, *, reason: str = "decision", add_staff: int = 0) -> None:
+        """Open ``site`` now (if it is not open) and add staff to it."""
+        s = self.sites[site]
+        if site not in self.site_open:
+            self.site_open[site] = float(self.env.now)
+            base = s.staff + self.site_staff[site]
+            self.recorder.emit(self.env.now, "recovery.site_opened", site, staff=base + add_staff, reason=reason)
+            for _ in range(base):
+                self._staff(site)
+        elif add_staff:
+            self.recorder.emit(self.env.now, "recovery.staff_added", site, staff=add_staff, reason=reason)
+        for _ in range(add_staff):
+            self._staff(site)
+
+    def add_staff(self, site: str, n: int, *, reason: str = "decision") -> None:
+        """More staff at ``site`` (they start when it opens)."""
+        if site in self.site_open:
+            self.open_site(site, reason=reason, add_staff=n)
+        else:
+            self.site_staff[site] += n
+
+    def _staff(self, site: str) -> None:
+        self.env.process(self._desk(site))
+
+    def _desk(self, site: str):
+        fam = self.cfg.families
+        factor = {"adult": 1.0, "minor": fam.minor_factor, "casualty_family": fam.casualty_family_factor}
+        while True:
+            item = yield self.queue.get()
+            cid, kind, ready = item.item
+            yield self.env.timeout(fam.minutes_per_case * 60.0 * factor[kind])
+            self.cases_done += 1
+            now = float(self.env.now)
+            self.recorder.emit(now, "recovery.reunified", cid, case=kind, site=site, waited_s=now - ready)
+            if self.cases_done == self.cases_created and self.situation.incident_over.triggered and not self.complete:
+                self.complete = True
+                self.recorder.emit(now, "recovery.reunification_complete", "", cases=self.cases_done)
+
+    # -- phases ------------------------------------------------------------------------------
+    def _phases(self):
+        sit = self.situation
+        yield sit.all_clear
+        self.env.process(self._fa())
+        for name in ("investigation", "clean_up", "reopen_preparation"):
+            ph = self.phases[name]
+            ph.proc = self.env.process(self._run_phase(ph))
+            yield ph.proc
+        self.recorder.emit(self.env.now, "recovery.reopened", "")
+
+    def _fa(self):
+        yield self.env.timeout(self.cfg.phases.family_assistance_opens_after)
+        ph = self.phases["family_assistance"]
+        ph.proc = self.env.process(self._run_phase(ph))
+
+    def _run_phase(self, ph: _Phase):
+        ph.started = float(self.env.now)
+        self.recorder.emit(self.env.now, "recovery.phase_started", ph.name, duration_s=ph.duration)
+        while True:
+            remaining = ph.started + ph.duration - float(self.env.now)
+            try:
+                if remaining > 0:
+                    yield self.env.timeout(remaining)
+                break
+            except simpy.Interrupt:
+                continue
+        ph.done = float(self.env.now)
+        self.recorder.emit(self.env.now, "recovery.phase_done", ph.name)
+
+    def set_phase(self, phase: str, duration: float, *, reason: str = "decision") -> None:
+        """Change a phase's duration (counted from its start); a running phase is rescheduled at once."""
+        ph = self.phases[phase]
+        ph.duration = float(duration)
+        self.recorder.emit(self.env.now, "recovery.phase_changed", phase, duration_s=ph.duration, reason=reason)
+        if ph.started is not None and ph.done is None and ph.proc is not None and ph.proc.is_alive:
+            ph.proc.interrupt("duration changed")

@@ -1,0 +1,265 @@
+"""Casualty care: triage mix, survival over time, bleeding control, warm-zone entry, carriage,
+ambulances, self-presentation and hospitals.
+
+Every default is a configurable planning value with its source; values the reference notes could
+not confirm are marked [verify]. See ``docs/medical-recovery.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
+
+from simsoft.schema.common import Duration, Fraction, Id, Strict
+from simsoft.schema.distributions import Distribution, Lognormal
+
+__all__ = [
+    "TRIAGE_CLASSES",
+    "TriageClass",
+    "TriageMix",
+    "SurvivalCurve",
+    "Survival",
+    "BleedingControl",
+    "WarmZone",
+    "Scene",
+    "Ambulances",
+    "SelfPresentation",
+    "Hospital",
+    "Medical",
+]
+
+TRIAGE_CLASSES = ("immediate", "delayed", "minor", "expectant", "dead")
+"""Triage classes (START / SALT categories; SALT: Lerner et al., Disaster Med Public Health Prep 2(S1):S25, 2008)."""
+
+TriageClass = Literal["immediate", "delayed", "minor", "expectant", "dead"]
+"""One triage class."""
+
+
+def _ln(median: float, p99: float) -> Lognormal:
+    return Lognormal(distribution="lognormal", median=median, p99=p99)
+
+
+class TriageMix(Strict):
+    """Shares of casualties by true triage class; they must add up to 1.
+
+    Defaults lie in the ranges derived in the reference notes from London 7/7 (Aylwin et al., Lancet
+    368:2219, 2006), Manchester Arena (Inquiry vol. 2) and Frykberg & Tepas (Ann Surg 208:569, 1988):
+    immediate 10-20 %, delayed 15-30 %, minor 50-75 %, expectant and dead the remainder. Not a standard.
+    """
+
+    immediate: Fraction = 0.15
+    """Share triaged immediate (red): life-threatening, salvageable with prompt care."""
+    delayed: Fraction = 0.25
+    """Share triaged delayed (yellow): serious, cannot walk, stable for hours."""
+    minor: Fraction = 0.55
+    """Share triaged minor (green): walking wounded."""
+    expectant: Fraction = 0.0
+    """Share triaged expectant: unlikely to survive even with care (SALT)."""
+    dead: Fraction = 0.05
+    """Share dead at the moment of injury (killed outright; never preventable)."""
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Self:
+        total = self.immediate + self.delayed + self.minor + self.expectant + self.dead
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"triage shares must add up to 1, they add up to {total:g}")
+        return self
+
+    def shares(self) -> list[float]:
+        """Shares in the order of :data:`TRIAGE_CLASSES`."""
+        return [self.immediate, self.delayed, self.minor, self.expectant, self.dead]
+
+
+class SurvivalCurve(Strict):
+    """Probability of survival when definitive care begins t minutes after injury:
+    ``P(t) = b0 / (1 + (t / b1_min) ** b2)`` (log-logistic decay; decreasing, bounded by ``b0`` <= 1)."""
+
+    b0: Fraction
+    """Survival probability with care at the moment of injury (t = 0)."""
+    b1_min: PositiveFloat
+    """Minutes after which survival has fallen to half of ``b0``."""
+    b2: PositiveFloat
+    """Steepness of the decline (larger: a sharper drop around ``b1_min``)."""
+
+
+class Survival(Strict):
+    """Survival curves by class. Minor casualties always survive; the dead never do.
+
+    Defaults: the log-logistic parameters an open DES implementation of Mills, Argon & Ziya
+    (M&SOM 15(3):361-377, 2013, doi:10.1287/msom.1120.0426) uses, fitted to Sacco et al. penetrating
+    trauma data. Placeholders: the paper's table could not be read [verify before use]."""
+
+    immediate: SurvivalCurve = SurvivalCurve(b0=0.351, b1_min=35.8, b2=1.99)
+    """Immediate casualties: beta = (0.351, 35.8 min, 1.99) [verify: Mills, Argon & Ziya 2013 placeholder]."""
+    delayed: SurvivalCurve = SurvivalCurve(b0=0.912, b1_min=213.6, b2=2.34)
+    """Delayed casualties: beta = (0.912, 213.6 min, 2.34) [verify: Mills, Argon & Ziya 2013 placeholder]."""
+    expectant: SurvivalCurve = SurvivalCurve(b0=0.05, b1_min=20.0, b2=2.0)
+    """Expectant casualties: a planning placeholder (5 % with immediate care, halved by 20 min); no source [verify]."""
+
+
+class BleedingControl(Strict):
+    """Bleeding control (tourniquets, haemostatic dressings) by trained staff or bystanders, and by medics.
+
+    It slows the decline of immediate casualties: from the moment it is applied their clock of
+    deterioration runs ``slow_factor`` times slower. Rationale: haemorrhage is the leading
+    preventable cause of death after intentional mass-casualty events (Hartford Consensus, 2013;
+    Stop the Bleed). The size of the effect is a planning value [verify]."""
+
+    kits: Literal["venue"] | NonNegativeInt = "venue"
+    """Kits available to staff and bystanders: ``venue`` counts the ``bleeding_control_kit`` assets of the
+    venue (each kit treats one casualty), or give a number."""
+    applied_probability: Fraction = 0.5
+    """Probability that a trained person is at hand to use a kit on an immediate casualty (planning value [verify])."""
+    delay: Distribution = _ln(180.0, 600.0)
+    """Time from the casualty's zone being clear of the incident to bleeding control applied
+    (default lognormal, median 3 min, p99 10 min; planning value [verify])."""
+    slow_factor: Annotated[float, Field(ge=1.0)] = 2.0
+    """How many times slower an immediate casualty deteriorates once bleeding is controlled (planning value [verify])."""
+    by_medics: bool = True
+    """Whether medics also control bleeding of immediate casualties when they triage them (SALT life-saving interventions)."""
+
+
+class WarmZone(Strict):
+    """When medics may enter the area where casualties lie."""
+
+    policy: Literal["after_contained", "rescue_task_force"] = "after_contained"
+    """``after_contained``: medics enter once the incident is contained (plus ``after_contained``);
+    ``rescue_task_force``: protected teams (medics escorted by police) enter earlier, once police and an
+    ambulance are on scene and the team has formed. A decision (action ``warm_zone``) can change it."""
+    after_contained: Duration = 300.0
+    """Delay from containment to medics entering (area declared safe, briefing). Default 5 min, a planning
+    value; the Manchester Arena Inquiry (vol. 2) found far longer delays [verify]."""
+    task_force_forms: Duration = 300.0
+    """Time for a rescue task force to form once police and the first ambulance are on scene (default 5 min,
+    planning value [verify])."""
+
+
+class Scene(Strict):
+    """On-scene triage, carriage to the casualty collection point (CCP) and treatment there."""
+
+    triage_teams: PositiveInt = 2
+    """Teams triaging casualties where they lie (each one casualty at a time)."""
+    triage_time: Distribution = _ln(60.0, 180.0)
+    """Time to triage one casualty (default lognormal, median 1 min, p99 3 min; START takes under a minute per
+    casualty by design, planning value [verify])."""
+    bearers: NonNegativeInt = 8
+    """People available to carry casualties (staff, police, fire crews)."""
+    bearers_per_stretcher: PositiveInt = 2
+    """Bearers one carry needs (4 for long carries on improvised stretchers)."""
+    stretchers: NonNegativeInt = 4
+    """Stretchers, including improvised ones (Manchester: 27 of 33 casualties were carried on improvised stretchers)."""
+    carry_time: Distribution = _ln(180.0, 600.0)
+    """One-way carry time from where a casualty lies to the CCP; a team walks back empty in the same time
+    (default lognormal, median 3 min, p99 10 min; planning value [verify])."""
+    walk_to_ccp: Distribution = _ln(300.0, 900.0)
+    """Time for walking wounded to reach the CCP once their zone is clear (default median 5 min, p99 15 min [verify])."""
+    treatment_time: Distribution = _ln(300.0, 900.0)
+    """Paramedic treatment at the CCP before a stretcher casualty can be loaded (default median 5 min, p99 15 min [verify])."""
+    treatment_slow_factor: Annotated[float, Field(ge=1.0)] = 3.0
+    """How many times slower immediate and delayed casualties deteriorate after CCP treatment (planning value [verify])."""
+
+
+class Ambulances(Strict):
+    """Ambulances: arrivals, loads and the cycle to hospital and back."""
+
+    initial: NonNegativeInt = 4
+    """Ambulances sent when EMS dispatch learns of the incident."""
+    arrival: Distribution = _ln(600.0, 1800.0)
+    """Time from EMS dispatch knowing (or a request) to an ambulance arriving (default lognormal, median 10 min,
+    p99 30 min; Manchester Arena: ambulances arriving about 10-20 min after the explosion)."""
+    prestaged: NonNegativeInt = 0
+    """Ambulances standing by at the venue from the start (Boston Marathon: pre-staged medical tents); they begin
+    once venue control or EMS dispatch knows."""
+    mutual_aid_arrival: Distribution = _ln(1800.0, 3600.0)
+    """Arrival time of ambulances requested from neighbouring services (default median 30 min, p99 1 h [verify])."""
+    walking_load: PositiveInt = 3
+    """Minor casualties one ambulance carries (2-4: planning assumption in the reference notes); stretcher
+    cases travel one per ambulance."""
+    load_time: Duration = 300.0
+    """Time to load at the CCP (default 5 min; section 7 case 19 of the reference notes)."""
+    handover_time: Duration = 900.0
+    """Time the crew stays at hospital for handover (default 15 min: NHS ambulance-to-ED handover target)."""
+
+
+class SelfPresentation(Strict):
+    """Casualties who reach the nearest hospital on their own (private cars, taxis, carried by bystanders).
+
+    Las Vegas 2017: the largest receiving hospital took 180 patients, many by private vehicle (Sunrise
+    Hospital, ED Management); Boston 2013 likewise. Shares are planning values [verify]."""
+
+    minor: Fraction = 0.4
+    """Share of minor casualties who go on their own."""
+    delayed: Fraction = 0.1
+    """Share of delayed casualties taken by bystanders."""
+    immediate: Fraction = 0.05
+    """Share of immediate casualties taken by bystanders."""
+    delay: Distribution = _ln(600.0, 2700.0)
+    """Time from the casualty's zone being clear to leaving by car (default median 10 min, p99 45 min [verify])."""
+    travel_factor: PositiveFloat = 1.0
+    """Private travel time relative to the ambulance travel time of the hospital."""
+
+
+class Hospital(Strict):
+    """A receiving hospital."""
+
+    id: Id
+    """Hospital id used by actions and metrics."""
+    name: str | None = None
+    """Name shown to people."""
+    travel: Duration
+    """One-way ambulance travel time from the venue (its distance, as time)."""
+    critical_per_hour: PositiveFloat = 4.6
+    """Critical (immediate and expectant) patients per hour whose definitive care can start, with the resources
+    immediately available (default 4.6: Hirshberg et al., J Trauma 58(4):686, 2005)."""
+    critical_per_hour_full_plan: PositiveFloat = 7.1
+    """The same once the hospital's full disaster plan is running (default 7.1: Hirshberg et al. 2005)."""
+    full_plan_after: Duration | None = 3600.0
+    """Time from EMS dispatch knowing to the full plan running (default 1 h, planning value [verify]); null: only
+    by a decision (action ``hospital_plan``)."""
+    beds: PositiveInt = 30
+    """Beds for casualties of this incident (emergency department and surge). Bayram et al. 2011 give acute-care
+    surge capacity as ED beds / 2.5 h; a planning input."""
+
+    @model_validator(mode="after")
+    def _positive_travel(self) -> Self:
+        if self.travel < 0:
+            raise ValueError("travel must be >= 0 s")
+        return self
+
+
+class Medical(Strict):
+    """Casualty care, from bleeding control on scene to definitive care in hospital."""
+
+    triage_mix: TriageMix = TriageMix()
+    """Shares of casualties by triage class."""
+    mix_by_cause: dict[str, TriageMix] = Field(default_factory=dict)
+    """A different mix for a cause of injury (``incident`` or ``crowd_crush``)."""
+    survival: Survival = Survival()
+    """Survival over time to definitive care, by class."""
+    bleeding_control: BleedingControl = BleedingControl()
+    """Bleeding control by staff, bystanders and medics."""
+    warm_zone: WarmZone = WarmZone()
+    """When medics may enter."""
+    scene: Scene = Scene()
+    """Triage, carriage and treatment on scene."""
+    ambulances: Ambulances = Ambulances()
+    """Ambulance fleet."""
+    self_presentation: SelfPresentation = SelfPresentation()
+    """Casualties who reach hospital on their own."""
+    hospitals: list[Hospital] = Field(min_length=1)
+    """Receiving hospitals."""
+    distribution: Literal["nearest", "balanced"] = "nearest"
+    """How ambulances choose a hospital: ``nearest`` with a free bed, or ``balanced`` (critical patients to the
+    earliest expected start of care, others to the emptiest hospital). A decision (action ``distribution``) can change it."""
+    transport_order: list[Literal["immediate", "delayed", "minor", "expectant"]] = Field(
+        default_factory=lambda: ["immediate", "delayed", "expectant", "minor"], min_length=4, max_length=4)
+    """Order in which classes are carried and transported (START order by default; Mills, Argon & Ziya 2013
+    show delayed-first can save more lives when ambulances are scarce)."""
+
+    @model_validator(mode="after")
+    def _order_complete(self) -> Self:
+        if sorted(self.transport_order) != sorted(["immediate", "delayed", "expectant", "minor"]):
+            raise ValueError("transport_order must name immediate, delayed, expectant and minor once each")
+        return self
+

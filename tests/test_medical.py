@@ -1,0 +1,263 @@
+"""Casualty care: analytic queue cases, survival functions, levers, determinism, timeline invariants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simsoft import ActionError, ScenarioError, load_scenario, run
+from simsoft.loader import scenario_from_dict
+from simsoft.models.hospitals import HospitalModel
+from simsoft.models.survival import Casualty, deadline_min, survival_probability
+from simsoft.models.transport import AmbulanceFleet, CollectionPoint
+from simsoft.records import Recorder
+from simsoft.schema.medical import Ambulances, Hospital, Survival, SurvivalCurve
+
+ROOT = Path(__file__).resolve().parents[1]
+INCIDENT = ROOT / "scenarios" / "community-hall-incident.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(INCIDENT)
+
+
+# -- reference notes section 7, case 18: hospital surge queue ------------------------------------
+@pytest.mark.parametrize("capacity,expected", [(4.6, 5.4), (7.1, 2.9)])
+def test_case_18_hospital_backlog_after_one_hour(capacity, expected):
+    env = simpy.Environment()
+    h = HospitalModel(Hospital(id="h", travel=0.0, critical_per_hour=capacity, full_plan_after=None, beds=100),
+                      env=env, recorder=Recorder())
+
+    def arrivals():
+        for i in range(10):  # 10 critical patients per hour for one hour
+            h.admit(Casualty(id=f"c{i}", index=i, zone="z", cause="incident", cls="immediate", t_injured=0.0), via="test")
+            yield env.timeout(360.0)
+
+    env.process(arrivals())
+    env.run(until=3600.0)
+    assert h.backlog() == pytest.approx(expected, abs=0.5)
+    assert h.backlog() == pytest.approx(10 - capacity, abs=0.05)  # the fluid result, exactly
+
+
+# -- case 19: transport clearance on a fixed cycle ----------------------------------------------
+def test_case_19_last_departure_is_first_plus_four_cycles():
+    env = simpy.Environment()
+    rec = Recorder()
+    hosp = HospitalModel(Hospital(id="h", travel=600.0, critical_per_hour=1000.0, full_plan_after=None, beds=1000),
+                         env=env, recorder=rec)
+    ccp = CollectionPoint(env, {"immediate": 0, "delayed": 1, "expectant": 2, "minor": 3})
+    fleet = AmbulanceFleet(Ambulances(load_time=300.0, handover_time=900.0), env=env, recorder=rec, ccp=ccp,
+                           hospitals=[hosp], policy=lambda: "nearest")
+    for i in range(50):
+        ccp.ready(Casualty(id=f"c{i}", index=i, zone="z", cause="incident", cls="delayed", t_injured=0.0))
+    for _ in range(10):
+        fleet.send(0.0, source="test")
+    env.run(until=6 * 3600)
+    departures = [e.t_s for e in rec.events if e.kind == "medical.transport"]
+    assert len(departures) == 50 and all(len(e.values["patients"]) == 1 for e in rec.events if e.kind == "medical.transport")
+    assert departures[0] == pytest.approx(300.0)
+    assert departures[-1] - departures[0] == pytest.approx(160 * 60.0, abs=60.0)
+
+
+def test_walking_wounded_share_an_ambulance():
+    env = simpy.Environment()
+    rec = Recorder()
+    hosp = HospitalModel(Hospital(id="h", travel=600.0), env=env, recorder=rec)
+    ccp = CollectionPoint(env, {"immediate": 0, "delayed": 1, "expectant": 2, "minor": 3})
+    fleet = AmbulanceFleet(Ambulances(walking_load=3), env=env, recorder=rec, ccp=ccp, hospitals=[hosp], policy=lambda: "nearest")
+    for i in range(7):
+        ccp.ready(Casualty(id=f"c{i}", index=i, zone="z", cause="incident", cls="minor", t_injured=0.0))
+    fleet.send(0.0, source="test")
+    env.run(until=5 * 3600)
+    loads = [len(e.values["patients"]) for e in rec.events if e.kind == "medical.transport"]
+    assert loads == [3, 3, 1]
+
+
+# -- survival functions ---------------------------------------------------------------------------
+CURVES = [Survival().immediate, Survival().delayed, Survival().expectant]
+
+
+@given(st.floats(0, 10_000), st.floats(0, 10_000))
+@settings(max_examples=200, deadline=None)
+def test_survival_is_monotone_and_bounded(a, b):
+    lo, hi = min(a, b), max(a, b)
+    for curve in CURVES:
+        p_lo, p_hi = survival_probability(curve, lo), survival_probability(curve, hi)
+        assert 0.0 <= p_hi <= p_lo <= curve.b0 <= 1.0
+
+
+@given(st.floats(0.001, 0.999))
+@settings(max_examples=200, deadline=None)
+def test_deadline_inverts_the_decline(v):
+    curve = SurvivalCurve(b0=0.351, b1_min=35.8, b2=1.99)
+    t = deadline_min(curve, v)
+    assert survival_probability(curve, t) / curve.b0 == pytest.approx(v, rel=1e-6)
+
+
+def test_realised_survival_matches_the_curve():
+    """With care at t, the share surviving under the two-draw scheme is P(t) (Monte Carlo, 20,000 draws)."""
+    curve = Survival().immediate
+    rng = np.random.default_rng(1)
+    v, w = rng.random(20_000), rng.random(20_000)
+    for t_min in (0.0, 20.0, 60.0):
+        deadline = np.array([deadline_min(curve, x) for x in v])
+        share = float(np.mean((deadline > t_min) & (w < curve.b0)))
+        assert share == pytest.approx(survival_probability(curve, t_min), abs=0.01)
+
+
+def test_slowing_the_clock_moves_the_deadline():
+    c = Casualty(id="c1", index=0, zone="z", cause="incident", cls="immediate", t_injured=100.0, salvage_s=600.0)
+    assert c.death_time() == pytest.approx(700.0)
+    assert c.slow(2.0, 400.0)  # 300 s of deterioration used, 300 s left, now at half speed
+    assert c.death_time() == pytest.approx(1000.0)
+    assert not c.slow(1.5, 500.0)  # a smaller factor never speeds the decline up again
+
+
+# -- scenarios ------------------------------------------------------------------------------------
+def _tiny(**over):
+    """A hall where the incident lasts; casualties need carrying; one or two hospitals."""
+    data = {
+        "name": "tiny-medical",
+        "venue": {
+            "zones": [{"id": "hall", "kind": "hall", "area_m2": 400}, {"id": "lobby", "kind": "concourse", "area_m2": 100}],
+            "exits": [{"id": "street", "assembly_point": True}, {"id": "back"}],
+            "connections": [
+                {"id": "hall_lobby", "from": "hall", "to": "lobby", "width_m": 2.0},
+                {"id": "lobby_street", "from": "lobby", "to": "street", "width_m": 2.0},
+                {"id": "hall_back", "from": "hall", "to": "back", "width_m": 1.0},
+            ],
+            "assets": [{"kind": "staff_post", "zone": "lobby"}, {"kind": "bleeding_control_kit", "zone": "lobby", "count": 2}],
+        },
+        "population": {"groups": [{"zone": "hall", "count": 400, "children_share": 0.1}],
+                       "pre_movement": {"distribution": "lognormal", "median": "1 min", "p99": "4 min"}},
+        "incident": {"label": "abstract incident", "kind": "assailant", "starts_at": "30 s",
+                     "affected": [{"zone": "hall", "for": "6 min"}],
+                     "intensity": {"casualties_per_exposed_person_minute": 0.02}},
+        "alerting": {"channels": [{"kind": "public_address", "activation": "30 s"}],
+                     "plan": [{"when": "incident_known", "zones": "all", "action": "evacuate"}]},
+        "response": {"units": [{"id": "p1", "service": "police"}], "all_clear_after": "20 min"},
+        "medical": {
+            "warm_zone": {"policy": "after_contained", "after_contained": "10 min"},
+            "scene": {"bearers": 4, "stretchers": 2},
+            "ambulances": {"initial": 2},
+            "hospitals": [{"id": "near", "travel": "10 min"}, {"id": "far", "travel": "25 min"}],
+        },
+        "recovery": {"reunification": [{"id": "centre", "staff": 2}]},
+        "duration": "8 h",
+    }
+    for path, value in over.items():
+        node = data
+        keys = path.split(".")
+        for k in keys[:-1]:
+            node = node[k]
+        node[keys[-1]] = value
+    return scenario_from_dict(data)
+
+
+def _first(events, kind, subject=None):
+    return next((e.t_s for e in events if e.kind == kind and (subject is None or e.subject == subject)), None)
+
+
+def test_timeline_invariants_over_many_seeds(scenario):
+    for seed in range(30):
+        ev = run(scenario, seed=seed).events
+        ems = _first(ev, "info.known", "ems")
+        left: dict[str, float] = {}
+        for e in ev:
+            if e.kind == "medical.transport":
+                assert ems is not None and e.t_s >= ems, f"seed {seed}: transport before EMS knew"
+                for p in e.values["patients"]:
+                    left[p] = e.t_s
+            if e.kind == "medical.self_presented":
+                left[e.subject] = e.t_s
+            if e.kind == "medical.at_hospital":
+                assert e.subject in left and e.t_s >= left[e.subject], f"seed {seed}: {e.subject} at hospital before leaving"
+            if e.kind in ("medical.triaged",):
+                assert _first(ev, "medical.access") is not None and e.t_s >= _first(ev, "medical.access")
+        injured = {e.subject for e in ev if e.kind == "casualty.injured"}
+        assert injured == {e.subject for e in ev if e.kind == "medical.casualty"}
+        died = [e.subject for e in ev if e.kind == "medical.died"]
+        assert len(died) == len(set(died)), f"seed {seed}: someone died twice"
+        assert all(b.t_s >= a.t_s for a, b in zip(ev, ev[1:]))
+
+
+def test_same_seed_same_events_and_flagship_is_fast(scenario):
+    import time
+
+    a, b = run(scenario, seed=4), run(scenario, seed=4)
+    assert [e.to_dict() for e in a.events] == [e.to_dict() for e in b.events]
+    assert a.metrics == b.metrics
+    t0 = time.perf_counter()
+    for seed in range(10):
+        run(scenario, seed=seed)
+    assert (time.perf_counter() - t0) / 10 < 0.2
+
+
+def test_preventable_deaths_are_a_subset_of_deaths_and_need_a_survivable_casualty():
+    s = _tiny()
+    for seed in range(20):
+        r = run(s, seed=seed)
+        m = r.metrics
+        assert m["medical.preventable_deaths"] <= m["medical.deaths"]
+        assert m["medical.deaths"] == m["medical.deaths.scene"] + m["medical.deaths.transport"] + m["medical.deaths.hospital"]
+        survivable = {e.subject: e.values["survivable"] for e in r.events if e.kind == "medical.casualty"}
+        for e in r.events:
+            if e.kind == "medical.died" and e.values["preventable"]:
+                assert survivable[e.subject] and not e.values["after_care"]
+
+
+def _mean(s, metric, reps=200):
+    return float(np.mean([run(s, seed=seed).metrics[metric] for seed in range(reps)]))
+
+
+def test_more_ambulances_never_raise_mean_deaths():
+    few = _tiny(**{"medical.ambulances": {"initial": 1}, "recovery": None})
+    many = _tiny(**{"medical.ambulances": {"initial": 8}, "recovery": None})
+    d_few, d_many = _mean(few, "medical.deaths"), _mean(many, "medical.deaths")
+    # Tolerance: 0.05 deaths per run (common random numbers make the casualties identical).
+    assert d_many <= d_few + 0.05, (d_many, d_few)
+    assert d_many < d_few - 0.1, "the lever must matter in this scenario, or the test proves nothing"
+
+
+def test_earlier_warm_zone_entry_never_raises_mean_deaths():
+    late = _tiny(**{"medical.warm_zone": {"policy": "after_contained", "after_contained": "45 min"}, "recovery": None})
+    rtf = _tiny(**{"medical.warm_zone": {"policy": "rescue_task_force", "after_contained": "45 min"}, "recovery": None})
+    d_late, d_rtf = _mean(late, "medical.deaths"), _mean(rtf, "medical.deaths")
+    # Tolerance: 0.05 deaths per run.
+    assert d_rtf <= d_late + 0.05, (d_rtf, d_late)
+    assert d_rtf < d_late - 0.1, "the lever must matter in this scenario, or the test proves nothing"
+
+
+def test_medical_actions_change_the_run():
+    s = _tiny()
+    r = run(s, seed=3, actions=[{"at": "1 min", "do": "warm_zone", "policy": "rescue_task_force"},
+                                 {"at": "2 min", "do": "request_ambulances", "count": 3, "mutual_aid": True},
+                                 {"at": "3 min", "do": "distribution", "policy": "balanced"},
+                                 {"at": "4 min", "do": "hospital_plan", "hospital": "far"},
+                                 {"at": "5 min", "do": "scene_resources", "bearers": 4, "stretchers": 2}])
+    assert r.metrics["medical.access_policy"] == "rescue_task_force"
+    assert r.metrics["medical.ambulances_arrived"] == 5
+    assert [e.values["reason"] for e in r.events if e.kind == "medical.hospital_plan" and e.subject == "far"][0] == "decision"
+    with pytest.raises(ActionError, match=r"hospital_plan: unknown hospital 'nowhere' \(known: far, near\)"):
+        run(s, seed=3, actions=[{"do": "hospital_plan", "hospital": "nowhere"}])
+
+
+def test_medical_without_an_incident_is_refused():
+    data = _tiny().model_dump(mode="json", by_alias=True)
+    data.pop("incident")
+    data["recovery"] = None
+    with pytest.raises(ScenarioError, match="needs an incident"):
+        scenario_from_dict(data)
+
+
+def test_triage_shares_must_add_up():
+    data = _tiny().model_dump(mode="json", by_alias=True)
+    data["medical"]["triage_mix"] = {"immediate": 0.5, "delayed": 0.5, "minor": 0.5, "expectant": 0.0, "dead": 0.0}
+    with pytest.raises(ScenarioError, match="add up to 1"):
+        scenario_from_dict(data)
