@@ -1,8 +1,34 @@
-"""facilitator: exercise conduct on top of the simsoft engine (MSEL, sessions, scoring, AAR/IP).
+"""facilitator: exercise conduct on top of the simsoft engine (MSEL, sessions, decisions, journal).
+
+An exercise file (HSEEP overview, objectives, capabilities and critical tasks, teams, modules, the
+MSEL) is validated at the door by :func:`load_exercise`. A :class:`Session` walks the MSEL: the
+engine runs to each inject, teams decide, and every step is written to an append-only SQLite
+journal, so sessions resume after a crash, replay bit for bit and fork at any decision
+(:mod:`facilitator.conduct`). Scoring and the AAR/IP attach to ``Session.observers`` later.
 
 It imports :mod:`simsoft`, never the reverse; its ``exercise`` command group joins the ``simsoft``
-CLI through the ``simsoft.commands`` entry-point group. The exercise-conduct features arrive with
-the exercise issues; this package holds the namespace and the dependency rule today.
+CLI through the ``simsoft.commands`` entry-point group.
 """
 
-__all__: list[str] = []
+from facilitator.conduct import fork_session, open_session, play, replay_session, start_session
+from facilitator.decisions import DecisionError, ExerciseError, ScriptedDecision, load_decisions, parse_line
+from facilitator.loader import LoadedExercise, check_decisions, load_exercise
+from facilitator.session import Session, SessionError
+
+__all__ = [
+    "DecisionError",
+    "ExerciseError",
+    "LoadedExercise",
+    "ScriptedDecision",
+    "Session",
+    "SessionError",
+    "check_decisions",
+    "fork_session",
+    "load_decisions",
+    "load_exercise",
+    "open_session",
+    "parse_line",
+    "play",
+    "replay_session",
+    "start_session",
+]

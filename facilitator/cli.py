@@ -1,0 +1,201 @@
+"""The ``simsoft exercise`` command group: parse, call the facilitator library, print.
+
+It joins the ``simsoft`` command through the ``simsoft.commands`` entry point. A user error prints
+one red line (every problem of a file on its own line) and exits 1; ``simsoft --debug`` shows the
+traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from simsoft.errors import ScenarioError, SimsoftError
+
+__all__ = ["exercise"]
+
+
+class _Group(click.Group):
+    """Turns user errors into red lines, also when the group is used on its own (tests, ``python -m``)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SimsoftError as exc:
+            root = ctx.find_root()
+            if root.obj and root.obj.get("debug"):
+                raise
+            if isinstance(exc, ScenarioError) and len(exc.problems) > 1:
+                click.secho(f"error: {len(exc.problems)} problems", fg="red", err=True)
+                for p in exc.problems:
+                    click.secho(f"  {p}", fg="red", err=True)
+            else:
+                click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(1)
+
+
+def _warn(text: str) -> None:
+    click.secho(f"warning: {text}", fg="yellow", err=True)
+
+
+def _conduct(session, *, scripted: bool, pace: float) -> None:  # type: ignore[no-untyped-def]
+    from facilitator.conduct import play, remaining_script
+    from facilitator.console import run_console
+
+    if session.phase == "closed":
+        click.echo(f"session is closed: {session.folder}")
+        return
+    if scripted or remaining_script(session):
+        play(session, pace_s=pace, echo=click.echo)
+        click.echo(f"session closed; log: {session.folder / 'summary.md'}")
+    else:
+        run_console(session)
+    click.echo(f"session folder      {session.folder}")
+
+
+@click.group(cls=_Group)
+def exercise() -> None:
+    """Conduct a tabletop exercise: MSEL injects, team decisions, a journaled session.
+
+    \b
+    start EXERCISE.yaml [--decisions FILE]   conduct (console, or a scripted decision set)
+    resume SESSION                           go on after a break or a crash
+    replay SESSION                           rebuild the records from the journal
+    fork SESSION --at D3 --choice "..."      the road not taken
+    report SESSION                           the plain session log
+    """
+
+
+@exercise.command()
+@click.argument("exercise_file", metavar="EXERCISE.yaml", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--decisions", "decisions_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Play this scripted decision set instead of prompting the teams.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the world (default: the exercise's, else simsoft's).")
+@click.option("--out", "out_dir", default="outputs/sessions", show_default=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which the session folder is written.")
+@click.option("--pace", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait after each scripted step (for a room to follow).")
+def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_dir: str, pace: float) -> None:
+    """Start a session of EXERCISE.yaml: validate it, then walk the MSEL (console or scripted)."""
+    from facilitator.conduct import start_session
+    from facilitator.decisions import load_decisions
+    from facilitator.loader import check_decisions, load_exercise
+
+    loaded = load_exercise(exercise_file, seed=seed)
+    script = None
+    if decisions_file:
+        script = load_decisions(decisions_file)
+        check_decisions(loaded, script)
+    extra = {"decisions_file": decisions_file} if decisions_file else {}
+    session = start_session(loaded, out_dir=out_dir, script=script, extra=extra)
+    click.echo(f"session {session.folder} (seed {loaded.seed})")
+    _conduct(session, scripted=script is not None, pace=pace)
+
+
+@exercise.command()
+@click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
+@click.option("--pace", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait after each scripted step.")
+def resume(session_dir: str, pace: float) -> None:
+    """Continue SESSION exactly where its journal ends (after a break or a crash)."""
+    from facilitator.conduct import open_session
+
+    session = open_session(session_dir, warn=_warn)
+    click.echo(f"resumed {session.folder} at {_t(session.now_s)} ({session.phase}, {len(session.decisions)} decisions)")
+    _conduct(session, scripted=session.start_body.get("mode") == "scripted", pace=pace)
+
+
+@exercise.command()
+@click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
+              help="Where to write the rebuilt events.jsonl (default SESSION/replay).")
+def replay(session_dir: str, out_dir: str | None) -> None:
+    """Rebuild SESSION's records from its journal on a fresh engine and compare them byte for byte."""
+    from facilitator.conduct import replay_session
+
+    written, same, damage = replay_session(session_dir, out=out_dir)
+    if damage:
+        _warn(f"journal damaged: {damage}")
+    click.echo(f"replayed records    {written}")
+    if same is None:
+        click.echo("no events.jsonl in the session to compare with")
+    elif same:
+        click.echo("identical to the session's events.jsonl")
+    else:
+        raise SimsoftError(f"replayed records differ from {Path(session_dir) / 'events.jsonl'}")
+
+
+@exercise.command()
+@click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
+@click.option("--at", "at", required=True, help="Decision to fork at (D1, D2, ...).")
+@click.option("--choice", default=None, help="The other decision, e.g. \"lockdown zones=main_hall -- why\" (omit to drop it).")
+@click.option("--team", default=None, help="Team taking the other decision (default: the original's).")
+@click.option("--decisions", "decisions_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Decisions for the injects still to come (default: the original's later decisions).")
+@click.option("--interactive", is_flag=True, help="Continue in the console instead of playing decisions.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which the fork's folder is written (default: beside SESSION).")
+def fork(session_dir: str, at: str, choice: str | None, team: str | None, decisions_file: str | None,
+         interactive: bool, out_dir: str | None) -> None:
+    """Re-run SESSION up to decision AT and take another choice there."""
+    from facilitator.conduct import fork_session
+    from facilitator.decisions import load_decisions
+
+    script = load_decisions(decisions_file) if decisions_file else None
+    session = fork_session(session_dir, at=at, choice=choice, team=team, script=script, out_dir=out_dir)
+    click.echo(f"fork {session.folder} of {session_dir} at {at} ({_t(session.now_s)})")
+    if interactive:
+        session.script = []
+        from facilitator.console import run_console
+
+        run_console(session)
+        click.echo(f"session folder      {session.folder}")
+    else:
+        _conduct(session, scripted=True, pace=0.0)
+
+
+@exercise.command()
+@click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
+def report(session_dir: str) -> None:
+    """Print SESSION's plain log (injects, decisions, time standards, notes) and write summary.md."""
+    from facilitator.conduct import _rebuild, write_summary
+
+    session, _, damage = _rebuild(Path(session_dir))
+    if damage:
+        _warn(f"journal damaged: {damage}")
+    session.folder = Path(session_dir)
+    write_summary(session)
+    click.echo("\n".join(session.summary_lines()), nl=False)
+
+
+@exercise.command("msel-export")
+@click.argument("exercise_file", metavar="EXERCISE.yaml", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False, path_type=str), help="CSV file to write (default: print).")
+def msel_export(exercise_file: str, out_file: str | None) -> None:
+    """Write the MSEL of EXERCISE.yaml as CSV (one row per inject) for a spreadsheet."""
+    from facilitator.loader import load_exercise
+    from facilitator.msel_csv import export_csv
+
+    text = export_csv(load_exercise(exercise_file).exercise)
+    if out_file:
+        Path(out_file).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}")
+    else:
+        click.echo(text, nl=False)
+
+
+@exercise.command("msel-import")
+@click.argument("csv_file", metavar="MSEL.csv", type=click.Path(dir_okay=False, path_type=str))
+def msel_import(csv_file: str) -> None:
+    """Print the MSEL of MSEL.csv as the YAML ``msel:`` list of an exercise file."""
+    import yaml
+
+    from facilitator.msel_csv import import_csv
+
+    click.echo(yaml.safe_dump({"msel": import_csv(csv_file)}, sort_keys=False, allow_unicode=True, width=110), nl=False)
+
+
+def _t(seconds: float) -> str:
+    from simsoft.units import format_duration
+
+    return format_duration(seconds)

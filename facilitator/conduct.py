@@ -1,0 +1,306 @@
+"""Sessions on disk: start, play a scripted decision set, resume, replay and fork.
+
+A session folder (``outputs/sessions/<exercise>/<UTC time>/`` by default) holds ``session.sqlite``
+(the journal), ``session.yaml`` (what was played: files, fingerprints, seed, versions),
+``events.jsonl`` (the engine's records, rewritten after every step) and ``summary.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import simsoft
+from simsoft.schema.common import slug
+
+from facilitator.decisions import DecisionError, ExerciseError, ScriptedDecision, parse_line
+from facilitator.journal import Entry, Journal, JournalError, read_journal
+from facilitator.loader import LoadedExercise, load_exercise
+from facilitator.session import FORMAT, Session, SessionError, events_jsonl
+
+__all__ = ["start_session", "open_session", "play", "replay_session", "fork_session", "remaining_script", "write_summary"]
+
+JOURNAL = "session.sqlite"
+
+
+def _utc() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+def _new_folder(out_dir: str | os.PathLike[str], name: str) -> Path:
+    base = Path(out_dir) / slug(name)
+    stamp = _utc().strftime("%Y%m%dT%H%M%SZ")
+    folder = base / stamp
+    n = 2
+    while folder.exists():
+        folder = base / f"{stamp}-{n}"
+        n += 1
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _script_body(script: list[ScriptedDecision]) -> list[dict[str, Any]]:
+    return [{"team": d.team, "inject": d.inject, "action": d.action, "rationale": d.rationale, "after_s": d.after_s,
+             "where": d.where} for d in script]
+
+
+def _script_from(items: list[dict[str, Any]]) -> list[ScriptedDecision]:
+    return [ScriptedDecision(team=i["team"], action=dict(i["action"]), rationale=i.get("rationale", ""),
+                             inject=i.get("inject"), after_s=float(i.get("after_s", 0.0)), where=i.get("where", ""))
+            for i in items]
+
+
+def _manifest(folder: Path, loaded: LoadedExercise, extra: dict[str, Any]) -> None:
+    data = {
+        "format": FORMAT,
+        "simsoft_version": simsoft.__version__,
+        "created_utc": _utc().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "exercise": loaded.name,
+        "exercise_file": loaded.file,
+        "scenario_file": loaded.scenario_file,
+        "seed": loaded.seed,
+        "variant": loaded.exercise.exercise.variant,
+        "exercise_sha256": loaded.exercise_sha256,
+        "scenario_sha256": loaded.scenario_sha256,
+        **extra,
+    }
+    (folder / "session.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def start_session(loaded: LoadedExercise, *, out_dir: str | os.PathLike[str] = "outputs/sessions",
+                  script: list[ScriptedDecision] | None = None, folder: Path | None = None,
+                  extra: dict[str, Any] | None = None) -> Session:
+    """A new journaled session of ``loaded`` in a new folder under ``out_dir``."""
+    folder = folder or _new_folder(out_dir, loaded.name)
+    journal = Journal.create(folder / JOURNAL)
+    body = {"format": FORMAT, "exercise_file": os.path.abspath(loaded.file), "exercise_sha256": loaded.exercise_sha256,
+            "scenario_sha256": loaded.scenario_sha256, "seed": loaded.seed, "variant": loaded.exercise.exercise.variant,
+            "simsoft_version": simsoft.__version__, "mode": "scripted" if script is not None else "interactive",
+            "script": _script_body(script or []), **(extra or {})}
+    journal.append("start", body)
+    _manifest(folder, loaded, {k: v for k, v in (extra or {}).items() if k != "script"})
+    session = Session(loaded, folder=folder, journal=journal, script=list(script or []), start_body=body)
+    session._flush()
+    return session
+
+
+def _reload(start: Entry) -> LoadedExercise:
+    body = start.body
+    path = body["exercise_file"]
+    try:
+        loaded = load_exercise(path, seed=int(body["seed"]))
+    except ExerciseError as exc:
+        raise SessionError(f"the session's exercise file no longer loads: {exc}") from None
+    if loaded.exercise_sha256 != body["exercise_sha256"]:
+        raise SessionError(f"{path} changed since the session started; resume and replay need the same exercise file")
+    if loaded.scenario_sha256 != body["scenario_sha256"]:
+        raise SessionError(f"the scenario of {path} changed since the session started; resume and replay need the same scenario")
+    return loaded
+
+
+def _execute(session: Session, entries: list[Entry]) -> None:
+    """Re-execute journal entries on ``session``, checking each gives what the journal says."""
+    session._replaying = list(entries)
+    try:
+        for e in entries:
+            b = e.body
+            kind = e.kind
+            if kind == "phase":
+                session.advance_phase(b["to"])
+            elif kind == "pause":
+                session.pause()
+            elif kind == "resume":
+                session.resume()
+            elif kind == "release":
+                if b["cmd"] == "now":
+                    session.release_now(b["inject"])
+                else:
+                    session.release_next()  # _record compares the inject released (or none) with the journal
+            elif kind == "skip":
+                session.skip(b["inject"])
+            elif kind in ("decision", "rejected"):
+                d = ScriptedDecision(team=b["team"], action=dict(b["action"]), rationale=b.get("rationale", ""),
+                                     inject=b.get("inject"), after_s=float(b.get("after_s", 0.0)))
+                try:
+                    session.decide(d, script_index=b.get("script"))
+                except DecisionError:
+                    if kind == "decision":
+                        raise
+            elif kind == "note":
+                session.note(b["text"], team=b.get("team"), inject=b.get("inject"))
+            else:
+                raise JournalError(f"journal entry {e.seq} has unknown kind {kind!r}")
+    finally:
+        session._replaying = None
+
+
+def _rebuild(folder: Path) -> tuple[Session, list[Entry], str | None]:
+    entries, damage = read_journal(folder / JOURNAL)
+    if not entries or entries[0].kind != "start":
+        why = f": {damage}" if damage else ""
+        raise JournalError(f"{folder / JOURNAL}: no usable start entry{why}")
+    loaded = _reload(entries[0])
+    session = Session(loaded, folder=None, journal=None, script=_script_from(entries[0].body.get("script", [])),
+                      start_body=entries[0].body)
+    _execute(session, entries[1:])
+    return session, entries, damage
+
+
+def open_session(folder: str | os.PathLike[str], *, warn: Callable[[str], None] | None = None) -> Session:
+    """Resume the session in ``folder`` exactly where its journal ends (after a crash, too).
+
+    A damaged journal is reported through ``warn``; its damaged file is kept beside the new one
+    (``session.sqlite.damaged-<UTC>``) and the valid prefix becomes the journal.
+    """
+    folder = Path(folder)
+    session, entries, damage = _rebuild(folder)
+    if damage:
+        kept = folder / f"{JOURNAL}.damaged-{_utc().strftime('%Y%m%dT%H%M%SZ')}"
+        os.replace(folder / JOURNAL, kept)
+        if warn:
+            warn(f"journal damaged: {damage}; the damaged file is kept as {kept.name}")
+        journal = Journal(folder / JOURNAL, entries=entries)
+    else:
+        journal = Journal(folder / JOURNAL)
+    session.folder, session.journal = folder, journal
+    session._flush()
+    return session
+
+
+def remaining_script(session: Session) -> list[tuple[int, ScriptedDecision]]:
+    """The scripted decisions not yet taken or refused, with their index in the script."""
+    return [(i, d) for i, d in enumerate(session.script) if i not in session.played]
+
+
+def play(session: Session, *, pace_s: float = 0.0, echo: Callable[[str], None] | None = None,
+         close: bool = True) -> Session:
+    """Conduct ``session`` with its scripted decision set: each decision is taken when its inject is released.
+
+    Decisions for injects already released are taken first (a resumed or forked session). ``pace_s``
+    waits that many wall-clock seconds after each step, so a room can follow a scripted run.
+    Refused decisions are journaled as refused and reported through ``echo``; play goes on.
+    """
+    say = echo or (lambda _text: None)
+
+    def step() -> None:
+        if pace_s:
+            time.sleep(pace_s)
+
+    def answer(inject_id: str) -> None:
+        for i, d in remaining_script(session):
+            if d.inject != inject_id:
+                continue
+            try:
+                made = session.decide(d, script_index=i)
+            except DecisionError as exc:
+                say(f"  refused ({d.team}): {exc}")
+            else:
+                say(f"  {made.id} {made.team}: {d.line()}")
+            step()
+
+    if session.phase == "briefing":
+        session.advance_phase("conduct")
+        step()
+    if session.phase == "conduct":
+        for s in session.injects:
+            if s.status == "released":
+                answer(s.inject.id)
+        while True:
+            released = session.release_next()
+            if released is None:
+                break
+            say(f"{released.inject.id} at {_fmt(released.released_s)} ({released.reason}): {released.text}")
+            step()
+            answer(released.inject.id)
+        for _, d in remaining_script(session):
+            say(f"  not played ({d.team}, {d.inject}): its inject was never released")
+    if close:
+        while session.phase != "closed":
+            session.advance_phase()
+        write_summary(session)
+    return session
+
+
+def _fmt(t: float | None) -> str:
+    from simsoft.units import format_duration
+
+    return format_duration(t) if t is not None else "-"
+
+
+def write_summary(session: Session) -> Path | None:
+    """Write ``summary.md`` (the plain session log) into the session folder."""
+    if session.folder is None:
+        return None
+    path = session.folder / "summary.md"
+    path.write_text("\n".join(session.summary_lines()), encoding="utf-8")
+    return path
+
+
+def replay_session(folder: str | os.PathLike[str], *, out: str | os.PathLike[str] | None = None) -> tuple[Path, bool | None, str | None]:
+    """Rebuild the session in ``folder`` from its journal on a fresh engine and write its records.
+
+    Returns the records file written, whether it is byte-identical to the session's ``events.jsonl``
+    (``None`` if the session has none) and the journal damage (``None`` if intact).
+    """
+    folder = Path(folder)
+    session, _, damage = _rebuild(folder)
+    target = Path(out) if out else folder / "replay"
+    target.mkdir(parents=True, exist_ok=True)
+    text = events_jsonl(session.sim)
+    written = target / "events.jsonl"
+    written.write_text(text, encoding="utf-8")
+    original = folder / "events.jsonl"
+    same = original.read_text(encoding="utf-8") == text if original.exists() else None
+    return written, same, damage
+
+
+def fork_session(folder: str | os.PathLike[str], *, at: str, choice: str | None = None, team: str | None = None,
+                 script: list[ScriptedDecision] | None = None, out_dir: str | os.PathLike[str] | None = None) -> Session:
+    """A new session that re-runs ``folder`` up to decision ``at`` and takes ``choice`` instead.
+
+    Without ``choice`` the decision is simply not taken. The fork then continues with ``script``
+    (decisions for injects still to come) or, by default, with the original's later decisions.
+    """
+    folder = Path(folder)
+    entries, damage = read_journal(folder / JOURNAL)
+    if damage:
+        raise JournalError(f"{folder / JOURNAL}: {damage}; resume it first to keep the valid part")
+    cut = next((i for i, e in enumerate(entries) if e.kind == "decision" and e.body.get("id") == at), None)
+    if cut is None:
+        known = ", ".join(e.body["id"] for e in entries if e.kind == "decision") or "none"
+        raise SessionError(f"no decision {at!r} in {folder} (decisions: {known})")
+    original = entries[cut].body
+    later = [ScriptedDecision(team=e.body["team"], action=dict(e.body["action"]), rationale=e.body.get("rationale", ""),
+                              inject=e.body.get("inject"), after_s=float(e.body.get("after_s", 0.0)))
+             for e in entries[cut + 1:] if e.kind in ("decision", "rejected")]
+    loaded = _reload(entries[0])
+    new_folder = _new_folder(out_dir if out_dir is not None else folder.parent, f"fork-{at}")
+    extra = {"forked_from": str(folder), "forked_at": at}
+    session = Session(loaded, folder=None, journal=None)
+    _execute(session, entries[1:cut])
+    if script is None:
+        continuation = later
+    else:
+        released = {s.inject.id for s in session.injects if s.status != "pending"}
+        continuation = [d for d in script if d.inject not in released]
+    journal = Journal.create(new_folder / JOURNAL)
+    start = dict(entries[0].body, **extra, mode="scripted", script=_script_body(continuation))
+    journal.append("start", start)
+    for e in entries[1:cut]:
+        # Script indices point into the original's script, not the fork's.
+        journal.append(e.kind, {k: v for k, v in e.body.items() if k != "script"})
+    _manifest(new_folder, loaded, extra)
+    session.folder, session.journal, session.start_body = new_folder, journal, start
+    session.script, session.played = list(continuation), set()
+    session.note(f"fork of {folder.name} at {at}: " + (f"instead: {choice}" if choice else "decision not taken"),
+                 inject=original.get("inject"))
+    if choice is not None:
+        session.decide(parse_line(choice, team=team or original["team"], inject=original.get("inject")))
+    session._flush()
+    return session

@@ -1,0 +1,304 @@
+"""The interactive terminal console: the facilitator walks the room through the MSEL.
+
+At each inject it shows the message, the live key numbers (ground truth, for the facilitator) and
+the path of an up-to-date figure when :mod:`simsoft.plots` is installed, then prompts each player
+team the inject was sent to for decisions (``VERB key=value ... -- rationale``) with tab completion
+of commands, action verbs, parameter names and ids through :mod:`readline`. Every step goes to the
+journal, so closing the terminal (or a crash) loses nothing: ``simsoft exercise resume`` goes on.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from typing import Any
+
+from simsoft.errors import SimsoftError
+from simsoft.units import format_duration
+
+from facilitator.conduct import write_summary
+from facilitator.decisions import action_fields, action_verbs, parse_line
+from facilitator.session import InjectState, Session
+from facilitator.sitrep import key_numbers, live_values
+
+__all__ = ["Console", "run_console", "COMMANDS"]
+
+COMMANDS = {
+    "next": "release the next inject (the engine runs to its time)",
+    "now": "now ID - release inject ID at the current time",
+    "skip": "skip [ID] - skip the next pending inject (or ID)",
+    "pause": "pause the session",
+    "resume": "resume a paused session",
+    "decide": "decide TEAM VERB key=value ... [-- rationale] - a decision outside the team prompts",
+    "sitrep": "sitrep [TEAM] - situation report (ground truth without TEAM)",
+    "status": "the MSEL with each inject's status",
+    "questions": "discussion questions of the current module",
+    "note": "note TEXT - a facilitator note",
+    "end": "end conduct and go to the hot wash (the engine runs to the end)",
+    "close": "close the session (from the hot wash or the evaluation)",
+    "quit": "leave the console; the session stays open (simsoft exercise resume)",
+    "help": "this list",
+}
+TEAM_COMMANDS = {"sitrep": "your situation report", "note": "note TEXT", "help": "this help", "done": "end your turn (or an empty line)"}
+
+
+def _figure(session: Session, label: str) -> str:
+    """Path of a fresh figure, or why there is none (the plotting module is optional)."""
+    try:
+        from simsoft import plots  # type: ignore[attr-defined]
+    except ImportError:
+        return "no figure (simsoft.plots is not available)"
+    if session.folder is None:
+        return "no figure (no session folder)"
+    for name in ("evacuation_curves", "incident_timeline"):
+        fn = getattr(plots, name, None)
+        if callable(fn):
+            break
+    else:
+        return "no figure (simsoft.plots has no occupancy or evacuation plot)"
+    try:
+        figure = fn(session.sim.result())
+        figure = getattr(figure, "figure", figure)  # an Axes gives its Figure
+        folder = session.folder / "figures"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{label}.png"
+        figure.savefig(path)
+        return str(path)
+    except Exception as exc:  # a plotting failure must not stop the exercise
+        return f"no figure ({type(exc).__name__}: {exc})"
+
+
+class Console:
+    """The console loop over ``session``; ``read`` and ``write`` make it testable."""
+
+    def __init__(self, session: Session, *, read: Callable[[str], str] = input, write: Callable[[str], None] = print,
+                 figures: bool = True) -> None:
+        self.session = session
+        self.read = read
+        self.write = write
+        self.figures = figures
+        self._team: str | None = None
+        self._install_completion()
+
+    # -- completion ------------------------------------------------------------------------------
+    def _ids(self) -> list[str]:
+        sc = self.session.loaded.scenario
+        ids = [z.id for z in sc.venue.zones] + [e.id for e in sc.venue.exits] + [c.id for c in sc.venue.connections]
+        if sc.response is not None:
+            ids += [u.id for u in sc.response.units]
+        ids += [s.inject.id for s in self.session.injects] + [t.id for t in self.session.loaded.exercise.teams]
+        return ids + ["all", "hot", "warm", "cold", "contained", "all_clear"]
+
+    def candidates(self, line: str, text: str) -> list[str]:
+        """Completions of ``text``, the word being typed at the end of ``line``."""
+        words = line.split()
+        first = not words or (len(words) == 1 and not line.endswith(" "))
+        if self._team is not None:
+            may = self.session.loaded.exercise.team(self._team).may
+            if first:
+                return sorted(w for w in [*may, *TEAM_COMMANDS] if w.startswith(text))
+            verb = words[0]
+        else:
+            if first:
+                return sorted(w for w in COMMANDS if w.startswith(text))
+            if words[0] == "decide" and (len(words) == 2 and not line.endswith(" ") or len(words) == 1):
+                return sorted(t.id for t in self.session.loaded.exercise.teams if t.id.startswith(text))
+            if words[0] == "decide" and (len(words) == 3 and not line.endswith(" ") or len(words) == 2):
+                return sorted(v for v in action_verbs() if v.startswith(text))
+            verb = words[2] if words[0] == "decide" and len(words) > 2 else words[0]
+        if "=" in text:
+            key, _, value = text.partition("=")
+            head, _, last = value.rpartition(",")
+            prefix = f"{key}={head + ',' if head else ''}"
+            return sorted(prefix + i for i in self._ids() if i.startswith(last))
+        keys = [f"{k}=" for k in (*action_fields(verb), "after")] if verb in action_verbs() else []
+        return sorted(w for w in keys + self._ids() if w.startswith(text))
+
+    def _install_completion(self) -> None:
+        try:
+            import readline
+        except ImportError:  # pragma: no cover - Windows without pyreadline
+            return
+        state: dict[str, list[str]] = {"matches": []}
+
+        def complete(text: str, n: int) -> str | None:
+            if n == 0:
+                state["matches"] = self.candidates(readline.get_line_buffer(), text)
+            return state["matches"][n] if n < len(state["matches"]) else None
+
+        readline.set_completer_delims(" \t")
+        readline.set_completer(complete)
+        readline.parse_and_bind("tab: complete")
+
+    # -- output ----------------------------------------------------------------------------------
+    def show_inject(self, s: InjectState) -> None:
+        """Print a released inject with live numbers and a figure path."""
+        ex = self.session.loaded.exercise
+        inj = s.inject
+        module = next((m for m in ex.modules if m.id == inj.module), None)
+        w = self.write
+        w("")
+        w(f"== {inj.id} ({module.name if module else inj.module}) at {format_duration(s.released_s or 0.0)}"
+          f" [{s.reason}] {inj.method} from {inj.sender} to {', '.join(inj.to)}")
+        w(s.text or inj.text)
+        w(f"-- {key_numbers(live_values(self.session.sim))}")
+        if self.figures:
+            w(f"-- figure: {_figure(self.session, inj.id)}")
+        if inj.notes:
+            w(f"-- controller notes: {inj.notes}")
+        for e in inj.expect:
+            w(f"-- expected: {e.team} {e.action}" + (f" (task {e.task})" if e.task else ""))
+
+    def status(self) -> None:
+        """Print the MSEL with statuses."""
+        for s in self.session.injects:
+            when = format_duration(s.released_s) if s.released_s is not None else ""
+            rule = (f"at {format_duration(s.inject.at)}" if s.inject.at is not None else
+                    "trigger" if s.inject.when is not None else f"if {s.inject.if_missing.action} missing")  # type: ignore[union-attr]
+            self.write(f"  {s.inject.id:<6} {s.status:<10} {when:<12} {rule}")
+
+    # -- loops -----------------------------------------------------------------------------------
+    def team_turn(self, team_id: str, inject_id: str) -> None:
+        """Prompt ``team_id`` for decisions on ``inject_id`` until an empty line or ``done``."""
+        team = self.session.loaded.exercise.team(team_id)
+        self._team = team_id
+        try:
+            self.write(f"-- {team.name}: decide (VERB key=value ... -- rationale), 'sitrep', 'note TEXT', empty line when done")
+            while True:
+                line = self.read(f"{team_id}> ").strip()
+                if line in ("", "done"):
+                    return
+                word = line.split()[0]
+                if word == "help":
+                    self.write("  actions: " + ", ".join(team.may) + "; " + "; ".join(f"{k}: {v}" for k, v in TEAM_COMMANDS.items()))
+                elif word == "sitrep":
+                    for text in self.session.sitrep(team_id):
+                        self.write(f"  {text}")
+                elif word == "note":
+                    self.session.note(line[4:].strip(), team=team_id, inject=inject_id)
+                    self.write("  noted")
+                else:
+                    self._decide(team_id, line, inject_id)
+        finally:
+            self._team = None
+
+    def _decide(self, team_id: str, line: str, inject_id: str | None) -> None:
+        try:
+            made = self.session.decide(parse_line(line, team=team_id, inject=inject_id))
+        except SimsoftError as exc:
+            self.write(f"  refused: {exc}")
+            return
+        when = format_duration(made.t_s + made.after_s)
+        self.write(f"  {made.id} applied at {when}: {' '.join(line.split(' -- ')[0].split())}")
+
+    def release(self, how: str, arg: str | None = None) -> None:
+        """Release (next / now ID) and give each recipient player team its turn."""
+        s = self.session.release_next() if how == "next" else self.session.release_now(arg or "")
+        if s is None:
+            self.write("no inject left to come: 'end' goes to the hot wash")
+            return
+        self.show_inject(s)
+        for team_id in s.inject.to:
+            if self.session.loaded.exercise.team(team_id).role == "player":
+                self.team_turn(team_id, s.inject.id)
+
+    def run(self) -> str:
+        """The facilitator's loop; returns ``'closed'`` or ``'quit'``."""
+        ses = self.session
+        w = self.write
+        w(f"Exercise: {ses.loaded.name}  (phase {ses.phase}, exercise time {format_duration(ses.now_s)})")
+        w("type 'help' for commands; Enter releases the next inject")
+        if ses.phase == "briefing":
+            ses.advance_phase("conduct")
+        while True:
+            prompt = {"conduct": "facilitator> ", "hot_wash": "hot wash> ", "evaluation": "evaluation> "}.get(ses.phase, "> ")
+            if ses.paused:
+                prompt = "paused> "
+            try:
+                line = self.read(prompt).strip()
+            except EOFError:
+                w("")
+                return "quit"
+            try:
+                outcome = self._command(line)
+            except SimsoftError as exc:
+                w(f"error: {exc}")
+                continue
+            if outcome:
+                return outcome
+
+    def _command(self, line: str) -> str | None:
+        ses = self.session
+        w = self.write
+        words = shlex.split(line) if line else []
+        cmd = words[0] if words else ("next" if ses.phase == "conduct" else "")
+        rest = line[len(cmd):].strip() if words else ""
+        if cmd == "help":
+            for k, v in COMMANDS.items():
+                w(f"  {k:<10} {v}")
+        elif cmd == "quit":
+            write_summary(ses)
+            w(f"session kept open: simsoft exercise resume {ses.folder}")
+            return "quit"
+        elif ses.phase in ("hot_wash", "evaluation") and cmd not in ("close", "next", "sitrep", "status", "note", ""):
+            ses.note(line, team=None)
+            w("  noted")
+        elif cmd == "next" and ses.phase in ("hot_wash", "evaluation"):
+            ses.advance_phase()
+            w(f"-- {ses.phase}")
+        elif cmd == "next":
+            self.release("next")
+        elif cmd == "now":
+            self.release("now", words[1] if len(words) > 1 else None)
+        elif cmd == "skip":
+            s = ses.skip(words[1] if len(words) > 1 else None)
+            w(f"  {s.inject.id} skipped")
+        elif cmd == "pause":
+            ses.pause()
+            w("  paused (exercise time is frozen; 'resume' to go on)")
+        elif cmd == "resume":
+            ses.resume()
+            w("  resumed")
+        elif cmd == "decide":
+            if len(words) < 3:
+                w("  usage: decide TEAM VERB key=value ... [-- rationale]")
+            else:
+                current = ses.current_inject()
+                self._decide(words[1], rest.split(None, 1)[1], current.inject.id if current else None)
+        elif cmd == "sitrep":
+            for text in ses.sitrep(words[1] if len(words) > 1 else None):
+                w(f"  {text}")
+        elif cmd == "status":
+            self.status()
+        elif cmd == "questions":
+            self._questions()
+        elif cmd == "note":
+            ses.note(rest, team=None)
+            w("  noted")
+        elif cmd == "end":
+            ses.advance_phase("hot_wash")
+            w(f"-- hot wash: the engine ran to {format_duration(ses.now_s)}. Type observations (one per line), 'next' for the evaluation")
+            for text in ses.sitrep(None):
+                w(f"  {text}")
+        elif cmd == "close":
+            while ses.phase != "closed":
+                ses.advance_phase()
+            path = write_summary(ses)
+            w(f"session closed; log: {path}")
+            return "closed"
+        elif cmd:
+            w(f"  unknown command {cmd!r}: type 'help'")
+        return None
+
+    def _questions(self) -> None:
+        current = self.session.current_inject()
+        ex = self.session.loaded.exercise
+        module = next((m for m in ex.modules if current and m.id == current.inject.module), ex.modules[0])
+        self.write(f"-- {module.name}")
+        for q in module.questions:
+            self.write(f"  - {q}")
+
+
+def run_console(session: Session, **kwargs: Any) -> str:
+    """Run the console on ``session``; returns ``'closed'`` or ``'quit'``."""
+    return Console(session, **kwargs).run()

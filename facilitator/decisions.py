@@ -1,0 +1,209 @@
+"""Team decisions: the engine's actions offered to teams, parsed from a console line or a file.
+
+The verbs come from the engine's ``Action`` union at run time, so a verb added to
+``simsoft.schema.actions`` is offered to teams without a change here. A decision names the team,
+the verb and its parameters, and carries a free-text rationale; the session stamps it with the
+exercise time and applies it to the engine (see :mod:`facilitator.session`).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from simsoft.errors import Problem, ScenarioError
+from simsoft.schema import Action
+from simsoft.units import parse_duration
+
+__all__ = [
+    "DecisionError",
+    "ExerciseError",
+    "ScriptedDecision",
+    "action_verbs",
+    "action_model",
+    "action_fields",
+    "parse_line",
+    "load_decisions",
+]
+
+_CONTROL = ("team", "inject", "rationale", "after", "id")
+"""Keys of a scripted decision that are not action parameters."""
+
+
+class ExerciseError(ScenarioError):
+    """An exercise or decision file that cannot be used; ``problems`` lists every reason."""
+
+
+class DecisionError(ExerciseError):
+    """A decision that cannot be taken (the team may not, or it names something unknown); nothing is applied."""
+
+
+def _members() -> dict[str, type[BaseModel]]:
+    union = typing.get_args(Action)[0]
+    out: dict[str, type[BaseModel]] = {}
+    for model in typing.get_args(union):
+        if isinstance(model, type) and issubclass(model, BaseModel) and "do" in model.model_fields:
+            for verb in typing.get_args(model.model_fields["do"].annotation):
+                out[str(verb)] = model
+    return out
+
+
+def action_verbs() -> tuple[str, ...]:
+    """Every action verb the engine accepts, sorted."""
+    return tuple(sorted(_members()))
+
+
+def action_model(verb: str) -> type[BaseModel] | None:
+    """The schema model of ``verb``, or ``None``."""
+    return _members().get(verb)
+
+
+def action_fields(verb: str) -> tuple[str, ...]:
+    """Parameter names of ``verb`` (without ``do``, ``at`` and ``note``)."""
+    model = action_model(verb)
+    if model is None:
+        return ()
+    return tuple(n for n in model.model_fields if n not in ("do", "at", "note"))
+
+
+def _is_list_field(verb: str, name: str) -> bool:
+    model = action_model(verb)
+    if model is None or name not in model.model_fields:
+        return False
+    return "list" in str(model.model_fields[name].annotation)
+
+
+@dataclass(frozen=True)
+class ScriptedDecision:
+    """A decision as written: which team, in answer to which inject, the action and why."""
+
+    team: str
+    action: dict[str, Any]
+    """The action in file form (``do`` and its parameters, durations with units)."""
+    rationale: str = ""
+    inject: str | None = None
+    """The inject it answers (scripted sets play it when that inject is released)."""
+    after_s: float = 0.0
+    """Delay after the decision before the action takes effect (seconds)."""
+    where: str = ""
+    """``file:line`` of the decision, for messages."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """The console form: ``evacuate zones=main_hall,gallery -- rationale``."""
+        parts = [str(self.action.get("do", ""))]
+        for key, value in self.action.items():
+            if key == "do":
+                continue
+            shown = ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+            parts.append(f"{key}={shlex.quote(shown) if ' ' in shown else shown}")
+        if self.after_s:
+            parts.append(f"after={self.after_s:g}s")
+        text = " ".join(parts)
+        return f"{text} -- {self.rationale}" if self.rationale else text
+
+
+def parse_line(text: str, *, team: str, inject: str | None = None) -> ScriptedDecision:
+    """Read a console decision: ``VERB key=value ... [-- rationale]``.
+
+    Lists are written with commas (``zones=main_hall,gallery``); ``after=2min`` delays the action.
+
+    >>> parse_line("evacuate zones=main_hall,gallery -- smoke reported", team="venue").action
+    {'do': 'evacuate', 'zones': ['main_hall', 'gallery']}
+    """
+    head, sep, rationale = text.partition(" -- ")
+    if not sep and text.rstrip().endswith("--"):
+        head = text.rstrip()[:-2]
+    try:
+        words = shlex.split(head)
+    except ValueError as exc:
+        raise DecisionError(f"cannot read the decision {text!r}: {exc}") from None
+    if not words:
+        raise DecisionError("empty decision: write a verb, e.g. 'evacuate zones=all -- why'")
+    verb = words[0]
+    if action_model(verb) is None:
+        raise DecisionError(f"unknown action {verb!r} (known: {', '.join(action_verbs())})")
+    action: dict[str, Any] = {"do": verb}
+    after_s = 0.0
+    for word in words[1:]:
+        key, eq, value = word.partition("=")
+        if not eq or not key:
+            raise DecisionError(f"{verb}: {word!r} must be written key=value (parameters: {', '.join(action_fields(verb))})")
+        if key == "after":
+            try:
+                after_s = parse_duration(value)
+            except ValueError as exc:
+                raise DecisionError(f"{verb}: after={value}: {exc}") from None
+            continue
+        if key not in action_fields(verb):
+            raise DecisionError(f"{verb}: unknown parameter {key!r} (parameters: {', '.join(action_fields(verb))})")
+        if _is_list_field(verb, key) and value != "all":
+            action[key] = [v for v in value.split(",") if v]
+        else:
+            action[key] = _scalar(value)
+    return ScriptedDecision(team=team, action=action, rationale=rationale.strip(), inject=inject, after_s=after_s)
+
+
+def _scalar(value: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
+def load_decisions(path: str | os.PathLike[str]) -> list[ScriptedDecision]:
+    """Read a decisions file (``decisions:`` list); raise :class:`ExerciseError` listing every problem.
+
+    Each item holds ``team``, ``inject``, ``do`` with the action's parameters, an optional
+    ``rationale`` and ``after`` (delay). Whether the team may take the action and whether the names
+    exist is checked against an exercise by :func:`facilitator.loader.check_decisions`.
+    """
+    from simsoft.loader.yaml_io import format_path, read_yaml
+
+    doc = read_yaml(path)
+    problems: list[Problem] = []
+
+    def bad(p: tuple[str | int, ...], rule: str, value: Any = None, has_value: bool = False) -> None:
+        file, line = doc.sources.locate(p)
+        problems.append(Problem(file=file, line=line, path=format_path(p), rule=rule, value=value, has_value=has_value))
+
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("decisions"), list):
+        bad((), "a decisions file needs a 'decisions:' list")
+        raise ExerciseError(problems)
+    for key in data:
+        if key not in ("decisions", "exercise", "description"):
+            bad((key,), "unknown key (a decisions file holds exercise, description and decisions)")
+    out: list[ScriptedDecision] = []
+    for i, item in enumerate(data["decisions"]):
+        p: tuple[str | int, ...] = ("decisions", i)
+        if not isinstance(item, dict):
+            bad(p, "must be a mapping (team, inject, do, ...)")
+            continue
+        for key in ("team", "inject", "do"):
+            if key not in item:
+                bad(p + (key,), "is required")
+        if any(k not in item for k in ("team", "inject", "do")):
+            continue
+        after_s = 0.0
+        if "after" in item:
+            try:
+                after_s = parse_duration(item["after"])
+            except ValueError as exc:
+                bad(p + ("after",), str(exc), item["after"], True)
+                continue
+        file, line = doc.sources.locate(p)
+        action = {k: v for k, v in item.items() if k not in _CONTROL}
+        out.append(ScriptedDecision(team=str(item["team"]), action=action, rationale=str(item.get("rationale", "") or ""),
+                                    inject=str(item["inject"]), after_s=after_s, where=f"{file}:{line}",
+                                    extra={"path": p, "sources": doc.sources}))
+    if problems:
+        raise ExerciseError(problems)
+    return out

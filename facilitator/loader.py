@@ -1,0 +1,335 @@
+"""``load_exercise``: parse an exercise file, load its scenario, and cross-check everything at the door.
+
+Every problem is reported at once, each naming file, line, field path, the bad value and the rule,
+as scenario errors do: ``exercise.yaml:42 msel[3].at: '-5 min' is before the exercise starts``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from simsoft import Simulation, load_scenario
+from simsoft.errors import ActionError, Problem, ScenarioError
+from simsoft.loader import apply_variant
+from simsoft.loader.messages import known_keys, problems_from_validation
+from simsoft.loader.yaml_io import Document, Path, format_path, read_yaml
+from simsoft.rng import DEFAULT_SEED
+from simsoft.schema import Scenario
+from simsoft.schema.common import FROM_FILE
+from simsoft.units import format_duration
+
+from facilitator.decisions import DecisionError, ExerciseError, ScriptedDecision, action_fields, action_verbs
+from facilitator.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
+from facilitator.sitrep import placeholder_names, template_problem
+
+__all__ = ["LoadedExercise", "load_exercise", "check_decisions", "check_decision", "EVENT_FAMILIES"]
+
+_KEYS = known_keys(Exercise)
+
+EVENT_FAMILIES = ("run", "incident", "casualty", "info", "alert", "action", "response", "egress", "medical",
+                  "hospital", "recovery", "plan")
+"""First parts of the event kinds the engine records (a state trigger must name one)."""
+
+
+@dataclass(frozen=True)
+class LoadedExercise:
+    """A validated exercise with its scenario (variant applied) and the fingerprints of both files."""
+
+    exercise: Exercise
+    scenario: Scenario
+    file: str
+    scenario_file: str
+    seed: int
+    exercise_sha256: str
+    scenario_sha256: str
+
+    @property
+    def name(self) -> str:
+        """The exercise name."""
+        return self.exercise.exercise.name
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> LoadedExercise:
+    """Load and cross-check the exercise file at ``path`` and the scenario it names.
+
+    Raises :class:`ExerciseError` listing every problem (scenario problems included).
+    """
+    doc = read_yaml(path)
+    try:
+        exercise = Exercise.model_validate(doc.data, context=FROM_FILE)
+    except ValidationError as exc:
+        raise ExerciseError(problems_from_validation(exc, doc.data, doc.sources, keys=_KEYS)) from None
+    problems: list[Problem] = []
+    where = _Where(doc, problems)
+    scenario, scenario_file = _scenario(exercise, os.fspath(path), where)
+    _cross_check(exercise, scenario, where)
+    if problems:
+        raise ExerciseError(problems)
+    assert scenario is not None
+    with open(path, "rb") as fh:
+        ex_sha = _sha(fh.read())
+    sc_sha = _sha(json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True).encode())
+    chosen = seed if seed is not None else exercise.exercise.seed
+    return LoadedExercise(exercise=exercise, scenario=scenario, file=doc.file, scenario_file=scenario_file,
+                          seed=DEFAULT_SEED if chosen is None else int(chosen), exercise_sha256=ex_sha, scenario_sha256=sc_sha)
+
+
+class _Where:
+    """Collects problems located in the exercise document."""
+
+    def __init__(self, doc: Document, problems: list[Problem]) -> None:
+        self.doc = doc
+        self.problems = problems
+
+    def raw(self, path: Path) -> Any:
+        value: Any = self.doc.data
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
+
+    def bad(self, path: Path, rule: str, *, show: bool = True) -> None:
+        file, line = self.doc.sources.locate(path)
+        value = self.raw(path)
+        has = show and value is not None and not isinstance(value, (dict, list))
+        self.problems.append(Problem(file=file, line=line, path=format_path(path), rule=rule, value=value, has_value=has))
+
+    def line(self, path: Path) -> int | None:
+        return self.doc.sources.locate(path)[1]
+
+
+def _scenario(exercise: Exercise, path: str, where: _Where) -> tuple[Scenario | None, str]:
+    target = os.path.join(os.path.dirname(path), exercise.exercise.scenario)
+    shown = os.path.normpath(target)
+    if not os.path.isfile(target):
+        where.bad(("exercise", "scenario"), f"scenario file not found (looked for {shown})")
+        return None, shown
+    try:
+        scenario = load_scenario(target)
+    except ScenarioError as exc:
+        where.bad(("exercise", "scenario"), f"is not a valid scenario ({len(exc.problems)} problem(s) listed next)")
+        where.problems.extend(exc.problems)
+        return None, shown
+    variant = exercise.exercise.variant
+    if variant:
+        try:
+            scenario = apply_variant(scenario, variant)
+        except ScenarioError:
+            known = ", ".join(sorted(scenario.variants)) or "none"
+            where.bad(("exercise", "variant"), f"is not a variant of the scenario (variants: {known})")
+            return None, shown
+    return scenario, shown
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _hint(value: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known) or 'none'}"
+
+
+def _unique(items: list[Any], path: Path, where: _Where, what: str, seen: dict[str, Path]) -> None:
+    for i, item in enumerate(items):
+        p = path + (i, "id")
+        if item.id in seen:
+            where.bad(p, f"duplicate {what} id (first at line {where.line(seen[item.id])})")
+        else:
+            seen[item.id] = p
+
+
+def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None:
+    verbs = list(action_verbs())
+    if ex.exercise.check_every <= 0:
+        where.bad(("exercise", "check_every"), "must be a positive duration")
+    if ex.exercise.ends_at is not None and ex.exercise.ends_at <= 0:
+        where.bad(("exercise", "ends_at"), "must be a positive duration")
+    objectives: dict[str, Path] = {}
+    tasks: dict[str, Path] = {}
+    _unique(ex.objectives, ("objectives",), where, "objective", objectives)
+    for i, o in enumerate(ex.objectives):
+        if o.capability not in CORE_CAPABILITIES:
+            where.bad(("objectives", i, "capability"), f"is not a core capability ({_hint(o.capability, list(CORE_CAPABILITIES))})")
+        _unique(o.critical_tasks, ("objectives", i, "critical_tasks"), where, "critical task", tasks)
+        for j, t in enumerate(o.critical_tasks):
+            if t.standard is not None and t.standard <= 0:
+                where.bad(("objectives", i, "critical_tasks", j, "standard"), "must be a positive duration")
+    teams: dict[str, Path] = {}
+    _unique(ex.teams, ("teams",), where, "team", teams)
+    for i, team in enumerate(ex.teams):
+        for j, verb in enumerate(team.may):
+            if verb not in verbs:
+                where.bad(("teams", i, "may", j), f"is not an action ({_hint(verb, verbs)})")
+    modules: dict[str, Path] = {}
+    _unique(ex.modules, ("modules",), where, "module", modules)
+    injects: dict[str, Path] = {}
+    _unique(ex.msel, ("msel",), where, "inject", injects)
+    names = placeholder_names(scenario) if scenario is not None else None
+    module_order = [m.id for m in ex.modules]
+    last_at: tuple[float, int] | None = None
+    last_module: tuple[int, int] | None = None
+    for i, inj in enumerate(ex.msel):
+        p: Path = ("msel", i)
+        if inj.module not in modules:
+            where.bad(p + ("module",), f"is not a module ({_hint(inj.module, module_order)})")
+        for j, team_id in enumerate(inj.to):
+            if team_id not in teams:
+                where.bad(p + ("to", j), f"is not a team ({_hint(team_id, list(teams))})")
+        if names is not None:
+            rule = template_problem(inj.text, names)
+            if rule:
+                where.bad(p + ("text",), rule, show=False)
+        for j, exp in enumerate(inj.expect):
+            _check_expect(ex, exp, p + ("expect", j), where, teams, tasks, verbs)
+        if inj.at is not None:
+            if inj.at < 0:
+                where.bad(p + ("at",), "is before the exercise starts")
+            elif scenario is not None and inj.at > scenario.duration:
+                where.bad(p + ("at",), f"is after the scenario ends ({format_duration(scenario.duration)})")
+            elif last_at is not None and inj.at < last_at[0]:
+                where.bad(p + ("at",), f"is before msel[{last_at[1]}].at ({format_duration(last_at[0])}): "
+                                       "list scripted injects in time order")
+            last_at = (inj.at, i) if last_at is None or inj.at >= last_at[0] else last_at
+            if inj.module in module_order:
+                k = module_order.index(inj.module)
+                if last_module is not None and k < last_module[0]:
+                    where.bad(p + ("module",), f"comes after msel[{last_module[1]}] of module "
+                                               f"{module_order[last_module[0]]!r}: modules play in the order listed")
+                else:
+                    last_module = (k, i)
+        if inj.if_missing is not None:
+            _check_contingency(ex, inj, p + ("if_missing",), where, verbs, teams)
+        if inj.when is not None and scenario is not None:
+            _check_trigger(inj.when, p + ("when",), where, scenario)
+
+
+def _check_expect(ex: Exercise, exp: Any, p: Path, where: _Where, teams: dict[str, Path], tasks: dict[str, Path],
+                  verbs: list[str]) -> None:
+    if exp.team not in teams:
+        where.bad(p + ("team",), f"is not a team ({_hint(exp.team, list(teams))})")
+    else:
+        team = ex.team(exp.team)
+        if team.role != "player":
+            where.bad(p + ("team",), f"is {_a(team.role)} team; only player teams take actions")
+        elif exp.action in verbs and exp.action not in team.may:
+            where.bad(p + ("action",), f"is not an action team {team.id!r} may take (may: {', '.join(team.may) or 'none'})")
+    if exp.action not in verbs:
+        where.bad(p + ("action",), f"is not an action ({_hint(exp.action, verbs)})")
+    if exp.task is not None and exp.task not in tasks:
+        where.bad(p + ("task",), f"is not a critical task ({_hint(exp.task, list(tasks))})")
+    if exp.within is not None and exp.within <= 0:
+        where.bad(p + ("within",), "must be a positive duration")
+
+
+def _check_contingency(ex: Exercise, inj: Any, p: Path, where: _Where, verbs: list[str], teams: dict[str, Path]) -> None:
+    cond = inj.if_missing
+    ids = [i.id for i in ex.msel]
+    if cond.inject == inj.id:
+        where.bad(p + ("inject",), "is the contingency itself; name the inject whose action is awaited")
+        return
+    if cond.inject not in ids:
+        where.bad(p + ("inject",), f"is not an inject ({_hint(cond.inject, ids)})")
+        return
+    parent = ex.inject(cond.inject)
+    expected = [e.action for e in parent.expect if cond.team is None or e.team == cond.team]
+    if cond.action not in expected:
+        where.bad(p + ("action",), f"is not an action expected by {cond.inject} (expected: {', '.join(expected) or 'none'})")
+    if cond.team is not None and cond.team not in teams:
+        where.bad(p + ("team",), f"is not a team ({_hint(cond.team, list(teams))})")
+    if cond.after <= 0:
+        where.bad(p + ("after",), "must be a positive duration")
+
+
+def _check_trigger(trigger: Any, p: Path, where: _Where, scenario: Scenario) -> None:
+    zones = [z.id for z in scenario.venue.zones]
+    if isinstance(trigger, ZoneAbove) and trigger.zone not in zones:
+        where.bad(p + ("zone",), f"is not a zone of the venue ({_hint(trigger.zone, zones)})")
+    if isinstance(trigger, FirstEvent):
+        family = trigger.event.split(".")[0]
+        if family not in EVENT_FAMILIES or "." not in trigger.event:
+            where.bad(p + ("event",), f"is not an event kind the engine records (kinds start with "
+                                      f"{', '.join(f'{f}.' for f in EVENT_FAMILIES)})")
+            return
+        subject = trigger.subject
+        if subject is None:
+            return
+        known = _subjects(trigger.event, scenario)
+        aid = scenario.response.mutual_aid if scenario.response is not None else None
+        if aid is not None and subject.startswith(f"{aid.id}_"):
+            return  # mutual-aid units are named <id>_<n> when requested
+        if known is not None and subject not in known:
+            where.bad(p + ("subject",), f"is not a subject of {trigger.event} events ({_hint(subject, known)})")
+
+
+def _subjects(kind: str, scenario: Scenario) -> list[str] | None:
+    venue = scenario.venue
+    if kind.startswith("info."):
+        return ["venue_control", "police", "ems"]
+    if kind in ("egress.zone_clear", "incident.zone_affected", "incident.zone_clear", "response.cordon"):
+        return [z.id for z in venue.zones]
+    if kind in ("egress.queue", "egress.connection_closed", "egress.connection_opened"):
+        return [c.id for c in venue.connections]
+    if kind in ("egress.exit_first", "egress.exit_closed", "egress.exit_opened"):
+        return [e.id for e in venue.exits]
+    if kind in ("response.dispatched", "response.on_scene", "response.police_on_scene") and scenario.response is not None:
+        return [u.id for u in scenario.response.units]
+    return None
+
+
+def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, scratch: Simulation | None = None) -> None:
+    """Raise :class:`DecisionError` if ``decision`` cannot be taken; nothing is applied to a live run."""
+    ex = loaded.exercise
+    where = f"{decision.where} " if decision.where else ""
+    teams = [t.id for t in ex.teams]
+    if decision.team not in teams:
+        raise DecisionError(f"{where}team {decision.team!r} is not a team of the exercise ({_hint(decision.team, teams)})")
+    team = ex.team(decision.team)
+    verb = str(decision.action.get("do"))
+    if team.role != "player":
+        raise DecisionError(f"{where}team {team.id!r} is {_a(team.role)} team and takes no decisions")
+    if verb not in action_verbs():
+        raise DecisionError(f"{where}unknown action {verb!r} (known: {', '.join(action_verbs())})")
+    if verb not in team.may:
+        raise DecisionError(f"{where}team {team.id!r} may not {verb} (may: {', '.join(team.may) or 'nothing'})")
+    if decision.inject is not None and decision.inject not in [i.id for i in ex.msel]:
+        raise DecisionError(f"{where}inject {decision.inject!r} is not in the MSEL ({_hint(decision.inject, [i.id for i in ex.msel])})")
+    unknown = [k for k in decision.action if k not in (*action_fields(verb), "do", "at", "note")]
+    if unknown:
+        raise DecisionError(f"{where}{verb}: unknown parameter {unknown[0]!r} (parameters: {', '.join(action_fields(verb))})")
+    if "at" in decision.action:
+        raise DecisionError(f"{where}{verb}: a decision takes effect when it is made; use after: DELAY instead of at")
+    sim = scratch if scratch is not None else Simulation(loaded.scenario, seed=loaded.seed)
+    try:
+        sim.apply(decision.action, source="check")
+    except ActionError as exc:
+        raise DecisionError(f"{where}{exc}") from None
+
+
+def check_decisions(loaded: LoadedExercise, decisions: list[ScriptedDecision]) -> None:
+    """Check a whole decision set; raise :class:`ExerciseError` listing every bad decision."""
+    scratch = Simulation(loaded.scenario, seed=loaded.seed)
+    problems: list[Problem] = []
+    for d in decisions:
+        try:
+            check_decision(loaded, d, scratch=scratch)
+        except DecisionError as exc:
+            file, _, line = d.where.rpartition(":")
+            rule = str(exc).removeprefix(f"{d.where} ")
+            path = format_path(d.extra.get("path", ()))
+            problems.append(Problem(file=file or None, line=int(line) if line.isdigit() else None, path=path, rule=rule))
+    if problems:
+        raise ExerciseError(problems)

@@ -1,0 +1,342 @@
+"""The exercise file: HSEEP overview, objectives, teams, modules and the MSEL, as strict models.
+
+An exercise names the scenario it plays (a path relative to the exercise file) and adds what HSEEP
+asks of an exercise plan: objectives linked to core capabilities, capability targets and critical
+tasks with time standards; teams with roles; the three modules (pre-incident, response, recovery)
+with discussion questions; and the master scenario events list (MSEL) of injects. Cross-references
+(teams, tasks, injects, zones, units) are checked by :mod:`facilitator.loader`, not here.
+
+Durations are written with units in the file (``2 min``) and held in seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
+
+from simsoft.schema.common import Duration, Strict
+
+__all__ = [
+    "CORE_CAPABILITIES",
+    "DELIVERY_METHODS",
+    "EXERCISE_ID",
+    "KNOWLEDGE_ROLES",
+    "CriticalTask",
+    "Objective",
+    "Team",
+    "Module",
+    "Expect",
+    "FirstEvent",
+    "ZoneAbove",
+    "InsideBelow",
+    "CasualtiesAbove",
+    "Trigger",
+    "IfMissing",
+    "Inject",
+    "Overview",
+    "Exercise",
+]
+
+EXERCISE_ID = r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$"
+"""Exercise ids may also hold dots, as HSEEP task numbers do (``CT1.2``)."""
+
+XId = Annotated[str, Field(pattern=EXERCISE_ID)]
+
+CORE_CAPABILITIES = (
+    "Planning",
+    "Public Information and Warning",
+    "Operational Coordination",
+    "Forensics and Attribution",
+    "Intelligence and Information Sharing",
+    "Interdiction and Disruption",
+    "Screening, Search, and Detection",
+    "Access Control and Identity Verification",
+    "Cybersecurity",
+    "Physical Protective Measures",
+    "Risk Management for Protection Programs and Activities",
+    "Supply Chain Integrity and Security",
+    "Community Resilience",
+    "Long-term Vulnerability Reduction",
+    "Risk and Disaster Resilience Assessment",
+    "Threats and Hazards Identification",
+    "Critical Transportation",
+    "Environmental Response/Health and Safety",
+    "Fatality Management Services",
+    "Fire Management and Suppression",
+    "Logistics and Supply Chain Management",
+    "Mass Care Services",
+    "Mass Search and Rescue Operations",
+    "On-scene Security, Protection, and Law Enforcement",
+    "Operational Communications",
+    "Public Health, Healthcare, and Emergency Medical Services",
+    "Situational Assessment",
+    "Economic Recovery",
+    "Health and Social Services",
+    "Housing",
+    "Infrastructure Systems",
+    "Natural and Cultural Resources",
+)
+"""The 32 core capabilities of the National Preparedness Goal, 2nd edition (FEMA, 2015)."""
+
+KNOWLEDGE_ROLES = ("venue_control", "police", "ems")
+"""Whose knowledge a player team sees (``simsoft.models.situation.ROLES``)."""
+
+DELIVERY_METHODS = ("in_person", "phone", "radio", "email", "text_message", "public_address",
+                    "social_media", "news_media", "document")
+"""How an inject reaches its recipients (the MSEL's *delivery method* column)."""
+
+
+class Overview(Strict):
+    """The exercise overview in HSEEP terms (the cover of the situation manual)."""
+
+    name: str
+    """Exercise name."""
+    scenario: str
+    """Scenario file the exercise plays, relative to the exercise file."""
+    variant: str | None = None
+    """Variant of the scenario to play (``variants:`` of the scenario file)."""
+    seed: Annotated[int, Field(ge=0)] | None = None
+    """Seed of the simulated world (``--seed`` overrides it); the simsoft default if absent."""
+    type: Literal["seminar", "workshop", "tabletop", "game"] = "tabletop"
+    """HSEEP discussion-based exercise type."""
+    sponsor: str | None = None
+    """Sponsoring organisation."""
+    scope: str | None = None
+    """Scope: duration, location, what play covers and what it does not."""
+    mission_areas: list[Literal["prevention", "protection", "mitigation", "response", "recovery"]] = []
+    """National Preparedness Goal mission areas exercised."""
+    threat: str | None = None
+    """Threat or hazard, in abstract terms (effects, not methods)."""
+    organisations: list[str] = []
+    """Participating organisations."""
+    point_of_contact: str | None = None
+    """Who to contact about the exercise."""
+    ends_at: Duration | None = None
+    """End of play: injects still waiting for a trigger are not waited for beyond it (default: the scenario's end)."""
+    check_every: Duration = 10.0
+    """How often (simulated time) state-triggered injects and contingency deadlines are checked."""
+
+
+class CriticalTask(Strict):
+    """A critical task of a capability target, with its time standard where doctrine has one."""
+
+    id: XId
+    """Task id (``CT1.1``)."""
+    text: str
+    """What has to be done."""
+    standard: Duration | None = None
+    """Time standard, counted from the inject that calls for it (e.g. Rådestad et al. 2012)."""
+
+
+class Objective(Strict):
+    """An exercise objective linked to a core capability, its capability target and critical tasks."""
+
+    id: XId
+    """Objective id (``OBJ1``)."""
+    text: str
+    """The SMART objective."""
+    capability: str
+    """Core capability (National Preparedness Goal name)."""
+    capability_target: str | None = None
+    """The capability target from the organisation's plan."""
+    critical_tasks: list[CriticalTask] = []
+    """Critical tasks evaluated under this objective."""
+
+
+class Team(Strict):
+    """A group in the room: players decide; controllers, evaluators and observers do not."""
+
+    id: XId
+    """Team id used in the MSEL and decision files."""
+    name: str
+    """Display name."""
+    role: Literal["player", "controller", "evaluator", "observer"] = "player"
+    """What the team does in the exercise."""
+    knows_as: Literal["venue_control", "police", "ems"] | None = None
+    """Whose knowledge the team sees in its situation reports (players only; others see ground truth)."""
+    may: list[str] = []
+    """Action verbs the team may decide (players only)."""
+    report_delay: Duration = 60.0
+    """How old the counts in the team's situation report are (reports lag the ground truth)."""
+
+    @model_validator(mode="after")
+    def _player_fields(self) -> "Team":
+        if self.role == "player" and self.knows_as is None:
+            raise ValueError("a player team needs knows_as (venue_control, police or ems)")
+        if self.role != "player" and self.may:
+            raise ValueError(f"a {self.role} team takes no decisions: remove may")
+        return self
+
+
+class Module(Strict):
+    """A module of the discussion: a scenario update and its questions."""
+
+    id: XId
+    """Module id (``M1``)."""
+    name: str
+    """Module title."""
+    phase: Literal["pre_incident", "response", "recovery"]
+    """Which part of the three-module structure the module is."""
+    questions: list[str] = []
+    """Discussion questions for the facilitator to ask."""
+
+
+class Expect(Strict):
+    """An action the inject should prompt, with its time standard and the critical task it shows."""
+
+    team: XId
+    """Team expected to act."""
+    action: str
+    """Action verb expected (``alert``, ``evacuate``, ...)."""
+    within: Duration | None = None
+    """Time standard from the inject's release; the task's standard when absent."""
+    task: XId | None = None
+    """Critical task the action demonstrates."""
+
+
+class FirstEvent(Strict):
+    """Released when the simulation first records an event of this kind (and subject)."""
+
+    event: str
+    """Event kind, e.g. ``response.on_scene`` or ``egress.queue``."""
+    subject: str | None = None
+    """Only events about this subject (a unit, zone, connection, exit or role)."""
+
+
+class ZoneAbove(Strict):
+    """Released when a zone holds more than ``above`` people."""
+
+    zone: str
+    """Zone id."""
+    above: Annotated[int, Field(ge=0)]
+    """Head count the zone must exceed."""
+
+
+class InsideBelow(Strict):
+    """Released when fewer than ``inside_below`` people remain inside the venue."""
+
+    inside_below: Annotated[int, Field(ge=1)]
+    """Head count the people inside must fall below."""
+
+
+class CasualtiesAbove(Strict):
+    """Released when more than ``casualties_above`` people have been hurt."""
+
+    casualties_above: Annotated[int, Field(ge=0)]
+    """Casualty count that must be exceeded."""
+
+
+def _trigger_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {FirstEvent: "when[event]", ZoneAbove: "when[zone]", InsideBelow: "when[inside]",
+                CasualtiesAbove: "when[casualties]"}.get(type(value))
+    if not isinstance(value, dict):
+        return None
+    for key, tag in (("event", "when[event]"), ("zone", "when[zone]"), ("inside_below", "when[inside]"),
+                     ("casualties_above", "when[casualties]")):
+        if key in value:
+            return tag
+    return None
+
+
+Trigger = Annotated[
+    Union[
+        Annotated[FirstEvent, Tag("when[event]")],
+        Annotated[ZoneAbove, Tag("when[zone]")],
+        Annotated[InsideBelow, Tag("when[inside]")],
+        Annotated[CasualtiesAbove, Tag("when[casualties]")],
+    ],
+    Discriminator(
+        _trigger_kind,
+        custom_error_type="trigger",
+        custom_error_message="must be one of {event: KIND}, {zone: ID, above: N}, {inside_below: N}, {casualties_above: N}",
+    ),
+]
+"""A condition on the simulated state, chosen by its key."""
+
+
+class IfMissing(Strict):
+    """Makes an inject a contingency: released if an expected action has not been taken in time."""
+
+    inject: XId
+    """The inject whose expected action is awaited."""
+    action: str
+    """The action verb awaited."""
+    team: XId | None = None
+    """The team awaited (any team when absent)."""
+    after: Duration
+    """How long after that inject's release the contingency is released if the action is missing."""
+
+
+class Inject(Strict):
+    """One MSEL row: a message to teams at a time, on a state trigger, or as a contingency."""
+
+    id: XId
+    """Inject id (``I1``)."""
+    module: XId
+    """Module the inject belongs to."""
+    at: Duration | None = None
+    """Scenario time of a scripted inject."""
+    when: Trigger | None = None
+    """State trigger: released the first time the condition holds."""
+    if_missing: IfMissing | None = None
+    """Contingency: released when an expected action is missing by its deadline."""
+    sender: str = "Controller"
+    """Who the message is from (simulated originator)."""
+    to: Annotated[list[XId], Field(min_length=1)]
+    """Recipient teams."""
+    method: Literal["in_person", "phone", "radio", "email", "text_message", "public_address",
+                    "social_media", "news_media", "document"] = "in_person"
+    """Delivery method."""
+    text: str
+    """Message text; ``{placeholders}`` show live values (``{t}``, ``{inside}``, ``{casualties}``, ...)."""
+    expect: list[Expect] = []
+    """Expected player actions with their time standards."""
+    notes: str | None = None
+    """Controller and evaluator notes (never shown to players)."""
+
+    @model_validator(mode="after")
+    def _one_release_rule(self) -> "Inject":
+        given = [k for k in ("at", "when", "if_missing") if getattr(self, k) is not None]
+        if len(given) != 1:
+            shown = ", ".join(given) if given else "none"
+            raise ValueError(f"needs exactly one of at, when, if_missing (has {shown})")
+        return self
+
+
+class Exercise(Strict):
+    """A whole exercise file."""
+
+    exercise: Overview
+    """Overview and the scenario played."""
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+    """Objectives, capabilities and critical tasks."""
+    teams: Annotated[list[Team], Field(min_length=1)]
+    """Teams in the room."""
+    modules: Annotated[list[Module], Field(min_length=1)]
+    """Modules in order of play."""
+    msel: Annotated[list[Inject], Field(min_length=1)]
+    """The master scenario events list."""
+
+    def team(self, team_id: str) -> Team:
+        """The team with id ``team_id`` (KeyError if none)."""
+        for t in self.teams:
+            if t.id == team_id:
+                return t
+        raise KeyError(team_id)
+
+    def inject(self, inject_id: str) -> Inject:
+        """The inject with id ``inject_id`` (KeyError if none)."""
+        for i in self.msel:
+            if i.id == inject_id:
+                return i
+        raise KeyError(inject_id)
+
+    def task(self, task_id: str) -> CriticalTask:
+        """The critical task with id ``task_id`` (KeyError if none)."""
+        for o in self.objectives:
+            for t in o.critical_tasks:
+                if t.id == task_id:
+                    return t
+        raise KeyError(task_id)

@@ -1,0 +1,425 @@
+"""A facilitated session: the exercise loop as a journaled state machine.
+
+Phases run ``briefing → conduct → hot_wash → evaluation → closed``. During conduct the facilitator
+releases the next inject (the engine runs to its time, checking state triggers and contingency
+deadlines on the way), releases one now, skips one, pauses and resumes; teams decide. Every step is
+one journal entry written in one transaction *after* it succeeded, so the journal holds commands
+that are known to work. Re-executing the entries on a fresh simulation with the same seed rebuilds
+the session exactly: that is how ``resume`` (after a crash), ``replay`` and ``fork`` work, and the
+results stored in each entry (which inject, when, its text) are compared on the way so a change of
+engine or files cannot pass unnoticed.
+
+The simulated clock and the wall clock are separate: the world is frozen while teams talk, and
+pauses never shift exercise time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simsoft import Simulation
+from simsoft.errors import ActionError, SimsoftError
+from simsoft.units import format_duration
+
+from facilitator.decisions import DecisionError, ScriptedDecision
+from facilitator.journal import Entry, Journal, JournalError
+from facilitator.loader import LoadedExercise, check_decision
+from facilitator.schema import CasualtiesAbove, FirstEvent, Inject, InsideBelow, ZoneAbove
+from facilitator.sitrep import live_values, render, situation_report
+
+__all__ = ["PHASES", "SessionError", "InjectState", "Decision", "Session", "events_jsonl"]
+
+PHASES = ("briefing", "conduct", "hot_wash", "evaluation", "closed")
+"""The session's phases, in order."""
+
+FORMAT = "1"
+"""Version of the journal's entry bodies."""
+
+
+class SessionError(SimsoftError):
+    """A step the session cannot take now (wrong phase, paused, unknown inject, diverging replay)."""
+
+
+@dataclass
+class InjectState:
+    """Where an inject stands: pending, released, skipped or cancelled (a contingency no longer needed)."""
+
+    inject: Inject
+    status: str = "pending"
+    released_s: float | None = None
+    reason: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision applied to the engine, stamped with exercise time, team and rationale."""
+
+    id: str
+    team: str
+    inject: str | None
+    t_s: float
+    action: dict[str, Any]
+    rationale: str
+    after_s: float = 0.0
+
+    def to_body(self) -> dict[str, Any]:
+        """The journal body."""
+        return {"id": self.id, "team": self.team, "inject": self.inject, "t_s": self.t_s, "action": self.action,
+                "rationale": self.rationale, "after_s": self.after_s}
+
+
+def events_jsonl(sim: Simulation) -> str:
+    """The records of ``sim`` as JSON lines (the format of ``simsoft run``'s ``events.jsonl``)."""
+    return "".join(json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n"
+                   for e in sim.recorder.events)
+
+
+@dataclass
+class Session:
+    """One conduct of an exercise. Build it with :meth:`facilitator.store.start_session` or ``open``."""
+
+    loaded: LoadedExercise
+    folder: Path | None = None
+    journal: Journal | None = None
+    phase: str = "briefing"
+    paused: bool = False
+    injects: list[InjectState] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    observers: list[Callable[["Session", Entry | dict[str, Any]], None]] = field(default_factory=list)
+    """Called after every step (scoring and the AAR of a later issue attach here)."""
+    script: list[ScriptedDecision] = field(default_factory=list)
+    """The scripted decision set of a scripted session (its start entry holds it too)."""
+    played: set[int] = field(default_factory=set)
+    """Indices of :attr:`script` already taken or refused."""
+    start_body: dict[str, Any] = field(default_factory=dict)
+    """The journal's start entry."""
+
+    def __post_init__(self) -> None:
+        self.sim = Simulation(self.loaded.scenario, seed=self.loaded.seed, variant=self.loaded.exercise.exercise.variant)
+        self.injects = [InjectState(i) for i in self.loaded.exercise.msel]
+        self._replaying: list[Entry] | None = None
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    @property
+    def now_s(self) -> float:
+        """Exercise (simulated) time in seconds."""
+        return self.sim.now_s
+
+    def state(self, inject_id: str) -> InjectState:
+        """The state of inject ``inject_id``."""
+        for s in self.injects:
+            if s.inject.id == inject_id:
+                return s
+        known = ", ".join(s.inject.id for s in self.injects)
+        raise SessionError(f"unknown inject {inject_id!r} (MSEL: {known})")
+
+    def _record(self, kind: str, body: dict[str, Any]) -> None:
+        if self._replaying is not None:
+            expected = self._replaying.pop(0)
+            if expected.kind != kind or _results(expected.body) != _results(body):
+                raise JournalError(f"replay diverged at journal entry {expected.seq}: the journal has {expected.kind} "
+                                   f"{_results(expected.body)}, the engine now gives {kind} {_results(body)} "
+                                   "(were the exercise, scenario or engine changed?)")
+            entry: Entry | dict[str, Any] = expected
+        elif self.journal is not None:
+            entry = self.journal.append(kind, body)
+            self._flush()
+        else:
+            entry = {"kind": kind, **body}
+        for obs in self.observers:
+            obs(self, entry)
+
+    def _flush(self) -> None:
+        if self.folder is None:
+            return
+        tmp = self.folder / "events.jsonl.tmp"
+        tmp.write_text(events_jsonl(self.sim), encoding="utf-8")
+        os.replace(tmp, self.folder / "events.jsonl")
+
+    def _need(self, *phases: str, moving: bool = True) -> None:
+        if self.phase not in phases:
+            raise SessionError(f"the session is in {self.phase}; this needs {' or '.join(phases)}")
+        if moving and self.paused:
+            raise SessionError("the session is paused; resume it first")
+
+    # -- phases and clock control --------------------------------------------------------------
+    def advance_phase(self, to: str | None = None) -> str:
+        """Move to the next phase (or to ``to``, which must come later). Entering hot wash runs the engine to its end."""
+        i = PHASES.index(self.phase)
+        target = PHASES[i + 1] if to is None else to
+        if target not in PHASES or PHASES.index(target) <= i:
+            raise SessionError(f"cannot go from {self.phase} to {target} (phases: {' → '.join(PHASES)})")
+        if self.paused:
+            raise SessionError("the session is paused; resume it first")
+        body: dict[str, Any] = {"from": self.phase, "to": target}
+        if PHASES.index(target) >= PHASES.index("hot_wash") and i < PHASES.index("hot_wash"):
+            self.sim.run_to_end()
+            body["end_s"] = self.sim.now_s
+        self.phase = target
+        self._record("phase", body)
+        return target
+
+    def pause(self) -> None:
+        """Stop the clock controls: nothing is released or decided until :meth:`resume`."""
+        self._need("conduct", moving=False)
+        if self.paused:
+            raise SessionError("the session is already paused")
+        self.paused = True
+        self._record("pause", {"t_s": self.now_s})
+
+    def resume(self) -> None:
+        """Undo :meth:`pause`."""
+        if not self.paused:
+            raise SessionError("the session is not paused")
+        self.paused = False
+        self._record("resume", {"t_s": self.now_s})
+
+    # -- injects ---------------------------------------------------------------------------------
+    def _deadline(self, s: InjectState) -> float | None:
+        cond = s.inject.if_missing
+        if cond is None or s.status != "pending":
+            return None
+        parent = self.state(cond.inject)
+        if parent.status in ("skipped", "cancelled"):
+            return None
+        if parent.released_s is None:
+            return None
+        return parent.released_s + cond.after
+
+    def _satisfied(self, s: InjectState, deadline: float) -> bool:
+        cond = s.inject.if_missing
+        assert cond is not None
+        return any(d.action.get("do") == cond.action and (cond.team is None or d.team == cond.team) and d.t_s <= deadline
+                   for d in self.decisions)
+
+    def _fires(self, trigger: Any) -> bool:
+        events = self.sim.recorder.events
+        if isinstance(trigger, FirstEvent):
+            return any((e.kind == trigger.event or e.kind.startswith(trigger.event + "."))
+                       and (trigger.subject is None or e.subject == trigger.subject) for e in events)
+        if isinstance(trigger, ZoneAbove):
+            return self.sim.egress.occupancy().get(trigger.zone, 0.0) > trigger.above
+        if isinstance(trigger, InsideBelow):
+            return self.sim.egress.inside_total < trigger.inside_below
+        if isinstance(trigger, CasualtiesAbove):
+            return sum(1 for e in events if e.kind == "casualty.injured") > trigger.casualties_above
+        return False
+
+    def _due(self) -> tuple[InjectState, str] | None:
+        """The first inject (MSEL order) due now, with why."""
+        now = self.now_s
+        for s in self.injects:
+            if s.status != "pending":
+                continue
+            inj = s.inject
+            if inj.at is not None and inj.at <= now:
+                return s, "scheduled"
+            if inj.when is not None and self._fires(inj.when):
+                return s, "trigger"
+            if inj.if_missing is not None:
+                deadline = self._deadline(s)
+                if deadline is not None and deadline <= now and not self._satisfied(s, deadline):
+                    return s, "contingency"
+        return None
+
+    def _cancel_settled(self) -> list[str]:
+        """Contingencies whose action was taken in time, or whose parent was skipped: cancelled."""
+        out = []
+        for s in self.injects:
+            cond = s.inject.if_missing
+            if cond is None or s.status != "pending":
+                continue
+            parent = self.state(cond.inject)
+            deadline = self._deadline(s)
+            if parent.status in ("skipped", "cancelled") or (deadline is not None and self._satisfied(s, deadline)):
+                s.status = "cancelled"
+                out.append(s.inject.id)
+        return out
+
+    def release_next(self) -> InjectState | None:
+        """Run the engine to the next inject and release it; ``None`` when no inject is left to come."""
+        self._need("conduct")
+        step = self.loaded.exercise.exercise.check_every
+        ends = self.loaded.exercise.exercise.ends_at
+        horizon = self.loaded.scenario.duration if ends is None else min(ends, self.loaded.scenario.duration)
+        while True:
+            due = self._due()
+            if due is not None:
+                return self._release(*due, how="next")
+            pending = [s for s in self.injects if s.status == "pending"]
+            scheduled = [s.inject.at for s in pending if s.inject.at is not None]
+            deadlines = [d for d in (self._deadline(s) for s in pending) if d is not None]
+            triggers = [s for s in pending if s.inject.when is not None]
+            if not scheduled and not deadlines and (not triggers or self.sim.settled or self.now_s >= horizon):
+                return self._exhausted()
+            target = min([self.now_s + step, *scheduled, *deadlines])
+            if target > horizon:
+                if self.now_s >= horizon:
+                    return self._exhausted()
+                target = horizon
+            self.sim.run_until(target)
+
+    def _exhausted(self) -> None:
+        # Journaled because waiting for triggers that never fire moved the clock: replay must do the same.
+        self._record("release", {"cmd": "next", "inject": None, "t_s": self.now_s, "cancelled": []})
+        return None
+
+    def release_now(self, inject_id: str) -> InjectState:
+        """Release ``inject_id`` at the current exercise time, whatever its time or trigger."""
+        self._need("conduct")
+        s = self.state(inject_id)
+        if s.status != "pending":
+            raise SessionError(f"inject {inject_id} is already {s.status}")
+        return self._release(s, "manual", how="now")
+
+    def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
+        s.status, s.released_s, s.reason = "released", self.now_s, reason
+        s.text = render(s.inject.text, live_values(self.sim))
+        cancelled = self._cancel_settled()
+        self._record("release", {"cmd": how, "inject": s.inject.id, "t_s": s.released_s, "reason": reason,
+                                 "text": s.text, "cancelled": cancelled})
+        return s
+
+    def skip(self, inject_id: str | None = None) -> InjectState:
+        """Skip ``inject_id`` (the next pending one in MSEL order when ``None``): it is never delivered."""
+        self._need("conduct")
+        if inject_id is None:
+            pending = [s for s in self.injects if s.status == "pending"]
+            if not pending:
+                raise SessionError("no inject is pending")
+            s = pending[0]
+        else:
+            s = self.state(inject_id)
+            if s.status != "pending":
+                raise SessionError(f"inject {inject_id} is already {s.status}")
+        s.status = "skipped"
+        cancelled = self._cancel_settled()
+        self._record("skip", {"inject": s.inject.id, "t_s": self.now_s, "cancelled": cancelled})
+        return s
+
+    def current_inject(self) -> InjectState | None:
+        """The last released inject."""
+        released = [s for s in self.injects if s.released_s is not None]
+        return max(released, key=lambda s: (s.released_s, self.injects.index(s))) if released else None
+
+    # -- decisions and notes ------------------------------------------------------------------
+    def decide(self, decision: ScriptedDecision, *, script_index: int | None = None) -> Decision:
+        """Apply a team decision at the current exercise time (plus its ``after`` delay).
+
+        Raises :class:`DecisionError` when the team may not take it or it names something unknown;
+        nothing is applied then, and the journal records only that it was refused.
+        """
+        self._need("conduct")
+        inject = decision.inject or (self.current_inject().inject.id if self.current_inject() else None)
+        stamped = ScriptedDecision(team=decision.team, action=dict(decision.action), rationale=decision.rationale,
+                                   inject=inject, after_s=decision.after_s, where=decision.where)
+        try:
+            check_decision(self.loaded, stamped, scratch=self._scratch())
+            ident = f"D{len(self.decisions) + 1}"
+            at = self.now_s + stamped.after_s
+            action = {**stamped.action, "at": f"{at!r} s", "note": ident}
+            self.sim.apply(action, source=f"team:{stamped.team}")
+        except (DecisionError, ActionError) as exc:
+            message = str(exc)
+            body = {"team": stamped.team, "inject": inject, "action": stamped.action, "rationale": stamped.rationale,
+                    "after_s": stamped.after_s, "t_s": self.now_s, "message": message}
+            if script_index is not None:
+                body["script"] = script_index
+                self.played.add(script_index)
+            self.rejected.append(body)
+            self._record("rejected", body)
+            raise DecisionError(message) from None
+        made = Decision(ident, stamped.team, inject, self.now_s, dict(stamped.action), stamped.rationale, stamped.after_s)
+        self.decisions.append(made)
+        body = made.to_body()
+        body["cancelled"] = self._cancel_settled()
+        if script_index is not None:
+            body["script"] = script_index
+            self.played.add(script_index)
+        self._record("decision", body)
+        return made
+
+    def _scratch(self) -> Simulation:
+        if not hasattr(self, "_scratch_sim"):
+            self._scratch_sim = Simulation(self.loaded.scenario, seed=self.loaded.seed)
+        return self._scratch_sim
+
+    def note(self, text: str, *, team: str | None = None, inject: str | None = None) -> None:
+        """Record a note (facilitator, team, evaluator) at the current exercise time."""
+        if self.phase == "closed":
+            raise SessionError("the session is closed")
+        body = {"t_s": self.now_s, "team": team, "inject": inject, "phase": self.phase, "text": text}
+        self.notes.append(body)
+        self._record("note", body)
+
+    # -- what teams see -------------------------------------------------------------------------
+    def sitrep(self, team_id: str | None) -> list[str]:
+        """The situation report of ``team_id`` now (ground truth for ``None`` and non-player teams)."""
+        team = self.loaded.exercise.team(team_id) if team_id else None
+        return situation_report(self.sim.recorder.events, self.sim.recorder.timeseries, t_s=self.now_s,
+                                scenario=self.loaded.scenario, team=team)
+
+    def expected_actions(self) -> list[dict[str, Any]]:
+        """Each expected action of each released inject, with the first matching decision (facts only, no rating)."""
+        rows = []
+        for s in self.injects:
+            for exp in s.inject.expect:
+                standard = exp.within
+                if standard is None and exp.task is not None:
+                    standard = self.loaded.exercise.task(exp.task).standard
+                match = None
+                if s.released_s is not None:
+                    match = next((d for d in self.decisions if d.team == exp.team and d.action.get("do") == exp.action
+                                  and d.t_s >= s.released_s), None)
+                rows.append({"inject": s.inject.id, "status": s.status, "team": exp.team, "action": exp.action,
+                             "task": exp.task, "standard_s": standard, "released_s": s.released_s,
+                             "decision": match.id if match else None,
+                             "after_s": (match.t_s + match.after_s - s.released_s) if match and s.released_s is not None else None})
+        return rows
+
+    def summary_lines(self) -> list[str]:
+        """A plain session log: injects, decisions, refusals, notes, expected actions."""
+        ex = self.loaded.exercise
+        out = [f"# Session log: {ex.exercise.name}", "",
+               f"- scenario: {self.loaded.scenario_file} (seed {self.loaded.seed}"
+               f"{', variant ' + ex.exercise.variant if ex.exercise.variant else ''})",
+               f"- phase: {self.phase}; exercise time {format_duration(self.now_s)}", "", "## Injects", ""]
+        for s in self.injects:
+            when = format_duration(s.released_s) if s.released_s is not None else "-"
+            out.append(f"- {s.inject.id} [{s.status}{', ' + s.reason if s.reason else ''}] {when}: {s.text or s.inject.text}")
+        out += ["", "## Decisions", ""]
+        out += [f"- {d.id} {format_duration(d.t_s)} {d.team} ({d.inject}): {_action_text(d.action)}"
+                f"{' after ' + format_duration(d.after_s) if d.after_s else ''} — {d.rationale}" for d in self.decisions] or ["- none"]
+        if self.rejected:
+            out += ["", "## Refused decisions", ""]
+            out += [f"- {format_duration(r['t_s'])} {r['team']}: {_action_text(r['action'])}: {r['message']}" for r in self.rejected]
+        out += ["", "## Expected actions (time standards)", ""]
+        for r in self.expected_actions():
+            std = format_duration(r["standard_s"]) if r["standard_s"] is not None else "none"
+            got = f"{r['decision']} after {format_duration(r['after_s'])}" if r["decision"] else "not taken"
+            out.append(f"- {r['inject']} {r['team']} {r['action']} (task {r['task'] or '-'}, standard {std}): {got}")
+        if self.notes:
+            out += ["", "## Notes", ""]
+            out += [f"- {format_duration(n['t_s'])} [{n['phase']}] {n['team'] or 'facilitator'}: {n['text']}" for n in self.notes]
+        return out + [""]
+
+
+def _action_text(action: dict[str, Any]) -> str:
+    def shown(v: Any) -> str:
+        return ",".join(str(x) for x in v) if isinstance(v, list) else str(v)
+
+    return " ".join([str(action.get("do"))] + [f"{k}={shown(v)}" for k, v in action.items() if k != "do"])
+
+
+def _results(body: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an entry that re-execution must reproduce (wall-clock and free text aside)."""
+    keep = ("inject", "t_s", "text", "cancelled", "end_s", "to", "id", "action", "team", "message")
+    return {k: body[k] for k in keep if k in body}
