@@ -120,16 +120,32 @@ class Simulation:
         A mapping is read like a file (durations with units). Raises :class:`ActionError` when the
         action is malformed or names an unknown zone, exit, connection or unit; nothing is applied then.
         """
+        action = self.check(action, python=python)
+        delay = max(0.0, action.at - self.env.now)
+        self._pending.append(self.env.process(self._later(action, delay, source)))
+        return action
+
+    def check(self, action: Action | Mapping[str, Any], *, python: bool = False) -> Action:
+        """Validate ``action`` against the schema and this scenario without scheduling it.
+
+        Returns the validated action; raises :class:`ActionError` naming the first problem (an
+        unknown key is reported before the missing fields it may explain).
+        """
         if isinstance(action, Mapping):
             try:
                 action = _ACTION.validate_python(dict(action), context=None if python else FROM_FILE)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                raise ActionError(f"action {where}: {first['msg']}") from None
+                errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+                first = errors[0]
+                where = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p == dict(action).get("do")))
+                message = "unknown key" if first["type"] == "extra_forbidden" else str(first["msg"]).removeprefix("Value error, ")
+                if first["type"] == "union_tag_invalid":
+                    where = "do"
+                    message = f"{first['input'].get('do')!r} is not an action (actions: {first['ctx']['expected_tags']})"
+                elif first["type"] == "union_tag_not_found":
+                    where, message = "do", "is required (the verb, e.g. 'evacuate')"
+                raise ActionError(f"action {where}: {message}") from None
         self._check(action)
-        delay = max(0.0, action.at - self.env.now)
-        self._pending.append(self.env.process(self._later(action, delay, source)))
         return action
 
     def _check(self, action: Action) -> None:

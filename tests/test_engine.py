@@ -28,3 +28,25 @@ def test_stepping_to_a_time_then_continuing_equals_one_run():
     sim.run_to_end()
     stepped = [e.to_dict() for e in sim.result().events]
     assert stepped == [e.to_dict() for e in run(s, seed=4).events]
+
+
+def test_action_errors_name_the_real_problem():
+    import pytest
+
+    from simsoft import ActionError
+
+    sim = Simulation(load_scenario(ROOT / "scenarios" / "community-hall.yaml"), seed=1)
+    pending = len(sim._pending)  # the scenario's own scripted alarm
+    cases = [
+        ({"do": "evacuate", "zonez": ["main_hall"]}, r"^action zonez: unknown key$"),
+        ({"do": "fly"}, r"^action do: 'fly' is not an action \(actions: 'alert', 'evacuate'"),
+        ({"zones": "all"}, r"^action do: is required \(the verb, e\.g\. 'evacuate'\)$"),
+        ({"do": "evacuate", "zones": ["nowhere"]}, r"^evacuate: unknown zone 'nowhere' \(known: courtyard"),
+        ({"do": "close", "connection": "nope"}, r"^close: unknown connection 'nope'$"),
+        ({"do": "evacuate", "zones": "all", "at": "5"}, r"^action at: is not a duration"),
+    ]
+    for action, message in cases:
+        with pytest.raises(ActionError, match=message):
+            sim.check(action)
+    assert sim.check({"do": "evacuate", "zones": ["main_hall"], "at": "2 min"}).at == 120.0
+    assert len(sim._pending) == pending, "check must not schedule anything"
