@@ -91,12 +91,14 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--variant", default=None, help="Name of a variant of the scenario to apply.")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the run folder is written.")
-def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str) -> None:
+@click.option("--report/--no-report", default=True, show_default=True,
+              help="Also write figures (PNG), report.md and a self-contained report.html.")
+def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report: bool) -> None:
     """Simulate SCENARIO and write a run folder.
 
     The folder OUT/<scenario>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml, events.jsonl,
-    metrics.json and timeseries.csv. The same scenario, seed and variant give byte-identical
-    events.jsonl and metrics.json.
+    metrics.json and timeseries.csv, plus figures, report.md and report.html. The same scenario,
+    seed and variant give byte-identical events.jsonl and metrics.json.
     """
     from simsoft import load_scenario, run
     from simsoft.output import write_run
@@ -104,10 +106,98 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str) -> None
 
     loaded = load_scenario(scenario)
     result = run(loaded, seed=seed, variant=variant)
-    folder = write_run(result, out_dir=out_dir)
+    extra = None
+    if report:
+        from simsoft.report import write_run_report
+
+        def extra(tmp: Path) -> list[str]:
+            return write_run_report(tmp, result)
+
+    folder = write_run(result, out_dir=out_dir, extra=extra)
     for line in summary_lines(result):
         click.echo(line)
     click.echo(f"{'run folder'.ljust(LABEL_WIDTH)} {folder}")
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [t.strip() for t in text.split(",") if t.strip()] if text else None
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--variants", default=None, help="Comma-separated variants to run ('base' is the scenario as written); "
+              "default: base and every variant. The first is the reference of the differences.")
+@click.option("--reps", type=click.IntRange(min=1), default=50, show_default=True, help="Replications per variant.")
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+              help="Experiment seed; replication seeds derive from it.")
+@click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default="processes",
+              show_default=True, help="Where runs execute.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
+@click.option("--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); without it the "
+              "dask executor starts a local cluster.")
+@click.option("--metrics", default=None, help="Comma-separated key metrics to headline, plot and check for convergence.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which the experiment folder is written.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
+          scheduler: str | None, metrics: str | None, out_dir: str, progress: bool) -> None:
+    """Run REPS replications of each variant of SCENARIO and write an experiment folder.
+
+    Replication i of every variant uses the same seed (common random numbers). The folder
+    OUT/<scenario>/<UTC time>-sweep-s<seed>/ holds manifest.yaml, replications.csv (byte-identical
+    whichever executor ran it), summary.json, figures, summary.md and summary.html. Ctrl-C stops
+    cleanly and keeps the runs already finished.
+    """
+    from simsoft import load_scenario
+    from simsoft.experiments import Experiment, run_experiment
+
+    exp = Experiment(load_scenario(scenario), variants=_names(variants), replications=reps, seed=seed)
+    folder = run_experiment(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
+                            progress=progress, metrics=_names(metrics))
+    s = folder.summary
+    for m in s["key_metrics"]:
+        parts = []
+        for v in folder.manifest["variants"]:
+            if v not in s["variants"]:
+                continue
+            st = s["variants"][v]["metrics"][m]
+            mean = "not reached" if st["mean"] is None else f"{st['mean']:.4g}"
+            ci = "" if st["mean_ci_low"] is None else f" [{st['mean_ci_low']:.4g}, {st['mean_ci_high']:.4g}]"
+            parts.append(f"{v} {mean}{ci}")
+        click.echo(f"{m}: " + "; ".join(parts))
+    verdict = "converged" if s["converged"] else f"not converged: about {s['replications_needed']} replications needed"
+    click.echo(f"convergence: {verdict}")
+    click.echo(f"experiment folder: {folder.path}")
+    if not folder.complete:
+        click.secho(f"interrupted: kept {folder.runs_done} of {folder.manifest['runs_planned']} runs", fg="yellow", err=True)
+        sys.exit(130)
+
+
+@cli.command("compare")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--metrics", default=None, help="Comma-separated metrics to compare (default: the key metrics).")
+@click.option("--out", "out_dir", default="outputs/comparisons", show_default=True,
+              type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which comparison.md/.html/.csv/.png are written.")
+def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> None:
+    """Put run folders and experiment folders (PATHS) side by side in a table and a figure."""
+    from simsoft.report import compare
+
+    header, rows, folder = compare(list(paths), metrics=_names(metrics), out_dir=out_dir)
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    click.echo(f"comparison folder: {folder}")
+
+
+@cli.command("report")
+@click.argument("run_folder", type=click.Path(path_type=str))
+def report_cmd(run_folder: str) -> None:
+    """(Re)build the figures, report.md and report.html of RUN_FOLDER from its files (no re-simulation)."""
+    from simsoft.report import rebuild_run_report
+
+    files = rebuild_run_report(run_folder)
+    click.echo(f"wrote {len(files)} files into {run_folder}: {', '.join(files)}")
 
 
 @cli.command()

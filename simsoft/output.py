@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaml
@@ -83,8 +84,19 @@ def run_folder_name(result: RunResult, *, created: _dt.datetime) -> str:
     return f"{name}-{result.variant}" if result.variant else name
 
 
-def write_run(result: RunResult, *, out_dir: str | os.PathLike[str] = "outputs", created: _dt.datetime | None = None) -> Path:
-    """Write ``result`` to a new run folder under ``out_dir/<scenario slug>/`` and return its path."""
+def write_run(
+    result: RunResult,
+    *,
+    out_dir: str | os.PathLike[str] = "outputs",
+    created: _dt.datetime | None = None,
+    extra: Callable[[Path], Iterable[str] | None] | None = None,
+) -> Path:
+    """Write ``result`` to a new run folder under ``out_dir/<scenario slug>/`` and return its path.
+
+    ``extra`` is called with the temporary folder once the four record files are in it (figures and
+    reports are added this way); the names it returns join the manifest's ``files``. If it raises,
+    no run folder is left behind.
+    """
     created = created or _dt.datetime.now(_dt.timezone.utc)
     parent = Path(out_dir) / slug(result.scenario.name)
     parent.mkdir(parents=True, exist_ok=True)
@@ -104,6 +116,13 @@ def write_run(result: RunResult, *, out_dir: str | os.PathLike[str] = "outputs",
         }
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
+        if extra is not None:
+            added = [n for n in (extra(tmp) or []) if n not in files]
+            if added:
+                data = manifest(result, created=created)
+                data["files"] = [*data["files"], *added]
+                (tmp / "manifest.yaml").write_text(
+                    yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
         os.replace(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -30,7 +30,10 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     assert "95 % out" in result.output and "run folder" in result.output
     folder = _run_folder(tmp_path)
     assert folder.name.endswith("-s7")
-    assert sorted(p.name for p in folder.iterdir()) == ["events.jsonl", "manifest.yaml", "metrics.json", "timeseries.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "evacuation.png", "events.jsonl", "manifest.yaml", "metrics.json", "report.html", "report.md",
+        "timeline.png", "timeseries.csv", "venue-density.png",
+    ]
     manifest = yaml.safe_load((folder / "manifest.yaml").read_text())
     assert manifest["seed"] == 7 and manifest["variant"] is None
     assert manifest["schema_version"] == "1" and manifest["simsoft_version"]

@@ -30,6 +30,7 @@ def test_every_schema_field_has_a_docstring():
 
 def test_readme_commands_name_real_files():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "pip install . && simsoft run scenarios/community-hall.yaml" in readme
-    assert 'pip install ".[test]" && python -m pytest' in readme
-    assert (ROOT / "scenarios" / "community-hall.yaml").exists()
+    assert "pip install . && simsoft run scenarios/community-hall-incident.yaml" in readme
+    assert 'pip install ".[test,dask]" && python -m pytest' in readme
+    assert 'pip install ".[test,dask]" && python -m pytest' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert (ROOT / "scenarios" / "community-hall-incident.yaml").exists()

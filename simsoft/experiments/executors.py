@@ -1,0 +1,173 @@
+"""Where replications run: ``serial``, ``processes`` (a local process pool) or ``dask`` (a cluster).
+
+Every executor runs the same :class:`~simsoft.experiments.design.Task` list through the same
+:func:`run_chunk`, and a run depends only on its scenario, variant and seed, so all three give
+identical numbers; only the order in which results arrive differs (the writer sorts them).
+Workers return metrics only, never event logs, so memory stays flat however many runs there are.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from simsoft.errors import SimsoftError
+from simsoft.experiments.design import BASE, Task
+from simsoft.schema import Scenario
+
+__all__ = ["EXECUTORS", "Row", "execute", "run_chunk", "default_workers"]
+
+EXECUTORS = ("serial", "processes", "dask")
+"""Names accepted by :func:`execute`."""
+
+Row = tuple[int, int, int, dict[str, Any]]
+"""One finished run: (variant index, replication, seed, metrics)."""
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+_RESOLVED: dict[tuple[int, str], Scenario] = {}
+"""Per-process cache of resolved variants (keyed by the base scenario's id), so a worker applies a variant once."""
+
+
+def _resolved(scenario: Scenario, variant: str) -> Scenario:
+    if variant == BASE:
+        return scenario
+    key = (id(scenario), variant)
+    found = _RESOLVED.get(key)
+    if found is None:
+        from simsoft.loader import apply_variant
+
+        if len(_RESOLVED) > 64:
+            _RESOLVED.clear()
+        found = _RESOLVED[key] = apply_variant(scenario, variant)
+    return found
+
+
+def run_chunk(scenario: Scenario, chunk: Sequence[Task]) -> list[Row]:
+    """Run ``chunk`` and return one metrics row per task (the event logs are dropped here)."""
+    from simsoft.engine import Simulation
+
+    rows: list[Row] = []
+    for task in chunk:
+        resolved = _resolved(scenario, task.variant)
+        sim = Simulation(resolved, seed=task.seed, variant=None if task.variant == BASE else task.variant)
+        sim.run_to_end()
+        rows.append((task.variant_index, task.replication, task.seed, sim.result().metrics))
+    return rows
+
+
+def chunks(tasks: Sequence[Task], *, workers: int, per_worker: int = 8, largest: int = 16) -> list[list[Task]]:
+    """Split tasks into chunks: a few per worker (load balance) but no more than ``largest`` runs each."""
+    size = max(1, min(largest, -(-len(tasks) // max(1, workers * per_worker))))
+    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+
+
+def _serial(scenario: Scenario, tasks: Sequence[Task], **_: Any) -> Iterator[list[Row]]:
+    for task in tasks:
+        yield run_chunk(scenario, [task])
+
+
+_WORKER_SCENARIO: list[Scenario] = []
+
+
+def _init_worker(scenario: Scenario) -> None:
+    # Ctrl-C goes to the whole process group: the parent handles it, workers just get terminated.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_SCENARIO[:] = [scenario]
+
+
+def _pool_chunk(chunk: list[Task]) -> list[Row]:
+    return run_chunk(_WORKER_SCENARIO[0], chunk)
+
+
+def _processes(scenario: Scenario, tasks: Sequence[Task], *, workers: int, **_: Any) -> Iterator[list[Row]]:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ctx.Pool(processes=workers, initializer=_init_worker, initargs=(scenario,))
+    try:
+        for rows in pool.imap_unordered(_pool_chunk, chunks(tasks, workers=workers)):
+            yield rows
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+
+
+def _dask(scenario: Scenario, tasks: Sequence[Task], *, workers: int, scheduler: str | None = None,
+          **_: Any) -> Iterator[list[Row]]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise SimsoftError("the dask executor needs dask.distributed: pip install 'simsoft[dask]'") from None
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise SimsoftError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+        n = max(1, len(client.scheduler_info().get("workers", {})))
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+        n = workers
+    futures = []
+    try:
+        shared = client.scatter(scenario, broadcast=True)
+        futures = [client.submit(run_chunk, shared, chunk, pure=False) for chunk in chunks(tasks, workers=n)]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        if futures:
+            client.cancel(futures)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def execute(
+    scenario: Scenario,
+    tasks: Sequence[Task],
+    *,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    on_rows: Callable[[list[Row]], None],
+) -> None:
+    """Run ``tasks`` on ``executor`` and hand each batch of finished rows to ``on_rows`` as it arrives.
+
+    ``workers`` defaults to all cores (``processes``, local ``dask``); ``scheduler`` is a Dask scheduler
+    address (``tcp://host:8786``); without it ``dask`` starts a local cluster and closes it at the end.
+    A ``KeyboardInterrupt`` stops the workers and propagates; rows already handed over are kept.
+    """
+    if executor not in EXECUTORS:
+        raise SimsoftError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
+    if scheduler and executor != "dask":
+        raise SimsoftError(f"--scheduler is for the dask executor, not {executor!r}")
+    n = default_workers() if workers is None else int(workers)
+    if n < 1:
+        raise SimsoftError(f"workers must be at least 1, got {n}")
+    if executor == "processes" and n == 1:
+        executor = "serial"
+    run = {"serial": _serial, "processes": _processes, "dask": _dask}[executor]
+    batches = run(scenario, tasks, workers=n, scheduler=scheduler)
+    try:
+        for rows in batches:
+            on_rows(rows)
+    finally:
+        # Stop the pool or cluster now, even when on_rows raised (a traceback would keep the generator alive).
+        batches.close()

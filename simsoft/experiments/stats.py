@@ -1,0 +1,223 @@
+"""Statistics of replicated runs: summaries with intervals, paired differences, convergence.
+
+Intervals:
+
+* mean: Student-t interval, ``mean ± t(1-α/2, n-1) · sd / √n``;
+* percentiles (5th, 50th, 95th): the distribution-free order-statistic interval (ranks
+  ``n·p ± z·√(n·p·(1-p))``, the normal approximation to the binomial; Conover, *Practical
+  Nonparametric Statistics*, 3rd ed., §3.2);
+* paired differences: the Student-t interval of the per-replication differences ``b_i - a_i``. With
+  common random numbers (replication ``i`` of every variant uses the same seed) these differences have
+  far less variance than two independent samples would (Law, *Simulation Modeling and Analysis*,
+  5th ed., §11.2).
+
+Convergence rule (see :func:`convergence`): at least 50 replications, as the IMO MSC.1/Circ.1533
+advanced evacuation analysis requires, and both the mean and the 95th percentile known to within
+``rel_tol`` (default 5 %) of their value at 95 % confidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MetricStats", "Difference", "Convergence", "describe", "paired_difference", "convergence",
+           "t_quantile", "MIN_RUNS"]
+
+MIN_RUNS = 50
+"""Fewest replications for a converged estimate: the IMO MSC.1/Circ.1533 (2016) advanced evacuation analysis
+asks for at least 50 runs per scenario and reports their 95th percentile."""
+
+
+def t_quantile(p: float, df: int) -> float:
+    """Quantile ``p`` of Student's t with ``df`` degrees of freedom (exact for df 1 and 2, else the
+    Cornish-Fisher expansion of Abramowitz & Stegun 26.7.5, error < 1e-4 for df >= 3).
+
+    >>> round(t_quantile(0.975, 10), 3)
+    2.228
+    """
+    if df < 1:
+        return math.nan
+    if df == 1:
+        return math.tan(math.pi * (p - 0.5))
+    if df == 2:
+        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    z = NormalDist().inv_cdf(p)
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
+    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
+
+
+def _clean(values: Sequence[float | None] | np.ndarray) -> tuple[np.ndarray, int]:
+    arr = np.asarray([math.nan if v is None else float(v) for v in values], dtype=float)
+    ok = np.isfinite(arr)
+    return arr[ok], int((~ok).sum())
+
+
+def _mean_ci(x: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    n = len(x)
+    mean = float(x.mean())
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = t_quantile(0.5 + confidence / 2, n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def percentile_ci(x: np.ndarray, p: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Distribution-free interval of the ``p``-quantile (0 < p < 1) from sorted order statistics."""
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan
+    s = np.sort(x)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    spread = z * math.sqrt(n * p * (1 - p))
+    lo = max(0, int(math.floor(n * p - spread)) - 1)
+    hi = min(n - 1, int(math.ceil(n * p + spread)) - 1)
+    return float(s[lo]), float(s[hi])
+
+
+@dataclass(frozen=True)
+class MetricStats:
+    """Summary of one metric over the replications of one variant (``missing``: runs where it was
+    never reached, e.g. a milestone that did not happen; the other fields use the runs that reached it)."""
+
+    n: int
+    missing: int
+    mean: float
+    sd: float
+    mean_ci_low: float
+    mean_ci_high: float
+    median: float
+    p5: float
+    p50: float
+    p95: float
+    p95_ci_low: float
+    p95_ci_high: float
+    min: float
+    max: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict with NaN turned into ``None`` (JSON-ready)."""
+        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
+
+
+def describe(values: Sequence[float | None] | np.ndarray, *, confidence: float = 0.95) -> MetricStats:
+    """Mean (with its interval), sd, median, 5/50/95th percentiles (95th with its interval), min, max.
+
+    >>> s = describe([1.0, 2.0, 3.0, None])
+    >>> (s.n, s.missing, s.mean, s.median)
+    (3, 1, 2.0, 2.0)
+    """
+    x, missing = _clean(values)
+    n = len(x)
+    if n == 0:
+        nan = math.nan
+        return MetricStats(0, missing, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan)
+    mean, lo, hi = _mean_ci(x, confidence)
+    p5, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
+    q_lo, q_hi = percentile_ci(x, 0.95, confidence)
+    sd = float(x.std(ddof=1)) if n > 1 else math.nan
+    return MetricStats(n, missing, mean, sd, lo, hi, p50, p5, p50, p95, q_lo, q_hi, float(x.min()), float(x.max()))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """``variant - reference`` over replications where both reached the metric (paired by seed)."""
+
+    n: int
+    mean: float
+    ci_low: float
+    ci_high: float
+    median: float
+    share_higher: float
+    share_lower: float
+
+    @property
+    def significant(self) -> bool:
+        """Whether the interval excludes zero."""
+        # A tolerance keeps float noise in otherwise identical runs (differences of 1e-12 s) from counting.
+        tol = 1e-9 * max(1.0, abs(self.mean))
+        return bool(self.n >= 2 and (self.ci_low > tol or self.ci_high < -tol))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict with NaN turned into ``None``, plus ``significant``."""
+        out = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
+        out["significant"] = self.significant
+        return out
+
+
+def paired_difference(reference: Sequence[float | None], variant: Sequence[float | None], *,
+                      confidence: float = 0.95) -> Difference:
+    """Mean and interval of ``variant[i] - reference[i]`` (same replication, same seed).
+
+    >>> d = paired_difference([10, 12, 11], [8, 10, 10])
+    >>> (d.n, d.mean, d.share_lower)
+    (3, -1.6666666666666667, 1.0)
+    """
+    if len(reference) != len(variant):
+        raise ValueError(f"paired samples differ in length: {len(reference)} and {len(variant)}")
+    a = np.asarray([math.nan if v is None else float(v) for v in reference], dtype=float)
+    b = np.asarray([math.nan if v is None else float(v) for v in variant], dtype=float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    d = b[ok] - a[ok]
+    n = len(d)
+    if n == 0:
+        return Difference(0, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan)
+    mean, lo, hi = _mean_ci(d, confidence)
+    return Difference(n, mean, lo, hi, float(np.median(d)), float((d > 0).mean()), float((d < 0).mean()))
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """Whether a metric's estimates are precise enough, and roughly how many replications would be."""
+
+    n: int
+    converged: bool
+    needed: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict."""
+        return asdict(self)
+
+
+def convergence(values: Sequence[float | None] | np.ndarray, *, rel_tol: float = 0.05, abs_tol: float = 0.0,
+                min_runs: int = MIN_RUNS, confidence: float = 0.95) -> Convergence:
+    """The convergence check of one metric of one variant.
+
+    Converged when (1) at least ``min_runs`` replications reached the metric (IMO MSC.1/Circ.1533: 50),
+    and (2) the half-widths of the ``confidence`` intervals of the mean and of the 95th percentile are
+    each at most ``max(rel_tol · |estimate|, abs_tol)``. ``needed`` estimates the replications that
+    would meet (2), from the fact that half-widths shrink like ``1/√n``.
+
+    >>> convergence([5.0] * 60).converged
+    True
+    """
+    x, _ = _clean(values)
+    n = len(x)
+    if n < 2:
+        return Convergence(n, False, min_runs, f"only {n} run(s) reached it; at least {min_runs} are needed")
+    mean, lo, hi = _mean_ci(x, confidence)
+    p95 = float(np.percentile(x, 95))
+    q_lo, q_hi = percentile_ci(x, 0.95, confidence)
+    worst = 1.0
+    reasons = []
+    for label, est, half in (("mean", mean, (hi - lo) / 2), ("95th percentile", p95, (q_hi - q_lo) / 2)):
+        tol = max(rel_tol * abs(est), abs_tol)
+        if half > tol:
+            ratio = half / tol if tol > 0 else math.inf
+            worst = max(worst, ratio)
+            reasons.append(f"{label} ±{half:.3g} exceeds ±{tol:.3g}")
+    needed = max(min_runs, n if worst == 1.0 else (math.ceil(n * worst**2) if math.isfinite(worst) else 10 * n))
+    if n < min_runs:
+        reasons.insert(0, f"{n} of at least {min_runs} runs")
+    if not reasons:
+        return Convergence(n, True, n, f"mean and 95th percentile within {rel_tol:.0%} after {n} runs")
+    return Convergence(n, False, int(needed), "; ".join(reasons))

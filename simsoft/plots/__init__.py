@@ -1,0 +1,36 @@
+"""Figures of runs and experiments. The only simsoft package that imports matplotlib.
+
+Every function takes results (a :class:`~simsoft.engine.RunResult`, possibly read back from a run
+folder, or an experiment's table and summary) and returns a :class:`matplotlib.figure.Figure`. Figures
+are built without ``pyplot`` (no global state, no GUI backend): save them with ``fig.savefig(path)``.
+Nothing here runs a simulation. ``simsoft`` itself never imports this package; the CLI and
+:mod:`simsoft.report` import it when they draw.
+"""
+
+from simsoft.plots.common import metric_label
+from simsoft.plots.experiments import comparison, metric_distributions, paired_differences
+from simsoft.plots.runs import (
+    CASUALTY_STAGES,
+    casualty_flow,
+    evacuation_curves,
+    has_casualty_flow,
+    has_hospital_load,
+    hospital_load,
+    incident_timeline,
+    venue_map,
+)
+
+__all__ = [
+    "CASUALTY_STAGES",
+    "casualty_flow",
+    "comparison",
+    "evacuation_curves",
+    "has_casualty_flow",
+    "has_hospital_load",
+    "hospital_load",
+    "incident_timeline",
+    "metric_distributions",
+    "metric_label",
+    "paired_differences",
+    "venue_map",
+]
