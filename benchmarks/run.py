@@ -193,7 +193,40 @@ def bench_jpsnet(b: Bench) -> None:
     _compare(b, "jpsnet", walls, t95s, population, JPSNET_SPEEDUP_GOAL, JPSNET_T95_TOLERANCE)
 
 
+LIBRARY_GOAL_S = {"stadium": 1.0}
+"""Wall-time goals for a full run (all models on) of shipped library scenarios (issue: stadium <= 1 s)."""
+
+
+def bench_library(b: Bench) -> None:
+    """A full run (all models on) of every shipped scenario, median wall time; baseline: the community hall drill."""
+    from pathlib import Path
+
+    from simsoft import load_scenario
+    from simsoft.engine import run
+
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    medians = {}
+    for path in sorted(root.glob("*.yaml")):
+        scenario = load_scenario(path)
+        run(scenario, seed=b.seeds[0])  # warm-up
+        walls = []
+        for s in b.seeds:
+            t0 = time.perf_counter()
+            run(scenario, seed=s)
+            walls.append(time.perf_counter() - t0)
+        medians[path.stem] = statistics.median(walls)
+        emit(f"library.{path.stem}.wall_median", medians[path.stem], "s")
+    base = medians.get("community-hall")
+    for name, wall in medians.items():
+        if base and name != "community-hall":
+            emit(f"library.{name}.ratio_to_community_hall", wall / base, "x")
+    for name, goal in LIBRARY_GOAL_S.items():
+        if name in medians:
+            emit(f"library.{name}.goal_met", int(medians[name] <= goal), "bool")
+
+
 BENCHMARKS: dict[str, Callable[[Bench], None]] = {
+    "library": bench_library,
     "venue": bench_venue,
     "stadium60k": bench_stadium60k,
     "stadium100k": bench_stadium100k,
