@@ -22,7 +22,7 @@ from simsoft.schema.common import slug
 from facilitator.decisions import DecisionError, ExerciseError, ScriptedDecision, parse_line
 from facilitator.journal import Entry, Journal, JournalError, read_journal
 from facilitator.loader import LoadedExercise, load_exercise
-from facilitator.session import FORMAT, Session, SessionError, events_jsonl
+from facilitator.session import AFTER_PLAY, FORMAT, Session, SessionError, events_jsonl
 
 __all__ = ["start_session", "open_session", "play", "replay_session", "fork_session", "remaining_script", "write_summary"]
 
@@ -134,6 +134,8 @@ def _execute(session: Session, entries: list[Entry]) -> None:
                         raise
             elif kind == "note":
                 session.note(b["text"], team=b.get("team"), inject=b.get("inject"))
+            elif kind in AFTER_PLAY:
+                session.record_after_play(kind, dict(b))
             else:
                 raise JournalError(f"journal entry {e.seq} has unknown kind {kind!r}")
     finally:

@@ -9,7 +9,8 @@ text, expected actions, notes. Structured cells use a compact text form a person
   ``inside_below=10`` | ``casualties_above=3``;
 - ``if_missing``: ``inject=I2 action=alert team=venue after=180 s``;
 - ``to``: team ids separated by ``;``;
-- ``expect``: one expected action per ``;``: ``venue alert within=120 s task=CT1.1``.
+- ``expect``: one expected action per ``;``: ``venue alert within=120 s task=CT1.1``, optionally
+  ``grace=60s`` and doctrine parameters ``doctrine.zones=main_hall,gallery``.
 
 :func:`import_csv` returns MSEL items in file form, ready for the ``msel:`` list of an exercise file
 (they are validated when that file is loaded).
@@ -57,6 +58,10 @@ def _row(inj: Inject) -> dict[str, str]:
             parts.append(f"within={format_seconds(e.within).replace(' ', '')}")
         if e.task is not None:
             parts.append(f"task={e.task}")
+        if e.grace is not None:
+            parts.append(f"grace={format_seconds(e.grace).replace(' ', '')}")
+        for k, v in e.doctrine.items():  # doctrine parameters as in a console decision: lists with commas
+            parts.append(f"doctrine.{k}={','.join(str(x) for x in v) if isinstance(v, list) else v}")
         expect.append(" ".join(parts))
     cond = inj.if_missing
     return {
@@ -154,7 +159,14 @@ def _item(row: dict[str, str], where: str) -> dict[str, Any]:
             raise ExerciseError(f"{where} expect: {part!r} must be 'TEAM ACTION [within=DURATION] [task=ID]'")
         one: dict[str, Any] = {"team": words[0], "action": words[1]}
         for key, value in _kv(" ".join(words[2:]), f"{where} expect").items():
-            one[key] = _unit(value) if key == "within" else value
+            if key.startswith("doctrine."):
+                from facilitator.decisions import _is_list_field
+
+                name = key.removeprefix("doctrine.")
+                listed = _is_list_field(words[1], name) and value != "all"
+                one.setdefault("doctrine", {})[name] = [x for x in value.split(",") if x] if listed else value
+            else:
+                one[key] = _unit(value) if key in ("within", "grace") else value
         expect.append(one)
     if expect:
         item["expect"] = expect

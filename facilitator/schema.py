@@ -11,6 +11,7 @@ Durations are written with units in the file (``2 min``) and held in seconds.
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
@@ -116,6 +117,9 @@ class Overview(Strict):
     """End of play: injects still waiting for a trigger are not waited for beyond it (default: the scenario's end)."""
     check_every: Duration = 10.0
     """How often (simulated time) state-triggered injects and contingency deadlines are checked."""
+    grace: Duration | None = None
+    """Default grace after a time standard within which a late action still scores 1 of 2
+    (see :mod:`facilitator.scoring`); when no grace is stated anywhere it equals the standard."""
 
 
 class CriticalTask(Strict):
@@ -127,6 +131,10 @@ class CriticalTask(Strict):
     """What has to be done."""
     standard: Duration | None = None
     """Time standard, counted from the inject that calls for it (e.g. Rådestad et al. 2012)."""
+    grace: Duration | None = None
+    """Grace after the standard within which a late action scores 1 (the exercise's ``grace`` when absent)."""
+    reference: str | None = None
+    """The plan, SOP or doctrine the task comes from (shown as the *reference* of findings in the AAR)."""
 
 
 class Objective(Strict):
@@ -193,6 +201,11 @@ class Expect(Strict):
     """Time standard from the inject's release; the task's standard when absent."""
     task: XId | None = None
     """Critical task the action demonstrates."""
+    grace: Duration | None = None
+    """Grace after the standard within which a late action scores 1 (the task's, then the exercise's, when absent)."""
+    doctrine: dict[str, Any] = {}
+    """Parameters of the action doctrine prescribes (``{zones: all}``), without ``do``: the doctrine run of
+    :mod:`facilitator.outcomes` takes it at the standard time. Absent: the team's own parameters."""
 
 
 class FirstEvent(Strict):
@@ -340,3 +353,125 @@ class Exercise(Strict):
                 if t.id == task_id:
                     return t
         raise KeyError(task_id)
+
+
+# ---------------------------------------------------------------------------------- after the play
+RATINGS = ("P", "S", "M", "U")
+"""HSEEP core capability ratings: performed without challenges, with some, with major challenges, unable to be performed."""
+
+RATING_NAMES = {
+    "P": "Performed without challenges",
+    "S": "Performed with some challenges",
+    "M": "Performed with major challenges",
+    "U": "Unable to be performed",
+}
+
+CAPABILITY_ELEMENTS = ("planning", "organisation", "equipment", "training", "exercise")
+"""The POETE capability elements a corrective action addresses (HSEEP AAR/IP, Appendix A)."""
+
+
+class TeamHotwash(Strict):
+    """One team's self-assessment at the hot wash."""
+
+    team: XId
+    """Team id."""
+    strengths: list[str] = []
+    """What went well, in the team's words."""
+    improvements: list[str] = []
+    """Areas for improvement, in the team's words."""
+
+
+class Feedback(Strict):
+    """One participant feedback form (CISA CTEP Participant Feedback Form, shortened)."""
+
+    team: XId | None = None
+    """The participant's team (anonymous forms leave it out)."""
+    role: str | None = None
+    """The participant's role or organisation."""
+    ratings: dict[str, Annotated[int, Field(ge=1, le=5)]] = {}
+    """Self-ratings 1 (strongly disagree) .. 5 (strongly agree), e.g. ``{realism: 4, objectives_met: 3}``."""
+    strengths: list[str] = []
+    """Top strengths seen."""
+    gaps: list[str] = []
+    """Top gaps or concerns."""
+    recommendations: list[str] = []
+    """Recommendations for the organisation."""
+    design_comments: str | None = None
+    """Comments on the exercise design and conduct."""
+
+
+class Hotwash(Strict):
+    """A hot wash file: teams' self-assessments and participant feedback forms."""
+
+    teams: list[TeamHotwash] = []
+    """Self-assessments, one per team."""
+    feedback: list[Feedback] = []
+    """Participant feedback forms."""
+
+
+class RatingInput(Strict):
+    """The evaluator's decision on a proposed rating: confirm it, or give another with a reason."""
+
+    capability: str
+    """Core capability (as named in the exercise's objectives)."""
+    rating: str | None = None
+    """P, S, M or U; absent: confirm the proposal."""
+    reason: str | None = None
+    """Why (required when the rating differs from the proposal, or when there is no proposal)."""
+
+
+class Finding(Strict):
+    """A strength or an area for improvement under an objective (AAR, Analysis of Core Capabilities)."""
+
+    objective: XId
+    """Objective id."""
+    kind: Literal["strength", "improvement"]
+    """Strength or area for improvement."""
+    text: str
+    """The observation."""
+    reference: str | None = None
+    """Plan, SOP or doctrine the observation is measured against."""
+    analysis: str | None = None
+    """Root cause and consequences."""
+
+
+class ImprovementItem(Strict):
+    """One row of the Improvement Plan (HSEEP AAR/IP Appendix A)."""
+
+    capability: str
+    """Core capability."""
+    issue: str
+    """Issue or area for improvement."""
+    corrective_action: str
+    """What will be done."""
+    element: Literal["planning", "organisation", "equipment", "training", "exercise"]
+    """Capability element (POETE) the action addresses."""
+    organisation: str
+    """Primary responsible organisation."""
+    poc: str
+    """Organisation point of contact."""
+    start: _dt.date
+    """Start date (ISO, ``2026-01-15``)."""
+    completion: _dt.date
+    """Completion date (ISO), not before ``start``."""
+    variant: str | None = None
+    """A variant of the scenario that models the corrective action: the AAR predicts its effect."""
+
+    @model_validator(mode="after")
+    def _dates(self) -> "ImprovementItem":
+        if self.completion < self.start:
+            raise ValueError(f"completion {self.completion} is before start {self.start}")
+        return self
+
+
+class Evaluation(Strict):
+    """An evaluation file: ratings decisions, findings per objective and the Improvement Plan."""
+
+    evaluator: str | None = None
+    """Who evaluated (lead evaluator)."""
+    ratings: list[RatingInput] = []
+    """Confirmed or overridden ratings, one per capability."""
+    findings: list[Finding] = []
+    """Strengths and areas for improvement per objective."""
+    improvement_plan: list[ImprovementItem] = []
+    """Corrective actions."""

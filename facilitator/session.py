@@ -32,10 +32,13 @@ from facilitator.loader import LoadedExercise, check_decision
 from facilitator.schema import CasualtiesAbove, FirstEvent, Inject, InsideBelow, ZoneAbove
 from facilitator.sitrep import live_values, render, situation_report
 
-__all__ = ["PHASES", "SessionError", "InjectState", "Decision", "Session", "events_jsonl"]
+__all__ = ["PHASES", "AFTER_PLAY", "SessionError", "InjectState", "Decision", "Session", "events_jsonl"]
 
 PHASES = ("briefing", "conduct", "hot_wash", "evaluation", "closed")
 """The session's phases, in order."""
+
+AFTER_PLAY = ("hotwash", "feedback", "rating", "finding", "improvement")
+"""Journal kinds written after play (hot wash, evaluation): they touch no engine state."""
 
 FORMAT = "1"
 """Version of the journal's entry bodies."""
@@ -101,6 +104,8 @@ class Session:
     """Indices of :attr:`script` already taken or refused."""
     start_body: dict[str, Any] = field(default_factory=dict)
     """The journal's start entry."""
+    after_play: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """Hot wash and evaluation entries ``(kind, body)``, in journal order."""
 
     def __post_init__(self) -> None:
         self.sim = Simulation(self.loaded.scenario, seed=self.loaded.seed, variant=self.loaded.exercise.exercise.variant)
@@ -359,6 +364,19 @@ class Session:
         body = {"t_s": self.now_s, "team": team, "inject": inject, "phase": self.phase, "text": text}
         self.notes.append(body)
         self._record("note", body)
+
+    def record_after_play(self, kind: str, body: dict[str, Any]) -> None:
+        """Journal a hot wash or evaluation entry (``kind`` in :data:`AFTER_PLAY`).
+
+        Allowed once play has ended (hot wash, evaluation, or closed: HSEEP evaluation and the AAR
+        come after the exercise is closed). Callers validate ``body`` first: the journal is append-only.
+        """
+        if kind not in AFTER_PLAY:
+            raise SessionError(f"{kind!r} is not an after-play entry ({', '.join(AFTER_PLAY)})")
+        if PHASES.index(self.phase) < PHASES.index("hot_wash"):
+            raise SessionError(f"the session is in {self.phase}; hot wash and evaluation come after conduct")
+        self.after_play.append((kind, dict(body)))
+        self._record(kind, body)
 
     # -- what teams see -------------------------------------------------------------------------
     def sitrep(self, team_id: str | None) -> list[str]:

@@ -61,7 +61,7 @@ def test_scripted_exercise_end_to_end_through_the_cli(tmp_path):
     assert [e.kind for e in entries].count("decision") == 8
     assert entries[-1].kind == "phase" and entries[-1].body["to"] == "closed"
     # report rebuilds the log from the journal
-    rep = runner.invoke(exercise, ["report", str(folder)])
+    rep = runner.invoke(exercise, ["report", str(folder), "--log"])
     assert rep.exit_code == 0 and "## Decisions" in rep.output and "D5 3 min 0 s police (I3): dispatch unit=armed_response" in rep.output
 
 

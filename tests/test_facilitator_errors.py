@@ -49,11 +49,11 @@ CASES = [
      r"units_on_scene, occupancy\.ZONE, exited\.EXIT\)", 0),
     ("stray brace", "{inside} people on site", "{inside people on site",
      r"msel\[0\]\.text: has a stray brace \(expected '\}' before end of string\); write \{\{ and \}\} for a literal brace", 0),
-    ("team may not take the expected action", "{team: police, action: cordon, task: CT3.2}", "{team: police, action: evacuate, task: CT3.2}",
+    ("team may not take the expected action", "{team: police, action: cordon, task: CT3.2,", "{team: police, action: evacuate, task: CT3.2,",
      r"msel\[4\]\.expect\[0\]\.action: 'evacuate' is not an action team 'police' may take \(may: dispatch, mutual_aid, cordon, declare\)", 0),
     ("unknown verb", "may: [dispatch, mutual_aid, cordon, declare]", "may: [dispatch, mutual_aid, cordon, declare, arrest]",
      r"teams\[1\]\.may\[4\]: 'arrest' is not an action \(known: alert, ", 0),
-    ("unknown critical task", "task: CT3.2}", "task: CT9.9}", r"msel\[4\]\.expect\[0\]\.task: 'CT9\.9' is not a critical task", 0),
+    ("unknown critical task", "task: CT3.2,", "task: CT9.9,", r"msel\[4\]\.expect\[0\]\.task: 'CT9\.9' is not a critical task", 0),
     ("contingency on an action not expected", "action: alert, team: venue, after: 3 min", "action: shelter, team: venue, after: 3 min",
      r"msel\[2\]\.if_missing\.action: 'shelter' is not an action expected by I2 \(expected: alert, evacuate\)", 0),
     ("trigger on an unknown zone", "when: {casualties_above: 3}", "when: {zone: atrium, above: 3}",
@@ -91,7 +91,7 @@ def test_bad_exercise_files(case):
 
 
 def test_every_problem_is_reported_at_once():
-    bad = EXERCISE_TEXT.replace("    to: [police]\n", "    to: [polis]\n").replace("task: CT3.2}", "task: CT9.9}")
+    bad = EXERCISE_TEXT.replace("    to: [police]\n", "    to: [polis]\n").replace("task: CT3.2,", "task: CT9.9,")
     Path("exercises/bad.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(ExerciseError) as info:
         load_exercise("exercises/bad.yaml")

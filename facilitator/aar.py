@@ -1,0 +1,377 @@
+"""The After-Action Report / Improvement Plan (HSEEP AAR/IP) of a session, and comparisons of sessions.
+
+``write_aar`` writes into ``SESSION/aar/``: ``aar.md`` (figures linked), ``aar.html`` (self-contained,
+figures embedded), ``improvement-plan.csv`` (Appendix A for a spreadsheet or tracker) and the
+figures as PNG. The report follows the HSEEP AAR/IP template: exercise overview; analysis of core
+capabilities (objective × capability × rating); per objective, strengths and areas for improvement
+with reference and analysis; then what only a model can add: the timeline of injects and decisions
+against their time standards, and the outcomes of the team's decisions against doctrine and no action
+over seeded replications (:mod:`facilitator.outcomes`); the hot wash; the Improvement Plan, with the
+predicted effect of corrective actions modelled as scenario variants.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from simsoft.report import Doc, save_figure, write_document
+from simsoft.units import format_duration
+
+from facilitator.evaluation import EvaluationState, evaluation_state
+from facilitator.hotwash import FEEDBACK_ITEMS, hotwash_state
+from facilitator.outcomes import ARM_LABELS, DEFAULT_REPLICATIONS, METRICS, Outcomes, session_outcomes
+from facilitator.ratings import propose_all
+from facilitator.schema import RATING_NAMES
+from facilitator.scoring import ActionScore, Scorecard, score_session
+
+if TYPE_CHECKING:  # pragma: no cover
+    from facilitator.session import Session
+
+__all__ = ["IP_COLUMNS", "write_aar", "build_aar", "improvement_plan_csv", "compare_sessions", "fmt_metric"]
+
+IP_COLUMNS = ("Core Capability", "Issue/Area for Improvement", "Corrective Action", "Capability Element",
+              "Primary Responsible Organization", "Organization POC", "Start Date", "Completion Date",
+              "Scenario Variant", "Predicted Effect")
+"""Improvement Plan columns (HSEEP AAR/IP Appendix A, plus the modelled variant and its predicted effect)."""
+
+_UNITS = {m: u for m, _, u in METRICS}
+_LABELS = {m: lbl for m, lbl, _ in METRICS}
+
+
+def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
+    """A metric value for people: minutes for times, two decimals for counts."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "not reached"
+    unit = _UNITS.get(metric, "")
+    v = value / 60.0 if unit == "min" else value
+    sign = "+" if signed and v > 0 else ""
+    if unit == "min":
+        if v != 0 and abs(v) < 0.1:
+            return f"{sign}{value:.1f} s"
+        return f"{sign}{v:.1f} min"
+    if unit == "person-min":
+        return f"{sign}{v:,.0f}"
+    return f"{sign}{v:.2f}"
+
+
+def _ci(metric: str, d: dict[str, Any]) -> str:
+    if not d or d.get("mean") is None:
+        return "n/a"
+    lo, hi = d.get("ci_low"), d.get("ci_high")
+    text = fmt_metric(metric, d["mean"], signed=True)
+    if lo is not None and hi is not None:
+        text += f" ({fmt_metric(metric, lo, signed=True)} to {fmt_metric(metric, hi, signed=True)})"
+    return text + (" *" if d.get("significant") else "")
+
+
+def _mean(metric: str, st: dict[str, Any], n: int) -> str:
+    text = fmt_metric(metric, st.get("mean"))
+    reached = st.get("n", 0)
+    return text if reached in (0, n) else f"{text} ({reached}/{n} runs)"
+
+
+def predicted_effect(outcomes: Outcomes | None, variant: str | None) -> str:
+    """The significant paired effects of ``variant`` on the team's outcomes, as text."""
+    if outcomes is None or variant is None:
+        return ""
+    if variant not in outcomes.variants:
+        return "not computed"
+    parts = []
+    for metric, label, _ in METRICS:
+        d = outcomes.difference(f"variant:{variant}", "team", metric)
+        if d.get("significant"):
+            parts.append(f"{label} {_ci(metric, d).rstrip(' *')}")
+    return "; ".join(parts) or f"no significant change over {outcomes.replications} replications"
+
+
+def _finding_rows(exercise: Any, scores: Scorecard) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Automatic findings from timeliness: ``objective → [(kind, text, reference, analysis)]``."""
+    out: dict[str, list[tuple[str, str, str, str]]] = {o.id: [] for o in exercise.objectives}
+    for a in scores.actions:
+        if a.objective is None or a.points is None:
+            continue
+        task = exercise.task(a.task) if a.task else None
+        std = format_duration(a.standard_s) if a.standard_s is not None else "no standard"
+        ref = f"{a.task}: {task.text}" + (f" ({task.reference})" if task and task.reference else "") + f", standard {std}"
+        what = f"{a.team} {a.action} after {a.inject}"
+        if a.points == 2:
+            out[a.objective].append(("strength", f"{what}: {a.decision} took effect {format_duration(a.taken_after_s or 0)} "
+                                     f"after the inject ({a.status}).", ref, ""))
+        elif a.points == 1:
+            over = (a.taken_after_s or 0) - (a.standard_s or 0)
+            out[a.objective].append(("improvement", f"{what}: late, {a.decision} took effect "
+                                     f"{format_duration(a.taken_after_s or 0)} after the inject.", ref,
+                                     f"{format_duration(over)} beyond the standard, within the grace of "
+                                     f"{format_duration(a.grace_s or 0)} (1 of 2 points)."))
+        else:
+            why = ("never taken after the inject was released at " + format_duration(a.released_s or 0)
+                   if a.status == "missing" else
+                   f"taken {format_duration(a.taken_after_s or 0)} after the inject, beyond standard and grace")
+            out[a.objective].append(("improvement", f"{what}: {a.status}.", ref, f"{why} (0 of 2 points)."))
+    return out
+
+
+def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | None, folder: Path,
+              figures: bool = True) -> Doc:
+    """The AAR/IP document (figures are written into ``folder``)."""
+    loaded = session.loaded
+    ex = loaded.exercise
+    ov = ex.exercise
+    ev = evaluation_state(session)
+    hw = hotwash_state(session)
+    proposals = {p.capability: p for p in propose_all(ex, scores, outcomes)}
+    blocks: list[tuple[Any, ...]] = []
+    h = lambda level, text: blocks.append(("h", level, text))  # noqa: E731
+    p = lambda text: blocks.append(("p", text))  # noqa: E731
+
+    # --- overview
+    h(1, "Exercise overview")
+    caps = list(dict.fromkeys(o.capability for o in ex.objectives))
+    created = session.start_body.get("created_utc") or _created(session)
+    rows = [("Exercise name", ov.name), ("Exercise date", created or "-"), ("Type", ov.type), ("Scope", ov.scope or "-"),
+            ("Mission areas", ", ".join(ov.mission_areas) or "-"), ("Core capabilities", "; ".join(caps)),
+            ("Objectives", " ".join(f"{o.id}: {o.text}" for o in ex.objectives)), ("Threat or hazard", ov.threat or "-"),
+            ("Scenario", f"{loaded.scenario_file}" + (f", variant {ov.variant}" if ov.variant else "") + f", seed {loaded.seed}"),
+            ("Sponsor", ov.sponsor or "-"), ("Participating organisations", "; ".join(ov.organisations) or "-"),
+            ("Point of contact", ov.point_of_contact or "-"), ("Evaluators", ", ".join(ev.evaluators) or "-"),
+            ("Session", str(session.folder) if session.folder else "-")]
+    blocks.append(("table", ["Item", "Detail"], rows))
+
+    # --- capabilities
+    h(1, "Analysis of core capabilities")
+    p("Ratings: P performed without challenges; S performed with some challenges; M performed with major challenges; "
+      "U unable to be performed. The proposal follows the documented rules (docs/evaluator-guide.md) from timeliness "
+      "and outcome indicators; the rating is the evaluator's, with the reason for any override.")
+    table = []
+    for o in ex.objectives:
+        prop = proposals[o.capability]
+        final = ev.ratings.get(o.capability)
+        roll = scores.capability(o.capability)
+        tl = f"{roll.points}/{roll.possible}" if roll and roll.possible else "-"
+        rating = final["rating"] if final else "not yet rated"
+        how = ("confirmed" if final and final["confirmed"] else
+               f"override: {final['reason']}" if final else "")
+        # The proposal the evaluator saw (journaled with the rating) is the one shown once rated.
+        shown = final["proposed"] if final else prop.to_dict()
+        table.append((o.id, o.capability, tl, shown["rating"] or "-", rating, how or shown["reason"]))
+    blocks.append(("table", ["Objective", "Core capability", "Timeliness", "Proposed", "Rating", "Basis"], table))
+
+    # --- per objective
+    auto = _finding_rows(ex, scores)
+    for o in ex.objectives:
+        h(2, f"{o.id}: {o.capability}")
+        p(o.text + (f" Capability target: {o.capability_target}" if o.capability_target else ""))
+        final = ev.ratings.get(o.capability)
+        if final:
+            p(f"Rating: {final['rating']} ({RATING_NAMES[final['rating']]}).")
+        own = [f for f in ev.findings if f.objective == o.id]
+        strengths = [(f.text, f.reference or "", f.analysis or "") for f in own if f.kind == "strength"]
+        strengths += [(t, r, a) for k, t, r, a in auto[o.id] if k == "strength"]
+        areas = [(f.text, f.reference or "", f.analysis or "") for f in own if f.kind == "improvement"]
+        areas += [(t, r, a) for k, t, r, a in auto[o.id] if k == "improvement"]
+        h(3, "Strengths")
+        blocks.append(("table", ["Strength", "Reference", "Analysis"], strengths) if strengths else ("p", "None recorded."))
+        h(3, "Areas for improvement")
+        blocks.append(("table", ["Area for improvement", "Reference", "Analysis"], areas) if areas else ("p", "None recorded."))
+
+    # --- timeline and timeliness
+    h(1, "Timeline and time standards")
+    if figures:
+        from facilitator.plots import timeline_figure
+
+        fig = timeline_figure(
+            injects=[(s.inject.id, s.released_s, s.reason or "") for s in session.injects if s.released_s is not None],
+            decisions=[(d.id, d.team, d.t_s, d.t_s + d.after_s, str(d.action.get("do"))) for d in session.decisions],
+            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=ov.name)
+        _fig(fig, folder / "timeline.png")
+        blocks.append(("fig", "timeline.png", "Injects, decisions (when they took effect) and each expected action's "
+                       "time standard, coloured by its score; hatched: the grace."))
+    blocks.append(("table", ["Inject", "Team", "Expected action", "Task", "Standard", "Taken", "After", "Score"],
+                   [_score_row(a) for a in scores.actions]))
+
+    # --- outcomes
+    h(1, "Outcomes: your decisions / doctrine / no action")
+    if outcomes is None:
+        p("Outcomes were not computed for this report (--replications 0).")
+    else:
+        n = outcomes.replications
+        summ = outcomes.summary()
+        p(f"The team's decision record, the doctrine run (every expected action exactly at its time standard) and "
+          f"no team action, each over the same {n} seeded replications (seed {outcomes.seed}; common random "
+          "numbers). Differences are paired by replication with 95 % confidence intervals; * marks an interval "
+          "that excludes zero. Lower is better for every indicator.")
+        rows = []
+        for metric, label, _ in METRICS:
+            r = summ[metric]
+            rows.append((label, *(_mean(metric, r["arms"][a], n) for a in ("team", "doctrine", "no_action")),
+                         _ci(metric, r["team_minus_doctrine"]), _ci(metric, r["team_minus_no_action"])))
+        blocks.append(("table", ["Indicator", ARM_LABELS["team"], ARM_LABELS["doctrine"], ARM_LABELS["no_action"],
+                                 "yours − doctrine (95 % CI)", "yours − no action (95 % CI)"], rows))
+        if outcomes.doctrine_gaps:
+            p("The doctrine run could not take: " + "; ".join(outcomes.doctrine_gaps) + ".")
+        if figures:
+            from facilitator.plots import outcomes_figure
+
+            _fig(outcomes_figure(summ, metrics=METRICS, replications=n), folder / "outcomes.png")
+            blocks.append(("fig", "outcomes.png", f"Outcome indicators, mean and 95 % CI over {n} replications."))
+
+    # --- hot wash
+    h(1, "Hot wash")
+    if not hw.teams and not hw.feedback:
+        p("No hot wash recorded.")
+    for team, t in hw.teams.items():
+        h(3, f"{team}: {ex.team(team).name}")
+        rows = [("strength", s) for s in t.strengths] + [("area for improvement", s) for s in t.improvements]
+        blocks.append(("table", ["Self-assessment", "Statement"], rows))
+    if hw.feedback:
+        h(3, f"Participant feedback ({len(hw.feedback)} forms)")
+        means = hw.ratings_mean()
+        if means:
+            blocks.append(("table", ["Item", "Mean (1-5)", "Forms"],
+                           [(FEEDBACK_ITEMS.get(k, k), f"{m:.1f}", c) for k, (m, c) in means.items()]))
+        comments = [("strength", s) for f in hw.feedback for s in f.strengths]
+        comments += [("gap", s) for f in hw.feedback for s in f.gaps]
+        comments += [("recommendation", s) for f in hw.feedback for s in f.recommendations]
+        comments += [("exercise design", f.design_comments) for f in hw.feedback if f.design_comments]
+        if comments:
+            blocks.append(("table", ["Kind", "Comment"], comments))
+
+    # --- improvement plan
+    h(1, "Appendix A: Improvement Plan")
+    ip_rows = improvement_rows(ev, outcomes)
+    if ip_rows:
+        blocks.append(("table", list(IP_COLUMNS), ip_rows))
+        p("Also exported as improvement-plan.csv.")
+    else:
+        p("No corrective actions recorded yet (exercise evaluate SESSION --from evaluation.yaml).")
+    if outcomes is not None and outcomes.variants and figures:
+        from facilitator.plots import variant_effects_figure
+
+        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants),
+             folder / "variant-effects.png")
+        blocks.append(("fig", "variant-effects.png", "Predicted effect of each corrective action modelled as a scenario "
+                       "variant: your decisions replayed with and without it (paired mean, 95 % CI)."))
+
+    # --- participants
+    h(1, "Appendix B: Exercise participants")
+    blocks.append(("table", ["Team", "Name", "Role"], [(t.id, t.name, t.role) for t in ex.teams]))
+    return Doc(title=f"After-Action Report / Improvement Plan: {ov.name}", blocks=blocks)
+
+
+def _created(session: "Session") -> str | None:
+    if session.folder is None:
+        return None
+    import yaml
+
+    path = session.folder / "session.yaml"
+    if not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return str(data.get("created_utc", "")) or None
+
+
+def _score_row(a: ActionScore) -> tuple[Any, ...]:
+    std = format_duration(a.standard_s) if a.standard_s is not None else "-"
+    after = format_duration(a.taken_after_s) if a.taken_after_s is not None else "-"
+    pts = "-" if a.points is None else f"{a.points} ({a.status})"
+    return (a.inject, a.team, a.action, a.task or "-", std, a.decision or "-", after, pts)
+
+
+def _fig(fig: Any, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def improvement_rows(ev: EvaluationState, outcomes: Outcomes | None) -> list[tuple[str, ...]]:
+    """Improvement Plan rows in :data:`IP_COLUMNS` order."""
+    return [(i.capability, i.issue, i.corrective_action, i.element, i.organisation, i.poc, str(i.start), str(i.completion),
+             i.variant or "", predicted_effect(outcomes, i.variant)) for i in ev.improvements]
+
+
+def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
+    """CSV text of the Improvement Plan (header row first)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(IP_COLUMNS)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
+              seed: int | None = None, executor: str | None = None, workers: int | None = None,
+              figures: bool = True) -> Path:
+    """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
+
+    ``replications=0`` leaves out the outcome comparison (no simulation is run).
+    """
+    folder = Path(out) if out is not None else (session.folder / "aar" if session.folder else Path("aar"))
+    folder.mkdir(parents=True, exist_ok=True)
+    scores = score_session(session)
+    ev = evaluation_state(session)
+    variants = sorted({i.variant for i in ev.improvements if i.variant})
+    outcomes = None
+    if replications:
+        outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
+                                    variants=variants)
+    doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures)
+    write_document(folder, doc, "aar")
+    (folder / "improvement-plan.csv").write_text(improvement_plan_csv(improvement_rows(ev, outcomes)), encoding="utf-8")
+    return folder
+
+
+def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out: str | os.PathLike[str],
+                     replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, executor: str | None = None,
+                     workers: int | None = None) -> Path:
+    """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes side by side.
+
+    Every session's decisions are replayed over the same seeds (``seed`` defaults to the first
+    session's), so the outcome columns differ only by the decisions.
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = sessions[0].loaded.seed if seed is None else seed
+    cards = [score_session(s) for s in sessions]
+    outs = [session_outcomes(s, replications=replications, seed=seed, executor=executor, workers=workers)
+            if replications else None for s in sessions]
+    caps = list(dict.fromkeys(c for s in sessions for c in (o.capability for o in s.loaded.exercise.objectives)))
+    blocks: list[tuple[Any, ...]] = [("h", 1, "Sessions"),
+                                     ("table", ["#", "Session", "Exercise", "Decisions"],
+                                      [(k + 1, n, s.loaded.name, len(s.decisions)) for k, (n, s) in enumerate(zip(names, sessions))])]
+    rows = []
+    for c in caps:
+        row: list[Any] = [c]
+        for s, card in zip(sessions, cards):
+            roll = card.capability(c)
+            rating = evaluation_state(s).ratings.get(c)
+            tl = f"{roll.points}/{roll.possible}" if roll and roll.possible else "-"
+            row.append(f"{tl}, {rating['rating'] if rating else 'unrated'}")
+        rows.append(tuple(row))
+    blocks += [("h", 1, "Timeliness and ratings per core capability"),
+               ("table", ["Core capability", *[f"{k + 1}" for k in range(len(sessions))]], rows)]
+    if all(o is not None for o in outs):
+        blocks += [("h", 1, f"Outcomes of each session's decisions ({replications} replications, seed {seed})"),
+                   ("table", ["Indicator", *[f"{k + 1}" for k in range(len(sessions))], "doctrine", "no action"],
+                    [(label, *(_mean(m, o.stats("team", m), replications) for o in outs if o is not None),
+                      _mean(m, outs[0].stats("doctrine", m), replications),  # type: ignore[union-attr]
+                      _mean(m, outs[0].stats("no_action", m), replications))  # type: ignore[union-attr]
+                     for m, label, _ in METRICS])]
+    from facilitator.plots import compare_figure
+
+    shown = [m for m in METRICS if m[0] in ("medical.deaths", "incident.exposed_person_min", "egress.t95_s")]
+    outcome_vals = {label: [(o.stats("team", m)["mean"], o.stats("team", m)["mean_ci_low"], o.stats("team", m)["mean_ci_high"])
+                            if o is not None else (None, None, None) for o in outs] for m, label, _ in shown}
+    fig = compare_figure(sessions=[f"{k + 1}: {n}" for k, n in enumerate(names)],
+                         timeliness={c: [card.capability(c).share if card.capability(c) else None for card in cards] for c in caps},
+                         outcomes=outcome_vals, outcome_units={label: u for _, label, u in shown})
+    _fig(fig, folder / "compare.png")
+    blocks.append(("fig", "compare.png", "Timeliness per capability and outcome indicators of each session's decisions."))
+    write_document(folder, Doc(title="Exercise comparison", blocks=blocks), "compare")
+    return folder

@@ -1,0 +1,263 @@
+"""Outcomes: the team's decisions against doctrine and no action, over seeded replications.
+
+Three *arms* are run on the exercise's scenario (its variant applied), each over the same
+``replications`` seeds, so replication ``i`` of every arm meets the same arrivals, detections and
+injuries (common random numbers) and the paired differences are sharp:
+
+* **your decisions**: every decision of the session's record, each at the exercise time it took
+  effect (decision time plus its ``after`` delay);
+* **doctrine**: every expected action of the MSEL taken exactly at its time standard after its
+  inject (no standard: at the inject), with the parameters of the expectation's ``doctrine`` (else
+  the team's own parameters for that action). It is played as a scripted session on the exercise
+  seed, so state-triggered injects fire when the doctrine world reaches them; the resulting timed
+  actions are then replicated;
+* **no action**: the scenario as written, no team decision.
+
+An Improvement Plan row that names a scenario variant adds an arm: your decisions on that variant,
+compared with your decisions on the exercise scenario (its *predicted effect*).
+
+Replication seeds are children of ``SeedSequence(seed)`` (:func:`simsoft.experiments.replication_seeds`),
+the seed defaulting to the session's, so a given seed and N give identical numbers on any executor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import simsoft
+from simsoft.errors import ActionError, SimsoftError
+from simsoft.experiments import BASE, Task, describe, execute, paired_difference, replication_seeds
+
+from facilitator.decisions import ScriptedDecision
+from facilitator.loader import LoadedExercise
+
+if TYPE_CHECKING:  # pragma: no cover
+    from simsoft.schema import Scenario
+
+    from facilitator.session import Session
+
+__all__ = ["METRICS", "ARMS", "ARM_LABELS", "DEFAULT_REPLICATIONS", "Outcomes", "team_actions", "doctrine_plan",
+           "compute_outcomes", "session_outcomes"]
+
+DEFAULT_REPLICATIONS = 200
+
+METRICS: tuple[tuple[str, str, str], ...] = (
+    ("medical.deaths", "Deaths", "people"),
+    ("medical.preventable_deaths", "Preventable deaths", "people"),
+    ("incident.exposed_person_min", "Exposed person-minutes", "person-min"),
+    ("egress.t95_s", "95 % evacuation time", "min"),
+    ("medical.t_last_immediate_at_hospital_s", "Last immediate patient at hospital", "min"),
+    ("recovery.t_everyone_accounted_s", "Everyone accounted for", "min"),
+    ("recovery.reunification.t_complete_s", "Reunification complete", "min"),
+)
+"""Outcome indicators: metric key, label, display unit (``min`` metrics are held in seconds)."""
+
+ARMS = ("team", "doctrine", "no_action")
+ARM_LABELS = {"team": "your decisions", "doctrine": "doctrine", "no_action": "no action"}
+
+CACHE = "outcomes.json"
+
+
+def _timed(action: dict[str, Any], at_s: float) -> dict[str, Any]:
+    return {**{k: v for k, v in action.items() if k not in ("at", "note")}, "at": f"{at_s!r} s"}
+
+
+def team_actions(session: "Session") -> list[dict[str, Any]]:
+    """The session's decisions as timed actions (file form), each at its effect time."""
+    return [{**_timed(d.action, d.t_s + d.after_s), "note": d.id} for d in session.decisions]
+
+
+def doctrine_plan(loaded: LoadedExercise, *, team: "Session | None" = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The doctrine run's timed actions and its gaps (expected actions doctrine could not take, and why).
+
+    The doctrine session plays every expected action at its standard; where an expectation gives no
+    ``doctrine`` parameters, the parameters of ``team``'s first decision with that team and verb are used.
+    """
+    from facilitator.conduct import play
+    from facilitator.session import Session
+
+    script: list[ScriptedDecision] = []
+    gaps: list[str] = []
+    ex = loaded.exercise
+    for inj in ex.msel:
+        for exp in inj.expect:
+            standard = exp.within
+            if standard is None and exp.task is not None:
+                standard = ex.task(exp.task).standard
+            params = dict(exp.doctrine)
+            if not params and team is not None:
+                own = next((d for d in team.decisions if d.team == exp.team and d.action.get("do") == exp.action), None)
+                if own is not None:
+                    params = {k: v for k, v in own.action.items() if k != "do"}
+            script.append(ScriptedDecision(team=exp.team, action={"do": exp.action, **params}, inject=inj.id,
+                                           after_s=float(standard or 0.0), rationale="doctrine"))
+    session = Session(loaded, script=script)
+    play(session, close=False)
+    for r in session.rejected:
+        gaps.append(f"{r['inject']} {r['team']} {r['action'].get('do')}: {r['message']}")
+    for i, d in enumerate(script):
+        if i not in session.played:
+            gaps.append(f"{d.inject} {d.team} {d.action.get('do')}: the inject was never released in the doctrine run")
+    actions = [{**_timed(d.action, d.t_s + d.after_s), "note": f"doctrine-{d.id}"} for d in session.decisions]
+    return actions, gaps
+
+
+@dataclass
+class Outcomes:
+    """Metric values per arm and replication (``None`` where a run never reached the metric)."""
+
+    replications: int
+    seed: int
+    seeds: list[int]
+    values: dict[str, dict[str, list[float | None]]]
+    """``values[arm][metric][i]``; arms are :data:`ARMS` plus ``variant:NAME``."""
+    doctrine_gaps: list[str] = field(default_factory=list)
+    key: str = ""
+
+    @property
+    def variants(self) -> list[str]:
+        """Improvement-plan variants with an arm."""
+        return [a.split(":", 1)[1] for a in self.values if a.startswith("variant:")]
+
+    def stats(self, arm: str, metric: str) -> dict[str, Any]:
+        """Mean, its interval and how many runs reached the metric."""
+        return describe(self.values[arm][metric]).to_dict()
+
+    def difference(self, arm: str, reference: str, metric: str) -> dict[str, Any]:
+        """``arm - reference``, paired by replication."""
+        return paired_difference(self.values[reference][metric], self.values[arm][metric]).to_dict()
+
+    def summary(self) -> dict[str, Any]:
+        """Per metric: stats per arm; your decisions minus doctrine and minus no action; variant effects."""
+        out: dict[str, Any] = {}
+        for metric, _, _ in METRICS:
+            row: dict[str, Any] = {"arms": {a: self.stats(a, metric) for a in self.values}}
+            row["team_minus_doctrine"] = self.difference("team", "doctrine", metric)
+            row["team_minus_no_action"] = self.difference("team", "no_action", metric)
+            row["variant_minus_team"] = {v: self.difference(f"variant:{v}", "team", metric) for v in self.variants}
+            out[metric] = row
+        return out
+
+    def to_json(self) -> str:
+        """JSON text (the session folder's cache)."""
+        return json.dumps({"key": self.key, "replications": self.replications, "seed": self.seed, "seeds": self.seeds,
+                           "doctrine_gaps": self.doctrine_gaps, "values": self.values}, sort_keys=True, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Outcomes":
+        """Read :meth:`to_json` back."""
+        d = json.loads(text)
+        return cls(d["replications"], d["seed"], d["seeds"], d["values"], d.get("doctrine_gaps", []), d.get("key", ""))
+
+
+def _arm_scenario(base: "Scenario", actions: Sequence[dict[str, Any]], *, seed: int) -> "Scenario":
+    checker = simsoft.Simulation(base, seed=seed)
+    checked = []
+    for a in actions:
+        try:
+            checked.append(checker.check(a))
+        except ActionError as exc:
+            raise SimsoftError(f"outcomes: cannot replay {a.get('note', a.get('do'))} ({a.get('do')}): {exc}") from None
+    return base.model_copy(update={"actions": [*base.actions, *checked]})
+
+
+def _clean(x: Any) -> float | None:
+    if x is None or isinstance(x, bool):
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def _run_arm(scenario: "Scenario", seeds: list[int], *, executor: str, workers: int | None) -> dict[str, list[float | None]]:
+    tasks = [Task(0, BASE, i, s) for i, s in enumerate(seeds)]
+    got: dict[int, dict[str, Any]] = {}
+
+    def keep(rows: list[Any]) -> None:
+        for _, rep, _, metrics in rows:
+            got[rep] = metrics
+
+    execute(scenario, tasks, executor=executor, workers=workers, on_rows=keep)
+    return {m: [_clean(got[i].get(m)) for i in range(len(seeds))] for m, _, _ in METRICS}
+
+
+def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]], doctrine: Sequence[dict[str, Any]],
+                     replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, executor: str | None = None,
+                     workers: int | None = None, variants: Sequence[str] = (), doctrine_gaps: Sequence[str] = ()) -> Outcomes:
+    """Run the arms over ``replications`` common seeds and return every value.
+
+    ``executor`` defaults to the process pool when there are 40 runs or more and more than one core,
+    else serial (a pool costs more than it saves on a handful of runs).
+    """
+    if replications < 2:
+        raise SimsoftError(f"outcomes need at least 2 replications for an interval, got {replications}")
+    seed = loaded.seed if seed is None else int(seed)
+    seeds = replication_seeds(seed, replications)
+    if executor is None:
+        from simsoft.experiments import default_workers
+
+        executor = "processes" if replications * (3 + len(variants)) >= 40 and (workers or default_workers()) > 1 else "serial"
+    base = loaded.scenario
+    arms: dict[str, "Scenario"] = {"team": _arm_scenario(base, team, seed=seed),
+                                   "doctrine": _arm_scenario(base, doctrine, seed=seed), "no_action": base}
+    if variants:
+        from simsoft import load_scenario
+        from simsoft.loader import apply_variant
+
+        if loaded.exercise.exercise.variant:
+            raise SimsoftError("improvement-plan variants need an exercise that plays the scenario's base "
+                               f"(this one plays variant {loaded.exercise.exercise.variant!r})")
+        raw = load_scenario(loaded.scenario_file)
+        for v in variants:
+            if v not in raw.variants:
+                known = ", ".join(sorted(raw.variants)) or "none"
+                raise SimsoftError(f"improvement plan: {v!r} is not a variant of {loaded.scenario_file} (variants: {known})")
+            arms[f"variant:{v}"] = _arm_scenario(apply_variant(raw, v), team, seed=seed)
+    values = {name: _run_arm(sc, seeds, executor=executor, workers=workers) for name, sc in arms.items()}
+    return Outcomes(replications, seed, seeds, values, list(doctrine_gaps))
+
+
+def _key(loaded: LoadedExercise, team: Any, doctrine: Any, replications: int, seed: int) -> str:
+    text = json.dumps({"team": team, "doctrine": doctrine, "n": replications, "seed": seed,
+                       "scenario": loaded.scenario_sha256, "exercise": loaded.exercise_sha256,
+                       "simsoft": simsoft.__version__}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None,
+                     executor: str | None = None, workers: int | None = None, variants: Sequence[str] = (),
+                     cache: str | os.PathLike[str] | None = None) -> Outcomes:
+    """Outcomes of a session's decision record, read from ``cache`` when it holds the same inputs.
+
+    The cache (default ``SESSION/outcomes.json``) is derived data: deleting it only costs the runs.
+    """
+    loaded = session.loaded
+    seed = loaded.seed if seed is None else int(seed)
+    team = team_actions(session)
+    doctrine, gaps = doctrine_plan(loaded, team=session)
+    key = _key(loaded, team, doctrine, replications, seed)
+    path = Path(cache) if cache is not None else (session.folder / CACHE if session.folder is not None else None)
+    if path is not None and path.is_file():
+        try:
+            found = Outcomes.from_json(path.read_text(encoding="utf-8"))
+        except (ValueError, KeyError):
+            found = None
+        # A cache with more variant arms than asked for serves too (the arms share their seeds).
+        if found is not None and found.key == key and set(variants) <= set(found.variants):
+            keep = [*ARMS, *(f"variant:{v}" for v in variants)]
+            found.values = {a: found.values[a] for a in keep}
+            return found
+    out = compute_outcomes(loaded, team=team, doctrine=doctrine, replications=replications, seed=seed,
+                           executor=executor, workers=workers, variants=variants, doctrine_gaps=gaps)
+    out.key = key
+    if path is not None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(out.to_json(), encoding="utf-8")
+        os.replace(tmp, path)
+    return out

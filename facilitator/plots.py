@@ -1,0 +1,234 @@
+"""Figures of the AAR/IP: the exercise timeline and the outcome comparisons.
+
+Each function takes plain results and returns a matplotlib ``Figure``; it never runs a simulation.
+matplotlib is imported inside the functions so ``import facilitator`` stays light.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure"]
+
+_ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#2ca02c", "no_action": "#7f7f7f"}
+_STATUS_COLOURS = {"on time": "#2ca02c", "taken": "#2ca02c", "late": "#ff7f0e", "too late": "#d62728",
+                   "missing": "#d62728", "not released": "#bbbbbb"}
+
+
+def _plt() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _scale(metric_unit: str, value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value / 60.0 if metric_unit == "min" else value
+
+
+def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Sequence[tuple[str, str, float, float, str]],
+                    expected: Sequence[Any], teams: Sequence[str], title: str = "") -> Any:
+    """Injects and decisions on the exercise clock, one lane per player team.
+
+    Args:
+        injects: ``(id, released_s, reason)`` of each released inject.
+        decisions: ``(id, team, t_s, effect_s, verb)`` of each decision.
+        expected: :class:`facilitator.scoring.ActionScore` rows; each draws its standard window
+            (release → standard) in its team's lane, coloured by its score.
+        teams: player team ids, top to bottom.
+    """
+    plt = _plt()
+    # Each team gets a band: its decisions on the band's base line, one thin row per expected action above.
+    rows_of = {t: [a for a in expected if a.team == t and a.released_s is not None] for t in teams}
+    base: dict[str, float] = {}
+    y = 0.0
+    for t in reversed(list(teams)):
+        base[t] = y
+        y += 1.0 + 0.32 * len(rows_of[t])
+    y_inj = y + 0.2
+    times = [t for _, t, _ in injects] + [e for *_, e, _ in decisions] + [1.0]
+    for a in expected:
+        if a.released_s is not None and a.standard_s is not None:
+            times.append(a.released_s + a.standard_s + (a.grace_s or 0.0))
+    t_max = max(times) / 60.0 * 1.15
+    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.55 * (y_inj + 1)))
+    for t in teams:
+        for j, a in enumerate(rows_of[t]):
+            yy = base[t] + 0.4 + 0.32 * j
+            t0 = a.released_s / 60.0
+            colour = _STATUS_COLOURS.get(a.status, "#888888")
+            end = t0
+            if a.standard_s is not None:
+                ax.barh(yy, a.standard_s / 60.0, left=t0, height=0.2, color=colour, alpha=0.35)
+                end = t0 + a.standard_s / 60.0
+                if a.grace_s:
+                    ax.barh(yy, a.grace_s / 60.0, left=end, height=0.2, color="none", edgecolor=colour,
+                            hatch="///", linewidth=0.5)
+                    end += a.grace_s / 60.0
+            if a.taken_after_s is not None:
+                ax.plot(t0 + a.taken_after_s / 60.0, yy, marker="|", color="#1f77b4", markersize=9)
+            ax.text(end + 0.15, yy, f"{a.inject} {a.action}: {a.status}", fontsize=6.5, color=colour, va="center")
+    last_x, level = -99.0, 0
+    for ident, t, reason in sorted(injects, key=lambda x: x[1]):
+        marker = {"scheduled": "v", "trigger": "D", "contingency": "X", "manual": "s"}.get(reason, "o")
+        ax.plot(t / 60.0, y_inj, marker=marker, color="#444444", markersize=7, linestyle="none")
+        level = level + 1 if t / 60.0 - last_x < 0.025 * t_max else 0
+        last_x = t / 60.0
+        ax.annotate(ident, (t / 60.0, y_inj), xytext=(0, 7 + 8 * (level % 3)), textcoords="offset points",
+                    ha="center", fontsize=7)
+    last_label: dict[str, tuple[float, int]] = {}
+    for ident, team, t, effect, verb in sorted(decisions, key=lambda d: (d[1], d[3])):
+        if team not in base:
+            continue
+        x_prev, lvl = last_label.get(team, (-99.0, -1))
+        lvl = lvl + 1 if effect / 60.0 - x_prev < 0.06 * t_max else 0
+        last_label[team] = (effect / 60.0, lvl)
+        ax.plot(effect / 60.0, base[team], marker="o", color="#1f77b4", markersize=6, linestyle="none")
+        if effect > t:
+            ax.plot([t / 60.0, effect / 60.0], [base[team], base[team]], color="#1f77b4", linewidth=1, linestyle=":")
+        ax.annotate(f"{ident} {verb}", (effect / 60.0, base[team]), xytext=(3, -9 - 7 * (lvl % 2)),
+                    textcoords="offset points", fontsize=6.5)
+    for t in teams:
+        ax.axhline(base[t] - 0.35, color="#dddddd", linewidth=0.8)
+    ax.set_yticks([y_inj, *[base[t] for t in teams]], ["injects", *teams])
+    ax.set_ylim(-0.6, y_inj + 0.9)
+    ax.set_xlim(-0.02 * t_max, t_max)
+    ax.set_xlabel("exercise time (min)")
+    ax.grid(axis="x", alpha=0.3)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Line2D([], [], marker="v", color="#444444", linestyle="none", label="inject (scheduled)"),
+               Line2D([], [], marker="D", color="#444444", linestyle="none", label="inject (state trigger)"),
+               Line2D([], [], marker="o", color="#1f77b4", linestyle="none", label="decision takes effect"),
+               Line2D([], [], marker="|", color="#1f77b4", linestyle="none", markersize=9, label="expected action taken"),
+               Patch(color="#2ca02c", alpha=0.35, label="time standard (met)"),
+               Patch(color="#ff7f0e", alpha=0.35, label="standard (late)"),
+               Patch(color="#d62728", alpha=0.35, label="standard (missing / too late)")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, fontsize=7, frameon=False)
+    ax.set_title(title or "Exercise timeline: injects, decisions and time standards", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], replications: int) -> Any:
+    """One panel per outcome metric: mean and 95 % interval of your decisions / doctrine / no action."""
+    plt = _plt()
+    n = len(metrics)
+    cols = 4
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 2.6 * rows), squeeze=False)
+    arms = ("team", "doctrine", "no_action")
+    labels = ("your\ndecisions", "doctrine", "no\naction")
+    for k, (metric, label, unit) in enumerate(metrics):
+        ax = axes[k // cols][k % cols]
+        for j, arm in enumerate(arms):
+            st = summary[metric]["arms"].get(arm, {})
+            mean, lo, hi = (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high"))
+            if mean is None:
+                ax.text(j, 0, "not\nreached", ha="center", va="bottom", fontsize=7, color="#888888")
+                continue
+            err = None
+            if lo is not None and hi is not None:
+                err = [[max(0.0, mean - lo)], [max(0.0, hi - mean)]]
+            ax.bar(j, mean, color=_ARM_COLOURS[arm], alpha=0.85, yerr=err, capsize=3)
+            reached = st.get("n", 0)
+            if reached < replications:
+                ax.text(j, 0, f"{reached}/{replications}\nruns", ha="center", va="bottom", fontsize=6, color="white")
+        ax.set_xticks(range(3), labels, fontsize=7)
+        ax.set_title(label, fontsize=8.5)
+        ax.set_ylabel(unit, fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_ylim(bottom=0)
+    for k in range(n, rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    fig.suptitle(f"Outcomes over {replications} replications (mean, 95 % CI; common random numbers)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], variants: Sequence[str]) -> Any:
+    """Predicted effect of each improvement-plan variant on your decisions' outcomes (paired mean, 95 % CI),
+    as a share of the value without it."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9, 0.6 + 0.45 * len(metrics) * max(1, len(variants))))
+    ticks, names = [], []
+    pos = 0
+    colours = ["#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+    for metric, label, _ in metrics:
+        base = summary[metric]["arms"]["team"].get("mean")
+        for i, v in enumerate(variants):
+            d = summary[metric]["variant_minus_team"].get(v, {})
+            if base and d.get("mean") is not None and math.isfinite(base) and base != 0:
+                mean = 100 * d["mean"] / abs(base)
+                lo = 100 * d["ci_low"] / abs(base) if d.get("ci_low") is not None else mean
+                hi = 100 * d["ci_high"] / abs(base) if d.get("ci_high") is not None else mean
+                ax.barh(pos, mean, color=colours[i % len(colours)], xerr=[[max(0, mean - lo)], [max(0, hi - mean)]],
+                        capsize=3, label=v if metric == metrics[0][0] else None)
+            ticks.append(pos)
+            names.append(f"{label} ({v})" if len(variants) > 1 else label)
+            pos += 1
+        pos += 0.5
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(ticks, names, fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlabel("change vs your decisions without the corrective action (%, lower is better)")
+    if len(variants) > 1:
+        ax.legend(fontsize=7)
+    ax.set_title("Predicted effect of corrective actions modelled as scenario variants", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def compare_figure(*, sessions: Sequence[str], timeliness: Mapping[str, Sequence[float | None]],
+                   outcomes: Mapping[str, Sequence[tuple[float | None, float | None, float | None]]],
+                   outcome_units: Mapping[str, str]) -> Any:
+    """Sessions side by side: timeliness share per capability (left) and outcome means with 95 % CI (right).
+
+    ``timeliness[capability][k]`` and ``outcomes[label][k] = (mean, low, high)`` belong to ``sessions[k]``.
+    """
+    plt = _plt()
+    n_out = len(outcomes)
+    fig, axes = plt.subplots(1, 1 + n_out, figsize=(4.5 + 2.4 * n_out, 3.8), squeeze=False,
+                             gridspec_kw={"width_ratios": [2.2] + [1] * n_out})
+    ax = axes[0][0]
+    caps = list(timeliness)
+    width = 0.8 / max(1, len(sessions))
+    for k, s in enumerate(sessions):
+        vals = [timeliness[c][k] for c in caps]
+        ax.bar([i + k * width for i in range(len(caps))], [100 * v if v is not None else 0 for v in vals], width,
+               label=s)
+    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(caps))], [_wrap(c) for c in caps], fontsize=6.5)
+    ax.set_ylabel("timeliness (% of points)")
+    ax.set_ylim(0, 100 + 12 * len(sessions))
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
+    ax.legend(fontsize=7, loc="upper center", ncol=min(2, len(sessions)), frameon=False)
+    ax.set_title("Timeliness per core capability", fontsize=9)
+    for j, (label, vals) in enumerate(outcomes.items()):
+        a = axes[0][j + 1]
+        unit = outcome_units.get(label, "")
+        for k, (mean, lo, hi) in enumerate(vals):
+            mean, lo, hi = (_scale(unit, x) for x in (mean, lo, hi))
+            if mean is None:
+                continue
+            err = [[max(0.0, mean - lo)], [max(0.0, hi - mean)]] if lo is not None and hi is not None else None
+            a.bar(k, mean, yerr=err, capsize=3, color=f"C{k}")
+        a.set_xticks(range(len(sessions)), [str(i + 1) for i in range(len(sessions))], fontsize=7)
+        a.set_title(_wrap(label, 18), fontsize=8)
+        a.set_ylabel(unit, fontsize=7)
+        a.set_ylim(bottom=0)
+    fig.tight_layout()
+    return fig
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text

@@ -1,0 +1,163 @@
+"""Hot wash, evaluation, outcomes and the AAR/IP of a session, through the CLI and the library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from facilitator.cli import exercise
+from facilitator.conduct import open_session
+from facilitator.journal import read_journal
+from facilitator.outcomes import ARMS, compute_outcomes, doctrine_plan, session_outcomes, team_actions
+
+ROOT = Path(__file__).resolve().parents[1]
+EX = ROOT / "scenarios" / "exercises"
+EXERCISE = EX / "community-hall.yaml"
+N = "20"
+
+
+def _session(out: Path, decisions: str) -> Path:
+    res = CliRunner().invoke(exercise, ["start", str(EXERCISE), "--decisions", str(EX / decisions), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return sorted(p.parent for p in out.rglob("session.sqlite"))[-1]
+
+
+@pytest.fixture(scope="module")
+def late_session(tmp_path_factory):
+    """A late team's session that the error tests must leave untouched."""
+    return _session(tmp_path_factory.mktemp("untouched"), "community-hall-late-decisions.yaml")
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    """A late team's session with hot wash, evaluation and the AAR/IP written (N = 20)."""
+    folder = _session(tmp_path_factory.mktemp("late"), "community-hall-late-decisions.yaml")
+    runner = CliRunner()
+    res = runner.invoke(exercise, ["hotwash", str(folder), "--from", str(EX / "community-hall-hotwash.yaml")])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(exercise, ["evaluate", str(folder), "-n", N, "--from", str(EX / "community-hall-evaluation.yaml")])
+    assert res.exit_code == 0, res.output
+    assert "U  Public Information and Warning" in res.output
+    res = runner.invoke(exercise, ["report", str(folder), "-n", N])
+    assert res.exit_code == 0, res.output
+    return folder
+
+
+def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan(evaluated):
+    import yaml
+
+    md = (evaluated / "aar" / "aar.md").read_text(encoding="utf-8")
+    ex = yaml.safe_load(EXERCISE.read_text(encoding="utf-8"))
+    ev = yaml.safe_load((EX / "community-hall-evaluation.yaml").read_text(encoding="utf-8"))
+    for o in ex["objectives"]:
+        assert f"### {o['id']}: {o['capability']}" in md
+        assert re.search(rf"\| {o['id']} \| {re.escape(o['capability'])} \|", md)
+    # every rated capability shows its rating; the override shows its reason
+    assert "| OBJ3 | On-scene Security, Protection, and Law Enforcement | 1/4 | U | S | override: Dispatch and cordon" in md
+    assert "| OBJ1 | Public Information and Warning | 1/4 | U | U | confirmed |" in md
+    assert "| OBJ4 | Public Health, Healthcare, and Emergency Medical Services | - | - | M | override:" in md
+    for item in ev["improvement_plan"]:
+        for key in ("capability", "issue", "corrective_action", "element", "organisation", "poc"):
+            assert item[key] in md
+    assert "Casualty information reached EMS dispatch only through the police." in md  # evaluator finding
+    assert "venue evacuate after I2: missing." in md                                   # timeliness finding
+    assert "We learned the casualty count from the police, not from the venue." in md  # hot wash
+    assert "| I1 | venue | close | CT2.1 | 3 min 0 s | D1 | 4 min 0 s | 1 (late) |" in md
+    assert "your decisions | doctrine | no action" in md
+    for name in ("timeline.png", "outcomes.png", "variant-effects.png"):
+        assert (evaluated / "aar" / name).stat().st_size > 10_000
+    html = (evaluated / "aar" / "aar.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 3 and 'src="http' not in html
+
+
+def test_improvement_plan_csv_and_predicted_variant_effects(evaluated):
+    rows = list(csv.DictReader(io.StringIO((evaluated / "aar" / "improvement-plan.csv").read_text(encoding="utf-8"))))
+    assert [r["Capability Element"] for r in rows] == ["equipment", "training", "planning"]
+    assert rows[0]["Start Date"] == "2026-01-15" and rows[0]["Completion Date"] == "2026-04-30"
+    assert rows[2]["Scenario Variant"] == "second_reunification_site"
+    assert rows[2]["Predicted Effect"].startswith("Reunification complete -")  # a second site speeds reunification
+    assert rows[1]["Predicted Effect"] == ""
+
+
+def test_ratings_keep_proposal_and_decision_in_the_journal_and_survive_resume(evaluated):
+    entries, damage = read_journal(evaluated / "session.sqlite")
+    assert damage is None
+    ratings = [e.body for e in entries if e.kind == "rating"]
+    assert len(ratings) == 5
+    override = next(r for r in ratings if r["capability"].startswith("On-scene"))
+    assert override["proposed"]["rating"] == "U" and override["rating"] == "S" and not override["confirmed"]
+    assert override["reason"].startswith("Dispatch and cordon")
+    kinds = [e.kind for e in entries]
+    assert kinds.count("hotwash") == 3 and kinds.count("feedback") == 2 and kinds.count("improvement") == 3
+    session = open_session(evaluated)  # re-executes every entry, after-play ones included
+    assert len(session.after_play) == kinds.count("hotwash") + 2 + 5 + 2 + 3
+    session.journal.close()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("ratings:\n  - {capability: Cybersecurity}\n", r"ratings\[1\]\.capability: 'Cybersecurity' is not a capability of this exercise"),
+    ("ratings:\n  - {capability: Mass Care Services, rating: X, reason: because}\n", r"ratings\[1\]\.rating: 'X' is not a rating \(P, S, M, U\)"),
+    ("ratings:\n  - {capability: Mass Care Services, rating: P}\n", r"ratings\[1\]\.reason: rating P for 'Mass Care Services' overrides the proposed U: give a reason"),
+    ("ratings:\n  - {capability: 'Public Health, Healthcare, and Emergency Medical Services'}\n", r"has no proposed rating"),
+    ("findings:\n  - {objective: OBJ9, kind: strength, text: t}\n", r"findings\[0\]\.objective: 'OBJ9' is not an objective"),
+    ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: staffing, organisation: o, poc: p, start: 2026-01-01, completion: 2026-02-01}\n", r"improvement_plan\[0\]\.element"),
+    ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: training, organisation: o, poc: p, start: 2026-03-01, completion: 2026-02-01}\n", r"before start"),
+    ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: training, organisation: o, poc: p, start: 2026-01-01, completion: 2026-02-01, variant: nope}\n", r"'nope' is not a variant of the scenario"),
+])
+def test_bad_evaluation_inputs_give_one_clear_line_and_write_nothing(tmp_path, late_session, text, message):
+    folder = late_session
+    before = len(read_journal(folder / "session.sqlite")[0])
+    bad = tmp_path / "evaluation.yaml"
+    # a good rating first: the whole file is checked before anything is written
+    bad.write_text("ratings:\n  - {capability: Public Information and Warning}\n" + text.replace("ratings:\n", ""), encoding="utf-8")
+    if not text.startswith("ratings:"):
+        bad.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(exercise, ["evaluate", str(folder), "-n", "0", "--from", str(bad)])
+    assert res.exit_code == 1, res.output
+    errors = [line for line in res.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and re.search(message, errors[0]), res.output
+    assert len(read_journal(folder / "session.sqlite")[0]) == before
+
+
+def test_hotwash_with_an_unknown_team_writes_nothing(tmp_path, late_session):
+    folder = late_session
+    before = len(read_journal(folder / "session.sqlite")[0])
+    bad = tmp_path / "hotwash.yaml"
+    bad.write_text("teams:\n  - {team: fire, strengths: [x]}\n", encoding="utf-8")
+    res = CliRunner().invoke(exercise, ["hotwash", str(folder), "--from", str(bad)])
+    assert res.exit_code == 1 and "teams[0].team: 'fire' is not a team of this exercise" in res.output
+    assert len(read_journal(folder / "session.sqlite")[0]) == before
+
+
+def test_outcome_comparison_is_deterministic_for_a_seed(evaluated):
+    session = open_session(evaluated)
+    session.journal.close()
+    team = team_actions(session)
+    doctrine, gaps = doctrine_plan(session.loaded, team=session)
+    assert gaps == [] and len(doctrine) == 7  # every expected action, at its standard
+    assert doctrine[0]["do"] == "close" and doctrine[0]["at"] == "180.0 s"
+    serial = compute_outcomes(session.loaded, team=team, doctrine=doctrine, replications=20, executor="serial")
+    # the report's outcomes (read back from the session's cache) ran on the process pool
+    pooled = session_outcomes(session, replications=20, variants=["second_reunification_site", "voice_pa_fast"])
+    assert pooled.key and len(pooled.values) == 5
+    assert serial.seeds == pooled.seeds
+    assert {a: serial.values[a] for a in ARMS} == {a: pooled.values[a] for a in ARMS}
+    s = serial.summary()
+    # common random numbers: the no-action arm and the team arm share each replication's world
+    assert s["egress.t95_s"]["team_minus_no_action"]["n"] == 20
+    assert s["egress.t95_s"]["team_minus_no_action"]["significant"]
+
+
+def test_compare_sessions_table_and_figure(tmp_path, evaluated):
+    prompt = _session(tmp_path / "a", "community-hall-decisions.yaml")
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(exercise, ["compare", str(prompt), str(evaluated), "--out", str(out), "-n", N])
+    assert res.exit_code == 0, res.output
+    md = (out / "compare.md").read_text(encoding="utf-8")
+    assert "| Public Information and Warning | 4/4, unrated | 1/4, U |" in md
+    assert "| Deaths |" in md and (out / "compare.png").stat().st_size > 10_000
