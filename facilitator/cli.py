@@ -64,7 +64,10 @@ def exercise() -> None:
     resume SESSION                           go on after a break or a crash
     replay SESSION                           rebuild the records from the journal
     fork SESSION --at D3 --choice "..."      the road not taken
-    report SESSION                           the plain session log
+    hotwash SESSION --from hotwash.yaml      teams' self-assessment, feedback forms
+    evaluate SESSION [--from eval.yaml]      proposed P/S/M/U ratings; confirm or override
+    report SESSION                           the After-Action Report / Improvement Plan
+    compare SESSION SESSION ... --out DIR    sessions side by side (teams, years)
     """
 
 
@@ -154,10 +157,38 @@ def fork(session_dir: str, at: str, choice: str | None, team: str | None, decisi
         _conduct(session, scripted=True, pace=0.0)
 
 
+_OUTCOME_OPTIONS = [
+    click.option("--replications", "-n", type=click.IntRange(min=0), default=200, show_default=True,
+                 help="Seeded replications of the outcome comparison (0: leave outcomes out)."),
+    click.option("--seed", type=click.IntRange(min=0), default=None,
+                 help="Seed of the replications (default: the session's)."),
+    click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default=None,
+                 help="Where the replications run (default: a process pool when it helps)."),
+    click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."),
+]
+
+
+def _outcome_options(f):  # type: ignore[no-untyped-def]
+    for option in reversed(_OUTCOME_OPTIONS):
+        f = option(f)
+    return f
+
+
+def _open(session_dir: str):  # type: ignore[no-untyped-def]
+    from facilitator.conduct import open_session
+
+    return open_session(session_dir, warn=_warn)
+
+
 @exercise.command()
 @click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
-def report(session_dir: str) -> None:
-    """Print SESSION's plain log (injects, decisions, time standards, notes) and write summary.md."""
+@click.option("--log", "log_only", is_flag=True, help="Print the plain session log (and write summary.md) instead.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
+              help="Folder of the AAR/IP (default SESSION/aar).")
+@_outcome_options
+def report(session_dir: str, log_only: bool, out_dir: str | None, replications: int, seed: int | None,
+           executor: str | None, workers: int | None) -> None:
+    """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv)."""
     from facilitator.conduct import _rebuild, write_summary
 
     session, _, damage = _rebuild(Path(session_dir))
@@ -165,7 +196,116 @@ def report(session_dir: str) -> None:
         _warn(f"journal damaged: {damage}")
     session.folder = Path(session_dir)
     write_summary(session)
-    click.echo("\n".join(session.summary_lines()), nl=False)
+    if log_only:
+        click.echo("\n".join(session.summary_lines()), nl=False)
+        return
+    from facilitator.aar import write_aar
+
+    folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers)
+    for name in ("aar.md", "aar.html", "improvement-plan.csv"):
+        click.echo(f"wrote {folder / name}")
+
+
+@exercise.command()
+@click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
+@click.option("--from", "from_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Hot wash file (teams: self-assessments; feedback: forms). Default: prompt each player team.")
+def hotwash(session_dir: str, from_file: str | None) -> None:
+    """Capture SESSION's hot wash: each team's strengths and areas for improvement, and feedback forms."""
+    from facilitator.hotwash import check_hotwash, read_hotwash, record_hotwash
+    from facilitator.schema import Hotwash, TeamHotwash
+
+    session = _open(session_dir)
+    if from_file:
+        data, doc = read_hotwash(from_file)
+    else:
+        teams = []
+        for t in session.loaded.exercise.teams:
+            if t.role != "player":
+                continue
+            click.echo(f"{t.name} ({t.id}): one statement per line, an empty line ends")
+            teams.append(TeamHotwash(team=t.id, strengths=_lines("  strength"), improvements=_lines("  to improve")))
+        data, doc = Hotwash(teams=teams), None
+    entries = check_hotwash(session, data, doc=doc)
+    n = record_hotwash(session, entries)
+    click.echo(f"recorded {n} hot wash entries in {session.folder / 'session.sqlite'}")
+
+
+def _lines(label: str) -> list[str]:
+    out = []
+    while True:
+        text = click.prompt(label, default="", show_default=False).strip()
+        if not text:
+            return out
+        out.append(text)
+
+
+@exercise.command()
+@click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
+@click.option("--from", "from_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Evaluation file: rating decisions, findings, improvement plan (checked whole; nothing is written on an error).")
+@click.option("--interactive", is_flag=True, help="Confirm or override each proposed rating at the prompt.")
+@_outcome_options
+def evaluate(session_dir: str, from_file: str | None, interactive: bool, replications: int, seed: int | None,
+             executor: str | None, workers: int | None) -> None:
+    """Propose a P/S/M/U rating per core capability; record the evaluator's decisions with reasons."""
+    from facilitator.evaluation import check_evaluation, read_evaluation, record_evaluation
+    from facilitator.outcomes import session_outcomes
+    from facilitator.ratings import propose_all
+    from facilitator.schema import Evaluation, RatingInput
+    from facilitator.scoring import score_session
+
+    data = doc = None
+    if from_file:
+        data, doc = read_evaluation(from_file)  # a bad file fails before any simulation runs
+    session = _open(session_dir)
+    scores = score_session(session)
+    outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor,
+                                workers=workers) if replications else None
+    proposals = propose_all(session.loaded.exercise, scores, outcomes)
+    for p in proposals:
+        click.echo(f"{p.rating or '-'}  {p.capability}: {p.reason}")
+    if interactive and data is None:
+        ratings = []
+        for p in proposals:
+            rating = click.prompt(f"{p.capability} [P/S/M/U]", default=p.rating or "", show_default=bool(p.rating)).strip().upper()
+            reason = None
+            if rating != (p.rating or ""):
+                reason = click.prompt("  reason", default="", show_default=False).strip() or None
+            ratings.append(RatingInput(capability=p.capability, rating=rating or None, reason=reason))
+        data = Evaluation(evaluator=click.prompt("evaluator", default="", show_default=False) or None, ratings=ratings)
+    if data is None:
+        click.echo("proposals only; record decisions with --from FILE or --interactive")
+        return
+    entries = check_evaluation(session, data, proposals, doc=doc)
+    n = record_evaluation(session, entries)
+    click.echo(f"recorded {n} evaluation entries in {session.folder / 'session.sqlite'}")
+
+
+@exercise.command()
+@click.argument("session_dirs", metavar="SESSION...", nargs=-1, required=True,
+                type=click.Path(file_okay=False, path_type=str))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder for compare.md, compare.html and compare.png.")
+@_outcome_options
+def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed: int | None, executor: str | None,
+            workers: int | None) -> None:
+    """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes."""
+    from facilitator.aar import compare_sessions
+    from facilitator.conduct import _rebuild
+
+    sessions = []
+    for d in session_dirs:
+        s, _, damage = _rebuild(Path(d))
+        if damage:
+            _warn(f"{d}: journal damaged: {damage}")
+        s.folder = Path(d)
+        sessions.append(s)
+    names = [Path(d).name for d in session_dirs]
+    folder = compare_sessions(sessions, names=names, out=out_dir, replications=replications, seed=seed,
+                              executor=executor, workers=workers)
+    click.echo(f"wrote {folder / 'compare.md'}")
+    click.echo(f"wrote {folder / 'compare.html'}")
 
 
 @exercise.command("msel-export")
@@ -199,3 +339,4 @@ def _t(seconds: float) -> str:
     from simsoft.units import format_duration
 
     return format_duration(seconds)
+from facilitator.web.cli import serve; exercise.add_command(serve)  # noqa: E402,E702 - the web console (Flask loads only when it runs)

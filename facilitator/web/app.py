@@ -1,0 +1,239 @@
+"""The Flask application: join with a code, three views, controls, decisions, notes, live updates.
+
+Pages are rendered on the server; a little JavaScript (``static/console.js``) polls ``/live/VIEW``
+every second and swaps the live parts of the page when the journal has grown, so every browser
+shows a change within about a second. Forms are plain HTML posts with a CSRF token tied to the
+browser's signed cookie; a refused request changes nothing and says why.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, abort, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from simsoft.errors import SimsoftError
+
+from facilitator.web.forms import DELAYS, form_to_line, verb_forms
+from facilitator.web.room import AccessError, Role, Room
+from facilitator.web.views import evaluator_view, facilitator_view, team_view
+
+__all__ = ["create_app"]
+
+HERE = Path(__file__).parent
+
+
+class Refused(HTTPException):
+    """A request refused with a clear message (403): nothing changed."""
+
+    code = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def create_app(room: Room) -> Flask:
+    """The web console of ``room`` (a WSGI app; ``facilitator.web.cli.serve`` runs it with waitress)."""
+    app = Flask("facilitator.web", template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
+    app.config.update(SECRET_KEY=room.secret_key, SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_NAME=f"simsoft_{room.secret_key[:8]}", MAX_CONTENT_LENGTH=64 * 1024,
+                      TEMPLATES_AUTO_RELOAD=False)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def csrf_token() -> str:
+        if "csrf" not in session:
+            session["csrf"] = secrets.token_urlsafe(32)
+        return str(session["csrf"])
+
+    def role() -> Role | None:
+        key = session.get("role")
+        if not key or key not in room.codes:
+            return None
+        return Role.from_key(str(key))
+
+    def need(kind: str, team: str | None = None) -> Role:
+        r = role()
+        if r is None:
+            raise Refused("join with your code first")
+        if kind == "evaluator" and r.kind == "facilitator":
+            return r
+        if r.kind != kind:
+            raise Refused(f"you joined as {_who(r)}; this page is for {kind}s")
+        if kind == "team" and r.team != team:
+            raise Refused(f"you joined as team {r.team}; you cannot read or act for team {team}")
+        return r
+
+    def flash(text: str, *, error: bool = False) -> None:
+        session["flash"] = {"text": text, "error": error}
+
+    def back(endpoint: str, **kw: Any) -> Response:
+        return redirect(url_for(endpoint, **kw), code=303)  # type: ignore[return-value]
+
+    def attempt(fn: Callable[[], str]) -> None:
+        try:
+            flash(fn())
+        except SimsoftError as exc:
+            flash(f"refused: {exc}", error=True)
+
+    app.jinja_env.globals.update(csrf_token=csrf_token)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"me": role(), "flash": session.pop("flash", None), "version": room.version}
+
+    @app.before_request
+    def _csrf() -> None:
+        if request.method != "POST":
+            return
+        given = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
+        known = session.get("csrf")
+        if not known or not secrets.compare_digest(str(known).encode(), given.encode()):
+            raise Refused("the form's security token is missing or wrong (a forged or stale form); reload the page and try again")
+
+    @app.errorhandler(Refused)
+    def _refused(exc: Refused) -> tuple[str, int]:
+        return render_template("refused.html", message=exc.message), 403
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                                   "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        resp.headers["Cache-Control"] = "no-store"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        return resp
+
+    # -- joining -------------------------------------------------------------------------------
+    @app.get("/")
+    def index() -> Any:
+        r = role()
+        if r is None:
+            return render_template("join.html", name=room.session.loaded.name, error=None)
+        return redirect(_home(r), code=303)
+
+    @app.post("/join")
+    def join() -> Any:
+        try:
+            r = room.join(request.form.get("code", ""))
+        except AccessError as exc:
+            return render_template("join.html", name=room.session.loaded.name, error=str(exc)), 403
+        session.clear()
+        session["role"] = r.key
+        return redirect(_home(r), code=303)
+
+    @app.post("/leave")
+    def leave() -> Any:
+        session.clear()
+        return back("index")
+
+    # -- facilitator ------------------------------------------------------------------------------
+    @app.get("/facilitator")
+    def facilitator() -> Any:
+        need("facilitator")
+        view = room.call(facilitator_view)
+        return render_template("facilitator.html", v=view, codes=room.team_codes())
+
+    @app.post("/facilitator/control")
+    def control() -> Any:
+        need("facilitator")
+        command = request.form.get("command", "")
+        attempt(lambda: room.control(command, request.form.get("inject") or None))
+        return back("facilitator")
+
+    @app.post("/facilitator/note")
+    def facilitator_note() -> Any:
+        need("facilitator")
+        attempt(lambda: room.note(request.form.get("text", ""), team=None, inject=request.form.get("inject") or None))
+        return back("facilitator")
+
+    # -- teams ------------------------------------------------------------------------------------
+    @app.get("/team/<team_id>")
+    def team(team_id: str) -> Any:
+        need("team", team_id)
+        view = room.call(lambda ses: team_view(ses, team_id, room.answering(team_id)))
+        forms = verb_forms(room.session.loaded, view["team"]["may"])
+        return render_template("team.html", v=view, forms=forms, delays=DELAYS)
+
+    @app.post("/team/<team_id>/decide")
+    def decide(team_id: str) -> Any:
+        need("team", team_id)
+        may = room.session.loaded.exercise.team(team_id).may
+        attempt(lambda: room.decide(team_id, form_to_line(request.form, allowed=may)))
+        return back("team", team_id=team_id)
+
+    @app.post("/team/<team_id>/note")
+    def team_note(team_id: str) -> Any:
+        need("team", team_id)
+        if request.form.get("kind") == "hotwash":
+            will = [f"we will: {x}" for x in [request.form.get("actions", "")] if x.strip()]
+            attempt(lambda: room.hotwash(team_id, strengths=[request.form.get("strengths", "")],
+                                         improvements=[request.form.get("improve", ""), *will]))
+        else:
+            attempt(lambda: room.note(request.form.get("text", ""), team=team_id, inject=room.answering(team_id)))
+        return back("team", team_id=team_id)
+
+    # -- evaluators -------------------------------------------------------------------------------
+    @app.get("/evaluator")
+    def evaluator() -> Any:
+        need("evaluator")
+        view = room.call(evaluator_view)
+        injects = [i.id for i in room.session.loaded.exercise.msel]
+        return render_template("evaluator.html", v=view, injects=injects)
+
+    @app.post("/evaluator/note")
+    def evaluator_note() -> Any:
+        need("evaluator")
+        attempt(lambda: room.note(request.form.get("text", ""), team=room.evaluator_team(),
+                                  inject=request.form.get("inject") or None))
+        return back("evaluator")
+
+    @app.post("/evaluator/rate")
+    def evaluator_rate() -> Any:
+        need("evaluator")
+        attempt(lambda: room.rate(request.form.get("capability", ""), request.form.get("rating") or None,
+                                  request.form.get("reason") or None, evaluator=room.evaluator_team()))
+        return back("evaluator")
+
+    # -- live updates --------------------------------------------------------------------------------
+    @app.get("/live/<view>")
+    def live(view: str) -> Any:
+        r = role()
+        if r is None:
+            raise Refused("join with your code first")
+        since = request.args.get("v", type=int)
+        current = room.version
+        if since == current:
+            return jsonify(v=current)
+        if view == "facilitator":
+            need("facilitator")
+            data = room.call(lambda ses: (room.version, facilitator_view(ses)))
+            regions = {"live": render_template("_facilitator_live.html", v=data[1], codes=room.team_codes())}
+        elif view == "team" and r.kind == "team":
+            data = room.call(lambda ses: (room.version, team_view(ses, str(r.team), room.answering(str(r.team)))))
+            regions = {"live-main": render_template("_team_main.html", v=data[1]),
+                       "live-side": render_template("_team_side.html", v=data[1])}
+        elif view == "evaluator":
+            need("evaluator")
+            data = room.call(lambda ses: (room.version, evaluator_view(ses)))
+            regions = {"live": render_template("_evaluator_live.html", v=data[1])}
+        else:
+            abort(404)
+        current, phase, paused = data[0], data[1]["phase"], data[1]["paused"]
+        return jsonify(v=current, regions=regions, phase=phase, paused=paused)
+
+    return app
+
+
+def _who(r: Role) -> str:
+    return f"team {r.team}" if r.kind == "team" else r.kind
+
+
+def _home(r: Role) -> str:
+    if r.kind == "team":
+        return url_for("team", team_id=r.team)
+    return url_for(r.kind)

@@ -1,0 +1,92 @@
+"""``simsoft exercise serve``: start or continue a session and serve the web console on it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["serve", "session_folder"]
+
+
+def session_folder(exercise_name: str, session: str, out_dir: str) -> Path:
+    """The folder of ``--session``: a path, or a folder name under ``OUT/<exercise>/``."""
+    from simsoft.errors import SimsoftError
+    from simsoft.schema.common import slug
+
+    given = Path(session)
+    for candidate in (given, Path(out_dir) / slug(exercise_name) / session):
+        if (candidate / "session.sqlite").is_file():
+            return candidate
+    raise SimsoftError(f"no session {session!r}: neither {given} nor {Path(out_dir) / slug(exercise_name) / session} "
+                       "holds a session.sqlite")
+
+
+@click.command()
+@click.argument("exercise_file", metavar="EXERCISE.yaml", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--session", "session_id", default=None,
+              help="Continue this session (its folder, or its name under OUT/<exercise>/) instead of starting one.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default is this computer only. 0.0.0.0 opens it to the network.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of a new session (default: the exercise's).")
+@click.option("--out", "out_dir", default="outputs/sessions", show_default=True,
+              type=click.Path(file_okay=False, path_type=str), help="Folder under which new sessions are written.")
+@click.option("--threads", type=click.IntRange(min=2, max=64), default=8, show_default=True,
+              help="Worker threads (each open page polls once a second).")
+def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed: int | None, out_dir: str,
+          threads: int) -> None:
+    """Serve the web console on a session of EXERCISE.yaml (a new one, or --session to continue one)."""
+    import waitress
+
+    from facilitator.conduct import open_session, start_session
+    from facilitator.loader import load_exercise
+    from facilitator.session import Session, SessionError
+    from facilitator.web import Room, create_app
+
+    loaded = load_exercise(exercise_file, seed=seed)
+    if session_id:
+        folder = session_folder(loaded.name, session_id, out_dir)
+
+        def build() -> Session:
+            return open_session(folder, warn=lambda text: click.secho(f"warning: {text}", fg="yellow", err=True))
+    else:
+        def build() -> Session:
+            return start_session(loaded, out_dir=out_dir)
+
+    room = Room(build)
+    session = room.session
+    if session_id:
+        played = Path(session.start_body.get("exercise_file", ""))
+        if played.resolve() != Path(exercise_file).resolve():
+            room.close()
+            raise SessionError(f"session {session.folder} plays {played}, not {exercise_file}")
+        click.echo(f"continuing session {session.folder} at {_t(session.now_s)} ({session.phase}, "
+                   f"{len(session.decisions)} decisions)")
+    else:
+        click.echo(f"session {session.folder} (seed {loaded.seed})")
+    app = create_app(room)
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="simsoft")
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    url = f"http://{shown}:{server.effective_port}/"  # type: ignore[union-attr]
+    click.echo(f"web console         {url}")
+    click.echo(f"facilitator code    {room.code_of_key('facilitator')}")
+    for team_id, name, code in room.team_codes():
+        click.echo(f"code {team_id:<14} {code}   ({name})")
+    click.echo(f"continue later      simsoft exercise serve {exercise_file} --session {session.folder}", nl=True)
+    click.echo("ready (Ctrl+C stops the server; the session stays in its journal)")
+    sys.stdout.flush()  # a supervising process (or a test) waits for this line
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped; every step is in the journal")
+    finally:
+        server.close()
+        room.close()
+
+
+def _t(seconds: float) -> str:
+    from simsoft.units import format_duration
+
+    return format_duration(seconds)

@@ -1,0 +1,151 @@
+"""Decision forms: the actions a team may take, with zones, exits and units offered from lists.
+
+A form is built from the engine's action models (as the console's completion is), so a new verb
+or parameter reaches the page without a change here. A submitted form becomes the console line
+``VERB key=value ... -- rationale`` and goes through :func:`facilitator.decisions.parse_line` and
+:meth:`facilitator.Session.decide`: the same rules as the terminal console, nothing looser.
+"""
+
+from __future__ import annotations
+
+import shlex
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitator.decisions import DecisionError, action_fields, action_model
+from facilitator.loader import LoadedExercise
+
+__all__ = ["Field", "VerbForm", "verb_forms", "form_to_line", "DELAYS"]
+
+DELAYS = (("", "now"), ("30s", "in 30 s"), ("1min", "in 1 min"), ("2min", "in 2 min"), ("5min", "in 5 min"),
+          ("10min", "in 10 min"))
+"""Choices of ``after`` (when the decision takes effect), as the console writes them."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a verb's form."""
+
+    name: str
+    label: str
+    kind: str
+    """``multi`` (checkboxes), ``select``, ``number`` or ``text``."""
+    choices: tuple[tuple[str, str], ...] = ()
+    """``(value, label)`` pairs of ``multi`` and ``select``."""
+    required: bool = True
+    default: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class VerbForm:
+    """The form of one verb: its fields and the first line of the action's docstring."""
+
+    verb: str
+    help: str
+    fields: list[Field] = field(default_factory=list)
+
+
+def _choices(loaded: LoadedExercise) -> dict[str, tuple[tuple[str, str], ...]]:
+    sc = loaded.scenario
+    zones = tuple((z.id, f"{getattr(z, 'label', z.id)} ({z.id})") for z in sc.venue.zones)
+    out: dict[str, tuple[tuple[str, str], ...]] = {
+        "zones": (("all", "all zones"), *zones),
+        "via": tuple((e.id, f"{getattr(e, 'label', e.id)} ({e.id})") for e in sc.venue.exits),
+        "connection": tuple((c.id, f"{c.id}: {c.from_} ↔ {c.to} ({c.kind.value})") for c in sc.venue.connections),
+    }
+    if sc.response is not None:
+        out["unit"] = tuple((u.id, f"{u.id} ({u.service})") for u in sc.response.units)
+    medical = getattr(sc, "medical", None)
+    if medical is not None:
+        out["hospital"] = tuple((h.id, f"{getattr(h, 'name', None) or h.id} ({h.id})") for h in medical.hospitals)
+    recovery = getattr(sc, "recovery", None)
+    if recovery is not None:
+        out["site"] = tuple((r.id, f"{getattr(r, 'name', None) or r.id} ({r.id})") for r in recovery.reunification)
+    return out
+
+
+def _literals(annotation: Any) -> tuple[str, ...]:
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(a) for a in args)
+    for arg in args:
+        found = _literals(arg)
+        if found:
+            return found
+    return ()
+
+
+def verb_forms(loaded: LoadedExercise, verbs: list[str]) -> list[VerbForm]:
+    """The forms of ``verbs`` (a team's ``may``), in that order."""
+    lists = _choices(loaded)
+    forms = []
+    for verb in verbs:
+        model = action_model(verb)
+        if model is None:
+            continue
+        fields = []
+        for name in action_fields(verb):
+            info = model.model_fields[name]
+            label = (info.description or name).split("\n")[0]
+            required = info.is_required()
+            default = "" if required or info.default is None else str(info.default)
+            annotation = info.annotation
+            if name in ("zones", "via"):
+                fields.append(Field(name, name, "multi", lists.get(name, ()), required=required, help=label))
+            elif name in lists:
+                fields.append(Field(name, name, "select", lists[name], required=required, default=default, help=label))
+            elif _literals(annotation):
+                values = _literals(annotation)
+                fields.append(Field(name, name, "select", tuple((v, v) for v in values), required=required,
+                                    default=default, help=label))
+            elif annotation is bool:
+                fields.append(Field(name, name, "select", (("true", "yes"), ("false", "no")), required=required,
+                                    default=default.lower(), help=label))
+            elif annotation in (int, float) or "int" in str(annotation) or "float" in str(annotation):
+                fields.append(Field(name, name, "number", required=required, default=default, help=label))
+            else:
+                fields.append(Field(name, name, "text", required=required, default=default, help=label))
+        doc = (model.__doc__ or verb).strip().split("\n")[0]
+        forms.append(VerbForm(verb, doc, fields))
+    return forms
+
+
+def _safe(value: str, what: str) -> str:
+    value = value.strip()
+    if "--" in value or any(ch in value for ch in "\r\n\t\"'="):
+        raise DecisionError(f"{what}: {value!r} is not a valid value")
+    return value
+
+
+def form_to_line(form: Any, *, allowed: list[str]) -> str:
+    """The console line of a submitted decision form (``form`` is a multi-dict: ``get`` and ``getlist``).
+
+    Only the chosen verb's fields (named ``VERB.FIELD``) are read. Whether the team may take the verb
+    and whether the zones, exits and units exist is left to the session, as at the console.
+    """
+    verb = (form.get("verb") or "").strip()
+    if not verb:
+        raise DecisionError("choose an action first")
+    if verb not in allowed:
+        raise DecisionError(f"your team may not {verb} (may: {', '.join(allowed) or 'nothing'})")
+    words = [verb]
+    for name in action_fields(verb):
+        key = f"{verb}.{name}"
+        if name in ("zones", "via"):
+            values = [_safe(v, name) for v in form.getlist(key) if v.strip()]
+            if name == "zones" and "all" in values:
+                values = ["all"]
+            if values:
+                words.append(f"{name}={','.join(values)}")
+        else:
+            value = _safe(form.get(key) or "", name)
+            if value:
+                words.append(f"{name}={value}")
+    after = _safe(form.get("after") or "", "after")
+    if after:
+        words.append(f"after={after}")
+    rationale = " ".join((form.get("rationale") or "").split())
+    line = shlex.join(words)
+    return f"{line} -- {rationale}" if rationale else line

@@ -1,0 +1,181 @@
+"""The live venue map as inline SVG: occupancy, casualties, closed doors, cordons and responders.
+
+Drawn from zone positions and the run's records (plus the egress model's current occupancy, as the
+inject placeholders are), so a refresh costs microseconds; matplotlib is never imported here.
+Zones without a position get the same seeded spring layout as :func:`simsoft.plots.venue_map`.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+import networkx as nx
+
+from simsoft.units import format_duration
+
+__all__ = ["positions", "map_state", "venue_svg", "legend"]
+
+_W, _H, _PAD = 960.0, 560.0, 70.0
+_CORDON = {"hot": "#c0392b", "warm": "#e67e22", "cold": "#2e86c1"}
+
+
+def positions(scenario: Any) -> dict[str, tuple[float, float]]:
+    """Zone and exit positions in metres (given, or a spring layout with ``seed=0``)."""
+    venue = scenario.venue
+    graph = nx.Graph()
+    known: dict[str, tuple[float, float]] = {}
+    for node in [*venue.zones, *venue.exits]:
+        graph.add_node(node.id)
+        if node.position is not None:
+            known[node.id] = (float(node.position[0]), float(node.position[1]))
+    for c in venue.connections:
+        graph.add_edge(c.from_, c.to)
+    if len(known) == graph.number_of_nodes():
+        return known
+    pos = nx.spring_layout(graph, pos=known or None, fixed=list(known) or None, seed=0, k=None if known else 1.0)
+    scale = 1.0 if known else 20.0
+    return {n: (float(p[0]) * scale, float(p[1]) * scale) for n, p in pos.items()}
+
+
+def map_state(sim: Any) -> dict[str, Any]:
+    """What the map shows now, read from the records and the current occupancy."""
+    occupancy = sim.egress.occupancy()
+    exited = sim.egress.exited_by_exit()
+    hurt: dict[str, int] = {}
+    affected: list[str] = []
+    closed: set[str] = set()
+    cordons: dict[str, str] = {}
+    units: dict[str, str] = {}
+    for e in sim.recorder.events:
+        k = e.kind
+        if k == "casualty.injured":
+            zone = str(e.values.get("zone"))
+            hurt[zone] = hurt.get(zone, 0) + 1
+        elif k == "incident.zone_affected" and e.subject not in affected:
+            affected.append(e.subject)
+        elif k == "incident.zone_clear" and e.subject in affected:
+            affected.remove(e.subject)
+        elif k == "incident.end":
+            affected = []
+        elif k == "egress.connection_closed":
+            closed.add(e.subject)
+        elif k == "egress.connection_opened":
+            closed.discard(e.subject)
+        elif k == "response.cordon":
+            cordons[e.subject] = str(e.values.get("level"))
+        elif k == "response.dispatched":
+            units[e.subject] = "en route"
+        elif k == "response.on_scene":
+            units[e.subject] = "on scene"
+    return {"t": format_duration(sim.now_s), "occupancy": occupancy, "exited": exited, "hurt": hurt,
+            "affected": affected, "closed": closed, "cordons": cordons, "units": units}
+
+
+def _fill(density: float) -> str:
+    """Green → amber → red with density (p/m²); 4 p/m² and above is red (SFPE: crowd flow breaks down)."""
+    x = max(0.0, min(1.0, density / 4.0))
+    if x < 0.5:
+        r, g, b = 220 + int(35 * x * 2), 240 - int(20 * x * 2), 220 - int(120 * x * 2)
+    else:
+        r, g, b = 255, 220 - int(150 * (x - 0.5) * 2), 100 - int(60 * (x - 0.5) * 2)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
+    """The map as an ``<svg>`` element (scales to its container; text sized for a projector)."""
+    pos = positions(scenario)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    scale = min((_W - 2 * _PAD) / span[0], (_H - 2 * _PAD) / span[1])
+    ox = _PAD + ((_W - 2 * _PAD) - span[0] * scale) / 2
+    oy = _PAD + ((_H - 2 * _PAD) - span[1] * scale) / 2
+
+    def xy(node: str) -> tuple[float, float]:
+        x, y = pos[node]
+        return ox + (x - min(xs)) * scale, _H - (oy + (y - min(ys)) * scale)  # north up
+
+    venue = scenario.venue
+    areas = [z.area_m2 for z in venue.zones]
+    biggest = max(areas) if areas else 1.0
+    room = {z.id: min((math.dist(xy(z.id), xy(o.id)) for o in venue.zones if o.id != z.id), default=200.0)
+            for z in venue.zones}
+    out = [f'<svg class="venue-map" viewBox="0 0 {_W:.0f} {_H:.0f}" role="img" '
+           f'aria-label="Venue map at {escape(state["t"])}" xmlns="http://www.w3.org/2000/svg">']
+    for c in venue.connections:
+        (x0, y0), (x1, y1) = xy(c.from_), xy(c.to)
+        shut = c.id in state["closed"]
+        colour, dash = ("#c0392b", ' stroke-dasharray="10 7"') if shut else ("#9aa0a6", "")
+        width = 3 + 3 * c.width_m
+        out.append(f'<line class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" x1="{x0:.1f}" y1="{y0:.1f}" '
+                   f'x2="{x1:.1f}" y2="{y1:.1f}" stroke="{colour}" stroke-width="{width:.1f}"{dash} stroke-linecap="round"/>')
+        if shut:
+            out.append(f'<title>{escape(c.id)} closed</title>')
+    for z in venue.zones:
+        x, y = xy(z.id)
+        n = float(state["occupancy"].get(z.id, 0.0))
+        r = min(26 + 30 * math.sqrt(z.area_m2 / biggest), 0.45 * room[z.id])
+        stroke, sw = "#333", 2
+        if z.id in state["cordons"]:
+            stroke, sw = _CORDON.get(state["cordons"][z.id], "#333"), 6
+        if z.id in state["affected"]:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 9:.1f}" fill="none" stroke="#c0392b" '
+                       f'stroke-width="5" class="affected"><title>incident in this zone</title></circle>')
+        out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}" cx="{x:.1f}" cy="{y:.1f}" '
+                   f'r="{r:.1f}" fill="{_fill(n / max(z.area_m2, 1e-9))}" stroke="{stroke}" stroke-width="{sw}"/>')
+        name = escape(getattr(z, "label", z.id))
+        if 0.6 * 17 * len(name) <= 1.9 * r:  # the name fits inside the circle
+            out.append(f'<text x="{x:.1f}" y="{y - 4:.1f}" class="lbl zone-name" text-anchor="middle">{name}</text>')
+            count_y = y + 20
+        else:  # beside it, where it is furthest from the other marks
+            w = 0.6 * 17 * len(name)
+            spots = [(x + r + 6 + w / 2, y + 6, "start", x + r + 6), (x - r - 6 - w / 2, y + 6, "end", x - r - 6),
+                     (x, y + r + 20, "middle", x), (x, y - r - 10, "middle", x)]
+            others = [xy(o.id) for o in [*venue.zones, *venue.exits] if o.id != z.id]
+
+            def clearance(spot: tuple[float, float, str, float]) -> float:
+                cx, cy = spot[0], spot[1]
+                inside = 0.0 if 0 <= cx - w / 2 and cx + w / 2 <= _W and 0 <= cy - 17 and cy <= _H else 1e6
+                return min((math.dist((cx, cy), o) for o in others), default=1e6) - inside
+
+            cx, cy, anchor, tx = max(spots, key=clearance)
+            out.append(f'<text x="{tx:.1f}" y="{cy:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>')
+            count_y = y + 8
+        out.append(f'<text x="{x:.1f}" y="{count_y:.1f}" class="lbl zone-count" text-anchor="middle" '
+                   f'data-zone="{escape(z.id)}">{round(n)}</text>')
+        hurt = state["hurt"].get(z.id, 0)
+        if hurt:
+            bx, by = x + r * 0.72, y - r * 0.72
+            out.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="15" fill="#c0392b" class="hurt"/>'
+                       f'<text x="{bx:.1f}" y="{by + 6:.1f}" class="lbl hurt-n" text-anchor="middle">{hurt}</text>')
+    for e in venue.exits:
+        x, y = xy(e.id)
+        n = round(float(state["exited"].get(e.id, 0.0)))
+        out.append(f'<rect class="exit" data-id="{escape(e.id)}" x="{x - 14:.1f}" y="{y - 14:.1f}" width="28" height="28" '
+                   f'rx="4" fill="#2e933c"/>'
+                   f'<text x="{x:.1f}" y="{y + 36:.1f}" class="lbl exit-name" text-anchor="middle">'
+                   f'{escape(getattr(e, "label", e.id))}</text>'
+                   f'<text x="{x:.1f}" y="{y + 6:.1f}" class="lbl exit-n" text-anchor="middle">{n}</text>')
+    # Responders: on-scene units stand at the first exit (where crews arrive), en-route ones in a legend.
+    on_scene = sorted(u for u, s in state["units"].items() if s == "on scene")
+    if on_scene and venue.exits:
+        x, y = xy(venue.exits[0].id)
+        for i, unit in enumerate(on_scene):
+            ux, uy = x + 24 + 34 * i, y - 34
+            out.append(f'<g class="unit" data-id="{escape(unit)}"><polygon points="{ux:.1f},{uy - 14:.1f} {ux + 13:.1f},{uy + 10:.1f} '
+                       f'{ux - 13:.1f},{uy + 10:.1f}" fill="#1f4e9c"/><title>{escape(unit)} on scene</title></g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def legend(state: dict[str, Any]) -> list[str]:
+    """Lines under the map: what the marks mean and where the units are."""
+    on_scene = sorted(u for u, s in state["units"].items() if s == "on scene")
+    en_route = sorted(u for u, s in state["units"].items() if s == "en route")
+    lines = ["circle: zone, number inside (colour: density)", "green square: exit, people out",
+             "red badge: casualties; red ring: incident; red dashes: closed"]
+    lines.append("on scene (▲): " + (", ".join(on_scene) or "none"))
+    lines.append("en route: " + (", ".join(en_route) or "none"))
+    return lines

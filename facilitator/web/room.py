@@ -1,0 +1,285 @@
+"""The room: one session shared by every browser, its access codes, and the steps people may take.
+
+Every step goes through :class:`facilitator.Session`, so it is journaled before the browser hears
+back: killing the server loses nothing and ``serve --session`` continues from the journal. The
+session lives on one worker thread of its own: every read and step is handed to it, so requests
+are serialised (the session is not thread-safe, the engine moves during a release) and the
+journal's SQLite connection is only ever used by the thread that opened it.
+
+Access codes and the cookie-signing key live in ``web-access.json`` in the session folder (mode
+0600), so a restarted server keeps the codes the room already has and the browsers stay signed in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from facilitator.conduct import write_summary
+from facilitator.decisions import DecisionError, parse_line
+from facilitator.session import Session, SessionError
+
+__all__ = ["ACCESS_FILE", "AccessError", "Role", "Room", "new_code"]
+
+ACCESS_FILE = "web-access.json"
+"""Access codes and the cookie key of the web console, kept beside the journal."""
+
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""No 0/O, 1/I/L: codes are read off a projector and typed on phones."""
+
+T = TypeVar("T")
+
+
+class AccessError(Exception):
+    """A request the sender may not make (wrong code, another team, missing CSRF token): nothing changes."""
+
+
+def new_code() -> str:
+    """A fresh join code such as ``K7QM-2PXA`` (40 bits from :mod:`secrets`)."""
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def _normal(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Role:
+    """Who a browser joined as: ``facilitator``, ``evaluator`` or ``team`` (with the team id)."""
+
+    kind: str
+    team: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The access-file key of the role (``facilitator``, ``evaluator``, ``team:venue``)."""
+        return f"team:{self.team}" if self.kind == "team" else self.kind
+
+    @classmethod
+    def from_key(cls, key: str) -> "Role":
+        """The role of an access-file key."""
+        kind, _, team = key.partition(":")
+        return cls(kind, team or None)
+
+
+class Room:
+    """A session on its own thread, with its access codes; the web app calls only this.
+
+    ``open`` builds the session (``start_session`` or ``open_session``); it runs on the session's
+    thread, which then does every read and step of it.
+    """
+
+    def __init__(self, open: Callable[[], Session]) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simsoft-session")
+        self.session = self._pool.submit(open).result()
+        if self.session.folder is None:
+            self.close()
+            raise SessionError("the web console needs a session with a folder (start_session or open_session)")
+        self.codes, self.secret_key = self._access(self.session.folder)
+
+    def call(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn(session)`` on the session's thread and return its result (or raise its error)."""
+        return self._pool.submit(fn, self.session).result()
+
+    def close(self) -> None:
+        """Stop the session's thread (the journal is already on disk)."""
+        self._pool.shutdown(wait=True)
+
+    # -- access ------------------------------------------------------------------------------
+    def _roles(self) -> list[Role]:
+        ex = self.session.loaded.exercise
+        roles = [Role("facilitator")] + [Role("team", t.id) for t in ex.teams if t.role == "player"]
+        return roles + [Role("evaluator")]
+
+    def _access(self, folder: Path) -> tuple[dict[str, str], str]:
+        path = folder / ACCESS_FILE
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        codes: dict[str, str] = dict(data.get("codes", {}))
+        changed = not path.exists()
+        used = set(codes.values())
+        for role in self._roles():
+            if role.key not in codes:
+                code = new_code()
+                while code in used:
+                    code = new_code()
+                codes[role.key], changed = code, True
+                used.add(code)
+        key = str(data.get("secret_key") or secrets.token_hex(32))
+        if changed:
+            tmp = path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"codes": codes, "secret_key": key}, fh, indent=2)
+            os.replace(tmp, path)
+        return codes, key
+
+    def join(self, code: str) -> Role:
+        """The role whose code is ``code``; :class:`AccessError` for a wrong code."""
+        given = _normal(code)
+        found = None
+        for key, value in self.codes.items():
+            # compare_digest on every code: the time taken does not tell which code was close.
+            if secrets.compare_digest(_normal(value).encode(), given.encode()):
+                found = key
+        if found is None or not given:
+            raise AccessError("that code is not valid for this session; check it on the facilitator screen")
+        return Role.from_key(found)
+
+    def code_of(self, role: Role) -> str:
+        """The join code of ``role``."""
+        return self.codes[role.key]
+
+    def code_of_key(self, key: str) -> str:
+        """The join code of the role with access-file key ``key`` (``facilitator``, ``team:venue``)."""
+        return self.codes[key]
+
+    def team_codes(self) -> list[tuple[str, str, str]]:
+        """``(id, name, code)`` of every player team, then the evaluators (shown on the facilitator view)."""
+        ex = self.session.loaded.exercise
+        out = [(t.id, t.name, self.codes[f"team:{t.id}"]) for t in ex.teams if t.role == "player"]
+        return out + [("evaluator", "Evaluators", self.codes["evaluator"])]
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        """Grows with every journaled step: live pages refresh when it changes."""
+        journal = self.session.journal
+        return journal.seq if journal is not None else 0
+
+    # -- facilitator controls ---------------------------------------------------------------------
+    def control(self, command: str, arg: str | None = None) -> str:
+        """Run one facilitator control; returns what happened, raises :class:`SessionError` if it cannot."""
+        from simsoft.units import format_duration as fmt
+
+        def go(ses: Session) -> str:
+            if command == "start":
+                ses.advance_phase("conduct")
+                return "conduct started"
+            if command == "next":
+                s = ses.release_next()
+                if s is None:
+                    return "no inject left to come: move to the hot wash when the room is ready"
+                return f"{s.inject.id} released at {fmt(s.released_s or 0.0)} ({s.reason})"
+            if command == "now":
+                s = ses.release_now(arg or "")
+                return f"{s.inject.id} released now at {fmt(s.released_s or 0.0)}"
+            if command == "skip":
+                s = ses.skip(arg or None)
+                return f"{s.inject.id} skipped"
+            if command == "pause":
+                ses.pause()
+                return "paused: nothing is released or decided until you resume"
+            if command == "resume":
+                ses.resume()
+                return "resumed"
+            if command == "end_module":
+                return self._end_module(ses)
+            if command in ("hot_wash", "evaluation"):
+                ses.advance_phase(command)
+                return f"now in {command.replace('_', ' ')}" + (f"; the engine ran to {fmt(ses.now_s)}" if command == "hot_wash" else "")
+            if command == "close":
+                while ses.phase != "closed":
+                    ses.advance_phase()
+                path = write_summary(ses)
+                return f"session closed; log: {path}"
+            raise SessionError(f"unknown control {command!r}")
+
+        return self.call(go)
+
+    def _end_module(self, ses: Session) -> str:
+        current = ses.current_inject()
+        if current is None:
+            raise SessionError("no inject has been released yet, so no module is running")
+        module = current.inject.module
+        pending = [s.inject.id for s in ses.injects if s.status == "pending" and s.inject.module == module]
+        for inject_id in pending:
+            if ses.state(inject_id).status == "pending":  # a skip may cancel a contingency on the way
+                ses.skip(inject_id)
+        shown = ", ".join(pending) if pending else "none was pending"
+        return f"module {module} ended: skipped {shown}"
+
+    # -- teams, evaluators ------------------------------------------------------------------------
+    def answering(self, team_id: str) -> str | None:
+        """The inject a team's decision answers: the last released one sent to it (else the current one)."""
+        ses = self.session
+        mine = [s for s in ses.injects if s.released_s is not None and team_id in s.inject.to]
+        if mine:
+            return max(mine, key=lambda s: (s.released_s, ses.injects.index(s))).inject.id
+        current = ses.current_inject()
+        return current.inject.id if current else None
+
+    def decide(self, team_id: str, line: str) -> str:
+        """Parse a console line for ``team_id`` and apply it; :class:`DecisionError` if refused."""
+        from simsoft.units import format_duration as fmt
+
+        def go(ses: Session) -> str:
+            decision = parse_line(line, team=team_id, inject=self.answering(team_id))
+            made = ses.decide(decision)
+            return f"{made.id} applied at {fmt(made.t_s + made.after_s)}: {decision.line()}"
+
+        return self.call(go)
+
+    def note(self, text: str, *, team: str | None, inject: str | None = None) -> str:
+        """Journal a note; empty text is refused."""
+        text = text.strip()
+        if not text:
+            raise DecisionError("the note is empty")
+
+        def go(ses: Session) -> str:
+            if inject is not None:
+                ses.state(inject)  # an unknown inject is refused before anything is written
+            ses.note(text, team=team, inject=inject)
+            return "noted"
+
+        return self.call(go)
+
+    def hotwash(self, team_id: str, *, strengths: list[str], improvements: list[str]) -> str:
+        """Journal a team's hot-wash self-assessment (a ``hotwash`` entry when :mod:`facilitator.hotwash` exists)."""
+        strengths = [t for t in (" ".join(x.split()) for x in strengths) if t]
+        improvements = [t for t in (" ".join(x.split()) for x in improvements) if t]
+        if not strengths and not improvements:
+            raise DecisionError("the self-assessment is empty")
+
+        def go(ses: Session) -> str:
+            if ses.phase != "hot_wash":
+                raise SessionError(f"the self-assessment opens at the hot wash (the session is in {ses.phase})")
+            try:
+                from facilitator import hotwash
+                from facilitator.schema import Hotwash, TeamHotwash
+            except ImportError:  # the hot-wash module of the scoring issue is not installed: keep it as a note
+                text = "; ".join([*(f"went well: {x}" for x in strengths), *(f"to improve: {x}" for x in improvements)])
+                ses.note(f"hot wash self-assessment: {text}", team=team_id)
+                return "noted"
+            body = Hotwash(teams=[TeamHotwash(team=team_id, strengths=strengths, improvements=improvements)])
+            hotwash.record_hotwash(ses, hotwash.check_hotwash(ses, body))
+            return "self-assessment recorded"
+
+        return self.call(go)
+
+    def rate(self, capability: str, rating: str | None, reason: str | None, *, evaluator: str | None) -> str:
+        """Confirm (``rating`` None) or override a rating proposal, checked and journaled by :mod:`facilitator.evaluation`."""
+
+        def go(ses: Session) -> str:
+            from facilitator import evaluation, ratings, scoring
+            from facilitator.schema import Evaluation, RatingInput
+
+            if ses.phase not in ("hot_wash", "evaluation"):
+                raise SessionError(f"ratings come after conduct (the session is in {ses.phase})")
+            proposals = ratings.propose_all(ses.loaded.exercise, scoring.score_session(ses))
+            body = Evaluation(evaluator=evaluator, ratings=[RatingInput(capability=capability, rating=rating or None,
+                                                                        reason=reason or None)])
+            evaluation.record_evaluation(ses, evaluation.check_evaluation(ses, body, proposals))
+            return f"{capability}: {'confirmed' if not rating else 'rated ' + rating}"
+
+        return self.call(go)
+
+    def evaluator_team(self) -> str | None:
+        """The exercise's evaluator team id (evaluator notes are journaled under it)."""
+        return next((t.id for t in self.session.loaded.exercise.teams if t.role == "evaluator"), None)

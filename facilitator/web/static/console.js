@@ -1,0 +1,50 @@
+// simsoft web console: live updates by polling (1 s) and the decision form's verb switch. No dependencies.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var body = document.body;
+  var view = body.getAttribute("data-live");
+  var version = body.getAttribute("data-version");
+  var offline = document.querySelector(".offline");
+
+  function poll() {
+    if (!view) { return; }
+    fetch("/live/" + view + "?v=" + encodeURIComponent(version), {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) {
+        if (r.status === 403) { window.location.reload(); throw new Error("signed out"); }
+        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        return r.json();
+      })
+      .then(function (data) {
+        if (offline) { offline.hidden = true; }
+        if (data.regions !== undefined) {
+          Object.keys(data.regions).forEach(function (id) {
+            var region = document.getElementById(id);
+            if (region) { region.innerHTML = data.regions[id]; }
+          });
+          body.setAttribute("data-phase", data.phase);
+          body.setAttribute("data-paused", data.paused ? "yes" : "no");
+        }
+        version = String(data.v);
+        body.setAttribute("data-version", version);
+      })
+      .catch(function () { if (offline) { offline.hidden = false; } })
+      .then(function () { window.setTimeout(poll, 1000); });
+  }
+
+  function verbSwitch() {
+    var select = document.getElementById("verb");
+    if (!select) { return; }
+    function show() {
+      var sets = document.querySelectorAll("fieldset.verb");
+      for (var i = 0; i < sets.length; i++) {
+        sets[i].classList.toggle("active", sets[i].getAttribute("data-verb") === select.value);
+      }
+    }
+    select.addEventListener("change", show);
+    show();
+  }
+
+  verbSwitch();
+  window.setTimeout(poll, 1000);
+})();

@@ -1,0 +1,163 @@
+"""What each page shows, as plain dicts for the templates (built on the session's thread).
+
+The facilitator sees the ground truth, controller notes and expected actions; a team sees only the
+injects sent to it, its own situation report (:meth:`Session.sitrep`, what its role would know) and
+its own decisions; evaluators see expected actions against time standards and the notes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from simsoft.units import format_duration
+
+from facilitator.session import Session
+from facilitator.sitrep import live_values
+from facilitator.web.mapsvg import legend, map_state, venue_svg
+
+__all__ = ["facilitator_view", "team_view", "evaluator_view", "optional_module"]
+
+
+def optional_module(name: str) -> Any | None:
+    """``facilitator.<name>`` if that module exists (scoring and hot wash come with another issue)."""
+    try:
+        return importlib.import_module(f"facilitator.{name}")
+    except ImportError:
+        return None
+
+
+def _t(seconds: float | None) -> str:
+    return format_duration(seconds) if seconds is not None else "–"
+
+
+def _module(ses: Session) -> dict[str, Any] | None:
+    current = ses.current_inject()
+    ex = ses.loaded.exercise
+    if current is None:
+        return None
+    m = next((m for m in ex.modules if m.id == current.inject.module), None)
+    return {"id": m.id, "name": m.name, "phase": m.phase, "questions": list(m.questions)} if m else None
+
+
+def _action_text(action: dict[str, Any]) -> str:
+    def shown(v: Any) -> str:
+        return ",".join(str(x) for x in v) if isinstance(v, list) else str(v)
+
+    return " ".join([str(action.get("do"))] + [f"{k}={shown(v)}" for k, v in action.items() if k != "do"])
+
+
+def _decision_rows(ses: Session, team: str | None) -> list[dict[str, Any]]:
+    rows = [{"id": d.id, "team": d.team, "inject": d.inject or "–", "t": _t(d.t_s),
+             "effect": _t(d.t_s + d.after_s), "action": _action_text(d.action), "rationale": d.rationale,
+             "refused": False, "message": ""}
+            for d in ses.decisions if team is None or d.team == team]
+    rows += [{"id": "refused", "team": r["team"], "inject": r.get("inject") or "–", "t": _t(r["t_s"]), "effect": "–",
+              "action": _action_text(r["action"]), "rationale": r.get("rationale", ""), "refused": True,
+              "message": r["message"]}
+             for r in ses.rejected if team is None or r["team"] == team]
+    return rows
+
+
+def _numbers(ses: Session) -> list[tuple[str, str]]:
+    v = live_values(ses.sim)
+    return [("inside", str(v["inside"])), ("out", str(v["exited"])),
+            ("casualties", str(v["casualties"])), ("units on scene", str(v["units_on_scene"])),
+            ("decisions", str(len(ses.decisions)))]
+
+
+def _common(ses: Session) -> dict[str, Any]:
+    return {"phase": ses.phase, "phase_label": ses.phase.replace("_", " "), "paused": ses.paused,
+            "clock": _t(ses.now_s), "module": _module(ses), "name": ses.loaded.name}
+
+
+def _inject_row(s: Any, *, full: bool) -> dict[str, Any]:
+    inj = s.inject
+    rule = (f"at {_t(inj.at)}" if inj.at is not None else "on a trigger" if inj.when is not None
+            else f"if {inj.if_missing.action} missing")  # type: ignore[union-attr]
+    row = {"id": inj.id, "module": inj.module, "status": s.status, "released": _t(s.released_s), "rule": rule,
+           "sender": inj.sender, "to": list(inj.to), "method": inj.method.replace("_", " "),
+           "text": s.text or (inj.text if full else "")}
+    if full:
+        row["notes"] = inj.notes or ""
+        row["expect"] = [f"{e.team}: {e.action}" + (f" (task {e.task})" if e.task else "") for e in inj.expect]
+    return row
+
+
+def facilitator_view(ses: Session) -> dict[str, Any]:
+    """The projector view: clock, module, inject, map, numbers, decisions by team, MSEL."""
+    ex = ses.loaded.exercise
+    current = ses.current_inject()
+    state = map_state(ses.sim)
+    players = [t for t in ex.teams if t.role == "player"]
+    by_team = {t.id: [r for r in _decision_rows(ses, t.id)] for t in players}
+    return {**_common(ses), "current": _inject_row(current, full=True) if current else None,
+            "map": venue_svg(ses.loaded.scenario, state), "legend": legend(state), "numbers": _numbers(ses),
+            "teams": [{"id": t.id, "name": t.name, "rows": by_team[t.id], "decides": bool(t.may)} for t in players],
+            "msel": [_inject_row(s, full=True) for s in ses.injects],
+            "pending": [s.inject.id for s in ses.injects if s.status == "pending"]}
+
+
+def team_view(ses: Session, team_id: str, answering: str | None) -> dict[str, Any]:
+    """A team's page: its injects (latest first), its situation report, its decisions."""
+    team = ses.loaded.exercise.team(team_id)
+    mine = [s for s in ses.injects if s.released_s is not None and team_id in s.inject.to]
+    mine.sort(key=lambda s: (s.released_s, ses.injects.index(s)), reverse=True)
+    notes = [n for n in ses.notes if n.get("team") == team_id]
+    return {**_common(ses), "team": {"id": team.id, "name": team.name, "may": list(team.may)},
+            "injects": [_inject_row(s, full=False) for s in mine], "answering": answering,
+            "sitrep": ses.sitrep(team_id), "rows": _decision_rows(ses, team_id),
+            "notes": [{"t": _t(n["t_s"]), "phase": n["phase"].replace("_", " "), "text": n["text"]} for n in notes],
+            "hotwash": _hotwash(ses, team_id),
+            "can_decide": ses.phase == "conduct" and not ses.paused and bool(team.may)}
+
+
+def _standard_status(row: dict[str, Any]) -> str:
+    if row["status"] in ("skipped", "cancelled"):
+        return row["status"]
+    if row["released_s"] is None:
+        return "not released"
+    if row["decision"] is None:
+        return "not taken"
+    if row["standard_s"] is None:
+        return "taken (no standard)"
+    return "within standard" if row["after_s"] <= row["standard_s"] else "later than standard"
+
+
+def _hotwash(ses: Session, team: str | None) -> list[dict[str, Any]]:
+    """Hot-wash self-assessments (``hotwash`` entries of :mod:`facilitator.hotwash`), of ``team`` or all."""
+    module = optional_module("hotwash")
+    if module is None or not hasattr(ses, "after_play"):
+        return []
+    state = module.hotwash_state(ses)
+    return [{"team": t, "strengths": list(h.strengths), "improvements": list(h.improvements)}
+            for t, h in sorted(state.teams.items()) if team is None or t == team]
+
+
+def _proposals(ses: Session) -> list[dict[str, Any]]:
+    """Rating proposals (:mod:`facilitator.ratings`) with the evaluator's decision so far, when scoring exists."""
+    ratings, scoring, evaluation = optional_module("ratings"), optional_module("scoring"), optional_module("evaluation")
+    if ratings is None or scoring is None or evaluation is None:
+        return []
+    decided = evaluation.evaluation_state(ses).ratings
+    out = []
+    for p in ratings.propose_all(ses.loaded.exercise, scoring.score_session(ses)):
+        d = decided.get(p.capability, {})
+        out.append({"capability": p.capability, "proposed": p.rating or "–", "why": p.reason,
+                    "decided": d.get("rating") or "–", "reason": d.get("reason") or ""})
+    return out
+
+
+def evaluator_view(ses: Session) -> dict[str, Any]:
+    """Expected actions against time standards, observation notes, rating proposals when scoring exists."""
+    rows = []
+    for r in ses.expected_actions():
+        rows.append({"inject": r["inject"], "team": r["team"], "action": r["action"], "task": r["task"] or "–",
+                     "standard": _t(r["standard_s"]), "released": _t(r["released_s"]), "decision": r["decision"] or "–",
+                     "after": _t(r["after_s"]), "status": _standard_status(r)})
+    notes = [{"t": _t(n["t_s"]), "phase": n["phase"].replace("_", " "), "who": n.get("team") or "facilitator",
+              "inject": n.get("inject") or "–", "text": n["text"]} for n in ses.notes]
+    released = [s.inject.id for s in ses.injects if s.released_s is not None]
+    return {**_common(ses), "expected": rows, "notes": notes, "released": released, "hotwash": _hotwash(ses, None),
+            "proposals": _proposals(ses),
+            "sitrep": ses.sitrep(None), "numbers": _numbers(ses)}

@@ -1,0 +1,191 @@
+"""The web console without a browser: access codes, CSRF, team isolation, forms, live updates, CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from facilitator import load_exercise, start_session
+from facilitator.cli import exercise
+from facilitator.decisions import DecisionError, parse_line
+from facilitator.journal import read_journal
+from facilitator.web import Room, create_app
+from facilitator.web.forms import form_to_line, verb_forms
+from werkzeug.datastructures import MultiDict
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISE = ROOT / "scenarios" / "exercises" / "community-hall.yaml"
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_exercise(EXERCISE)
+
+
+@pytest.fixture
+def room(loaded, tmp_path):
+    r = Room(lambda: start_session(loaded, out_dir=tmp_path))
+    yield r
+    r.close()
+
+
+def _client(room, role_key: str | None):
+    app = create_app(room)
+    client = app.test_client()
+    if role_key is not None:
+        token = _token(client)
+        resp = client.post("/join", data={"csrf": token, "code": room.code_of_key(role_key)})
+        assert resp.status_code == 303
+    return client
+
+
+def _token(client) -> str:
+    page = client.get("/").get_data(as_text=True)
+    if 'name="csrf"' not in page:  # a signed-in browser is redirected from / to its page
+        page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def _entries(room) -> int:
+    return len(read_journal(room.session.folder / "session.sqlite")[0])
+
+
+def test_codes_are_per_role_kept_beside_the_journal_and_reused(room, loaded):
+    keys = set(room.codes)
+    assert keys == {"facilitator", "team:venue", "team:police", "team:ems", "evaluator"}
+    assert len(set(room.codes.values())) == len(keys)
+    assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", c) for c in room.codes.values())
+    from facilitator.conduct import open_session
+
+    again = Room(lambda: open_session(room.session.folder))
+    try:
+        assert again.codes == room.codes and again.secret_key == room.secret_key
+    finally:
+        again.close()
+    assert oct((room.session.folder / "web-access.json").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_wrong_code_is_refused_and_changes_nothing(room):
+    client = _client(room, None)
+    before = _entries(room)
+    resp = client.post("/join", data={"csrf": _token(client), "code": "ZZZZ-ZZZZ"})
+    assert resp.status_code == 403
+    assert "that code is not valid for this session" in resp.get_data(as_text=True)
+    assert client.get("/facilitator").status_code == 403
+    assert _entries(room) == before
+
+
+def test_posts_without_a_valid_csrf_token_are_refused(room):
+    client = _client(room, "facilitator")
+    before = _entries(room)
+    for data in ({"command": "start"}, {"command": "start", "csrf": "forged"}):
+        resp = client.post("/facilitator/control", data=data)
+        assert resp.status_code == 403
+        assert "security token is missing or wrong" in resp.get_data(as_text=True)
+    assert room.session.phase == "briefing" and _entries(room) == before
+    # A token from another browser does not work either.
+    other = _client(room, "facilitator")
+    resp = client.post("/facilitator/control", data={"command": "start", "csrf": _token(other)})
+    assert resp.status_code == 403
+
+
+def test_a_team_reads_and_acts_only_as_itself(room):
+    room.control("start")
+    room.control("next")
+    police = _client(room, "team:police")
+    token = _token(police)
+    before = _entries(room)
+    assert police.get("/team/venue").status_code == 403
+    resp = police.post("/team/venue/decide", data={"csrf": token, "verb": "close", "close.connection": "hall_foyer"})
+    assert resp.status_code == 403
+    assert "you joined as team police; you cannot read or act for team venue" in resp.get_data(as_text=True)
+    assert police.post("/facilitator/control", data={"csrf": token, "command": "next"}).status_code == 403
+    assert police.get("/evaluator").status_code == 403
+    resp = police.post("/team/police/decide", data={"csrf": token, "verb": "evacuate", "evacuate.zones": "all"},
+                       follow_redirects=True)
+    assert "your team may not evacuate" in resp.get_data(as_text=True)
+    assert _entries(room) == before and room.session.decisions == []
+
+
+def test_a_form_decision_is_the_console_decision(room):
+    room.control("start")
+    room.control("next")
+    venue = _client(room, "team:venue")
+    form = {"csrf": _token(venue), "verb": "evacuate", "evacuate.zones": ["main_hall", "gallery"],
+            "evacuate.via": "street", "after": "1min", "rationale": "away from the courtyard"}
+    page = venue.post("/team/venue/decide", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "D1 applied at 1 min" in page
+    made = room.session.decisions[0]
+    console = parse_line("evacuate zones=main_hall,gallery via=street after=1min -- away from the courtyard", team="venue")
+    assert (made.team, made.action, made.after_s, made.rationale, made.inject) == (
+        "venue", console.action, console.after_s, console.rationale, "I1")
+    # Refused by the engine's rules, as at the console: named, and nothing applied.
+    bad = {"csrf": _token(venue), "verb": "close", "close.connection": "no_such_door"}
+    page = venue.post("/team/venue/decide", data=bad, follow_redirects=True).get_data(as_text=True)
+    assert "refused:" in page and "no_such_door" in page
+    assert len(room.session.decisions) == 1
+
+
+def test_form_to_line_takes_only_the_chosen_verb_and_rejects_smuggled_text():
+    form = MultiDict([("verb", "alert"), ("alert.zones", "all"), ("alert.zones", "gallery"), ("close.connection", "x"),
+                      ("rationale", "now\nplease")])
+    assert form_to_line(form, allowed=["alert"]) == "alert zones=all -- now please"
+    with pytest.raises(DecisionError, match="may not dispatch"):
+        form_to_line(MultiDict([("verb", "dispatch")]), allowed=["alert"])
+    with pytest.raises(DecisionError, match="choose an action"):
+        form_to_line(MultiDict(), allowed=["alert"])
+    with pytest.raises(DecisionError, match=r"zones: 'main_hall -- x' is not a valid value"):
+        form_to_line(MultiDict([("verb", "alert"), ("alert.zones", "main_hall -- x")]), allowed=["alert"])
+
+
+def test_verb_forms_offer_lists_from_the_scenario(loaded):
+    forms = {f.verb: f for f in verb_forms(loaded, ["evacuate", "dispatch", "cordon", "close"])}
+    zones = next(f for f in forms["evacuate"].fields if f.name == "zones")
+    assert zones.kind == "multi" and ("all", "all zones") in zones.choices and len(zones.choices) == 8
+    assert [v for v, _ in next(f for f in forms["dispatch"].fields if f.name == "unit").choices] == [
+        "patrol_1", "patrol_2", "armed_response"]
+    assert [v for v, _ in next(f for f in forms["cordon"].fields if f.name == "level").choices] == ["hot", "warm", "cold"]
+    assert next(f for f in forms["close"].fields if f.name == "connection").kind == "select"
+
+
+def test_live_updates_send_the_page_only_after_a_step(room):
+    fac = _client(room, "facilitator")
+    v = room.version
+    assert fac.get(f"/live/facilitator?v={v}").get_json() == {"v": v}
+    fac.post("/facilitator/control", data={"csrf": _token(fac), "command": "start"})
+    data = fac.get(f"/live/facilitator?v={v}").get_json()
+    assert data["v"] == v + 1 and data["phase"] == "conduct" and "Next inject" in data["regions"]["live"]
+    venue = _client(room, "team:venue")
+    assert set(venue.get("/live/team?v=0").get_json()["regions"]) == {"live-main", "live-side"}
+    assert venue.get("/live/facilitator?v=0").status_code == 403
+
+
+def test_controls_report_refusals_without_changing_anything(room):
+    fac = _client(room, "facilitator")
+    token = _token(fac)
+    before = _entries(room)
+    page = fac.post("/facilitator/control", data={"csrf": token, "command": "next"}, follow_redirects=True)
+    assert "refused: the session is in briefing; this needs conduct" in page.get_data(as_text=True)
+    assert _entries(room) == before
+    fac.post("/facilitator/control", data={"csrf": token, "command": "start"})
+    fac.post("/facilitator/control", data={"csrf": token, "command": "next"})
+    page = fac.post("/facilitator/control", data={"csrf": token, "command": "end_module"}, follow_redirects=True)
+    assert "module M1 ended" in page.get_data(as_text=True)
+    page = fac.post("/facilitator/control", data={"csrf": token, "command": "hot_wash"}, follow_redirects=True)
+    assert "now in hot wash" in page.get_data(as_text=True) and room.session.phase == "hot_wash"
+
+
+def test_serve_is_registered_lazily_and_refuses_an_unknown_session(tmp_path):
+    code = "import sys, facilitator, facilitator.cli; print('flask' in sys.modules, 'waitress' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+    runner = CliRunner()
+    result = runner.invoke(exercise, ["serve", "--help"])
+    assert result.exit_code == 0 and "--session" in result.output and "127.0.0.1" in result.output
+    result = runner.invoke(exercise, ["serve", str(EXERCISE), "--session", "nope", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "no session 'nope'" in result.output
