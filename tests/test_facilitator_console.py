@@ -79,7 +79,7 @@ def test_console_in_a_terminal_with_completion_then_kill_9_and_resume(tmp_path):
         term.expect("connection=")
         term.send("courtyard_g\t")
         term.expect("courtyard_gate")
-        term.line(" -- keep him out")
+        term.line(" -- keep the incident out of the courtyard")
         term.expect("D1 applied at 0 s: close connection=courtyard_gate")
         term.expect("venue> ")
         term.line("evacuate zones=atrium")

@@ -189,7 +189,7 @@ def test_room_plays_an_exercise_across_a_server_kill(browser, tmp_path):
         assert "I1 released at 0 s" in _control(fac, "next")
         expect(venue.locator("#team-injects")).to_contain_text("I1", timeout=LIVE_S * 1000)
         expect(police.locator("#team-injects")).to_contain_text("No message", timeout=LIVE_S * 1000)  # I1 is not for police
-        assert "D1 applied" in _decide(venue, "close", {"connection": "courtyard_gate"}, "keep him out")
+        assert "D1 applied" in _decide(venue, "close", {"connection": "courtyard_gate"}, "keep the incident out of the courtyard")
         expect(fac.locator(".dlist[data-team=venue]")).to_contain_text("D1", timeout=LIVE_S * 1000)
 
         assert "I2 released at 2 min 30 s" in _control(fac, "next")
