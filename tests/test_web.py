@@ -55,6 +55,22 @@ def _entries(room) -> int:
     return len(read_journal(room.session.folder / "session.sqlite")[0])
 
 
+def test_repeated_wrong_codes_from_one_address_are_throttled(room):
+    from facilitator.web.room import JOIN_ATTEMPTS, JOIN_WINDOW_S, AccessError
+
+    now = [1000.0]
+    room.clock = lambda: now[0]
+    for _ in range(JOIN_ATTEMPTS):
+        with pytest.raises(AccessError, match="not valid"):
+            room.join("ZZZZ-ZZZZ", client="10.0.0.9")
+    right = room.code_of_key("team:venue")
+    with pytest.raises(AccessError, match=r"too many wrong codes from this address; wait 61 s"):
+        room.join(right, client="10.0.0.9")  # even the right code waits: no guessing oracle
+    assert room.join(right, client="127.0.0.1").team == "venue"  # other addresses are not affected
+    now[0] += JOIN_WINDOW_S + 1
+    assert room.join(right, client="10.0.0.9").team == "venue"
+
+
 def test_codes_are_per_role_kept_beside_the_journal_and_reused(room, loaded):
     keys = set(room.codes)
     assert keys == {"facilitator", "team:venue", "team:police", "team:ems", "evaluator"}

@@ -119,7 +119,7 @@ def create_app(room: Room) -> Flask:
     @app.post("/join")
     def join() -> Any:
         try:
-            r = room.join(request.form.get("code", ""))
+            r = room.join(request.form.get("code", ""), client=request.remote_addr or "")
         except AccessError as exc:
             return render_template("join.html", name=room.session.loaded.name, error=str(exc)), 403
         session.clear()

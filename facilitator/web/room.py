@@ -15,6 +15,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -69,6 +72,12 @@ class Role:
         return cls(kind, team or None)
 
 
+JOIN_ATTEMPTS = 5
+"""Wrong join codes accepted from one address within :data:`JOIN_WINDOW_S` before it must wait."""
+JOIN_WINDOW_S = 60.0
+"""The window of the join throttle, in seconds: 5 guesses a minute make a ~40-bit code unguessable."""
+
+
 class Room:
     """A session on its own thread, with its access codes; the web app calls only this.
 
@@ -83,6 +92,9 @@ class Room:
             self.close()
             raise SessionError("the web console needs a session with a folder (start_session or open_session)")
         self.codes, self.secret_key = self._access(self.session.folder)
+        self._failures: dict[str, deque[float]] = {}
+        self._failures_lock = threading.Lock()
+        self.clock: Callable[[], float] = time.monotonic
 
     def call(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` on the session's thread and return its result (or raise its error)."""
@@ -120,8 +132,28 @@ class Room:
             os.replace(tmp, path)
         return codes, key
 
-    def join(self, code: str) -> Role:
-        """The role whose code is ``code``; :class:`AccessError` for a wrong code."""
+    def join(self, code: str, *, client: str = "") -> Role:
+        """The role whose code is ``code``; :class:`AccessError` for a wrong code.
+
+        After :data:`JOIN_ATTEMPTS` wrong codes from one ``client`` address within
+        :data:`JOIN_WINDOW_S`, that address is refused until the window has passed.
+        """
+        now = self.clock()
+        with self._failures_lock:
+            recent = self._failures.setdefault(client, deque())
+            while recent and now - recent[0] > JOIN_WINDOW_S:
+                recent.popleft()
+            if len(recent) >= JOIN_ATTEMPTS:
+                wait = int(JOIN_WINDOW_S - (now - recent[0])) + 1
+                raise AccessError(f"too many wrong codes from this address; wait {wait} s and try again")
+        try:
+            return self._match(code)
+        except AccessError:
+            with self._failures_lock:
+                self._failures[client].append(now)
+            raise
+
+    def _match(self, code: str) -> Role:
         given = _normal(code)
         found = None
         for key, value in self.codes.items():
