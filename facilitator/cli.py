@@ -7,12 +7,12 @@ traceback instead.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from simsoft.errors import ScenarioError, SimsoftError
+from simsoft.cli import fail
+from simsoft.errors import SimsoftError
 
 __all__ = ["exercise"]
 
@@ -27,13 +27,7 @@ class _Group(click.Group):
             root = ctx.find_root()
             if root.obj and root.obj.get("debug"):
                 raise
-            if isinstance(exc, ScenarioError) and len(exc.problems) > 1:
-                click.secho(f"error: {len(exc.problems)} problems", fg="red", err=True)
-                for p in exc.problems:
-                    click.secho(f"  {p}", fg="red", err=True)
-            else:
-                click.secho(f"error: {exc}", fg="red", err=True)
-            sys.exit(1)
+            fail(exc)
 
 
 def _warn(text: str) -> None:

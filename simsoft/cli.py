@@ -18,7 +18,7 @@ import click
 from simsoft.errors import ScenarioError, SimsoftError
 from simsoft.rng import DEFAULT_SEED
 
-__all__ = ["main", "cli"]
+__all__ = ["main", "cli", "fail"]
 
 
 class _Group(click.Group):
@@ -30,7 +30,7 @@ class _Group(click.Group):
         except SimsoftError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            _fail(exc)
+            fail(exc)
         except OSError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -38,7 +38,8 @@ class _Group(click.Group):
             sys.exit(1)
 
 
-def _fail(exc: SimsoftError) -> None:
+def fail(exc: SimsoftError) -> None:
+    """Print a user error as red lines (one per problem of a file) and exit 1; plug-in groups use it too."""
     if isinstance(exc, ScenarioError) and len(exc.problems) > 1:
         click.secho(f"error: {len(exc.problems)} problems", fg="red", err=True)
         for p in exc.problems:
