@@ -26,32 +26,25 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
         out.append(Problem(file=file, line=line, path=format_path(prefix + path) + note, rule=rule, value=value, has_value=has_value))
 
     venue = scenario.venue
-    zone_ids: dict[str, int] = {}
-    exit_ids: dict[str, int] = {}
-    conn_ids: dict[str, int] = {}
-    for i, z in enumerate(venue.zones):
-        if z.id in zone_ids:
-            add(("venue", "zones", i, "id"), z.id, f"duplicate id (also venue.zones[{zone_ids[z.id]}])")
-        else:
-            zone_ids[z.id] = i
-    for i, e in enumerate(venue.exits):
-        if e.id in exit_ids:
-            add(("venue", "exits", i, "id"), e.id, f"duplicate id (also venue.exits[{exit_ids[e.id]}])")
-        elif e.id in zone_ids:
-            add(("venue", "exits", i, "id"), e.id, f"duplicate id (also a zone: venue.zones[{zone_ids[e.id]}])")
-        else:
-            exit_ids[e.id] = i
-    for i, c in enumerate(venue.connections):
-        if c.id in conn_ids:
-            add(("venue", "connections", i, "id"), c.id, f"duplicate id (also venue.connections[{conn_ids[c.id]}])")
-        else:
-            conn_ids[c.id] = i
-    asset_ids: dict[str, int] = {}
-    for i, a in enumerate(venue.assets):
-        if a.id is not None:
-            if a.id in asset_ids:
-                add(("venue", "assets", i, "id"), a.id, f"duplicate id (also venue.assets[{asset_ids[a.id]}])")
-            asset_ids.setdefault(a.id, i)
+
+    def unique(section: str, ids: list[str | None], *, also: dict[str, int] | None = None, also_name: str = "") -> dict[str, int]:
+        """First index of each id in ``venue.<section>``; every repeat (or clash with ``also``) is a problem."""
+        seen: dict[str, int] = {}
+        for i, ident in enumerate(ids):
+            if ident is None:
+                continue
+            if ident in seen:
+                add(("venue", section, i, "id"), ident, f"duplicate id (also venue.{section}[{seen[ident]}])")
+            elif also is not None and ident in also:
+                add(("venue", section, i, "id"), ident, f"duplicate id (also {also_name}: venue.zones[{also[ident]}])")
+            else:
+                seen[ident] = i
+        return seen
+
+    zone_ids = unique("zones", [z.id for z in venue.zones])
+    exit_ids = unique("exits", [e.id for e in venue.exits], also=zone_ids, also_name="a zone")
+    conn_ids = unique("connections", [c.id for c in venue.connections])
+    unique("assets", [a.id for a in venue.assets])
 
     def zone_ref(path: Path, zid: str) -> None:
         if zid not in zone_ids:
