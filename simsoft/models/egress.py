@@ -68,6 +68,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._dir_ok &= self._dl_src < self.N
         self._dir_ok &= np.repeat(net.link_cap_p_s > 0, 2)
         self._conn_closed: list[set[str]] = [set() for _ in net.conn_ids]
+        self._usable_dl: np.ndarray | None = None  # directed links open to flow; None after a change
 
         # People.
         self.units = build_units(
@@ -91,6 +92,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._p_state = np.zeros(self.population, dtype=np.int8)  # 0 waiting, 1 scheduled, 2 moving, 3 removed
         self._p_key = streams.stream("egress.alert_reach").random(self.population)
         self._p_node = self.units.node[self._p_unit]
+        self._p_group = self.units.group[self._p_unit]
         self._reach = np.zeros(self.Z)
         self.removed_total = 0.0
         C = len(self._classes)
@@ -205,7 +207,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
 
     def start(self) -> None:
         """Register the stepping process and record the initial state (nobody moves until told)."""
-        self._acc_density = self.density_nodes()
+        self._account(0.0)  # nothing to add yet (span 0): sets the density the first step accounts from
         self._peak_density = self._acc_density.copy()
         self._zone_had_people = self.occupancy_nodes() > _EPS
         self._record(0.0)
@@ -291,8 +293,10 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
 
     def _replan(self, now: float) -> None:
         net = self.net
-        open_conn = np.asarray([not s for s in self._conn_closed], dtype=bool)
-        usable = self._dir_ok & np.repeat(open_conn[net.link_conn], 2)
+        usable = self._usable_dl
+        if usable is None:  # connections opened or closed since the last plan
+            open_conn = np.asarray([not s for s in self._conn_closed], dtype=bool)
+            usable = self._usable_dl = self._dir_ok & np.repeat(open_conn[net.link_conn], 2)
         density = (self.waiting + np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)) / net.area_m2
         speed = hy.speed_array(density, net.k_m_s, free_m_s=self._free_default)
         cross = net.travel_m / speed
@@ -359,18 +363,29 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._coh_target = np.concatenate([self._coh_target, self.walked_m[node, cls] + self.net.travel_m[node]])
         self._coh_n = np.concatenate([self._coh_n, grid[node, cls]])
 
-    def _speeds(self) -> np.ndarray:
+    def _walking(self) -> np.ndarray:
+        """People walking across each internal node (summed over the cohorts in their order)."""
+        return np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)
+
+    def _speeds(self, walking: np.ndarray | None = None) -> np.ndarray:
         """Walking speed (m/s) of every (node, class) from the density of walkers and people in pre-movement."""
         net = self.net
-        walking = np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)
+        if walking is None:
+            walking = self._walking()
         d_walk = (self.waiting + walking) / net.area_m2
         if self._speed_classes != len(self._classes):
             free = np.asarray([rc.free_m_s for rc in self._classes])
             factor = np.asarray([rc.factor for rc in self._classes])
             self._free_nc = np.where(np.isnan(free)[None, :], self._free_default[:, None], free[None, :])
-            self._factor_c = factor[None, :]
+            # x * 1.0 is x: the factor is applied only if some class walks slower.
+            self._factor_c = factor[None, :] if (factor != 1.0).any() else None
             self._speed_classes = len(self._classes)
-        return hy.speed_array(d_walk[:, None], self._k_col, free_m_s=self._free_nc) * self._factor_c
+        # hydraulics.speed_array written out with the cached (N, C) free speeds, same operations.
+        d = d_walk[:, None]
+        free = self._free_nc
+        speed = np.where(d < hy.FREE_DENSITY_P_M2, free, np.minimum(free, self._k_col * (1.0 - hy.A_M2_P * d)))
+        np.maximum(speed, hy.MIN_SPEED_M_S, out=speed)
+        return speed if self._factor_c is None else speed * self._factor_c
 
     def _step(self, t0: float, t1: float) -> None:
         """Advance the crowd over the step [t0, t1]."""
@@ -393,9 +408,10 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
                 self._new_cohorts(grid)
                 released_any = True
                 if not self._group_all.all():
-                    self._group_events(t0, t1)
+                    self._group_events(t0, t1, np.bincount(self._p_group[people], minlength=len(self._groups)))
         # 2. Speeds from the density of walkers and people in pre-movement.
-        self.walked_m += self._speeds() * dt
+        walking = self._walking()
+        self.walked_m += self._speeds(walking) * dt
         # 3. Walkers who covered their node's length are ready at its doors.
         if len(self._coh_n):
             arrived = self._coh_target <= self.walked_m[self._coh_node, self._coh_class] + 1e-9
@@ -406,6 +422,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
                 keep = ~arrived
                 self._coh_node, self._coh_class = self._coh_node[keep], self._coh_class[keep]
                 self._coh_target, self._coh_n = self._coh_target[keep], self._coh_n[keep]
+                walking = self._walking()
         # 4. Flows through links.
         if self._dirty or t1 >= self._next_replan - _EPS:
             self._replan(t1)
@@ -422,7 +439,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             f_link = np.where(both > self._credit, self._credit / np.where(both > 0, both, 1.0), 1.0)
             f_dl = np.repeat(f_link, 2)
             inflow = np.bincount(self._dl_dst, weights=demand * f_dl, minlength=N + self.X)[:N]
-            occ = self.waiting + np.bincount(self._coh_node, weights=self._coh_n, minlength=N) + self.ready.sum(axis=1)
+            occ = self.waiting + walking + self.ready.sum(axis=1)
             room = np.maximum(net.cap_people - occ, 0.0)
             f_room = np.ones(N + self.X)
             over = inflow > room
@@ -440,6 +457,10 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             arrive = arrive.reshape(N + self.X, C)
             self.exited += arrive[N:].sum(axis=1)
             self._new_cohorts(arrive[:N])
+            # The new cohorts come last, in class order, so adding their columns in that order gives
+            # the per-node sums bit for bit (adding 0.0 where a (node, class) had nobody changes nothing).
+            for c in range(C):
+                walking = walking + arrive[:N, c]
             moved_total = float(moved.sum())
         else:
             self._credit = np.minimum(self._credit + net.link_cap_p_s * dt, self._burst)
@@ -447,6 +468,6 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             self.backlog_dl = np.zeros(n_dl)
         self._last_moved = moved_total + (1.0 if released_any else 0.0)
         # 5. Records and idleness.
-        self._after_step(t0, t1)
+        self._after_step(t0, t1, self.waiting + walking + self.ready.sum(axis=1))
         if len(self._coh_n) == 0 and len(self._pend_t) == 0 and (self._last_moved <= _EPS or self.ready.sum() <= _EPS):
             self._idle = True

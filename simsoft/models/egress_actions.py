@@ -197,6 +197,7 @@ class EgressActions:
         else:
             self._conn_closed[ci].discard(reason)
         is_open = not self._conn_closed[ci]
+        self._usable_dl = None
         now = float(self.env.now)
         cid = self.net.conn_ids[ci]
         if was_open and not is_open:

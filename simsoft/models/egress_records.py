@@ -45,65 +45,94 @@ class EgressRecords:
         self._time_above = np.zeros((len(DENSITY_THRESHOLDS_P_M2), self.N))
         self._acc_t = 0.0
         self._acc_density = np.zeros(self.N)
+        # Thresholds as a column: one comparison covers both; its result serves the alerts of this
+        # step and the time-above totals of the next accounting.
+        self._thr_col = np.asarray([thr + _EPS for thr in DENSITY_THRESHOLDS_P_M2])[:, None]
+        self._acc_above = np.zeros((len(DENSITY_THRESHOLDS_P_M2), self.N), dtype=bool)
+        self._acc_any = False
+        self._group_started = np.zeros(len(self._groups), dtype=np.int64)
+        self._group_first_all = False
+        self._exits_all_seen = self.X == 0
+        self._exit_dl = np.flatnonzero(self._dl_dst >= self.N)
 
-    def _group_events(self, t0: float, t1: float) -> None:
-        started = np.bincount(self.units.group, weights=self.units.started.astype(float), minlength=len(self._groups))
-        first = (started > 0) & ~self._group_first
-        for g in np.flatnonzero(first).tolist():
-            self._group_first[g] = True
-            self.recorder.emit(t1, "egress.group_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
-        done = (started >= self._group_count) & ~self._group_all & (self._group_count > 0)
-        for g in np.flatnonzero(done).tolist():
-            self._group_all[g] = True
-            self.recorder.emit(t1, "egress.group_all_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
+    def _group_events(self, t0: float, t1: float, n_group: np.ndarray) -> None:
+        """First and last start of each group; ``n_group`` people of each group started this step."""
+        started = self._group_started
+        started += n_group
+        if not self._group_first_all:
+            first = (started > 0) & ~self._group_first
+            if first.any():
+                for g in np.flatnonzero(first).tolist():
+                    self._group_first[g] = True
+                    self.recorder.emit(t1, "egress.group_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
+                self._group_first_all = bool(self._group_first.all())
+        done = (started >= self._group_count) & ~self._group_all
+        if done.any():
+            for g in np.flatnonzero(done & (self._group_count > 0)).tolist():
+                self._group_all[g] = True
+                self.recorder.emit(t1, "egress.group_all_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
 
     def _account(self, t: float, density: np.ndarray | None = None) -> None:
         """Add the time since the last accounting to the time-above-threshold totals."""
         span = t - self._acc_t
-        if span > 0:
-            for i, thr in enumerate(DENSITY_THRESHOLDS_P_M2):
-                self._time_above[i] += span * (self._acc_density > thr + _EPS)
+        if span > 0 and self._acc_any:
+            # Nodes below every threshold would add span x 0 = 0: skipped when none is above.
+            self._time_above += span * self._acc_above
         self._acc_t = t
         self._acc_density = self.density_nodes() if density is None else density
+        self._acc_above = self._acc_density > self._thr_col
+        self._acc_any = bool(self._acc_above.any())
 
     def _check_density(self, t: float, density: np.ndarray) -> None:
+        """Peak densities and first crossings of the thresholds (``density`` was just accounted)."""
         np.maximum(self._peak_density, density, out=self._peak_density)
-        for i, thr in enumerate(DENSITY_THRESHOLDS_P_M2):
-            new = (density > thr + _EPS) & ~self._density_alerted[i]
-            for n in np.flatnonzero(new).tolist():
-                self._density_alerted[i, n] = True
-                self.recorder.emit(t, "egress.density", self.net.node_ids[n], threshold_p_m2=thr, density_p_m2=float(density[n]))
+        if not self._acc_any:
+            return
+        new = self._acc_above & ~self._density_alerted
+        if not new.any():
+            return
+        for i, n in zip(*np.nonzero(new)):
+            i, n = int(i), int(n)
+            self._density_alerted[i, n] = True
+            thr = DENSITY_THRESHOLDS_P_M2[i]
+            self.recorder.emit(t, "egress.density", self.net.node_ids[n], threshold_p_m2=thr, density_p_m2=float(density[n]))
 
-    def _after_step(self, t0: float, t1: float) -> None:
-        occ = self.occupancy_nodes()
+    def _after_step(self, t0: float, t1: float, occ: np.ndarray | None = None) -> None:
+        """Events and samples after a step; ``occ`` is :meth:`occupancy_nodes` if the step has it."""
+        if occ is None:
+            occ = self.occupancy_nodes()
         density = occ / self.net.area_m2
         self._account(t1, density)
         self._check_density(t1, density)
         # Milestones: share of the population out, time interpolated within the step.
         out = self.exited_total
-        before = out - float(self.last_flow_dl[self._dl_dst >= self.N].sum()) if self.X else out
         # Casualties taken out of the crowd (remove_people) no longer count towards the milestones.
         base = self.population - self.removed_total
+        before = None
         while self._milestone_next < len(MILESTONES_PCT) and base > 0:
             pct = MILESTONES_PCT[self._milestone_next]
             need = base * pct / 100.0
             if out < need - 1e-6:
                 break
+            if before is None:
+                before = out - float(self.last_flow_dl[self._exit_dl].sum()) if self.X else out
             frac = 1.0 if out <= before else min(1.0, max(0.0, (need - before) / (out - before)))
             at = t1 if pct == 100 else t0 + frac * (t1 - t0)
             # Recorded at the end of the step (the log stays in time order); ``at_s`` interpolates.
             self.recorder.emit(t1, "egress.milestone", "", pct=pct, count=int(math.ceil(need - 1e-6)), at_s=at)
             self._milestone_next += 1
-        first = (self.exited > _EPS) & ~self._exit_seen
-        for j in np.flatnonzero(first).tolist():
-            self._exit_seen[j] = True
-            self.recorder.emit(t1, "egress.exit_first", self.net.exit_ids[j], count=float(self.exited[j]))
-        # Zones cleared (occupied before, empty now).
+        if not self._exits_all_seen:
+            first = (self.exited > _EPS) & ~self._exit_seen
+            for j in np.flatnonzero(first).tolist():
+                self._exit_seen[j] = True
+                self.recorder.emit(t1, "egress.exit_first", self.net.exit_ids[j], count=float(self.exited[j]))
+            self._exits_all_seen = bool(self._exit_seen.all())
+        # Zones cleared (occupied before, empty now): had & ~has is had > has for booleans.
         has = occ > 1e-6
-        cleared = self._zone_had_people & ~has
-        cleared[self.Z :] = False
-        for z in np.flatnonzero(cleared).tolist():
-            self.recorder.emit(t1, "egress.zone_clear", self.net.node_ids[z])
+        cleared = np.greater(self._zone_had_people[: self.Z], has[: self.Z])
+        if cleared.any():
+            for z in np.flatnonzero(cleared).tolist():
+                self.recorder.emit(t1, "egress.zone_clear", self.net.node_ids[z])
         self._zone_had_people = has
         # Queues at connections above the alert threshold (first time).
         if self.backlog_dl.any():

@@ -1,0 +1,64 @@
+"""The vectorised potentials give exactly the Dijkstra search's values (they must: results are byte-identical)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simsoft.models import routing
+
+
+def _graph(seed: int, n_nodes: int, n_exits: int, n_links: int) -> dict:
+    rng = np.random.default_rng(seed)
+    total = n_nodes + n_exits
+    a = rng.integers(0, total, n_links)
+    b = rng.integers(0, total, n_links)
+    # Directed links in pairs (forward, backward), like the model's links.
+    dl_src = np.stack([a, b], axis=1).ravel()
+    dl_dst = np.stack([b, a], axis=1).ravel()
+    return dict(
+        n_nodes=n_nodes,
+        n_exits=n_exits,
+        dl_src=dl_src,
+        dl_dst=dl_dst,
+        usable=rng.random(2 * n_links) < 0.85,
+        wait_s=np.where(rng.random(2 * n_links) < 0.3, rng.random(2 * n_links) * 40.0, 0.0),
+        cross_s=rng.random(n_nodes) * 30.0 + 0.1,
+        blocked=rng.random(n_nodes) < 0.1,
+        allowed_exits=rng.random(n_exits) < 0.6,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_nodes=st.integers(1, 60), n_exits=st.integers(1, 6), n_links=st.integers(0, 150))
+def test_potentials_equal_dijkstra_bit_for_bit(seed: int, n_nodes: int, n_exits: int, n_links: int) -> None:
+    kw = _graph(seed, n_nodes, n_exits, n_links)
+    np.testing.assert_array_equal(routing.potentials(**kw), routing._dijkstra(**kw))
+
+
+def test_deep_graph_falls_back_to_dijkstra(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A corridor of 80 nodes needs 80 relaxation rounds: more than the cap, so the search finishes it.
+    n = 80
+    a = np.arange(n)
+    dl_src = np.stack([a, a + 1], axis=1).ravel()
+    dl_dst = np.stack([a + 1, a], axis=1).ravel()
+    kw = dict(
+        n_nodes=n,
+        n_exits=1,
+        dl_src=dl_src,
+        dl_dst=dl_dst,
+        usable=np.ones(2 * n, dtype=bool),
+        wait_s=np.zeros(2 * n),
+        cross_s=np.full(n, 0.7),
+        blocked=np.zeros(n, dtype=bool),
+        allowed_exits=np.ones(1, dtype=bool),
+    )
+    calls = []
+    real = routing._dijkstra
+    monkeypatch.setattr(routing, "_dijkstra", lambda **k: calls.append(1) or real(**k))
+    pot = routing.potentials(**kw)
+    assert calls == [1]
+    np.testing.assert_array_equal(pot, real(**kw))
+    assert pot[0] == pytest.approx(n * 0.7)
