@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from simsoft.records import Event, Timeseries
+from simsoft.records import Event, Timeseries, by_kind
 from simsoft.schema import Scenario
 
 __all__ = ["compute_metrics"]
@@ -24,13 +24,14 @@ def compute_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Tim
     from simsoft.models.recovery_metrics import recovery_metrics
 
     out: dict[str, Any] = {"run.population": scenario.population.total}
-    end = [e for e in events if e.kind == "run.end"]
+    groups = by_kind(events)  # one pass; the model metrics below look kinds up instead of rescanning
+    end = groups.get("run.end", [])
     if end:
         out["run.end_s"] = round(end[-1].t_s, 3)
         out["run.end_reason"] = end[-1].values.get("reason")
-    out["run.actions"] = sum(1 for e in events if e.kind.startswith("action."))
+    out["run.actions"] = sum(len(group) for kind, group in groups.items() if kind.startswith("action."))
     out.update(egress_metrics(scenario, events, timeseries))
-    out.update(incident_metrics(scenario, events))
-    out.update(medical_metrics(scenario, events, timeseries))
-    out.update(recovery_metrics(scenario, events, timeseries))
+    out.update(incident_metrics(scenario, events, groups=groups))
+    out.update(medical_metrics(scenario, events, timeseries, groups=groups))
+    out.update(recovery_metrics(scenario, events, timeseries, groups=groups))
     return dict(sorted(out.items()))

@@ -13,11 +13,20 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Event", "Recorder", "Timeseries"]
+__all__ = ["Event", "Recorder", "Timeseries", "by_kind"]
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
+"""Types :func:`_plain` returns unchanged: checked first, as most values of most events are of them."""
 
 
 def _plain(value: Any) -> Any:
     """Convert numpy scalars and containers to plain JSON-friendly Python values."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is float:
+        return round(value, 6) if math.isfinite(value) else None
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
@@ -47,6 +56,22 @@ class Event:
         return {"t_s": _plain(float(self.t_s)), "kind": self.kind, "subject": self.subject, "values": _plain(dict(self.values))}
 
 
+def by_kind(events: Iterable[Event]) -> dict[str, list[Event]]:
+    """The events of each kind, in recording order: one pass, for readers that look up many kinds.
+
+    >>> [e.t_s for e in by_kind([Event(0.0, "a"), Event(1.0, "b"), Event(2.0, "a")])["a"]]
+    [0.0, 2.0]
+    """
+    groups: dict[str, list[Event]] = {}
+    for e in events:
+        group = groups.get(e.kind)
+        if group is None:
+            groups[e.kind] = [e]
+        else:
+            group.append(e)
+    return groups
+
+
 @dataclass
 class Timeseries:
     """Samples in long form: one row per (time, quantity, subject) with a value."""
@@ -67,12 +92,20 @@ class Timeseries:
 
     def select(self, quantity: str, subject: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Times and values of one quantity (and subject), as arrays."""
-        ts, vs = [], []
-        for t, q, s, v in self.rows():
-            if q == quantity and (subject is None or s == subject):
-                ts.append(t)
-                vs.append(v)
-        return np.asarray(ts, dtype=float), np.asarray(vs, dtype=float)
+        # Rows found by list.index, which scans in C: metrics pick a few short series out of thousands of rows.
+        rows: list[int] = []
+        find, i = self.quantity.index, -1
+        try:
+            while True:
+                i = find(quantity, i + 1)
+                rows.append(i)
+        except ValueError:
+            pass
+        if subject is not None:
+            subjects = self.subject
+            rows = [i for i in rows if subjects[i] == subject]
+        t_s, value = self.t_s, self.value
+        return np.asarray([t_s[i] for i in rows], dtype=float), np.asarray([value[i] for i in rows], dtype=float)
 
 
 class Recorder:
@@ -84,7 +117,9 @@ class Recorder:
 
     def emit(self, t_s: float, kind: str, subject: str = "", **values: Any) -> Event:
         """Record an event and return it."""
-        event = Event(float(t_s), kind, subject, MappingProxyType({k: _plain(v) for k, v in values.items()}))
+        as_is = _AS_IS
+        plain = {k: v if type(v) in as_is else _plain(v) for k, v in values.items()}
+        event = Event(float(t_s), kind, subject, MappingProxyType(plain))
         self.events.append(event)
         return event
 
@@ -93,11 +128,17 @@ class Recorder:
         if len(subjects) != len(values):
             raise ValueError(f"{len(subjects)} subjects but {len(values)} values for {quantity!r}")
         ts = self.timeseries
-        for subject, value in zip(subjects, values):
-            ts.t_s.append(float(t_s))
-            ts.quantity.append(quantity)
-            ts.subject.append(subject)
-            ts.value.append(float(value))
+        n = len(subjects)
+        # Whole-list extends rather than four appends per subject: the egress model samples every
+        # zone every few steps. ``tolist`` of a float64 array gives the same floats as ``float(v)``.
+        if isinstance(values, np.ndarray):
+            floats = values.astype(np.float64, copy=False).tolist()
+        else:
+            floats = [float(v) for v in values]
+        ts.t_s.extend([float(t_s)] * n)
+        ts.quantity.extend([quantity] * n)
+        ts.subject.extend(subjects)
+        ts.value.extend(floats)
 
     def of_kind(self, kind: str) -> list[Event]:
         """Events whose kind equals ``kind`` or starts with ``kind + '.'``."""

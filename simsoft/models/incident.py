@@ -93,6 +93,7 @@ class IncidentModel:
         self.next_id = 1
         self.ended = env.event()
         self._watch: simpy.Process | None = None
+        self._slots: dict[str, int] | None = None
         self.casualty_listeners: list[Callable[[str, str, str], None]] = []
         """Called with (casualty id, zone, cause) as each casualty is recorded (the medical and recovery models listen)."""
 
@@ -175,8 +176,19 @@ class IncidentModel:
     def on_zone_affected(self, zone: str) -> None:
         """Hook for the detection model (set by the engine)."""
 
+    def _zone_slots(self) -> dict[str, int]:
+        """Zone id -> its index in ``egress.occupancy_nodes()`` (zones come first, in ``occupancy()`` order).
+
+        The per-step reads below index that array instead of building the ``occupancy()`` dict of
+        every zone each time; the values are the same floats.
+        """
+        if self._slots is None:
+            self._slots = {z: i for i, z in enumerate(self.egress.occupancy())}
+        return self._slots
+
     def _expose(self, zone: str, step_s: float) -> None:
-        present = float(self.egress.occupancy().get(zone, 0.0))
+        slot = self._zone_slots().get(zone)
+        present = 0.0 if slot is None else float(self.egress.occupancy_nodes()[slot])
         if present <= 0:
             return
         person_min = present * step_s / 60.0
@@ -209,19 +221,30 @@ class IncidentModel:
         rate5 = self.incident.crush_injuries_per_person_minute_above_5
         if rate5 <= 0:
             return
-        zones = sorted(self.zone_area)
+        slots = self._zone_slots()
+        # Zones in sorted order with their slots in the occupancy array and their areas: one
+        # vectorised test per step finds the usual case, no zone at the danger density, cheaply.
+        # (A zone without a slot has nobody in it, so it can never be dangerous.)
+        order = [z for z in sorted(self.zone_area) if z in slots]
+        idx = np.array([slots[z] for z in order], dtype=np.intp)
+        area = np.array([self.zone_area[z] for z in order], dtype=np.float64)
         while True:
             yield self.env.timeout(self.dt)
-            occ = self.egress.occupancy()
-            for zone in zones:
-                present = float(occ.get(zone, 0.0))
-                density = present / self.zone_area[zone]
-                if density < DANGER_DENSITY_P_M2:
-                    continue
-                rate = rate5 if density >= CRUSH_DENSITY_P_M2 else rate5 / 2
-                n = int(self.crush_rng.poisson(rate * present * self.dt / 60.0))
-                n = min(n, int(np.floor(present)))
-                if n > 0:
-                    self._harm(zone, n, "crowd_crush")
+            occ = self.egress.occupancy_nodes()[idx]  # a copy: harm below does not change this step's reading
+            if not (occ / area).max(initial=0.0) < DANGER_DENSITY_P_M2:
+                self._crush(rate5, order, occ)
             if self.egress.idle:
                 return  # nobody moves: densities cannot change until an action wakes the crowd
+
+    def _crush(self, rate5: float, zones: list[str], occ: np.ndarray) -> None:
+        """Crush injuries of one step in ``zones`` (sorted), with ``occ`` people in them."""
+        for zone, people in zip(zones, occ):
+            present = float(people)
+            density = present / self.zone_area[zone]
+            if density < DANGER_DENSITY_P_M2:
+                continue
+            rate = rate5 if density >= CRUSH_DENSITY_P_M2 else rate5 / 2
+            n = int(self.crush_rng.poisson(rate * present * self.dt / 60.0))
+            n = min(n, int(np.floor(present)))
+            if n > 0:
+                self._harm(zone, n, "crowd_crush")

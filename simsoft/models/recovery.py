@@ -19,11 +19,12 @@
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
 import simpy
 
 from simsoft.distributions import lognormal_params, sample
@@ -33,7 +34,7 @@ from simsoft.rng import Streams
 from simsoft.schema import Scenario
 from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
 
-__all__ = ["RecoveryModel", "cdf", "UNACCOUNTED_THRESHOLD"]
+__all__ = ["RecoveryModel", "cdf", "cdf_function", "UNACCOUNTED_THRESHOLD"]
 
 UNACCOUNTED_THRESHOLD = 0.5
 """Everyone is accounted for when fewer than this many people (in the fluid count) remain unaccounted for."""
@@ -60,6 +61,49 @@ def cdf(spec: Distribution, t_s: float) -> float:
         mu, sigma = lognormal_params(spec)
         return 0.5 * (1.0 + math.erf((math.log(x) - mu) / (sigma * math.sqrt(2.0))))
     raise TypeError(f"unknown distribution {spec!r}")
+
+
+def cdf_function(spec: Distribution) -> Callable[[float], float]:
+    """``cdf(spec, .)`` as a function of time with the spec's parameters read once.
+
+    The accountability count evaluates the CDF for every minute's leavers at every check; reading
+    pydantic fields and recomputing the lognormal parameters there cost more than the arithmetic.
+    The arithmetic is the same as :func:`cdf`, operation for operation, so the results are identical.
+
+    >>> f = cdf_function(Fixed(distribution="fixed", value=60.0))
+    >>> f(59.0), f(60.0)
+    (0.0, 1.0)
+    """
+    if not isinstance(spec, Lognormal):
+        return lambda t_s: cdf(spec, t_s)
+    shift = float(spec.shift)
+    mu, sigma = lognormal_params(spec)
+    scale = sigma * math.sqrt(2.0)
+    erf, log = math.erf, math.log
+
+    def lognormal_cdf(t_s: float) -> float:
+        if t_s < 0:
+            return 0.0
+        x = t_s - shift
+        if x <= 0:
+            return 0.0
+        return 0.5 * (1.0 + erf((log(x) - mu) / scale))
+
+    return lognormal_cdf
+
+
+def _delay_to(now: float, at: float) -> float:
+    """A delay ``d`` with ``now + d == at`` exactly (``at >= now >= 0``), as SimPy adds delays to now.
+
+    ``at - now`` can round, and ``now + (at - now)`` then misses ``at`` by an ulp; stepping ``d`` by
+    ulps finds one that lands exactly (one exists: near ``at``, steps of ``d`` are no coarser than ``at``'s).
+    """
+    d = at - now
+    while now + d < at:
+        d = math.nextafter(d, math.inf)
+    while now + d > at:
+        d = math.nextafter(d, -math.inf)
+    return d
 
 
 class _Phase:
@@ -95,7 +139,16 @@ class RecoveryModel:
         self.sites = {s.id: s for s in self.cfg.reunification}
         self.site_staff = {s.id: 0 for s in self.cfg.reunification}
         self.site_open: dict[str, float] = {}
-        self.queue = simpy.PriorityStore(env)
+        self.waiting: list[tuple[float, int, str, str, float]] = []
+        """Cases whose family has arrived and no desk has taken yet: a heap of (ready, seq, id, kind, ready)."""
+        self._due: list[tuple[float, int, str, str]] = []
+        """Families still to arrive, by time: (time, case order, id, kind); ``_next_due`` is the next one."""
+        self._next_due = 0
+        self._idle_desks: deque[str] = deque()
+        """Free desks (by site), in the order they became free: the first takes the next case."""
+        fam = self.cfg.families
+        factor = {"adult": 1.0, "minor": fam.minor_factor, "casualty_family": fam.casualty_family_factor}
+        self._case_s = {kind: fam.minutes_per_case * 60.0 * f for kind, f in factor.items()}
         self.cases_created = 0
         self.cases_done = 0
         self.peak_queue = 0
@@ -126,7 +179,7 @@ class RecoveryModel:
         self.casualty_ids.append(cid)
         if self.sites:
             delay = float(sample(self.cfg.families.arrival, rng=self.streams.stream("recovery.casualty_families"), n=1)[0])
-            self.env.process(self._case_arrives(f"family_{cid}", "casualty_family", delay))
+            self._case_arrives(f"family_{cid}", "casualty_family", delay)
 
     # -- release -----------------------------------------------------------------------------
     def _release(self):
@@ -161,7 +214,10 @@ class RecoveryModel:
             disp_n.append(base_disp)
         rate_s = acc.headcount_p_min / 60.0
         dt = float(acc.check_every)
-        spec = acc.dispersed_report
+        reported_by = cdf_function(acc.dispersed_report)
+        # Checks are evenly spaced, so the ages ``now - t`` of the leavers' batches recur from check to
+        # check: remember the CDF of each age seen (a pure function: same age, same float).
+        share_at: dict[float, float] = {}
         while True:
             yield env.timeout(dt)
             now = float(env.now)
@@ -181,7 +237,14 @@ class RecoveryModel:
                 n = min(backlog[e], rate_s * dt)
                 backlog[e] -= n
                 counted[e] += n
-            reported = float(sum(n * cdf(spec, now - t) for t, n in zip(disp_t, disp_n)))
+            reported: float = 0  # summed left to right from int 0, exactly as sum() does
+            for t, n in zip(disp_t, disp_n):
+                age = now - t
+                share = share_at.get(age)
+                if share is None:
+                    share = share_at[age] = reported_by(age)
+                reported += n * share
+            reported = float(reported)
             if sit.all_clear.triggered:
                 cas = len(self.casualty_ids)
             elif self.medical is not None:
@@ -211,17 +274,65 @@ class RecoveryModel:
         delays = sample(fam.arrival, rng=self.streams.stream("recovery.families"), n=len(cases))
         inc = self.scenario.incident
         start = inc.starts_at if inc is not None else 0.0
-        for (cid, kind), d in zip(cases, delays):
-            self.env.process(self._case_arrives(cid, kind, start + float(d) - float(self.env.now)))
+        # The families' arrivals are known now: walk them as one sorted schedule with a single pending
+        # timeout instead of hundreds of timeouts in SimPy's event heap (which every other event of
+        # the run would then pay for). Same times, same order: ties keep the order of the cases.
+        now = self.env.now
+        due: list[tuple[float, int, str, str]] = []
+        for k, ((cid, kind), d) in enumerate(zip(cases, delays)):
+            delay = start + float(d) - float(now)
+            if delay > 0:
+                self.cases_created += 1
+                due.append((now + delay, k, cid, kind))  # the time SimPy would give a timeout of ``delay``
+            else:
+                self._case_arrives(cid, kind, delay)
+        due.sort()
+        self._due = due
+        self._next_due = 0
+        self._schedule_due()
 
-    def _case_arrives(self, cid: str, kind: str, delay: float):
+    def _schedule_due(self) -> None:
+        if self._next_due < len(self._due):
+            at = self._due[self._next_due][0]
+            self.env.timeout(_delay_to(float(self.env.now), at)).callbacks.append(self._families_due)
+
+    def _families_due(self, _event: simpy.Event) -> None:
+        now, due = self.env.now, self._due
+        while self._next_due < len(due) and due[self._next_due][0] == now:
+            _, _, cid, kind = due[self._next_due]
+            self._next_due += 1
+            self._case_ready(cid, kind)
+        self._schedule_due()
+
+    def _case_arrives(self, cid: str, kind: str, delay: float) -> None:
+        """The family of case ``cid`` reaches the reunification queue ``delay`` seconds from now.
+
+        Used for casualties' families, who become cases during the run. A plain timeout with a
+        callback, not a process per case: a process costs three scheduled events (start, timeout,
+        end) where one does. A case due now still goes through a process, which starts ahead of
+        ordinary events at this time as a process always did.
+        """
         self.cases_created += 1
         if delay > 0:
-            yield self.env.timeout(delay)
+            self.env.timeout(delay).callbacks.append(lambda _event: self._case_ready(cid, kind))
+        else:
+            self.env.process(self._case_now(cid, kind))
+
+    def _case_now(self, cid: str, kind: str):
+        self._case_ready(cid, kind)
+        return
+        yield  # a generator: SimPy runs it as a process
+
+    def _case_ready(self, cid: str, kind: str) -> None:
+        now = float(self.env.now)
         self._seq += 1
-        self.queue.put(simpy.PriorityItem((float(self.env.now), self._seq), (cid, kind, float(self.env.now))))
-        self.peak_queue = max(self.peak_queue, len(self.queue.items))
-        self.recorder.sample(self.env.now, "reunification_queue", [""], [len(self.queue.items)])
+        heapq.heappush(self.waiting, (now, self._seq, cid, kind, now))
+        waiting = len(self.waiting)
+        if waiting > self.peak_queue:
+            self.peak_queue = waiting
+        self.recorder.sample(now, "reunification_queue", ("",), (waiting,))
+        if self._idle_desks:
+            self._desk_free(self._idle_desks.popleft())
 
     def _open_when_planned(self, site: str):
         s = self.sites[site]
@@ -253,21 +364,28 @@ class RecoveryModel:
             self.site_staff[site] += n
 
     def _staff(self, site: str) -> None:
-        self.env.process(self._desk(site))
+        self._desk_free(site)
 
-    def _desk(self, site: str):
-        fam = self.cfg.families
-        factor = {"adult": 1.0, "minor": fam.minor_factor, "casualty_family": fam.casualty_family_factor}
-        while True:
-            item = yield self.queue.get()
-            cid, kind, ready = item.item
-            yield self.env.timeout(fam.minutes_per_case * 60.0 * factor[kind])
-            self.cases_done += 1
-            now = float(self.env.now)
-            self.recorder.emit(now, "recovery.reunified", cid, case=kind, site=site, waited_s=now - ready)
-            if self.cases_done == self.cases_created and self.situation.incident_over.triggered and not self.complete:
-                self.complete = True
-                self.recorder.emit(now, "recovery.reunification_complete", "", cases=self.cases_done)
+    # A desk is a pair of callbacks rather than a SimPy process on a store: a store costs a put and
+    # a get event per case on top of the desk's timeout. The order is the store's: the oldest case
+    # goes to the desk that has been free longest, and a desk that finishes takes the next case at
+    # once; each case is one timeout of its handling time.
+    def _desk_free(self, site: str) -> None:
+        if not self.waiting:
+            self._idle_desks.append(site)
+            return
+        _, _, cid, kind, ready = heapq.heappop(self.waiting)
+        done = self.env.timeout(self._case_s[kind])
+        done.callbacks.append(lambda _event: self._desk_done(site, cid, kind, ready))
+
+    def _desk_done(self, site: str, cid: str, kind: str, ready: float) -> None:
+        self.cases_done += 1
+        now = float(self.env.now)
+        self.recorder.emit(now, "recovery.reunified", cid, case=kind, site=site, waited_s=now - ready)
+        if self.cases_done == self.cases_created and self.situation.incident_over.triggered and not self.complete:
+            self.complete = True
+            self.recorder.emit(now, "recovery.reunification_complete", "", cases=self.cases_done)
+        self._desk_free(site)
 
     # -- phases ------------------------------------------------------------------------------
     def _phases(self):
