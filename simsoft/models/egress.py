@@ -36,6 +36,9 @@ from simsoft.schema import Scenario
 __all__ = ["EgressModel", "MILESTONES_PCT", "DENSITY_THRESHOLDS_P_M2"]
 
 _EPS = 1e-9
+# Reductions called as ufunc methods: the same operations as ndarray.any() / .all() / .sum() without
+# their Python wrappers (a few microseconds each, many times per step).
+_any, _all, _sum = np.logical_or.reduce, np.logical_and.reduce, np.add.reduce
 _UNREACHABLE_S = 1e7  # offset that ranks "assigned exit unreachable" below any real route
 
 
@@ -100,11 +103,16 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self.walked_m = np.zeros((self.N, C))
         self._coh_node = np.zeros(0, dtype=np.int64)
         self._coh_class = np.zeros(0, dtype=np.int64)
+        self._coh_flat = np.zeros(0, dtype=np.int64)  # node * classes + class: flat index into (N, C) arrays
         self._coh_target = np.zeros(0)
         self._coh_n = np.zeros(0)
         self.exited = np.zeros(self.X)
         self._pend_t = np.zeros(0)
         self._pend_person = np.zeros(0, dtype=np.int64)
+        # Walkers per node and occupancy per node of the current state, read-only; None when stale.
+        # Every change of waiting, ready, cohorts or exited calls _state_changed().
+        self._walk_cache: np.ndarray | None = None
+        self._occ_cache: np.ndarray | None = None
 
         # Zone states.
         self._alerted_at = np.full(self.Z, np.nan)  # first alert of each zone
@@ -120,6 +128,9 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._burst = np.maximum(net.link_cap_p_s * self.dt, 1.0)
         self._credit = self._burst.copy()
         self._table: SplitTable | None = None
+        self._unit_flat: np.ndarray | None = None  # units' node * classes + class, see _step
+        self._tflat: tuple | None = None  # (table, classes, group flat index, entry flat index), see _table_flat
+        self._capdt_dt, self._capdt = math.nan, np.zeros(0)  # link capacity x dt for the last dt seen
         self._dirty = True
         self._next_replan = 0.0
         self._plan_key: tuple[np.ndarray, ...] | None = None
@@ -128,6 +139,8 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._free_nc = self._factor_c = np.zeros((0, 0))
         self._k_col = net.k_m_s[:, None]
         self._dl_conn = np.repeat(net.link_conn, 2)
+        self._cap_dl: np.ndarray | None = None  # capacity of each directed link (built at the first plan)
+        self._cap_dl_pos = np.zeros(0, dtype=bool)
 
         self._init_records()
 
@@ -149,9 +162,13 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             idx = len(self._classes)
             self._classes.append(rc)
             self._class_of[key] = idx
+            if hasattr(self, "_coh_flat"):
+                self._coh_reflat()
+                self._unit_flat = None
             if hasattr(self, "ready"):
                 self.ready = np.hstack([self.ready, np.zeros((self.N, 1))])
                 self.walked_m = np.hstack([self.walked_m, np.zeros((self.N, 1))])
+                self._state_changed()
         return idx
 
     def _unit_class_index(self, u: int, *, via: tuple[int, ...] | None = None) -> int:
@@ -172,9 +189,19 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
     # ------------------------------------------------------------------ accessors
 
     def occupancy_nodes(self) -> np.ndarray:
-        """People in every internal node (zones first, then corridor and stair connections)."""
-        walking = np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)
-        return self.waiting + walking + self.ready.sum(axis=1)
+        """People in every internal node (zones first, then corridor and stair connections).
+
+        A read-only array, cached until the crowd changes (copy it to modify it).
+        """
+        occ = self._occ_cache
+        if occ is None:
+            occ = self._occ_cache = self.waiting + self._walking() + _sum(self.ready, axis=1)
+            occ.flags.writeable = False
+        return occ
+
+    def _state_changed(self) -> None:
+        """Drop the cached walkers and occupancy (waiting, ready, cohorts or exited changed)."""
+        self._walk_cache = self._occ_cache = None
 
     def occupancy(self) -> dict[str, float]:
         """People in each zone, by zone id (declaration order)."""
@@ -193,7 +220,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
     @property
     def exited_total(self) -> float:
         """People who have reached an exit."""
-        return float(self.exited.sum())
+        return float(_sum(self.exited))
 
     def exited_by_exit(self) -> dict[str, float]:
         """People out through each exit, by exit id."""
@@ -297,11 +324,14 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         if usable is None:  # connections opened or closed since the last plan
             open_conn = np.asarray([not s for s in self._conn_closed], dtype=bool)
             usable = self._usable_dl = self._dir_ok & np.repeat(open_conn[net.link_conn], 2)
-        density = (self.waiting + np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)) / net.area_m2
+        density = (self.waiting + self._walking()) / net.area_m2
         speed = hy.speed_array(density, net.k_m_s, free_m_s=self._free_default)
         cross = net.travel_m / speed
-        cap = np.repeat(net.link_cap_p_s, 2)
-        wait = np.divide(self.backlog_dl, cap, out=np.zeros_like(cap), where=cap > 0)
+        if self._cap_dl is None:
+            self._cap_dl = np.repeat(net.link_cap_p_s, 2)
+            self._cap_dl_pos = self._cap_dl > 0
+        cap = self._cap_dl
+        wait = np.divide(self.backlog_dl, cap, out=np.zeros_like(cap), where=self._cap_dl_pos)
         blocked = self._hold.copy()
         key = (usable, wait, cross, blocked)
         if self._table is not None and self._plan_classes == len(self._classes) and self._same_plan(key):
@@ -349,23 +379,55 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
     def _same_plan(self, key: tuple[np.ndarray, ...]) -> bool:
         """True if the route inputs ``key`` (usable links, waits, crossing times, held nodes) are those of the plan."""
         old = self._plan_key
-        if old is None or not (np.array_equal(key[0], old[0]) and np.array_equal(key[3], old[3])):
+        # The arrays of a key always have the same shapes: elementwise == is np.array_equal here.
+        if old is None or not ((key[0] == old[0]).all() and (key[3] == old[3]).all()):
             return False
-        return np.array_equal(key[1], old[1]) and np.array_equal(key[2], old[2])
+        return bool((key[1] == old[1]).all() and (key[2] == old[2]).all())
 
     def _new_cohorts(self, grid: np.ndarray) -> None:
         """Start walking the people in ``grid`` (nodes x classes) across their node."""
-        node, cls = np.nonzero(grid > 0)
-        if len(node) == 0:
+        C = grid.shape[1]
+        flat = (grid > 0).reshape(-1).nonzero()[0]  # row-major: the order of np.nonzero
+        if len(flat) == 0:
             return
-        self._coh_node = np.concatenate([self._coh_node, node])
-        self._coh_class = np.concatenate([self._coh_class, cls])
-        self._coh_target = np.concatenate([self._coh_target, self.walked_m[node, cls] + self.net.travel_m[node]])
-        self._coh_n = np.concatenate([self._coh_n, grid[node, cls]])
+        self._state_changed()
+        if C == 1:
+            node, cls = flat, np.zeros(len(flat), dtype=np.int64)
+        else:
+            node, cls = np.divmod(flat, C)
+        self._coh_node = np.concatenate((self._coh_node, node))
+        self._coh_class = np.concatenate((self._coh_class, cls))
+        self._coh_flat = np.concatenate((self._coh_flat, flat))
+        self._coh_target = np.concatenate((self._coh_target, self.walked_m.reshape(-1)[flat] + self.net.travel_m[node]))
+        self._coh_n = np.concatenate((self._coh_n, grid.reshape(-1)[flat]))
+
+    def _table_flat(self, table: SplitTable, C: int) -> tuple[np.ndarray, np.ndarray]:
+        """Flat (C-order) indexes of ``table`` into (nodes x C) arrays: each group's (node, class) and
+        each entry's (destination, class); built once per table and number of classes."""
+        cached = self._tflat
+        if cached is None or cached[0] is not table or cached[1] != C:
+            group = table.group_node * C + table.group_class
+            entry = self._dl_dst[table.entry_dl] * C + table.group_class[table.entry_group]
+            cached = self._tflat = (table, C, group, entry)
+        return cached[2], cached[3]
+
+    def _cap_dt(self, dt: float) -> np.ndarray:
+        """Link capacities times ``dt`` (the same product each time; kept for the last ``dt``)."""
+        if dt != self._capdt_dt:
+            self._capdt_dt, self._capdt = dt, self.net.link_cap_p_s * dt
+        return self._capdt
+
+    def _coh_reflat(self) -> None:
+        """Rebuild the cohorts' flat (node, class) index after the classes or a cohort's class changed."""
+        self._coh_flat = self._coh_node * len(self._classes) + self._coh_class
 
     def _walking(self) -> np.ndarray:
-        """People walking across each internal node (summed over the cohorts in their order)."""
-        return np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)
+        """People walking across each internal node (summed over the cohorts in their order; read-only, cached)."""
+        walking = self._walk_cache
+        if walking is None:
+            walking = self._walk_cache = np.bincount(self._coh_node, weights=self._coh_n, minlength=self.N)
+            walking.flags.writeable = False
+        return walking
 
     def _speeds(self, walking: np.ndarray | None = None) -> np.ndarray:
         """Walking speed (m/s) of every (node, class) from the density of walkers and people in pre-movement."""
@@ -391,11 +453,12 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         """Advance the crowd over the step [t0, t1]."""
         dt = t1 - t0
         self.steps += 1
+        self._occ_cache = None  # the walkers' sums stay valid until the cohorts change
         net, N, C = self.net, self.N, len(self._classes)
         # 1. Releases: people whose start time falls before the middle of the step start walking.
         released_any = False
         if len(self._pend_t):
-            k = int(np.searchsorted(self._pend_t, t0 + dt / 2.0, side="right"))
+            k = int(self._pend_t.searchsorted(t0 + dt / 2.0, side="right"))
             if k:
                 people = self._pend_person[:k]
                 self._pend_t, self._pend_person = self._pend_t[k:], self._pend_person[k:]
@@ -404,24 +467,27 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
                 self.units.started += n_u
                 counts = n_u.astype(float)
                 self.waiting -= np.bincount(self.units.node, weights=counts, minlength=N)
-                grid = np.bincount(self.units.node * C + self.unit_class, weights=counts, minlength=N * C).reshape(N, C)
+                if self._unit_flat is None:  # each unit's (node, class), flat; rebuilt when classes change
+                    self._unit_flat = self.units.node * C + self.unit_class
+                grid = np.bincount(self._unit_flat, weights=counts, minlength=N * C).reshape(N, C)
                 self._new_cohorts(grid)
                 released_any = True
-                if not self._group_all.all():
+                if not _all(self._group_all):
                     self._group_events(t0, t1, np.bincount(self._p_group[people], minlength=len(self._groups)))
         # 2. Speeds from the density of walkers and people in pre-movement.
         walking = self._walking()
         self.walked_m += self._speeds(walking) * dt
         # 3. Walkers who covered their node's length are ready at its doors.
         if len(self._coh_n):
-            arrived = self._coh_target <= self.walked_m[self._coh_node, self._coh_class] + 1e-9
-            if arrived.any():
-                self.ready += np.bincount(
-                    self._coh_node[arrived] * C + self._coh_class[arrived], weights=self._coh_n[arrived], minlength=N * C
-                ).reshape(N, C)
+            # walked_m is C-contiguous: its flat view indexed by node * C + class is walked_m[node, class].
+            arrived = self._coh_target <= self.walked_m.reshape(-1)[self._coh_flat] + 1e-9
+            if _any(arrived):
+                self.ready += np.bincount(self._coh_flat[arrived], weights=self._coh_n[arrived], minlength=N * C).reshape(N, C)
                 keep = ~arrived
                 self._coh_node, self._coh_class = self._coh_node[keep], self._coh_class[keep]
+                self._coh_flat = self._coh_flat[keep]
                 self._coh_target, self._coh_n = self._coh_target[keep], self._coh_n[keep]
+                self._state_changed()
                 walking = self._walking()
         # 4. Flows through links.
         if self._dirty or t1 >= self._next_replan - _EPS:
@@ -429,17 +495,21 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         table = self._table
         moved_total = 0.0
         n_dl = 2 * net.n_links
-        q = self.ready[table.group_node, table.group_class] if table is not None and table.n_groups else None
-        if q is not None and q.any():
+        if table is not None and table.n_groups:
+            g_flat, e_flat = self._table_flat(table, C)
+            q = self.ready.take(g_flat)  # ready[group_node, group_class]
+        else:
+            q = None
+        if q is not None and _any(q):
             shares = split_shares(table, q)
             want = q[table.entry_group] * shares
             demand = np.bincount(table.entry_dl, weights=want, minlength=n_dl)
-            self._credit = np.minimum(self._credit + net.link_cap_p_s * dt, self._burst)
+            self._credit = np.minimum(self._credit + self._cap_dt(dt), self._burst)
             both = demand[0::2] + demand[1::2]
             f_link = np.where(both > self._credit, self._credit / np.where(both > 0, both, 1.0), 1.0)
-            f_dl = np.repeat(f_link, 2)
+            f_dl = f_link.repeat(2)
             inflow = np.bincount(self._dl_dst, weights=demand * f_dl, minlength=N + self.X)[:N]
-            occ = self.waiting + walking + self.ready.sum(axis=1)
+            occ = self.waiting + walking + _sum(self.ready, axis=1)
             room = np.maximum(net.cap_people - occ, 0.0)
             f_room = np.ones(N + self.X)
             over = inflow > room
@@ -447,27 +517,30 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             f_dl = f_dl * f_room[self._dl_dst]
             moved = want * f_dl[table.entry_dl]
             out = np.add.reduceat(moved, table.start)
-            self.ready[table.group_node, table.group_class] = np.maximum(q - out, 0.0)
+            self.ready.put(g_flat, np.maximum(q - out, 0.0))  # ready[group_node, group_class] = ...
             flow = demand * f_dl
             self._credit = np.maximum(self._credit - (flow[0::2] + flow[1::2]), 0.0)
             self.last_flow_dl = flow
             self.backlog_dl = demand - flow
-            dst = self._dl_dst[table.entry_dl]
-            arrive = np.bincount(dst * C + table.group_class[table.entry_group], weights=moved, minlength=(N + self.X) * C)
+            arrive = np.bincount(e_flat, weights=moved, minlength=(N + self.X) * C)
             arrive = arrive.reshape(N + self.X, C)
-            self.exited += arrive[N:].sum(axis=1)
+            self.exited += _sum(arrive[N:], axis=1)
             self._new_cohorts(arrive[:N])
             # The new cohorts come last, in class order, so adding their columns in that order gives
             # the per-node sums bit for bit (adding 0.0 where a (node, class) had nobody changes nothing).
             for c in range(C):
                 walking = walking + arrive[:N, c]
-            moved_total = float(moved.sum())
+            moved_total = float(_sum(moved))
         else:
-            self._credit = np.minimum(self._credit + net.link_cap_p_s * dt, self._burst)
+            self._credit = np.minimum(self._credit + self._cap_dt(dt), self._burst)
             self.last_flow_dl = np.zeros(n_dl)
             self.backlog_dl = np.zeros(n_dl)
         self._last_moved = moved_total + (1.0 if released_any else 0.0)
-        # 5. Records and idleness.
-        self._after_step(t0, t1, self.waiting + walking + self.ready.sum(axis=1))
-        if len(self._coh_n) == 0 and len(self._pend_t) == 0 and (self._last_moved <= _EPS or self.ready.sum() <= _EPS):
+        # 5. Records and idleness. The carried-forward walkers are the cohorts' sums bit for bit: cached.
+        occ = self.waiting + walking + _sum(self.ready, axis=1)
+        walking.flags.writeable = False
+        occ.flags.writeable = False
+        self._walk_cache, self._occ_cache = walking, occ
+        self._after_step(t0, t1, occ)
+        if len(self._coh_n) == 0 and len(self._pend_t) == 0 and (self._last_moved <= _EPS or _sum(self.ready, axis=None) <= _EPS):
             self._idle = True

@@ -86,6 +86,7 @@ class EgressActions:
             f = 1.0 - n_move / moving
             self.ready[z] *= f
             self._coh_n[self._coh_node == z] *= f
+        self._state_changed()
         removed = n_wait + n_move
         self.removed_total += removed
         return removed
@@ -258,11 +259,13 @@ class EgressActions:
         zset[zones] = True
         for u in np.flatnonzero(zset[self.units.node]).tolist():
             self.unit_class[u] = self._unit_class_index(u, via=via)
+        self._unit_flat = None
         remap = np.arange(len(self._classes))
         for c, rc in enumerate(list(self._classes)):
             remap[c] = self._class_index(RouteClass(exits=via, factor=rc.factor, free_m_s=rc.free_m_s))
         remap = np.concatenate([remap, np.arange(len(remap), len(self._classes))])
         rows = np.flatnonzero(zset)
+        self._state_changed()
         moved = self.ready[rows].copy()
         self.ready[rows] = 0.0
         for c in range(moved.shape[1]):
@@ -273,3 +276,4 @@ class EgressActions:
             remaining = self._coh_target[hit] - self.walked_m[self._coh_node[hit], self._coh_class[hit]]
             self._coh_class[hit] = remap[self._coh_class[hit]]
             self._coh_target[hit] = self.walked_m[self._coh_node[hit], self._coh_class[hit]] + remaining
+        self._coh_reflat()

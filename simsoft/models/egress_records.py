@@ -25,6 +25,7 @@ DENSITY_THRESHOLDS_P_M2 = (4.0, 5.0)
 *Crowd Dynamics*, PhD thesis, 2000)."""
 
 _EPS = 1e-9
+_any = np.logical_or.reduce  # ndarray.any() without its Python wrapper (1-D arrays here)
 
 
 class EgressRecords:
@@ -48,6 +49,7 @@ class EgressRecords:
         # Thresholds as a column: one comparison covers both; its result serves the alerts of this
         # step and the time-above totals of the next accounting.
         self._thr_col = np.asarray([thr + _EPS for thr in DENSITY_THRESHOLDS_P_M2])[:, None]
+        self._thr_low = float(self._thr_col.min())  # some node is above a threshold iff the densest is above this
         self._acc_above = np.zeros((len(DENSITY_THRESHOLDS_P_M2), self.N), dtype=bool)
         self._acc_any = False
         self._group_started = np.zeros(len(self._groups), dtype=np.int64)
@@ -61,14 +63,14 @@ class EgressRecords:
         started += n_group
         if not self._group_first_all:
             first = (started > 0) & ~self._group_first
-            if first.any():
-                for g in np.flatnonzero(first).tolist():
+            if _any(first):
+                for g in first.nonzero()[0].tolist():
                     self._group_first[g] = True
                     self.recorder.emit(t1, "egress.group_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
                 self._group_first_all = bool(self._group_first.all())
         done = (started >= self._group_count) & ~self._group_all
-        if done.any():
-            for g in np.flatnonzero(done & (self._group_count > 0)).tolist():
+        if _any(done):
+            for g in (done & (self._group_count > 0)).nonzero()[0].tolist():
                 self._group_all[g] = True
                 self.recorder.emit(t1, "egress.group_all_started", self._group_name[g], zone=self._groups[g].zone, moving_from_s=t0)
 
@@ -79,9 +81,12 @@ class EgressRecords:
             # Nodes below every threshold would add span x 0 = 0: skipped when none is above.
             self._time_above += span * self._acc_above
         self._acc_t = t
-        self._acc_density = self.density_nodes() if density is None else density
-        self._acc_above = self._acc_density > self._thr_col
-        self._acc_any = bool(self._acc_above.any())
+        density = self._acc_density = self.density_nodes() if density is None else density
+        # Any node above a threshold iff the densest one is above the lowest (same comparisons); the
+        # per-node table is only needed, and only built, when one is.
+        self._acc_any = bool(np.maximum.reduce(density, initial=-math.inf) > self._thr_low)
+        if self._acc_any:
+            self._acc_above = density > self._thr_col
 
     def _check_density(self, t: float, density: np.ndarray) -> None:
         """Peak densities and first crossings of the thresholds (``density`` was just accounted)."""
@@ -130,15 +135,15 @@ class EgressRecords:
         # Zones cleared (occupied before, empty now): had & ~has is had > has for booleans.
         has = occ > 1e-6
         cleared = np.greater(self._zone_had_people[: self.Z], has[: self.Z])
-        if cleared.any():
-            for z in np.flatnonzero(cleared).tolist():
+        if _any(cleared):
+            for z in cleared.nonzero()[0].tolist():
                 self.recorder.emit(t1, "egress.zone_clear", self.net.node_ids[z])
         self._zone_had_people = has
         # Queues at connections above the alert threshold (first time).
-        if self.backlog_dl.any():
+        if _any(self.backlog_dl):
             per_conn = np.bincount(self._dl_conn, weights=self.backlog_dl, minlength=len(self.net.conn_ids))
             new = (per_conn > self.settings.queue_alert_p) & ~self._queue_alerted
-            for ci in np.flatnonzero(new).tolist():
+            for ci in new.nonzero()[0].tolist():
                 self._queue_alerted[ci] = True
                 self.recorder.emit(t1, "egress.queue", self.net.conn_ids[ci], queue_p=float(per_conn[ci]), threshold_p=self.settings.queue_alert_p)
         if t1 >= self._next_record - _EPS:

@@ -20,6 +20,7 @@ import numpy as np
 __all__ = ["EventSkipping"]
 
 _EPS = 1e-9
+_any = np.logical_or.reduce  # ndarray.any() without its Python wrapper (1-D arrays here)
 
 
 class EventSkipping:
@@ -40,9 +41,9 @@ class EventSkipping:
         paused run never holds records from its future.
         """
         table = self._table
-        if self._dirty or table is None or self.backlog_dl.any():
+        if self._dirty or table is None or _any(self.backlog_dl):
             return 0
-        if table.n_groups and self.ready[table.group_node, table.group_class].any():
+        if table.n_groups and _any(self.ready.take(self._table_flat(table, len(self._classes))[0])):
             return 0
         if len(self._coh_n) == 0:
             return 0  # nobody walks: the wait for the next release is skipped by _run (no step counted)
@@ -50,15 +51,16 @@ class EventSkipping:
         first_release = float(self._pend_t[0]) if len(self._pend_t) else math.inf
         if first_release <= now + 1.5 * dt:
             return 0
-        walked = self.walked_m[self._coh_node, self._coh_class]
-        inc = (self._speeds() * dt)[self._coh_node, self._coh_class]
+        flat = self._coh_flat  # node * classes + class
+        walked = self.walked_m.reshape(-1)[flat]
+        inc = (self._speeds() * dt).reshape(-1)[flat]
         target = self._coh_target
         t1, k = now, 0
         while True:
             t1 += dt
             t0 = t1 - dt
             walked = walked + inc
-            if first_release <= t0 + dt / 2.0 or (target <= walked + 1e-9).any():
+            if first_release <= t0 + dt / 2.0 or _any(target <= walked + 1e-9):
                 return k
             k += 1
             if t1 >= self._next_record - _EPS:
@@ -82,7 +84,7 @@ class EventSkipping:
             self._jump_t, self._jump_done = t1, self._jump_done + 1
             self.steps += 1
             self.walked_m += inc
-            self._credit = np.minimum(self._credit + self.net.link_cap_p_s * self.dt, self._burst)
+            self._credit = np.minimum(self._credit + self._cap_dt(self.dt), self._burst)
             if t1 >= self._next_replan - _EPS:
                 replan_at = t1
                 self._next_replan = t1 + float(self.settings.replan_every)

@@ -50,29 +50,20 @@ def potentials(
     :data:`_MAX_ROUNDS` rounds is finished by the Dijkstra search instead, with the same result.
     """
     total = n_nodes + n_exits
-    dls = np.flatnonzero(usable & (dl_src < n_nodes))
-    src = dl_src[dls]
-    keep = ~blocked[src]
     pot = np.full(total, math.inf)
     pot[n_nodes:][allowed_exits] = 0.0
-    if not keep.any():
+    links = _relax_links(n_nodes, dl_src, dl_dst, usable, blocked)
+    if links is None:
         return pot
-    dls, src = dls[keep], src[keep]
-    order = np.argsort(src, kind="stable")
-    dls, src = dls[order], src[order]
-    dst = dl_dst[dls]
+    dls, src, dst, starts, heads = links
     cross, wait = cross_s[src], wait_s[dls]
-    first = np.ones(len(src), dtype=bool)
-    first[1:] = src[1:] != src[:-1]
-    starts = np.flatnonzero(first)
-    heads = src[starts]
     cand = np.empty(len(src))
     for _ in range(_MAX_ROUNDS):
         np.add(pot[dst], cross, out=cand)
         cand += wait
         old = pot[heads]
         new = np.minimum(old, np.minimum.reduceat(cand, starts))
-        if np.array_equal(new, old):
+        if np.logical_and.reduce(new == old):  # np.array_equal (same shapes) without its wrapper
             return pot
         pot[heads] = new
     return _dijkstra(
@@ -90,6 +81,41 @@ def potentials(
 
 _MAX_ROUNDS = 24
 """Relaxation rounds before :func:`potentials` hands a (deep) graph to the Dijkstra search."""
+
+_links_cache: list = [None, None]  # [key, links] of the last graph seen by _relax_links
+_split_cache: list = [None, None]  # [key, candidate links] of the last graph seen by build_split_table
+
+
+def _relax_links(
+    n_nodes: int, dl_src: np.ndarray, dl_dst: np.ndarray, usable: np.ndarray, blocked: np.ndarray
+) -> tuple[np.ndarray, ...] | None:
+    """The relaxed links of :func:`potentials` grouped by source node: (dls, src, dst, starts, heads).
+
+    ``None`` if no link can be taken. They depend only on the graph, the usable links and the held
+    nodes, which rarely change between plans, so the last result is kept (keyed by their contents).
+    """
+    key = (n_nodes, dl_src.tobytes(), dl_dst.tobytes(), usable.tobytes(), blocked.tobytes())
+    if _links_cache[0] == key:
+        return _links_cache[1]
+    dls = np.flatnonzero(usable & (dl_src < n_nodes))
+    src = dl_src[dls]
+    keep = ~blocked[src]
+    if not keep.any():
+        links = None
+    else:
+        dls, src = dls[keep], src[keep]
+        order = np.argsort(src, kind="stable")
+        dls, src = dls[order], src[order]
+        dst = dl_dst[dls]
+        first = np.ones(len(src), dtype=bool)
+        first[1:] = src[1:] != src[:-1]
+        starts = np.flatnonzero(first)
+        heads = src[starts]
+        for a in (dls, src, dst, starts, heads):
+            a.flags.writeable = False
+        links = (dls, src, dst, starts, heads)
+    _links_cache[0], _links_cache[1] = key, links
+    return links
 
 
 def _dijkstra(
@@ -173,20 +199,25 @@ def build_split_table(
     cap_p_s: np.ndarray,
 ) -> SplitTable:
     """Candidate downhill links of every node for every route class (``pots[c]`` its potentials)."""
-    dls = np.flatnonzero(usable)
-    dls = dls[(dl_src[dls] < n_nodes) & ~blocked[np.minimum(dl_src[dls], n_nodes - 1)]]
+    key = (n_nodes, dl_src.tobytes(), usable.tobytes(), blocked.tobytes())
+    if _split_cache[0] == key:  # the candidate links depend only on these, which rarely change
+        dls = _split_cache[1]
+    else:
+        dls = np.flatnonzero(usable)
+        dls = dls[(dl_src[dls] < n_nodes) & ~blocked[np.minimum(dl_src[dls], n_nodes - 1)]]
+        _split_cache[0], _split_cache[1] = key, dls
     src, dst = dl_src[dls], dl_dst[dls]
-    rows_node, rows_class, rows_dl, rows_b = [], [], [], []
-    for c, pot in enumerate(pots):
-        ok = np.isfinite(pot[dst]) & (pot[dst] < pot[src])
-        rows_node.append(src[ok])
-        rows_class.append(np.full(int(ok.sum()), c, dtype=np.int64))
-        rows_dl.append(dls[ok])
-        rows_b.append(pot[dst[ok]])
-    node = np.concatenate(rows_node) if rows_node else np.zeros(0, dtype=np.int64)
-    cls = np.concatenate(rows_class) if rows_class else np.zeros(0, dtype=np.int64)
-    dl = np.concatenate(rows_dl) if rows_dl else np.zeros(0, dtype=np.int64)
-    b = np.concatenate(rows_b) if rows_b else np.zeros(0)
+    if pots:
+        # All classes at once: row c of ``ok`` is class c's downhill test, and nonzero() walks the
+        # rows in class order, each in link order -- the order of one class after the other.
+        pot_all = np.stack(pots)
+        pot_dst = pot_all[:, dst]
+        ok = np.isfinite(pot_dst) & (pot_dst < pot_all[:, src])
+        cls, e = ok.nonzero()
+        node, dl, b = src[e], dls[e], pot_dst[ok]
+    else:
+        node = cls = dl = np.zeros(0, dtype=np.int64)
+        b = np.zeros(0)
     order = np.lexsort((dl, b, node, cls))
     node, cls, dl, b = node[order], cls[order], dl[order], b[order]
     key = cls * max(n_nodes, 1) + node
@@ -230,6 +261,5 @@ def split_shares(table: SplitTable, ready: np.ndarray) -> np.ndarray:
     empty = total <= 0.0
     total[empty] = 1.0
     shares = fill / total[table.entry_group]
-    if empty.any():
-        shares[table.start[empty]] = 1.0
+    shares[table.start[empty]] = 1.0  # nothing indexed when no group is empty
     return shares
