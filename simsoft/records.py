@@ -129,6 +129,13 @@ class Recorder:
             raise ValueError(f"{len(subjects)} subjects but {len(values)} values for {quantity!r}")
         ts = self.timeseries
         n = len(subjects)
+        if n == 1:
+            # One subject (most calls): four appends, the same float as the list paths below give.
+            ts.t_s.append(float(t_s))
+            ts.quantity.append(quantity)
+            ts.subject.append(subjects[0])
+            ts.value.append(float(values[0]))
+            return
         # Whole-list extends rather than four appends per subject: the egress model samples every
         # zone every few steps. ``tolist`` of a float64 array gives the same floats as ``float(v)``.
         if isinstance(values, np.ndarray):

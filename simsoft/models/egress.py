@@ -131,6 +131,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._unit_flat: np.ndarray | None = None  # units' node * classes + class, see _step
         self._tflat: tuple | None = None  # (table, classes, group flat index, entry flat index), see _table_flat
         self._capdt_dt, self._capdt = math.nan, np.zeros(0)  # link capacity x dt for the last dt seen
+        self._ones_nx = np.ones(self.N + self.X)  # copied for each step's room factors (np.ones costs more)
         self._dirty = True
         self._next_replan = 0.0
         self._plan_key: tuple[np.ndarray, ...] | None = None
@@ -380,9 +381,9 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         """True if the route inputs ``key`` (usable links, waits, crossing times, held nodes) are those of the plan."""
         old = self._plan_key
         # The arrays of a key always have the same shapes: elementwise == is np.array_equal here.
-        if old is None or not ((key[0] == old[0]).all() and (key[3] == old[3]).all()):
+        if old is None or not (_all(key[0] == old[0]) and _all(key[3] == old[3])):
             return False
-        return bool((key[1] == old[1]).all() and (key[2] == old[2]).all())
+        return bool(_all(key[1] == old[1]) and _all(key[2] == old[2]))
 
     def _new_cohorts(self, grid: np.ndarray) -> None:
         """Start walking the people in ``grid`` (nodes x classes) across their node."""
@@ -511,7 +512,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             inflow = np.bincount(self._dl_dst, weights=demand * f_dl, minlength=N + self.X)[:N]
             occ = self.waiting + walking + _sum(self.ready, axis=1)
             room = np.maximum(net.cap_people - occ, 0.0)
-            f_room = np.ones(N + self.X)
+            f_room = self._ones_nx.copy()
             over = inflow > room
             f_room[:N][over] = room[over] / inflow[over]
             f_dl = f_dl * f_room[self._dl_dst]

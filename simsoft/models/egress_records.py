@@ -28,6 +28,30 @@ _EPS = 1e-9
 _any = np.logical_or.reduce  # ndarray.any() without its Python wrapper (1-D arrays here)
 
 
+def _next_after(nxt: float, limit: float, every: float) -> float:
+    """``nxt`` after ``while nxt <= limit: nxt += every``, bit for bit.
+
+    After a long idle spell (the final record of a run) the loop would run tens of thousands of
+    times: the additions are then done by ``np.add.accumulate``, which adds one element at a time,
+    left to right, so each running total is the loop's rounded sum.
+    """
+    if nxt > limit:
+        return nxt
+    if limit - nxt < 64 * every:
+        while nxt <= limit:
+            nxt += every
+        return nxt
+    while True:
+        k = int((limit - nxt) / every) + 2
+        seq = np.full(k + 1, every)
+        seq[0] = nxt
+        acc = np.add.accumulate(seq)  # acc[j]: nxt after j additions (increasing: every > 0)
+        i = int(acc.searchsorted(limit, side="right"))  # the first total above limit
+        if i <= k:
+            return float(acc[i])
+        nxt = float(acc[k])
+
+
 class EgressRecords:
     """Event records and time-series samples of :class:`~simsoft.models.egress.EgressModel` (a mixin)."""
 
@@ -128,10 +152,11 @@ class EgressRecords:
             self._milestone_next += 1
         if not self._exits_all_seen:
             first = (self.exited > _EPS) & ~self._exit_seen
-            for j in np.flatnonzero(first).tolist():
-                self._exit_seen[j] = True
-                self.recorder.emit(t1, "egress.exit_first", self.net.exit_ids[j], count=float(self.exited[j]))
-            self._exits_all_seen = bool(self._exit_seen.all())
+            if _any(first):  # the seen exits change only here: nothing new, nothing to update
+                for j in first.nonzero()[0].tolist():
+                    self._exit_seen[j] = True
+                    self.recorder.emit(t1, "egress.exit_first", self.net.exit_ids[j], count=float(self.exited[j]))
+                self._exits_all_seen = bool(self._exit_seen.all())
         # Zones cleared (occupied before, empty now): had & ~has is had > has for booleans.
         has = occ > 1e-6
         cleared = np.greater(self._zone_had_people[: self.Z], has[: self.Z])
@@ -161,8 +186,7 @@ class EgressRecords:
         self.recorder.sample(t, "inside", [""], [float(occ.sum())])
         self._last_record_t = t
         every = float(self.settings.record_every)
-        while self._next_record <= t + _EPS:
-            self._next_record += every
+        self._next_record = _next_after(self._next_record, t + _EPS, every)
 
     def _final_records(self, now: float) -> None:
         """Per-zone crowd-safety summaries and the run's totals."""

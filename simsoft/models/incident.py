@@ -231,7 +231,7 @@ class IncidentModel:
         while True:
             yield self.env.timeout(self.dt)
             occ = self.egress.occupancy_nodes()[idx]  # a copy: harm below does not change this step's reading
-            if not (occ / area).max(initial=0.0) < DANGER_DENSITY_P_M2:
+            if not np.maximum.reduce(occ / area, initial=0.0) < DANGER_DENSITY_P_M2:  # .max() without its wrapper
                 self._crush(rate5, order, occ)
             if self.egress.idle:
                 return  # nobody moves: densities cannot change until an action wakes the crowd

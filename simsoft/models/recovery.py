@@ -218,6 +218,7 @@ class RecoveryModel:
         # Checks are evenly spaced, so the ages ``now - t`` of the leavers' batches recur from check to
         # check: remember the CDF of each age seen (a pure function: same age, same float).
         share_at: dict[float, float] = {}
+        share_get = share_at.get
         while True:
             yield env.timeout(dt)
             now = float(env.now)
@@ -240,7 +241,7 @@ class RecoveryModel:
             reported: float = 0  # summed left to right from int 0, exactly as sum() does
             for t, n in zip(disp_t, disp_n):
                 age = now - t
-                share = share_at.get(age)
+                share = share_get(age)
                 if share is None:
                     share = share_at[age] = reported_by(age)
                 reported += n * share
