@@ -14,16 +14,12 @@ from simsoft.schema.common import format_seconds
 
 __all__ = ["scenario_json_schema", "scenario_reference_markdown"]
 
-_DURATION_HINT = "A duration with its unit"
-
 
 def _fix_duration_defaults(node: Any) -> None:
     if isinstance(node, dict):
-        desc = str(node.get("description", ""))
         pattern = str(node.get("pattern", ""))
         if "min|minutes" in pattern and isinstance(node.get("default"), (int, float)) and not isinstance(node.get("default"), bool):
             node["default"] = format_seconds(float(node["default"]))
-        del desc
         for value in node.values():
             _fix_duration_defaults(value)
     elif isinstance(node, list):

@@ -41,9 +41,7 @@ class Problem:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value) if not isinstance(value, str) else repr(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = repr(value)
+    text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
