@@ -8,6 +8,7 @@ Workers return metrics only, never event logs, so memory stays flat however many
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -59,18 +60,41 @@ def run_chunk(scenario: Scenario, chunk: Sequence[Task]) -> list[Row]:
     from simsoft.engine import Simulation
 
     rows: list[Row] = []
-    for task in chunk:
-        resolved = _resolved(scenario, task.variant)
-        sim = Simulation(resolved, seed=task.seed, variant=None if task.variant == BASE else task.variant)
-        sim.run_to_end()
-        rows.append((task.variant_index, task.replication, task.seed, sim.result().metrics))
+    # A finished run is garbage held together by reference cycles (SimPy processes and the models they
+    # drive). The collector is paused for the chunk and a young-generation pass after each run frees
+    # it: that pass visits about one run's objects, where the automatic collections would visit them
+    # more than once (and the long-lived ones too) at moments set by allocation counts.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for task in chunk:
+            resolved = _resolved(scenario, task.variant)
+            sim = Simulation(resolved, seed=task.seed, variant=None if task.variant == BASE else task.variant)
+            sim.run_to_end()
+            rows.append((task.variant_index, task.replication, task.seed, sim.result().metrics))
+            del sim
+            gc.collect(1)
+    finally:
+        if was_enabled:
+            gc.enable()
     return rows
 
 
-def chunks(tasks: Sequence[Task], *, workers: int, per_worker: int = 8, largest: int = 16) -> list[list[Task]]:
-    """Split tasks into chunks: a few per worker (load balance) but no more than ``largest`` runs each."""
-    size = max(1, min(largest, -(-len(tasks) // max(1, workers * per_worker))))
-    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+def chunks(tasks: Sequence[Task], *, workers: int, largest: int = 16, tail: int = 4) -> list[list[Task]]:
+    """Split tasks into chunks of at most ``largest`` runs that shrink toward the end.
+
+    Each chunk takes about ``remaining / (tail x workers)`` runs (guided self-scheduling): big chunks
+    while much work remains (little messaging per run), single runs at the end, so the workers finish
+    within about one run of each other instead of one waiting for the other's last big chunk.
+    """
+    per = max(1, tail * max(1, workers))
+    out: list[list[Task]] = []
+    i, n = 0, len(tasks)
+    while i < n:
+        size = max(1, min(largest, (n - i) // per))
+        out.append(list(tasks[i : i + size]))
+        i += size
+    return out
 
 
 def _serial(scenario: Scenario, tasks: Sequence[Task], **_: Any) -> Iterator[list[Row]]:

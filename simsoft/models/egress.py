@@ -113,6 +113,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         # Every change of waiting, ready, cohorts or exited calls _state_changed().
         self._walk_cache: np.ndarray | None = None
         self._occ_cache: np.ndarray | None = None
+        self._speed_cache: tuple | None = None  # (walkers array, classes, speeds), see _speeds
 
         # Zone states.
         self._alerted_at = np.full(self.Z, np.nan)  # first alert of each zone
@@ -136,9 +137,10 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._next_replan = 0.0
         self._plan_key: tuple[np.ndarray, ...] | None = None
         self._plan_classes = 0
+        self._exit_sets: tuple | None = None  # (classes, exit sets, class rows, fallback), see _class_exit_sets
         self._speed_classes = -1  # classes the cached per-class speed parameters were built for
         self._free_nc = self._factor_c = np.zeros((0, 0))
-        self._k_col = net.k_m_s[:, None]
+        self._k_m_s = net.k_m_s
         self._dl_conn = np.repeat(net.link_conn, 2)
         self._cap_dl: np.ndarray | None = None  # capacity of each directed link (built at the first plan)
         self._cap_dl_pos = np.zeros(0, dtype=bool)
@@ -201,8 +203,8 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         return occ
 
     def _state_changed(self) -> None:
-        """Drop the cached walkers and occupancy (waiting, ready, cohorts or exited changed)."""
-        self._walk_cache = self._occ_cache = None
+        """Drop the cached walkers, occupancy and speeds (waiting, ready, cohorts or exited changed)."""
+        self._walk_cache = self._occ_cache = self._speed_cache = None
 
     def occupancy(self) -> dict[str, float]:
         """People in each zone, by zone id (declaration order)."""
@@ -341,41 +343,45 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             self._next_replan = now + float(self.settings.replan_every)
             return
         self._plan_key, self._plan_classes = key, len(self._classes)
-        by_exits: dict[tuple[int, ...] | None, np.ndarray] = {}
-
-        def pot_for(exits: tuple[int, ...] | None) -> np.ndarray:
-            if exits not in by_exits:
-                allowed = np.zeros(self.X, dtype=bool)
-                if exits is None:
-                    allowed[:] = True
-                else:
-                    allowed[list(exits)] = True
-                by_exits[exits] = potentials(
-                    n_nodes=self.N,
-                    n_exits=self.X,
-                    dl_src=self._dl_src,
-                    dl_dst=self._dl_dst,
-                    usable=usable,
-                    wait_s=wait,
-                    cross_s=cross,
-                    blocked=blocked,
-                    allowed_exits=allowed,
-                )
-            return by_exits[exits]
-
-        pots = []
-        free_pot = pot_for(None)
-        for rc in self._classes:
-            pot = pot_for(rc.exits)
-            if rc.exits is not None:
-                # Where the assigned exits cannot be reached, head for where they can, else anywhere.
-                pot = np.where(np.isfinite(pot), pot, _UNREACHABLE_S + free_pot)
-            pots.append(pot)
+        exit_sets, rows, fallback = self._class_exit_sets()
+        # One potential per distinct exit set (row 0: every exit), all in one relaxation.
+        pot = potentials(
+            n_nodes=self.N,
+            n_exits=self.X,
+            dl_src=self._dl_src,
+            dl_dst=self._dl_dst,
+            usable=usable,
+            wait_s=wait,
+            cross_s=cross,
+            blocked=blocked,
+            allowed_exits=exit_sets,
+        )
+        pots = pot[rows]
+        if fallback is not None:
+            # Where a class's assigned exits cannot be reached, head for where they can, else anywhere.
+            pots = np.where(np.isfinite(pots) | fallback, pots, _UNREACHABLE_S + pot[0])
         self._table = build_split_table(
             pots=pots, n_nodes=self.N, dl_src=self._dl_src, dl_dst=self._dl_dst, usable=usable, blocked=blocked, cap_p_s=net.link_cap_p_s
         )
         self._dirty = False
         self._next_replan = now + float(self.settings.replan_every)
+
+    def _class_exit_sets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The distinct exit sets of the route classes (row 0: every exit; one row of ``n_exits``
+        flags each), each class's row, and which classes keep an unreachable potential (``None``
+        if every class may use any exit); kept until a class is added."""
+        cached = self._exit_sets
+        if cached is None or cached[0] != len(self._classes):
+            index: dict[tuple[int, ...] | None, int] = {None: 0}
+            for rc in self._classes:
+                index.setdefault(rc.exits, len(index))
+            sets = np.zeros((len(index), self.X), dtype=bool)
+            for exits, i in index.items():
+                sets[i, list(exits) if exits is not None else slice(None)] = True
+            rows = np.asarray([index[rc.exits] for rc in self._classes], dtype=np.intp)
+            free = np.asarray([rc.exits is None for rc in self._classes], dtype=bool)[:, None]
+            cached = self._exit_sets = (len(self._classes), sets, rows, None if free.all() else free)
+        return cached[1], cached[2], cached[3]
 
     def _same_plan(self, key: tuple[np.ndarray, ...]) -> bool:
         """True if the route inputs ``key`` (usable links, waits, crossing times, held nodes) are those of the plan."""
@@ -431,11 +437,17 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         return walking
 
     def _speeds(self, walking: np.ndarray | None = None) -> np.ndarray:
-        """Walking speed (m/s) of every (node, class) from the density of walkers and people in pre-movement."""
-        net = self.net
+        """Walking speed (m/s) of every (node, class) from the density of walkers and people in pre-movement.
+
+        Read-only, and cached for the crowd state it was computed for (``walking`` is the cached
+        walkers array of that state; :meth:`_state_changed` drops it).
+        """
         if walking is None:
             walking = self._walking()
-        d_walk = (self.waiting + walking) / net.area_m2
+        cached = self._speed_cache
+        if cached is not None and cached[0] is walking and cached[1] == len(self._classes):
+            return cached[2]  # same crowd, same classes: the same speeds (a step after _quiet_steps)
+        d_walk = (self.waiting + walking) / self.net.area_m2
         if self._speed_classes != len(self._classes):
             free = np.asarray([rc.free_m_s for rc in self._classes])
             factor = np.asarray([rc.factor for rc in self._classes])
@@ -443,12 +455,18 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             # x * 1.0 is x: the factor is applied only if some class walks slower.
             self._factor_c = factor[None, :] if (factor != 1.0).any() else None
             self._speed_classes = len(self._classes)
-        # hydraulics.speed_array written out with the cached (N, C) free speeds, same operations.
-        d = d_walk[:, None]
-        free = self._free_nc
-        speed = np.where(d < hy.FREE_DENSITY_P_M2, free, np.minimum(free, self._k_col * (1.0 - hy.A_M2_P * d)))
+        # hydraulics.speed_array written out with the cached (N, C) free speeds, same operations: the
+        # density term per node (infinite below the free-flow density, where min(free, inf) is free),
+        # then one broadcast minimum against the free speeds.
+        limit = self._k_m_s * (1.0 - hy.A_M2_P * d_walk)
+        limit[d_walk < hy.FREE_DENSITY_P_M2] = math.inf
+        speed = np.minimum(self._free_nc, limit[:, None])
         np.maximum(speed, hy.MIN_SPEED_M_S, out=speed)
-        return speed if self._factor_c is None else speed * self._factor_c
+        if self._factor_c is not None:
+            speed = speed * self._factor_c
+        speed.flags.writeable = False
+        self._speed_cache = (walking, len(self._classes), speed)
+        return speed
 
     def _step(self, t0: float, t1: float) -> None:
         """Advance the crowd over the step [t0, t1]."""

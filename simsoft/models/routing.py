@@ -41,60 +41,115 @@ def potentials(
 
     ``cross_s[u]`` is the time to walk across internal node ``u``; ``wait_s[dl]`` the queue wait at
     directed link ``dl``; ``blocked[u]`` marks nodes people may not leave (sheltering zones).
+    ``allowed_exits`` is one set of exits (shape ``(n_exits,)``, giving potentials of shape
+    ``(n_nodes + n_exits,)``) or one set per row (``(k, n_exits)``, giving ``(k, n_nodes + n_exits)``).
 
     The potential of ``u`` is the least, over the paths to an allowed exit, of the times summed from
     the exit outward, ``(pot[v] + cross_s[u]) + wait_s[dl]`` per link. Rounded addition of
     non-negative times is monotone, so Dijkstra's search and Bellman-Ford relaxation both reach this
     least value exactly, bit for bit. Venue graphs are shallow (six rounds in the 60k stadium bowl),
-    so the relaxation runs as a few whole-array numpy rounds; a graph needing more than
+    so the relaxation runs as a few whole-array numpy rounds, all exit sets at once (a row that has
+    reached its fixed point stays there while the others go on); a row needing more than
     :data:`_MAX_ROUNDS` rounds is finished by the Dijkstra search instead, with the same result.
     """
-    total = n_nodes + n_exits
-    pot = np.full(total, math.inf)
-    pot[n_nodes:][allowed_exits] = 0.0
-    links = _relax_links(n_nodes, dl_src, dl_dst, usable, blocked)
+    allowed = np.asarray(allowed_exits, dtype=bool)
+    if allowed.ndim == 1:
+        return potentials(
+            n_nodes=n_nodes, n_exits=n_exits, dl_src=dl_src, dl_dst=dl_dst, usable=usable,
+            wait_s=wait_s, cross_s=cross_s, blocked=blocked, allowed_exits=allowed[None, :],
+        )[0]
+    pot = np.full((len(allowed), n_nodes + n_exits), math.inf)
+    pot[:, n_nodes:][allowed] = 0.0
+    links = _relax_links(n_nodes, n_exits, dl_src, dl_dst, usable, blocked)
     if links is None:
         return pot
-    dls, src, dst, starts, heads = links
+    dls, src, dst, starts, heads, incoming = links
+    if len(dls) * len(allowed) <= _SEARCH_MAX_WORK:
+        # A small venue: the label-setting search in plain Python beats numpy's per-call overhead.
+        for k, row in enumerate(allowed.tolist()):
+            _search(pot[k], n_nodes, incoming, cross_s.tolist(), wait_s.tolist(), row)
+        return pot
     cross, wait = cross_s[src], wait_s[dls]
-    cand = np.empty(len(src))
+    cand = np.empty((len(allowed), len(src)))
     for _ in range(_MAX_ROUNDS):
-        np.add(pot[dst], cross, out=cand)
+        np.add(pot[:, dst], cross, out=cand)
         cand += wait
-        old = pot[heads]
-        new = np.minimum(old, np.minimum.reduceat(cand, starts))
-        if np.logical_and.reduce(new == old):  # np.array_equal (same shapes) without its wrapper
+        old = pot[:, heads]
+        new = np.minimum(old, np.minimum.reduceat(cand, starts, axis=1))
+        same = new == old
+        if np.logical_and.reduce(same, axis=None):  # np.array_equal (same shapes) without its wrapper
             return pot
-        pot[heads] = new
-    return _dijkstra(
-        n_nodes=n_nodes,
-        n_exits=n_exits,
-        dl_src=dl_src,
-        dl_dst=dl_dst,
-        usable=usable,
-        wait_s=wait_s,
-        cross_s=cross_s,
-        blocked=blocked,
-        allowed_exits=allowed_exits,
-    )
+        pot[:, heads] = new
+    # Rows that still changed in the last round are not known to be final: search them.
+    for k in np.flatnonzero(~np.logical_and.reduce(same, axis=1)).tolist():
+        pot[k] = _dijkstra(
+            n_nodes=n_nodes,
+            n_exits=n_exits,
+            dl_src=dl_src,
+            dl_dst=dl_dst,
+            usable=usable,
+            wait_s=wait_s,
+            cross_s=cross_s,
+            blocked=blocked,
+            allowed_exits=allowed[k],
+        )
+    return pot
 
 
 _MAX_ROUNDS = 24
 """Relaxation rounds before :func:`potentials` hands a (deep) graph to the Dijkstra search."""
+
+_SEARCH_MAX_WORK = 600
+"""Relaxed links x exit sets up to which :func:`potentials` runs the plain-Python search rather than
+the numpy relaxation. Both give the same values (tests/models/test_routing.py runs both); only the
+speed differs. On this project's machine the search took 6-60 us where the relaxation took 25-105 us
+for 26-500 link-sets; at about 1,200 (and in the 60k stadium bowl) the two are level."""
+
+
+def _search(pot: np.ndarray, n_nodes: int, incoming: list[list[tuple[int, int]]], cross: list[float],
+            wait: list[float], allowed: list[bool]) -> None:
+    """Label-setting search from the ``allowed`` exits over the relaxed links into row ``pot``.
+
+    The same sums and the same order of pops as :func:`_dijkstra` (ties in the heap are broken by node
+    number), with the links prepared once per graph by :func:`_relax_links`.
+    """
+    inf = math.inf
+    best = [inf] * len(pot)
+    heap: list[tuple[float, int]] = []
+    for j, ok in enumerate(allowed):
+        if ok:
+            best[n_nodes + j] = 0.0
+            heap.append((0.0, n_nodes + j))  # ascending node numbers at equal times: already a heap
+    done = [False] * len(pot)
+    pop, push = heapq.heappop, heapq.heappush
+    while heap:
+        d, v = pop(heap)
+        if done[v]:
+            continue
+        done[v] = True
+        for u, dl in incoming[v]:
+            if done[u]:
+                continue
+            cand = d + cross[u] + wait[dl]
+            if cand < best[u]:
+                best[u] = cand
+                push(heap, (cand, u))
+    pot[:] = best
 
 _links_cache: list = [None, None]  # [key, links] of the last graph seen by _relax_links
 _split_cache: list = [None, None]  # [key, candidate links] of the last graph seen by build_split_table
 
 
 def _relax_links(
-    n_nodes: int, dl_src: np.ndarray, dl_dst: np.ndarray, usable: np.ndarray, blocked: np.ndarray
-) -> tuple[np.ndarray, ...] | None:
-    """The relaxed links of :func:`potentials` grouped by source node: (dls, src, dst, starts, heads).
+    n_nodes: int, n_exits: int, dl_src: np.ndarray, dl_dst: np.ndarray, usable: np.ndarray, blocked: np.ndarray
+) -> tuple | None:
+    """The relaxed links of :func:`potentials` grouped by source node: (dls, src, dst, starts, heads,
+    incoming), ``incoming[v]`` listing the (source node, directed link) pairs into ``v`` for the search.
 
     ``None`` if no link can be taken. They depend only on the graph, the usable links and the held
     nodes, which rarely change between plans, so the last result is kept (keyed by their contents).
     """
-    key = (n_nodes, dl_src.tobytes(), dl_dst.tobytes(), usable.tobytes(), blocked.tobytes())
+    key = (n_nodes, n_exits, dl_src.tobytes(), dl_dst.tobytes(), usable.tobytes(), blocked.tobytes())
     if _links_cache[0] == key:
         return _links_cache[1]
     dls = np.flatnonzero(usable & (dl_src < n_nodes))
@@ -113,7 +168,10 @@ def _relax_links(
         heads = src[starts]
         for a in (dls, src, dst, starts, heads):
             a.flags.writeable = False
-        links = (dls, src, dst, starts, heads)
+        incoming: list[list[tuple[int, int]]] = [[] for _ in range(n_nodes + n_exits)]
+        for dl, u, v in sorted(zip(dls.tolist(), src.tolist(), dst.tolist())):
+            incoming[v].append((u, dl))
+        links = (dls, src, dst, starts, heads, incoming)
     _links_cache[0], _links_cache[1] = key, links
     return links
 
@@ -198,19 +256,21 @@ def build_split_table(
     blocked: np.ndarray,
     cap_p_s: np.ndarray,
 ) -> SplitTable:
-    """Candidate downhill links of every node for every route class (``pots[c]`` its potentials)."""
+    """Candidate downhill links of every node for every route class (``pots[c]`` its potentials; a list
+    of rows or a 2-D array)."""
     key = (n_nodes, dl_src.tobytes(), usable.tobytes(), blocked.tobytes())
     if _split_cache[0] == key:  # the candidate links depend only on these, which rarely change
-        dls = _split_cache[1]
+        dls, src, dst = _split_cache[1]
     else:
         dls = np.flatnonzero(usable)
         dls = dls[(dl_src[dls] < n_nodes) & ~blocked[np.minimum(dl_src[dls], n_nodes - 1)]]
-        _split_cache[0], _split_cache[1] = key, dls
-    src, dst = dl_src[dls], dl_dst[dls]
-    if pots:
+        dls = dls[np.lexsort((dls, dl_src[dls]))]  # by source node, then link
+        src, dst = dl_src[dls], dl_dst[dls]
+        _split_cache[0], _split_cache[1] = key, (dls, src, dst)
+    if len(pots):
         # All classes at once: row c of ``ok`` is class c's downhill test, and nonzero() walks the
-        # rows in class order, each in link order -- the order of one class after the other.
-        pot_all = np.stack(pots)
+        # rows in class order, each in (node, link) order: the entries come sorted by class, node, link.
+        pot_all = np.asarray(pots) if isinstance(pots, np.ndarray) else np.array(pots)
         pot_dst = pot_all[:, dst]
         ok = np.isfinite(pot_dst) & (pot_dst < pot_all[:, src])
         cls, e = ok.nonzero()
@@ -218,17 +278,18 @@ def build_split_table(
     else:
         node = cls = dl = np.zeros(0, dtype=np.int64)
         b = np.zeros(0)
-    order = np.lexsort((dl, b, node, cls))
-    node, cls, dl, b = node[order], cls[order], dl[order], b[order]
+    # Sorted by (class, node, b, link): a stable sort by (class, node) group and b keeps the link order of ties.
     key = cls * max(n_nodes, 1) + node
+    order = np.lexsort((b, key))
+    node, cls, dl, b, key = node[order], cls[order], dl[order], b[order], key[order]
     new_group = np.ones(len(key), dtype=bool)
     if len(key):
-        new_group[1:] = key[1:] != key[:-1]
-    start = np.flatnonzero(new_group)
-    entry_group = np.cumsum(new_group) - 1
+        np.not_equal(key[1:], key[:-1], out=new_group[1:])
+    start = new_group.nonzero()[0]
+    entry_group = np.add.accumulate(new_group, dtype=np.int_) - 1  # np.cumsum without its wrapper
     cap = cap_p_s[dl // 2]
-    cum_cap = np.cumsum(cap)
-    cum_capb = np.cumsum(cap * b)
+    cum_cap = np.add.accumulate(cap)
+    cum_capb = np.add.accumulate(cap * b)
     base_cap = np.concatenate([[0.0], cum_cap])[start][entry_group]
     base_capb = np.concatenate([[0.0], cum_capb])[start][entry_group]
     return SplitTable(
