@@ -525,19 +525,26 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             demand = np.bincount(table.entry_dl, weights=want, minlength=n_dl)
             self._credit = np.minimum(self._credit + self._cap_dt(dt), self._burst)
             both = demand[0::2] + demand[1::2]
-            f_link = np.where(both > self._credit, self._credit / np.where(both > 0, both, 1.0), 1.0)
-            f_dl = f_link.repeat(2)
-            inflow = np.bincount(self._dl_dst, weights=demand * f_dl, minlength=N + self.X)[:N]
+            # Scale factors per directed link: link capacity, then room downstream. A factor of 1.0
+            # changes nothing (x * 1.0 is x), so the products are skipped where every factor is 1.0.
+            saturated = both > self._credit
+            f_dl = None
+            if _any(saturated):
+                f_dl = np.where(saturated, self._credit / np.where(both > 0, both, 1.0), 1.0).repeat(2)
+            inflow = np.bincount(self._dl_dst, weights=demand if f_dl is None else demand * f_dl, minlength=N + self.X)[:N]
             occ = self.waiting + walking + _sum(self.ready, axis=1)
             room = np.maximum(net.cap_people - occ, 0.0)
-            f_room = self._ones_nx.copy()
             over = inflow > room
-            f_room[:N][over] = room[over] / inflow[over]
-            f_dl = f_dl * f_room[self._dl_dst]
-            moved = want * f_dl[table.entry_dl]
+            if _any(over):
+                f_room = self._ones_nx.copy()
+                f_room[:N][over] = room[over] / inflow[over]
+                f_dl = f_room[self._dl_dst] if f_dl is None else f_dl * f_room[self._dl_dst]
+            if f_dl is None:
+                moved, flow = want, demand
+            else:
+                moved, flow = want * f_dl[table.entry_dl], demand * f_dl
             out = np.add.reduceat(moved, table.start)
             self.ready.put(g_flat, np.maximum(q - out, 0.0))  # ready[group_node, group_class] = ...
-            flow = demand * f_dl
             self._credit = np.maximum(self._credit - (flow[0::2] + flow[1::2]), 0.0)
             self.last_flow_dl = flow
             self.backlog_dl = demand - flow

@@ -268,10 +268,10 @@ class RecoveryModel:
         for i, g in enumerate(self.scenario.population.groups):
             children = int(round(g.count * g.children_share))
             adults = g.count - children
-            for _ in range(int(rng.binomial(adults, fam.adult_share))):
-                cases.append((f"g{i}_adult_{len(cases) + 1}", "adult"))
-            for _ in range(int(rng.binomial(children, fam.children_separated_share))):
-                cases.append((f"g{i}_minor_{len(cases) + 1}", "minor"))
+            for kind, n in (("adult", int(rng.binomial(adults, fam.adult_share))),
+                            ("minor", int(rng.binomial(children, fam.children_separated_share)))):
+                first = len(cases) + 1  # case ids number all cases of the run from 1
+                cases.extend([(f"g{i}_{kind}_{k}", kind) for k in range(first, first + n)])
         delays = sample(fam.arrival, rng=self.streams.stream("recovery.families"), n=len(cases))
         inc = self.scenario.incident
         start = inc.starts_at if inc is not None else 0.0
@@ -279,9 +279,10 @@ class RecoveryModel:
         # timeout instead of hundreds of timeouts in SimPy's event heap (which every other event of
         # the run would then pay for). Same times, same order: ties keep the order of the cases.
         now = self.env.now
+        now_f = float(now)
         due: list[tuple[float, int, str, str]] = []
-        for k, ((cid, kind), d) in enumerate(zip(cases, delays)):
-            delay = start + float(d) - float(now)
+        for k, ((cid, kind), d) in enumerate(zip(cases, delays.tolist())):
+            delay = start + d - now_f
             if delay > 0:
                 self.cases_created += 1
                 due.append((now + delay, k, cid, kind))  # the time SimPy would give a timeout of ``delay``
