@@ -23,6 +23,9 @@ from pathlib import Path
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+_ENV = dict(os.environ)
+"""The environment at start: the memory child gets it, not what a Dask cluster may have set since."""
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SCENARIO = ROOT / "scenarios" / "place-of-worship.yaml"
@@ -68,7 +71,7 @@ def _median(reps: int, executor: str, workers: int, repeat: int) -> float:
 
 def _peak_rss_mb(reps: int) -> float:
     out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(SCENARIO), str(reps)], check=True,
-                         capture_output=True, text=True, cwd=ROOT)
+                         capture_output=True, text=True, cwd=ROOT, env=_ENV)
     return int(out.stdout.split()[-1]) / 1024
 
 

@@ -16,6 +16,9 @@ Benchmarks (``--only`` takes one of these names):
   and 95 % time against simsoft's, measured in the same run (goal: >= 25x faster, 95 % within 5 %).
 - ``jpsnet``: ``jupedsim-network`` (PyPI) on the 60k bowl (goal: >= 30x faster, 95 % within 10 %);
   prints a ``skipped`` line when the package is not installed.
+- ``experiments``: 1,000 replications of the place-of-worship scenario on one process, two processes
+  and a local Dask cluster, and peak memory at 100 and 400 replications (issue 6's goals; runs
+  ``experiments.py`` with ``--repeat min(reps, 3)``, about 4 minutes).
 
 Goals are printed as ``...goal_met 1|0 bool`` lines; the script never fails on a missed goal (the
 figures are for people to read, not a timed test), only on an error.
@@ -225,6 +228,13 @@ def bench_library(b: Bench) -> None:
             emit(f"library.{name}.goal_met", int(medians[name] <= goal), "bool")
 
 
+def bench_experiments(b: Bench) -> None:
+    """Issue 6: 1,000 place-of-worship replications, 1 vs 2 processes, Dask, memory (experiments.py)."""
+    import experiments
+
+    experiments.main(["--repeat", str(min(b.reps, 3))])
+
+
 BENCHMARKS: dict[str, Callable[[Bench], None]] = {
     "library": bench_library,
     "venue": bench_venue,
@@ -233,6 +243,7 @@ BENCHMARKS: dict[str, Callable[[Bench], None]] = {
     "scaling": bench_scaling,
     "agent": bench_agent,
     "jpsnet": bench_jpsnet,
+    "experiments": bench_experiments,
 }
 """Benchmarks by name, in the order ``run.py`` runs them."""
 

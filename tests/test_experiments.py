@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -91,8 +92,11 @@ def test_serial_and_processes_give_byte_identical_tables(incident, tmp_path):
 def test_dask_local_cluster_gives_the_same_table(incident, tmp_path):
     pytest.importorskip("distributed")
     _, csv1, sum1 = _table_bytes(incident, "serial", tmp_path)
+    environ = dict(os.environ)
     _, csv3, sum3 = _table_bytes(incident, "dask", tmp_path, workers=2)
     assert csv1 == csv3 and sum1 == sum3
+    # The cluster's nannies set variables for their workers; they do not outlive the experiment.
+    assert dict(os.environ) == environ
 
 
 @pytest.mark.slow

@@ -138,6 +138,7 @@ def _dask(scenario: Scenario, tasks: Sequence[Task], *, workers: int, scheduler:
     except ImportError:
         raise SimsoftError("the dask executor needs dask.distributed: pip install 'simsoft[dask]'") from None
     cluster = None
+    environ = dict(os.environ)  # a LocalCluster's nannies set variables here for their workers
     if scheduler:
         try:
             client = Client(scheduler, timeout="10s")
@@ -161,6 +162,17 @@ def _dask(scenario: Scenario, tasks: Sequence[Task], *, workers: int, scheduler:
         client.close()
         if cluster is not None:
             cluster.close()
+            _restore_environ(environ)
+
+
+def _restore_environ(saved: dict[str, str]) -> None:
+    """Put ``os.environ`` back as ``saved`` (the cluster is gone; later subprocesses should not inherit
+    its settings, e.g. ``MALLOC_TRIM_THRESHOLD_`` or a fixed ``PYTHONHASHSEED``)."""
+    for key in set(os.environ) - set(saved):
+        del os.environ[key]
+    for key, value in saved.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
 
 
 def execute(
