@@ -37,7 +37,11 @@ from simsoft.experiments import Experiment, run_experiment
 exp = Experiment(load_scenario(sys.argv[1]), variants=["base"], replications=int(sys.argv[2]), seed=1)
 with tempfile.TemporaryDirectory() as out:
     run_experiment(exp, out_dir=out, executor="serial", progress=False, figures=False)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+try:  # this process's own high-water mark: ru_maxrss can carry the parent's across exec (Linux)
+    with open("/proc/self/status") as f:
+        print(next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:")))
+except (OSError, StopIteration):
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
