@@ -162,8 +162,10 @@ def _dask(scenario: Scenario, tasks: Sequence[Task], *, workers: int, scheduler:
                 raise SimsoftError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
             n = max(1, len(client.scheduler_info().get("workers", {})))
         else:
+            # Worker logs below CRITICAL stay quiet: a run's error reaches us through future.result(),
+            # and closing the cluster can log a spurious heartbeat error (dask/distributed#7105).
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
             client = Client(cluster)
             n = workers
         futures = []
