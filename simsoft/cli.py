@@ -137,11 +137,18 @@ def _names(text: str | None) -> list[str] | None:
 @click.option("--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); without it the "
               "dask executor starts a local cluster.")
 @click.option("--metrics", default=None, help="Comma-separated key metrics to headline, plot and check for convergence.")
+@click.option("--tolerance", "rel_tol", type=click.FloatRange(min=0, min_open=True, max=1), default=0.05,
+              show_default=True, help="Convergence: the 95% intervals of the mean and the 95th percentile within "
+              "this share of their value.")
+@click.option("--abs-tolerance", "abs_tol", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Convergence: ... or within this many units, whichever is larger (for metrics near zero, "
+              "such as deaths).")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the experiment folder is written.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
 def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
-          scheduler: str | None, metrics: str | None, out_dir: str, progress: bool) -> None:
+          scheduler: str | None, metrics: str | None, rel_tol: float, abs_tol: float, out_dir: str,
+          progress: bool) -> None:
     """Run REPS replications of each variant of SCENARIO and write an experiment folder.
 
     Replication i of every variant uses the same seed (common random numbers). The folder
@@ -154,7 +161,7 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
 
     exp = Experiment(load_scenario(scenario), variants=_names(variants), replications=reps, seed=seed)
     folder = run_experiment(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
-                            progress=progress, metrics=_names(metrics))
+                            progress=progress, metrics=_names(metrics), rel_tol=rel_tol, abs_tol=abs_tol)
     s = folder.summary
     for m in s["key_metrics"]:
         parts = []
@@ -166,12 +173,22 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
             ci = "" if st["mean_ci_low"] is None else f" [{st['mean_ci_low']:.4g}, {st['mean_ci_high']:.4g}]"
             parts.append(f"{v} {mean}{ci}")
         click.echo(f"{m}: " + "; ".join(parts))
-    verdict = "converged" if s["converged"] else f"not converged: about {s['replications_needed']} replications needed"
-    click.echo(f"convergence: {verdict}")
+    click.echo(f"convergence: {_verdict(s)}")
     click.echo(f"experiment folder: {folder.path}")
     if not folder.complete:
         click.secho(f"interrupted: kept {folder.runs_done} of {folder.manifest['runs_planned']} runs", fg="yellow", err=True)
         sys.exit(130)
+
+
+def _verdict(summary: dict) -> str:
+    """One line on convergence, naming the check that needs the most replications."""
+    if summary["converged"]:
+        return "converged"
+    checks = [(c["needed"], v, m, c["reason"]) for v, per in summary["convergence"].items() for m, c in per.items()
+              if not c["converged"]]
+    needed, v, m, why = max(checks, key=lambda c: c[0])
+    return (f"not converged: about {summary['replications_needed']} replications needed "
+            f"(most for {m} in {v}: {why}; see summary.md)")
 
 
 @cli.command("compare")

@@ -197,6 +197,29 @@ def test_convergence_rule():
     assert not few.converged and "20 of at least 50 runs" in few.reason
     wide = convergence(rng.lognormal(3, 1.0, size=60))
     assert not wide.converged and wide.needed > 60
+    # A metric near zero (deaths): 5 % of 0.17 is hopeless; an absolute tolerance makes the check usable.
+    rare = [0.0] * 50 + [1.0] * 10
+    strict = convergence(rare)
+    assert not strict.converged and strict.needed > 5000 and strict.reason.startswith("mean ±0.0971 exceeds ±0.00833")
+    loose = convergence(rare, abs_tol=0.2)
+    assert loose.converged and loose.reason == "mean and 95th percentile within 5% or ±0.2 after 60 runs"
+
+
+def test_convergence_tolerances_reach_the_folder_and_bad_ones_write_nothing(hall, tmp_path):
+    exp = Experiment(hall, variants=["base"], replications=3, seed=3)
+    folder = run_experiment(exp, out_dir=tmp_path, executor="serial", progress=False, figures=False,
+                            rel_tol=0.1, abs_tol=2.5)
+    assert folder.manifest["convergence_tolerance"] == {"relative": 0.1, "absolute": 2.5}
+    summary = json.loads((folder.path / "summary.json").read_text())
+    assert summary["convergence_tolerance"] == {"relative": 0.1, "absolute": 2.5}
+    assert summary["convergence_rule"].endswith("within ±10% of their value or ±2.5, whichever is larger")
+    assert "within ±10% of their value or ±2.5" in (folder.path / "summary.md").read_text()
+    for bad, match in (({"rel_tol": 0.0}, "relative convergence tolerance must be > 0 and <= 1, got 0.0"),
+                       ({"abs_tol": -1.0}, "absolute convergence tolerance must be >= 0, got -1.0"),
+                       ({"rel_tol": math.nan}, "relative convergence tolerance")):
+        with pytest.raises(SimsoftError, match=match):
+            run_experiment(exp, out_dir=tmp_path / "bad", executor="serial", progress=False, **bad)
+        assert not (tmp_path / "bad").exists()
 
 
 def test_unknown_metric_stops_the_experiment_early(hall, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import os
 import platform
 import shutil
@@ -97,7 +98,9 @@ def write_experiment_outputs(folder: Path, *, experiment_manifest: dict[str, Any
                              metrics: Sequence[str] | None, figures: bool) -> dict[str, Any]:
     """summary.json, manifest.yaml, figures, summary.md and summary.html into ``folder``."""
     variants = experiment_manifest["variants"]
-    summary = summarize(table, variants=variants, reference=experiment_manifest["reference"], metrics=metrics)
+    tol = experiment_manifest.get("convergence_tolerance") or {}
+    summary = summarize(table, variants=variants, reference=experiment_manifest["reference"], metrics=metrics,
+                        rel_tol=tol.get("relative", 0.05), abs_tol=tol.get("absolute", 0.0))
     (folder / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True, allow_nan=False) + "\n",
                                          encoding="utf-8")
     files = ["manifest.yaml", REPLICATIONS_CSV, "summary.json"]
@@ -126,16 +129,24 @@ def run_experiment(
     progress: bool = True,
     metrics: Sequence[str] | None = None,
     figures: bool = True,
+    rel_tol: float = 0.05,
+    abs_tol: float = 0.0,
 ) -> ExperimentFolder:
     """Run every replication of every variant and write an experiment folder; return it read back.
 
     ``metrics`` are the key metrics (headlined, plotted and checked for convergence); the default is
     :data:`~simsoft.experiments.summary.DEFAULT_KEY_METRICS` where present. Unknown ones raise a
     :class:`SimsoftError` before the folder is renamed into place (nothing is left behind).
+    The convergence check wants the 95 % intervals of the mean and the 95th percentile within
+    ``max(rel_tol x |value|, abs_tol)`` (an absolute tolerance suits metrics near zero, such as deaths).
     On Ctrl-C the finished runs are written out and the returned folder has ``complete == False``.
     """
     from simsoft import SCHEMA_VERSION, __version__
 
+    if not (0 < rel_tol <= 1) or not math.isfinite(rel_tol):
+        raise SimsoftError(f"the relative convergence tolerance must be > 0 and <= 1, got {rel_tol!r}")
+    if not (abs_tol >= 0) or not math.isfinite(abs_tol):
+        raise SimsoftError(f"the absolute convergence tolerance must be >= 0, got {abs_tol!r}")
     created = _dt.datetime.now(_dt.timezone.utc)
     parent = Path(out_dir) / slug(experiment.scenario.name)
     parent.mkdir(parents=True, exist_ok=True)
@@ -195,6 +206,7 @@ def run_experiment(
             "workers": workers if workers is not None else (default_workers() if executor != "serial" else 1),
             "scheduler": scheduler,
             "elapsed_s": round(elapsed, 3),
+            "convergence_tolerance": {"relative": rel_tol, "absolute": abs_tol},
             "python": platform.python_version(),
             "files": [],
             "scenario": experiment.scenario.model_dump(mode="json", by_alias=True),

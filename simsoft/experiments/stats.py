@@ -219,5 +219,6 @@ def convergence(values: Sequence[float | None] | np.ndarray, *, rel_tol: float =
     if n < min_runs:
         reasons.insert(0, f"{n} of at least {min_runs} runs")
     if not reasons:
-        return Convergence(n, True, n, f"mean and 95th percentile within {rel_tol:.0%} after {n} runs")
+        within = f"{100 * rel_tol:.3g}%" + (f" or ±{abs_tol:.3g}" if abs_tol > 0 else "")
+        return Convergence(n, True, n, f"mean and 95th percentile within {within} after {n} runs")
     return Convergence(n, False, int(needed), "; ".join(reasons))

@@ -60,16 +60,28 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
+def convergence_rule(*, rel_tol: float = 0.05, abs_tol: float = 0.0, confidence: float = 0.95) -> str:
+    """The convergence rule in words.
+
+    >>> convergence_rule(rel_tol=0.05, abs_tol=0.1)
+    'at least 50 runs, and the 95% intervals of the mean and of the 95th percentile within ±5% of their value or ±0.1, whichever is larger'
+    """
+    rule = (f"at least {MIN_RUNS} runs, and the {confidence:.0%} intervals of the mean and of the 95th percentile "
+            f"within ±{100 * rel_tol:.3g}% of their value")
+    return rule + (f" or ±{abs_tol:.3g}, whichever is larger" if abs_tol > 0 else "")
+
+
 def summarize(table: MetricsTable, *, variants: Sequence[str], reference: str, metrics: Sequence[str] | None = None,
-              rel_tol: float = 0.05, confidence: float = 0.95) -> dict[str, Any]:
-    """Statistics of every numeric metric per variant, differences to ``reference``, convergence of key metrics."""
+              rel_tol: float = 0.05, abs_tol: float = 0.0, confidence: float = 0.95) -> dict[str, Any]:
+    """Statistics of every numeric metric per variant, differences to ``reference``, convergence of key metrics
+    (intervals within ``max(rel_tol x |value|, abs_tol)``)."""
     keys = key_metrics(table, metrics)
     out: dict[str, Any] = {
         "confidence": confidence,
         "reference": reference,
         "key_metrics": keys,
-        "convergence_rule": (f"at least {MIN_RUNS} runs, and the {confidence:.0%} intervals of the mean and of the "
-                             f"95th percentile within ±{rel_tol:.0%} of their value"),
+        "convergence_rule": convergence_rule(rel_tol=rel_tol, abs_tol=abs_tol, confidence=confidence),
+        "convergence_tolerance": {"relative": rel_tol, "absolute": abs_tol},
         "variants": {},
         "differences": {},
         "convergence": {},
@@ -78,7 +90,8 @@ def summarize(table: MetricsTable, *, variants: Sequence[str], reference: str, m
     for v in present:
         stats = {m: describe(table.values(m, v), confidence=confidence).to_dict() for m in sorted(table.columns)}
         out["variants"][v] = {"runs": int(sum(1 for x in table.variants if x == v)), "metrics": stats}
-        out["convergence"][v] = {m: convergence(table.values(m, v), rel_tol=rel_tol, confidence=confidence).to_dict()
+        out["convergence"][v] = {m: convergence(table.values(m, v), rel_tol=rel_tol, abs_tol=abs_tol,
+                                                confidence=confidence).to_dict()
                                  for m in keys}
     if reference in out["variants"]:
         for v in present:
