@@ -188,7 +188,11 @@ def _dijkstra(
     blocked: np.ndarray,
     allowed_exits: np.ndarray,
 ) -> np.ndarray:
-    """Reference label-setting search of :func:`potentials` (plain lists in the inner loop)."""
+    """Reference label-setting search of :func:`potentials` (plain lists in the inner loop).
+
+    Built from the raw arrays on every call, independently of :func:`_relax_links`, so that the tests
+    can check both production paths (the relaxation and :func:`_search`) against it; its heap loop
+    mirrors :func:`_search` on purpose. Also finishes rows the relaxation leaves unfinished."""
     total = n_nodes + n_exits
     # Plain lists, not numpy indexing, in the inner loop: same float sums, several times faster.
     pot = [math.inf] * total
