@@ -328,13 +328,17 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             open_conn = np.asarray([not s for s in self._conn_closed], dtype=bool)
             usable = self._usable_dl = self._dir_ok & np.repeat(open_conn[net.link_conn], 2)
         density = (self.waiting + self._walking()) / net.area_m2
-        speed = hy.speed_array(density, net.k_m_s, free_m_s=self._free_default)
+        # hydraulics.speed_array with the default free speeds, written as in _speeds (same values).
+        limit = net.k_m_s * (1.0 - hy.A_M2_P * density)
+        limit[density < hy.FREE_DENSITY_P_M2] = math.inf
+        speed = np.minimum(self._free_default, limit)
+        np.maximum(speed, hy.MIN_SPEED_M_S, out=speed)
         cross = net.travel_m / speed
         if self._cap_dl is None:
             self._cap_dl = np.repeat(net.link_cap_p_s, 2)
             self._cap_dl_pos = self._cap_dl > 0
         cap = self._cap_dl
-        wait = np.divide(self.backlog_dl, cap, out=np.zeros_like(cap), where=self._cap_dl_pos)
+        wait = np.divide(self.backlog_dl, cap, out=np.zeros(len(cap)), where=self._cap_dl_pos)
         blocked = self._hold.copy()
         key = (usable, wait, cross, blocked)
         if self._table is not None and self._plan_classes == len(self._classes) and self._same_plan(key):

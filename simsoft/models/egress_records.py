@@ -26,6 +26,7 @@ DENSITY_THRESHOLDS_P_M2 = (4.0, 5.0)
 
 _EPS = 1e-9
 _any = np.logical_or.reduce  # ndarray.any() without its Python wrapper (1-D arrays here)
+_sum = np.add.reduce  # ndarray.sum() of a 1-D array without its Python wrapper (the same pairwise sum)
 
 
 def _next_after(nxt: float, limit: float, every: float) -> float:
@@ -118,7 +119,7 @@ class EgressRecords:
         if not self._acc_any:
             return
         new = self._acc_above & ~self._density_alerted
-        if not new.any():
+        if not _any(new, axis=None):
             return
         for i, n in zip(*np.nonzero(new)):
             i, n = int(i), int(n)
@@ -182,8 +183,8 @@ class EgressRecords:
         self.recorder.sample(t, "occupants", zones, zone_occ)
         self.recorder.sample(t, "density_p_m2", zones, zone_occ / self.net.area_m2[: self.Z])
         self.recorder.sample(t, "exited", exits, self.exited)
-        self.recorder.sample(t, "started", [""], [float(self.units.started.sum())])
-        self.recorder.sample(t, "inside", [""], [float(occ.sum())])
+        self.recorder.sample(t, "started", [""], [float(_sum(self.units.started))])
+        self.recorder.sample(t, "inside", [""], [float(_sum(occ))])
         self._last_record_t = t
         every = float(self.settings.record_every)
         self._next_record = _next_after(self._next_record, t + _EPS, every)
