@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from simsoft.errors import ScenarioError, SimsoftError
+from simsoft.experiments.stats import REL_TOL
 from simsoft.rng import DEFAULT_SEED
 
 __all__ = ["main", "cli", "fail"]
@@ -137,7 +138,7 @@ def _names(text: str | None) -> list[str] | None:
 @click.option("--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); without it the "
               "dask executor starts a local cluster.")
 @click.option("--metrics", default=None, help="Comma-separated key metrics to headline, plot and check for convergence.")
-@click.option("--tolerance", "rel_tol", type=click.FloatRange(min=0, min_open=True, max=1), default=0.05,
+@click.option("--tolerance", "rel_tol", type=click.FloatRange(min=0, min_open=True, max=1), default=REL_TOL,
               show_default=True, help="Convergence: the 95% intervals of the mean and the 95th percentile within "
               "this share of their value.")
 @click.option("--abs-tolerance", "abs_tol", type=click.FloatRange(min=0), default=0.0, show_default=True,
@@ -186,7 +187,9 @@ def _verdict(summary: dict) -> str:
         return "converged"
     checks = [(c["needed"], v, m, c["reason"]) for v, per in summary["convergence"].items() for m, c in per.items()
               if not c["converged"]]
-    needed, v, m, why = max(checks, key=lambda c: c[0])
+    if not checks:
+        return "not converged: no key metric to check"
+    _, v, m, why = max(checks, key=lambda c: c[0])
     return (f"not converged: about {summary['replications_needed']} replications needed "
             f"(most for {m} in {v}: {why}; see summary.md)")
 

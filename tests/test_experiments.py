@@ -215,7 +215,7 @@ def test_convergence_tolerances_reach_the_folder_and_bad_ones_write_nothing(hall
     assert summary["convergence_rule"].endswith("within ±10% of their value or ±2.5, whichever is larger")
     assert "within ±10% of their value or ±2.5" in (folder.path / "summary.md").read_text()
     for bad, match in (({"rel_tol": 0.0}, "relative convergence tolerance must be > 0 and <= 1, got 0.0"),
-                       ({"abs_tol": -1.0}, "absolute convergence tolerance must be >= 0, got -1.0"),
+                       ({"abs_tol": -1.0}, "absolute convergence tolerance must be >= 0 and finite, got -1.0"),
                        ({"rel_tol": math.nan}, "relative convergence tolerance")):
         with pytest.raises(SimsoftError, match=match):
             run_experiment(exp, out_dir=tmp_path / "bad", executor="serial", progress=False, **bad)

@@ -34,6 +34,7 @@ from simsoft.errors import SimsoftError
 from simsoft.experiments.design import Experiment
 from simsoft.experiments.executors import default_workers, execute
 from simsoft.experiments.progress import Progress
+from simsoft.experiments.stats import REL_TOL
 from simsoft.experiments.summary import key_metrics, summarize
 from simsoft.experiments.table import MetricsTable, RowSpool, read_table
 from simsoft.schema.common import slug
@@ -98,9 +99,9 @@ def write_experiment_outputs(folder: Path, *, experiment_manifest: dict[str, Any
                              metrics: Sequence[str] | None, figures: bool) -> dict[str, Any]:
     """summary.json, manifest.yaml, figures, summary.md and summary.html into ``folder``."""
     variants = experiment_manifest["variants"]
-    tol = experiment_manifest.get("convergence_tolerance") or {}
+    tol = experiment_manifest["convergence_tolerance"]
     summary = summarize(table, variants=variants, reference=experiment_manifest["reference"], metrics=metrics,
-                        rel_tol=tol.get("relative", 0.05), abs_tol=tol.get("absolute", 0.0))
+                        rel_tol=tol["relative"], abs_tol=tol["absolute"])
     (folder / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True, allow_nan=False) + "\n",
                                          encoding="utf-8")
     files = ["manifest.yaml", REPLICATIONS_CSV, "summary.json"]
@@ -129,7 +130,7 @@ def run_experiment(
     progress: bool = True,
     metrics: Sequence[str] | None = None,
     figures: bool = True,
-    rel_tol: float = 0.05,
+    rel_tol: float = REL_TOL,
     abs_tol: float = 0.0,
 ) -> ExperimentFolder:
     """Run every replication of every variant and write an experiment folder; return it read back.
@@ -143,10 +144,10 @@ def run_experiment(
     """
     from simsoft import SCHEMA_VERSION, __version__
 
-    if not (0 < rel_tol <= 1) or not math.isfinite(rel_tol):
+    if not 0 < rel_tol <= 1:  # NaN fails the comparison too
         raise SimsoftError(f"the relative convergence tolerance must be > 0 and <= 1, got {rel_tol!r}")
-    if not (abs_tol >= 0) or not math.isfinite(abs_tol):
-        raise SimsoftError(f"the absolute convergence tolerance must be >= 0, got {abs_tol!r}")
+    if not 0 <= abs_tol < math.inf:
+        raise SimsoftError(f"the absolute convergence tolerance must be >= 0 and finite, got {abs_tol!r}")
     created = _dt.datetime.now(_dt.timezone.utc)
     parent = Path(out_dir) / slug(experiment.scenario.name)
     parent.mkdir(parents=True, exist_ok=True)

@@ -27,11 +27,15 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MetricStats", "Difference", "Convergence", "describe", "paired_difference", "convergence",
-           "t_quantile", "MIN_RUNS"]
+           "t_quantile", "MIN_RUNS", "REL_TOL"]
 
 MIN_RUNS = 50
 """Fewest replications for a converged estimate: the IMO MSC.1/Circ.1533 (2016) advanced evacuation analysis
 asks for at least 50 runs per scenario and reports their 95th percentile."""
+
+REL_TOL = 0.05
+"""Default convergence tolerance, relative: interval half-widths within 5 % of the estimate. A project
+choice (the IMO protocol sets no figure); ``simsoft sweep --tolerance`` changes it."""
 
 
 def t_quantile(p: float, df: int) -> float:
@@ -188,7 +192,7 @@ class Convergence:
         return asdict(self)
 
 
-def convergence(values: Sequence[float | None] | np.ndarray, *, rel_tol: float = 0.05, abs_tol: float = 0.0,
+def convergence(values: Sequence[float | None] | np.ndarray, *, rel_tol: float = REL_TOL, abs_tol: float = 0.0,
                 min_runs: int = MIN_RUNS, confidence: float = 0.95) -> Convergence:
     """The convergence check of one metric of one variant.
 

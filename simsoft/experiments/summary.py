@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from simsoft.errors import SimsoftError
-from simsoft.experiments.stats import MIN_RUNS, convergence, describe, paired_difference
+from simsoft.experiments.stats import MIN_RUNS, REL_TOL, convergence, describe, paired_difference
 from simsoft.experiments.table import MetricsTable
 
 __all__ = ["DEFAULT_KEY_METRICS", "key_metrics", "summarize", "check_metrics"]
@@ -60,7 +60,7 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-def convergence_rule(*, rel_tol: float = 0.05, abs_tol: float = 0.0, confidence: float = 0.95) -> str:
+def convergence_rule(*, rel_tol: float = REL_TOL, abs_tol: float = 0.0, confidence: float = 0.95) -> str:
     """The convergence rule in words.
 
     >>> convergence_rule(rel_tol=0.05, abs_tol=0.1)
@@ -72,7 +72,7 @@ def convergence_rule(*, rel_tol: float = 0.05, abs_tol: float = 0.0, confidence:
 
 
 def summarize(table: MetricsTable, *, variants: Sequence[str], reference: str, metrics: Sequence[str] | None = None,
-              rel_tol: float = 0.05, abs_tol: float = 0.0, confidence: float = 0.95) -> dict[str, Any]:
+              rel_tol: float = REL_TOL, abs_tol: float = 0.0, confidence: float = 0.95) -> dict[str, Any]:
     """Statistics of every numeric metric per variant, differences to ``reference``, convergence of key metrics
     (intervals within ``max(rel_tol x |value|, abs_tol)``)."""
     keys = key_metrics(table, metrics)

@@ -140,7 +140,6 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         self._exit_sets: tuple | None = None  # (classes, exit sets, class rows, fallback), see _class_exit_sets
         self._speed_classes = -1  # classes the cached per-class speed parameters were built for
         self._free_nc = self._factor_c = np.zeros((0, 0))
-        self._k_m_s = net.k_m_s
         self._dl_conn = np.repeat(net.link_conn, 2)
         self._cap_dl: np.ndarray | None = None  # capacity of each directed link (built at the first plan)
         self._cap_dl_pos = np.zeros(0, dtype=bool)
@@ -328,10 +327,7 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             open_conn = np.asarray([not s for s in self._conn_closed], dtype=bool)
             usable = self._usable_dl = self._dir_ok & np.repeat(open_conn[net.link_conn], 2)
         density = (self.waiting + self._walking()) / net.area_m2
-        # hydraulics.speed_array with the default free speeds, written as in _speeds (same values).
-        limit = net.k_m_s * (1.0 - hy.A_M2_P * density)
-        limit[density < hy.FREE_DENSITY_P_M2] = math.inf
-        speed = np.minimum(self._free_default, limit)
+        speed = np.minimum(self._free_default, self._density_limit(density))  # default free speeds
         np.maximum(speed, hy.MIN_SPEED_M_S, out=speed)
         cross = net.travel_m / speed
         if self._cap_dl is None:
@@ -365,7 +361,8 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             # Where a class's assigned exits cannot be reached, head for where they can, else anywhere.
             pots = np.where(np.isfinite(pots) | fallback, pots, _UNREACHABLE_S + pot[0])
         self._table = build_split_table(
-            pots=pots, n_nodes=self.N, dl_src=self._dl_src, dl_dst=self._dl_dst, usable=usable, blocked=blocked, cap_p_s=net.link_cap_p_s
+            pots=pots, n_nodes=self.N, n_exits=self.X, dl_src=self._dl_src, dl_dst=self._dl_dst, usable=usable,
+            blocked=blocked, cap_p_s=net.link_cap_p_s,
         )
         self._dirty = False
         self._next_replan = now + float(self.settings.replan_every)
@@ -459,18 +456,24 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
             # x * 1.0 is x: the factor is applied only if some class walks slower.
             self._factor_c = factor[None, :] if (factor != 1.0).any() else None
             self._speed_classes = len(self._classes)
-        # hydraulics.speed_array written out with the cached (N, C) free speeds, same operations: the
-        # density term per node (infinite below the free-flow density, where min(free, inf) is free),
-        # then one broadcast minimum against the free speeds.
-        limit = self._k_m_s * (1.0 - hy.A_M2_P * d_walk)
-        limit[d_walk < hy.FREE_DENSITY_P_M2] = math.inf
-        speed = np.minimum(self._free_nc, limit[:, None])
+        speed = np.minimum(self._free_nc, self._density_limit(d_walk)[:, None])  # cached (N, C) free speeds
         np.maximum(speed, hy.MIN_SPEED_M_S, out=speed)
         if self._factor_c is not None:
             speed = speed * self._factor_c
         speed.flags.writeable = False
         self._speed_cache = (walking, len(self._classes), speed)
         return speed
+
+    def _density_limit(self, density: np.ndarray) -> np.ndarray:
+        """The speed limit of each node's density, k (1 - a D), and ``inf`` below the free-flow density.
+
+        ``max(min(free, limit), MIN_SPEED_M_S)`` is then :func:`hydraulics.speed_array` value for value
+        (below the free-flow density min(free, inf) is free), with one minimum per free speed instead
+        of a ``where`` over every (node, class).
+        """
+        limit = self.net.k_m_s * (1.0 - hy.A_M2_P * density)
+        limit[density < hy.FREE_DENSITY_P_M2] = math.inf
+        return limit
 
     def _step(self, t0: float, t1: float) -> None:
         """Advance the crowd over the step [t0, t1]."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,7 @@ def potentials(
     least value exactly, bit for bit. Venue graphs are shallow (six rounds in the 60k stadium bowl),
     so the relaxation runs as a few whole-array numpy rounds, all exit sets at once (a row that has
     reached its fixed point stays there while the others go on); a row needing more than
-    :data:`_MAX_ROUNDS` rounds is finished by the Dijkstra search instead, with the same result.
+    :data:`_MAX_ROUNDS` rounds is finished by the label-setting search instead, with the same result.
     """
     allowed = np.asarray(allowed_exits, dtype=bool)
     if allowed.ndim == 1:
@@ -63,14 +64,25 @@ def potentials(
     links = _relax_links(n_nodes, n_exits, dl_src, dl_dst, usable, blocked)
     if links is None:
         return pot
-    dls, src, dst, starts, heads, incoming = links
+    dls, incoming = links[0], links[5]
     if len(dls) * len(allowed) <= _SEARCH_MAX_WORK:
         # A small venue: the label-setting search in plain Python beats numpy's per-call overhead.
-        for k, row in enumerate(allowed.tolist()):
-            _search(pot[k], n_nodes, incoming, cross_s.tolist(), wait_s.tolist(), row)
-        return pot
+        rows = range(len(allowed))
+    else:
+        rows = _relax(pot, links, cross_s, wait_s)
+    if len(rows):
+        cross_list, wait_list = cross_s.tolist(), wait_s.tolist()
+        for k in rows:
+            _search(pot[k], n_nodes, incoming, cross_list, wait_list, allowed[k].tolist())
+    return pot
+
+
+def _relax(pot: np.ndarray, links: tuple, cross_s: np.ndarray, wait_s: np.ndarray) -> list[int]:
+    """Relax every row of ``pot`` in place for up to :data:`_MAX_ROUNDS` whole-array rounds; the rows
+    that still changed in the last round (not known to be final) are returned for the search."""
+    dls, src, dst, starts, heads, _ = links
     cross, wait = cross_s[src], wait_s[dls]
-    cand = np.empty((len(allowed), len(src)))
+    cand = np.empty((len(pot), len(src)))
     for _ in range(_MAX_ROUNDS):
         np.add(pot[:, dst], cross, out=cand)
         cand += wait
@@ -78,26 +90,13 @@ def potentials(
         new = np.minimum(old, np.minimum.reduceat(cand, starts, axis=1))
         same = new == old
         if np.logical_and.reduce(same, axis=None):  # np.array_equal (same shapes) without its wrapper
-            return pot
+            return []
         pot[:, heads] = new
-    # Rows that still changed in the last round are not known to be final: search them.
-    for k in np.flatnonzero(~np.logical_and.reduce(same, axis=1)).tolist():
-        pot[k] = _dijkstra(
-            n_nodes=n_nodes,
-            n_exits=n_exits,
-            dl_src=dl_src,
-            dl_dst=dl_dst,
-            usable=usable,
-            wait_s=wait_s,
-            cross_s=cross_s,
-            blocked=blocked,
-            allowed_exits=allowed[k],
-        )
-    return pot
+    return np.flatnonzero(~np.logical_and.reduce(same, axis=1)).tolist()
 
 
 _MAX_ROUNDS = 24
-"""Relaxation rounds before :func:`potentials` hands a (deep) graph to the Dijkstra search."""
+"""Relaxation rounds before :func:`potentials` hands a (deep) graph's unfinished rows to the search."""
 
 _SEARCH_MAX_WORK = 600
 """Relaxed links x exit sets up to which :func:`potentials` runs the plain-Python search rather than
@@ -137,7 +136,6 @@ def _search(pot: np.ndarray, n_nodes: int, incoming: list[list[tuple[int, int]]]
     pot[:] = best
 
 _links_cache: list = [None, None]  # [key, links] of the last graph seen by _relax_links
-_split_cache: list = [None, None]  # [key, candidate links] of the last graph seen by build_split_table
 
 
 def _relax_links(
@@ -192,7 +190,7 @@ def _dijkstra(
 
     Built from the raw arrays on every call, independently of :func:`_relax_links`, so that the tests
     can check both production paths (the relaxation and :func:`_search`) against it; its heap loop
-    mirrors :func:`_search` on purpose. Also finishes rows the relaxation leaves unfinished."""
+    mirrors :func:`_search` on purpose."""
     total = n_nodes + n_exits
     # Plain lists, not numpy indexing, in the inner loop: same float sums, several times faster.
     pot = [math.inf] * total
@@ -252,8 +250,9 @@ class SplitTable:
 
 def build_split_table(
     *,
-    pots: list[np.ndarray],
+    pots: Sequence[np.ndarray] | np.ndarray,
     n_nodes: int,
+    n_exits: int,
     dl_src: np.ndarray,
     dl_dst: np.ndarray,
     usable: np.ndarray,
@@ -262,19 +261,14 @@ def build_split_table(
 ) -> SplitTable:
     """Candidate downhill links of every node for every route class (``pots[c]`` its potentials; a list
     of rows or a 2-D array)."""
-    key = (n_nodes, dl_src.tobytes(), usable.tobytes(), blocked.tobytes())
-    if _split_cache[0] == key:  # the candidate links depend only on these, which rarely change
-        dls, src, dst = _split_cache[1]
-    else:
-        dls = np.flatnonzero(usable)
-        dls = dls[(dl_src[dls] < n_nodes) & ~blocked[np.minimum(dl_src[dls], n_nodes - 1)]]
-        dls = dls[np.lexsort((dls, dl_src[dls]))]  # by source node, then link
-        src, dst = dl_src[dls], dl_dst[dls]
-        _split_cache[0], _split_cache[1] = key, (dls, src, dst)
-    if len(pots):
+    # The candidates are the links the potentials relax (usable, from an internal node not held),
+    # sorted by source node, then link; kept while the graph is unchanged.
+    links = _relax_links(n_nodes, n_exits, dl_src, dl_dst, usable, blocked)
+    if links is not None and len(pots):
+        dls, src, dst = links[:3]
         # All classes at once: row c of ``ok`` is class c's downhill test, and nonzero() walks the
         # rows in class order, each in (node, link) order: the entries come sorted by class, node, link.
-        pot_all = np.asarray(pots) if isinstance(pots, np.ndarray) else np.array(pots)
+        pot_all = np.asarray(pots)
         pot_dst = pot_all[:, dst]
         ok = np.isfinite(pot_dst) & (pot_dst < pot_all[:, src])
         cls, e = ok.nonzero()

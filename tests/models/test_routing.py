@@ -61,7 +61,7 @@ def test_many_exit_sets_at_once_equal_one_at_a_time(seed: int, n_nodes: int, n_e
             np.testing.assert_array_equal(pot[k], routing._dijkstra(**kw, allowed_exits=sets[k]))
 
 
-def test_deep_graph_falls_back_to_dijkstra(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deep_graph_falls_back_to_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
     # A corridor of 80 nodes needs 80 relaxation rounds: more than the cap, so the search finishes it.
     n = 80
     a = np.arange(n)
@@ -79,12 +79,12 @@ def test_deep_graph_falls_back_to_dijkstra(monkeypatch: pytest.MonkeyPatch) -> N
         allowed_exits=np.ones(1, dtype=bool),
     )
     calls = []
-    real = routing._dijkstra
-    monkeypatch.setattr(routing, "_dijkstra", lambda **k: calls.append(1) or real(**k))
+    real = routing._search
+    monkeypatch.setattr(routing, "_search", lambda *args: calls.append(1) or real(*args))
     monkeypatch.setattr(routing, "_SEARCH_MAX_WORK", 0)  # a graph this small would be searched directly
     pot = routing.potentials(**kw)
     assert calls == [1]
-    np.testing.assert_array_equal(pot, real(**kw))
+    np.testing.assert_array_equal(pot, routing._dijkstra(**kw))
     assert pot[0] == pytest.approx(n * 0.7)
 
 
@@ -103,10 +103,10 @@ def test_deep_graph_searches_only_the_rows_left_unfinished(monkeypatch: pytest.M
         blocked=np.zeros(n, dtype=bool),
     )
     calls = []
-    real = routing._dijkstra
-    monkeypatch.setattr(routing, "_dijkstra", lambda **k: calls.append(1) or real(**k))
+    real = routing._search
+    monkeypatch.setattr(routing, "_search", lambda *args: calls.append(1) or real(*args))
     monkeypatch.setattr(routing, "_SEARCH_MAX_WORK", 0)
     pot = routing.potentials(**kw, allowed_exits=np.array([[True], [False]]))
     assert calls == [1]
-    np.testing.assert_array_equal(pot[0], real(**kw, allowed_exits=np.ones(1, dtype=bool)))
+    np.testing.assert_array_equal(pot[0], routing._dijkstra(**kw, allowed_exits=np.ones(1, dtype=bool)))
     assert np.isinf(pot[1, :n]).all() and pot[1, n] == math.inf
