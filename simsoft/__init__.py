@@ -11,6 +11,7 @@ and the :class:`RunResult` records (``.events``, ``.metrics``, ``.timeseries``).
 from simsoft.engine import RunResult, Simulation, run
 from simsoft.errors import ActionError, Problem, ScenarioError, SimsoftError
 from simsoft.loader import apply_variant, load_scenario
+from simsoft.observation import Observation
 from simsoft.rng import DEFAULT_SEED
 from simsoft.schema import SCHEMA_VERSION, Scenario
 
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ActionError",
     "DEFAULT_SEED",
+    "Observation",
     "Problem",
     "RunResult",
     "SCHEMA_VERSION",

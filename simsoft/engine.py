@@ -23,6 +23,7 @@ from simsoft.models.medical import MedicalModel
 from simsoft.models.recovery import RecoveryModel
 from simsoft.models.response import ResponseModel
 from simsoft.models.situation import Situation
+from simsoft.observation import HospitalView, IncidentView, Observation, freeze
 from simsoft.records import Event, Recorder, Timeseries
 from simsoft.rng import DEFAULT_SEED, Streams
 from simsoft.schema import Action, Scenario
@@ -324,6 +325,40 @@ class Simulation:
                 break
             step()
         return reason
+
+    def observe(self) -> Observation:
+        """A frozen snapshot of the world now: occupancy, counts, incident, units, cordons, hospitals.
+
+        Views of a running exercise read this (or the records), never the models' internals.
+        """
+        eg, sit, inc = self.egress, self.situation, self.scenario.incident
+        inside, exited = eg.inside_total, eg.exited_total
+        population = int(self.scenario.population.total)
+        incident = None
+        if inc is not None:
+            incident = IncidentView(
+                started=self.env.now >= inc.starts_at,
+                affected_now=tuple(sit.affected_now), ever_affected=tuple(sit.ever_affected),
+                contained=bool(sit.contained.triggered), all_clear=bool(sit.all_clear.triggered),
+                over=bool(sit.incident_over.triggered),
+                known_by=tuple(role for role, evt in sit.known.items() if evt.triggered))
+        units: dict[str, str] = {}
+        cordons: dict[str, str] = {}
+        if self.response is not None:
+            units = {u: ("on scene" if u in self.response.on_scene else "en route") for u in sorted(self.response.sent)}
+            cordons = dict(self.response.cordon)
+        hospitals: dict[str, HospitalView] = {}
+        if self.medical is not None:
+            hospitals = {h: HospitalView(beds_used=m.beds_used, waiting=m.waiting, en_route=m.en_route,
+                                         full_plan=m.full_plan) for h, m in self.medical.by_id.items()}
+        return Observation(
+            t_s=float(self.env.now), population=population, occupancy=freeze(eg.occupancy()),
+            inside=inside, exited=exited, exited_by_exit=freeze(eg.exited_by_exit()),
+            removed=max(0.0, population - inside - exited),
+            casualties=sum(1 for e in self.recorder.events if e.kind == "casualty.injured"),
+            closed=freeze(eg.closed_connections()), sheltering=frozenset(sit.sheltering),
+            locked=frozenset(sit.locked), incident=incident, units=freeze(units), cordons=freeze(cordons),
+            hospitals=freeze(hospitals), settled=self.settled)
 
     def result(self) -> RunResult:
         """The records so far, with metrics computed from them."""

@@ -228,6 +228,10 @@ class EgressModel(EgressActions, EgressRecords, EventSkipping):
         """People out through each exit, by exit id."""
         return {e: float(self.exited[j]) for j, e in enumerate(self.net.exit_ids)}
 
+    def closed_connections(self) -> dict[str, tuple[str, ...]]:
+        """Connections closed now, by connection id, with what closed them (sorted: "closed", "lockdown")."""
+        return {c: tuple(sorted(why)) for c, why in zip(self.net.conn_ids, self._conn_closed) if why}
+
     def link_capacity_p_s(self) -> np.ndarray:
         """Capacity of each link (p/s); directed link ``dl`` belongs to link ``dl // 2``."""
         return self.net.link_cap_p_s.copy()

@@ -22,6 +22,7 @@ from simsoft.schema.actions import (
     SceneResources,
     WarmZoneEntry,
 )
+from simsoft.schema.common import FROM_FILE, Duration, Strict, format_seconds, slug
 from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
 from simsoft.schema.egress import EgressSettings
 from simsoft.schema.incident import Incident, IncidentKind
@@ -33,6 +34,11 @@ from simsoft.schema.scenario import SCHEMA_VERSION, Scenario, Variant
 from simsoft.schema.venue import Asset, AssetKind, Connection, ConnectionKind, Exit, Venue, Zone, ZoneKind
 
 __all__ = [
+    "FROM_FILE",
+    "Duration",
+    "Strict",
+    "format_seconds",
+    "slug",
     "Hospital",
     "HospitalPlan",
     "Medical",
