@@ -15,9 +15,11 @@ import simpy
 from pydantic import TypeAdapter, ValidationError
 
 from simsoft.errors import ActionError
+from simsoft.models.actions import ActionHandler
 from simsoft.models.alerting import AlertingModel
 from simsoft.models.detection import DetectionModel
 from simsoft.models.egress import EgressModel
+from simsoft.models.egress_protective import protective_actions
 from simsoft.models.incident import IncidentModel
 from simsoft.models.medical import MedicalModel
 from simsoft.models.recovery import RecoveryModel
@@ -92,6 +94,14 @@ class Simulation:
                 self._watch_casualties()
             for model in models:
                 model.start()
+        self._actions: dict[str, ActionHandler] = dict(
+            protective_actions(self.egress, sheltering=self.situation.sheltering, locked=self.situation.locked))
+        self._absent: dict[str, str] = {}
+        for cls, model in ((ResponseModel, self.response), (MedicalModel, self.medical), (RecoveryModel, self.recovery)):
+            if model is not None:
+                self._actions.update(model.action_table())
+            else:
+                self._absent.update(dict.fromkeys(cls.ACTIONS, cls.ABSENT))
         for action in scenario.actions:
             self.apply(action, source="scenario")
 
@@ -114,20 +124,25 @@ class Simulation:
         return float(self.env.now)
 
     def _apply_internal(self, action: Mapping[str, Any], source: str) -> None:
-        self.apply({**action, "at": 0.0}, source=source, python=True)
+        # The models' own actions (the venue plan, recovery releases) come from Python code, where a
+        # bare number is seconds; they take effect now.
+        self.apply({**action, "at": 0.0}, source=source, units_required=False)
 
-    def apply(self, action: Action | Mapping[str, Any], *, source: str = "decision", python: bool = False) -> Action:
+    def apply(self, action: Action | Mapping[str, Any], *, source: str = "decision",
+              units_required: bool = True) -> Action:
         """Schedule ``action`` at its ``at`` time (now if that is past); returns the validated action.
 
-        A mapping is read like a file (durations with units). Raises :class:`ActionError` when the
-        action is malformed or names an unknown zone, exit, connection or unit; nothing is applied then.
+        A mapping is read like a file: durations carry their unit (``"2 min"``). With
+        ``units_required=False`` a bare number is seconds, as in Python code. Raises
+        :class:`ActionError` when the action is malformed or names an unknown zone, exit, connection,
+        unit, hospital or site; nothing is applied then.
         """
-        action = self.check(action, python=python)
+        action = self.check(action, units_required=units_required)
         delay = max(0.0, action.at - self.env.now)
         self._pending.append(self.env.process(self._later(action, delay, source)))
         return action
 
-    def check(self, action: Action | Mapping[str, Any], *, python: bool = False) -> Action:
+    def check(self, action: Action | Mapping[str, Any], *, units_required: bool = True) -> Action:
         """Validate ``action`` against the schema and this scenario without scheduling it.
 
         Returns the validated action; raises :class:`ActionError` naming the first problem (an
@@ -135,7 +150,7 @@ class Simulation:
         """
         if isinstance(action, Mapping):
             try:
-                action = _ACTION.validate_python(dict(action), context=None if python else FROM_FILE)
+                action = _ACTION.validate_python(dict(action), context=FROM_FILE if units_required else None)
             except ValidationError as exc:
                 errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
                 first = errors[0]
@@ -147,10 +162,16 @@ class Simulation:
                 elif first["type"] == "union_tag_not_found":
                     where, message = "do", "is required (the verb, e.g. 'evacuate')"
                 raise ActionError(f"action {where}: {message}") from None
-        self._check(action)
+        self._check_venue(action)
+        handler = self._actions.get(action.do)
+        if handler is None:
+            raise ActionError(f"{action.do}: {self._absent.get(action.do, 'no model of this scenario carries it out')}")
+        if handler.check is not None:
+            handler.check(action)
         return action
 
-    def _check(self, action: Action) -> None:
+    def _check_venue(self, action: Action) -> None:
+        """Zones, exits and connections an action names must exist in the venue."""
         venue = self.scenario.venue
         zones = {z.id for z in venue.zones}
         exits = {e.id for e in venue.exits}
@@ -166,26 +187,6 @@ class Simulation:
         conn = getattr(action, "connection", None)
         if conn is not None and conn not in conns:
             raise ActionError(f"{action.do}: unknown connection {conn!r}")
-        needs_response = action.do in ("dispatch", "mutual_aid", "cordon", "declare")
-        if needs_response and self.response is None:
-            raise ActionError(f"{action.do}: the scenario has no incident, so there is no response to direct")
-        unit = getattr(action, "unit", None)
-        if unit is not None and self.response is not None and unit not in self.response.units:
-            raise ActionError(f"dispatch: unknown unit {unit!r} (known: {', '.join(sorted(self.response.units))})")
-        if action.do == "mutual_aid" and self.scenario.response.mutual_aid is None:
-            raise ActionError("mutual_aid: the scenario defines no response.mutual_aid unit")
-        medical_verbs = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources")
-        if action.do in medical_verbs and self.medical is None:
-            raise ActionError(f"{action.do}: the scenario has no medical block (and an incident) to direct")
-        if action.do in ("reunification", "recovery") and self.recovery is None:
-            raise ActionError(f"{action.do}: the scenario has no recovery block (and an incident) to direct")
-        hosp = getattr(action, "hospital", None)
-        if hosp is not None and self.medical is not None and hosp not in self.medical.by_id:
-            raise ActionError(f"hospital_plan: unknown hospital {hosp!r} (known: {', '.join(sorted(self.medical.by_id))})")
-        site = getattr(action, "site", None)
-        if site is not None and self.recovery is not None and site not in self.recovery.sites:
-            known = ", ".join(sorted(self.recovery.sites)) or "none"
-            raise ActionError(f"reunification: unknown site {site!r} (known: {known})")
 
     def _later(self, action: Action, delay: float, source: str):
         yield self.env.timeout(delay)
@@ -198,90 +199,18 @@ class Simulation:
         return list(selection)
 
     def _do(self, action: Action, source: str) -> None:
+        """Carry out ``action`` through the model that owns its verb, then record it."""
         values: dict[str, Any] = {"source": source}
         if action.note:
             values["note"] = action.note
-        eg, sit, resp = self.egress, self.situation, self.response
         zones = self._zones(getattr(action, "zones", []) or [])
-        do = action.do
-        if do == "alert":
-            eg.alert(zones, share=action.share)
-        elif do == "evacuate":
-            eg.evacuate(zones, via=action.via)
-            sit.sheltering.difference_update(zones)
-            if action.via:
-                values["via"] = list(action.via)
-        elif do == "shelter":
-            eg.shelter(zones)
-            sit.sheltering.update(zones)
-        elif do == "lockdown":
-            eg.lockdown(zones)
-            sit.locked.update(zones)
-        elif do == "release":
-            eg.release(zones)
-            sit.locked.difference_update(zones)
-            sit.sheltering.difference_update(zones)
-        elif do == "close":
-            eg.close_connection(action.connection)
-            values["connection"] = action.connection
-        elif do == "open":
-            eg.open_connection(action.connection)
-            values["connection"] = action.connection
-        elif resp is not None and do == "dispatch":
-            values["unit"] = action.unit
-            if not resp.dispatch(action.unit, reason=source):
-                values["rejected"] = "already dispatched"
-        elif resp is not None and do == "mutual_aid":
-            values["units"] = resp.request_mutual_aid(action.units)
-        elif resp is not None and do == "cordon":
-            resp.set_cordon(zones, action.level, reason=source)
-            values["level"] = action.level
-        elif resp is not None and do == "declare":
-            values["what"] = action.what
-            if action.what == "contained":
-                if not resp.capable_on_scene():
-                    values["rejected"] = "no unit able to contain is on scene"
-                elif not resp.declare_contained(by=source, reason="declared"):
-                    values["rejected"] = "already contained"
-            elif not resp.declare_all_clear(by=source):
-                values["rejected"] = "not contained yet" if not sit.contained.triggered else "already all clear"
-        else:
-            self._do_care(action, values)
+        self._actions[action.do].apply(action, zones, values)
         if zones:
             values["zones"] = zones
-        self.recorder.emit(self.env.now, f"action.{do}", "", **values)
-        eg.wake()
+        self.recorder.emit(self.env.now, f"action.{action.do}", "", **values)
+        self.egress.wake()
         if self.incident is not None:
             self.incident.wake()
-
-    def _do_care(self, action: Action, values: dict[str, Any]) -> None:
-        """Medical and recovery decisions."""
-        med, rec, do = self.medical, self.recovery, action.do
-        if med is not None and do == "request_ambulances":
-            med.request_ambulances(action.count, mutual_aid=action.mutual_aid, source=values["source"])
-            values.update(count=action.count, mutual_aid=action.mutual_aid)
-        elif med is not None and do == "warm_zone":
-            med.set_warm_policy(action.policy)
-            values["policy"] = action.policy
-        elif med is not None and do == "distribution":
-            med.set_distribution(action.policy)
-            values["policy"] = action.policy
-        elif med is not None and do == "hospital_plan":
-            values["hospital"] = action.hospital
-            if not med.hospital_plan(action.hospital, reason=values["source"]):
-                values["rejected"] = "full plan already running"
-        elif med is not None and do == "scene_resources":
-            med.add_scene_resources(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
-            values.update(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
-        elif rec is not None and do == "reunification":
-            values.update(site=action.site, add_staff=action.add_staff)
-            if action.open:
-                rec.open_site(action.site, reason=values["source"], add_staff=action.add_staff)
-            else:
-                rec.add_staff(action.site, action.add_staff, reason=values["source"])
-        elif rec is not None and do == "recovery":
-            rec.set_phase(action.phase, action.duration, reason=values["source"])
-            values.update(phase=action.phase, duration_s=action.duration)
 
     @property
     def settled(self) -> bool:

@@ -26,6 +26,8 @@ from typing import Any
 import simpy
 
 from simsoft.distributions import sample
+from simsoft.errors import ActionError
+from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.hospitals import HospitalModel
 from simsoft.models.situation import Situation
 from simsoft.models.survival import NEVER, Casualty, deadline_min
@@ -338,6 +340,43 @@ class MedicalModel:
         self.ccp.ready(c)
 
     # -- decisions ---------------------------------------------------------------------------
+    ACTIONS = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources")
+    """Verbs this model carries out."""
+    ABSENT = "the scenario has no medical block (and an incident) to direct"
+    """Why those verbs are refused in a scenario without this model."""
+
+    def action_table(self) -> ActionTable:
+        """Ambulances, warm-zone entry, hospital distribution, a hospital's full plan, scene resources."""
+
+        def check_hospital(action: Any) -> None:
+            if action.hospital not in self.by_id:
+                raise ActionError(f"hospital_plan: unknown hospital {action.hospital!r} (known: {', '.join(sorted(self.by_id))})")
+
+        def ambulances(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            self.request_ambulances(action.count, mutual_aid=action.mutual_aid, source=values["source"])
+            values.update(count=action.count, mutual_aid=action.mutual_aid)
+
+        def warm_zone(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            self.set_warm_policy(action.policy)
+            values["policy"] = action.policy
+
+        def distribution(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            self.set_distribution(action.policy)
+            values["policy"] = action.policy
+
+        def hospital_plan(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            values["hospital"] = action.hospital
+            if not self.hospital_plan(action.hospital, reason=values["source"]):
+                values["rejected"] = "full plan already running"
+
+        def scene_resources(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            self.add_scene_resources(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
+            values.update(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
+
+        return {"request_ambulances": ActionHandler(ambulances), "warm_zone": ActionHandler(warm_zone),
+                "distribution": ActionHandler(distribution), "hospital_plan": ActionHandler(hospital_plan, check_hospital),
+                "scene_resources": ActionHandler(scene_resources)}
+
     def set_distribution(self, policy: str) -> None:
         """Change the hospital distribution policy from now on."""
         self.distribution = policy

@@ -28,6 +28,8 @@ from typing import Any
 import simpy
 
 from simsoft.distributions import lognormal_params, sample
+from simsoft.errors import ActionError
+from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.situation import Situation
 from simsoft.records import Recorder
 from simsoft.rng import Streams
@@ -343,6 +345,32 @@ class RecoveryModel:
         yield trigger
         yield self.env.timeout(s.opens_after)
         self.open_site(site, reason="planned")
+
+    ACTIONS = ("reunification", "recovery")
+    """Verbs this model carries out."""
+    ABSENT = "the scenario has no recovery block (and an incident) to direct"
+    """Why those verbs are refused in a scenario without this model."""
+
+    def action_table(self) -> ActionTable:
+        """Open or staff a reunification site; start a recovery phase."""
+
+        def check_site(action: Any) -> None:
+            if action.site not in self.sites:
+                known = ", ".join(sorted(self.sites)) or "none"
+                raise ActionError(f"reunification: unknown site {action.site!r} (known: {known})")
+
+        def reunification(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            values.update(site=action.site, add_staff=action.add_staff)
+            if action.open:
+                self.open_site(action.site, reason=values["source"], add_staff=action.add_staff)
+            else:
+                self.add_staff(action.site, action.add_staff, reason=values["source"])
+
+        def recovery(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            self.set_phase(action.phase, action.duration, reason=values["source"])
+            values.update(phase=action.phase, duration_s=action.duration)
+
+        return {"reunification": ActionHandler(reunification, check_site), "recovery": ActionHandler(recovery)}
 
     def open_site(self, site: str, *, reason: str = "decision", add_staff: int = 0) -> None:
         """Open ``site`` now (if it is not open) and add staff to it."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import simpy
 
 from simsoft.distributions import sample
+from simsoft.errors import ActionError
+from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.alerting import resolve_zones
 from simsoft.models.situation import Situation
 from simsoft.records import Recorder
@@ -42,6 +44,49 @@ class ResponseModel:
         self.on_scene: dict[str, float] = {}
         self.aid_count = 0
         self.cordon: dict[str, str] = {}
+
+    ACTIONS = ("dispatch", "mutual_aid", "cordon", "declare")
+    """Verbs this model carries out."""
+    ABSENT = "the scenario has no incident, so there is no response to direct"
+    """Why those verbs are refused in a scenario without this model."""
+
+    def action_table(self) -> ActionTable:
+        """Dispatch a unit, request mutual aid, set a cordon, declare contained or all clear."""
+        sit = self.situation
+
+        def check_unit(action) -> None:
+            if action.unit not in self.units:
+                raise ActionError(f"dispatch: unknown unit {action.unit!r} (known: {', '.join(sorted(self.units))})")
+
+        def check_aid(action) -> None:
+            if self.cfg.mutual_aid is None:
+                raise ActionError("mutual_aid: the scenario defines no response.mutual_aid unit")
+
+        def dispatch(action, zones: list[str], values: dict) -> None:
+            values["unit"] = action.unit
+            if not self.dispatch(action.unit, reason=values["source"]):
+                values["rejected"] = "already dispatched"
+
+        def mutual_aid(action, zones: list[str], values: dict) -> None:
+            values["units"] = self.request_mutual_aid(action.units)
+
+        def cordon(action, zones: list[str], values: dict) -> None:
+            self.set_cordon(zones, action.level, reason=values["source"])
+            values["level"] = action.level
+
+        def declare(action, zones: list[str], values: dict) -> None:
+            source = values["source"]
+            values["what"] = action.what
+            if action.what == "contained":
+                if not self.capable_on_scene():
+                    values["rejected"] = "no unit able to contain is on scene"
+                elif not self.declare_contained(by=source, reason="declared"):
+                    values["rejected"] = "already contained"
+            elif not self.declare_all_clear(by=source):
+                values["rejected"] = "not contained yet" if not sit.contained.triggered else "already all clear"
+
+        return {"dispatch": ActionHandler(dispatch, check_unit), "mutual_aid": ActionHandler(mutual_aid, check_aid),
+                "cordon": ActionHandler(cordon), "declare": ActionHandler(declare)}
 
     def _draw(self, name: str, spec) -> float:
         return float(sample(spec, rng=self.streams.stream(f"response.{name}"), n=1)[0])
