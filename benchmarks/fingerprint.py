@@ -11,7 +11,7 @@ What is hashed (SHA-256):
   and ``timeseries.csv`` exactly as a run folder holds them;
 - every verification case: the table ``simsoft verify`` prints (observed values included);
 - every shipped exercise with a scripted decision set: the session's ``events.jsonl``, and the AAR's
-  numbers (``outcomes.json`` and ``aar.md`` with its dates and paths blanked) over a few replications;
+  numbers (``outcomes.json`` and ``aar.md`` with its dates, session folder and checkout path blanked) over a few replications;
   for the community hall also the evaluation and hot-wash files and the late decision set.
 
 The script drives the CLI for exercises and sessions (the stable interface) and the library for runs.
@@ -79,7 +79,7 @@ _DATES = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?Z?)?|\d{8}T\d{6}
 
 
 def _blank(text: str, folder: Path) -> str:
-    text = text.replace(str(folder), "<session>")
+    text = text.replace(str(folder), "<session>").replace(str(ROOT), "<root>")
     return _DATES.sub("<date>", text)
 
 
