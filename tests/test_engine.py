@@ -43,7 +43,8 @@ def test_action_errors_name_the_real_problem():
         ({"zones": "all"}, r"^action do: is required \(the verb, e\.g\. 'evacuate'\)$"),
         ({"do": "evacuate", "zones": ["nowhere"]}, r"^evacuate: unknown zone 'nowhere' \(known: courtyard"),
         ({"do": "close", "connection": "nope"}, r"^close: unknown connection 'nope'$"),
-        ({"do": "evacuate", "zones": "all", "at": "5"}, r"^action at: is not a duration"),
+        ({"do": "evacuate", "zones": "all", "at": "5"}, r"^action at: needs a unit"),
+            ({"do": "evacuate", "zones": "all", "at": "-5 s"}, r"^action at: cannot be negative"),
     ]
     for action, message in cases:
         with pytest.raises(ActionError, match=message):

@@ -206,3 +206,106 @@ def test_venue_file_validates_on_its_own():
 def test_exit_written_as_from_is_refused(tmp_path):
     text = VENUE.replace("{id: bout, from: b, to: out, width_m: 1.0}", "{id: bout, from: out, to: b, width_m: 1.0}")
     assert "bad.yaml:10 venue.connections[1].from: 'out' is an exit: write the exit as 'to'" in _error(_write(tmp_path, text))
+
+
+# ------------------------------------------------------------------ files that break YAML readers
+def test_a_control_character_names_its_line(tmp_path):
+    path = _write(tmp_path, "name: t\nvenue:\n  zones: [\x07]\n")
+    assert re.search(r"bad\.yaml:3: contains the control character '\\x07', which YAML does not allow", _error(path))
+
+
+def test_a_merge_key_that_is_not_a_mapping(tmp_path):
+    path = _write(tmp_path, "name: t\nvenue:\n  <<: 5\n")
+    assert re.search(r"bad\.yaml:3 venue: merge key '<<' .*it must name a mapping", _error(path)), _error(path)
+
+
+def test_nesting_beyond_the_parser_is_refused(tmp_path):
+    path = _write(tmp_path, "a: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert re.search(r"bad\.yaml: (is nested too deeply to read|.*nested more than 40 levels)", _error(path)), _error(path)
+
+
+def test_a_device_or_pipe_is_refused_without_reading_it(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ScenarioError, match=r"pipe\.yaml: is not a regular file"):
+        load_scenario(fifo)
+    with pytest.raises(ScenarioError, match=r"is not a regular file"):
+        load_scenario("/dev/zero")
+
+
+def test_an_unreadable_file(tmp_path):
+    import os
+
+    path = _write(tmp_path, VENUE)
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads anything: nothing to check here
+        pytest.skip("running as root")
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: cannot be read"):
+        load_scenario(path)
+
+
+# ------------------------------------------------------------------ numbers and durations
+@pytest.mark.parametrize("text,message", [
+    ("width_m: .inf", r"connections\[0\]\.width_m: .*finite"),
+    ("width_m: .nan", r"connections\[0\]\.width_m: .*finite"),
+    ("width_m: 1" + "0" * 400, r"connections\[0\]\.width_m"),
+])
+def test_numbers_that_are_not_finite_are_refused(tmp_path, text, message):
+    path = _write(tmp_path, VENUE.replace("width_m: 1.0}", text + "}", 1))
+    assert re.search(message, _error(path)), _error(path)
+
+
+@pytest.mark.parametrize("spelling,seconds", [
+    ("90 s", 90), ("90 sec", 90), ("90 secs", 90), ("90 seconds", 90), ("2 min", 120), ("2 mins", 120),
+    ("2 minutes", 120), ("1 h", 3600), ("1 hr", 3600), ("2 hrs", 7200), ("1 hour", 3600), ("2 d", 172800),
+    ("1 day", 86400), ("2 MIN", 120),
+])
+def test_every_common_spelling_of_a_unit_is_accepted(spelling, seconds):
+    from simsoft.units import parse_duration
+
+    assert parse_duration(spelling) == seconds
+
+
+@pytest.mark.parametrize("text,message", [
+    ("-5 s", "cannot be negative"), ("1e300 s", "is longer than 400 days"), ("inf s", "is not a duration"),
+    ("5", "needs a unit"),
+])
+def test_durations_that_cannot_be(text, message):
+    from simsoft.units import parse_duration
+
+    with pytest.raises(ValueError, match=message):
+        parse_duration(text)
+
+
+# ------------------------------------------------------------------ the scope guard
+def _variant(hall_text: str, key: str, value: str, flag: str = "") -> str:
+    return hall_text + f"\n  probe:\n    {flag}set:\n      {key}: {value}\n"
+
+
+@pytest.mark.parametrize("key,value", [
+    ("incident.starts_at", "10 min"), ("incident.kind", "fire"), ("incident.affected[0].zone", "foyer"),
+    ("incident.ends.when", "scripted"), ("incident", "{label: x, affected: [{zone: foyer, for: 1 min}]}"),
+])
+def test_a_variant_cannot_rewrite_the_incident_script(incident_dir, key, value):
+    text = (incident_dir / "community-hall-incident.yaml").read_text(encoding="utf-8")
+    path = _write(incident_dir, _variant(text, key, value))
+    assert re.search(r"variants\.probe\.set\.incident.*: a variant may not change the incident script", _error(path)), _error(path)
+
+
+def test_scaling_the_intensity_is_only_a_flagged_load_sensitivity(incident_dir):
+    text = (incident_dir / "community-hall-incident.yaml").read_text(encoding="utf-8")
+    key = "incident.intensity.casualties_per_exposed_person_minute"
+    path = _write(incident_dir, _variant(text, key, "0.02"))
+    assert re.search(r"is a load sensitivity, not a protective measure: mark the variant with 'load_sensitivity: true'", _error(path))
+    path = _write(incident_dir, _variant(text, key, "0.02", flag="load_sensitivity: true\n    "), name="ok.yaml")
+    scenario = load_scenario(path)
+    assert scenario.variants["probe"].load_sensitivity
+
+
+@pytest.fixture
+def incident_dir(scenario_dir: Path) -> Path:
+    src = Path(__file__).resolve().parents[1] / "scenarios" / "community-hall-incident.yaml"
+    (scenario_dir / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    return scenario_dir

@@ -39,6 +39,10 @@ def _check_variants(doc: Document, scenario: Scenario) -> list[Problem]:
     base = {k: v for k, v in doc.data.items() if k != "variants"}
     for name in sorted(scenario.variants):
         variant = scenario.variants[name]
+        scope = _out_of_scope(doc, name, variant)
+        if scope:
+            problems.extend(scope)
+            continue
         sources = SourceMap(dict(doc.sources.places))
         try:
             data = apply_overrides(base, variant.set)
@@ -56,6 +60,34 @@ def _check_variants(doc: Document, scenario: Scenario) -> list[Problem]:
             sources.replace_under(parse_override_path(key), file or doc.file, line or 1)
         _, found = _validate(data, sources, note=f" (variant {name})")
         problems.extend(found)
+    return problems
+
+
+_SCRIPT_RULE = ("a variant may not change the incident script (its kind, start, zones, timing or end): "
+                "variants compare protective measures and response decisions, never threats")
+
+
+def _out_of_scope(doc: Document, name: str, variant: Any) -> list[Problem]:
+    """Overrides that would turn a variant into a different incident (the scope guard)."""
+    problems = []
+    for key in variant.set:
+        try:
+            path = parse_override_path(key)
+        except ValueError:
+            continue  # reported with the other override problems
+        if path[0] != "incident":
+            continue
+        file, line = doc.sources.locate(("variants", name, "set", key))
+        where = f"variants.{name}.set.{key}"
+        if len(path) >= 2 and path[1] == "access_control":
+            continue  # keeping the incident out of zones is a protective measure
+        if len(path) >= 2 and path[1] == "intensity":
+            if not variant.load_sensitivity:
+                problems.append(Problem(file=file, line=line, path=where, rule=(
+                    "changing the casualty intensity is a load sensitivity, not a protective measure: "
+                    "mark the variant with 'load_sensitivity: true' if that is what it tests")))
+            continue
+        problems.append(Problem(file=file, line=line, path=where, rule=_SCRIPT_RULE))
     return problems
 
 

@@ -8,6 +8,8 @@ Large files, deep nesting, alias bombs and duplicate keys are refused with a cle
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,15 +87,27 @@ def read_yaml(path: str | os.PathLike[str]) -> Document:
     def fail(rule: str, line: int | None = None) -> ScenarioError:
         return ScenarioError(Problem(file=shown, line=line, path="", rule=rule))
 
-    if not os.path.exists(path):
-        raise fail("file not found")
-    if os.path.isdir(path):
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise fail("file not found") from None
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
         raise fail("is a folder, not a YAML file")
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        raise fail(f"file is {size / 1e6:.1f} MB; scenario files are limited to {MAX_BYTES // (1024 * 1024)} MB")
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO would block for ever and a device such as /dev/zero never ends.
+        raise fail("is not a regular file (a device, pipe or socket); give a YAML file")
+    limit = f"scenario files are limited to {MAX_BYTES // (1024 * 1024)} MB"
+    if info.st_size > MAX_BYTES:
+        raise fail(f"file is {info.st_size / 1e6:.1f} MB; {limit}")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:  # the file grew while it was read
+        raise fail(f"file is larger than {MAX_BYTES / 1e6:.1f} MB; {limit}")
     if b"\x00" in raw:
         raise fail("is not a YAML text file (it contains binary data)")
     try:
@@ -102,23 +116,39 @@ def read_yaml(path: str | os.PathLike[str]) -> Document:
         raise fail(f"is not UTF-8 text (byte {exc.start})") from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise fail("file is empty")
-    loader = yaml.SafeLoader(text)
+    bad = _BAD_CHARACTER.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise fail(f"contains the control character {bad.group()!r}, which YAML does not allow "
+                   "(remove it or write it as an escape in a quoted string)", line)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         problem = exc.problem or str(exc)
         raise fail(f"is not valid YAML: {problem}", line) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
+    except yaml.YAMLError as exc:
         raise fail(f"is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise fail(f"is nested too deeply to read (more than {MAX_DEPTH} levels are refused)") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise fail("file is empty")
     sources = SourceMap()
     builder = _Builder(shown, sources)
-    data = builder.build(node, (), 0)
+    try:
+        data = builder.build(node, (), 0)
+    except RecursionError:
+        raise fail(f"is nested too deeply to read (more than {MAX_DEPTH} levels are refused)") from None
     return Document(file=shown, data=data, sources=sources)
+
+
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Characters YAML 1.1 does not allow in a stream (PyYAML's Reader refuses them)."""
 
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -147,7 +177,12 @@ class _Builder:
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
             raise self._fail(path, line, f"tag {node.tag!r} is not allowed: use plain YAML values")
         if isinstance(node, yaml.MappingNode):
-            self.constructor.flatten_mapping(node)
+            try:
+                self.constructor.flatten_mapping(node)
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark or node.start_mark
+                raise self._fail(path, mark.line + 1, f"merge key '<<' {exc.problem or 'is malformed'}: "
+                                 "it must name a mapping (an alias such as *defaults) or a list of them") from None
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 key = self._scalar(key_node, path)

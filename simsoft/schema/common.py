@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, WithJsonSchema
 
-from simsoft.units import parse_duration
+from simsoft.units import check_seconds, parse_duration
 
 __all__ = ["Strict", "Duration", "Id", "ID_PATTERN", "Fraction", "FROM_FILE", "format_seconds", "slug"]
 
@@ -24,6 +24,8 @@ class Strict(BaseModel):
         use_attribute_docstrings=True,
         populate_by_name=True,
         str_strip_whitespace=True,
+        # An infinite width or a NaN rate validates as a float but breaks the model: refuse them here.
+        allow_inf_nan=False,
     )
 
 
@@ -35,7 +37,7 @@ def _duration(value: Any, info: ValidationInfo) -> float:
     # In Python code a bare number is seconds (the internal unit); in a file it needs a unit.
     from_file = bool(info.context and info.context.get("from_file"))
     if not from_file and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return check_seconds(float(value))
     return parse_duration(value)
 
 

@@ -28,7 +28,14 @@ class Variant(Strict):
     description: str | None = None
     """What the variant changes and why it is worth comparing."""
     set: dict[str, Any] = Field(min_length=1)
-    """Overrides by field path, e.g. ``venue.connections[2].width_m: 2.0`` or ``egress.max_density_p_m2: 3.0``."""
+    """Overrides by field path, e.g. ``venue.connections[2].width_m: 2.0`` or ``egress.max_density_p_m2: 3.0``.
+    A variant compares protective measures and response decisions: it may not change the incident's
+    script (``incident.kind``, ``starts_at``, ``affected``, ``ends``, ``label``); it may change
+    ``incident.access_control`` (a protective measure) and, with ``load_sensitivity: true``,
+    ``incident.intensity``."""
+    load_sensitivity: bool = False
+    """Marks a variant that scales the incident's casualty intensity to test how the response copes
+    with more or fewer casualties (a load sensitivity, reported as such), never to compare threats."""
 
 
 class Scenario(Strict):
