@@ -99,7 +99,9 @@ def split_over_links(
     return moved, flow, demand, credit
 
 
-def step(s: EgressState, t0: float, t1: float, *, net: Network, speeds: SpeedField, planner: RoutePlanner) -> tuple[np.ndarray, np.ndarray | None]:
+def step(
+    s: EgressState, t0: float, t1: float, *, net: Network, speeds: SpeedField, planner: RoutePlanner
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Advance the crowd of ``s`` over the step [t0, t1].
 
     Returns the occupancy of every internal node after the step (read-only; also cached in ``s``)

@@ -71,7 +71,9 @@ class EgressModel:
         dir_ok &= np.repeat(net.link_cap_p_s > 0, 2)
 
         # People: release units, one route class per distinct (exits, factor, free speed).
-        self.units = units = build_units(scenario, rng=streams.stream("egress.pre_movement"), zone_index=zone_index, exit_index=exit_index)
+        self.units = units = build_units(
+            scenario, rng=streams.stream("egress.pre_movement"), zone_index=zone_index, exit_index=exit_index
+        )
         self.population = int(units.count.sum())
         waiting = np.bincount(units.node, weights=units.count.astype(float), minlength=N)
         s = self.state = new_state(n_nodes=N, travel_m=net.travel_m, units=units, waiting=waiting)

@@ -106,7 +106,9 @@ def build_units(scenario: Scenario, *, rng: np.random.Generator, zone_index: dic
     )
 
 
-def unit_route_class(scenario: Scenario, units: Units, u: int, *, exit_index: dict[str, int], via: tuple[int, ...] | None = None) -> RouteClass:
+def unit_route_class(
+    scenario: Scenario, units: Units, u: int, *, exit_index: dict[str, int], via: tuple[int, ...] | None = None
+) -> RouteClass:
     """The route class of unit ``u``: its exits (``via`` if given, else the group's exit, else the
     unit's familiar exit, else any), its speed factor and its group's fixed free speed.
 

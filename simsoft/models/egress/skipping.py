@@ -3,9 +3,9 @@
 Late in an evacuation most steps change nothing but the distance walked: nobody is released, nobody
 reaches a door, nobody queues. Such a *quiet* step moves every walker by speed x dt at a speed that
 stays the same from step to step (nobody changes node, so densities stay put). :func:`quiet_steps`
-counts the quiet steps ahead, lets the SimPy clock jump over them in one timeout, and then
-:class:`.model.EgressModel` applies them one by one with exactly the arithmetic of a full step (same additions in the same order), so
-results are byte-identical to stepping every ``dt``. A jump stops at the next time-series record
+counts the quiet steps ahead, the model lets the SimPy clock jump over them in one timeout and then
+applies them one by one with exactly the arithmetic of a full step (same additions in the same
+order), so results are byte-identical to stepping every ``dt``. A jump stops at the next time-series record
 (a paused run never holds records from its future) and ends early when an action arrives: the
 action first catches up the quiet steps that ended before it, and the step it falls in is computed
 in full. See ``docs/egress-model.md`` ("Performance").
