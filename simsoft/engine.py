@@ -19,7 +19,7 @@ from simsoft.models.actions import ActionHandler
 from simsoft.models.alerting import AlertingModel
 from simsoft.models.detection import DetectionModel
 from simsoft.models.egress import EgressModel
-from simsoft.models.egress_protective import protective_actions
+from simsoft.models.egress import protective_actions
 from simsoft.models.incident import IncidentModel
 from simsoft.models.medical import MedicalModel
 from simsoft.models.recovery import RecoveryModel

@@ -18,7 +18,7 @@ def compute_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Tim
     ``response.*`` and ``casualties.*`` from the incident, detection, alerting and response models,
     ``medical.*`` from casualty care and ``recovery.*`` from the recovery module.
     """
-    from simsoft.models.egress_metrics import egress_metrics
+    from simsoft.models.egress import egress_metrics
     from simsoft.models.incident_metrics import incident_metrics
     from simsoft.models.medical_metrics import medical_metrics
     from simsoft.models.recovery_metrics import recovery_metrics

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from simsoft.distributions import sample
-from simsoft.models import hydraulics as hy
+from simsoft.models.egress import hydraulics as hy
 from simsoft.rng import DEFAULT_SEED, Streams
 from simsoft.schema import Normal, Uniform
 from simsoft.schema.distributions import Lognormal

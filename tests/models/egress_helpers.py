@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simsoft.engine import Simulation
-from simsoft.models.egress_metrics import egress_metrics
+from simsoft.models.egress import egress_metrics
 from simsoft.schema import Scenario
 
 

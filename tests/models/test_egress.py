@@ -241,7 +241,7 @@ def test_partial_alert_reaches_a_share_and_evacuate_reaches_the_rest():
     data = room(1000, area=1000, pre=30.0, time_step=1)
     data["actions"] = [{"do": "alert", "zones": ["room"], "at": 0, "share": 0.4}, {"do": "evacuate", "zones": ["room"], "at": 100}]
     sim = simulate(data, until=99)
-    reached = int((~__import__("numpy").isnan(sim.egress._p_alert)).sum())
+    reached = int((~__import__("numpy").isnan(sim.egress.state.p_alert)).sum())
     assert 330 < reached < 470
     sim.run_to_end()
     assert sim.egress.exited_total == pytest.approx(1000)

@@ -94,7 +94,7 @@ def test_conservation_density_cap_and_link_capacity_every_step(data):
 
     def check(model) -> None:
         occ = model.occupancy_nodes()
-        assert abs(occ.sum() + model.exited.sum() + model.removed_total - total) < 1e-6
+        assert abs(occ.sum() + model.state.exited.sum() + model.removed_total - total) < 1e-6
         assert (occ >= -1e-9).all()
         if "start" not in state:
             state["start"] = occ.copy()
@@ -106,8 +106,8 @@ def test_conservation_density_cap_and_link_capacity_every_step(data):
         still = start_above & (state["prev"] > over)
         assert (occ[still] <= state["prev"][still] + 1e-6).all()
         state["prev"] = occ.copy()
-        flow = model.last_flow_dl[0::2] + model.last_flow_dl[1::2]
-        assert (flow <= model._burst + 1e-9).all()
+        flow = model.state.last_flow_dl[0::2] + model.state.last_flow_dl[1::2]
+        assert (flow <= model.state.burst + 1e-9).all()
 
     sim = _run(data, check=check)
     assert sim.egress.exited_total == np.float64(sim.egress.exited_total)

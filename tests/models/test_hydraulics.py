@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from simsoft.models import hydraulics as hy
+from simsoft.models.egress import hydraulics as hy
 
 
 @pytest.mark.parametrize(("density", "speed"), [(0.54, 1.199), (1.0, 1.028), (2.0, 0.655), (3.0, 0.283)])

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simsoft.models import routing
+from simsoft.models.egress import routing
 
 
 def _graph(seed: int, n_nodes: int, n_exits: int, n_links: int) -> dict:

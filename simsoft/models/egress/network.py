@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simsoft.models import hydraulics as hy
+from simsoft.models.egress import hydraulics as hy
 from simsoft.schema import Scenario
 
 __all__ = ["Network", "build_network"]

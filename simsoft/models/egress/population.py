@@ -19,7 +19,7 @@ import numpy as np
 from simsoft.distributions import sample
 from simsoft.schema import Scenario
 
-__all__ = ["RouteClass", "Units", "build_units"]
+__all__ = ["RouteClass", "Units", "build_units", "unit_route_class"]
 
 
 @dataclass(frozen=True)
@@ -104,3 +104,36 @@ def build_units(scenario: Scenario, *, rng: np.random.Generator, zone_index: dic
         draws=draws,
         group_draws=group_draws,
     )
+
+
+def unit_route_class(
+    scenario: Scenario, units: Units, u: int, *, exit_index: dict[str, int], via: tuple[int, ...] | None = None
+) -> RouteClass:
+    """The route class of unit ``u``: its exits (``via`` if given, else the group's exit, else the
+    unit's familiar exit, else any), its speed factor and its group's fixed free speed.
+
+    >>> import numpy as np
+    >>> from types import SimpleNamespace as NS
+    >>> g = NS(exit=None, free_speed_m_s=None)
+    >>> sc = NS(population=NS(groups=[g], reduced_mobility_speed_factor=0.5), egress=NS(free_speed_m_s=None))
+    >>> units = Units(group=np.array([0]), node=np.array([0]), count=np.array([3]), started=np.zeros(1, dtype=np.int64),
+    ...               reduced=np.array([True]), familiar_exit=np.array([-1]))
+    >>> unit_route_class(sc, units, 0, exit_index={"e": 0})
+    RouteClass(exits=None, factor=0.5, free_m_s=nan)
+    >>> unit_route_class(sc, units, 0, exit_index={"e": 0}, via=(0,)).exits
+    (0,)
+    """
+    groups = scenario.population.groups
+    g = groups[int(units.group[u])]
+    factor = scenario.population.reduced_mobility_speed_factor if units.reduced[u] else 1.0
+    free = g.free_speed_m_s or scenario.egress.free_speed_m_s
+    exits: tuple[int, ...] | None = None
+    if via is not None:
+        exits = via
+    elif g.exit is not None:
+        if g.exit not in exit_index:
+            raise ValueError(f"population group {groups.index(g)}: unknown exit {g.exit!r}")
+        exits = (exit_index[g.exit],)
+    elif units.familiar_exit[u] >= 0:
+        exits = (int(units.familiar_exit[u]),)
+    return RouteClass(exits=exits, factor=float(factor), free_m_s=float(free) if free else math.nan)
