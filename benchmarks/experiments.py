@@ -6,7 +6,7 @@ Prints one ``name value unit`` line per figure. Every figure is the median of ``
 and each baseline (one process; the process pool for Dask; the smaller experiment for memory) is
 measured in the same run. Goals print as ``...goal_met 1|0 bool``; a missed goal never fails.
 Timings cover the whole experiment (running, streaming rows to disk, writing the table and the
-summary), without figures; the Dask timing includes starting and closing its local cluster.
+summary), without the report (``run_experiment`` writes none); the Dask timing includes starting and closing its local cluster.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from simsoft import load_scenario
 from simsoft.experiments import Experiment, run_experiment
 exp = Experiment(load_scenario(sys.argv[1]), variants=["base"], replications=int(sys.argv[2]), seed=1)
 with tempfile.TemporaryDirectory() as out:
-    run_experiment(exp, out_dir=out, executor="serial", progress=False, figures=False)
+    run_experiment(exp, out_dir=out, executor="serial", progress=False)
 try:  # this process's own high-water mark: ru_maxrss can carry the parent's across exec (Linux)
     with open("/proc/self/status") as f:
         print(next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:")))
@@ -63,7 +63,7 @@ def _time(reps: int, executor: str, workers: int) -> float:
     exp = Experiment(load_scenario(SCENARIO), variants=["base"], replications=reps, seed=1)
     with tempfile.TemporaryDirectory() as out:
         t0, c0 = time.perf_counter(), _cpu()
-        run_experiment(exp, out_dir=out, executor=executor, workers=workers, progress=False, figures=False)
+        run_experiment(exp, out_dir=out, executor=executor, workers=workers, progress=False)
         wall = time.perf_counter() - t0
         _CPU.setdefault(f"{executor}{workers}", []).append(_cpu() - c0)
         return wall

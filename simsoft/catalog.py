@@ -1,4 +1,7 @@
-"""The shipped scenarios and their one-line descriptions."""
+"""The shipped scenarios and their one-line descriptions (``simsoft scenarios``).
+
+A small tool module at the top level: it only lists what :mod:`simsoft.loader` loads.
+"""
 
 from __future__ import annotations
 

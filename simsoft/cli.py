@@ -103,14 +103,14 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
     seed and variant give byte-identical events.jsonl and metrics.json.
     """
     from simsoft import load_scenario, run
-    from simsoft.output import write_run
-    from simsoft.summary import LABEL_WIDTH, summary_lines
+    from simsoft.reports.summary import LABEL_WIDTH, summary_lines
+    from simsoft.runfolder import write_run
 
     loaded = load_scenario(scenario)
     result = run(loaded, seed=seed, variant=variant)
     extra = None
     if report:
-        from simsoft.report import write_run_report
+        from simsoft.reports import write_run_report
 
         def extra(tmp: Path) -> list[str]:
             return write_run_report(tmp, result)
@@ -159,10 +159,12 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
     """
     from simsoft import load_scenario
     from simsoft.experiments import Experiment, run_experiment
+    from simsoft.reports import write_experiment_report
 
     exp = Experiment(load_scenario(scenario), variants=_names(variants), replications=reps, seed=seed)
     folder = run_experiment(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
                             progress=progress, metrics=_names(metrics), rel_tol=rel_tol, abs_tol=abs_tol)
+    write_experiment_report(folder)
     s = folder.summary
     for m in s["key_metrics"]:
         parts = []
@@ -202,7 +204,7 @@ def _verdict(summary: dict) -> str:
               help="Folder under which comparison.md/.html/.csv/.png are written.")
 def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> None:
     """Put run folders and experiment folders (PATHS) side by side in a table and a figure."""
-    from simsoft.report import compare
+    from simsoft.reports import compare
 
     header, rows, folder = compare(list(paths), metrics=_names(metrics), out_dir=out_dir)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -215,7 +217,7 @@ def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> No
 @click.argument("run_folder", type=click.Path(path_type=str))
 def report_cmd(run_folder: str) -> None:
     """(Re)build the figures, report.md and report.html of RUN_FOLDER from its files (no re-simulation)."""
-    from simsoft.report import rebuild_run_report
+    from simsoft.reports import rebuild_run_report
 
     files = rebuild_run_report(run_folder)
     click.echo(f"wrote {len(files)} files into {run_folder}: {', '.join(files)}")

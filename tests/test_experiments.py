@@ -23,6 +23,7 @@ from simsoft.experiments import (
     run_experiment,
 )
 from simsoft.experiments.stats import percentile_ci, t_quantile
+from simsoft.reports import write_experiment_report
 
 ROOT = Path(__file__).resolve().parents[1]
 HALL = ROOT / "scenarios" / "community-hall.yaml"
@@ -74,7 +75,7 @@ def test_common_random_numbers_same_seed_same_draws(incident):
 
 def _table_bytes(scenario, executor, tmp_path, **kw):
     exp = Experiment(scenario, variants=["base", "monitored_cctv"], replications=4, seed=5)
-    folder = run_experiment(exp, out_dir=tmp_path / executor, executor=executor, progress=False, figures=False, **kw)
+    folder = run_experiment(exp, out_dir=tmp_path / executor, executor=executor, progress=False, **kw)
     return folder, (folder.path / "replications.csv").read_bytes(), (folder.path / "summary.json").read_bytes()
 
 
@@ -130,7 +131,7 @@ def test_interrupt_keeps_finished_runs(hall, tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner, "execute", interrupted)
     exp = Experiment(hall, variants=["base", "wider_rear_exit"], replications=5, seed=2)
-    folder = run_experiment(exp, out_dir=tmp_path, progress=False, figures=False)
+    folder = run_experiment(exp, out_dir=tmp_path, progress=False)
     assert not folder.complete and folder.runs_done == 3
     manifest = yaml.safe_load((folder.path / "manifest.yaml").read_text())
     assert manifest["complete"] is False and manifest["runs_done_by_variant"] == {"base": 2, "wider_rear_exit": 1}
@@ -148,7 +149,11 @@ def test_failure_leaves_no_folder(hall, tmp_path):
 def test_experiment_folder_contents(hall, tmp_path):
     exp = Experiment(hall, variants=["base", "wider_rear_exit"], replications=6, seed=3)
     folder = run_experiment(exp, out_dir=tmp_path, executor="serial", progress=False)
+    # The runner writes the data; the report (figures, summary.md/.html) is written from it afterwards.
+    assert sorted(p.name for p in folder.path.iterdir()) == ["manifest.yaml", "replications.csv", "summary.json"]
+    assert write_experiment_report(folder) == ["distributions.png", "differences.png", "summary.md", "summary.html"]
     names = sorted(p.name for p in folder.path.iterdir())
+    assert yaml.safe_load((folder.path / "manifest.yaml").read_text())["files"] == names
     assert names == ["differences.png", "distributions.png", "manifest.yaml", "replications.csv", "summary.html",
                      "summary.json", "summary.md"]
     summary = json.loads((folder.path / "summary.json").read_text())
@@ -207,8 +212,9 @@ def test_convergence_rule():
 
 def test_convergence_tolerances_reach_the_folder_and_bad_ones_write_nothing(hall, tmp_path):
     exp = Experiment(hall, variants=["base"], replications=3, seed=3)
-    folder = run_experiment(exp, out_dir=tmp_path, executor="serial", progress=False, figures=False,
+    folder = run_experiment(exp, out_dir=tmp_path, executor="serial", progress=False,
                             rel_tol=0.1, abs_tol=2.5)
+    write_experiment_report(folder, figures=False)
     assert folder.manifest["convergence_tolerance"] == {"relative": 0.1, "absolute": 2.5}
     summary = json.loads((folder.path / "summary.json").read_text())
     assert summary["convergence_tolerance"] == {"relative": 0.1, "absolute": 2.5}

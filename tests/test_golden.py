@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from simsoft import load_scenario, run
-from simsoft.output import events_jsonl, metrics_json
+from simsoft.runfolder import events_jsonl, metrics_json
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from simsoft import SimsoftError, load_scenario, run
 from simsoft.cli import cli
-from simsoft.output import write_run
-from simsoft.report import compare, load_run, rebuild_run_report
+from simsoft.reports import compare, rebuild_run_report
+from simsoft.runfolder import load_run, write_run
 
 ROOT = Path(__file__).resolve().parents[1]
 INCIDENT = ROOT / "scenarios" / "community-hall-incident.yaml"

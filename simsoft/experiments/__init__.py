@@ -5,12 +5,14 @@
 >>> exp = Experiment(load_scenario("scenarios/community-hall.yaml"), variants=["base", "wider_rear_exit"],
 ...                  replications=50, seed=1)  # doctest: +SKIP
 >>> folder = run_experiment(exp, out_dir="outputs", executor="processes")  # doctest: +SKIP
+>>> from simsoft.reports import write_experiment_report  # figures, summary.md and summary.html
+>>> files = write_experiment_report(folder)  # doctest: +SKIP
 >>> folder.summary["differences"]["wider_rear_exit"]["egress.t95_s"]["mean"]  # doctest: +SKIP
 """
 
 from simsoft.experiments.design import BASE, Experiment, Task, replication_seeds
 from simsoft.experiments.executors import EXECUTORS, default_workers, execute, run_chunk
-from simsoft.experiments.runner import ExperimentFolder, load_experiment, run_experiment
+from simsoft.experiments.runner import ExperimentFolder, load_experiment, record_files, run_experiment
 from simsoft.experiments.stats import (
     MIN_RUNS,
     Convergence,
@@ -42,6 +44,7 @@ __all__ = [
     "load_experiment",
     "paired_difference",
     "read_table",
+    "record_files",
     "replication_seeds",
     "run_chunk",
     "run_experiment",

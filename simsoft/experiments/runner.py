@@ -5,12 +5,14 @@
 * ``manifest.yaml``: versions, seed, variants, replications (asked and done), executor, the scenario;
 * ``replications.csv``: one row per run (variant, replication, seed, every metric), byte-identical
   whichever executor ran it;
-* ``summary.json``: statistics, paired differences and the convergence check (from the CSV alone);
-* figures (``distributions.png``, ``differences.png``), ``summary.md`` and a self-contained ``summary.html``.
+* ``summary.json``: statistics, paired differences and the convergence check (from the CSV alone).
 
 The folder is built in a hidden temporary folder and renamed into place at the end, so it is never
-half-written. Ctrl-C stops the workers; the runs already finished are kept and summarised, and the
-manifest says ``complete: false``.
+half-written. Figures, ``summary.md`` and ``summary.html`` are added afterwards by
+:func:`simsoft.reports.write_experiment_report` (``simsoft sweep`` does), which lists them in the
+manifest through :func:`record_files`; this module knows nothing of reports.
+Ctrl-C stops the workers; the runs already finished are kept and summarised, and the manifest says
+``complete: false``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from simsoft.experiments.summary import key_metrics, summarize
 from simsoft.experiments.table import MetricsTable, RowSpool, read_table
 from simsoft.schema.common import slug
 
-__all__ = ["ExperimentFolder", "run_experiment", "load_experiment", "EXPERIMENT_FORMAT", "REPLICATIONS_CSV"]
+__all__ = ["ExperimentFolder", "run_experiment", "load_experiment", "record_files", "EXPERIMENT_FORMAT", "REPLICATIONS_CSV"]
 
 EXPERIMENT_FORMAT = "1"
 """Version of the experiment-folder layout."""
@@ -95,28 +97,32 @@ def _new_folder(parent: Path, base: str) -> Path:
     return final
 
 
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    (folder / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100),
+                                          encoding="utf-8")
+
+
+def record_files(folder: str | os.PathLike[str], names: Sequence[str]) -> list[str]:
+    """Add ``names`` (files written into an experiment folder after it was made) to its manifest's
+    ``files``, kept sorted; return the new list."""
+    path = Path(folder)
+    manifest = yaml.safe_load((path / "manifest.yaml").read_text(encoding="utf-8")) or {}
+    files = list(manifest.get("files") or [])
+    manifest["files"] = sorted([*files, *(n for n in names if n not in files)])
+    _write_manifest(path, manifest)
+    return manifest["files"]
+
+
 def write_experiment_outputs(folder: Path, *, experiment_manifest: dict[str, Any], table: MetricsTable,
-                             metrics: Sequence[str] | None, figures: bool) -> dict[str, Any]:
-    """summary.json, manifest.yaml, figures, summary.md and summary.html into ``folder``."""
-    variants = experiment_manifest["variants"]
+                             metrics: Sequence[str] | None) -> dict[str, Any]:
+    """summary.json and manifest.yaml into ``folder``."""
     tol = experiment_manifest["convergence_tolerance"]
-    summary = summarize(table, variants=variants, reference=experiment_manifest["reference"], metrics=metrics,
-                        rel_tol=tol["relative"], abs_tol=tol["absolute"])
+    summary = summarize(table, variants=experiment_manifest["variants"], reference=experiment_manifest["reference"],
+                        metrics=metrics, rel_tol=tol["relative"], abs_tol=tol["absolute"])
     (folder / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True, allow_nan=False) + "\n",
                                          encoding="utf-8")
-    files = ["manifest.yaml", REPLICATIONS_CSV, "summary.json"]
-    figure_files: dict[str, str] = {}
-    if figures:
-        from simsoft.report import experiment_figures
-
-        figure_files = experiment_figures(folder, table, summary, variants=variants)
-        files += list(figure_files.values())
-    from simsoft.report import write_experiment_report
-
-    files += write_experiment_report(folder, manifest=experiment_manifest, summary=summary, figures=figure_files)
-    experiment_manifest["files"] = sorted(files)
-    (folder / "manifest.yaml").write_text(
-        yaml.safe_dump(experiment_manifest, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    experiment_manifest["files"] = sorted(["manifest.yaml", REPLICATIONS_CSV, "summary.json"])
+    _write_manifest(folder, experiment_manifest)
     return summary
 
 
@@ -129,12 +135,13 @@ def run_experiment(
     scheduler: str | None = None,
     progress: bool = True,
     metrics: Sequence[str] | None = None,
-    figures: bool = True,
     rel_tol: float = REL_TOL,
     abs_tol: float = 0.0,
 ) -> ExperimentFolder:
     """Run every replication of every variant and write an experiment folder; return it read back.
 
+    The folder holds the data (manifest, ``replications.csv``, ``summary.json``); reports are written
+    from it afterwards (:func:`simsoft.reports.write_experiment_report`).
     ``metrics`` are the key metrics (headlined, plotted and checked for convergence); the default is
     :data:`~simsoft.experiments.summary.DEFAULT_KEY_METRICS` where present. Unknown ones raise a
     :class:`SimsoftError` before the folder is renamed into place (nothing is left behind).
@@ -212,7 +219,7 @@ def run_experiment(
             "files": [],
             "scenario": experiment.scenario.model_dump(mode="json", by_alias=True),
         }
-        write_experiment_outputs(tmp, experiment_manifest=manifest, table=table, metrics=metrics, figures=figures)
+        write_experiment_outputs(tmp, experiment_manifest=manifest, table=table, metrics=metrics)
         final = _new_folder(parent, base)
         os.replace(tmp, final)
     except BaseException:

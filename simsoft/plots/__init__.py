@@ -4,7 +4,7 @@ Every function takes results (a :class:`~simsoft.engine.RunResult`, possibly rea
 folder, or an experiment's table and summary) and returns a :class:`matplotlib.figure.Figure`. Figures
 are built without ``pyplot`` (no global state, no GUI backend): save them with ``fig.savefig(path)``.
 Nothing here runs a simulation. ``simsoft`` itself never imports this package; the CLI and
-:mod:`simsoft.report` import it when they draw.
+:mod:`simsoft.reports` import it when they draw.
 """
 
 from simsoft.plots.common import metric_label

@@ -1,7 +1,7 @@
 """Figures of one run: venue map, incident timeline, evacuation curves, casualty flow, hospital load.
 
 Each function takes a :class:`~simsoft.engine.RunResult` (possibly read back from a run folder with
-:func:`simsoft.report.load_run`) and returns a :class:`matplotlib.figure.Figure`; none simulates.
+:func:`simsoft.runfolder.load_run`) and returns a :class:`matplotlib.figure.Figure`; none simulates.
 """
 
 from __future__ import annotations

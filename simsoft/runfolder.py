@@ -1,8 +1,24 @@
-"""Run folders: a versioned, self-describing record of one run, written atomically.
+"""Run folders: a versioned, self-describing record of one run, written atomically and read back.
 
 ``<out>/<scenario>/<UTC time>-s<seed>[-<variant>]/`` holds ``manifest.yaml``, ``events.jsonl``,
 ``metrics.json`` and ``timeseries.csv``. Files are written into a hidden temporary folder that is
-renamed into place at the end, so a crash never leaves a half-written run folder.
+renamed into place at the end, so a crash never leaves a half-written run folder. :func:`load_run`
+reads a folder back into a :class:`~simsoft.engine.RunResult`, so reports never re-simulate.
+
+>>> import tempfile
+>>> from simsoft import run
+>>> from simsoft.loader import scenario_from_dict
+>>> hall = scenario_from_dict({"name": "tiny hall", "duration": "10 min",
+...     "venue": {"zones": [{"id": "hall", "kind": "hall", "area_m2": 100}], "exits": [{"id": "street"}],
+...               "connections": [{"id": "door", "from": "hall", "to": "street", "width_m": 2.0}]},
+...     "population": {"groups": [{"zone": "hall", "count": 20}]}})
+>>> result = run(hall, seed=1)
+>>> folder = write_run(result, out_dir=tempfile.mkdtemp())
+>>> sorted(p.name for p in folder.iterdir()) == sorted(RUN_FILES)
+True
+>>> back = load_run(folder)
+>>> metrics_json(back) == metrics_json(result) and events_jsonl(back) == events_jsonl(result)
+True
 """
 
 from __future__ import annotations
@@ -23,13 +39,28 @@ from typing import Any
 import yaml
 
 from simsoft.engine import RunResult
-from simsoft.schema import SCHEMA_VERSION
+from simsoft.errors import SimsoftError
+from simsoft.records import Event, Timeseries
+from simsoft.schema import SCHEMA_VERSION, Scenario
 from simsoft.schema.common import slug
 
-__all__ = ["OUTPUT_FORMAT", "write_run", "events_jsonl", "metrics_json", "timeseries_csv", "manifest", "run_folder_name"]
+__all__ = [
+    "OUTPUT_FORMAT",
+    "RUN_FILES",
+    "write_run",
+    "load_run",
+    "events_jsonl",
+    "metrics_json",
+    "timeseries_csv",
+    "manifest",
+    "run_folder_name",
+]
 
 OUTPUT_FORMAT = "1"
 """Version of the run-folder layout; bump when a file changes shape."""
+
+RUN_FILES = ("manifest.yaml", "events.jsonl", "metrics.json", "timeseries.csv")
+"""Files that make a folder a run folder."""
 
 
 def _version(package: str) -> str:
@@ -73,7 +104,7 @@ def manifest(result: RunResult, *, created: _dt.datetime) -> dict[str, Any]:
         "scenario_file": result.scenario.source,
         "python": platform.python_version(),
         "packages": {p: _version(p) for p in ("simpy", "numpy", "networkx", "pydantic", "pyyaml")},
-        "files": ["manifest.yaml", "events.jsonl", "metrics.json", "timeseries.csv"],
+        "files": list(RUN_FILES),
         "scenario": result.scenario.model_dump(mode="json", by_alias=True),
     }
 
@@ -128,3 +159,38 @@ def write_run(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def load_run(folder: str | os.PathLike[str]) -> RunResult:
+    """Read a run folder back into a :class:`RunResult` (events, metrics, time series, resolved scenario).
+
+    A folder that is not a run raises a one-line :class:`SimsoftError` naming what is missing.
+    """
+    path = Path(folder)
+    if not path.is_dir():
+        raise SimsoftError(f"{path}: not a folder")
+    missing = [n for n in RUN_FILES if not (path / n).is_file()]
+    if missing:
+        raise SimsoftError(f"{path}: not a run folder (no {', '.join(missing)})")
+    try:
+        manifest = yaml.safe_load((path / "manifest.yaml").read_text(encoding="utf-8")) or {}
+        scenario = Scenario.model_validate(manifest["scenario"])
+        metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+        events = []
+        with open(path / "events.jsonl", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                events.append(Event(float(d["t_s"]), d["kind"], d.get("subject", ""), d.get("values") or {}))
+        ts = Timeseries()
+        with open(path / "timeseries.csv", encoding="utf-8", newline="") as f:
+            reader = csv.reader(f)
+            next(reader)
+            for t, q, s, v in reader:
+                ts.t_s.append(float(t))
+                ts.quantity.append(q)
+                ts.subject.append(s)
+                ts.value.append(float(v))
+    except (KeyError, ValueError, TypeError, yaml.YAMLError) as exc:
+        raise SimsoftError(f"{path}: unreadable run folder ({type(exc).__name__}: {str(exc).splitlines()[0]})") from None
+    return RunResult(scenario=scenario, seed=int(manifest.get("seed", 0)), variant=manifest.get("variant"),
+                     events=tuple(events), timeseries=ts, metrics=metrics)

@@ -4,7 +4,7 @@ Each :class:`Case` names its source (IMO MSC.1/Circ.1533 Annex 3, RiMEA 3.0, NIS
 hand calculations of the team's reference, built on Gwynne & Rosenbaum, SFPE Handbook 5th ed.
 ch. 59), the scenario file(s) under ``tests/verification/`` it runs, and one or more
 :class:`Check` s: a quantity observed from the runs and the window it must fall in.
-:mod:`simsoft.verification` runs them and writes the report.
+:mod:`simsoft.verification.suite` runs them and :mod:`simsoft.verification.table` writes the report.
 
 >>> len({case.id for case in CASES}) == len(CASES)
 True
@@ -22,23 +22,20 @@ from simsoft.models.egress import hydraulics as hy
 from simsoft.rng import DEFAULT_SEED, Streams
 from simsoft.schema import Normal, Uniform
 from simsoft.schema.distributions import Lognormal
-from simsoft.verification import (
-    Case,
-    Patch,
-    Runs,
-    RunSpec,
-    _check,
-    _discharge,
-    _events,
-    _first_out,
-    _rate,
-    _rel,
-    _series,
-    _set_group,
-    _t100,
-    _time_reaching,
-    _window,
+from simsoft.verification.measures import (
+    check,
+    discharge,
+    events,
+    first_out,
+    rate,
+    rel,
+    series,
+    set_group,
+    t100,
+    time_reaching,
+    window,
 )
+from simsoft.verification.spec import Case, Patch, Runs, RunSpec
 
 __all__ = ["CASES"]
 
@@ -60,8 +57,8 @@ def _speed(d: float) -> float:
 def _start_error(runs: Runs) -> float:
     """Largest |time a person starts moving - (alert + drawn pre-movement)|, over the ten people."""
     run = runs["base"]
-    pre = {e.subject: e.values["alerted_at_s"] + e.values["first_s"] for e in _events(run, "egress.pre_movement")}
-    started = {e.subject: e.values["moving_from_s"] for e in _events(run, "egress.group_started")}
+    pre = {e.subject: e.values["alerted_at_s"] + e.values["first_s"] for e in events(run, "egress.pre_movement")}
+    started = {e.subject: e.values["moving_from_s"] for e in events(run, "egress.group_started")}
     if set(pre) != set(started) or not pre:
         return float("inf")
     return max(abs(started[k] - pre[k]) for k in pre)
@@ -69,12 +66,12 @@ def _start_error(runs: Runs) -> float:
 
 def _draw_range(runs: Runs) -> float:
     """Largest distance of a drawn response time outside [10, 100] s (0 when all inside)."""
-    draws = [e.values["first_s"] for e in _events(runs["base"], "egress.pre_movement")]
+    draws = [e.values["first_s"] for e in events(runs["base"], "egress.pre_movement")]
     return max(max(10.0 - d, d - 100.0, 0.0) for d in draws)
 
 
 def _counterflow_times(runs: Runs) -> list[float]:
-    return [_time_reaching(runs[f"opposing_{n}"], "exited", "beyond_right", 100) for n in (0, 10, 50, 100)]
+    return [time_reaching(runs[f"opposing_{n}"], "exited", "beyond_right", 100) for n in (0, 10, 50, 100)]
 
 
 def _non_decreasing(runs: Runs) -> float:
@@ -94,22 +91,22 @@ def _assigned_share(runs: Runs) -> float:
 
 
 def _serial_queues_ok(runs: Runs) -> float:
-    subjects = {e.subject for e in _events(runs["base"], "egress.queue")}
+    subjects = {e.subject for e in events(runs["base"], "egress.queue")}
     return float(subjects == {"narrow_corridor"})
 
 
 def _serial_flow_ratio(runs: Runs) -> float:
     run = runs["base"]
-    t25 = _time_reaching(run, "exited", "outside", 0.25 * 150)
-    t75 = _time_reaching(run, "exited", "outside", 0.75 * 150)
-    return _rate(run, "exited", "outside", t25, t75) / FC_CORR_1M
+    t25 = time_reaching(run, "exited", "outside", 0.25 * 150)
+    t75 = time_reaching(run, "exited", "outside", 0.75 * 150)
+    return rate(run, "exited", "outside", t25, t75) / FC_CORR_1M
 
 
 def _stair_rates(runs: Runs) -> tuple[float, float]:
     run = runs["base"]
     # Steady state: the stair is full from about 55 s and the room feeds the corridor until 109 s.
-    growth = _rate(run, "occupants", "landing", 60.0, 100.0)
-    stair = _rate(run, "exited", "upstairs", 60.0, 100.0)
+    growth = rate(run, "occupants", "landing", 60.0, 100.0)
+    stair = rate(run, "exited", "upstairs", 60.0, 100.0)
     return growth, stair
 
 
@@ -129,12 +126,12 @@ def _peak_density(runs: Runs) -> float:
 
 
 def _closure_leak(runs: Runs) -> float:
-    t, v = _series(runs["base"], "exited", "near")
+    t, v = series(runs["base"], "exited", "near")
     return float(v[-1] - np.interp(20.0, t, v))
 
 
 def _reroute_arrival(runs: Runs) -> float:
-    first = [e.t_s for e in _events(runs["base"], "egress.exit_first", "far")]
+    first = [e.t_s for e in events(runs["base"], "egress.exit_first", "far")]
     return first[0] if first else float("nan")
 
 
@@ -163,7 +160,7 @@ def _count(n_left: int, n_right: int) -> Patch:
 
 
 def _density(n: int) -> Patch:
-    return _set_group("count", n, 0)
+    return set_group("count", n, 0)
 
 
 def _widen(width: float) -> Patch:
@@ -182,7 +179,7 @@ def _shift_all(extra_s: float) -> Patch:
 
 
 def _walk_speed(run_name: str) -> Callable[[Runs], float]:
-    return lambda runs: 20.0 / _first_out(runs[run_name])
+    return lambda runs: 20.0 / first_out(runs[run_name])
 
 
 _CLOSE_SOUTH = RunSpec(actions=({"do": "close", "connection": "south_1", "at": "0 s"}, {"do": "close", "connection": "south_2", "at": "0 s"}))
@@ -195,17 +192,17 @@ CASES: tuple[Case, ...] = (
         title="Walking speed in a 40 m corridor",
         source="IMO MSC.1/Circ.1533 Annex 3 test 1",
         scenario="corridor-40m.yaml",
-        checks=(_check("time to walk 40 m at 1.0 m/s", "40.0 s ± 0.5", _window(40.0, 0.5), lambda r: _t100(r["base"]), "s"),),
+        checks=(check("time to walk 40 m at 1.0 m/s", "40.0 s ± 0.5", window(40.0, 0.5), lambda r: t100(r["base"]), "s"),),
     ),
     Case(
         id="IMO-2",
         title="Walking up a 10 m stair",
         source="IMO MSC.1/Circ.1533 Annex 3 test 2; team case 4",
         scenario="stair-10m.yaml",
-        runs={"base": RunSpec(), "fixed_speed": RunSpec(patch=_set_group("free_speed_m_s", 1.0))},
+        runs={"base": RunSpec(), "fixed_speed": RunSpec(patch=set_group("free_speed_m_s", 1.0))},
         checks=(
-            _check("time at the SFPE stair speed 0.856 k (178/279 mm)", "10.8 s ± 0.3", _window(10 / (0.856 * K_STAIR), 0.3), lambda r: _t100(r["base"]), "s"),
-            _check("time at a fixed 1.0 m/s", "10.0 s ± 0.3", _window(10.0, 0.3), lambda r: _t100(r["fixed_speed"]), "s"),
+            check("time at the SFPE stair speed 0.856 k (178/279 mm)", "10.8 s ± 0.3", window(10 / (0.856 * K_STAIR), 0.3), lambda r: t100(r["base"]), "s"),
+            check("time at a fixed 1.0 m/s", "10.0 s ± 0.3", window(10.0, 0.3), lambda r: t100(r["fixed_speed"]), "s"),
         ),
     ),
     Case(
@@ -213,10 +210,10 @@ CASES: tuple[Case, ...] = (
         title="Walking down a 10 m stair",
         source="IMO MSC.1/Circ.1533 Annex 3 test 3; team case 4 (the SFPE stair speed does not depend on direction)",
         scenario="stair-10m.yaml",
-        runs={"base": RunSpec(), "fixed_speed": RunSpec(patch=_set_group("free_speed_m_s", 1.0))},
+        runs={"base": RunSpec(), "fixed_speed": RunSpec(patch=set_group("free_speed_m_s", 1.0))},
         checks=(
-            _check("time at the SFPE stair speed", "10.8 s ± 0.3", _window(10 / (0.856 * K_STAIR), 0.3), lambda r: _t100(r["base"]), "s"),
-            _check("time at a fixed 1.0 m/s", "10.0 s ± 0.3", _window(10.0, 0.3), lambda r: _t100(r["fixed_speed"]), "s"),
+            check("time at the SFPE stair speed", "10.8 s ± 0.3", window(10 / (0.856 * K_STAIR), 0.3), lambda r: t100(r["base"]), "s"),
+            check("time at a fixed 1.0 m/s", "10.0 s ± 0.3", window(10.0, 0.3), lambda r: t100(r["fixed_speed"]), "s"),
         ),
     ),
     Case(
@@ -225,8 +222,8 @@ CASES: tuple[Case, ...] = (
         source="IMO MSC.1/Circ.1533 Annex 3 test 4; team case 5",
         scenario="room-door.yaml",
         checks=(
-            _check("mean flow through the door", "<= 1.33 p/s", (0.0, 1.33), lambda r: 99 / _discharge(r["base"]), "p/s"),
-            _check("first to last person out", "108.8-109.9 s ± 1 step", (99 / FC_1M - 0.1, 100 / FC_1M + 0.1), lambda r: _discharge(r["base"]), "s"),
+            check("mean flow through the door", "<= 1.33 p/s", (0.0, 1.33), lambda r: 99 / discharge(r["base"]), "p/s"),
+            check("first to last person out", "108.8-109.9 s ± 1 step", (99 / FC_1M - 0.1, 100 / FC_1M + 0.1), lambda r: discharge(r["base"]), "s"),
         ),
     ),
     Case(
@@ -235,8 +232,8 @@ CASES: tuple[Case, ...] = (
         source="IMO MSC.1/Circ.1533 Annex 3 test 5",
         scenario="premovement-uniform.yaml",
         checks=(
-            _check("largest |start - assigned time|", "<= 1 step (0.1 s)", (0.0, 0.1 + 1e-6), _start_error, "s"),
-            _check("drawn times outside 10-100 s", "0 s", (0.0, 0.0), _draw_range, "s"),
+            check("largest |start - assigned time|", "<= 1 step (0.1 s)", (0.0, 0.1 + 1e-6), _start_error, "s"),
+            check("drawn times outside 10-100 s", "0 s", (0.0, 0.0), _draw_range, "s"),
         ),
     ),
     Case(
@@ -246,9 +243,9 @@ CASES: tuple[Case, ...] = (
         scenario="counterflow.yaml",
         runs={f"opposing_{n}": RunSpec(patch=_count(100, n)) for n in (0, 10, 50, 100)},
         checks=(
-            _check("last arrival with 0 opposing", "reference", (0.0, 1e9), lambda r: _counterflow_times(r)[0], "s"),
-            _check("last arrival with 100 opposing", "later than with 0", (0.0, 1e9), lambda r: _counterflow_times(r)[3], "s"),
-            _check("times non-decreasing in opposing count (0/10/50/100)", "1 (true)", (1.0, 1.0), _non_decreasing),
+            check("last arrival with 0 opposing", "reference", (0.0, 1e9), lambda r: _counterflow_times(r)[0], "s"),
+            check("last arrival with 100 opposing", "later than with 0", (0.0, 1e9), lambda r: _counterflow_times(r)[3], "s"),
+            check("times non-decreasing in opposing count (0/10/50/100)", "1 (true)", (1.0, 1.0), _non_decreasing),
         ),
     ),
     Case(
@@ -258,9 +255,9 @@ CASES: tuple[Case, ...] = (
         scenario="four-exits.yaml",
         runs={"four": RunSpec(), "two": _CLOSE_SOUTH},
         checks=(
-            _check("discharge, four doors", f"{_H_T4:.0f} s ± 2 %", _rel(_H_T4, 0.02), lambda r: _discharge(r["four"]), "s"),
-            _check("discharge, two doors", f"{_H_T2:.0f} s ± 2 %", _rel(_H_T2, 0.02), lambda r: _discharge(r["two"]), "s"),
-            _check("evacuation time ratio", "roughly doubles: 1.6-2.4", (1.6, 2.4), lambda r: _t100(r["two"]) / _t100(r["four"])),
+            check("discharge, four doors", f"{_H_T4:.0f} s ± 2 %", rel(_H_T4, 0.02), lambda r: discharge(r["four"]), "s"),
+            check("discharge, two doors", f"{_H_T2:.0f} s ± 2 %", rel(_H_T2, 0.02), lambda r: discharge(r["two"]), "s"),
+            check("evacuation time ratio", "roughly doubles: 1.6-2.4", (1.6, 2.4), lambda r: t100(r["two"]) / t100(r["four"])),
         ),
     ),
     Case(
@@ -268,7 +265,7 @@ CASES: tuple[Case, ...] = (
         title="Assigned exits along a cabin corridor",
         source="IMO MSC.1/Circ.1533 Annex 3 test 10; NIST TN 1822 Verif.3.1; team case 15",
         scenario="cabin-corridor.yaml",
-        checks=(_check("share of people out by their assigned exit", "1.00", (1.0 - 1e-9, 1.0 + 1e-9), _assigned_share),),
+        checks=(check("share of people out by their assigned exit", "1.00", (1.0 - 1e-9, 1.0 + 1e-9), _assigned_share),),
     ),
     Case(
         id="IMO-11",
@@ -276,8 +273,8 @@ CASES: tuple[Case, ...] = (
         source="IMO MSC.1/Circ.1533 Annex 3 test 11",
         scenario="stair-congestion.yaml",
         checks=(
-            _check("queue recorded at the stair", "1 (true)", (1.0, 1.0), lambda r: float(bool(_events(r["base"], "egress.queue", "stair"))) ),
-            _check("steady flow on the stair", f"{FC_STAIR_12:.2f} p/s ± 5 %", _rel(FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[1], "p/s"),
+            check("queue recorded at the stair", "1 (true)", (1.0, 1.0), lambda r: float(bool(events(r["base"], "egress.queue", "stair"))) ),
+            check("steady flow on the stair", f"{FC_STAIR_12:.2f} p/s ± 5 %", rel(FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[1], "p/s"),
         ),
     ),
     Case(
@@ -285,10 +282,10 @@ CASES: tuple[Case, ...] = (
         title="Walking speed in a 40 m corridor at 1.33 m/s",
         source="RiMEA 3.0 test 1; NIST TN 1822 Verif.2.1",
         scenario="corridor-40m.yaml",
-        runs={"base": RunSpec(patch=_set_group("free_speed_m_s", 1.33)), "sfpe": RunSpec(patch=_set_group("free_speed_m_s", None))},
+        runs={"base": RunSpec(patch=set_group("free_speed_m_s", 1.33)), "sfpe": RunSpec(patch=set_group("free_speed_m_s", None))},
         checks=(
-            _check("time at 1.33 m/s", "26-34 s (30.1 s)", (26.0, 34.0), lambda r: _t100(r["base"]), "s"),
-            _check("time at the SFPE free speed 0.856 x 1.40", "33.4 s ± 0.5, inside 26-34 s", (33.4 - 0.5, 33.4 + 0.5), lambda r: _t100(r["sfpe"]), "s"),
+            check("time at 1.33 m/s", "26-34 s (30.1 s)", (26.0, 34.0), lambda r: t100(r["base"]), "s"),
+            check("time at the SFPE free speed 0.856 x 1.40", "33.4 s ± 0.5, inside 26-34 s", (33.4 - 0.5, 33.4 + 0.5), lambda r: t100(r["sfpe"]), "s"),
         ),
     ),
     Case(
@@ -298,7 +295,7 @@ CASES: tuple[Case, ...] = (
         scenario="congested-walk.yaml",
         runs={f"d{n}": RunSpec(patch=_density(n)) for n in (50, 100, 200, 300, 600)},
         checks=tuple(
-            _check(f"speed at {n / 100:g} p/m2", f"{max(_speed(n / 100), hy.MIN_SPEED_M_S):.3f} m/s ± 2 %", _rel(_speed(n / 100), 0.02), _walk_speed(f"d{n}"), "m/s")
+            check(f"speed at {n / 100:g} p/m2", f"{max(_speed(n / 100), hy.MIN_SPEED_M_S):.3f} m/s ± 2 %", rel(_speed(n / 100), 0.02), _walk_speed(f"d{n}"), "m/s")
             for n in (50, 100, 200, 300, 600)
         ),
     ),
@@ -309,8 +306,8 @@ CASES: tuple[Case, ...] = (
         scenario="premovement-fixed.yaml",
         runs={"base": RunSpec(), "later": RunSpec(patch=_shift_all(30.0))},
         checks=(
-            _check("largest |start - reaction time|", "<= 1 step (0.1 s)", (0.0, 0.1 + 1e-6), _start_error, "s"),
-            _check("shift of the evacuation time by 30 s more delay", "30.0 s ± 1 step", _window(30.0, 0.1), lambda r: _t100(r["later"]) - _t100(r["base"]), "s"),
+            check("largest |start - reaction time|", "<= 1 step (0.1 s)", (0.0, 0.1 + 1e-6), _start_error, "s"),
+            check("shift of the evacuation time by 30 s more delay", "30.0 s ± 1 step", window(30.0, 0.1), lambda r: t100(r["later"]) - t100(r["base"]), "s"),
         ),
     ),
     Case(
@@ -319,14 +316,14 @@ CASES: tuple[Case, ...] = (
         source="RiMEA 3.0 test 9; team case 10",
         scenario="four-exits.yaml",
         runs={"four": RunSpec(), "two": _CLOSE_SOUTH},
-        checks=(_check("evacuation time ratio two / four exits", "1.6-2.4", (1.6, 2.4), lambda r: _t100(r["two"]) / _t100(r["four"])),),
+        checks=(check("evacuation time ratio two / four exits", "1.6-2.4", (1.6, 2.4), lambda r: t100(r["two"]) / t100(r["four"])),),
     ),
     Case(
         id="RiMEA-10",
         title="Assigned exits from 12 rooms",
         source="RiMEA 3.0 test 10",
         scenario="cabin-corridor.yaml",
-        checks=(_check("share of the 23 people out by their assigned exit", "1.00", (1.0 - 1e-9, 1.0 + 1e-9), _assigned_share),),
+        checks=(check("share of the 23 people out by their assigned exit", "1.00", (1.0 - 1e-9, 1.0 + 1e-9), _assigned_share),),
     ),
     Case(
         id="RiMEA-11",
@@ -334,8 +331,8 @@ CASES: tuple[Case, ...] = (
         source="RiMEA 3.0 test 11",
         scenario="two-exits.yaml",
         checks=(
-            _check("share out by the near exit", "> 0.5 (preferred)", (0.5 + 1e-9, 1.0), lambda r: r["base"].metrics["egress.exit.near.exited"] / 1000),
-            _check("share out by the far exit", "> 0 (some divert)", (1e-9, 0.5), lambda r: r["base"].metrics["egress.exit.far.exited"] / 1000),
+            check("share out by the near exit", "> 0.5 (preferred)", (0.5 + 1e-9, 1.0), lambda r: r["base"].metrics["egress.exit.near.exited"] / 1000),
+            check("share out by the far exit", "> 0 (some divert)", (1e-9, 0.5), lambda r: r["base"].metrics["egress.exit.far.exited"] / 1000),
         ),
     ),
     Case(
@@ -344,8 +341,8 @@ CASES: tuple[Case, ...] = (
         source="RiMEA 3.0 test 12; team case 11",
         scenario="serial-bottlenecks.yaml",
         checks=(
-            _check("queues only before the first bottleneck", "1 (true)", (1.0, 1.0), _serial_queues_ok),
-            _check("exit flow / bottleneck flow", "1.00 ± 5 %", (0.95, 1.05), _serial_flow_ratio),
+            check("queues only before the first bottleneck", "1 (true)", (1.0, 1.0), _serial_queues_ok),
+            check("exit flow / bottleneck flow", "1.00 ± 5 %", (0.95, 1.05), _serial_flow_ratio),
         ),
     ),
     Case(
@@ -354,8 +351,8 @@ CASES: tuple[Case, ...] = (
         source="RiMEA 3.0 test 13",
         scenario="stair-congestion.yaml",
         checks=(
-            _check("stair flow / corridor flow", "< 1 (jam at the stair foot)", (0.0, 1.0 - 1e-6), lambda r: _stair_rates(r)[1] / FC_CORR_2M),
-            _check("queue grows at the stair foot", "> 0 p/s", (1e-6, 1e9), lambda r: _stair_rates(r)[0], "p/s"),
+            check("stair flow / corridor flow", "< 1 (jam at the stair foot)", (0.0, 1.0 - 1e-6), lambda r: _stair_rates(r)[1] / FC_CORR_2M),
+            check("queue grows at the stair foot", "> 0 p/s", (1e-6, 1e9), lambda r: _stair_rates(r)[0], "p/s"),
         ),
     ),
     Case(
@@ -364,9 +361,9 @@ CASES: tuple[Case, ...] = (
         source="NIST TN 1822 Verif.1.1",
         scenario="premovement-distribution.yaml",
         checks=(
-            _check("time half the people have started", "60 s ± 3 %", _rel(60.0, 0.03), lambda r: _time_reaching(r["base"], "started", "", 5000), "s"),
-            _check("time 99 % have started", "300 s ± 8 %", _rel(300.0, 0.08), lambda r: _time_reaching(r["base"], "started", "", 9900), "s"),
-            _check("earliest start", ">= 0 s", (0.0, 1e9), lambda r: _events(r["base"], "egress.pre_movement")[0].values["first_s"], "s"),
+            check("time half the people have started", "60 s ± 3 %", rel(60.0, 0.03), lambda r: time_reaching(r["base"], "started", "", 5000), "s"),
+            check("time 99 % have started", "300 s ± 8 %", rel(300.0, 0.08), lambda r: time_reaching(r["base"], "started", "", 9900), "s"),
+            check("earliest start", ">= 0 s", (0.0, 1e9), lambda r: events(r["base"], "egress.pre_movement")[0].values["first_s"], "s"),
         ),
     ),
     Case(
@@ -374,14 +371,14 @@ CASES: tuple[Case, ...] = (
         title="Walking speed in a corridor",
         source="NIST TN 1822 Verif.2.1",
         scenario="corridor-40m.yaml",
-        checks=(_check("time to walk 40 m at 1.0 m/s", "40.0 s ± 0.5", _window(40.0, 0.5), lambda r: _t100(r["base"]), "s"),),
+        checks=(check("time to walk 40 m at 1.0 m/s", "40.0 s ± 0.5", window(40.0, 0.5), lambda r: t100(r["base"]), "s"),),
     ),
     Case(
         id="NIST-2.2",
         title="Walking speed on a stair",
         source="NIST TN 1822 Verif.2.2",
         scenario="stair-10m.yaml",
-        checks=(_check("time along a 10 m stair slope", "10.8 s ± 0.3", _window(10 / (0.856 * K_STAIR), 0.3), lambda r: _t100(r["base"]), "s"),),
+        checks=(check("time along a 10 m stair slope", "10.8 s ± 0.3", window(10 / (0.856 * K_STAIR), 0.3), lambda r: t100(r["base"]), "s"),),
     ),
     Case(
         id="NIST-4.1",
@@ -389,15 +386,15 @@ CASES: tuple[Case, ...] = (
         source="NIST TN 1822 Verif.4.1; team case 15",
         scenario="exit-closure.yaml",
         checks=(
-            _check("people through the near door after it closed", "0 (± one step of flow)", (0.0, FC_1M * 0.1 + 1e-6), _closure_leak, "p"),
-            _check(
+            check("people through the near door after it closed", "0 (± one step of flow)", (0.0, FC_1M * 0.1 + 1e-6), _closure_leak, "p"),
+            check(
                 "first arrival at the far exit",
                 "20 s + 60 m at free speed (70.1 s) ± 1 s",
-                _window(20.0 + 60.0 / (0.856 * 1.4), 1.0),
+                window(20.0 + 60.0 / (0.856 * 1.4), 1.0),
                 _reroute_arrival,
                 "s",
             ),
-            _check("people out", "40", (40 - 1e-6, 40 + 1e-6), lambda r: r["base"].metrics["egress.exited"], "p"),
+            check("people out", "40", (40 - 1e-6, 40 + 1e-6), lambda r: r["base"].metrics["egress.exited"], "p"),
         ),
     ),
     Case(
@@ -406,7 +403,7 @@ CASES: tuple[Case, ...] = (
         source="NIST TN 1822 Verif.5.1",
         scenario="stair-congestion.yaml",
         checks=(
-            _check("queue growth at the stair foot", f"{FC_CORR_2M - FC_STAIR_12:.2f} p/s ± 5 %", _rel(FC_CORR_2M - FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[0], "p/s"),
+            check("queue growth at the stair foot", f"{FC_CORR_2M - FC_STAIR_12:.2f} p/s ± 5 %", rel(FC_CORR_2M - FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[0], "p/s"),
         ),
     ),
     Case(
@@ -415,8 +412,8 @@ CASES: tuple[Case, ...] = (
         source="NIST TN 1822 Verif.5.2; team case 5",
         scenario="room-door.yaml",
         checks=(
-            _check("flow of a 1 m door (We 0.7 m x 1.3)", f"{FC_1M:.2f} p/s ± 2 %", _rel(FC_1M, 0.02), lambda r: 99 / _discharge(r["base"]), "p/s"),
-            _check("flow within the 1.33 p/s limit", "<= 1.33 p/s", (0.0, 1.33), lambda r: 99 / _discharge(r["base"]), "p/s"),
+            check("flow of a 1 m door (We 0.7 m x 1.3)", f"{FC_1M:.2f} p/s ± 2 %", rel(FC_1M, 0.02), lambda r: 99 / discharge(r["base"]), "p/s"),
+            check("flow within the 1.33 p/s limit", "<= 1.33 p/s", (0.0, 1.33), lambda r: 99 / discharge(r["base"]), "p/s"),
         ),
     ),
     Case(
@@ -426,7 +423,7 @@ CASES: tuple[Case, ...] = (
         scenario=None,
         runs={},
         checks=tuple(
-            _check(f"speed at {d:g} p/m2", f"{s:.3f} m/s ± 0.001", _window(s, 0.001), lambda _r, d=d: _speed(d), "m/s")
+            check(f"speed at {d:g} p/m2", f"{s:.3f} m/s ± 0.001", window(s, 0.001), lambda _r, d=d: _speed(d), "m/s")
             for d, s in ((0.54, 1.199), (1.0, 1.028), (2.0, 0.655), (3.0, 0.283))
         ),
     ),
@@ -435,7 +432,7 @@ CASES: tuple[Case, ...] = (
         title="Congested walk",
         source="Team case 3",
         scenario="congested-walk.yaml",
-        checks=(_check("200 people walk 20 m at 2 p/m2", "30.5 s ± 2 %", _rel(20 / 0.655, 0.02), lambda r: _first_out(r["base"]), "s"),),
+        checks=(check("200 people walk 20 m at 2 p/m2", "30.5 s ± 2 %", rel(20 / 0.655, 0.02), lambda r: first_out(r["base"]), "s"),),
     ),
     Case(
         id="H-6",
@@ -444,8 +441,8 @@ CASES: tuple[Case, ...] = (
         scenario="room-door.yaml",
         runs={"one_m": RunSpec(), "two_m": RunSpec(patch=_widen(2.0))},
         checks=(
-            _check("discharge through a 2 m door", f"{100 / FC_2M:.1f} s ± 1 step", (99 / FC_2M - 0.1, 100 / FC_2M + 0.1), lambda r: _discharge(r["two_m"]), "s"),
-            _check("ratio T(1 m) / T(2 m)", "2.43 ± 2 %", _rel(2.43, 0.02), lambda r: _discharge(r["one_m"]) / _discharge(r["two_m"])),
+            check("discharge through a 2 m door", f"{100 / FC_2M:.1f} s ± 1 step", (99 / FC_2M - 0.1, 100 / FC_2M + 0.1), lambda r: discharge(r["two_m"]), "s"),
+            check("ratio T(1 m) / T(2 m)", "2.43 ± 2 %", rel(2.43, 0.02), lambda r: discharge(r["one_m"]) / discharge(r["two_m"])),
         ),
     ),
     Case(
@@ -455,13 +452,13 @@ CASES: tuple[Case, ...] = (
         scenario=None,
         runs={},
         checks=(
-            _check("U(10, 100) mean", "55 ± 2 %", _rel(55.0, 0.02), _sampling("uniform", "mean"), "s"),
-            _check("U(10, 100) sd", "25.98 ± 2 %", _rel(90 / 12**0.5, 0.02), _sampling("uniform", "sd"), "s"),
-            _check("N(120, 30) mean", "120 ± 2 %", _rel(120.0, 0.02), _sampling("normal", "mean"), "s"),
-            _check("N(120, 30) sd", "30 ± 2 %", _rel(30.0, 0.02), _sampling("normal", "sd"), "s"),
-            _check("lognormal(mean 5, sd 2) mean", "5 ± 2 %", _rel(5.0, 0.02), _sampling("lognormal", "mean"), "s"),
-            _check("lognormal(mean 5, sd 2) sd", "2 ± 2 %", _rel(2.0, 0.02), _sampling("lognormal", "sd"), "s"),
-            _check("smallest normal draw", ">= 0 s", (0.0, 1e9), _sampling("normal", "min"), "s"),
+            check("U(10, 100) mean", "55 ± 2 %", rel(55.0, 0.02), _sampling("uniform", "mean"), "s"),
+            check("U(10, 100) sd", "25.98 ± 2 %", rel(90 / 12**0.5, 0.02), _sampling("uniform", "sd"), "s"),
+            check("N(120, 30) mean", "120 ± 2 %", rel(120.0, 0.02), _sampling("normal", "mean"), "s"),
+            check("N(120, 30) sd", "30 ± 2 %", rel(30.0, 0.02), _sampling("normal", "sd"), "s"),
+            check("lognormal(mean 5, sd 2) mean", "5 ± 2 %", rel(5.0, 0.02), _sampling("lognormal", "mean"), "s"),
+            check("lognormal(mean 5, sd 2) sd", "2 ± 2 %", rel(2.0, 0.02), _sampling("lognormal", "sd"), "s"),
+            check("smallest normal draw", ">= 0 s", (0.0, 1e9), _sampling("normal", "min"), "s"),
         ),
     ),
     Case(
@@ -470,8 +467,8 @@ CASES: tuple[Case, ...] = (
         source="Team case 12",
         scenario="stair-congestion.yaml",
         checks=(
-            _check("queue growth at the stair foot", "1.17 p/s ± 5 %", _rel(FC_CORR_2M - FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[0], "p/s"),
-            _check("stair flow", "0.91 p/s ± 5 %", _rel(FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[1], "p/s"),
+            check("queue growth at the stair foot", "1.17 p/s ± 5 %", rel(FC_CORR_2M - FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[0], "p/s"),
+            check("stair flow", "0.91 p/s ± 5 %", rel(FC_STAIR_12, 0.05), lambda r: _stair_rates(r)[1], "p/s"),
         ),
     ),
     Case(
@@ -480,13 +477,13 @@ CASES: tuple[Case, ...] = (
         source="Team case 13",
         scenario="transition.yaml",
         checks=(
-            _check("largest |inside + out - N| over all steps", "< 1e-6", (0.0, 1e-6), _conservation_error, "p"),
-            _check("highest density of any zone", "<= 3.8 p/m2 (cap; starts at 3.0)", (0.0, 3.8 + 1e-9), _peak_density, "p/m2"),
-            _check(
+            check("largest |inside + out - N| over all steps", "< 1e-6", (0.0, 1e-6), _conservation_error, "p"),
+            check("highest density of any zone", "<= 3.8 p/m2 (cap; starts at 3.0)", (0.0, 3.8 + 1e-9), _peak_density, "p/m2"),
+            check(
                 "specific flow in the corridor",
                 "1.3 x 0.7 / 1.6 = 0.569 p/s/m ± 2 %",
-                _rel(hy.transition_specific_flow_p_s_m(fs_in_p_s_m=1.3, we_in_m=0.7, we_out_m=1.6), 0.02),
-                lambda r: _rate(r["base"], "exited", "outside", 100.0, 200.0) / 1.6,
+                rel(hy.transition_specific_flow_p_s_m(fs_in_p_s_m=1.3, we_in_m=0.7, we_out_m=1.6), 0.02),
+                lambda r: rate(r["base"], "exited", "outside", 100.0, 200.0) / 1.6,
                 "p/s/m",
             ),
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from simsoft.engine import RunResult
 from simsoft.units import format_duration
 
-__all__ = ["summary_lines"]
+__all__ = ["LABEL_WIDTH", "summary_lines"]
 
 
 def _t(value: object) -> str:

@@ -1,0 +1,153 @@
+"""Documents: a report as a list of blocks, rendered to Markdown and to self-contained HTML.
+
+A :class:`Doc` is built once as blocks (headings, paragraphs, tables, figures, collapsible details)
+and rendered twice: to Markdown (figures linked as PNG files) and to HTML (figures embedded as base64
+PNG, so the file can be mailed on its own). Figures are saved with :func:`save_figure` (fixed dpi, no
+timestamp metadata), so the same figure gives the same bytes.
+
+>>> doc = Doc("Drill", [("h", 1, "Summary"), ("table", ["what", "value"], [("people", "1,200")])])
+>>> print(render_markdown(doc), end="")
+# Drill
+<BLANKLINE>
+## Summary
+<BLANKLINE>
+| what | value |
+|---|---|
+| people | 1,200 |
+>>> format_value(1234.5678), format_value(None), format_value(float("nan"))
+('1,235', 'not reached', 'n/a')
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Doc", "render_markdown", "render_html", "write_document", "save_figure", "format_value"]
+
+
+@dataclass
+class Doc:
+    """A document as blocks: ``("h", level, text)``, ``("p", text)``, ``("table", header, rows)``,
+    ``("fig", file, caption)``, ``("details", summary, [blocks])``."""
+
+    title: str
+    blocks: list[tuple[Any, ...]]
+
+
+def _md_cell(x: Any) -> str:
+    return str(x).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(doc: Doc) -> str:
+    """``doc`` as Markdown; figure blocks link their PNG file."""
+    out = [f"# {doc.title}", ""]
+
+    def render(blocks: Sequence[tuple[Any, ...]]) -> None:
+        for b in blocks:
+            if b[0] == "h":
+                out.extend(["#" * (b[1] + 1) + " " + b[2], ""])
+            elif b[0] == "p":
+                out.extend([b[1], ""])
+            elif b[0] == "table":
+                header, rows = b[1], b[2]
+                out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
+                out.append("|" + "|".join("---" for _ in header) + "|")
+                out.extend("| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows)
+                out.append("")
+            elif b[0] == "fig":
+                out.extend([f"![{b[2]}]({b[1]})", "", f"*{b[2]}*", ""])
+            elif b[0] == "details":
+                out.extend([f"**{b[1]}**", ""])
+                render(b[2])
+
+    render(doc.blocks)
+    return "\n".join(out).rstrip() + "\n"
+
+
+_CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222}table{border-collapse:collapse;margin:0.5em 0 1.2em;font-size:0.9em}
+th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:left}th{background:#f2f2f2}
+td.num{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;height:auto}
+figure{margin:1em 0 2em}figcaption{color:#555;font-size:0.9em}details{margin:1em 0}"""
+
+
+def _is_num(x: Any) -> bool:
+    try:
+        float(str(x).replace(",", "").split(" ")[0])
+        return True
+    except ValueError:
+        return False
+
+
+def render_html(doc: Doc, folder: str | os.PathLike[str]) -> str:
+    """``doc`` as one self-contained HTML page; figure blocks embed their PNG file from ``folder``."""
+    folder = Path(folder)
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>{html.escape(doc.title)}</title><style>{_CSS}</style></head><body>",
+           f"<h1>{html.escape(doc.title)}</h1>"]
+
+    def render(blocks: Sequence[tuple[Any, ...]]) -> None:
+        for b in blocks:
+            if b[0] == "h":
+                out.append(f"<h{b[1] + 1}>{html.escape(b[2])}</h{b[1] + 1}>")
+            elif b[0] == "p":
+                out.append(f"<p>{html.escape(b[1])}</p>")
+            elif b[0] == "table":
+                out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in b[1])
+                           + "</tr></thead><tbody>")
+                for r in b[2]:
+                    cells = "".join(f'<td class="num">{html.escape(str(c))}</td>' if _is_num(c)
+                                    else f"<td>{html.escape(str(c))}</td>" for c in r)
+                    out.append(f"<tr>{cells}</tr>")
+                out.append("</tbody></table>")
+            elif b[0] == "fig":
+                data = base64.b64encode((folder / b[1]).read_bytes()).decode("ascii")
+                out.append(f'<figure><img alt="{html.escape(b[2])}" src="data:image/png;base64,{data}">'
+                           f"<figcaption>{html.escape(b[2])}</figcaption></figure>")
+            elif b[0] == "details":
+                out.append(f"<details><summary>{html.escape(b[1])}</summary>")
+                render(b[2])
+                out.append("</details>")
+
+    render(doc.blocks)
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_document(folder: str | os.PathLike[str], doc: Doc, stem: str) -> list[str]:
+    """Write ``doc`` as ``stem.md`` (figures linked) and a self-contained ``stem.html`` (figures embedded).
+
+    Figure blocks name PNG files inside ``folder``. Returns the file names written.
+    """
+    path = Path(folder)
+    (path / f"{stem}.md").write_text(render_markdown(doc), encoding="utf-8")
+    (path / f"{stem}.html").write_text(render_html(doc, path), encoding="utf-8")
+    return [f"{stem}.md", f"{stem}.html"]
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str]) -> None:
+    """Save a matplotlib figure as PNG the way reports do (fixed dpi, no timestamp metadata)."""
+    fig.savefig(Path(path), dpi=110, metadata={"Software": None})
+
+
+def format_value(x: Any, digits: int = 4) -> str:
+    """A metric value as reports print it: thousands separators, ``digits`` significant digits,
+    ``not reached`` for ``None`` and ``n/a`` for a non-finite number."""
+    if x is None:
+        return "not reached"
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, int):
+        return f"{x:,}"
+    if isinstance(x, float):
+        if not math.isfinite(x):
+            return "n/a"
+        return f"{x:,.{digits}g}" if abs(x) < 10 ** digits else f"{x:,.0f}"
+    return str(x)

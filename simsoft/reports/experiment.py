@@ -1,0 +1,136 @@
+"""Experiment reports: an experiment folder's figures, ``summary.md`` and self-contained ``summary.html``.
+
+The report is written after the experiment, from what the folder holds (manifest, ``replications.csv``
+and ``summary.json``): ``simsoft sweep`` calls :func:`write_experiment_report` on the folder that
+:func:`~simsoft.experiments.run_experiment` returns, which lists the new files in the manifest.
+
+>>> from simsoft import load_scenario
+>>> from simsoft.experiments import Experiment, run_experiment
+>>> exp = Experiment(load_scenario("scenarios/community-hall.yaml"), replications=50, seed=1)  # doctest: +SKIP
+>>> write_experiment_report(run_experiment(exp, out_dir="outputs"))  # doctest: +SKIP
+['distributions.png', 'differences.png', 'summary.md', 'summary.html']
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from simsoft.experiments.runner import ExperimentFolder, record_files
+from simsoft.reports.document import Doc, format_value, save_figure, write_document
+
+__all__ = ["experiment_figures", "experiment_document", "write_experiment_report"]
+
+
+def write_experiment_report(experiment: ExperimentFolder, *, figures: bool = True) -> list[str]:
+    """Draw the figures (unless ``figures`` is false) and write ``summary.md`` and ``summary.html`` into
+    an experiment folder; list them in its manifest and return their names.
+
+    Everything is drawn into a temporary folder first and moved in only when all of it succeeded.
+    """
+    path = experiment.path
+    variants = experiment.manifest["variants"]
+    summary = _in_experiment_order(experiment.summary, variants=variants)
+    tmp = Path(tempfile.mkdtemp(prefix=".report.", suffix=".partial", dir=path.parent))
+    try:
+        drawn = experiment_figures(tmp, experiment.table, summary, variants=variants) if figures else {}
+        doc = experiment_document(manifest=experiment.manifest, summary=summary, figures=drawn)
+        files = [*drawn.values(), *write_document(tmp, doc, "summary")]
+        for name in files:
+            os.replace(tmp / name, path / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    experiment.manifest["files"] = record_files(path, files)
+    return files
+
+
+def _in_experiment_order(summary: Mapping[str, Any], *, variants: Sequence[str]) -> dict[str, Any]:
+    """``summary`` with variants in the experiment's order and convergence in key-metric order.
+
+    ``summary.json`` is written with sorted keys; tables and figures list variants as the experiment
+    names them (the reference first, by default) and key metrics as headlined.
+    """
+    keys = summary["key_metrics"]
+
+    def ordered(per_variant: Mapping[str, Any]) -> dict[str, Any]:
+        return {v: per_variant[v] for v in variants if v in per_variant}
+
+    out = dict(summary)
+    out["variants"] = ordered(summary["variants"])
+    out["differences"] = ordered(summary.get("differences") or {})
+    out["convergence"] = {v: {m: per[m] for m in keys if m in per} for v, per in ordered(summary["convergence"]).items()}
+    return out
+
+
+def experiment_figures(folder: str | os.PathLike[str], table: Any, summary: Mapping[str, Any], *, variants: Sequence[str]) -> dict[str, str]:
+    """``distributions.png`` (key metrics per variant) and ``differences.png`` (paired, when > 1 variant)."""
+    from simsoft import plots
+
+    folder = Path(folder)
+    present = [v for v in variants if v in set(table.variants)]
+    keys = list(summary["key_metrics"])
+    out: dict[str, str] = {}
+    if keys and present:
+        samples = {v: {m: table.values(m, v) for m in keys} for v in present}
+        fig = plots.metric_distributions(samples, metrics=keys, variants=present,
+                                         title=f"{len(table.variants)} runs: distributions per variant")
+        save_figure(fig, folder / "distributions.png")
+        out["distributions"] = "distributions.png"
+    if keys and summary.get("differences"):
+        fig = plots.paired_differences(summary, metrics=keys)
+        save_figure(fig, folder / "differences.png")
+        out["differences"] = "differences.png"
+    return out
+
+
+def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, Any], figures: Mapping[str, str]) -> Doc:
+    """The summary document of an experiment; ``summary`` as computed (variants in the experiment's order)."""
+    keys = summary["key_metrics"]
+    done, planned = manifest["runs_done"], manifest["runs_planned"]
+    status = "complete" if manifest["complete"] else f"INTERRUPTED: {done} of {planned} runs finished"
+    blocks: list[tuple[Any, ...]] = [("p", (
+        f"Scenario {manifest['scenario_name']!r}; variants {', '.join(manifest['variants'])}; "
+        f"{manifest['replications']} replications each, seed {manifest['seed']} (common random numbers: replication i "
+        f"of every variant uses the same seed); {done} runs, {status}; executor {manifest['executor']}, "
+        f"{manifest['elapsed_s']:.1f} s."))]
+    blocks.append(("h", 1, "Key metrics per variant"))
+    for m in keys:
+        rows = []
+        for v, per in summary["variants"].items():
+            s = per["metrics"][m]
+            rows.append((v, s["n"], s["missing"], format_value(s["mean"]), f"{format_value(s['mean_ci_low'])} - {format_value(s['mean_ci_high'])}",
+                         format_value(s["p5"]), format_value(s["median"]), format_value(s["p95"]),
+                         f"{format_value(s['p95_ci_low'])} - {format_value(s['p95_ci_high'])}"))
+        blocks += [("h", 2, m), ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
+                                           "median", "p95", "95 % CI of p95"], rows)]
+    if summary.get("differences"):
+        blocks.append(("h", 1, f"Paired differences to '{summary['reference']}'"))
+        blocks.append(("p", "Per replication, variant minus reference with the same seed; an interval that excludes "
+                            "zero marks a difference beyond replication noise at 95 % confidence."))
+        rows = []
+        for v, per in summary["differences"].items():
+            for m in keys:
+                d = per[m]
+                rows.append((v, m, d["n"], format_value(d["mean"]), f"{format_value(d['ci_low'])} - {format_value(d['ci_high'])}",
+                             "yes" if d["significant"] else "no",
+                             f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a"))
+        blocks.append(("table", ["variant", "metric", "pairs", "mean difference", "95 % CI", "excludes 0",
+                                 "runs lower"], rows))
+    blocks.append(("h", 1, "Convergence"))
+    verdict = ("All key metrics have converged." if summary["converged"] else
+               f"More replications are needed: about {summary['replications_needed']} per variant.")
+    blocks.append(("p", f"Rule: {summary['convergence_rule']}. {verdict}"))
+    rows = [(v, m, c["n"], "yes" if c["converged"] else "no", c["needed"], c["reason"])
+            for v, per in summary["convergence"].items() for m, c in per.items()]
+    blocks.append(("table", ["variant", "metric", "runs", "converged", "runs needed", "why"], rows))
+    if figures:
+        blocks.append(("h", 1, "Figures"))
+        caps = {"distributions": "Distributions of the key metrics per variant.",
+                "differences": f"Paired differences to '{summary['reference']}' with 95 % intervals."}
+        blocks += [("fig", f, caps.get(k, k)) for k, f in figures.items()]
+    blocks.append(("p", "Every metric of every variant is in summary.json; every run is a row of replications.csv."))
+    return Doc(f"Experiment summary: {manifest['scenario_name']}", blocks)
