@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simsoft.report import Doc, save_figure, write_document
+from simsoft.reports import Doc, save_figure, write_document
 from simsoft.units import format_duration
 
 from facilitator.evaluation import EvaluationState, evaluation_state
