@@ -16,15 +16,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler
-from simsoft.models.alerting import AlertingModel
-from simsoft.models.detection import DetectionModel
 from simsoft.models.egress import EgressModel
 from simsoft.models.egress_protective import protective_actions
-from simsoft.models.incident import IncidentModel
+from simsoft.models.incident import AlertingModel, DetectionModel, IncidentModel, ResponseModel, Situation
 from simsoft.models.medical import MedicalModel
 from simsoft.models.recovery import RecoveryModel
-from simsoft.models.response import ResponseModel
-from simsoft.models.situation import Situation
 from simsoft.observation import HospitalView, IncidentView, Observation, freeze
 from simsoft.records import Event, Recorder, Timeseries
 from simsoft.rng import DEFAULT_SEED, Streams

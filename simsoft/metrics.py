@@ -19,9 +19,9 @@ def compute_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Tim
     ``medical.*`` from casualty care and ``recovery.*`` from the recovery module.
     """
     from simsoft.models.egress_metrics import egress_metrics
-    from simsoft.models.incident_metrics import incident_metrics
-    from simsoft.models.medical_metrics import medical_metrics
-    from simsoft.models.recovery_metrics import recovery_metrics
+    from simsoft.models.incident import incident_metrics
+    from simsoft.models.medical import medical_metrics
+    from simsoft.models.recovery import recovery_metrics
 
     out: dict[str, Any] = {"run.population": scenario.population.total}
     groups = by_kind(events)  # one pass; the model metrics below look kinds up instead of rescanning
