@@ -15,6 +15,7 @@ import simpy
 from pydantic import TypeAdapter, ValidationError
 
 from simsoft.errors import ActionError
+from simsoft.metrics import compute_metrics
 from simsoft.models.actions import ActionHandler
 from simsoft.models.egress import EgressModel
 from simsoft.models.egress_protective import protective_actions
@@ -287,8 +288,6 @@ class Simulation:
 
     def result(self) -> RunResult:
         """The records so far, with metrics computed from them."""
-        from simsoft.metrics import compute_metrics
-
         events = tuple(self.recorder.events)
         return RunResult(
             scenario=self.scenario,
