@@ -81,7 +81,7 @@ CORE_CAPABILITIES = (
 """The 32 core capabilities of the National Preparedness Goal, 2nd edition (FEMA, 2015)."""
 
 KNOWLEDGE_ROLES = ("venue_control", "police", "ems")
-"""Whose knowledge a player team sees (``simsoft.models.situation.ROLES``)."""
+"""Whose knowledge a player team sees (``simsoft.models.incident.ROLES``)."""
 
 DELIVERY_METHODS = ("in_person", "phone", "radio", "email", "text_message", "public_address",
                     "social_media", "news_media", "document")

@@ -15,16 +15,13 @@ import simpy
 from pydantic import TypeAdapter, ValidationError
 
 from simsoft.errors import ActionError
+from simsoft.metrics import compute_metrics
 from simsoft.models.actions import ActionHandler
-from simsoft.models.alerting import AlertingModel
-from simsoft.models.detection import DetectionModel
 from simsoft.models.egress import EgressModel
 from simsoft.models.egress import protective_actions
-from simsoft.models.incident import IncidentModel
+from simsoft.models.incident import AlertingModel, DetectionModel, IncidentModel, ResponseModel, Situation
 from simsoft.models.medical import MedicalModel
 from simsoft.models.recovery import RecoveryModel
-from simsoft.models.response import ResponseModel
-from simsoft.models.situation import Situation
 from simsoft.observation import HospitalView, IncidentView, Observation, freeze
 from simsoft.records import Event, Recorder, Timeseries
 from simsoft.rng import DEFAULT_SEED, Streams
@@ -291,8 +288,6 @@ class Simulation:
 
     def result(self) -> RunResult:
         """The records so far, with metrics computed from them."""
-        from simsoft.metrics import compute_metrics
-
         events = tuple(self.recorder.events)
         return RunResult(
             scenario=self.scenario,

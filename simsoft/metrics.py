@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from simsoft.models import egress_metrics
+from simsoft.models.incident import incident_metrics
+from simsoft.models.medical import medical_metrics
+from simsoft.models.recovery import recovery_metrics
 from simsoft.records import Event, Timeseries, by_kind
 from simsoft.schema import Scenario
 
@@ -18,11 +22,6 @@ def compute_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Tim
     ``response.*`` and ``casualties.*`` from the incident, detection, alerting and response models,
     ``medical.*`` from casualty care and ``recovery.*`` from the recovery module.
     """
-    from simsoft.models.egress import egress_metrics
-    from simsoft.models.incident_metrics import incident_metrics
-    from simsoft.models.medical_metrics import medical_metrics
-    from simsoft.models.recovery_metrics import recovery_metrics
-
     out: dict[str, Any] = {"run.population": scenario.population.total}
     groups = by_kind(events)  # one pass; the model metrics below look kinds up instead of rescanning
     end = groups.get("run.end", [])

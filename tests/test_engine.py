@@ -119,7 +119,7 @@ def _verbs() -> set[str]:
 def test_every_action_has_exactly_one_owning_model():
     from simsoft.models.medical import MedicalModel
     from simsoft.models.recovery import RecoveryModel
-    from simsoft.models.response import ResponseModel
+    from simsoft.models.incident import ResponseModel
 
     sim = Simulation(load_scenario(ROOT / "scenarios" / "community-hall-incident.yaml"), seed=1)
     assert set(sim._actions) == _verbs()

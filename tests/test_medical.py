@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from simsoft import ActionError, ScenarioError, load_scenario, run
 from simsoft.loader import scenario_from_dict
-from simsoft.models.hospitals import HospitalModel
-from simsoft.models.survival import Casualty, deadline_min, survival_probability
-from simsoft.models.transport import AmbulanceFleet, CollectionPoint
+from simsoft.models.medical import (AmbulanceFleet, Casualty, CollectionPoint, HospitalModel, deadline_min,
+                                    survival_probability)
 from simsoft.records import Recorder
 from simsoft.schema.medical import Ambulances, Hospital, Survival, SurvivalCurve
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 import simpy
 
 from simsoft.distributions import sample
-from simsoft.models.situation import Situation
+from simsoft.models.incident.situation import Situation
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario

@@ -30,7 +30,7 @@ import simpy
 from simsoft.distributions import lognormal_params, sample
 from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler, ActionTable
-from simsoft.models.situation import Situation
+from simsoft.models.incident.situation import Situation
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import simpy
 
-from simsoft.models.survival import Casualty
+from simsoft.models.medical.survival import Casualty
 from simsoft.records import Recorder
 from simsoft.schema.medical import Hospital
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import simpy
 
-from simsoft.models.hospitals import HospitalModel, choose_hospital
-from simsoft.models.survival import Casualty
+from simsoft.models.medical.hospitals import HospitalModel, choose_hospital
+from simsoft.models.medical.survival import Casualty
 from simsoft.records import Recorder
 from simsoft.schema.medical import Ambulances
 

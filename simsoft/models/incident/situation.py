@@ -64,7 +64,21 @@ class Situation:
         self.incident_over = self.env.event()
 
     def learn(self, role: str, *, via: str, zone: str | None = None, exact: bool = False) -> None:
-        """``role`` hears of the incident ``via`` a source, perhaps with its exact zone."""
+        """``role`` hears of the incident ``via`` a source, perhaps with its exact zone.
+
+        The first news is recorded as ``info.known``; a later report that adds the exact zone as
+        ``info.located``; anything else the role already knew is not recorded again.
+
+        >>> from simsoft.records import Recorder
+        >>> sit = Situation(simpy.Environment(), Recorder())
+        >>> sit.learn("police", via="call")
+        >>> sit.learn("police", via="cctv", zone="hall", exact=True)
+        >>> sit.learn("police", via="staff", zone="hall", exact=True)
+        >>> [(e.kind, e.subject, e.values["via"]) for e in sit.recorder.events]
+        [('info.known', 'police', 'call'), ('info.located', 'police', 'cctv')]
+        >>> sit.at(sit.known["police"]), sit.at(sit.known["ems"])
+        (0.0, None)
+        """
         k = self.knowledge[role]
         first = k.known_at_s is None
         sharper = exact and not k.location_exact

@@ -38,7 +38,7 @@ def medical_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Tim
 
     Deaths are by place (``scene``, ``transport``, ``hospital``). A death is *preventable* when the same
     casualty would have survived had definitive care begun at the moment of injury (see
-    :mod:`simsoft.models.survival`); ``deaths_expected_ideal`` is the expected number of deaths with such
+    :mod:`simsoft.models.medical.survival`); ``deaths_expected_ideal`` is the expected number of deaths with such
     ideal care, ``sum(1 - b0)`` over the casualties' classes. ``groups`` is ``by_kind(events)`` when the
     caller has it already.
     """

@@ -14,8 +14,8 @@ import simpy
 from simsoft.distributions import sample
 from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler, ActionTable
-from simsoft.models.alerting import resolve_zones
-from simsoft.models.situation import Situation
+from simsoft.models.incident.alerting import resolve_zones
+from simsoft.models.incident.situation import Situation
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario

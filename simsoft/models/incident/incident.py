@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from simsoft.models.situation import Situation
+from simsoft.models.incident.situation import Situation
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario

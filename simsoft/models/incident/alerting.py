@@ -17,7 +17,7 @@ import networkx as nx
 import simpy
 
 from simsoft.distributions import sample
-from simsoft.models.situation import Situation
+from simsoft.models.incident.situation import Situation
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario

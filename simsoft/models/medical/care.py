@@ -1,7 +1,7 @@
 """Casualty care: from the moment of injury to definitive care in hospital.
 
 Each casualty recorded by the incident model (``casualty.injured``) gets a true triage class from the
-scenario's mix and two fate draws (see :mod:`simsoft.models.survival`). Then, as SimPy processes:
+scenario's mix and two fate draws (see :mod:`simsoft.models.medical.survival`). Then, as SimPy processes:
 
 1. the casualty waits until the incident has left their zone;
 2. some reach a hospital on their own (self-presentation, nearest hospital);
@@ -28,10 +28,10 @@ import simpy
 from simsoft.distributions import sample
 from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler, ActionTable
-from simsoft.models.hospitals import HospitalModel
-from simsoft.models.situation import Situation
-from simsoft.models.survival import NEVER, Casualty, deadline_min
-from simsoft.models.transport import AmbulanceFleet, CollectionPoint
+from simsoft.models.incident.situation import Situation
+from simsoft.models.medical.hospitals import HospitalModel
+from simsoft.models.medical.survival import NEVER, Casualty, deadline_min
+from simsoft.models.medical.transport import AmbulanceFleet, CollectionPoint
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario
