@@ -1,7 +1,6 @@
 """The hydraulic network-flow egress model: behaviour, actions, records, determinism."""
 
 import json
-import time
 
 import pytest
 from egress_helpers import kinds, metrics, room, simulate, two_rooms
@@ -227,14 +226,10 @@ def _stadium(n_people, n_sections=60, n_conc=8, gates_per=5):
     }
 
 
-def test_stadium_60000_is_fast_and_complete():
-    data = _stadium(60_000)
-    Simulation(Scenario.model_validate(room(5)), seed=1).run_to_end()  # warm imports
-    t = time.perf_counter()
-    sim = simulate(data)
-    wall = time.perf_counter() - t
+def test_stadium_60000_is_complete():
+    # Its speed (0.3 s target) is measured by benchmarks/run.py, never asserted in a test.
+    sim = simulate(_stadium(60_000))
     assert sim.egress.exited_total == pytest.approx(60_000)
-    assert wall < 2.0  # the 0.3 s target is measured by benchmarks/, not here
 
 
 def test_partial_alert_reaches_a_share_and_evacuate_reaches_the_rest():
