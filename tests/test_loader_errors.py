@@ -309,3 +309,34 @@ def incident_dir(scenario_dir: Path) -> Path:
     src = Path(__file__).resolve().parents[1] / "scenarios" / "community-hall-incident.yaml"
     (scenario_dir / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     return scenario_dir
+
+
+def test_a_real_key_in_the_wrong_block_is_not_suggested_as_itself(tmp_path):
+    path = _write(tmp_path, VENUE.replace("- {id: a, area_m2: 50}", "- {id: a, area_m2: 50, width_m: 2}", 1))
+    message = _error(path)
+    assert "did you mean 'width_m'" not in message
+    assert re.search(r"bad\.yaml:4 venue\.zones\[0\]\.width_m: unknown key here: 'width_m' belongs to another block", message), message
+
+
+def test_a_venue_file_on_its_own_points_at_the_bad_lines(tmp_path):
+    venue = VENUE.split("population:")[0].replace("name: t\n", "").replace("area_m2: 50}", "area_m2: lots}", 1)
+    venue = venue.replace("width_m: 1.0}", "width_m: -2}", 1)
+    path = _write(tmp_path, venue, name="venue.yaml")
+    with pytest.raises(ScenarioError) as info:
+        validate_file(path)
+    text = str(info.value)
+    assert re.search(r"venue\.yaml:3 venue\.zones\[0\]\.area_m2: 'lots' must be a finite number", text), text
+    assert re.search(r"venue\.yaml:8 venue\.connections\[0\]\.width_m: -2 must be > 0", text), text
+
+
+@pytest.mark.parametrize("name,pointer", [
+    ("community-hall.yaml", r"is an exercise file, not a scenario: start a session with `simsoft exercise start"),
+    ("community-hall-decisions.yaml", r"is a scripted decision set, not a scenario: play it with `simsoft exercise start EXERCISE\.yaml --decisions"),
+    ("community-hall-evaluation.yaml", r"is an evaluation file, not a scenario: use `simsoft exercise evaluate SESSION --from"),
+    ("community-hall-hotwash.yaml", r"is a hot-wash file, not a scenario: use `simsoft exercise hotwash SESSION --from"),
+])
+def test_an_exercise_file_given_as_a_scenario_points_to_the_right_command(name, pointer):
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "exercises" / name
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert len(info.value.problems) == 1 and re.search(pointer, str(info.value)), str(info.value)

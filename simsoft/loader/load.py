@@ -91,8 +91,33 @@ def _out_of_scope(doc: Document, name: str, variant: Any) -> list[Problem]:
     return problems
 
 
+_OTHER_FILES = (
+    (("msel",), "is an exercise file, not a scenario: start a session with `simsoft exercise start {file}`"),
+    (("decisions",), "is a scripted decision set, not a scenario: play it with "
+                     "`simsoft exercise start EXERCISE.yaml --decisions {file}`"),
+    (("ratings", "improvement_plan", "findings"), "is an evaluation file, not a scenario: use "
+                                                  "`simsoft exercise evaluate SESSION --from {file}`"),
+    (("feedback",), "is a hot-wash file, not a scenario: use `simsoft exercise hotwash SESSION --from {file}`"),
+)
+"""Top-level keys of the facilitator's files, and what to do with such a file instead."""
+
+
+def _not_a_scenario(doc: Document) -> Problem | None:
+    """A clear pointer when the file is one of the exercise files rather than a scenario."""
+    data = doc.data
+    if not isinstance(data, dict) or "venue" in data:
+        return None
+    for keys, rule in _OTHER_FILES:
+        if any(k in data for k in keys):
+            return Problem(file=doc.file, line=1, path="", rule=rule.format(file=doc.file))
+    return None
+
+
 def scenario_from_document(doc: Document) -> Scenario:
     """Validate a merged document into a :class:`Scenario`, raising every problem at once."""
+    other = _not_a_scenario(doc)
+    if other is not None:
+        raise ScenarioError([other])
     scenario, problems = _validate(doc.data, doc.sources)
     if scenario is not None and not problems:
         problems = _check_variants(doc, scenario)
@@ -132,7 +157,7 @@ def validate_file(path: str | os.PathLike[str]) -> str:
             Venue.model_validate(data, context=FROM_FILE)
         except ValidationError as exc:
             raise ScenarioError(
-                problems_from_validation(exc, doc.data, doc.sources, keys=known_keys(Venue) | _FRAGMENT_KEYS)
+                problems_from_validation(exc, data, doc.sources, keys=known_keys(Venue) | _FRAGMENT_KEYS, prefix=("venue",))
             ) from None
         return "venue"
     scenario_from_document(doc)

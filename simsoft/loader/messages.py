@@ -74,6 +74,9 @@ def _rule(err: dict[str, Any], keys: set[str], key: str | None) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
+        if key in keys:
+            # A real key in the wrong block: suggesting the key itself would only confuse.
+            return f"unknown key here: {key!r} belongs to another block of the file (check the indentation)"
         close = difflib.get_close_matches(key or "", sorted(keys), n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"unknown key{hint}"

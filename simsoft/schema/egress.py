@@ -30,7 +30,7 @@ class EgressSettings(Strict):
     """How often groups re-estimate the best exit from travel and queue times."""
     familiar_exit_share: Fraction = 0.0
     """Share of people with an ``entered_via`` exit who leave the way they came in."""
-    free_speed_m_s: PositiveFloat | None = None
+    free_speed_m_s: Annotated[float, Field(gt=0.0, le=5.0)] | None = None
     """Unimpeded walking speed for everyone, overriding the SFPE free speed 0.856 k (e.g. 1.0 m/s for IMO test 1)."""
 
     @model_validator(mode="after")

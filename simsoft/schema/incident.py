@@ -50,12 +50,17 @@ class AffectedZone(Strict):
         return self
 
 
+Rate = Annotated[float, Field(ge=0.0, le=10.0)]
+"""A casualty rate per exposed person-minute: 10 already means nearly everyone exposed for a few
+seconds; larger values are typing mistakes (and overflow the Poisson draws)."""
+
+
 class Intensity(Strict):
     """How many casualties exposure causes, as an expected rate per exposed person-minute."""
 
-    casualties_per_exposed_person_minute: NonNegativeFloat
-    """Expected casualties per person-minute spent in an affected zone (a scenario input, not a prediction)."""
-    by_zone_kind: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    casualties_per_exposed_person_minute: Rate
+    """Expected casualties per person-minute spent in an affected zone (a scenario input, not a prediction; at most 10)."""
+    by_zone_kind: dict[str, Rate] = Field(default_factory=dict)
     """Rates that differ by zone kind, e.g. ``{outdoor: 0.01}`` (kinds: room, hall, corridor, concourse, stair, outdoor, shelter)."""
     max_casualties: Annotated[int, Field(ge=0)] | None = None
     """Upper bound on casualties from the incident itself (crowd-crush injuries are counted apart)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import Field, NonNegativeInt, PositiveFloat, model_validator
 
@@ -38,7 +38,7 @@ class Group(Strict):
     """Exit this group is assigned to (staff direct them); overrides route choice."""
     entered_via: Id | None = None
     """Exit they came in by; with ``egress.familiar_exit_share`` some of them leave that way."""
-    free_speed_m_s: PositiveFloat | None = None
+    free_speed_m_s: Annotated[float, Field(gt=0.0, le=5.0)] | None = None
     """Unimpeded walking speed in m/s, overriding the SFPE free speed (verification cases)."""
     label: str | None = None
     """Optional name of the group (shown in records)."""

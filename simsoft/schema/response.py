@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveFloat
 
@@ -104,9 +104,10 @@ class Channel(Strict):
     ``public_address`` asset of the venue)."""
     activation: Duration = 60.0
     """Delay from venue control knowing to the message sounding."""
-    reach: Fraction = 1.0
-    """Share of the occupants of a reached zone who get the message."""
-    pre_movement_factor: PositiveFloat = 1.0
+    reach: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    """Share of the occupants of a reached zone who get the message (above 0: a channel that reaches
+    nobody is a mistake; leave the channel out instead)."""
+    pre_movement_factor: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
     """Multiplier of the pre-movement time of people it reaches. PD 7974-6:2019 and BS 5839-8 credit voice
     messages with shorter pre-movement than bells or sirens; 0.5 for voice and 1.0 for a siren are
     configurable defaults [verify against PD 7974-6 Table E.2 alarm levels A1-A3]."""
@@ -180,7 +181,7 @@ class Response(Strict):
     """Responding units."""
     contain_after_arrival: Distribution = _ln(120.0, 480.0)
     """Time from the first capable unit on scene to containment, with exact location known (configurable default)."""
-    unknown_location_factor: PositiveFloat = 2.0
+    unknown_location_factor: Annotated[float, Field(gt=0.0, le=100.0)] = 2.0
     """Multiplier of ``contain_after_arrival`` when the incident's zone is not yet known precisely (no CCTV or staff report)."""
     mutual_aid: Unit | None = None
     """The unit template sent when a team requests mutual aid."""

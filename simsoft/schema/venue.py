@@ -56,15 +56,15 @@ class Zone(Strict):
     """Name shown to people (defaults to the id)."""
     kind: ZoneKind = ZoneKind.room
     """What the zone is: room, hall, corridor, concourse, stair, outdoor or shelter."""
-    area_m2: PositiveFloat
-    """Floor area people can stand on, in square metres."""
+    area_m2: Annotated[float, Field(ge=0.1, le=1e7)]
+    """Floor area people can stand on, in square metres (0.1 m2 to 10 km2: beyond that it is a typing mistake)."""
     capacity: PositiveInt | None = None
     """Most people the zone may hold (its licensed capacity); defaults to area times the egress model's maximum density."""
     level: int = 0
     """Floor level (0 = ground; negative below ground)."""
     position: Position | None = None
     """Where the zone's centre is drawn, in metres."""
-    travel_length_m: PositiveFloat | None = None
+    travel_length_m: Annotated[float, Field(ge=0.01, le=1e5)] | None = None
     """Typical walking distance across the zone to its doors, in metres (defaults to the square root of the area)."""
 
     @property
@@ -84,19 +84,19 @@ class Connection(Strict):
     """Zone or exit the connection leads to."""
     kind: ConnectionKind = ConnectionKind.door
     """door, corridor, stair, gate or opening."""
-    width_m: PositiveFloat
-    """Clear width in metres (boundary layers are subtracted by the egress model)."""
-    length_m: PositiveFloat | None = None
-    """Walking length in metres; required for corridors and stairs (stairs: along the slope, landings included)."""
-    riser_mm: PositiveFloat | None = None
-    """Stair riser height in millimetres (stairs only; default 178 mm)."""
-    tread_mm: PositiveFloat | None = None
-    """Stair tread depth in millimetres (stairs only; default 279 mm)."""
+    width_m: Annotated[float, Field(gt=0.0, le=1e4)]
+    """Clear width in metres, up to 10 km (boundary layers are subtracted by the egress model)."""
+    length_m: Annotated[float, Field(ge=0.01, le=1e5)] | None = None
+    """Walking length in metres (1 cm to 100 km); required for corridors and stairs (stairs: along the slope, landings included)."""
+    riser_mm: Annotated[float, Field(ge=50.0, le=400.0)] | None = None
+    """Stair riser height in millimetres (stairs only; default 178 mm; 50-400 mm)."""
+    tread_mm: Annotated[float, Field(ge=100.0, le=1000.0)] | None = None
+    """Stair tread depth in millimetres (stairs only; default 279 mm; 100-1000 mm)."""
     lockable: bool = False
     """Whether it can be locked by a lockdown (doors and gates people can secure)."""
     one_way: bool = False
     """Whether people can only pass from ``from`` to ``to`` (turnstiles, exit-only doors)."""
-    boundary_layer_m: Annotated[float, Field(ge=0.0)] | None = None
+    boundary_layer_m: Annotated[float, Field(ge=0.0, le=5.0)] | None = None
     """Override of the SFPE boundary layer per side, in metres (defaults by kind)."""
 
     @model_validator(mode="after")
