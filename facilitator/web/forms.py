@@ -13,8 +13,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.decisions import DecisionError, action_fields, action_model
-from facilitator.loader import LoadedExercise
+from facilitator.exercise.decisions import DecisionError, action_fields, action_model
+from facilitator.exercise.loader import LoadedExercise
 
 __all__ = ["Field", "VerbForm", "verb_forms", "form_to_line", "DELAYS"]
 
