@@ -27,6 +27,12 @@ def live_values(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
 
     Counts come from the snapshot, rounded to whole people; units on scene are counted from the
     ``response.on_scene`` records (each unit once).
+
+    >>> from simsoft import Simulation, load_scenario
+    >>> sim = Simulation(load_scenario("scenarios/community-hall-incident.yaml"), seed=1)
+    >>> sim.run_until(600.0)
+    >>> key_numbers(live_values(sim.observe(), sim.recorder.events))
+    't=10 min 0 s  inside=56  out=390  casualties=4  units on scene=1'
     """
     values: dict[str, Any] = {
         "t": format_duration(seen.t_s),
@@ -64,6 +70,11 @@ def _last(ts: Timeseries, quantity: str, subject: str, t_s: float) -> float | No
 
 
 def _about(n: float) -> str:
+    """A reported count: exact under ten, else to the nearest ten.
+
+    >>> _about(7.4), _about(243.0)
+    ('7', 'about 240')
+    """
     if n < 10:
         return str(int(round(n)))
     return f"about {int(round(n / 10.0)) * 10}"

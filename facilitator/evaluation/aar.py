@@ -45,7 +45,15 @@ _LABELS = {m: lbl for m, lbl, _ in METRICS}
 
 
 def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
-    """A metric value for people: minutes for times, two decimals for counts."""
+    """A metric value for people: minutes for times, two decimals for counts.
+
+    >>> fmt_metric("egress.t95_s", 330.0)
+    '5.5 min'
+    >>> fmt_metric("medical.deaths", -0.25, signed=True), fmt_metric("medical.deaths", 1.5, signed=True)
+    ('-0.25', '+1.50')
+    >>> fmt_metric("egress.t95_s", None)
+    'not reached'
+    """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "not reached"
     unit = _UNITS.get(metric, "")

@@ -122,7 +122,17 @@ class Scorecard:
 
 
 def points_for(*, taken_after_s: float | None, standard_s: float | None, grace_s: float | None) -> tuple[int, str]:
-    """Points and status of one expected action (see the module docstring for the rule)."""
+    """Points and status of one expected action (see the module docstring for the rule).
+
+    >>> points_for(taken_after_s=90.0, standard_s=120.0, grace_s=None)
+    (2, 'on time')
+    >>> points_for(taken_after_s=200.0, standard_s=120.0, grace_s=None)  # grace defaults to the standard
+    (1, 'late')
+    >>> points_for(taken_after_s=200.0, standard_s=120.0, grace_s=60.0)
+    (0, 'too late')
+    >>> points_for(taken_after_s=None, standard_s=120.0, grace_s=None)
+    (0, 'missing')
+    """
     if taken_after_s is None:
         return 0, "missing"
     if standard_s is None:
