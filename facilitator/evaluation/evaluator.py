@@ -1,6 +1,6 @@
-"""The evaluation: ratings decisions, findings per objective and the Improvement Plan, journaled.
+"""The evaluator's record: rating decisions, findings per objective and the Improvement Plan, journaled.
 
-An evaluation file (YAML, :class:`facilitator.schema.Evaluation`) is read, validated against the
+An evaluation file (YAML, :class:`facilitator.exercise.schema.Evaluation`) is read, validated against the
 exercise and the proposals *as a whole* before anything is written: one bad entry (an unknown
 capability, a rating outside P/S/M/U, an override without a reason) and nothing is journaled. Then
 each item becomes one journal entry: ``rating`` (the proposal and the evaluator's decision, both

@@ -3,7 +3,7 @@
 Right after play, the facilitator asks each team what went well and what must improve (HSEEP
 hot wash), and participants fill in a feedback form (CISA CTEP Participant Feedback Form: self-
 ratings 1-5, top strengths and gaps, recommendations, design comments). Both are captured from a
-file (:class:`facilitator.schema.Hotwash`) or the console and written as ``hotwash`` and
+file (:class:`facilitator.exercise.schema.Hotwash`) or the console and written as ``hotwash`` and
 ``feedback`` journal entries; a session still in conduct moves to hot wash first.
 """
 

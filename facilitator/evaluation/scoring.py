@@ -16,7 +16,7 @@ itself (late up to twice the standard scores 1). Expected actions of injects nev
 *not released* and not scored: the team was never asked.
 
 A decision answers an expectation when the same team took the same verb at or after the inject's
-release (the first such decision counts), as in :meth:`facilitator.session.Session.expected_actions`.
+release (the first such decision counts), as in :meth:`facilitator.conduct.session.Session.expected_actions`.
 
 >>> from facilitator.evaluation.scoring import points_for
 >>> points_for(taken_after_s=90.0, standard_s=120.0, grace_s=60.0)

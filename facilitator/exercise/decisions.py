@@ -163,7 +163,7 @@ def load_decisions(path: str | os.PathLike[str]) -> list[ScriptedDecision]:
 
     Each item holds ``team``, ``inject``, ``do`` with the action's parameters, an optional
     ``rationale`` and ``after`` (delay). Whether the team may take the action and whether the names
-    exist is checked against an exercise by :func:`facilitator.loader.check_decisions`.
+    exist is checked against an exercise by :func:`facilitator.exercise.loader.check_decisions`.
     """
     from simsoft.loader import format_path, read_yaml
 
