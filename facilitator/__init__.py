@@ -4,16 +4,20 @@ An exercise file (HSEEP overview, objectives, capabilities and critical tasks, t
 MSEL) is validated at the door by :func:`load_exercise`. A :class:`Session` walks the MSEL: the
 engine runs to each inject, teams decide, and every step is written to an append-only SQLite
 journal, so sessions resume after a crash, replay bit for bit and fork at any decision
-(:mod:`facilitator.conduct`). Scoring and the AAR/IP attach to ``Session.observers`` later.
+(:mod:`facilitator.conduct.store`). Scoring and the AAR/IP attach to ``Session.observers`` later.
+
+The package follows the exercise's phases: :mod:`facilitator.exercise` (the plan),
+:mod:`facilitator.conduct` (playing it), :mod:`facilitator.evaluation` (hot wash to AAR/IP),
+:mod:`facilitator.web` (the web console) and :mod:`facilitator.cli` (``simsoft exercise``).
 
 It imports :mod:`simsoft`, never the reverse; its ``exercise`` command group joins the ``simsoft``
 CLI through the ``simsoft.commands`` entry-point group.
 """
 
-from facilitator.conduct import fork_session, open_session, play, replay_session, start_session
-from facilitator.decisions import DecisionError, ExerciseError, ScriptedDecision, load_decisions, parse_line
-from facilitator.loader import LoadedExercise, check_decisions, load_exercise
-from facilitator.session import Session, SessionError
+from facilitator.conduct.session import Session, SessionError
+from facilitator.conduct.store import fork_session, open_session, play, replay_session, start_session
+from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, load_decisions, parse_line
+from facilitator.exercise.loader import LoadedExercise, check_decisions, load_exercise
 
 __all__ = [
     "DecisionError",

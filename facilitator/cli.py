@@ -35,8 +35,8 @@ def _warn(text: str) -> None:
 
 
 def _conduct(session, *, scripted: bool, pace: float) -> None:  # type: ignore[no-untyped-def]
-    from facilitator.conduct import play, remaining_script
-    from facilitator.console import run_console
+    from facilitator.conduct.store import play, remaining_script
+    from facilitator.conduct.console import run_console
 
     if session.phase == "closed":
         click.echo(f"session is closed: {session.folder}")
@@ -75,9 +75,9 @@ def exercise() -> None:
 @click.option("--pace", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait after each scripted step (for a room to follow).")
 def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_dir: str, pace: float) -> None:
     """Start a session of EXERCISE.yaml: validate it, then walk the MSEL (console or scripted)."""
-    from facilitator.conduct import start_session
-    from facilitator.decisions import load_decisions
-    from facilitator.loader import check_decisions, load_exercise
+    from facilitator.conduct.store import start_session
+    from facilitator.exercise.decisions import load_decisions
+    from facilitator.exercise.loader import check_decisions, load_exercise
 
     loaded = load_exercise(exercise_file, seed=seed)
     script = None
@@ -95,7 +95,7 @@ def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_
 @click.option("--pace", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait after each scripted step.")
 def resume(session_dir: str, pace: float) -> None:
     """Continue SESSION exactly where its journal ends (after a break or a crash)."""
-    from facilitator.conduct import open_session
+    from facilitator.conduct.store import open_session
 
     session = open_session(session_dir, warn=_warn)
     click.echo(f"resumed {session.folder} at {_t(session.now_s)} ({session.phase}, {len(session.decisions)} decisions)")
@@ -108,7 +108,7 @@ def resume(session_dir: str, pace: float) -> None:
               help="Where to write the rebuilt events.jsonl (default SESSION/replay).")
 def replay(session_dir: str, out_dir: str | None) -> None:
     """Rebuild SESSION's records from its journal on a fresh engine and compare them byte for byte."""
-    from facilitator.conduct import replay_session
+    from facilitator.conduct.store import replay_session
 
     written, same, damage = replay_session(session_dir, out=out_dir)
     if damage:
@@ -135,15 +135,15 @@ def replay(session_dir: str, out_dir: str | None) -> None:
 def fork(session_dir: str, at: str, choice: str | None, team: str | None, decisions_file: str | None,
          interactive: bool, out_dir: str | None) -> None:
     """Re-run SESSION up to decision AT and take another choice there."""
-    from facilitator.conduct import fork_session
-    from facilitator.decisions import load_decisions
+    from facilitator.conduct.store import fork_session
+    from facilitator.exercise.decisions import load_decisions
 
     script = load_decisions(decisions_file) if decisions_file else None
     session = fork_session(session_dir, at=at, choice=choice, team=team, script=script, out_dir=out_dir)
     click.echo(f"fork {session.folder} of {session_dir} at {at} ({_t(session.now_s)})")
     if interactive:
         session.script = []
-        from facilitator.console import run_console
+        from facilitator.conduct.console import run_console
 
         run_console(session)
         click.echo(f"session folder      {session.folder}")
@@ -169,7 +169,7 @@ def _outcome_options(f):  # type: ignore[no-untyped-def]
 
 
 def _open(session_dir: str):  # type: ignore[no-untyped-def]
-    from facilitator.conduct import open_session
+    from facilitator.conduct.store import open_session
 
     return open_session(session_dir, warn=_warn)
 
@@ -183,7 +183,7 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
 def report(session_dir: str, log_only: bool, out_dir: str | None, replications: int, seed: int | None,
            executor: str | None, workers: int | None) -> None:
     """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv)."""
-    from facilitator.conduct import _rebuild, write_summary
+    from facilitator.conduct.store import _rebuild, write_summary
 
     session, _, damage = _rebuild(Path(session_dir))
     if damage:
@@ -193,7 +193,7 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, replications: 
     if log_only:
         click.echo("\n".join(session.summary_lines()), nl=False)
         return
-    from facilitator.aar import write_aar
+    from facilitator.evaluation.aar import write_aar
 
     folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers)
     for name in ("aar.md", "aar.html", "improvement-plan.csv"):
@@ -206,8 +206,8 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, replications: 
               help="Hot wash file (teams: self-assessments; feedback: forms). Default: prompt each player team.")
 def hotwash(session_dir: str, from_file: str | None) -> None:
     """Capture SESSION's hot wash: each team's strengths and areas for improvement, and feedback forms."""
-    from facilitator.hotwash import check_hotwash, read_hotwash, record_hotwash
-    from facilitator.schema import Hotwash, TeamHotwash
+    from facilitator.evaluation.hotwash import check_hotwash, read_hotwash, record_hotwash
+    from facilitator.exercise.schema import Hotwash, TeamHotwash
 
     session = _open(session_dir)
     if from_file:
@@ -243,11 +243,11 @@ def _lines(label: str) -> list[str]:
 def evaluate(session_dir: str, from_file: str | None, interactive: bool, replications: int, seed: int | None,
              executor: str | None, workers: int | None) -> None:
     """Propose a P/S/M/U rating per core capability; record the evaluator's decisions with reasons."""
-    from facilitator.evaluation import check_evaluation, read_evaluation, record_evaluation
-    from facilitator.outcomes import session_outcomes
-    from facilitator.ratings import propose_all
-    from facilitator.schema import Evaluation, RatingInput
-    from facilitator.scoring import score_session
+    from facilitator.evaluation.evaluator import check_evaluation, read_evaluation, record_evaluation
+    from facilitator.evaluation.outcomes import session_outcomes
+    from facilitator.evaluation.ratings import propose_all
+    from facilitator.exercise.schema import Evaluation, RatingInput
+    from facilitator.evaluation.scoring import score_session
 
     data = doc = None
     if from_file:
@@ -285,8 +285,8 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
 def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed: int | None, executor: str | None,
             workers: int | None) -> None:
     """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes."""
-    from facilitator.aar import compare_sessions
-    from facilitator.conduct import _rebuild
+    from facilitator.evaluation.aar import compare_sessions
+    from facilitator.conduct.store import _rebuild
 
     sessions = []
     for d in session_dirs:
@@ -307,8 +307,8 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
 @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False, path_type=str), help="CSV file to write (default: print).")
 def msel_export(exercise_file: str, out_file: str | None) -> None:
     """Write the MSEL of EXERCISE.yaml as CSV (one row per inject) for a spreadsheet."""
-    from facilitator.loader import load_exercise
-    from facilitator.msel_csv import export_csv
+    from facilitator.exercise.loader import load_exercise
+    from facilitator.exercise.msel_csv import export_csv
 
     text = export_csv(load_exercise(exercise_file).exercise)
     if out_file:
@@ -324,7 +324,7 @@ def msel_import(csv_file: str) -> None:
     """Print the MSEL of MSEL.csv as the YAML ``msel:`` list of an exercise file."""
     import yaml
 
-    from facilitator.msel_csv import import_csv
+    from facilitator.exercise.msel_csv import import_csv
 
     click.echo(yaml.safe_dump({"msel": import_csv(csv_file)}, sort_keys=False, allow_unicode=True, width=110), nl=False)
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator.cli import exercise
-from facilitator.conduct import open_session
-from facilitator.journal import read_journal
-from facilitator.outcomes import ARMS, compute_outcomes, doctrine_plan, session_outcomes, team_actions
+from facilitator.conduct.journal import read_journal
+from facilitator.conduct.store import open_session
+from facilitator.evaluation.outcomes import ARMS, compute_outcomes, doctrine_plan, session_outcomes, team_actions
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "scenarios" / "exercises"

@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator.cli import exercise
-from facilitator.conduct import fork_session, open_session, play, replay_session, start_session
-from facilitator.decisions import DecisionError, ScriptedDecision, load_decisions, parse_line
-from facilitator.journal import Journal, read_journal
-from facilitator.loader import load_exercise
-from facilitator.msel_csv import export_csv, import_csv
-from facilitator.schema import Inject
-from facilitator.session import SessionError
+from facilitator.conduct.journal import Journal, read_journal
+from facilitator.conduct.session import SessionError
+from facilitator.conduct.store import fork_session, open_session, play, replay_session, start_session
+from facilitator.exercise.decisions import DecisionError, ScriptedDecision, load_decisions, parse_line
+from facilitator.exercise.loader import load_exercise
+from facilitator.exercise.msel_csv import export_csv, import_csv
+from facilitator.exercise.schema import Inject
 from simsoft.schema.common import FROM_FILE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.journal import read_journal
+from facilitator.conduct.journal import read_journal
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE = ROOT / "scenarios" / "exercises" / "community-hall.yaml"

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator.cli import exercise
-from facilitator.decisions import ExerciseError, load_decisions
-from facilitator.loader import check_decisions, load_exercise
+from facilitator.exercise.decisions import ExerciseError, load_decisions
+from facilitator.exercise.loader import check_decisions, load_exercise
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE_TEXT = (ROOT / "scenarios" / "exercises" / "community-hall.yaml").read_text(encoding="utf-8")

@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator.conduct import open_session, replay_session, start_session
-from facilitator.decisions import DecisionError, parse_line
-from facilitator.journal import read_journal
-from facilitator.loader import load_exercise
-from facilitator.session import SessionError
+from facilitator.conduct.journal import read_journal
+from facilitator.conduct.session import SessionError
+from facilitator.conduct.store import open_session, replay_session, start_session
+from facilitator.exercise.decisions import DecisionError, parse_line
+from facilitator.exercise.loader import load_exercise
 from simsoft import SimsoftError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from facilitator.cli import exercise as exercise_cli
-from facilitator.loader import load_exercise
+from facilitator.exercise.loader import load_exercise
 
 EXERCISES = Path(__file__).resolve().parents[1] / "scenarios" / "exercises"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.loader import load_exercise
-from facilitator.ratings import propose, worse_than_doctrine
-from facilitator.scoring import RollUp, Taken, points_for, score
+from facilitator.evaluation.ratings import propose, worse_than_doctrine
+from facilitator.evaluation.scoring import RollUp, Taken, points_for, score
+from facilitator.exercise.loader import load_exercise
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE = ROOT / "scenarios" / "exercises" / "community-hall.yaml"

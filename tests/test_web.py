@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from facilitator import load_exercise, start_session
 from facilitator.cli import exercise
-from facilitator.decisions import DecisionError, parse_line
-from facilitator.journal import read_journal
+from facilitator.conduct.journal import read_journal
+from facilitator.exercise.decisions import DecisionError, parse_line
 from facilitator.web import Room, create_app
 from facilitator.web.forms import form_to_line, verb_forms
 from werkzeug.datastructures import MultiDict
@@ -76,7 +76,7 @@ def test_codes_are_per_role_kept_beside_the_journal_and_reused(room, loaded):
     assert keys == {"facilitator", "team:venue", "team:police", "team:ems", "evaluator"}
     assert len(set(room.codes.values())) == len(keys)
     assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", c) for c in room.codes.values())
-    from facilitator.conduct import open_session
+    from facilitator.conduct.store import open_session
 
     again = Room(lambda: open_session(room.session.folder))
     try:

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.conduct import replay_session
-from facilitator.journal import read_journal
+from facilitator.conduct.journal import read_journal
+from facilitator.conduct.store import replay_session
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE = ROOT / "scenarios" / "exercises" / "community-hall.yaml"
@@ -271,7 +271,7 @@ def test_room_plays_an_exercise_across_a_server_kill(browser, tmp_path):
         expect(ev.locator("#notes")).to_contain_text("alert went out fast")
         expect(ev.locator("#expected")).to_contain_text("within standard")
         expect(fac.locator("#phase")).to_have_text("hot wash", timeout=LIVE_S * 1000)
-        if ev.locator("#ratings").count():  # rating proposals come with facilitator.ratings
+        if ev.locator("#ratings").count():  # rating proposals come with facilitator.evaluation.ratings
             row = ev.locator("#ratings tr[data-capability='Access Control and Identity Verification']")
             row.locator("select[name=rating]").select_option("S")
             row.locator("input[name=reason]").fill("gate closed at once; stewards stayed")

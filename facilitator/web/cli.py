@@ -13,7 +13,7 @@ __all__ = ["serve", "session_folder"]
 def session_folder(exercise_name: str, session: str, out_dir: str) -> Path:
     """The folder of ``--session``: a path, or a folder name under ``OUT/<exercise>/``."""
     from simsoft.errors import SimsoftError
-    from simsoft.schema.common import slug
+    from simsoft.schema import slug
 
     given = Path(session)
     for candidate in (given, Path(out_dir) / slug(exercise_name) / session):
@@ -40,9 +40,9 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
     """Serve the web console on a session of EXERCISE.yaml (a new one, or --session to continue one)."""
     import waitress
 
-    from facilitator.conduct import open_session, start_session
-    from facilitator.loader import load_exercise
-    from facilitator.session import Session, SessionError
+    from facilitator.conduct.store import open_session, start_session
+    from facilitator.exercise.loader import load_exercise
+    from facilitator.conduct.session import Session, SessionError
     from facilitator.web import Room, create_app
 
     loaded = load_exercise(exercise_file, seed=seed)

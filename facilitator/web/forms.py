@@ -2,7 +2,7 @@
 
 A form is built from the engine's action models (as the console's completion is), so a new verb
 or parameter reaches the page without a change here. A submitted form becomes the console line
-``VERB key=value ... -- rationale`` and goes through :func:`facilitator.decisions.parse_line` and
+``VERB key=value ... -- rationale`` and goes through :func:`facilitator.exercise.decisions.parse_line` and
 :meth:`facilitator.Session.decide`: the same rules as the terminal console, nothing looser.
 """
 
@@ -13,8 +13,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.decisions import DecisionError, action_fields, action_model
-from facilitator.loader import LoadedExercise
+from facilitator.exercise.decisions import DecisionError, action_fields, action_model
+from facilitator.exercise.loader import LoadedExercise
 
 __all__ = ["Field", "VerbForm", "verb_forms", "form_to_line", "DELAYS"]
 

@@ -1,7 +1,7 @@
 """The live venue map as inline SVG: occupancy, casualties, closed doors, cordons and responders.
 
-Drawn from zone positions and the run's records (plus the egress model's current occupancy, as the
-inject placeholders are), so a refresh costs microseconds; matplotlib is never imported here.
+Drawn from zone positions, the run's records and a snapshot of the world (occupancy, people out by
+exit, as the inject placeholders are), so a refresh costs microseconds; matplotlib is never imported here.
 Zones without a position get the same seeded spring layout as :func:`simsoft.plots.venue_map`.
 """
 
@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 from html import escape
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
 
+from simsoft import Observation
+from simsoft.records import Event
 from simsoft.units import format_duration
 
 __all__ = ["positions", "map_state", "venue_svg", "legend"]
@@ -39,16 +42,16 @@ def positions(scenario: Any) -> dict[str, tuple[float, float]]:
     return {n: (float(p[0]) * scale, float(p[1]) * scale) for n, p in pos.items()}
 
 
-def map_state(sim: Any) -> dict[str, Any]:
-    """What the map shows now, read from the records and the current occupancy."""
-    occupancy = sim.egress.occupancy()
-    exited = sim.egress.exited_by_exit()
+def map_state(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
+    """What the map shows at snapshot ``seen``: counts from the snapshot, the rest from the records."""
+    occupancy = dict(seen.occupancy)
+    exited = dict(seen.exited_by_exit)
     hurt: dict[str, int] = {}
     affected: list[str] = []
     closed: set[str] = set()
     cordons: dict[str, str] = {}
     units: dict[str, str] = {}
-    for e in sim.recorder.events:
+    for e in events:
         k = e.kind
         if k == "casualty.injured":
             zone = str(e.values.get("zone"))
@@ -69,7 +72,7 @@ def map_state(sim: Any) -> dict[str, Any]:
             units[e.subject] = "en route"
         elif k == "response.on_scene":
             units[e.subject] = "on scene"
-    return {"t": format_duration(sim.now_s), "occupancy": occupancy, "exited": exited, "hurt": hurt,
+    return {"t": format_duration(seen.t_s), "occupancy": occupancy, "exited": exited, "hurt": hurt,
             "affected": affected, "closed": closed, "cordons": cordons, "units": units}
 
 

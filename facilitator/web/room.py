@@ -24,9 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from facilitator.conduct import write_summary
-from facilitator.decisions import DecisionError, parse_line
-from facilitator.session import Session, SessionError
+from facilitator.conduct.session import Session, SessionError
+from facilitator.conduct.store import write_summary
+from facilitator.evaluation.evaluator import check_evaluation, record_evaluation
+from facilitator.evaluation.hotwash import check_hotwash, record_hotwash
+from facilitator.evaluation.ratings import propose_all
+from facilitator.evaluation.scoring import score_session
+from facilitator.exercise.decisions import DecisionError, parse_line
+from facilitator.exercise.schema import Evaluation, Hotwash, RatingInput, TeamHotwash
 
 __all__ = ["ACCESS_FILE", "AccessError", "Role", "Room", "new_code"]
 
@@ -273,7 +278,7 @@ class Room:
         return self.call(go)
 
     def hotwash(self, team_id: str, *, strengths: list[str], improvements: list[str]) -> str:
-        """Journal a team's hot-wash self-assessment (a ``hotwash`` entry when :mod:`facilitator.hotwash` exists)."""
+        """Journal a team's hot-wash self-assessment (a ``hotwash`` entry, :mod:`facilitator.evaluation.hotwash`)."""
         strengths = [t for t in (" ".join(x.split()) for x in strengths) if t]
         improvements = [t for t in (" ".join(x.split()) for x in improvements) if t]
         if not strengths and not improvements:
@@ -282,32 +287,22 @@ class Room:
         def go(ses: Session) -> str:
             if ses.phase != "hot_wash":
                 raise SessionError(f"the self-assessment opens at the hot wash (the session is in {ses.phase})")
-            try:
-                from facilitator import hotwash
-                from facilitator.schema import Hotwash, TeamHotwash
-            except ImportError:  # the hot-wash module of the scoring issue is not installed: keep it as a note
-                text = "; ".join([*(f"went well: {x}" for x in strengths), *(f"to improve: {x}" for x in improvements)])
-                ses.note(f"hot wash self-assessment: {text}", team=team_id)
-                return "noted"
             body = Hotwash(teams=[TeamHotwash(team=team_id, strengths=strengths, improvements=improvements)])
-            hotwash.record_hotwash(ses, hotwash.check_hotwash(ses, body))
+            record_hotwash(ses, check_hotwash(ses, body))
             return "self-assessment recorded"
 
         return self.call(go)
 
     def rate(self, capability: str, rating: str | None, reason: str | None, *, evaluator: str | None) -> str:
-        """Confirm (``rating`` None) or override a rating proposal, checked and journaled by :mod:`facilitator.evaluation`."""
+        """Confirm (``rating`` None) or override a rating proposal, checked and journaled by :mod:`facilitator.evaluation.evaluator`."""
 
         def go(ses: Session) -> str:
-            from facilitator import evaluation, ratings, scoring
-            from facilitator.schema import Evaluation, RatingInput
-
             if ses.phase not in ("hot_wash", "evaluation"):
                 raise SessionError(f"ratings come after conduct (the session is in {ses.phase})")
-            proposals = ratings.propose_all(ses.loaded.exercise, scoring.score_session(ses))
+            proposals = propose_all(ses.loaded.exercise, score_session(ses))
             body = Evaluation(evaluator=evaluator, ratings=[RatingInput(capability=capability, rating=rating or None,
                                                                         reason=reason or None)])
-            evaluation.record_evaluation(ses, evaluation.check_evaluation(ses, body, proposals))
+            record_evaluation(ses, check_evaluation(ses, body, proposals))
             return f"{capability}: {'confirmed' if not rating else 'rated ' + rating}"
 
         return self.call(go)

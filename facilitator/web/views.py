@@ -7,24 +7,20 @@ its own decisions; evaluators see expected actions against time standards and th
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from simsoft import Observation
 from simsoft.units import format_duration
 
-from facilitator.session import Session
-from facilitator.sitrep import live_values
+from facilitator.conduct.session import Session
+from facilitator.conduct.sitrep import live_values
+from facilitator.evaluation.evaluator import evaluation_state
+from facilitator.evaluation.hotwash import hotwash_state
+from facilitator.evaluation.ratings import propose_all
+from facilitator.evaluation.scoring import score_session
 from facilitator.web.mapsvg import legend, map_state, venue_svg
 
-__all__ = ["facilitator_view", "team_view", "evaluator_view", "optional_module"]
-
-
-def optional_module(name: str) -> Any | None:
-    """``facilitator.<name>`` if that module exists (scoring and hot wash come with another issue)."""
-    try:
-        return importlib.import_module(f"facilitator.{name}")
-    except ImportError:
-        return None
+__all__ = ["facilitator_view", "team_view", "evaluator_view"]
 
 
 def _t(seconds: float | None) -> str:
@@ -59,8 +55,8 @@ def _decision_rows(ses: Session, team: str | None) -> list[dict[str, Any]]:
     return rows
 
 
-def _numbers(ses: Session) -> list[tuple[str, str]]:
-    v = live_values(ses.sim)
+def _numbers(ses: Session, seen: Observation) -> list[tuple[str, str]]:
+    v = live_values(seen, ses.sim.recorder.events)
     return [("inside", str(v["inside"])), ("out", str(v["exited"])),
             ("casualties", str(v["casualties"])), ("units on scene", str(v["units_on_scene"])),
             ("decisions", str(len(ses.decisions)))]
@@ -88,11 +84,12 @@ def facilitator_view(ses: Session) -> dict[str, Any]:
     """The projector view: clock, module, inject, map, numbers, decisions by team, MSEL."""
     ex = ses.loaded.exercise
     current = ses.current_inject()
-    state = map_state(ses.sim)
+    seen = ses.sim.observe()  # one snapshot for the map and the numbers
+    state = map_state(seen, ses.sim.recorder.events)
     players = [t for t in ex.teams if t.role == "player"]
     by_team = {t.id: [r for r in _decision_rows(ses, t.id)] for t in players}
     return {**_common(ses), "current": _inject_row(current, full=True) if current else None,
-            "map": venue_svg(ses.loaded.scenario, state), "legend": legend(state), "numbers": _numbers(ses),
+            "map": venue_svg(ses.loaded.scenario, state), "legend": legend(state), "numbers": _numbers(ses, seen),
             "teams": [{"id": t.id, "name": t.name, "rows": by_team[t.id], "decides": bool(t.may)} for t in players],
             "msel": [_inject_row(s, full=True) for s in ses.injects],
             "pending": [s.inject.id for s in ses.injects if s.status == "pending"]}
@@ -125,23 +122,17 @@ def _standard_status(row: dict[str, Any]) -> str:
 
 
 def _hotwash(ses: Session, team: str | None) -> list[dict[str, Any]]:
-    """Hot-wash self-assessments (``hotwash`` entries of :mod:`facilitator.hotwash`), of ``team`` or all."""
-    module = optional_module("hotwash")
-    if module is None or not hasattr(ses, "after_play"):
-        return []
-    state = module.hotwash_state(ses)
+    """Hot-wash self-assessments (``hotwash`` entries of :mod:`facilitator.evaluation.hotwash`), of ``team`` or all."""
+    state = hotwash_state(ses)
     return [{"team": t, "strengths": list(h.strengths), "improvements": list(h.improvements)}
             for t, h in sorted(state.teams.items()) if team is None or t == team]
 
 
 def _proposals(ses: Session) -> list[dict[str, Any]]:
-    """Rating proposals (:mod:`facilitator.ratings`) with the evaluator's decision so far, when scoring exists."""
-    ratings, scoring, evaluation = optional_module("ratings"), optional_module("scoring"), optional_module("evaluation")
-    if ratings is None or scoring is None or evaluation is None:
-        return []
-    decided = evaluation.evaluation_state(ses).ratings
+    """Rating proposals (:mod:`facilitator.evaluation.ratings`) with the evaluator's decision so far."""
+    decided = evaluation_state(ses).ratings
     out = []
-    for p in ratings.propose_all(ses.loaded.exercise, scoring.score_session(ses)):
+    for p in propose_all(ses.loaded.exercise, score_session(ses)):
         d = decided.get(p.capability, {})
         out.append({"capability": p.capability, "proposed": p.rating or "–", "why": p.reason,
                     "decided": d.get("rating") or "–", "reason": d.get("reason") or ""})
@@ -160,4 +151,4 @@ def evaluator_view(ses: Session) -> dict[str, Any]:
     released = [s.inject.id for s in ses.injects if s.released_s is not None]
     return {**_common(ses), "expected": rows, "notes": notes, "released": released, "hotwash": _hotwash(ses, None),
             "proposals": _proposals(ses),
-            "sitrep": ses.sitrep(None), "numbers": _numbers(ses)}
+            "sitrep": ses.sitrep(None), "numbers": _numbers(ses, ses.sim.observe())}

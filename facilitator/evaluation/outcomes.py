@@ -35,13 +35,13 @@ import simsoft
 from simsoft.errors import ActionError, SimsoftError
 from simsoft.experiments import BASE, Task, describe, execute, paired_difference, replication_seeds
 
-from facilitator.decisions import ScriptedDecision
-from facilitator.loader import LoadedExercise
+from facilitator.exercise.decisions import ScriptedDecision
+from facilitator.exercise.loader import LoadedExercise
 
 if TYPE_CHECKING:  # pragma: no cover
     from simsoft.schema import Scenario
 
-    from facilitator.session import Session
+    from facilitator.conduct.session import Session
 
 __all__ = ["METRICS", "ARMS", "ARM_LABELS", "DEFAULT_REPLICATIONS", "Outcomes", "team_actions", "doctrine_plan",
            "compute_outcomes", "session_outcomes"]
@@ -80,8 +80,8 @@ def doctrine_plan(loaded: LoadedExercise, *, team: "Session | None" = None) -> t
     The doctrine session plays every expected action at its standard; where an expectation gives no
     ``doctrine`` parameters, the parameters of ``team``'s first decision with that team and verb are used.
     """
-    from facilitator.conduct import play
-    from facilitator.session import Session
+    from facilitator.conduct.store import play
+    from facilitator.conduct.session import Session
 
     script: list[ScriptedDecision] = []
     gaps: list[str] = []

@@ -16,10 +16,11 @@ from typing import Any
 from simsoft.errors import SimsoftError
 from simsoft.units import format_duration
 
-from facilitator.conduct import write_summary
-from facilitator.decisions import action_fields, action_verbs, parse_line
-from facilitator.session import InjectState, Session
-from facilitator.sitrep import key_numbers, live_values
+from facilitator.conduct.injects import InjectState
+from facilitator.conduct.session import Session
+from facilitator.conduct.sitrep import key_numbers, live_values
+from facilitator.conduct.store import write_summary
+from facilitator.exercise.decisions import action_fields, action_verbs, parse_line
 
 __all__ = ["Console", "run_console", "COMMANDS"]
 
@@ -45,7 +46,7 @@ TEAM_COMMANDS = {"sitrep": "your situation report", "note": "note TEXT", "help":
 def _figure(session: Session, label: str) -> str:
     """Path of a fresh figure, or why there is none (the plotting module is optional)."""
     try:
-        from simsoft import plots  # type: ignore[attr-defined]
+        import simsoft.plots as plots
     except ImportError:
         return "no figure (simsoft.plots is not available)"
     if session.folder is None:
@@ -141,7 +142,8 @@ class Console:
         w(f"== {inj.id} ({module.name if module else inj.module}) at {format_duration(s.released_s or 0.0)}"
           f" [{s.reason}] {inj.method} from {inj.sender} to {', '.join(inj.to)}")
         w(s.text or inj.text)
-        w(f"-- {key_numbers(live_values(self.session.sim))}")
+        sim = self.session.sim
+        w(f"-- {key_numbers(live_values(sim.observe(), sim.recorder.events))}")
         if self.figures:
             w(f"-- figure: {_figure(self.session, inj.id)}")
         if inj.notes:

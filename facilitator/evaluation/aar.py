@@ -6,7 +6,7 @@ figures as PNG. The report follows the HSEEP AAR/IP template: exercise overview;
 capabilities (objective × capability × rating); per objective, strengths and areas for improvement
 with reference and analysis; then what only a model can add: the timeline of injects and decisions
 against their time standards, and the outcomes of the team's decisions against doctrine and no action
-over seeded replications (:mod:`facilitator.outcomes`); the hot wash; the Improvement Plan, with the
+over seeded replications (:mod:`facilitator.evaluation.outcomes`); the hot wash; the Improvement Plan, with the
 predicted effect of corrective actions modelled as scenario variants.
 """
 
@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING, Any
 from simsoft.reports import Doc, save_figure, write_document
 from simsoft.units import format_duration
 
-from facilitator.evaluation import EvaluationState, evaluation_state
-from facilitator.hotwash import FEEDBACK_ITEMS, hotwash_state
-from facilitator.outcomes import ARM_LABELS, DEFAULT_REPLICATIONS, METRICS, Outcomes, session_outcomes
-from facilitator.ratings import propose_all
-from facilitator.schema import RATING_NAMES
-from facilitator.scoring import ActionScore, Scorecard, score_session
+from facilitator.evaluation.evaluator import EvaluationState, evaluation_state
+from facilitator.evaluation.hotwash import FEEDBACK_ITEMS, hotwash_state
+from facilitator.evaluation.outcomes import ARM_LABELS, DEFAULT_REPLICATIONS, METRICS, Outcomes, session_outcomes
+from facilitator.evaluation.ratings import propose_all
+from facilitator.evaluation.scoring import ActionScore, Scorecard, score_session
+from facilitator.exercise.schema import RATING_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from facilitator.session import Session
+    from facilitator.conduct.session import Session
 
 __all__ = ["IP_COLUMNS", "write_aar", "build_aar", "improvement_plan_csv", "compare_sessions", "fmt_metric"]
 
@@ -45,7 +45,15 @@ _LABELS = {m: lbl for m, lbl, _ in METRICS}
 
 
 def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
-    """A metric value for people: minutes for times, two decimals for counts."""
+    """A metric value for people: minutes for times, two decimals for counts.
+
+    >>> fmt_metric("egress.t95_s", 330.0)
+    '5.5 min'
+    >>> fmt_metric("medical.deaths", -0.25, signed=True), fmt_metric("medical.deaths", 1.5, signed=True)
+    ('-0.25', '+1.50')
+    >>> fmt_metric("egress.t95_s", None)
+    'not reached'
+    """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "not reached"
     unit = _UNITS.get(metric, "")
@@ -183,7 +191,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     # --- timeline and timeliness
     h(1, "Timeline and time standards")
     if figures:
-        from facilitator.plots import timeline_figure
+        from facilitator.evaluation.plots import timeline_figure
 
         fig = timeline_figure(
             injects=[(s.inject.id, s.released_s, s.reason or "") for s in session.injects if s.released_s is not None],
@@ -216,7 +224,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         if outcomes.doctrine_gaps:
             p("The doctrine run could not take: " + "; ".join(outcomes.doctrine_gaps) + ".")
         if figures:
-            from facilitator.plots import outcomes_figure
+            from facilitator.evaluation.plots import outcomes_figure
 
             _fig(outcomes_figure(summ, metrics=METRICS, replications=n), folder / "outcomes.png")
             blocks.append(("fig", "outcomes.png", f"Outcome indicators, mean and 95 % CI over {n} replications."))
@@ -251,7 +259,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     else:
         p("No corrective actions recorded yet (exercise evaluate SESSION --from evaluation.yaml).")
     if outcomes is not None and outcomes.variants and figures:
-        from facilitator.plots import variant_effects_figure
+        from facilitator.evaluation.plots import variant_effects_figure
 
         _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants),
              folder / "variant-effects.png")
@@ -363,7 +371,7 @@ def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out
                       _mean(m, outs[0].stats("doctrine", m), replications),  # type: ignore[union-attr]
                       _mean(m, outs[0].stats("no_action", m), replications))  # type: ignore[union-attr]
                      for m, label, _ in METRICS])]
-    from facilitator.plots import compare_figure
+    from facilitator.evaluation.plots import compare_figure
 
     shown = [m for m in METRICS if m[0] in ("medical.deaths", "incident.exposed_person_min", "egress.t95_s")]
     outcome_vals = {label: [(o.stats("team", m)["mean"], o.stats("team", m)["mean_ci_low"], o.stats("team", m)["mean_ci_high"])

@@ -1,4 +1,4 @@
-"""Situation reports and live inject values, read from the run's records.
+"""Situation reports and live inject values, read from the run's records and a snapshot of the world.
 
 Controllers, evaluators and observers get the ground truth. A player team gets what its knowledge
 role (venue control, police, EMS) would know: nothing before the role has heard of the incident,
@@ -9,99 +9,52 @@ own service, and the actions it took itself. Nothing here changes the simulation
 from __future__ import annotations
 
 import math
-import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simsoft import Observation
 from simsoft.records import Event, Timeseries
 from simsoft.schema import Scenario
 from simsoft.units import format_duration
 
-from facilitator.schema import Team
+from facilitator.exercise.schema import Team
 
-__all__ = ["live_values", "placeholder_names", "template_problem", "render", "situation_report", "key_numbers"]
-
-_COUNTS = ("inside", "exited", "casualties", "population", "units_on_scene")
+__all__ = ["live_values", "situation_report", "key_numbers"]
 
 
-def placeholder_names(scenario: Scenario) -> list[str]:
-    """Every ``{name}`` an inject text may use for ``scenario``."""
-    names = ["t", *_COUNTS]
-    names += [f"occupancy.{z.id}" for z in scenario.venue.zones]
-    names += [f"exited.{e.id}" for e in scenario.venue.exits]
-    return names
+def live_values(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
+    """Ground-truth values by placeholder name, from one snapshot and the records up to it.
 
+    Counts come from the snapshot, rounded to whole people; units on scene are counted from the
+    ``response.on_scene`` records (each unit once).
 
-def _sample_value(name: str) -> Any:
-    return "3 min 20 s" if name == "t" else 0
-
-
-def template_problem(text: str, names: Sequence[str]) -> str | None:
-    """Why ``text`` cannot be rendered with ``names``, or ``None`` if it can."""
-    known = set(names)
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        return f"has a stray brace ({exc}); write {{{{ and }}}} for a literal brace"
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name == "" or name.isdigit():
-            return "has an empty placeholder {}; name a live value such as {inside}"
-        if name not in known:
-            hint = ", ".join(n for n in names if "." not in n)
-            return f"has unknown placeholder {{{name}}} (known: {hint}, occupancy.ZONE, exited.EXIT)"
-        if spec and "{" in spec:
-            return f"placeholder {{{name}}} has a nested field in its format"
-        try:
-            value = _sample_value(name)
-            format(_convert(value, conversion), spec or "")
-        except (ValueError, TypeError) as exc:
-            return f"placeholder {{{name}:{spec}}} has a bad format ({exc})"
-    return None
-
-
-def _convert(value: Any, conversion: str | None) -> Any:
-    if conversion == "r":
-        return repr(value)
-    if conversion == "a":
-        return ascii(value)
-    if conversion == "s":
-        return str(value)
-    return value
-
-
-def render(text: str, values: Mapping[str, Any]) -> str:
-    """Fill ``{placeholders}`` of ``text`` from ``values`` (flat names only, never attribute access)."""
-    out: list[str] = []
-    for literal, name, spec, conversion in string.Formatter().parse(text):
-        out.append(literal)
-        if name is not None:
-            out.append(format(_convert(values[name], conversion), spec or ""))
-    return "".join(out)
-
-
-def live_values(sim: Any) -> dict[str, Any]:
-    """Ground-truth values of a :class:`simsoft.Simulation` right now, by placeholder name."""
-    events = sim.recorder.events
-    occupancy = sim.egress.occupancy()
+    >>> from simsoft import Simulation, load_scenario
+    >>> sim = Simulation(load_scenario("scenarios/community-hall-incident.yaml"), seed=1)
+    >>> sim.run_until(600.0)
+    >>> key_numbers(live_values(sim.observe(), sim.recorder.events))
+    't=10 min 0 s  inside=56  out=390  casualties=4  units on scene=1'
+    """
     values: dict[str, Any] = {
-        "t": format_duration(sim.now_s),
-        "inside": int(round(sim.egress.inside_total)),
-        "exited": int(round(sim.egress.exited_total)),
-        "casualties": sum(1 for e in events if e.kind == "casualty.injured"),
-        "population": int(sim.scenario.population.total),
+        "t": format_duration(seen.t_s),
+        "inside": int(round(seen.inside)),
+        "exited": int(round(seen.exited)),
+        "casualties": seen.casualties,
+        "population": seen.population,
         "units_on_scene": len({e.subject for e in events if e.kind == "response.on_scene"}),
     }
-    for zone, n in occupancy.items():
+    for zone, n in seen.occupancy.items():
         values[f"occupancy.{zone}"] = int(round(n))
-    for exit_id, n in sim.egress.exited_by_exit().items():
+    for exit_id, n in seen.exited_by_exit.items():
         values[f"exited.{exit_id}"] = int(round(n))
     return values
 
 
 def key_numbers(values: Mapping[str, Any]) -> str:
-    """One line of the numbers a facilitator watches."""
+    """One line of the numbers a facilitator watches.
+
+    >>> key_numbers({"t": "5 min", "inside": 120, "exited": 300, "casualties": 4, "units_on_scene": 2})
+    't=5 min  inside=120  out=300  casualties=4  units on scene=2'
+    """
     return (f"t={values['t']}  inside={values['inside']}  out={values['exited']}  "
             f"casualties={values['casualties']}  units on scene={values['units_on_scene']}")
 
@@ -117,6 +70,11 @@ def _last(ts: Timeseries, quantity: str, subject: str, t_s: float) -> float | No
 
 
 def _about(n: float) -> str:
+    """A reported count: exact under ten, else to the nearest ten.
+
+    >>> _about(7.4), _about(243.0)
+    ('7', 'about 240')
+    """
     if n < 10:
         return str(int(round(n)))
     return f"about {int(round(n / 10.0)) * 10}"

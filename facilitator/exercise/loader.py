@@ -15,21 +15,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simsoft import Simulation, load_scenario
+from simsoft import DEFAULT_SEED, Simulation, load_scenario
 from simsoft.errors import ActionError, Problem, ScenarioError
-from simsoft.loader import apply_variant
-from simsoft.loader.messages import known_keys, problems_from_validation
-from simsoft.loader.yaml_io import Document, Path, format_path, read_yaml
-from simsoft.rng import DEFAULT_SEED
-from simsoft.schema import Scenario
-from simsoft.schema.common import FROM_FILE
+from simsoft.loader import Document, FieldPath, apply_variant, format_path, known_keys, problems_from_validation, read_yaml
+from simsoft.schema import FROM_FILE, Scenario
 from simsoft.units import format_duration
 
-from facilitator.decisions import DecisionError, ExerciseError, ScriptedDecision, action_fields, action_verbs
-from facilitator.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
-from facilitator.sitrep import placeholder_names, template_problem
+from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, action_fields, action_verbs
+from facilitator.exercise.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
+from facilitator.exercise.templates import placeholder_names, template_problem
 
-__all__ = ["LoadedExercise", "load_exercise", "check_decisions", "check_decision", "EVENT_FAMILIES"]
+__all__ = ["LoadedExercise", "load_exercise", "check_decisions", "check_decision", "plan_checker", "EVENT_FAMILIES"]
 
 _KEYS = known_keys(Exercise)
 
@@ -92,7 +88,7 @@ class _Where:
         self.doc = doc
         self.problems = problems
 
-    def raw(self, path: Path) -> Any:
+    def raw(self, path: FieldPath) -> Any:
         value: Any = self.doc.data
         for part in path:
             try:
@@ -101,13 +97,13 @@ class _Where:
                 return None
         return value
 
-    def bad(self, path: Path, rule: str, *, show: bool = True) -> None:
+    def bad(self, path: FieldPath, rule: str, *, show: bool = True) -> None:
         file, line = self.doc.sources.locate(path)
         value = self.raw(path)
         has = show and value is not None and not isinstance(value, (dict, list))
         self.problems.append(Problem(file=file, line=line, path=format_path(path), rule=rule, value=value, has_value=has))
 
-    def line(self, path: Path) -> int | None:
+    def line(self, path: FieldPath) -> int | None:
         return self.doc.sources.locate(path)[1]
 
 
@@ -143,7 +139,7 @@ def _hint(value: str, known: list[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known) or 'none'}"
 
 
-def _unique(items: list[Any], path: Path, where: _Where, what: str, seen: dict[str, Path]) -> None:
+def _unique(items: list[Any], path: FieldPath, where: _Where, what: str, seen: dict[str, FieldPath]) -> None:
     for i, item in enumerate(items):
         p = path + (i, "id")
         if item.id in seen:
@@ -158,8 +154,8 @@ def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None
         where.bad(("exercise", "check_every"), "must be a positive duration")
     if ex.exercise.ends_at is not None and ex.exercise.ends_at <= 0:
         where.bad(("exercise", "ends_at"), "must be a positive duration")
-    objectives: dict[str, Path] = {}
-    tasks: dict[str, Path] = {}
+    objectives: dict[str, FieldPath] = {}
+    tasks: dict[str, FieldPath] = {}
     _unique(ex.objectives, ("objectives",), where, "objective", objectives)
     for i, o in enumerate(ex.objectives):
         if o.capability not in CORE_CAPABILITIES:
@@ -168,22 +164,22 @@ def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None
         for j, t in enumerate(o.critical_tasks):
             if t.standard is not None and t.standard <= 0:
                 where.bad(("objectives", i, "critical_tasks", j, "standard"), "must be a positive duration")
-    teams: dict[str, Path] = {}
+    teams: dict[str, FieldPath] = {}
     _unique(ex.teams, ("teams",), where, "team", teams)
     for i, team in enumerate(ex.teams):
         for j, verb in enumerate(team.may):
             if verb not in verbs:
                 where.bad(("teams", i, "may", j), f"is not an action ({_hint(verb, verbs)})")
-    modules: dict[str, Path] = {}
+    modules: dict[str, FieldPath] = {}
     _unique(ex.modules, ("modules",), where, "module", modules)
-    injects: dict[str, Path] = {}
+    injects: dict[str, FieldPath] = {}
     _unique(ex.msel, ("msel",), where, "inject", injects)
     names = placeholder_names(scenario) if scenario is not None else None
     module_order = [m.id for m in ex.modules]
     last_at: tuple[float, int] | None = None
     last_module: tuple[int, int] | None = None
     for i, inj in enumerate(ex.msel):
-        p: Path = ("msel", i)
+        p: FieldPath = ("msel", i)
         if inj.module not in modules:
             where.bad(p + ("module",), f"is not a module ({_hint(inj.module, module_order)})")
         for j, team_id in enumerate(inj.to):
@@ -217,7 +213,7 @@ def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None
             _check_trigger(inj.when, p + ("when",), where, scenario)
 
 
-def _check_expect(ex: Exercise, exp: Any, p: Path, where: _Where, teams: dict[str, Path], tasks: dict[str, Path],
+def _check_expect(ex: Exercise, exp: Any, p: FieldPath, where: _Where, teams: dict[str, FieldPath], tasks: dict[str, FieldPath],
                   verbs: list[str]) -> None:
     if exp.team not in teams:
         where.bad(p + ("team",), f"is not a team ({_hint(exp.team, list(teams))})")
@@ -235,7 +231,7 @@ def _check_expect(ex: Exercise, exp: Any, p: Path, where: _Where, teams: dict[st
         where.bad(p + ("within",), "must be a positive duration")
 
 
-def _check_contingency(ex: Exercise, inj: Any, p: Path, where: _Where, verbs: list[str], teams: dict[str, Path]) -> None:
+def _check_contingency(ex: Exercise, inj: Any, p: FieldPath, where: _Where, verbs: list[str], teams: dict[str, FieldPath]) -> None:
     cond = inj.if_missing
     ids = [i.id for i in ex.msel]
     if cond.inject == inj.id:
@@ -254,7 +250,7 @@ def _check_contingency(ex: Exercise, inj: Any, p: Path, where: _Where, verbs: li
         where.bad(p + ("after",), "must be a positive duration")
 
 
-def _check_trigger(trigger: Any, p: Path, where: _Where, scenario: Scenario) -> None:
+def _check_trigger(trigger: Any, p: FieldPath, where: _Where, scenario: Scenario) -> None:
     zones = [z.id for z in scenario.venue.zones]
     if isinstance(trigger, ZoneAbove) and trigger.zone not in zones:
         where.bad(p + ("zone",), f"is not a zone of the venue ({_hint(trigger.zone, zones)})")
@@ -290,8 +286,22 @@ def _subjects(kind: str, scenario: Scenario) -> list[str] | None:
     return None
 
 
-def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, scratch: Simulation | None = None) -> None:
-    """Raise :class:`DecisionError` if ``decision`` cannot be taken; nothing is applied to a live run."""
+def plan_checker(loaded: LoadedExercise) -> Simulation:
+    """A simulation of the exercise's scenario at t = 0 that is never run: decisions are checked on it.
+
+    Decisions are checked against the world as planned, not as played: only the scenario's own
+    units, hospitals and sites can be named (a mutual-aid unit added during play cannot), so a
+    decision is accepted or refused, with the same words, whenever it is made.
+    """
+    return Simulation(loaded.scenario, seed=loaded.seed)
+
+
+def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checker: Simulation | None = None) -> None:
+    """Raise :class:`DecisionError` if ``decision`` cannot be taken; nothing is applied to any run.
+
+    ``checker`` is a :func:`plan_checker` to reuse (one is built when it is ``None``); the action is
+    validated by :meth:`simsoft.Simulation.check`, never applied.
+    """
     ex = loaded.exercise
     where = f"{decision.where} " if decision.where else ""
     teams = [t.id for t in ex.teams]
@@ -312,20 +322,19 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, scratc
         raise DecisionError(f"{where}{verb}: unknown parameter {unknown[0]!r} (parameters: {', '.join(action_fields(verb))})")
     if "at" in decision.action:
         raise DecisionError(f"{where}{verb}: a decision takes effect when it is made; use after: DELAY instead of at")
-    sim = scratch if scratch is not None else Simulation(loaded.scenario, seed=loaded.seed)
     try:
-        sim.apply(decision.action, source="check")
+        (checker if checker is not None else plan_checker(loaded)).check(decision.action)
     except ActionError as exc:
         raise DecisionError(f"{where}{exc}") from None
 
 
 def check_decisions(loaded: LoadedExercise, decisions: list[ScriptedDecision]) -> None:
     """Check a whole decision set; raise :class:`ExerciseError` listing every bad decision."""
-    scratch = Simulation(loaded.scenario, seed=loaded.seed)
+    checker = plan_checker(loaded)
     problems: list[Problem] = []
     for d in decisions:
         try:
-            check_decision(loaded, d, scratch=scratch)
+            check_decision(loaded, d, checker=checker)
         except DecisionError as exc:
             file, _, line = d.where.rpartition(":")
             rule = str(exc).removeprefix(f"{d.where} ")

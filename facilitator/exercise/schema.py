@@ -4,7 +4,7 @@ An exercise names the scenario it plays (a path relative to the exercise file) a
 asks of an exercise plan: objectives linked to core capabilities, capability targets and critical
 tasks with time standards; teams with roles; the three modules (pre-incident, response, recovery)
 with discussion questions; and the master scenario events list (MSEL) of injects. Cross-references
-(teams, tasks, injects, zones, units) are checked by :mod:`facilitator.loader`, not here.
+(teams, tasks, injects, zones, units) are checked by :mod:`facilitator.exercise.loader`, not here.
 
 Durations are written with units in the file (``2 min``) and held in seconds.
 """
@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
-from simsoft.schema.common import Duration, Strict
+from simsoft.schema import Duration, Strict
 
 __all__ = [
     "CORE_CAPABILITIES",
@@ -119,7 +119,7 @@ class Overview(Strict):
     """How often (simulated time) state-triggered injects and contingency deadlines are checked."""
     grace: Duration | None = None
     """Default grace after a time standard within which a late action still scores 1 of 2
-    (see :mod:`facilitator.scoring`); when no grace is stated anywhere it equals the standard."""
+    (see :mod:`facilitator.evaluation.scoring`); when no grace is stated anywhere it equals the standard."""
 
 
 class CriticalTask(Strict):
@@ -205,7 +205,7 @@ class Expect(Strict):
     """Grace after the standard within which a late action scores 1 (the task's, then the exercise's, when absent)."""
     doctrine: dict[str, Any] = {}
     """Parameters of the action doctrine prescribes (``{zones: all}``), without ``do``: the doctrine run of
-    :mod:`facilitator.outcomes` takes it at the standard time. Absent: the team's own parameters."""
+    :mod:`facilitator.evaluation.outcomes` takes it at the standard time. Absent: the team's own parameters."""
 
 
 class FirstEvent(Strict):

@@ -23,10 +23,10 @@ import io
 import os
 from typing import Any
 
-from simsoft.schema.common import format_seconds
+from simsoft.schema import format_seconds
 
-from facilitator.decisions import ExerciseError
-from facilitator.schema import CasualtiesAbove, Exercise, FirstEvent, Inject, InsideBelow, ZoneAbove
+from facilitator.exercise.decisions import ExerciseError
+from facilitator.exercise.schema import CasualtiesAbove, Exercise, FirstEvent, Inject, InsideBelow, ZoneAbove
 
 __all__ = ["COLUMNS", "export_csv", "import_csv"]
 
@@ -160,7 +160,7 @@ def _item(row: dict[str, str], where: str) -> dict[str, Any]:
         one: dict[str, Any] = {"team": words[0], "action": words[1]}
         for key, value in _kv(" ".join(words[2:]), f"{where} expect").items():
             if key.startswith("doctrine."):
-                from facilitator.decisions import _is_list_field
+                from facilitator.exercise.decisions import _is_list_field
 
                 name = key.removeprefix("doctrine.")
                 listed = _is_list_field(words[1], name) and value != "all"

@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simsoft import Simulation
+from simsoft import Observation, Simulation
 from simsoft.errors import ActionError, SimsoftError
 from simsoft.units import format_duration
 
-from facilitator.decisions import DecisionError, ScriptedDecision
-from facilitator.journal import Entry, Journal, JournalError
-from facilitator.loader import LoadedExercise, check_decision
-from facilitator.schema import CasualtiesAbove, FirstEvent, Inject, InsideBelow, ZoneAbove
-from facilitator.sitrep import live_values, render, situation_report
+from facilitator.conduct.injects import InjectState, fires
+from facilitator.conduct.journal import Entry, Journal, JournalError
+from facilitator.conduct.sitrep import live_values, situation_report
+from facilitator.exercise.decisions import DecisionError, ScriptedDecision
+from facilitator.exercise.loader import LoadedExercise, check_decision, plan_checker
+from facilitator.exercise.templates import render
 
-__all__ = ["PHASES", "AFTER_PLAY", "SessionError", "InjectState", "Decision", "Session", "events_jsonl"]
+__all__ = ["PHASES", "AFTER_PLAY", "SessionError", "Decision", "Session", "events_jsonl"]
 
 PHASES = ("briefing", "conduct", "hot_wash", "evaluation", "closed")
 """The session's phases, in order."""
@@ -46,17 +47,6 @@ FORMAT = "1"
 
 class SessionError(SimsoftError):
     """A step the session cannot take now (wrong phase, paused, unknown inject, diverging replay)."""
-
-
-@dataclass
-class InjectState:
-    """Where an inject stands: pending, released, skipped or cancelled (a contingency no longer needed)."""
-
-    inject: Inject
-    status: str = "pending"
-    released_s: float | None = None
-    reason: str | None = None
-    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +75,7 @@ def events_jsonl(sim: Simulation) -> str:
 
 @dataclass
 class Session:
-    """One conduct of an exercise. Build it with :meth:`facilitator.store.start_session` or ``open``."""
+    """One conduct of an exercise. Build it with :func:`facilitator.conduct.store.start_session` or ``open``."""
 
     loaded: LoadedExercise
     folder: Path | None = None
@@ -111,6 +101,7 @@ class Session:
         self.sim = Simulation(self.loaded.scenario, seed=self.loaded.seed, variant=self.loaded.exercise.exercise.variant)
         self.injects = [InjectState(i) for i in self.loaded.exercise.msel]
         self._replaying: list[Entry] | None = None
+        self._plan: Simulation | None = None
 
     # -- bookkeeping -------------------------------------------------------------------------
     @property
@@ -205,30 +196,21 @@ class Session:
         return any(d.action.get("do") == cond.action and (cond.team is None or d.team == cond.team) and d.t_s <= deadline
                    for d in self.decisions)
 
-    def _fires(self, trigger: Any) -> bool:
-        events = self.sim.recorder.events
-        if isinstance(trigger, FirstEvent):
-            return any((e.kind == trigger.event or e.kind.startswith(trigger.event + "."))
-                       and (trigger.subject is None or e.subject == trigger.subject) for e in events)
-        if isinstance(trigger, ZoneAbove):
-            return self.sim.egress.occupancy().get(trigger.zone, 0.0) > trigger.above
-        if isinstance(trigger, InsideBelow):
-            return self.sim.egress.inside_total < trigger.inside_below
-        if isinstance(trigger, CasualtiesAbove):
-            return sum(1 for e in events if e.kind == "casualty.injured") > trigger.casualties_above
-        return False
-
     def _due(self) -> tuple[InjectState, str] | None:
         """The first inject (MSEL order) due now, with why."""
         now = self.now_s
+        seen: Observation | None = None  # one snapshot for every trigger checked at this stop
         for s in self.injects:
             if s.status != "pending":
                 continue
             inj = s.inject
             if inj.at is not None and inj.at <= now:
                 return s, "scheduled"
-            if inj.when is not None and self._fires(inj.when):
-                return s, "trigger"
+            if inj.when is not None:
+                if seen is None:
+                    seen = self.sim.observe()
+                if fires(inj.when, seen, self.sim.recorder.events):
+                    return s, "trigger"
             if inj.if_missing is not None:
                 deadline = self._deadline(s)
                 if deadline is not None and deadline <= now and not self._satisfied(s, deadline):
@@ -287,7 +269,7 @@ class Session:
 
     def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
         s.status, s.released_s, s.reason = "released", self.now_s, reason
-        s.text = render(s.inject.text, live_values(self.sim))
+        s.text = render(s.inject.text, live_values(self.sim.observe(), self.sim.recorder.events))
         cancelled = self._cancel_settled()
         self._record("release", {"cmd": how, "inject": s.inject.id, "t_s": s.released_s, "reason": reason,
                                  "text": s.text, "cancelled": cancelled})
@@ -327,7 +309,7 @@ class Session:
         stamped = ScriptedDecision(team=decision.team, action=dict(decision.action), rationale=decision.rationale,
                                    inject=inject, after_s=decision.after_s, where=decision.where)
         try:
-            check_decision(self.loaded, stamped, scratch=self._scratch())
+            check_decision(self.loaded, stamped, checker=self._checker())
             ident = f"D{len(self.decisions) + 1}"
             at = self.now_s + stamped.after_s
             action = {**stamped.action, "at": f"{at!r} s", "note": ident}
@@ -352,10 +334,12 @@ class Session:
         self._record("decision", body)
         return made
 
-    def _scratch(self) -> Simulation:
-        if not hasattr(self, "_scratch_sim"):
-            self._scratch_sim = Simulation(self.loaded.scenario, seed=self.loaded.seed)
-        return self._scratch_sim
+    def _checker(self) -> Simulation:
+        # Checked against the plan (t = 0, never run), not the live run, so that a decision naming a
+        # unit the run added (mutual aid) is refused exactly as before; built once, on first use.
+        if self._plan is None:
+            self._plan = plan_checker(self.loaded)
+        return self._plan
 
     def note(self, text: str, *, team: str | None = None, inject: str | None = None) -> None:
         """Record a note (facilitator, team, evaluator) at the current exercise time."""

@@ -3,7 +3,7 @@
 Right after play, the facilitator asks each team what went well and what must improve (HSEEP
 hot wash), and participants fill in a feedback form (CISA CTEP Participant Feedback Form: self-
 ratings 1-5, top strengths and gaps, recommendations, design comments). Both are captured from a
-file (:class:`facilitator.schema.Hotwash`) or the console and written as ``hotwash`` and
+file (:class:`facilitator.exercise.schema.Hotwash`) or the console and written as ``hotwash`` and
 ``feedback`` journal entries; a session still in conduct moves to hot wash first.
 """
 
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from simsoft.errors import Problem
-from simsoft.loader.yaml_io import format_path
+from simsoft.loader import format_path
 
-from facilitator.decisions import ExerciseError
-from facilitator.schema import Feedback, Hotwash, TeamHotwash
+from facilitator.exercise.decisions import ExerciseError
+from facilitator.exercise.schema import Feedback, Hotwash, TeamHotwash
 
 if TYPE_CHECKING:  # pragma: no cover
-    from facilitator.session import Session
+    from facilitator.conduct.session import Session
 
 __all__ = ["HotwashState", "read_hotwash", "check_hotwash", "record_hotwash", "hotwash_state", "FEEDBACK_ITEMS"]
 
@@ -35,7 +35,7 @@ FEEDBACK_ITEMS = {
 
 def read_hotwash(path: str | os.PathLike[str]) -> tuple[Hotwash, Any]:
     """Read a hot wash file."""
-    from facilitator.evaluation import read_model
+    from facilitator.evaluation.evaluator import read_model
 
     return read_model(path, Hotwash)
 

@@ -1,6 +1,6 @@
-"""The evaluation: ratings decisions, findings per objective and the Improvement Plan, journaled.
+"""The evaluator's record: rating decisions, findings per objective and the Improvement Plan, journaled.
 
-An evaluation file (YAML, :class:`facilitator.schema.Evaluation`) is read, validated against the
+An evaluation file (YAML, :class:`facilitator.exercise.schema.Evaluation`) is read, validated against the
 exercise and the proposals *as a whole* before anything is written: one bad entry (an unknown
 capability, a rating outside P/S/M/U, an override without a reason) and nothing is journaled. Then
 each item becomes one journal entry: ``rating`` (the proposal and the evaluator's decision, both
@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from simsoft.errors import Problem
-from simsoft.loader.messages import known_keys, problems_from_validation
-from simsoft.loader.yaml_io import format_path, read_yaml
+from simsoft.loader import format_path, known_keys, problems_from_validation, read_yaml
 
-from facilitator.decisions import ExerciseError
-from facilitator.ratings import Proposal, capabilities, check_rating
-from facilitator.schema import CORE_CAPABILITIES, RATINGS, Evaluation, Finding, ImprovementItem, RatingInput
+from facilitator.evaluation.ratings import Proposal, capabilities, check_rating
+from facilitator.exercise.decisions import ExerciseError
+from facilitator.exercise.schema import CORE_CAPABILITIES, RATINGS, Evaluation, Finding, ImprovementItem, RatingInput
 
 if TYPE_CHECKING:  # pragma: no cover
-    from facilitator.session import Session
+    from facilitator.conduct.session import Session
 
 __all__ = ["EvaluationState", "read_model", "read_evaluation", "check_evaluation", "record_evaluation",
            "evaluation_state"]

@@ -39,7 +39,7 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
     Args:
         injects: ``(id, released_s, reason)`` of each released inject.
         decisions: ``(id, team, t_s, effect_s, verb)`` of each decision.
-        expected: :class:`facilitator.scoring.ActionScore` rows; each draws its standard window
+        expected: :class:`facilitator.evaluation.scoring.ActionScore` rows; each draws its standard window
             (release → standard) in its team's lane, coloured by its score.
         teams: player team ids, top to bottom.
     """

@@ -17,12 +17,12 @@ from typing import Any
 import yaml
 
 import simsoft
-from simsoft.schema.common import slug
+from simsoft.schema import slug
 
-from facilitator.decisions import DecisionError, ExerciseError, ScriptedDecision, parse_line
-from facilitator.journal import Entry, Journal, JournalError, read_journal
-from facilitator.loader import LoadedExercise, load_exercise
-from facilitator.session import AFTER_PLAY, FORMAT, Session, SessionError, events_jsonl
+from facilitator.conduct.journal import Entry, Journal, JournalError, read_journal
+from facilitator.conduct.session import AFTER_PLAY, FORMAT, Session, SessionError, events_jsonl
+from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, parse_line
+from facilitator.exercise.loader import LoadedExercise, load_exercise
 
 __all__ = ["start_session", "open_session", "play", "replay_session", "fork_session", "remaining_script", "write_summary"]
 

@@ -5,7 +5,7 @@ rating stays a judgement (HSEEP 2020, ch. 5; the EEG rating definitions): the ev
 the proposal or overrides it with a reason, and both are journaled (entry kind ``rating``).
 
 **Proposal rules** (T = timeliness share of the capability, points / possible, from
-:mod:`facilitator.scoring`; *worse than doctrine* = one of the capability's outcome indicators is
+:mod:`facilitator.evaluation.scoring`; *worse than doctrine* = one of the capability's outcome indicators is
 higher for your decisions than for the doctrine run, the paired 95 % interval excludes zero and the
 mean difference exceeds 10 % of the doctrine mean):
 
@@ -26,11 +26,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from facilitator.schema import RATINGS
-from facilitator.scoring import RollUp
+from facilitator.evaluation.scoring import RollUp
+from facilitator.exercise.schema import RATINGS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from facilitator.outcomes import Outcomes
+    from facilitator.evaluation.outcomes import Outcomes
 
 __all__ = ["OUTCOME_INDICATORS", "DEFAULT_INDICATORS", "WORSE_SHARE", "Proposal", "propose", "propose_all",
            "worse_than_doctrine"]
@@ -92,7 +92,7 @@ def worse_than_doctrine(difference: Mapping[str, Any], doctrine_mean: float | No
 def propose(capability: str, roll: RollUp | None, *, worse: Sequence[str] = ()) -> Proposal:
     """Apply the proposal rules to one capability's timeliness roll-up and its worse-than-doctrine indicators.
 
-    >>> from facilitator.scoring import RollUp
+    >>> from facilitator.evaluation.scoring import RollUp
     >>> propose("Mass Care Services", RollUp("Mass Care Services", "", 3, 4, 1, 1, 0)).rating
     'S'
     >>> propose("Mass Care Services", RollUp("Mass Care Services", "", 3, 4, 1, 1, 0), worse=["egress.t95_s"]).rating

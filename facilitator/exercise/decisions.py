@@ -3,7 +3,7 @@
 The verbs come from the engine's ``Action`` union at run time, so a verb added to
 ``simsoft.schema.actions`` is offered to teams without a change here. A decision names the team,
 the verb and its parameters, and carries a free-text rationale; the session stamps it with the
-exercise time and applies it to the engine (see :mod:`facilitator.session`).
+exercise time and applies it to the engine (see :mod:`facilitator.conduct.session`).
 """
 
 from __future__ import annotations
@@ -163,9 +163,9 @@ def load_decisions(path: str | os.PathLike[str]) -> list[ScriptedDecision]:
 
     Each item holds ``team``, ``inject``, ``do`` with the action's parameters, an optional
     ``rationale`` and ``after`` (delay). Whether the team may take the action and whether the names
-    exist is checked against an exercise by :func:`facilitator.loader.check_decisions`.
+    exist is checked against an exercise by :func:`facilitator.exercise.loader.check_decisions`.
     """
-    from simsoft.loader.yaml_io import format_path, read_yaml
+    from simsoft.loader import format_path, read_yaml
 
     doc = read_yaml(path)
     problems: list[Problem] = []

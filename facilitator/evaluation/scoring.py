@@ -16,9 +16,9 @@ itself (late up to twice the standard scores 1). Expected actions of injects nev
 *not released* and not scored: the team was never asked.
 
 A decision answers an expectation when the same team took the same verb at or after the inject's
-release (the first such decision counts), as in :meth:`facilitator.session.Session.expected_actions`.
+release (the first such decision counts), as in :meth:`facilitator.conduct.session.Session.expected_actions`.
 
->>> from facilitator.scoring import points_for
+>>> from facilitator.evaluation.scoring import points_for
 >>> points_for(taken_after_s=90.0, standard_s=120.0, grace_s=60.0)
 (2, 'on time')
 >>> points_for(taken_after_s=150.0, standard_s=120.0, grace_s=60.0)
@@ -33,10 +33,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from facilitator.schema import Exercise
+from facilitator.exercise.schema import Exercise
 
 if TYPE_CHECKING:  # pragma: no cover
-    from facilitator.session import Session
+    from facilitator.conduct.session import Session
 
 __all__ = ["Taken", "ActionScore", "RollUp", "Scorecard", "points_for", "score", "score_session"]
 
@@ -122,7 +122,17 @@ class Scorecard:
 
 
 def points_for(*, taken_after_s: float | None, standard_s: float | None, grace_s: float | None) -> tuple[int, str]:
-    """Points and status of one expected action (see the module docstring for the rule)."""
+    """Points and status of one expected action (see the module docstring for the rule).
+
+    >>> points_for(taken_after_s=90.0, standard_s=120.0, grace_s=None)
+    (2, 'on time')
+    >>> points_for(taken_after_s=200.0, standard_s=120.0, grace_s=None)  # grace defaults to the standard
+    (1, 'late')
+    >>> points_for(taken_after_s=200.0, standard_s=120.0, grace_s=60.0)
+    (0, 'too late')
+    >>> points_for(taken_after_s=None, standard_s=120.0, grace_s=None)
+    (0, 'missing')
+    """
     if taken_after_s is None:
         return 0, "missing"
     if standard_s is None:
