@@ -38,7 +38,7 @@ CASES = [
     ("not a core capability", "capability: Public Information and Warning", "capability: Public Information & Warning",
      r"objectives\[0\]\.capability: 'Public Information & Warning' is not a core capability "
      r"\(did you mean 'Public Information and Warning'\?\)", 0),
-    ("inject before the start", "    at: 0 min\n", "    at: -5 min\n", r"msel\[0\]\.at: '-5 min' is before the exercise starts", 0),
+    ("inject before the start", "    at: 0 min\n", "    at: -5 min\n", r"msel\[0\]\.at: '-5 min' cannot be negative \(time does not run backwards\)", 0),
     ("times out of order", "    at: 20 min\n", "    at: 1 min\n",
      r"msel\[6\]\.at: '1 min' is before msel\[3\]\.at \(3 min 0 s\): list scripted injects in time order", 0),
     ("unknown recipient team", "    to: [police]\n", "    to: [polis]\n", r"msel\[3\]\.to\[0\]: 'polis' is not a team \(did you mean 'police'\?\)", 0),

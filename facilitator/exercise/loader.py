@@ -1,7 +1,7 @@
 """``load_exercise``: parse an exercise file, load its scenario, and cross-check everything at the door.
 
 Every problem is reported at once, each naming file, line, field path, the bad value and the rule,
-as scenario errors do: ``exercise.yaml:42 msel[3].at: '-5 min' is before the exercise starts``.
+as scenario errors do: ``exercise.yaml:42 msel[3].at: '-5 min' cannot be negative (time does not run backwards)``.
 """
 
 from __future__ import annotations

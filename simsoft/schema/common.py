@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from simsoft.units import check_seconds, parse_duration
 
-__all__ = ["Strict", "Duration", "Id", "ID_PATTERN", "Fraction", "FROM_FILE", "format_seconds", "slug"]
+__all__ = ["Strict", "Duration", "Id", "ID_PATTERN", "Fraction", "Count", "PositiveCount", "People", "FROM_FILE", "format_seconds", "slug"]
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]{0,63}$"
 """Ids start with a letter and use letters, digits, ``_`` and ``-`` (at most 64 characters)."""
@@ -67,6 +67,14 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 """An identifier referenced elsewhere in the scenario."""
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+Count = Annotated[int, Field(ge=0, le=10_000)]
+"""A number of resources (teams, bearers, stretchers, ambulances, beds, staff): 0 to 10,000. More is
+a typing mistake, and would make the run create that many processes."""
+PositiveCount = Annotated[int, Field(ge=1, le=10_000)]
+"""A number of resources of which there is at least one (1 to 10,000)."""
+People = Annotated[int, Field(ge=0, le=1_000_000)]
+"""A number of people: 0 to 1,000,000 (ten of the largest stadiums)."""
 """A share between 0 and 1."""
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, NonNegativeFloat, model_validator
 
-from simsoft.schema.common import Duration, Fraction, Id, Strict
+from simsoft.schema.common import Duration, Fraction, Id, People, Strict
 
 __all__ = ["IncidentKind", "AffectedZone", "Intensity", "IncidentEnd", "AccessControl", "Incident"]
 
@@ -62,7 +62,7 @@ class Intensity(Strict):
     """Expected casualties per person-minute spent in an affected zone (a scenario input, not a prediction; at most 10)."""
     by_zone_kind: dict[str, Rate] = Field(default_factory=dict)
     """Rates that differ by zone kind, e.g. ``{outdoor: 0.01}`` (kinds: room, hall, corridor, concourse, stair, outdoor, shelter)."""
-    max_casualties: Annotated[int, Field(ge=0)] | None = None
+    max_casualties: People | None = None
     """Upper bound on casualties from the incident itself (crowd-crush injuries are counted apart)."""
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
 
-from simsoft.schema.common import Duration, Fraction, Id, Strict
+from simsoft.schema.common import Count, Duration, Fraction, Id, People, PositiveCount, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
 
 __all__ = [
@@ -106,7 +106,7 @@ class BleedingControl(Strict):
     preventable cause of death after intentional mass-casualty events (Hartford Consensus, 2013;
     Stop the Bleed). The size of the effect is a planning value [verify]."""
 
-    kits: Literal["venue"] | NonNegativeInt = "venue"
+    kits: Literal["venue"] | Count = "venue"
     """Kits available to staff and bystanders: ``venue`` counts the ``bleeding_control_kit`` assets of the
     venue (each kit treats one casualty), or give a number."""
     applied_probability: Fraction = 0.5
@@ -138,16 +138,16 @@ class WarmZone(Strict):
 class Scene(Strict):
     """On-scene triage, carriage to the casualty collection point (CCP) and treatment there."""
 
-    triage_teams: PositiveInt = 2
+    triage_teams: PositiveCount = 2
     """Teams triaging casualties where they lie (each one casualty at a time)."""
     triage_time: Distribution = _ln(60.0, 180.0)
     """Time to triage one casualty (default lognormal, median 1 min, p99 3 min; START takes under a minute per
     casualty by design, planning value [verify])."""
-    bearers: NonNegativeInt = 8
+    bearers: Count = 8
     """People available to carry casualties (staff, police, fire crews)."""
-    bearers_per_stretcher: PositiveInt = 2
+    bearers_per_stretcher: PositiveCount = 2
     """Bearers one carry needs (4 for long carries on improvised stretchers)."""
-    stretchers: NonNegativeInt = 4
+    stretchers: Count = 4
     """Stretchers, including improvised ones (Manchester: 27 of 33 casualties were carried on improvised stretchers)."""
     carry_time: Distribution = _ln(180.0, 600.0)
     """One-way carry time from where a casualty lies to the CCP; a team walks back empty in the same time
@@ -163,17 +163,17 @@ class Scene(Strict):
 class Ambulances(Strict):
     """Ambulances: arrivals, loads and the cycle to hospital and back."""
 
-    initial: NonNegativeInt = 4
+    initial: Count = 4
     """Ambulances sent when EMS dispatch learns of the incident."""
     arrival: Distribution = _ln(600.0, 1800.0)
     """Time from EMS dispatch knowing (or a request) to an ambulance arriving (default lognormal, median 10 min,
     p99 30 min; Manchester Arena: ambulances arriving about 10-20 min after the explosion)."""
-    prestaged: NonNegativeInt = 0
+    prestaged: Count = 0
     """Ambulances standing by at the venue from the start (Boston Marathon: pre-staged medical tents); they begin
     once venue control or EMS dispatch knows."""
     mutual_aid_arrival: Distribution = _ln(1800.0, 3600.0)
     """Arrival time of ambulances requested from neighbouring services (default median 30 min, p99 1 h [verify])."""
-    walking_load: PositiveInt = 3
+    walking_load: PositiveCount = 3
     """Minor casualties one ambulance carries (2-4: planning assumption in the reference notes); stretcher
     cases travel one per ambulance."""
     load_time: Duration = 300.0
@@ -217,7 +217,7 @@ class Hospital(Strict):
     full_plan_after: Duration | None = 3600.0
     """Time from EMS dispatch knowing to the full plan running (default 1 h, planning value [verify]); null: only
     by a decision (action ``hospital_plan``)."""
-    beds: PositiveInt = 30
+    beds: PositiveCount = 30
     """Beds for casualties of this incident (emergency department and surge). Bayram et al. 2011 give acute-care
     surge capacity as ED beds / 2.5 h; a planning input."""
 

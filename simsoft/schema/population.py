@@ -6,7 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, NonNegativeInt, PositiveFloat, model_validator
 
-from simsoft.schema.common import Fraction, Id, Strict
+from simsoft.schema.common import Fraction, Id, People, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
 
 __all__ = ["Group", "Population", "DEFAULT_PRE_MOVEMENT"]
@@ -26,7 +26,7 @@ class Group(Strict):
 
     zone: Id
     """Zone they start in."""
-    count: NonNegativeInt
+    count: People
     """Number of people."""
     children_share: Fraction = 0.0
     """Share of children (0-1)."""

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveFloat
 
-from simsoft.schema.common import Duration, Fraction, Id, Strict
+from simsoft.schema.common import Count, Duration, Fraction, Id, People, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
 
 __all__ = ["Accountability", "ReunificationSite", "Families", "Phases", "Recovery", "PHASES"]
@@ -43,7 +43,7 @@ class ReunificationSite(Strict):
     """Site id used by the ``reunification`` action."""
     name: str | None = None
     """Name shown to people."""
-    staff: NonNegativeInt = 4
+    staff: Count = 4
     """Staff processing cases (each one case at a time)."""
     opens_on: Literal["incident_known", "contained", "all_clear"] = "contained"
     """The milestone after which the site opens."""

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveFloat
 
-from simsoft.schema.common import Duration, Fraction, Id, Strict
+from simsoft.schema.common import Count, Duration, Fraction, Id, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
 
 __all__ = [
@@ -144,7 +144,7 @@ class Alerting(Strict):
 class Security(Strict):
     """On-site security and stewards."""
 
-    stewards: NonNegativeInt = 0
+    stewards: Count = 0
     """Number of stewards and security staff on duty."""
     training: Literal["none", "basic", "advanced"] = "basic"
     """Training level; advanced staff can contain some incidents themselves and direct crowds faster."""

@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
-from simsoft.schema.common import Id, Strict
+from simsoft.schema.common import Id, PositiveCount, Strict
 
 __all__ = ["ZoneKind", "ConnectionKind", "AssetKind", "Zone", "Connection", "Exit", "Asset", "Venue"]
 
@@ -58,9 +58,9 @@ class Zone(Strict):
     """What the zone is: room, hall, corridor, concourse, stair, outdoor or shelter."""
     area_m2: Annotated[float, Field(ge=0.1, le=1e7)]
     """Floor area people can stand on, in square metres (0.1 m2 to 10 km2: beyond that it is a typing mistake)."""
-    capacity: PositiveInt | None = None
+    capacity: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     """Most people the zone may hold (its licensed capacity); defaults to area times the egress model's maximum density."""
-    level: int = 0
+    level: Annotated[int, Field(ge=-50, le=200)] = 0
     """Floor level (0 = ground; negative below ground)."""
     position: Position | None = None
     """Where the zone's centre is drawn, in metres."""
@@ -137,7 +137,7 @@ class Asset(Strict):
     """Zone the asset covers or stands in."""
     connection: Id | None = None
     """Connection the asset guards (vehicle barriers stand on a boundary)."""
-    count: PositiveInt = 1
+    count: PositiveCount = 1
     """How many (cameras, staff, kits...)."""
     id: Id | None = None
     """Optional id, for assets referenced by name."""
