@@ -11,7 +11,7 @@ What is hashed (SHA-256):
   and ``timeseries.csv`` exactly as a run folder holds them;
 - every verification case: the table ``simsoft verify`` prints (observed values included);
 - every shipped exercise with a scripted decision set: the session's ``events.jsonl``, and the AAR's
-  numbers (``outcomes.json`` and ``aar.md`` with its dates, session folder and checkout path blanked) over a few replications;
+  numbers (``outcomes.json`` without its cache key, and ``aar.md`` with its dates, session folder and checkout path blanked) over a few replications;
   for the community hall also the evaluation and hot-wash files and the late decision set.
 
 The script drives the CLI for exercises and sessions (the stable interface) and the library for runs.
@@ -105,7 +105,9 @@ def exercises(replications: int) -> dict[str, str]:
                 _cli("exercise", "evaluate", str(session), "--from", str(ex / "community-hall-evaluation.yaml"),
                      "-n", str(replications), "--executor", "serial")
             _cli("exercise", "report", str(session), "-n", str(replications), "--executor", "serial")
-            out[f"exercise/{name}/outcomes"] = _sha((session / "outcomes.json").read_bytes())
+            outcomes = json.loads((session / "outcomes.json").read_text(encoding="utf-8"))
+            outcomes.pop("key", None)  # the cache key hashes the resolved scenario, not a result
+            out[f"exercise/{name}/outcomes"] = _sha(json.dumps(outcomes, sort_keys=True))
             out[f"exercise/{name}/aar.md"] = _sha(_blank((session / "aar" / "aar.md").read_text(encoding="utf-8"), session))
             out[f"exercise/{name}/improvement-plan"] = _sha(
                 _blank((session / "aar" / "improvement-plan.csv").read_text(encoding="utf-8"), session))
