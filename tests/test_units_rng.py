@@ -21,7 +21,7 @@ def test_parse_duration(text, seconds):
     "value,message",
     [
         (90, "needs a unit"),
-        ("90", "is not a duration"),
+        ("90", "needs a unit"),
         ("90 parsecs", "has unknown unit 'parsecs'"),
         ("1e400 s", "must be a finite duration"),
         (True, "got bool"),
