@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from simsoft.verification import CASES, format_table, run_verification, write_markdown
+from simsoft.verification import CASES, VERIFICATION_DIR, format_table, run_verification, write_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def test_cases_have_ids_sources_and_files():
     for case in CASES:
         assert case.source and case.checks
         if case.scenario is not None:
-            assert (ROOT / "tests" / "verification" / case.scenario).is_file()
+            assert (VERIFICATION_DIR / case.scenario).is_file()
 
 
 @pytest.mark.parametrize("case_id", [c.id for c in CASES])
@@ -47,3 +47,14 @@ def test_docs_verification_is_current(results, tmp_path):
 def test_unknown_case_is_named():
     with pytest.raises(ValueError, match="unknown verification case 'IMO-99'"):
         run_verification(only=["IMO-99"])
+
+
+def test_scenarios_ship_as_package_data():
+    """``simsoft verify`` must work from an installed wheel: every case's file is package data."""
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["simsoft"]
+    assert VERIFICATION_DIR == ROOT / "simsoft" / "verification" / "scenarios"
+    shipped = {p.name for pattern in patterns for p in (ROOT / "simsoft").glob(pattern)}
+    assert {c.scenario for c in CASES if c.scenario} <= shipped

@@ -3,7 +3,7 @@
 * :mod:`~simsoft.verification.spec`: how a case is written (:class:`Case`, :class:`RunSpec`, :class:`Check`).
 * :mod:`~simsoft.verification.measures`: what cases read from their runs (milestones, series, rates).
 * :mod:`~simsoft.verification.cases`: the egress cases (:data:`CASES`: IMO MSC.1/Circ.1533, RiMEA,
-  NIST TN 1822, SFPE hand calculations); their scenario files stay in ``tests/verification/``.
+  NIST TN 1822, SFPE hand calculations); their scenario files are package data in ``simsoft/verification/scenarios/``.
 * :mod:`~simsoft.verification.suite`: runs them (:func:`run_verification`).
 * :mod:`~simsoft.verification.table`: the results as a text table or ``docs/verification.md``.
 * :mod:`~simsoft.verification.response`: the default police response against the FBI figures

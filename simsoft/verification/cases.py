@@ -2,7 +2,7 @@
 
 Each :class:`Case` names its source (IMO MSC.1/Circ.1533 Annex 3, RiMEA 3.0, NIST TN 1822, or the
 hand calculations of the team's reference, built on Gwynne & Rosenbaum, SFPE Handbook 5th ed.
-ch. 59), the scenario file(s) under ``tests/verification/`` it runs, and one or more
+ch. 59), the scenario file(s) under ``simsoft/verification/scenarios/`` it runs, and one or more
 :class:`Check` s: a quantity observed from the runs and the window it must fall in.
 :mod:`simsoft.verification.suite` runs them and :mod:`simsoft.verification.table` writes the report.
 
