@@ -62,7 +62,7 @@ def test_scenarios_ship_as_package_data():
 
 
 def test_cases_take_no_expectation_from_the_model():
-    """cases.py imports nothing of the model but the one function H-2 observes: no hydraulics constants.
+    """cases.py imports nothing of the model but the function H-2 observes; expected.py imports nothing.
 
     Windows computed from the model's own constants pass whatever those constants are (the stair k
     1.08 -> 1.00 passed all cases that way); the expectations must be literal numbers.
@@ -75,6 +75,9 @@ def test_cases_take_no_expectation_from_the_model():
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("simsoft.models"):
             from_model += [a.name for a in node.names]
     assert from_model == ["speed_m_s"], f"cases.py imports {from_model} from simsoft.models"
+    expected = ast.parse((ROOT / "simsoft" / "verification" / "expected.py").read_text(encoding="utf-8"))
+    imports = [ast.unparse(n) for n in ast.walk(expected) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert imports == ["from __future__ import annotations"], f"expected.py must import nothing: {imports}"
 
 
 # A realistic error in each constant the egress model reads at run time (the module attributes of
