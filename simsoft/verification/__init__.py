@@ -2,15 +2,17 @@
 
 * :mod:`~simsoft.verification.spec`: how a case is written (:class:`Case`, :class:`RunSpec`, :class:`Check`).
 * :mod:`~simsoft.verification.measures`: what cases read from their runs (milestones, series, rates).
+* :mod:`~simsoft.verification.expected`: the expected values, literal published or hand-computed
+  numbers with their arithmetic (it imports nothing, least of all the model's constants).
 * :mod:`~simsoft.verification.cases`: the egress cases (:data:`CASES`: IMO MSC.1/Circ.1533, RiMEA,
-  NIST TN 1822, SFPE hand calculations); their scenario files stay in ``tests/verification/``.
+  NIST TN 1822, SFPE hand calculations); their scenario files are package data in ``simsoft/verification/scenarios/``.
 * :mod:`~simsoft.verification.suite`: runs them (:func:`run_verification`).
 * :mod:`~simsoft.verification.table`: the results as a text table or ``docs/verification.md``.
 * :mod:`~simsoft.verification.response`: the default police response against the FBI figures
   (``docs/response-validation.md``; run it with ``python -m simsoft.verification.response``, so
   this package does not import it).
 
-Dependencies point one way: spec <- measures <- cases <- suite <- table.
+Dependencies point one way: spec <- measures, expected <- cases <- suite <- table.
 
 >>> "H-2" in {case.id for case in CASES}
 True

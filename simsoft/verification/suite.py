@@ -23,8 +23,9 @@ from simsoft.verification.spec import RunSpec
 
 __all__ = ["VERIFICATION_DIR", "CheckResult", "CaseResult", "run_verification"]
 
-VERIFICATION_DIR = Path(__file__).resolve().parents[2] / "tests" / "verification"
-"""Where the scenario files of the cases live (the repository's ``tests/verification``)."""
+VERIFICATION_DIR = Path(__file__).resolve().parent / "scenarios"
+"""Where the scenario files of the cases live: ``simsoft/verification/scenarios``, shipped in the wheel
+(package data), so ``simsoft verify`` works from an installed package, not only from a clone."""
 
 
 @dataclass(frozen=True)
