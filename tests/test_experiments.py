@@ -261,3 +261,25 @@ def test_progress_line_and_log_mode():
     quiet = io.StringIO()
     Progress(5, stream=quiet, enabled=False).update(5)
     assert quiet.getvalue() == ""
+
+
+def test_every_sweep_summary_states_the_scope_and_names_a_load_sensitivity(tmp_path):
+    from simsoft.loader import load_document, scenario_from_dict
+
+    data = load_document(INCIDENT).data
+    data["variants"]["more_casualties"] = {
+        "description": "Twice the casualty intensity: can the medical response cope?", "load_sensitivity": True,
+        "set": {"incident.intensity.casualties_per_exposed_person_minute": 0.02}}
+    scenario = scenario_from_dict(data)
+    exp = Experiment(scenario, variants=["base", "more_casualties"], replications=2, seed=1)
+    folder = run_experiment(exp, out_dir=tmp_path, executor="serial", progress=False)
+    write_experiment_report(folder, figures=False)
+    text = (folder.path / "summary.md").read_text(encoding="utf-8")
+    assert "Scope: every variant keeps the scenario's incident script" in text
+    assert "Load sensitivity: more_casualties scale(s) the casualty intensity" in text
+    # Without a flagged variant the scope is still stated, and no load sensitivity is named.
+    plain = run_experiment(Experiment(scenario, variants=["base"], replications=2, seed=1), out_dir=tmp_path / "p",
+                           executor="serial", progress=False)
+    write_experiment_report(plain, figures=False)
+    text = (plain.path / "summary.md").read_text(encoding="utf-8")
+    assert "Scope: every variant keeps" in text and "Load sensitivity" not in text

@@ -87,6 +87,25 @@ def experiment_figures(folder: str | os.PathLike[str], table: Any, summary: Mapp
     return out
 
 
+SCOPE = ("Scope: every variant keeps the scenario's incident script (its kind, start, zones, timing and "
+         "end); the comparison is about protective measures and response decisions, never about threats.")
+"""Repeated in every experiment summary: the loader refuses a variant that rewrites the incident."""
+
+
+def scope_statement(manifest: Mapping[str, Any]) -> str:
+    """The scope sentence, naming any variant flagged as a load sensitivity (scaled casualty intensity).
+
+    >>> scope_statement({"variants": ["base"], "scenario": {"variants": {}}}).startswith("Scope: every variant")
+    True
+    """
+    declared = (manifest.get("scenario") or {}).get("variants") or {}
+    flagged = [v for v in manifest.get("variants", []) if (declared.get(v) or {}).get("load_sensitivity")]
+    if not flagged:
+        return SCOPE
+    return (SCOPE + f" Load sensitivity: {', '.join(flagged)} scale(s) the casualty intensity to test how the "
+            "response copes with more or fewer casualties; read those as a stress test, not as a comparison.")
+
+
 def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, Any], figures: Mapping[str, str]) -> Doc:
     """The summary document of an experiment; ``summary`` as computed (variants in the experiment's order)."""
     keys = summary["key_metrics"]
@@ -97,6 +116,7 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         f"{manifest['replications']} replications each, seed {manifest['seed']} (common random numbers: replication i "
         f"of every variant uses the same seed); {done} runs, {status}; executor {manifest['executor']}, "
         f"{manifest['elapsed_s']:.1f} s."))]
+    blocks.append(("p", scope_statement(manifest)))
     blocks.append(("h", 1, "Key metrics per variant"))
     for m in keys:
         rows = []
