@@ -135,5 +135,5 @@ class SessionTable(SessionInterface):
             session.sid = secrets.token_urlsafe(32)
             session.created = self.clock()
         self._put(session.sid, session.created, dict(session))
-        left = max(1, int(self.ttl_s - (self.clock() - session.created)))
+        left = max(1, round(self.ttl_s - (self.clock() - session.created)))
         response.set_cookie(COOKIE_NAME, session.sid, max_age=left, **opts)  # type: ignore[arg-type]
