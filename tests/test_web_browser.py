@@ -241,10 +241,17 @@ def test_room_plays_an_exercise_across_a_server_kill(browser, tmp_path):
         assert _kinds(folder) == kinds
         police.goto(server.url + "/team/police")
 
-        # SIGKILL mid-exercise, then continue the same session: nothing is lost, the browsers stay signed in.
+        # SIGKILL mid-exercise, then continue the same session: nothing is lost, the codes are the same,
+        # and each browser joins again (its sign-in lived in the killed server's memory).
+        codes = dict(server.codes)
         server.kill()
         server = Server(tmp_path, "--session", str(folder))
-        assert server.folder == folder and server.codes["venue"] == server.codes["venue"]
+        assert server.folder == folder and server.codes == codes
+        for page, who in ((fac, "facilitator"), (venue, "venue"), (police, "police")):
+            page.goto(server.url + "/")
+            expect(page.locator("#code")).to_be_visible()
+            page.fill("#code", server.codes[who])
+            page.click("button[type=submit]")
         fac.goto(server.url + "/facilitator")
         for d in ("D1", "D2", "D3"):
             expect(fac.locator(".dlist[data-team=venue]")).to_contain_text(d)

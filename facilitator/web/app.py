@@ -2,8 +2,8 @@
 
 Pages are rendered on the server; a little JavaScript (``static/console.js``) polls ``/live/VIEW``
 every second and swaps the live parts of the page when the journal has grown, so every browser
-shows a change within about a second. Forms are plain HTML posts with a CSRF token tied to the
-browser's signed cookie; a refused request changes nothing and says why.
+shows a change within about a second. Forms are plain HTML posts with a CSRF token kept in the
+browser's server-side session (the cookie is an opaque id); a refused request changes nothing and says why.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from werkzeug.exceptions import HTTPException
 
 from simsoft.errors import SimsoftError
 
-from facilitator.web.forms import DELAYS, form_to_line, verb_forms
+from facilitator.web.forms import DELAYS, FormError, form_to_line, verb_forms
 from facilitator.web.room import AccessError, Role, Room
+from facilitator.web.sessions import SESSION_TTL_S, ServerSession, SessionTable
 from facilitator.web.views import evaluator_view, facilitator_view, team_view
 
 __all__ = ["create_app"]
@@ -37,12 +38,17 @@ class Refused(HTTPException):
         self.message = message
 
 
-def create_app(room: Room) -> Flask:
-    """The web console of ``room`` (a WSGI app; ``facilitator.web.cli.serve`` runs it with waitress)."""
+def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
+    """The web console of ``room`` (a WSGI app; ``facilitator.web.cli.serve`` runs it with waitress).
+
+    Browsers stay signed in ``session_ttl_s`` seconds after joining, in this app's memory only
+    (:mod:`facilitator.web.sessions`): ``app.extensions["simsoft_sessions"]`` is the table.
+    """
     app = Flask("facilitator.web", template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
-    app.config.update(SECRET_KEY=room.secret_key, SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_NAME=f"simsoft_{room.secret_key[:8]}", MAX_CONTENT_LENGTH=64 * 1024,
-                      TEMPLATES_AUTO_RELOAD=False)
+    app.config.update(MAX_CONTENT_LENGTH=64 * 1024, TEMPLATES_AUTO_RELOAD=False)
+    table = SessionTable(ttl_s=session_ttl_s)
+    app.session_interface = table
+    app.extensions["simsoft_sessions"] = table
 
     # -- helpers -------------------------------------------------------------------------------
     def csrf_token() -> str:
@@ -123,12 +129,14 @@ def create_app(room: Room) -> Flask:
         except AccessError as exc:
             return render_template("join.html", name=room.session.loaded.name, error=str(exc)), 403
         session.clear()
+        assert isinstance(session, ServerSession)
+        session.new_id()  # a fresh id on join: an id planted before joining is worth nothing
         session["role"] = r.key
         return redirect(_home(r), code=303)
 
     @app.post("/leave")
     def leave() -> Any:
-        session.clear()
+        session.clear()  # the table forgets the id: a copied cookie no longer works
         return back("index")
 
     # -- facilitator ------------------------------------------------------------------------------
@@ -136,7 +144,27 @@ def create_app(room: Room) -> Flask:
     def facilitator() -> Any:
         need("facilitator")
         view = room.call(facilitator_view)
-        return render_template("facilitator.html", v=view, codes=room.team_codes())
+        return render_template("facilitator.html", v=view, codes=room.team_codes(), alarm=room.join_alarm())
+
+    @app.post("/facilitator/access")
+    def access() -> Any:
+        need("facilitator")
+        what = request.form.get("what", "")
+        if what == "reopen":
+            flash(room.reopen_joining())
+        elif what == "new_code":
+            key = request.form.get("role", "")
+            try:
+                code = room.new_code_for(key)
+            except SimsoftError as exc:
+                flash(f"refused: {exc}", error=True)
+            else:
+                gone = table.revoke_role(key)
+                flash(f"new code for {key.removeprefix('team:')}: {code}; the old code no longer works "
+                      f"and {gone} browser(s) joined with it must join again")
+        else:
+            flash(f"refused: unknown access action {what!r}", error=True)
+        return back("facilitator")
 
     @app.post("/facilitator/control")
     def control() -> Any:
@@ -163,7 +191,19 @@ def create_app(room: Room) -> Flask:
     def decide(team_id: str) -> Any:
         need("team", team_id)
         may = room.session.loaded.exercise.team(team_id).may
-        attempt(lambda: room.decide(team_id, form_to_line(request.form, allowed=may)))
+        try:
+            line = form_to_line(request.form, allowed=may)
+        except FormError as exc:
+            # What was typed is wrong (not a number, nan, negative, out of range): show the form again,
+            # filled in as sent, with the reason; nothing reached the session.
+            view = room.call(lambda ses: team_view(ses, team_id, room.answering(team_id)))
+            forms = verb_forms(room.session.loaded, view["team"]["may"])
+            return render_template("team.html", v=view, forms=forms, delays=DELAYS, typed=request.form,
+                                   form_error=str(exc)), 400
+        except SimsoftError as exc:  # the team may not take this verb, no verb chosen: as before
+            flash(f"refused: {exc}", error=True)
+            return back("team", team_id=team_id)
+        attempt(lambda: room.decide(team_id, line))
         return back("team", team_id=team_id)
 
     @app.post("/team/<team_id>/note")
@@ -212,7 +252,8 @@ def create_app(room: Room) -> Flask:
         if view == "facilitator":
             need("facilitator")
             data = room.call(lambda ses: (room.version, facilitator_view(ses)))
-            regions = {"live": render_template("_facilitator_live.html", v=data[1], codes=room.team_codes())}
+            regions = {"live": render_template("_facilitator_live.html", v=data[1], codes=room.team_codes(),
+                                               alarm=room.join_alarm())}
         elif view == "team" and r.kind == "team":
             data = room.call(lambda ses: (room.version, team_view(ses, str(r.team), room.answering(str(r.team)))))
             regions = {"live-main": render_template("_team_main.html", v=data[1]),

@@ -7,7 +7,27 @@ from pathlib import Path
 
 import click
 
-__all__ = ["serve", "session_folder"]
+__all__ = ["exposure_warning", "serve", "session_folder"]
+
+
+def exposure_warning(host: str) -> str | None:
+    """What to tell the facilitator before serving on ``host``, or None if only this computer can connect."""
+    import ipaddress
+
+    name = host.strip().strip("[]")
+    if name.lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name: it may resolve to any interface
+    where = "every network this computer is on" if name in ("0.0.0.0", "::", "") else f"the network at {host}"
+    return (f"warning: --host {host} opens the web console to {where}, over plain HTTP. Anyone who can reach "
+            "this computer can open the join page; the join codes are the only protection (they let a browser "
+            "read a team's injects and decide for it, or run the exercise with the facilitator code). Serve "
+            "like this only on a network you trust (the room's own Wi-Fi), never on a public or guest network, "
+            "and keep the facilitator code off the projector.")
 
 
 def session_folder(exercise_name: str, session: str, out_dir: str) -> Path:
@@ -35,8 +55,10 @@ def session_folder(exercise_name: str, session: str, out_dir: str) -> Path:
               type=click.Path(file_okay=False, path_type=str), help="Folder under which new sessions are written.")
 @click.option("--threads", type=click.IntRange(min=2, max=64), default=8, show_default=True,
               help="Worker threads (each open page polls once a second).")
+@click.option("--signed-in-hours", "signed_in_h", type=click.FloatRange(min=0.25, max=72), default=12.0,
+              show_default=True, help="How long a browser stays signed in after joining (a restart signs everyone out).")
 def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed: int | None, out_dir: str,
-          threads: int) -> None:
+          threads: int, signed_in_h: float) -> None:
     """Serve the web console on a session of EXERCISE.yaml (a new one, or --session to continue one)."""
     import waitress
 
@@ -66,7 +88,10 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
                    f"{len(session.decisions)} decisions)")
     else:
         click.echo(f"session {session.folder} (seed {loaded.seed})")
-    app = create_app(room)
+    app = create_app(room, session_ttl_s=signed_in_h * 3600.0)
+    warning = exposure_warning(host)
+    if warning:
+        click.secho(warning, fg="yellow", err=True)
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="simsoft")
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     url = f"http://{shown}:{server.effective_port}/"  # type: ignore[union-attr]
@@ -75,7 +100,7 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
     for team_id, name, code in room.team_codes():
         click.echo(f"code {team_id:<14} {code}   ({name})")
     click.echo(f"continue later      simsoft exercise serve {exercise_file} --session {session.folder}", nl=True)
-    click.echo("ready (Ctrl+C stops the server; the session stays in its journal)")
+    click.echo("ready (Ctrl+C stops the server; the session stays in its journal; browsers join again after a restart)")
     sys.stdout.flush()  # a supervising process (or a test) waits for this line
     try:
         server.run()

@@ -8,6 +8,7 @@ or parameter reaches the page without a change here. A submitted form becomes th
 
 from __future__ import annotations
 
+import math
 import shlex
 import typing
 from dataclasses import dataclass, field
@@ -16,11 +17,18 @@ from typing import Any
 from facilitator.exercise.decisions import DecisionError, action_fields, action_model
 from facilitator.exercise.loader import LoadedExercise
 
-__all__ = ["Field", "VerbForm", "verb_forms", "form_to_line", "DELAYS"]
+__all__ = ["Field", "FormError", "VerbForm", "verb_forms", "form_to_line", "DELAYS"]
 
 DELAYS = (("", "now"), ("30s", "in 30 s"), ("1min", "in 1 min"), ("2min", "in 2 min"), ("5min", "in 5 min"),
           ("10min", "in 10 min"))
 """Choices of ``after`` (when the decision takes effect), as the console writes them."""
+
+
+class FormError(DecisionError):
+    """A value typed into the form is not acceptable (not a number, not finite, out of range, smuggled text).
+
+    The page shows the form again as it was sent, with this message (HTTP 400); nothing reached the session.
+    """
 
 
 @dataclass(frozen=True)
@@ -115,15 +123,69 @@ def verb_forms(loaded: LoadedExercise, verbs: list[str]) -> list[VerbForm]:
 def _safe(value: str, what: str) -> str:
     value = value.strip()
     if "--" in value or any(ch in value for ch in "\r\n\t\"'="):
-        raise DecisionError(f"{what}: {value!r} is not a valid value")
+        raise FormError(f"{what}: {value!r} is not a valid value")
+    return value
+
+
+def _is_number(verb: str, name: str) -> bool:
+    model = action_model(verb)
+    if model is None:
+        return False
+    annotation = model.model_fields[name].annotation
+    return annotation in (int, float) or "int" in str(annotation) or "float" in str(annotation)
+
+
+def _bounds(verb: str, name: str) -> list[tuple[str, float]]:
+    """``(op, limit)`` pairs from the action model's constraints on ``name`` (``gt``, ``ge``, ``lt``, ``le``)."""
+    model = action_model(verb)
+    out = []
+    for meta in model.model_fields[name].metadata if model is not None else ():
+        for op in ("gt", "ge", "lt", "le"):
+            limit = getattr(meta, op, None)
+            if isinstance(limit, (int, float)):
+                out.append((op, float(limit)))
+    return out
+
+
+_SAYS = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+
+
+def _number(value: str, what: str, bounds: list[tuple[str, float]]) -> str:
+    """``value`` if it is a finite number within ``bounds``; :class:`FormError` in plain words if not."""
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    try:
+        number = float(value)
+    except ValueError:
+        raise FormError(f"{what}: {shown!r} is not a number; write e.g. 0.5") from None
+    if not math.isfinite(number):
+        raise FormError(f"{what}: {shown!r} is not a usable number; write an ordinary number such as 0.5")
+    rule = " and ".join(f"{_SAYS[op]} {limit:g}" for op, limit in bounds)
+    ok = all({"gt": number > limit, "ge": number >= limit, "lt": number < limit, "le": number <= limit}[op]
+             for op, limit in bounds)
+    if not ok:
+        raise FormError(f"{what}: must be {rule}; you typed {shown}")
+    return value
+
+
+def _after(value: str) -> str:
+    """``value`` if it is a delay the session accepts (a finite duration, not negative, under 400 days)."""
+    from simsoft.units import parse_duration
+
+    try:
+        parse_duration(value)
+    except ValueError as exc:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise FormError(f"takes effect (after): {shown!r} {exc}") from None
     return value
 
 
 def form_to_line(form: Any, *, allowed: list[str]) -> str:
     """The console line of a submitted decision form (``form`` is a multi-dict: ``get`` and ``getlist``).
 
-    Only the chosen verb's fields (named ``VERB.FIELD``) are read. Whether the team may take the verb
-    and whether the zones, exits and units exist is left to the session, as at the console.
+    Only the chosen verb's fields (named ``VERB.FIELD``) are read. Numbers must be finite and within
+    the action's limits, ``after`` a duration the session accepts (:class:`FormError` otherwise).
+    Whether the team may take the verb and whether the zones, exits and units exist is left to the
+    session, as at the console.
     """
     verb = (form.get("verb") or "").strip()
     if not verb:
@@ -141,11 +203,13 @@ def form_to_line(form: Any, *, allowed: list[str]) -> str:
                 words.append(f"{name}={','.join(values)}")
         else:
             value = _safe(form.get(key) or "", name)
+            if value and _is_number(verb, name):
+                value = _number(value, name, _bounds(verb, name))
             if value:
                 words.append(f"{name}={value}")
     after = _safe(form.get("after") or "", "after")
     if after:
-        words.append(f"after={after}")
+        words.append(f"after={_after(after)}")
     rationale = " ".join((form.get("rationale") or "").split())
     line = shlex.join(words)
     return f"{line} -- {rationale}" if rationale else line

@@ -6,8 +6,9 @@ session lives on one worker thread of its own: every read and step is handed to 
 are serialised (the session is not thread-safe, the engine moves during a release) and the
 journal's SQLite connection is only ever used by the thread that opened it.
 
-Access codes and the cookie-signing key live in ``web-access.json`` in the session folder (mode
-0600), so a restarted server keeps the codes the room already has and the browsers stay signed in.
+Access codes live in ``web-access.json`` in the session folder (mode 0600), so a restarted server
+keeps the codes the room already has; browsers join again (their sessions lived in the old server's
+memory, :mod:`facilitator.web.sessions`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from facilitator.exercise.schema import Evaluation, Hotwash, RatingInput, TeamHo
 __all__ = ["ACCESS_FILE", "AccessError", "Role", "Room", "new_code"]
 
 ACCESS_FILE = "web-access.json"
-"""Access codes and the cookie key of the web console, kept beside the journal."""
+"""Access codes of the web console, kept beside the journal."""
 
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """No 0/O, 1/I/L: codes are read off a projector and typed on phones."""
@@ -80,7 +81,12 @@ class Role:
 JOIN_ATTEMPTS = 5
 """Wrong join codes accepted from one address within :data:`JOIN_WINDOW_S` before it must wait."""
 JOIN_WINDOW_S = 60.0
-"""The window of the join throttle, in seconds: 5 guesses a minute make a ~40-bit code unguessable."""
+"""The window of the per-address throttle, in seconds."""
+ROOM_ATTEMPTS = 30
+"""Wrong join codes accepted from all addresses together within :data:`ROOM_WINDOW_S` before joining pauses."""
+ROOM_WINDOW_S = 600.0
+"""The window of the room-wide throttle, in seconds: at most 30 guesses per 10 minutes (and per
+facilitator *Reopen*) against ~2^40 codes, however many addresses the guesser has."""
 
 
 class Room:
@@ -96,8 +102,10 @@ class Room:
         if self.session.folder is None:
             self.close()
             raise SessionError("the web console needs a session with a folder (start_session or open_session)")
-        self.codes, self.secret_key = self._access(self.session.folder)
+        self.codes = self._access(self.session.folder)
         self._failures: dict[str, deque[float]] = {}
+        self._room_failures: deque[tuple[float, str]] = deque()
+        self._joined_from: set[str] = set()
         self._failures_lock = threading.Lock()
         self.clock: Callable[[], float] = time.monotonic
 
@@ -115,11 +123,12 @@ class Room:
         roles = [Role("facilitator")] + [Role("team", t.id) for t in ex.teams if t.role == "player"]
         return roles + [Role("evaluator")]
 
-    def _access(self, folder: Path) -> tuple[dict[str, str], str]:
+    def _access(self, folder: Path) -> dict[str, str]:
         path = folder / ACCESS_FILE
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         codes: dict[str, str] = dict(data.get("codes", {}))
-        changed = not path.exists()
+        # An older file also held a cookie-signing key; cookies are now opaque ids kept in memory.
+        changed = not path.exists() or "secret_key" in data
         used = set(codes.values())
         for role in self._roles():
             if role.key not in codes:
@@ -128,40 +137,105 @@ class Room:
                     code = new_code()
                 codes[role.key], changed = code, True
                 used.add(code)
-        key = str(data.get("secret_key") or secrets.token_hex(32))
         if changed:
-            tmp = path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"codes": codes, "secret_key": key}, fh, indent=2)
-            os.replace(tmp, path)
-        return codes, key
+            self._write_access(codes)
+        return codes
+
+    def _write_access(self, codes: dict[str, str]) -> None:
+        assert self.session.folder is not None
+        path = self.session.folder / ACCESS_FILE
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"codes": codes}, fh, indent=2)
+        os.replace(tmp, path)
 
     def join(self, code: str, *, client: str = "") -> Role:
-        """The role whose code is ``code``; :class:`AccessError` for a wrong code.
+        """The role whose code is ``code``; :class:`AccessError` for a wrong code or while throttled.
 
-        After :data:`JOIN_ATTEMPTS` wrong codes from one ``client`` address within
-        :data:`JOIN_WINDOW_S`, that address is refused until the window has passed.
+        Two limits, both refusing every attempt while they hold (a right code answered differently
+        from a wrong one would let guessing go on at full speed):
+
+        * per address: after :data:`JOIN_ATTEMPTS` wrong codes from ``client`` within
+          :data:`JOIN_WINDOW_S`, that address waits until the window has passed;
+        * room-wide: after :data:`ROOM_ATTEMPTS` wrong codes from all addresses together within
+          :data:`ROOM_WINDOW_S`, joining pauses for every address that has not joined before
+          (in this server's life) until the window has passed or the facilitator reopens it
+          (:meth:`reopen_joining`). Players already in keep playing; a player whose address
+          already joined (a phone that lost its cookie) may still rejoin.
         """
         now = self.clock()
         with self._failures_lock:
-            recent = self._failures.setdefault(client, deque())
-            while recent and now - recent[0] > JOIN_WINDOW_S:
-                recent.popleft()
+            self._forget_old(now)
+            recent = self._failures.get(client, deque())
             if len(recent) >= JOIN_ATTEMPTS:
                 wait = int(JOIN_WINDOW_S - (now - recent[0])) + 1
                 raise AccessError(f"too many wrong codes from this address; wait {wait} s and try again")
+            if len(self._room_failures) >= ROOM_ATTEMPTS and client not in self._joined_from:
+                wait = int(ROOM_WINDOW_S - (now - self._room_failures[-ROOM_ATTEMPTS][0])) + 1
+                raise AccessError(f"joining is paused: {len(self._room_failures)} wrong codes were tried in the last "
+                                  f"{int(ROOM_WINDOW_S // 60)} min; ask the facilitator to reopen joining, "
+                                  f"or wait {wait} s")
         try:
-            return self._match(code)
+            role = self._match(code)
         except AccessError:
             with self._failures_lock:
-                self._failures[client].append(now)
+                self._failures.setdefault(client, deque()).append(now)
+                self._room_failures.append((now, client))
             raise
+        with self._failures_lock:
+            self._joined_from.add(client)
+        return role
+
+    def _forget_old(self, now: float) -> None:
+        while self._room_failures and now - self._room_failures[0][0] > ROOM_WINDOW_S:
+            self._room_failures.popleft()
+        for client in list(self._failures):
+            recent = self._failures[client]
+            while recent and now - recent[0] > JOIN_WINDOW_S:
+                recent.popleft()
+            if not recent:
+                del self._failures[client]
+
+    def join_alarm(self) -> dict[str, Any] | None:
+        """Wrong codes tried in the room-wide window (for the facilitator page), or None if there are none."""
+        now = self.clock()
+        with self._failures_lock:
+            self._forget_old(now)
+            if not self._room_failures:
+                return None
+            return {"wrong": len(self._room_failures), "addresses": len({c for _, c in self._room_failures}),
+                    "minutes": int(ROOM_WINDOW_S // 60), "paused": len(self._room_failures) >= ROOM_ATTEMPTS,
+                    "limit": ROOM_ATTEMPTS}
+
+    def reopen_joining(self) -> str:
+        """Forget the room-wide count of wrong codes (the per-address limits stay)."""
+        with self._failures_lock:
+            self._room_failures.clear()
+        return (f"joining reopened: {ROOM_ATTEMPTS} more wrong codes from anywhere "
+                f"within {int(ROOM_WINDOW_S // 60)} min pause it again")
+
+    def new_code_for(self, key: str) -> str:
+        """Replace the join code of role ``key`` (``team:venue``, ``evaluator``) and keep it beside the journal.
+
+        The caller revokes the browsers already joined as that role (they join again with the new code).
+        """
+        if key not in self.codes or key == "facilitator":
+            raise SessionError(f"no join code {key!r} to replace (the facilitator's code is replaced by restarting)")
+        with self._failures_lock:
+            used = set(self.codes.values())
+            code = new_code()
+            while code in used:
+                code = new_code()
+            codes = {**self.codes, key: code}
+            self._write_access(codes)
+            self.codes = codes
+        return code
 
     def _match(self, code: str) -> Role:
         given = _normal(code)
         found = None
-        for key, value in self.codes.items():
+        for key, value in dict(self.codes).items():
             # compare_digest on every code: the time taken does not tell which code was close.
             if secrets.compare_digest(_normal(value).encode(), given.encode()):
                 found = key
