@@ -340,3 +340,13 @@ def test_an_exercise_file_given_as_a_scenario_points_to_the_right_command(name, 
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert len(info.value.problems) == 1 and re.search(pointer, str(info.value)), str(info.value)
+
+
+def test_bad_references_are_reported_with_schema_errors_not_after_them(tmp_path):
+    text = VENUE.replace("area_m2: 50}", "area_m2: lots}", 1).replace("{zone: a, count: 10}", "{zone: ghost, count: 10}")
+    text = text.replace("to: out, width_m", "to: nowhere, width_m")
+    path = _write(tmp_path, text)
+    message = _error(path)
+    assert re.search(r"bad\.yaml:4 venue\.zones\[0\]\.area_m2: 'lots' must be a finite number", message), message
+    assert re.search(r"bad\.yaml:10 venue\.connections\[1\]\.to: 'nowhere' is not a zone or exit of the venue", message), message
+    assert re.search(r"bad\.yaml:13 population\.groups\[0\]\.zone: 'ghost' is not a zone of the venue \(zones: a, b\)", message), message

@@ -10,7 +10,7 @@ from simsoft.errors import Problem
 from simsoft.loader.yaml_io import Path, SourceMap, format_path
 from simsoft.schema import Scenario
 
-__all__ = ["cross_check", "MAX_START_DENSITY_P_M2"]
+__all__ = ["cross_check", "raw_references", "MAX_START_DENSITY_P_M2"]
 
 MAX_START_DENSITY_P_M2 = 5.0
 """Highest starting crowd density accepted; G.K. Still (Crowd Dynamics, PhD thesis 2000): at or above
@@ -211,4 +211,66 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
         last = max(last, act.at)
     if scenario.duration <= 0:
         add(("duration",), f"{scenario.duration:g} s", "must be > 0 s")
+    return out
+
+
+def raw_references(data: object, sources: SourceMap, *, skip: set[str] = frozenset()) -> list[Problem]:
+    """Reference problems found in the raw document when the schema refused it.
+
+    The full cross-check needs a valid scenario, so without this a file with a schema error and a bad
+    zone name showed only the schema error, and the name only after that was fixed. This reads the
+    ids the file declares and checks the commonest references against them, with the cross-check's
+    messages; ``skip`` holds paths (as shown) that already have a problem.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("venue"), dict):
+        return []
+    venue = data["venue"]
+
+    def ids(section: str) -> set[str]:
+        items = venue.get(section)
+        return {x["id"] for x in items if isinstance(x, dict) and isinstance(x.get("id"), str)} if isinstance(items, list) else set()
+
+    zones, exits, conns = ids("zones"), ids("exits"), ids("connections")
+    out: list[Problem] = []
+    if not zones:
+        return out
+
+    def add(path: Path, value: object, rule: str) -> None:
+        if format_path(path) in skip:
+            return
+        file, line = sources.locate(path)
+        out.append(Problem(file=file, line=line, path=format_path(path), rule=rule, value=value, has_value=True))
+
+    def items(node: object, key: str) -> list[tuple[int, dict]]:
+        seq = node.get(key) if isinstance(node, dict) else None
+        return [(i, x) for i, x in enumerate(seq) if isinstance(x, dict)] if isinstance(seq, list) else []
+
+    def zone(path: Path, value: object) -> None:
+        if isinstance(value, str) and value not in zones:
+            hint = " (it is an exit)" if value in exits else f" (zones: {', '.join(sorted(zones)[:12])})"
+            add(path, value, "is not a zone of the venue" + hint)
+
+    def exit_(path: Path, value: object) -> None:
+        if isinstance(value, str) and value not in exits:
+            add(path, value, f"is not an exit of the venue (exits: {', '.join(sorted(exits))})")
+
+    for i, c in items(venue, "connections"):
+        if isinstance(c.get("from"), str) and c["from"] not in zones and c["from"] not in exits:
+            add(("venue", "connections", i, "from"), c["from"], "is not a zone of the venue")
+        if isinstance(c.get("to"), str) and c["to"] not in zones and c["to"] not in exits:
+            add(("venue", "connections", i, "to"), c["to"], "is not a zone or exit of the venue")
+    for i, g in items(data.get("population"), "groups"):
+        zone(("population", "groups", i, "zone"), g.get("zone"))
+        exit_(("population", "groups", i, "exit"), g.get("exit"))
+    for i, step in items(data.get("incident"), "affected"):
+        zone(("incident", "affected", i, "zone"), step.get("zone"))
+    for i, act in items(data, "actions"):
+        if isinstance(act.get("zones"), list):
+            for j, z in enumerate(act["zones"]):
+                zone(("actions", i, "zones", j), z)
+        if isinstance(act.get("via"), list):
+            for j, e in enumerate(act["via"]):
+                exit_(("actions", i, "via", j), e)
+        if isinstance(act.get("connection"), str) and act["connection"] not in conns:
+            add(("actions", i, "connection"), act["connection"], "is not a connection of the venue")
     return out

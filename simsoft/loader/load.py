@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from simsoft.errors import Problem, ScenarioError
 from simsoft.loader.compose import compose
-from simsoft.loader.crossref import cross_check
+from simsoft.loader.crossref import cross_check, raw_references
 from simsoft.loader.messages import known_keys, problems_from_validation
 from simsoft.loader.variants import apply_overrides, parse_override_path
 from simsoft.loader.yaml_io import Document, SourceMap
@@ -30,7 +30,10 @@ def _validate(data: Any, sources: SourceMap, *, note: str = "") -> tuple[Scenari
     try:
         scenario = Scenario.model_validate(data, context=FROM_FILE)
     except ValidationError as exc:
-        return None, problems_from_validation(exc, data, sources, keys=_KEYS, note=note)
+        problems = problems_from_validation(exc, data, sources, keys=_KEYS, note=note)
+        if not note:  # a variant's references are checked once the base scenario is sound
+            problems += raw_references(data, sources, skip={p.path for p in problems})
+        return None, problems
     return scenario, cross_check(scenario, sources, note=note)
 
 
