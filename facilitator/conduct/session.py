@@ -106,6 +106,8 @@ class Session:
         self.injects = [InjectState(i) for i in self.loaded.exercise.msel]
         self._replaying: list[Entry] | None = None
         self._plan: Simulation | None = None
+        self._ahead: str | None = None
+        """Set when the engine ran forward for a step whose entry could not be written: only that step may follow."""
 
     # -- bookkeeping -------------------------------------------------------------------------
     @property
@@ -158,7 +160,27 @@ class Session:
         tmp.write_text(events_jsonl(self.sim), encoding="utf-8")
         os.replace(tmp, self.folder / "events.jsonl")
 
-    def _need(self, *phases: str, moving: bool = True) -> None:
+    def _in_step(self, op: str) -> None:
+        """Refuse every step but the retry of ``self._ahead`` (the engine ran ahead of the journal)."""
+        if self._ahead is not None and self._ahead != op:
+            raise SessionError(f"the last step ({self._ahead.replace('_', ' ')}) could not be journaled, and the simulation "
+                               f"already ran ahead to {format_duration(self.now_s)}; retry it (or resume the session) first")
+
+    def _engine_step(self, op: str, run: Callable[[], Any]) -> Any:
+        """Run a step that moves the engine before its entry is written; a failed write leaves only its retry open."""
+        self._in_step(op)
+        before = self.now_s
+        try:
+            result = run()
+        except JournalError:
+            if self.now_s != before or self._ahead == op:
+                self._ahead = op
+            raise
+        self._ahead = None
+        return result
+
+    def _need(self, *phases: str, moving: bool = True, op: str = "") -> None:
+        self._in_step(op)
         if self.phase not in phases:
             raise SessionError(f"the session is in {self.phase}; this needs {' or '.join(phases)}")
         if moving and self.paused:
@@ -167,6 +189,9 @@ class Session:
     # -- phases and clock control --------------------------------------------------------------
     def advance_phase(self, to: str | None = None) -> str:
         """Move to the next phase (or to ``to``, which must come later). Entering hot wash runs the engine to its end."""
+        return self._engine_step("advance_phase", lambda: self._advance_phase(to))
+
+    def _advance_phase(self, to: str | None) -> str:
         i = PHASES.index(self.phase)
         target = PHASES[i + 1] if to is None else to
         if target not in PHASES or PHASES.index(target) <= i:
@@ -273,7 +298,10 @@ class Session:
 
     def release_next(self) -> InjectState | None:
         """Run the engine to the next inject and release it; ``None`` when no inject is left to come."""
-        self._need("conduct")
+        self._need("conduct", op="release_next")
+        return self._engine_step("release_next", self._release_next)
+
+    def _release_next(self) -> InjectState | None:
         step = self.loaded.exercise.exercise.check_every
         ends = self.loaded.exercise.exercise.ends_at
         horizon = self.loaded.scenario.duration if ends is None else min(ends, self.loaded.scenario.duration)
@@ -409,6 +437,7 @@ class Session:
         """Record a note (facilitator, team, evaluator) at the current exercise time."""
         if self.phase == "closed":
             raise SessionError("the session is closed")
+        self._in_step("")
         body = {"t_s": self.now_s, "team": team, "inject": inject, "phase": self.phase, "text": text}
         entry = self._write_ahead("note", body)
         self.notes.append(body)
@@ -424,6 +453,7 @@ class Session:
             raise SessionError(f"{kind!r} is not an after-play entry ({', '.join(AFTER_PLAY)})")
         if PHASES.index(self.phase) < PHASES.index("hot_wash"):
             raise SessionError(f"the session is in {self.phase}; hot wash and evaluation come after conduct")
+        self._in_step("")
         entry = self._write_ahead(kind, body)
         self.after_play.append((kind, dict(body)))
         self._applied(entry)
