@@ -127,6 +127,30 @@ def test_a_hot_journal_is_rolled_back_and_the_files_kept(tmp_path, loaded, whole
     assert (crashed / "events.jsonl").read_bytes() == whole
 
 
+def test_a_hot_journal_that_cannot_be_rolled_back_in_place_is_read_from_a_private_copy(tmp_path, loaded, monkeypatch):
+    """A read-only folder, simulated so that it holds under root too: the in-place open can only read."""
+    folder = _played(loaded, tmp_path, close=False)
+    n = len(read_journal(folder / "session.sqlite")[0])
+    crashed = _leave_hot_journal(folder)
+    target = str(crashed / "session.sqlite")
+    real = sqlite3.connect
+
+    class _Shim:
+        Error = sqlite3.Error
+
+        @staticmethod
+        def connect(path, *args, **kwargs):
+            if path == target:
+                return real(f"file:{target}?mode=ro", uri=True)
+            return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(journal_mod, "sqlite3", _Shim)
+    check = check_journal(target)
+    assert check.damage is None and len(check.entries) == n
+    assert any("cannot be rolled back here (read-only folder); read a rolled-back private copy" in x for x in check.notes)
+    assert (crashed / "session.sqlite-journal").exists()  # the folder was left as it was
+
+
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores a read-only folder")
 def test_a_hot_journal_in_a_read_only_folder_is_read_from_a_private_copy(tmp_path, loaded):
     folder = _played(loaded, tmp_path, close=False)

@@ -163,9 +163,11 @@ def _connect_for_reading(path: str, notes: list[str]) -> tuple[sqlite3.Connectio
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn, None
-    except sqlite3.Error:
+    except sqlite3.Error as exc:
         conn.close()
-        if not (os.path.exists(hot) and os.path.getsize(hot) > 0):
+        # Only a hot journal makes a read-only open fail as "readonly"; anything else (not a database,
+        # busy) is reported as it is.
+        if "readonly" not in str(exc) or not (os.path.exists(hot) and os.path.getsize(hot) > 0):
             raise
     stamp = _stamp()
     kept = f"{path}.recovered-{stamp}"
