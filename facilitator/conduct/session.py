@@ -220,6 +220,7 @@ class Session:
         """Undo :meth:`pause`."""
         if not self.paused:
             raise SessionError("the session is not paused")
+        self._in_step("")
         entry = self._write_ahead("resume", {"t_s": self.now_s})
         self.paused = False
         self._applied(entry)
