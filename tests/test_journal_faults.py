@@ -73,11 +73,23 @@ def test_kill_9_at_random_points_loses_no_accepted_decision(tmp_path, whole):
     for i in range(ITERATIONS):
         out = tmp_path / f"kill{i}"
         cmd = [sys.executable, "-c", "from simsoft.cli import main; main()", "exercise", "start", str(EXERCISE),
-               "--decisions", str(DECISIONS), "--out", str(out), "--pace", "0.02"]
+               "--decisions", str(DECISIONS), "--out", str(out), "--pace", "0.05"]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        time.sleep(rng.uniform(1.0, 4.0))
+        early = b""
+        if i % 2:  # at a random moment of the wall clock (start-up, play or close)
+            time.sleep(rng.uniform(0.8, 4.0))
+        else:  # surely mid-play: just after the k-th announced decision, within the next step's write
+            k, waited = rng.randint(1, 7), time.monotonic() + 60
+            while early.count(b"\n  D") < k and time.monotonic() < waited:
+                chunk = proc.stdout.read1(4096) if proc.stdout else b""
+                if not chunk:
+                    break
+                early += chunk
+            time.sleep(rng.uniform(0.0, 0.05))
         proc.send_signal(signal.SIGKILL)
-        seen = proc.communicate(timeout=30)[0].decode()
+        seen = (early + proc.communicate(timeout=30)[0]).decode()
+        if i % 2 == 0:
+            assert "session closed" not in seen, seen
         told = re.findall(r"^  (D\d+) \w+:", seen, flags=re.M)
         found = sorted(p.parent for p in out.rglob("session.sqlite"))
         if not found or not read_journal(found[0] / "session.sqlite")[0]:
