@@ -110,7 +110,7 @@ def replay(session_dir: str, out_dir: str | None) -> None:
     """Rebuild SESSION's records from its journal on a fresh engine and compare them byte for byte."""
     from facilitator.conduct.store import replay_session
 
-    written, same, damage = replay_session(session_dir, out=out_dir)
+    written, same, damage = replay_session(session_dir, out=out_dir, warn=_warn)
     if damage:
         _warn(f"journal damaged: {damage}")
     click.echo(f"replayed records    {written}")
@@ -139,7 +139,7 @@ def fork(session_dir: str, at: str, choice: str | None, team: str | None, decisi
     from facilitator.exercise.decisions import load_decisions
 
     script = load_decisions(decisions_file) if decisions_file else None
-    session = fork_session(session_dir, at=at, choice=choice, team=team, script=script, out_dir=out_dir)
+    session = fork_session(session_dir, at=at, choice=choice, team=team, script=script, out_dir=out_dir, warn=_warn)
     click.echo(f"fork {session.folder} of {session_dir} at {at} ({_t(session.now_s)})")
     if interactive:
         session.script = []
@@ -185,7 +185,7 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, replications: 
     """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv)."""
     from facilitator.conduct.store import _rebuild, write_summary
 
-    session, _, damage = _rebuild(Path(session_dir))
+    session, _, damage = _rebuild(Path(session_dir), warn=_warn)
     if damage:
         _warn(f"journal damaged: {damage}")
     session.folder = Path(session_dir)
@@ -290,7 +290,7 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
 
     sessions = []
     for d in session_dirs:
-        s, _, damage = _rebuild(Path(d))
+        s, _, damage = _rebuild(Path(d), warn=lambda text, d=d: _warn(f"{d}: {text}"))
         if damage:
             _warn(f"{d}: journal damaged: {damage}")
         s.folder = Path(d)

@@ -3,8 +3,12 @@
 Phases run ``briefing → conduct → hot_wash → evaluation → closed``. During conduct the facilitator
 releases the next inject (the engine runs to its time, checking state triggers and contingency
 deadlines on the way), releases one now, skips one, pauses and resumes; teams decide. Every step is
-one journal entry written in one transaction *after* it succeeded, so the journal holds commands
-that are known to work. Re-executing the entries on a fresh simulation with the same seed rebuilds
+checked first, then written ahead as one journal entry in one durable transaction, and only then
+applied to the session and the simulation and answered: if the journal cannot be written (a full
+disk, a read-only folder) the step raises :class:`JournalError`, nothing is applied, and the team is
+told it was not accepted. (Running the engine forward to find the next inject is not a step of its
+own: it is re-derived by replay from the entries, so a refused release leaves nothing to undo that
+the journal would disagree with.) Re-executing the entries on a fresh simulation with the same seed rebuilds
 the session exactly: that is how ``resume`` (after a crash), ``replay`` and ``fork`` work, and the
 results stored in each entry (which inject, when, its text) are compared on the way so a change of
 engine or files cannot pass unnoticed.
@@ -102,6 +106,8 @@ class Session:
         self.injects = [InjectState(i) for i in self.loaded.exercise.msel]
         self._replaying: list[Entry] | None = None
         self._plan: Simulation | None = None
+        self._ahead: str | None = None
+        """Set when the engine ran forward for a step whose entry could not be written: only that step may follow."""
 
     # -- bookkeeping -------------------------------------------------------------------------
     @property
@@ -117,21 +123,35 @@ class Session:
         known = ", ".join(s.inject.id for s in self.injects)
         raise SessionError(f"unknown inject {inject_id!r} (MSEL: {known})")
 
-    def _record(self, kind: str, body: dict[str, Any]) -> None:
+    def _write_ahead(self, kind: str, body: dict[str, Any]) -> Entry | dict[str, Any]:
+        """Journal a step before it is applied (or, replaying, check it against the journal).
+
+        Raises :class:`JournalError` when the entry cannot be written: the caller has changed nothing yet.
+        """
         if self._replaying is not None:
-            expected = self._replaying.pop(0)
+            expected = self._replaying[0]
             if expected.kind != kind or _results(expected.body) != _results(body):
                 raise JournalError(f"replay diverged at journal entry {expected.seq}: the journal has {expected.kind} "
                                    f"{_results(expected.body)}, the engine now gives {kind} {_results(body)} "
                                    "(were the exercise, scenario or engine changed?)")
-            entry: Entry | dict[str, Any] = expected
-        elif self.journal is not None:
-            entry = self.journal.append(kind, body)
+            self._replaying.pop(0)
+            return expected
+        if self.journal is not None:
+            try:
+                return self.journal.append(kind, body)
+            except JournalError as exc:
+                raise JournalError(f"not accepted, nothing was changed ({_what(kind, body)}): {exc}") from None
+        return {"kind": kind, **body}
+
+    def _applied(self, entry: Entry | dict[str, Any]) -> None:
+        """After a journaled step was applied: rewrite the records and tell the observers."""
+        if self._replaying is None and self.journal is not None:
             self._flush()
-        else:
-            entry = {"kind": kind, **body}
         for obs in self.observers:
             obs(self, entry)
+
+    def _record(self, kind: str, body: dict[str, Any]) -> None:
+        self._applied(self._write_ahead(kind, body))
 
     def _flush(self) -> None:
         if self.folder is None:
@@ -140,7 +160,27 @@ class Session:
         tmp.write_text(events_jsonl(self.sim), encoding="utf-8")
         os.replace(tmp, self.folder / "events.jsonl")
 
-    def _need(self, *phases: str, moving: bool = True) -> None:
+    def _in_step(self, op: str) -> None:
+        """Refuse every step but the retry of ``self._ahead`` (the engine ran ahead of the journal)."""
+        if self._ahead is not None and self._ahead != op:
+            raise SessionError(f"the last step ({self._ahead.replace('_', ' ')}) could not be journaled, and the simulation "
+                               f"already ran ahead to {format_duration(self.now_s)}; retry it (or resume the session) first")
+
+    def _engine_step(self, op: str, run: Callable[[], Any]) -> Any:
+        """Run a step that moves the engine before its entry is written; a failed write leaves only its retry open."""
+        self._in_step(op)
+        before = self.now_s
+        try:
+            result = run()
+        except JournalError:
+            if self.now_s != before or self._ahead == op:
+                self._ahead = op
+            raise
+        self._ahead = None
+        return result
+
+    def _need(self, *phases: str, moving: bool = True, op: str = "") -> None:
+        self._in_step(op)
         if self.phase not in phases:
             raise SessionError(f"the session is in {self.phase}; this needs {' or '.join(phases)}")
         if moving and self.paused:
@@ -149,6 +189,9 @@ class Session:
     # -- phases and clock control --------------------------------------------------------------
     def advance_phase(self, to: str | None = None) -> str:
         """Move to the next phase (or to ``to``, which must come later). Entering hot wash runs the engine to its end."""
+        return self._engine_step("advance_phase", lambda: self._advance_phase(to))
+
+    def _advance_phase(self, to: str | None) -> str:
         i = PHASES.index(self.phase)
         target = PHASES[i + 1] if to is None else to
         if target not in PHASES or PHASES.index(target) <= i:
@@ -159,8 +202,9 @@ class Session:
         if PHASES.index(target) >= PHASES.index("hot_wash") and i < PHASES.index("hot_wash"):
             self.sim.run_to_end()
             body["end_s"] = self.sim.now_s
+        entry = self._write_ahead("phase", body)
         self.phase = target
-        self._record("phase", body)
+        self._applied(entry)
         return target
 
     def pause(self) -> None:
@@ -168,15 +212,18 @@ class Session:
         self._need("conduct", moving=False)
         if self.paused:
             raise SessionError("the session is already paused")
+        entry = self._write_ahead("pause", {"t_s": self.now_s})
         self.paused = True
-        self._record("pause", {"t_s": self.now_s})
+        self._applied(entry)
 
     def resume(self) -> None:
         """Undo :meth:`pause`."""
         if not self.paused:
             raise SessionError("the session is not paused")
+        self._in_step("")
+        entry = self._write_ahead("resume", {"t_s": self.now_s})
         self.paused = False
-        self._record("resume", {"t_s": self.now_s})
+        self._applied(entry)
 
     # -- injects ---------------------------------------------------------------------------------
     def _deadline(self, s: InjectState) -> float | None:
@@ -231,9 +278,31 @@ class Session:
                 out.append(s.inject.id)
         return out
 
+    def _tentatively(self, change: Callable[[], Any], then: Callable[[Any], dict[str, Any]],
+                     kind: str) -> tuple[Any, Entry | dict[str, Any]]:
+        """Make the in-memory ``change`` (inject states, decisions), build the entry, journal it; undo on failure.
+
+        ``change`` touches only the session's own lists and inject states (never the simulation), so
+        restoring them leaves the session exactly as before when the journal refuses the entry.
+        """
+        saved = [(s, s.status, s.released_s, s.reason, s.text) for s in self.injects]
+        n_decisions, n_rejected, played = len(self.decisions), len(self.rejected), set(self.played)
+        try:
+            result = change()
+            return result, self._write_ahead(kind, then(result))
+        except BaseException:
+            for s, status, released_s, reason, text in saved:
+                s.status, s.released_s, s.reason, s.text = status, released_s, reason, text
+            del self.decisions[n_decisions:], self.rejected[n_rejected:]
+            self.played = played
+            raise
+
     def release_next(self) -> InjectState | None:
         """Run the engine to the next inject and release it; ``None`` when no inject is left to come."""
-        self._need("conduct")
+        self._need("conduct", op="release_next")
+        return self._engine_step("release_next", self._release_next)
+
+    def _release_next(self) -> InjectState | None:
         step = self.loaded.exercise.exercise.check_every
         ends = self.loaded.exercise.exercise.ends_at
         horizon = self.loaded.scenario.duration if ends is None else min(ends, self.loaded.scenario.duration)
@@ -268,11 +337,15 @@ class Session:
         return self._release(s, "manual", how="now")
 
     def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
-        s.status, s.released_s, s.reason = "released", self.now_s, reason
-        s.text = render(s.inject.text, live_values(self.sim.observe(), self.sim.recorder.events))
-        cancelled = self._cancel_settled()
-        self._record("release", {"cmd": how, "inject": s.inject.id, "t_s": s.released_s, "reason": reason,
-                                 "text": s.text, "cancelled": cancelled})
+        def change() -> list[str]:
+            s.status, s.released_s, s.reason = "released", self.now_s, reason
+            s.text = render(s.inject.text, live_values(self.sim.observe(), self.sim.recorder.events))
+            return self._cancel_settled()
+
+        _, entry = self._tentatively(change, lambda cancelled: {
+            "cmd": how, "inject": s.inject.id, "t_s": s.released_s, "reason": reason, "text": s.text,
+            "cancelled": cancelled}, "release")
+        self._applied(entry)
         return s
 
     def skip(self, inject_id: str | None = None) -> InjectState:
@@ -287,9 +360,13 @@ class Session:
             s = self.state(inject_id)
             if s.status != "pending":
                 raise SessionError(f"inject {inject_id} is already {s.status}")
-        s.status = "skipped"
-        cancelled = self._cancel_settled()
-        self._record("skip", {"inject": s.inject.id, "t_s": self.now_s, "cancelled": cancelled})
+        def change() -> list[str]:
+            s.status = "skipped"
+            return self._cancel_settled()
+
+        _, entry = self._tentatively(change, lambda cancelled: {"inject": s.inject.id, "t_s": self.now_s,
+                                                                 "cancelled": cancelled}, "skip")
+        self._applied(entry)
         return s
 
     def current_inject(self) -> InjectState | None:
@@ -313,25 +390,41 @@ class Session:
             ident = f"D{len(self.decisions) + 1}"
             at = self.now_s + stamped.after_s
             action = {**stamped.action, "at": f"{at!r} s", "note": ident}
-            self.sim.apply(action, source=f"team:{stamped.team}")
+            self.sim.check(action)  # the same validation as apply, without scheduling anything yet
         except (DecisionError, ActionError) as exc:
             message = str(exc)
             body = {"team": stamped.team, "inject": inject, "action": stamped.action, "rationale": stamped.rationale,
                     "after_s": stamped.after_s, "t_s": self.now_s, "message": message}
             if script_index is not None:
                 body["script"] = script_index
-                self.played.add(script_index)
-            self.rejected.append(body)
-            self._record("rejected", body)
+
+            def refuse() -> None:
+                if script_index is not None:
+                    self.played.add(script_index)
+                self.rejected.append(body)
+
+            _, entry = self._tentatively(refuse, lambda _: body, "rejected")
+            self._applied(entry)
             raise DecisionError(message) from None
         made = Decision(ident, stamped.team, inject, self.now_s, dict(stamped.action), stamped.rationale, stamped.after_s)
-        self.decisions.append(made)
-        body = made.to_body()
-        body["cancelled"] = self._cancel_settled()
-        if script_index is not None:
-            body["script"] = script_index
-            self.played.add(script_index)
-        self._record("decision", body)
+
+        def take() -> list[str]:
+            self.decisions.append(made)
+            if script_index is not None:
+                self.played.add(script_index)
+            return self._cancel_settled()
+
+        def body_of(cancelled: list[str]) -> dict[str, Any]:
+            body = made.to_body()
+            body["cancelled"] = cancelled
+            if script_index is not None:
+                body["script"] = script_index
+            return body
+
+        # Written ahead: the world changes only once the journal holds the decision.
+        _, entry = self._tentatively(take, body_of, "decision")
+        self.sim.apply(action, source=f"team:{stamped.team}")
+        self._applied(entry)
         return made
 
     def _checker(self) -> Simulation:
@@ -345,9 +438,11 @@ class Session:
         """Record a note (facilitator, team, evaluator) at the current exercise time."""
         if self.phase == "closed":
             raise SessionError("the session is closed")
+        self._in_step("")
         body = {"t_s": self.now_s, "team": team, "inject": inject, "phase": self.phase, "text": text}
+        entry = self._write_ahead("note", body)
         self.notes.append(body)
-        self._record("note", body)
+        self._applied(entry)
 
     def record_after_play(self, kind: str, body: dict[str, Any]) -> None:
         """Journal a hot wash or evaluation entry (``kind`` in :data:`AFTER_PLAY`).
@@ -359,8 +454,10 @@ class Session:
             raise SessionError(f"{kind!r} is not an after-play entry ({', '.join(AFTER_PLAY)})")
         if PHASES.index(self.phase) < PHASES.index("hot_wash"):
             raise SessionError(f"the session is in {self.phase}; hot wash and evaluation come after conduct")
+        self._in_step("")
+        entry = self._write_ahead(kind, body)
         self.after_play.append((kind, dict(body)))
-        self._record(kind, body)
+        self._applied(entry)
 
     # -- what teams see -------------------------------------------------------------------------
     def sitrep(self, team_id: str | None) -> list[str]:
@@ -419,6 +516,15 @@ def _action_text(action: dict[str, Any]) -> str:
         return ",".join(str(x) for x in v) if isinstance(v, list) else str(v)
 
     return " ".join([str(action.get("do"))] + [f"{k}={shown(v)}" for k, v in action.items() if k != "do"])
+
+
+def _what(kind: str, body: dict[str, Any]) -> str:
+    """A short name of the step a journal entry records, for a refusal message."""
+    if kind in ("decision", "rejected"):
+        return f"{body.get('team')}'s decision {_action_text(body.get('action') or {})}"
+    if kind == "release":
+        return f"release of {body.get('inject') or 'the next inject'}"
+    return f"{kind} {body.get('inject') or body.get('to') or ''}".strip()
 
 
 def _results(body: dict[str, Any]) -> dict[str, Any]:
