@@ -77,8 +77,11 @@ def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> L
     if problems:
         raise ExerciseError(problems)
     assert scenario is not None
-    with open(path, "rb") as fh:
-        ex_sha = _sha(fh.read())
+    try:
+        with open(path, "rb") as fh:
+            ex_sha = _sha(fh.read())
+    except OSError as exc:  # removed or made unreadable since it was parsed
+        raise ExerciseError(Problem(file=doc.file, line=None, path="", rule=f"cannot be read: {exc.strerror or exc}")) from None
     sc_sha = _sha(json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True).encode())
     chosen = seed if seed is not None else exercise.exercise.seed
     return LoadedExercise(exercise=exercise, scenario=scenario, file=doc.file, scenario_file=scenario_file,
