@@ -75,6 +75,20 @@ CASES = [
      r"exercise\.variant: 'nope' is not a variant of the scenario \(variants: ", 1),
     ("duration without unit", "    at: 20 min\n", "    at: 20\n",
      r"msel\[6\]\.at: 20 needs a unit: write e\.g\. '90 s', '4 min' or '1\.5 h'", 0),
+    ("huge template width", "{inside} people on site", "{inside:>300000000} people on site",
+     r"msel\[0\]\.text: placeholder \{inside:\.\.\.\} asks for a width or precision of 300000000; at most 200 is allowed", 0),
+    ("huge template precision", "{inside} people on site", "{inside:.9999f} people on site",
+     r"msel\[0\]\.text: placeholder \{inside:\.\.\.\} asks for a width or precision of 9999; at most 200 is allowed", 0),
+    ("tiny check step", "  check_every: 10 s\n", "  check_every: 1e-9 s\n",
+     r"exercise\.check_every: '1e-9 s' must be at least 1 s \(triggers and deadlines are checked this often; "
+     r"a smaller step makes a session crawl\)", 0),
+    ("doctrine names an unknown zone", "doctrine: {zones: [main_hall, courtyard], level: hot}",
+     "doctrine: {zones: [main_hall, ghost], level: hot}",
+     r"msel\[4\]\.expect\[0\]\.doctrine: is not an action the scenario allows: cordon: unknown zone 'ghost'", 0),
+    ("doctrine names an unknown parameter", "doctrine: {unit: armed_response}", "doctrine: {unit: armed_response, speed: 3}",
+     r"msel\[3\]\.expect\[0\]\.doctrine\.speed: is not a parameter of dispatch \(parameters: unit\)", 0),
+    ("doctrine names an unknown connection", "doctrine: {connection: courtyard_gate}", "doctrine: {connection: back_door}",
+     r"msel\[0\]\.expect\[0\]\.doctrine: is not an action the scenario allows: close: unknown connection 'back_door'", 0),
 ]
 
 
@@ -129,6 +143,14 @@ DECISION_CASES = [
     ("observer decides", "{inject: I1, team: observers, do: alert, zones: all}",
      r"team 'observers' is an observer team and takes no decisions"),
     ("unknown connection", "{inject: I1, team: venue, do: close, connection: front_door}", r"close: unknown connection 'front_door'"),
+    ("negative delay", "{inject: I1, team: venue, do: alert, zones: all, after: -1 h}",
+     r"decisions\[1\]\.after: '-1 h' cannot be negative \(time does not run backwards\): got -3600 s"),
+    ("absurd delay", "{inject: I1, team: venue, do: alert, zones: all, after: 1e300 s}",
+     r"decisions\[1\]\.after: '1e300 s' is longer than 400 days"),
+    ("delay beyond the scenario", "{inject: I1, team: venue, do: alert, zones: all, after: 300 d}",
+     r"alert: after 7200 h 0 min is after the scenario ends \(96 h 0 min\)"),
+    ("share not a number", "{inject: I1, team: venue, do: alert, zones: all, share: .nan}",
+     r"decisions\[1\]\.share: nan must be a finite number"),
 ]
 
 
@@ -157,3 +179,36 @@ def test_bad_decisions_stop_the_cli_before_anything_runs(tmp_path):
     assert not Path("s").exists()
     res = CliRunner().invoke(exercise, ["start", "exercises/nowhere.yaml"])
     assert res.exit_code == 1 and res.output == "error: exercises/nowhere.yaml: file not found\n"
+
+
+def test_all_doctrine_problems_are_reported_at_once():
+    bad = EXERCISE_TEXT.replace("doctrine: {connection: courtyard_gate}", "doctrine: {connection: back_door}").replace(
+        "doctrine: {unit: armed_response}", "doctrine: {unit: swat}")
+    Path("exercises/bad.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(ExerciseError) as info:
+        load_exercise("exercises/bad.yaml")
+    assert [p.path for p in info.value.problems] == ["msel[0].expect[0].doctrine", "msel[3].expect[0].doctrine"]
+    assert "dispatch: unknown unit 'swat'" in str(info.value)
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("alert zones=all share=nan", "alert: share=nan: must be a finite number"),
+    ("alert zones=all share=inf", "alert: share=inf: must be a finite number"),
+    ("alert zones=all share=1e400", "alert: share=1e400: must be a finite number"),
+    ("alert zones=all share=5", "action share: Input should be less than or equal to 1"),
+    ("alert zones=all after=-1h", "alert: after=-1h: cannot be negative (time does not run backwards): got -3600 s"),
+    ("alert zones=all after=1e300s", "alert: after=1e300s: is longer than 400 days (1e+300 s): check the number and unit"),
+    ("alert zones=all after=300d", "alert: after 7200 h 0 min is after the scenario ends (96 h 0 min)"),
+    ('alert zones="all', "cannot read the decision 'alert zones=\"all': No closing quotation"),
+])
+def test_console_refuses_bad_numbers_in_plain_words(tmp_path, typed, said):
+    from facilitator.conduct.console import Console
+    from facilitator.conduct.store import start_session
+
+    session = start_session(load_exercise("exercises/community-hall.yaml"), out_dir=tmp_path)
+    lines = iter(["", typed, "", 'now "I2', "sitrep ghost", "quit"])
+    out: list[str] = []
+    Console(session, read=lambda prompt: next(lines), write=out.append, figures=False).run()
+    assert f"  refused: {said}" in out
+    assert "  cannot read 'now \"I2' (No closing quotation): close the quote or leave it out" in out
+    assert any(line.startswith("  unknown team 'ghost' (teams: venue, police") for line in out)

@@ -232,7 +232,11 @@ class Console:
     def _command(self, line: str) -> str | None:
         ses = self.session
         w = self.write
-        words = shlex.split(line) if line else []
+        try:
+            words = shlex.split(line) if line else []
+        except ValueError as exc:  # an unclosed quote: say so at the prompt, never a traceback
+            w(f"  cannot read {line!r} ({exc}): close the quote or leave it out")
+            return None
         cmd = words[0] if words else ("next" if ses.phase == "conduct" else "")
         rest = line[len(cmd):].strip() if words else ""
         if cmd == "help":
@@ -268,7 +272,12 @@ class Console:
                 current = ses.current_inject()
                 self._decide(words[1], rest.split(None, 1)[1], current.inject.id if current else None)
         elif cmd == "sitrep":
-            for text in ses.sitrep(words[1] if len(words) > 1 else None):
+            team = words[1] if len(words) > 1 else None
+            teams = [t.id for t in ses.loaded.exercise.teams]
+            if team is not None and team not in teams:
+                w(f"  unknown team {team!r} (teams: {', '.join(teams)})")
+                return None
+            for text in ses.sitrep(team):
                 w(f"  {text}")
         elif cmd == "status":
             self.status()

@@ -8,6 +8,7 @@ exercise time and applies it to the engine (see :mod:`facilitator.conduct.sessio
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import typing
@@ -142,20 +143,40 @@ def parse_line(text: str, *, team: str, inject: str | None = None) -> ScriptedDe
             continue
         if key not in action_fields(verb):
             raise DecisionError(f"{verb}: unknown parameter {key!r} (parameters: {', '.join(action_fields(verb))})")
-        if _is_list_field(verb, key) and value != "all":
-            action[key] = [v for v in value.split(",") if v]
-        else:
-            action[key] = _scalar(value)
+        try:
+            if _is_list_field(verb, key) and value != "all":
+                action[key] = [v for v in value.split(",") if v]
+            else:
+                action[key] = _scalar(value)
+        except ValueError as exc:
+            raise DecisionError(f"{verb}: {key}={value}: {exc}") from None
     return ScriptedDecision(team=team, action=action, rationale=rationale.strip(), inject=inject, after_s=after_s)
 
 
 def _scalar(value: str) -> Any:
-    for kind in (int, float):
-        try:
-            return kind(value)
-        except ValueError:
-            pass
-    return value
+    """A typed parameter value: a whole number, a finite number, or text (``nan``, ``inf`` are refused)."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        raise ValueError("must be a finite number")
+    return number
+
+
+def _non_finite(value: Any) -> bool:
+    """Whether ``value`` holds a NaN or an infinity anywhere (the journal stores JSON, which has neither)."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_non_finite(v) for v in value)
+    return False
 
 
 def load_decisions(path: str | os.PathLike[str]) -> list[ScriptedDecision]:
@@ -199,8 +220,12 @@ def load_decisions(path: str | os.PathLike[str]) -> list[ScriptedDecision]:
             except ValueError as exc:
                 bad(p + ("after",), str(exc), item["after"], True)
                 continue
-        file, line = doc.sources.locate(p)
         action = {k: v for k, v in item.items() if k not in _CONTROL}
+        odd = [k for k, v in action.items() if _non_finite(v)]
+        if odd:
+            bad(p + (odd[0],), "must be a finite number", action[odd[0]], True)
+            continue
+        file, line = doc.sources.locate(p)
         out.append(ScriptedDecision(team=str(item["team"]), action=action, rationale=str(item.get("rationale", "") or ""),
                                     inject=str(item["inject"]), after_s=after_s, where=f"{file}:{line}",
                                     extra={"path": p, "sources": doc.sources}))

@@ -19,15 +19,19 @@ from simsoft import DEFAULT_SEED, Simulation, load_scenario
 from simsoft.errors import ActionError, Problem, ScenarioError
 from simsoft.loader import Document, FieldPath, apply_variant, format_path, known_keys, problems_from_validation, read_yaml
 from simsoft.schema import FROM_FILE, Scenario
-from simsoft.units import format_duration
+from simsoft.units import check_seconds, format_duration
 
-from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, action_fields, action_verbs
+from facilitator.exercise.decisions import (DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_fields,
+                                            action_verbs)
 from facilitator.exercise.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
 from facilitator.exercise.templates import placeholder_names, template_problem
 
 __all__ = ["LoadedExercise", "load_exercise", "check_decisions", "check_decision", "plan_checker", "EVENT_FAMILIES"]
 
 _KEYS = known_keys(Exercise)
+
+MIN_CHECK_EVERY_S = 1.0
+"""Shortest ``check_every``: people read injects in minutes, and ``1e-9 s`` makes a session step for ever."""
 
 EVENT_FAMILIES = ("run", "incident", "casualty", "info", "alert", "action", "response", "egress", "medical",
                   "hospital", "recovery", "plan")
@@ -73,8 +77,11 @@ def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> L
     if problems:
         raise ExerciseError(problems)
     assert scenario is not None
-    with open(path, "rb") as fh:
-        ex_sha = _sha(fh.read())
+    try:
+        with open(path, "rb") as fh:
+            ex_sha = _sha(fh.read())
+    except OSError as exc:  # removed or made unreadable since it was parsed
+        raise ExerciseError(Problem(file=doc.file, line=None, path="", rule=f"cannot be read: {exc.strerror or exc}")) from None
     sc_sha = _sha(json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True).encode())
     chosen = seed if seed is not None else exercise.exercise.seed
     return LoadedExercise(exercise=exercise, scenario=scenario, file=doc.file, scenario_file=scenario_file,
@@ -150,8 +157,9 @@ def _unique(items: list[Any], path: FieldPath, where: _Where, what: str, seen: d
 
 def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None:
     verbs = list(action_verbs())
-    if ex.exercise.check_every <= 0:
-        where.bad(("exercise", "check_every"), "must be a positive duration")
+    if ex.exercise.check_every < MIN_CHECK_EVERY_S:
+        where.bad(("exercise", "check_every"), f"must be at least {MIN_CHECK_EVERY_S:g} s (triggers and deadlines are "
+                                               "checked this often; a smaller step makes a session crawl)")
     if ex.exercise.ends_at is not None and ex.exercise.ends_at <= 0:
         where.bad(("exercise", "ends_at"), "must be a positive duration")
     objectives: dict[str, FieldPath] = {}
@@ -211,6 +219,33 @@ def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None
             _check_contingency(ex, inj, p + ("if_missing",), where, verbs, teams)
         if inj.when is not None and scenario is not None:
             _check_trigger(inj.when, p + ("when",), where, scenario)
+    if scenario is not None:
+        _check_doctrine(ex, scenario, where, verbs)
+
+
+def _check_doctrine(ex: Exercise, scenario: Scenario, where: _Where, verbs: list[str]) -> None:
+    """Doctrine parameters name zones, connections, units, hospitals and sites of the scenario, as a decision would."""
+    checker: Simulation | None = None
+    for i, inj in enumerate(ex.msel):
+        for j, exp in enumerate(inj.expect):
+            if not exp.doctrine or exp.action not in verbs:
+                continue
+            p: FieldPath = ("msel", i, "expect", j, "doctrine")
+            fields = action_fields(exp.action)
+            unknown = [k for k in exp.doctrine if k not in fields]
+            for key in unknown:
+                where.bad(p + (key,), f"is not a parameter of {exp.action} (parameters: {', '.join(fields) or 'none'})", show=False)
+            odd = [k for k, v in exp.doctrine.items() if _non_finite(v)]
+            for key in odd:
+                where.bad(p + (key,), "must be a finite number")
+            if unknown or odd:
+                continue
+            if checker is None:
+                checker = Simulation(scenario, seed=DEFAULT_SEED)
+            try:
+                checker.check({"do": exp.action, **exp.doctrine})
+            except ActionError as exc:
+                where.bad(p, f"is not an action the scenario allows: {exc}", show=False)
 
 
 def _check_expect(ex: Exercise, exp: Any, p: FieldPath, where: _Where, teams: dict[str, FieldPath], tasks: dict[str, FieldPath],
@@ -322,6 +357,16 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checke
         raise DecisionError(f"{where}{verb}: unknown parameter {unknown[0]!r} (parameters: {', '.join(action_fields(verb))})")
     if "at" in decision.action:
         raise DecisionError(f"{where}{verb}: a decision takes effect when it is made; use after: DELAY instead of at")
+    odd = [k for k, v in decision.action.items() if _non_finite(v)]
+    if odd:
+        raise DecisionError(f"{where}{verb}: {odd[0]} must be a finite number")
+    try:  # every path (file, console, web, journal) comes through here, not only the parser
+        after = check_seconds(float(decision.after_s))
+    except (TypeError, ValueError) as exc:
+        raise DecisionError(f"{where}{verb}: after {exc}") from None
+    if after > loaded.scenario.duration:
+        raise DecisionError(f"{where}{verb}: after {format_duration(after)} is after the scenario ends "
+                            f"({format_duration(loaded.scenario.duration)})")
     try:
         (checker if checker is not None else plan_checker(loaded)).check(decision.action)
     except ActionError as exc:

@@ -10,32 +10,68 @@ text, expected actions, notes. Structured cells use a compact text form a person
 - ``if_missing``: ``inject=I2 action=alert team=venue after=180 s``;
 - ``to``: team ids separated by ``;``;
 - ``expect``: one expected action per ``;``: ``venue alert within=120 s task=CT1.1``, optionally
-  ``grace=60s`` and doctrine parameters ``doctrine.zones=main_hall,gallery``.
+  ``grace=60s`` and doctrine parameters ``doctrine.zones=main_hall,gallery``; a value holding a space
+  is quoted as in a shell (``doctrine.duration='12 h'``).
+
+Files written by spreadsheet programs are read whatever their encoding: UTF-8 (with or without a
+byte-order mark), UTF-16 with a byte-order mark, or Windows-1252. A cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab, a carriage return or ``'`` is written with a leading ``'`` so a
+spreadsheet shows it as text instead of running it as a formula (OWASP, *CSV Injection*); import
+removes that one ``'`` again, so export then import gives back the same MSEL.
 
 :func:`import_csv` returns MSEL items in file form, ready for the ``msel:`` list of an exercise file
-(they are validated when that file is loaded).
+(they are validated when that file is loaded). Every problem of a file is reported at once, each
+naming the row and the column.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import os
+import shlex
+import stat
 from typing import Any
 
+from simsoft.errors import Problem
 from simsoft.schema import format_seconds
 
-from facilitator.exercise.decisions import ExerciseError
+from facilitator.exercise.decisions import ExerciseError, _is_list_field
 from facilitator.exercise.schema import CasualtiesAbove, Exercise, FirstEvent, Inject, InsideBelow, ZoneAbove
 
-__all__ = ["COLUMNS", "export_csv", "import_csv"]
+__all__ = ["COLUMNS", "MAX_CSV_BYTES", "export_csv", "import_csv", "read_csv_text"]
 
 COLUMNS = ("id", "module", "at", "when", "if_missing", "sender", "to", "method", "text", "expect", "notes")
 """CSV columns, in order."""
 
+MAX_CSV_BYTES = 10 * 1024 * 1024
+"""Largest MSEL CSV read (10 MB): a few thousand injects fit many times over."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+"""Cell starts a spreadsheet may read as a formula (OWASP CSV injection), and the escape mark itself."""
+
+
+def _escape(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(_FORMULA_START) else cell
+
+
+def _unescape(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _quote(text: str) -> str:
+    return shlex.quote(text) if text == "" or any(c in text for c in " \t\n;'\"\\") else text
+
 
 def _pairs(items: list[tuple[str, Any]]) -> str:
-    return " ".join(f"{k}={v}" for k, v in items if v is not None)
+    return " ".join(f"{k}={_quote(_word(v))}" for k, v in items if v is not None)
 
 
 def _when(trigger: Any) -> str:
@@ -50,27 +86,32 @@ def _when(trigger: Any) -> str:
     return ""
 
 
+def _compact(seconds: float) -> str:
+    return format_seconds(seconds).replace(" ", "")
+
+
 def _row(inj: Inject) -> dict[str, str]:
     expect = []
     for e in inj.expect:
-        parts = [e.team, e.action]
+        parts = [_quote(e.team), _quote(e.action)]
         if e.within is not None:
-            parts.append(f"within={format_seconds(e.within).replace(' ', '')}")
+            parts.append(f"within={_compact(e.within)}")
         if e.task is not None:
-            parts.append(f"task={e.task}")
+            parts.append(f"task={_quote(e.task)}")
         if e.grace is not None:
-            parts.append(f"grace={format_seconds(e.grace).replace(' ', '')}")
+            parts.append(f"grace={_compact(e.grace)}")
         for k, v in e.doctrine.items():  # doctrine parameters as in a console decision: lists with commas
-            parts.append(f"doctrine.{k}={','.join(str(x) for x in v) if isinstance(v, list) else v}")
+            shown = ",".join(_word(x) for x in v) if isinstance(v, list) else _word(v)
+            parts.append(f"doctrine.{k}={_quote(shown)}")
         expect.append(" ".join(parts))
     cond = inj.if_missing
-    return {
+    row = {
         "id": inj.id,
         "module": inj.module,
         "at": format_seconds(inj.at) if inj.at is not None else "",
         "when": _when(inj.when) if inj.when is not None else "",
         "if_missing": _pairs([("inject", cond.inject), ("action", cond.action), ("team", cond.team),
-                              ("after", format_seconds(cond.after).replace(" ", ""))]) if cond else "",
+                              ("after", _compact(cond.after))]) if cond else "",
         "sender": inj.sender,
         "to": ";".join(inj.to),
         "method": inj.method,
@@ -78,33 +119,154 @@ def _row(inj: Inject) -> dict[str, str]:
         "expect": "; ".join(expect),
         "notes": inj.notes or "",
     }
+    return {k: _escape(v) for k, v in row.items()}
 
 
 def export_csv(exercise: Exercise) -> str:
-    """The MSEL of ``exercise`` as CSV text (a header and one row per inject)."""
+    """The MSEL of ``exercise`` as CSV text (a header and one row per inject), formula-leading cells escaped."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    # A bare carriage return is not quoted with a "\n" line end, yet readers take it as a row end.
+    quoted = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for inj in exercise.msel:
-        writer.writerow(_row(inj))
+        row = _row(inj)
+        (quoted if any("\r" in v for v in row.values()) else writer).writerow(row)
     return out.getvalue()
 
 
-def _kv(text: str, where: str) -> dict[str, str]:
+# --------------------------------------------------------------------------------------- import
+class _Bad(Exception):
+    """One problem in one cell (collected, then all reported together)."""
+
+
+def read_csv_text(path: str | os.PathLike[str]) -> str:
+    """The text of the CSV at ``path``, its encoding detected; raise :class:`ExerciseError` if it is not text.
+
+    UTF-8 and UTF-16 byte-order marks are honoured; without one the file must be UTF-8 or, failing
+    that, Windows-1252 (what spreadsheet programs on Windows write).
+    """
+    shown = os.fspath(path)
+
+    def fail(rule: str) -> ExerciseError:
+        return ExerciseError(Problem(file=shown, line=None, path="", rule=rule))
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise fail("file not found") from None
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("is not a regular file (a folder, device, pipe or socket); give a CSV file")
+    if info.st_size > MAX_CSV_BYTES:
+        raise fail(f"file is {info.st_size / 1e6:.1f} MB; MSEL CSV files are limited to {MAX_CSV_BYTES // (1024 * 1024)} MB")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_CSV_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CSV_BYTES:
+        raise fail(f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise fail(f"is not valid {encoding.upper().replace('-SIG', '')} text (byte {exc.start})") from None
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc2:
+            raise fail(f"is not text in UTF-8, UTF-16 or Windows-1252 (byte {exc2.start}); save it as CSV UTF-8") from None
+    if "\x00" in text:
+        raise fail("is not a CSV text file (it contains binary data); save it as CSV UTF-8")
+    return text
+
+
+def import_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """MSEL items (file form) read from the CSV at ``path``.
+
+    Raises :class:`ExerciseError` listing every problem, each naming the row and the column.
+    """
+    shown = os.fspath(path)
+    text = read_csv_text(path)
+    problems: list[Problem] = []
+
+    def bad(row: int | None, column: str | None, rule: str) -> None:
+        where = " ".join(p for p in (f"row {row}" if row else "", f"column {column}" if column else "") if p)
+        problems.append(Problem(file=shown, line=None, path=where, rule=rule))
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [_unescape(h).strip() for h in next(reader, [])]
+        if not any(header):
+            raise ExerciseError(Problem(file=shown, line=None, path="", rule="file is empty (it needs a header row)"))
+        columns = ", ".join(COLUMNS)
+        missing = [c for c in ("id", "module", "to", "text") if c not in header]
+        if missing:
+            bad(1, None, f"missing column(s) {', '.join(missing)} (columns: {columns})")
+        unknown = [c or "(blank)" for c in header if c not in COLUMNS]
+        if unknown:
+            bad(1, None, f"unknown column(s) {', '.join(unknown)} (columns: {columns})")
+        twice = sorted({c for c in header if header.count(c) > 1 and c})
+        if twice:
+            bad(1, None, f"column(s) {', '.join(twice)} appear more than once")
+        if problems:
+            raise ExerciseError(problems)
+        items = []
+        for n, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue  # a blank row, as spreadsheets leave at the end
+            if len(cells) > len(header):
+                extra = [c for c in cells[len(header):]]
+                if any(c.strip() for c in extra):
+                    bad(n, None, f"has {len(cells)} cells but the header names {len(header)} columns: "
+                                 "remove the extra cells or add a column")
+                    continue
+            row = {h: _unescape(c) for h, c in zip(header, cells)}
+            row_problems: list[tuple[str, str]] = []
+            item = _item(row, row_problems)
+            for column, rule in row_problems:
+                bad(n, column, rule)
+            if not row_problems:
+                items.append(item)
+    except csv.Error as exc:
+        bad(reader.line_num, None, f"cannot be read as CSV ({exc})")
+    if problems:
+        raise ExerciseError(problems)
+    return items
+
+
+def _kv(text: str, column: str, problems: list[tuple[str, str]]) -> dict[str, str] | None:
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        problems.append((column, f"{text!r} cannot be read ({exc})"))
+        return None
     out: dict[str, str] = {}
-    for word in text.split():
+    for word in words:
         key, eq, value = word.partition("=")
         if not eq or not key:
-            raise ExerciseError(f"{where}: {word!r} must be written key=value")
+            problems.append((column, f"{word!r} must be written key=value"))
+            return None
+        if key in out:
+            problems.append((column, f"{key} is given twice"))
+            return None
         out[key] = value
     return out
 
 
-def _number(value: str, where: str) -> int:
+def _number(value: str, column: str, problems: list[tuple[str, str]]) -> int | str:
     try:
         return int(value)
     except ValueError:
-        raise ExerciseError(f"{where}: {value!r} must be a whole number") from None
+        problems.append((column, f"{value!r} must be a whole number"))
+        return value
 
 
 def _unit(value: str) -> str:
@@ -113,63 +275,81 @@ def _unit(value: str) -> str:
     return f"{head} {value[len(head):]}" if head and head != value else value
 
 
-def import_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """MSEL items (file form) read from the CSV at ``path``; raises :class:`ExerciseError` naming the row."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in ("id", "module", "to", "text") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ExerciseError(f"{os.fspath(path)}: missing column(s) {', '.join(missing)} (columns: {', '.join(COLUMNS)})")
-        unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
-        if unknown:
-            raise ExerciseError(f"{os.fspath(path)}: unknown column(s) {', '.join(unknown)} (columns: {', '.join(COLUMNS)})")
-        items = []
-        for n, row in enumerate(reader, start=2):
-            where = f"{os.fspath(path)}:{n}"
-            items.append(_item(row, where))
-    return items
+def _scalar(value: str) -> Any:
+    """A doctrine value as written in a decision: a whole number, a finite number, true/false or text."""
+    if value in ("true", "false"):
+        return value == "true"
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return number if math.isfinite(number) else value
 
 
-def _item(row: dict[str, str], where: str) -> dict[str, Any]:
-    get = {k: (v or "").strip() for k, v in row.items() if k is not None}
-    item: dict[str, Any] = {"id": get["id"], "module": get["module"]}
+def _expects(text: str, problems: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=";")
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError as exc:
+        problems.append(("expect", f"cannot be read ({exc}); quote a value holding a space as 'like this'"))
+        return []
+    groups: list[list[str]] = [[]]
+    for token in tokens:
+        if token and set(token) == {";"}:
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    out = []
+    for words in (g for g in groups if g):
+        if len(words) < 2:
+            problems.append(("expect", f"{' '.join(words)!r} must be 'TEAM ACTION [within=DURATION] [task=ID]'"))
+            continue
+        one: dict[str, Any] = {"team": words[0], "action": words[1]}
+        kv = _kv(" ".join(shlex.quote(w) for w in words[2:]), "expect", problems)
+        for key, value in (kv or {}).items():
+            if key.startswith("doctrine."):
+                name = key.removeprefix("doctrine.")
+                listed = _is_list_field(words[1], name) and value != "all"
+                one.setdefault("doctrine", {})[name] = [_scalar(x) for x in value.split(",") if x] if listed else _scalar(value)
+            else:
+                one[key] = _unit(value) if key in ("within", "grace") else value
+        out.append(one)
+    return out
+
+
+def _item(row: dict[str, str], problems: list[tuple[str, str]]) -> dict[str, Any]:
+    get = {k: (v or "").strip() for k, v in row.items()}
+    item: dict[str, Any] = {"id": get.get("id", ""), "module": get.get("module", "")}
     if get.get("at"):
         item["at"] = get["at"]
     if get.get("when"):
-        kv = _kv(get["when"], f"{where} when")
-        for key in ("above", "inside_below", "casualties_above"):
-            if key in kv:
-                kv[key] = _number(kv[key], f"{where} when.{key}")  # type: ignore[assignment]
-        item["when"] = kv
+        kv = _kv(get["when"], "when", problems)
+        if kv is not None:
+            when: dict[str, Any] = dict(kv)
+            for key in ("above", "inside_below", "casualties_above"):
+                if key in kv:
+                    when[key] = _number(kv[key], "when", problems)
+            item["when"] = when
     if get.get("if_missing"):
-        kv = _kv(get["if_missing"], f"{where} if_missing")
-        if "after" in kv:
-            kv["after"] = _unit(kv["after"])
-        item["if_missing"] = kv
+        kv = _kv(get["if_missing"], "if_missing", problems)
+        if kv is not None:
+            if "after" in kv:
+                kv["after"] = _unit(kv["after"])
+            item["if_missing"] = kv
     if get.get("sender"):
-        item["sender"] = get["sender"]
-    item["to"] = [t.strip() for t in get["to"].split(";") if t.strip()]
+        item["sender"] = row["sender"]
+    item["to"] = [t.strip() for t in get.get("to", "").split(";") if t.strip()]
     if get.get("method"):
         item["method"] = get["method"]
-    item["text"] = get["text"]
-    expect = []
-    for part in [p.strip() for p in get.get("expect", "").split(";") if p.strip()]:
-        words = part.split()
-        if len(words) < 2:
-            raise ExerciseError(f"{where} expect: {part!r} must be 'TEAM ACTION [within=DURATION] [task=ID]'")
-        one: dict[str, Any] = {"team": words[0], "action": words[1]}
-        for key, value in _kv(" ".join(words[2:]), f"{where} expect").items():
-            if key.startswith("doctrine."):
-                from facilitator.exercise.decisions import _is_list_field
-
-                name = key.removeprefix("doctrine.")
-                listed = _is_list_field(words[1], name) and value != "all"
-                one.setdefault("doctrine", {})[name] = [x for x in value.split(",") if x] if listed else value
-            else:
-                one[key] = _unit(value) if key in ("within", "grace") else value
-        expect.append(one)
+    item["text"] = row.get("text", "")  # text and notes as written: their spaces are the author's
+    expect = _expects(get.get("expect", ""), problems)
     if expect:
         item["expect"] = expect
     if get.get("notes"):
-        item["notes"] = get["notes"]
+        item["notes"] = row["notes"]
     return item

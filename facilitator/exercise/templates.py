@@ -11,6 +11,7 @@ values of :func:`facilitator.conduct.sitrep.live_values`.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,6 +21,21 @@ from simsoft.schema import Scenario
 __all__ = ["placeholder_names", "template_problem", "render"]
 
 _COUNTS = ("inside", "exited", "casualties", "population", "units_on_scene")
+
+MAX_FORMAT_NUMBER = 200
+"""Largest width or precision a placeholder's format may ask for: a message line is far shorter, and
+``{inside:>300000000}`` would write a 300 MB inject into the journal."""
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def _spec_problem(name: str, spec: str) -> str | None:
+    for digits in _NUMBERS.findall(spec):
+        if len(digits.lstrip("0")) > 3 or int(digits) > MAX_FORMAT_NUMBER:
+            shown = digits if len(digits) <= 12 else digits[:9] + "..."
+            return (f"placeholder {{{name}:...}} asks for a width or precision of {shown}; "
+                    f"at most {MAX_FORMAT_NUMBER} is allowed")
+    return None
 
 
 def placeholder_names(scenario: Scenario) -> list[str]:
@@ -59,6 +75,8 @@ def template_problem(text: str, names: Sequence[str]) -> str | None:
             return f"has unknown placeholder {{{name}}} (known: {hint}, occupancy.ZONE, exited.EXIT)"
         if spec and "{" in spec:
             return f"placeholder {{{name}}} has a nested field in its format"
+        if spec and _spec_problem(name, spec):
+            return _spec_problem(name, spec)
         try:
             value = _sample_value(name)
             format(_convert(value, conversion), spec or "")
@@ -89,5 +107,7 @@ def render(text: str, values: Mapping[str, Any]) -> str:
     for literal, name, spec, conversion in string.Formatter().parse(text):
         out.append(literal)
         if name is not None:
+            # The loader refuses huge widths; a text that bypassed it is shown without its format.
+            spec = "" if spec and _spec_problem(name, spec) else spec
             out.append(format(_convert(values[name], conversion), spec or ""))
     return "".join(out)
