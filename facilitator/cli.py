@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from simsoft.cli import fail
+from simsoft.cli import FiniteFloat, fail
 from simsoft.errors import SimsoftError
 
 __all__ = ["exercise"]
@@ -72,7 +72,7 @@ def exercise() -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the world (default: the exercise's, else simsoft's).")
 @click.option("--out", "out_dir", default="outputs/sessions", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the session folder is written.")
-@click.option("--pace", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait after each scripted step (for a room to follow).")
+@click.option("--pace", type=FiniteFloat(min=0), default=0.0, help="Seconds to wait after each scripted step (for a room to follow).")
 def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_dir: str, pace: float) -> None:
     """Start a session of EXERCISE.yaml: validate it, then walk the MSEL (console or scripted)."""
     from facilitator.conduct.store import start_session
@@ -92,7 +92,7 @@ def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_
 
 @exercise.command()
 @click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
-@click.option("--pace", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait after each scripted step.")
+@click.option("--pace", type=FiniteFloat(min=0), default=0.0, help="Seconds to wait after each scripted step.")
 def resume(session_dir: str, pace: float) -> None:
     """Continue SESSION exactly where its journal ends (after a break or a crash)."""
     from facilitator.conduct.store import open_session

@@ -19,7 +19,22 @@ from simsoft.errors import ScenarioError, SimsoftError
 from simsoft.experiments.stats import REL_TOL
 from simsoft.rng import DEFAULT_SEED
 
-__all__ = ["main", "cli", "fail"]
+__all__ = ["main", "cli", "fail", "FiniteFloat"]
+
+
+class FiniteFloat(click.FloatRange):
+    """A float option that must be a finite number (click's FloatRange lets ``nan`` through every bound,
+    and ``inf`` through an open upper one)."""
+
+    name = "finite float"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        import math
+
+        number = click.types.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 class _Group(click.Group):
@@ -138,10 +153,10 @@ def _names(text: str | None) -> list[str] | None:
 @click.option("--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); without it the "
               "dask executor starts a local cluster.")
 @click.option("--metrics", default=None, help="Comma-separated key metrics to headline, plot and check for convergence.")
-@click.option("--tolerance", "rel_tol", type=click.FloatRange(min=0, min_open=True, max=1), default=REL_TOL,
+@click.option("--tolerance", "rel_tol", type=FiniteFloat(min=0, min_open=True, max=1), default=REL_TOL,
               show_default=True, help="Convergence: the 95% intervals of the mean and the 95th percentile within "
               "this share of their value.")
-@click.option("--abs-tolerance", "abs_tol", type=click.FloatRange(min=0), default=0.0, show_default=True,
+@click.option("--abs-tolerance", "abs_tol", type=FiniteFloat(min=0), default=0.0, show_default=True,
               help="Convergence: ... or within this many units, whichever is larger (for metrics near zero, "
               "such as deaths).")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),

@@ -139,3 +139,18 @@ def test_new_writes_a_valid_starter(tmp_path):
 def test_help_texts(args):
     result = invoke(*args)
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["sweep", "scenarios/community-hall.yaml", "--tolerance", "nan"],
+    ["sweep", "scenarios/community-hall.yaml", "--abs-tolerance", "inf"],
+    ["exercise", "start", "scenarios/exercises/community-hall.yaml", "--pace", "nan"],
+])
+def test_float_options_refuse_numbers_that_are_not_finite(args):
+    from click.testing import CliRunner
+
+    from simsoft.cli import cli, _load_plugins
+
+    _load_plugins(cli)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "is not a finite number" in result.output, result.output

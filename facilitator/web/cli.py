@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from simsoft.cli import FiniteFloat
+
 __all__ = ["exposure_warning", "serve", "session_folder"]
 
 
@@ -55,7 +57,7 @@ def session_folder(exercise_name: str, session: str, out_dir: str) -> Path:
               type=click.Path(file_okay=False, path_type=str), help="Folder under which new sessions are written.")
 @click.option("--threads", type=click.IntRange(min=2, max=64), default=8, show_default=True,
               help="Worker threads (each open page polls once a second).")
-@click.option("--signed-in-hours", "signed_in_h", type=click.FloatRange(min=0.25, max=72), default=12.0,
+@click.option("--signed-in-hours", "signed_in_h", type=FiniteFloat(min=0.25, max=72), default=12.0,
               show_default=True, help="How long a browser stays signed in after joining (a restart signs everyone out).")
 def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed: int | None, out_dir: str,
           threads: int, signed_in_h: float) -> None:
