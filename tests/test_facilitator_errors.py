@@ -212,3 +212,16 @@ def test_console_refuses_bad_numbers_in_plain_words(tmp_path, typed, said):
     assert f"  refused: {said}" in out
     assert "  cannot read 'now \"I2' (No closing quotation): close the quote or leave it out" in out
     assert any(line.startswith("  unknown team 'ghost' (teams: venue, police") for line in out)
+
+
+def test_a_schema_error_does_not_hide_bad_references_or_a_bad_scenario():
+    scenario = Path("community-hall-incident.yaml").read_text(encoding="utf-8")
+    Path("community-hall-incident.yaml").write_text(scenario.replace("count: 300", "count: lots"), encoding="utf-8")
+    bad = EXERCISE_TEXT.replace("    at: 0 min\n", "    at: soon\n", 1).replace("    to: [police]\n", "    to: [polis]\n", 1)
+    Path("exercises/bad.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(ExerciseError) as info:
+        load_exercise("exercises/bad.yaml")
+    text = str(info.value)
+    assert re.search(r"msel\[0\]\.at: 'soon'", text), text  # the schema error
+    assert re.search(r"msel\[\d+\]\.to\[0\]: 'polis' is not a team \(did you mean 'police'\?\)", text), text
+    assert "is not a valid scenario (1 problem(s) listed next)" in text and "'lots' must be a whole number" in text

@@ -69,7 +69,9 @@ def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> L
     try:
         exercise = Exercise.model_validate(doc.data, context=FROM_FILE)
     except ValidationError as exc:
-        raise ExerciseError(problems_from_validation(exc, doc.data, doc.sources, keys=_KEYS)) from None
+        found = problems_from_validation(exc, doc.data, doc.sources, keys=_KEYS)
+        _raw_references(doc, os.fspath(path), _Where(doc, found), {p.path for p in found})
+        raise ExerciseError(found) from None
     problems: list[Problem] = []
     where = _Where(doc, problems)
     scenario, scenario_file = _scenario(exercise, os.fspath(path), where)
@@ -135,6 +137,40 @@ def _scenario(exercise: Exercise, path: str, where: _Where) -> tuple[Scenario | 
             where.bad(("exercise", "variant"), f"is not a variant of the scenario (variants: {known})")
             return None, shown
     return scenario, shown
+
+
+def _raw_references(doc: Document, path: str, where: _Where, skip: set[str]) -> None:
+    """When the schema refused the file, still report its scenario's problems and the commonest bad
+    references (modules, teams), so that every mistake shows in one pass, not one stage at a time."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    scenario_path = where.raw(("exercise", "scenario"))
+    if isinstance(scenario_path, str) and "exercise.scenario" not in skip:
+        target = os.path.join(os.path.dirname(path), scenario_path)
+        if not os.path.isfile(target):
+            where.bad(("exercise", "scenario"), f"scenario file not found (looked for {os.path.normpath(target)})")
+        else:
+            try:
+                load_scenario(target)
+            except ScenarioError as exc:
+                where.bad(("exercise", "scenario"), f"is not a valid scenario ({len(exc.problems)} problem(s) listed next)")
+                where.problems.extend(exc.problems)
+
+    def ids(key: str) -> list[str]:
+        items = data.get(key)
+        return [x["id"] for x in items if isinstance(x, dict) and isinstance(x.get("id"), str)] if isinstance(items, list) else []
+
+    teams, modules = ids("teams"), ids("modules")
+    msel = data.get("msel") if isinstance(data.get("msel"), list) else []
+    for i, inj in enumerate(msel):
+        if not isinstance(inj, dict):
+            continue
+        p: FieldPath = ("msel", i)
+        if modules and isinstance(inj.get("module"), str) and inj["module"] not in modules \
+                and format_path(p + ("module",)) not in skip:
+            where.bad(p + ("module",), f"is not a module ({_hint(inj['module'], modules)})")
+        for j, team_id in enumerate(inj.get("to") if isinstance(inj.get("to"), list) else []):
+            if teams and isinstance(team_id, str) and team_id not in teams and format_path(p + ("to", j)) not in skip:
+                where.bad(p + ("to", j), f"is not a team ({_hint(team_id, teams)})")
 
 
 def _a(word: str) -> str:
