@@ -31,10 +31,10 @@ import io
 import math
 import os
 import shlex
-import stat
 from typing import Any
 
 from simsoft.errors import Problem
+from simsoft.loader import read_file_bytes
 from simsoft.schema import format_seconds
 
 from facilitator.exercise.decisions import ExerciseError, _is_list_field
@@ -152,22 +152,9 @@ def read_csv_text(path: str | os.PathLike[str]) -> str:
         return ExerciseError(Problem(file=shown, line=None, path="", rule=rule))
 
     try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise fail("file not found") from None
-    except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise fail("is not a regular file (a folder, device, pipe or socket); give a CSV file")
-    if info.st_size > MAX_CSV_BYTES:
-        raise fail(f"file is {info.st_size / 1e6:.1f} MB; MSEL CSV files are limited to {MAX_CSV_BYTES // (1024 * 1024)} MB")
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_CSV_BYTES + 1)
-    except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_CSV_BYTES:
-        raise fail(f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")
+        raw = read_file_bytes(path, max_bytes=MAX_CSV_BYTES, kind="MSEL CSV files", what="a CSV file")
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif raw.startswith(b"\xef\xbb\xbf"):

@@ -8,7 +8,7 @@ exercise files) read their own YAML with the same guarantees and message format:
 
 from simsoft.loader.load import apply_variant, load_document, load_scenario, scenario_from_dict, validate_file
 from simsoft.loader.messages import known_keys, problems_from_validation
-from simsoft.loader.yaml_io import Document, SourceMap, format_path, read_yaml
+from simsoft.loader.yaml_io import Document, SourceMap, format_path, read_file_bytes, read_yaml
 from simsoft.loader.yaml_io import Path as FieldPath
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "load_document",
     "load_scenario",
     "problems_from_validation",
+    "read_file_bytes",
     "read_yaml",
     "scenario_from_dict",
     "validate_file",

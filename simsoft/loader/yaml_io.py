@@ -17,7 +17,7 @@ import yaml
 
 from simsoft.errors import Problem, ScenarioError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Path", "SourceMap", "Document", "read_yaml", "format_path"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Path", "SourceMap", "Document", "read_yaml", "read_file_bytes", "format_path"]
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest scenario file accepted (5 MB): real venues are far smaller; larger ones are mistakes."""
@@ -80,6 +80,36 @@ def _display(path: str) -> str:
     return rel if not rel.startswith("..") else path
 
 
+def read_file_bytes(path: str | os.PathLike[str], *, max_bytes: int, kind: str, what: str) -> bytes:
+    """The bytes of a user's file, read safely: refuses a missing, unreadable or oversized file and
+    anything that is not a regular file (a FIFO would block for ever; /dev/zero never ends).
+
+    Raises ``ValueError`` with the rule (``kind`` names the files in the size limit, ``what`` the file
+    expected), for the caller to wrap in its own error with the file's name.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ValueError("file not found") from None
+    except OSError as exc:
+        raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"is a folder, not {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"is not a regular file (a device, pipe or socket); give {what}")
+    limit = f"{kind} are limited to {max_bytes // (1024 * 1024)} MB"
+    if info.st_size > max_bytes:
+        raise ValueError(f"file is {info.st_size / 1e6:.1f} MB; {limit}")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:  # the file grew while it was read
+        raise ValueError(f"file is larger than {max_bytes / 1e6:.1f} MB; {limit}")
+    return raw
+
+
 def read_yaml(path: str | os.PathLike[str]) -> Document:
     """Read ``path`` as safe YAML with source lines; raise :class:`ScenarioError` on any problem."""
     shown = _display(os.fspath(path))
@@ -88,26 +118,9 @@ def read_yaml(path: str | os.PathLike[str]) -> Document:
         return ScenarioError(Problem(file=shown, line=line, path="", rule=rule))
 
     try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise fail("file not found") from None
-    except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise fail("is a folder, not a YAML file")
-    if not stat.S_ISREG(info.st_mode):
-        # A FIFO would block for ever and a device such as /dev/zero never ends.
-        raise fail("is not a regular file (a device, pipe or socket); give a YAML file")
-    limit = f"scenario files are limited to {MAX_BYTES // (1024 * 1024)} MB"
-    if info.st_size > MAX_BYTES:
-        raise fail(f"file is {info.st_size / 1e6:.1f} MB; {limit}")
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:  # the file grew while it was read
-        raise fail(f"file is larger than {MAX_BYTES / 1e6:.1f} MB; {limit}")
+        raw = read_file_bytes(path, max_bytes=MAX_BYTES, kind="scenario files", what="a YAML file")
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     if b"\x00" in raw:
         raise fail("is not a YAML text file (it contains binary data)")
     try:
