@@ -101,3 +101,10 @@ def test_tab_and_carriage_return_leading_cells_are_escaped():
     for cell in ("\tTab", "\rCR", "=1", "+1", "-1", "@1", "'1"):
         assert _escape(cell) == "'" + cell and _unescape(_escape(cell)) == cell
     assert _escape("plain") == "plain"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_detected(tmp_path, encoding):
+    path = tmp_path / "msel.csv"
+    path.write_bytes("id,module,to,text\nI1,M1,venue,Café – doors open\n".encode(encoding))  # no BOM
+    assert import_csv(path)[0]["text"] == "Café – doors open"

@@ -160,7 +160,7 @@ def read_csv_text(path: str | os.PathLike[str]) -> str:
     elif raw.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     else:
-        encoding = "utf-8"
+        encoding = _utf16_without_bom(raw) or "utf-8"
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -173,6 +173,25 @@ def read_csv_text(path: str | os.PathLike[str]) -> str:
     if "\x00" in text:
         raise fail("is not a CSV text file (it contains binary data); save it as CSV UTF-8")
     return text
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` when ``raw`` looks like UTF-16 written without a byte-order mark.
+
+    Text in the Latin alphabets written as UTF-16 has a zero byte in every other position; UTF-8
+    and Windows-1252 text has none.
+
+    >>> _utf16_without_bom("id,at".encode("utf-16-le")), _utf16_without_bom(b"id,at")
+    ('utf-16-le', None)
+    """
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    even, odd = raw[0::2], raw[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def import_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
