@@ -27,6 +27,7 @@ from simsoft.records import Event, Recorder, Timeseries
 from simsoft.rng import DEFAULT_SEED, Streams
 from simsoft.schema import Action, Scenario
 from simsoft.schema.common import FROM_FILE
+from simsoft.schema.messages import plain_rule
 
 __all__ = ["Simulation", "RunResult", "run"]
 
@@ -152,7 +153,10 @@ class Simulation:
                 errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
                 first = errors[0]
                 where = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p == dict(action).get("do")))
-                message = "unknown key" if first["type"] == "extra_forbidden" else str(first["msg"]).removeprefix("Value error, ")
+                message = "unknown key" if first["type"] == "extra_forbidden" else plain_rule(first)
+                if first["type"] not in ("extra_forbidden", "missing", "value_error") and "input" in first \
+                        and not isinstance(first["input"], (dict, list)):
+                    message = f"{first['input']!r} {message}"  # the value the person typed, then the rule
                 if first["type"] == "union_tag_invalid":
                     where = "do"
                     message = f"{first['input'].get('do')!r} is not an action (actions: {first['ctx']['expected_tags']})"

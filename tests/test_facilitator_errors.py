@@ -195,7 +195,7 @@ def test_all_doctrine_problems_are_reported_at_once():
     ("alert zones=all share=nan", "alert: share=nan: must be a finite number"),
     ("alert zones=all share=inf", "alert: share=inf: must be a finite number"),
     ("alert zones=all share=1e400", "alert: share=1e400: must be a finite number"),
-    ("alert zones=all share=5", "action share: Input should be less than or equal to 1"),
+    ("alert zones=all share=5", "action share: 5 must be <= 1"),
     ("alert zones=all after=-1h", "alert: after=-1h: cannot be negative (time does not run backwards): got -3600 s"),
     ("alert zones=all after=1e300s", "alert: after=1e300s: is longer than 400 days (1e+300 s): check the number and unit"),
     ("alert zones=all after=300d", "alert: after 7200 h 0 min is after the scenario ends (96 h 0 min)"),

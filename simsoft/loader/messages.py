@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from simsoft.errors import Problem
 from simsoft.loader.yaml_io import Path, SourceMap, format_path
+from simsoft.schema.messages import plain_rule as _rule
 
 __all__ = ["problems_from_validation", "known_keys"]
 
@@ -68,54 +68,6 @@ def _looks_like_tag(part: str) -> bool:
 
 _TAGS = {"lognormal", "uniform", "normal", "fixed", "alert", "evacuate", "shelter", "lockdown", "release", "close", "open",
          "str", "int", "float", "bool", "list", "dict"}
-
-
-def _rule(err: dict[str, Any], keys: set[str], key: str | None) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "extra_forbidden":
-        if key in keys:
-            # A real key in the wrong block: suggesting the key itself would only confuse.
-            return f"unknown key here: {key!r} belongs to another block of the file (check the indentation)"
-        close = difflib.get_close_matches(key or "", sorted(keys), n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"unknown key{hint}"
-    if kind == "missing":
-        return "is required"
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
-        bound = next(iter(ctx.values()))
-        if isinstance(bound, float) and bound.is_integer():
-            bound = int(bound)
-        return f"must be {sign} {bound}"
-    if kind == "string_pattern_mismatch":
-        return "must be an id: a letter, then letters, digits, '_' or '-' (at most 64)"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return "must be a whole number"
-    if kind in ("float_parsing", "float_type", "finite_number"):
-        return "must be a finite number"
-    if kind in ("bool_parsing", "bool_type"):
-        return "must be true or false"
-    if kind in ("string_type",):
-        return "must be text"
-    if kind in ("list_type", "tuple_type"):
-        return "must be a list"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "must be a mapping (key: value)"
-    if kind in ("too_short",):
-        return f"must have at least {ctx.get('min_length', 1)} item(s)"
-    if kind in ("too_long",):
-        return f"must have at most {ctx.get('max_length')} item(s)"
-    if kind in ("enum", "literal_error"):
-        return f"must be one of {ctx.get('expected', '')}"
-    if kind == "union_tag_invalid":
-        return f"must be one of {ctx.get('expected_tags', '')}"
-    if kind == "union_tag_not_found":
-        return f"needs the key {ctx.get('discriminator', '')!s}".replace("'", "")
-    if kind == "value_error":
-        msg = str(err["msg"])
-        return msg.removeprefix("Value error, ")
-    return str(err["msg"]).rstrip(".").lower()
 
 
 def problems_from_validation(
