@@ -225,3 +225,15 @@ def test_a_schema_error_does_not_hide_bad_references_or_a_bad_scenario():
     assert re.search(r"msel\[0\]\.at: 'soon'", text), text  # the schema error
     assert re.search(r"msel\[\d+\]\.to\[0\]: 'polis' is not a team \(did you mean 'police'\?\)", text), text
     assert "is not a valid scenario (1 problem(s) listed next)" in text and "'lots' must be a whole number" in text
+
+
+def test_a_facilitator_command_at_a_team_prompt_is_explained_not_refused_as_an_action(tmp_path):
+    from facilitator.conduct.console import Console
+    from facilitator.conduct.store import start_session
+
+    session = start_session(load_exercise("exercises/community-hall.yaml"), out_dir=tmp_path)
+    lines = iter(["", "quit", "", "quit"])  # release I1; 'quit' at the venue prompt; end the turn; leave
+    out: list[str] = []
+    Console(session, read=lambda prompt: next(lines), write=out.append, figures=False).run()
+    assert "  'quit' is a facilitator command: first end this team's turn with an empty line" in out
+    assert not any("unknown action 'quit'" in line for line in out)

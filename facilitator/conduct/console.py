@@ -40,6 +40,8 @@ COMMANDS = {
     "quit": "leave the console; the session stays open (simsoft exercise resume)",
     "help": "this list",
 }
+FACILITATOR_ONLY = ("quit", "next", "end", "close", "pause", "resume", "skip", "status", "questions")
+"""Facilitator commands a person may type at a team prompt by habit (none is an action verb)."""
 TEAM_COMMANDS = {"sitrep": "your situation report", "note": "note TEXT", "help": "this help", "done": "end your turn (or an empty line)"}
 
 
@@ -179,6 +181,9 @@ class Console:
                 elif word == "note":
                     self.session.note(line[4:].strip(), team=team_id, inject=inject_id)
                     self.write("  noted")
+                elif word in FACILITATOR_ONLY and len(line.split()) == 1:
+                    # A facilitator command typed at a team's prompt: say so rather than refuse it as a verb.
+                    self.write(f"  '{word}' is a facilitator command: first end this team's turn with an empty line")
                 else:
                     self._decide(team_id, line, inject_id)
         finally:
