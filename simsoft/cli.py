@@ -162,9 +162,13 @@ def _names(text: str | None) -> list[str] | None:
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the experiment folder is written.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+@click.option("--uncertainty", "sets", type=click.IntRange(min=3), default=None,
+              help="Parameter uncertainty instead of replications: sample N parameter sets of the ranged "
+              "parameters (`simsoft params`), run each in every variant with one seed, and report sensitivity "
+              "and paired differences (uncertainty.json, parameters.csv). --reps is then ignored.")
 def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
           scheduler: str | None, metrics: str | None, rel_tol: float, abs_tol: float, out_dir: str,
-          progress: bool) -> None:
+          progress: bool, sets: int | None) -> None:
     """Run REPS replications of each variant of SCENARIO and write an experiment folder.
 
     Replication i of every variant uses the same seed (common random numbers). The folder
@@ -176,6 +180,10 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
     from simsoft.experiments import Experiment, run_experiment
     from simsoft.reports import write_experiment_report
 
+    if sets is not None:
+        _uncertainty(scenario, variants=_names(variants), sets=sets, seed=seed, executor=executor, workers=workers,
+                     scheduler=scheduler, metrics=_names(metrics), out_dir=out_dir, progress=progress)
+        return
     exp = Experiment(load_scenario(scenario), variants=_names(variants), replications=reps, seed=seed)
     folder = run_experiment(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
                             progress=progress, metrics=_names(metrics), rel_tol=rel_tol, abs_tol=abs_tol)
@@ -196,6 +204,51 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
     if not folder.complete:
         click.secho(f"interrupted: kept {folder.runs_done} of {folder.manifest['runs_planned']} runs", fg="yellow", err=True)
         sys.exit(130)
+
+
+def _uncertainty(scenario: str, *, variants: list[str] | None, sets: int, seed: int, executor: str,
+                 workers: int | None, scheduler: str | None, metrics: list[str] | None, out_dir: str,
+                 progress: bool) -> None:
+    from simsoft import load_scenario
+    from simsoft.experiments.uncertainty import UNCERTAINTY_JSON, UncertaintyExperiment, run_uncertainty
+    from simsoft.reports import write_experiment_report
+
+    exp = UncertaintyExperiment(load_scenario(scenario), variants=variants, sets=sets, seed=seed)
+    folder = run_uncertainty(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
+                             progress=progress, metrics=metrics)
+    write_experiment_report(folder)
+    u = json.loads((folder.path / UNCERTAINTY_JSON).read_text(encoding="utf-8"))
+    click.echo(f"{len(exp.parameters)} parameters x {sets} sets (Latin hypercube, seed {seed}); reference {u['reference']}")
+    for m, sens in u["sensitivity"].items():
+        top = ", ".join(f"{c['path']} {c['coefficient']:+.2f}" for c in sens["coefficients"][:3]
+                        if c["coefficient"] is not None)
+        click.echo(f"{m} ({sens['method']}): {top or 'no finite values'}")
+    for v, per in u["differences"].items():
+        for m, d in per.items():
+            if d["mean"] is None:
+                continue
+            click.echo(f"{v} - {u['reference']} {m}: mean {d['mean']:+.4g}, 5-95% [{d['p05']:+.4g}, {d['p95']:+.4g}], "
+                       f"better in {d['share_better']:.0%} of sets, worse in {d['share_worse']:.0%}")
+    click.echo(f"experiment folder: {folder.path}")
+
+
+@cli.command("params")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))
+def params_cmd(scenario: str) -> None:
+    """List the ranged (uncertain) parameters of SCENARIO: override path, value, low, high, source.
+
+    Paths are those a variant's `set:` accepts; durations are in seconds. Nothing under `incident` is
+    ever listed: the incident is a scripted input. `simsoft sweep --uncertainty N` samples these.
+    """
+    from simsoft import load_scenario
+    from simsoft.experiments.parameters import list_parameters
+
+    rows = [("path", "value", "low", "high", "source")]
+    for p in list_parameters(load_scenario(scenario)):
+        rows.append((p.path, f"{p.value:.4g}", f"{p.low:.4g}", f"{p.high:.4g}", p.source))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
 
 
 def _verdict(summary: dict) -> str:

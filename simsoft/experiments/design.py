@@ -41,12 +41,17 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One run of an experiment: a variant (by position and name), a replication and its seed."""
+    """One run of an experiment: a variant (by position and name), a replication and its seed.
+
+    ``overrides`` (``set:`` paths and values, applied after the variant's) are sampled parameter values
+    of an uncertainty experiment; an ordinary experiment leaves them empty.
+    """
 
     variant_index: int
     variant: str
     replication: int
     seed: int
+    overrides: tuple[tuple[str, object], ...] = ()
 
 
 class Experiment:

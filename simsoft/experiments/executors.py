@@ -70,6 +70,10 @@ def run_chunk(scenario: Scenario, chunk: Sequence[Task]) -> list[Row]:
     try:
         for task in chunk:
             resolved = _resolved(scenario, task.variant)
+            if task.overrides:
+                from simsoft.loader import with_overrides
+
+                resolved = with_overrides(resolved, dict(task.overrides), note=f" (parameter set {task.replication})")
             sim = Simulation(resolved, seed=task.seed, variant=None if task.variant == BASE else task.variant)
             sim.run_to_end()
             rows.append((task.variant_index, task.replication, task.seed, sim.result().metrics))

@@ -16,7 +16,7 @@ from simsoft.loader.yaml_io import Document, SourceMap
 from simsoft.schema import Scenario, Venue
 from simsoft.schema.common import FROM_FILE
 
-__all__ = ["load_scenario", "load_document", "apply_variant", "validate_file", "scenario_from_dict"]
+__all__ = ["load_scenario", "load_document", "apply_variant", "validate_file", "scenario_from_dict", "with_overrides"]
 
 _KEYS = known_keys(Scenario)
 
@@ -180,5 +180,29 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
         resolved = Scenario.model_validate(data, context=FROM_FILE)
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, data, SourceMap(), keys=_KEYS, note=f" (variant {name})")) from None
+    resolved._source = scenario._source
+    return resolved
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any], *, note: str = "") -> Scenario:
+    """``scenario`` with ``overrides`` (``set:`` paths, file-form values) applied and validated.
+
+    Used for sampled parameter values (:mod:`simsoft.experiments.uncertainty`); a path under
+    ``incident`` is refused (the incident is a scripted input, never sampled).
+    """
+    for key in overrides:
+        if parse_override_path(key)[0] == "incident":
+            raise ScenarioError(f"{key}: the incident is a scripted input and is never sampled{note}")
+    data = scenario.model_dump(mode="json", by_alias=True)
+    variants = data.pop("variants", {})
+    try:
+        data = apply_overrides(data, overrides)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ScenarioError(f"cannot apply parameter overrides{note}: {exc}") from None
+    data["variants"] = variants
+    try:
+        resolved = Scenario.model_validate(data, context=FROM_FILE)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc, data, SourceMap(), keys=_KEYS, note=note)) from None
     resolved._source = scenario._source
     return resolved

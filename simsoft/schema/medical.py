@@ -13,6 +13,7 @@ from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_va
 
 from simsoft.schema.common import Count, Duration, Fraction, Id, People, PositiveCount, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
+from simsoft.schema.ranges import ranges, rng_range, scaled
 
 __all__ = [
     "TRIAGE_CLASSES",
@@ -90,11 +91,16 @@ class Survival(Strict):
     (M&SOM 15(3):361-377, 2013, doi:10.1287/msom.1120.0426) uses, fitted to Sacco et al. penetrating
     trauma data. Placeholders: the paper's table could not be read [verify before use]."""
 
-    immediate: SurvivalCurve = SurvivalCurve(b0=0.351, b1_min=35.8, b2=1.99)
+    immediate: SurvivalCurve = Field(SurvivalCurve(b0=0.351, b1_min=35.8, b2=1.99), json_schema_extra=ranges(
+        rng_range(0.25, 0.45, "judgement: about +-30 % around the Mills, Argon & Ziya 2013 placeholder, whose table could not be read", key="b0"),
+        rng_range(20.0, 60.0, "reference notes s.4 (Mills, Argon & Ziya 2013): Immediate patients deteriorate over tens of minutes; bounds judgement", key="b1_min", log=True)))
     """Immediate casualties: beta = (0.351, 35.8 min, 1.99) [verify: Mills, Argon & Ziya 2013 placeholder]."""
-    delayed: SurvivalCurve = SurvivalCurve(b0=0.912, b1_min=213.6, b2=2.34)
+    delayed: SurvivalCurve = Field(SurvivalCurve(b0=0.912, b1_min=213.6, b2=2.34), json_schema_extra=ranges(
+        rng_range(0.85, 0.97, "judgement: around the Mills, Argon & Ziya 2013 placeholder (table unread)", key="b0"),
+        rng_range(120.0, 360.0, "reference notes s.4 (Mills, Argon & Ziya 2013): Delayed patients deteriorate over hours; bounds judgement", key="b1_min", log=True)))
     """Delayed casualties: beta = (0.912, 213.6 min, 2.34) [verify: Mills, Argon & Ziya 2013 placeholder]."""
-    expectant: SurvivalCurve = SurvivalCurve(b0=0.05, b1_min=20.0, b2=2.0)
+    expectant: SurvivalCurve = Field(SurvivalCurve(b0=0.05, b1_min=20.0, b2=2.0), json_schema_extra=ranges(
+        rng_range(0.0, 0.15, "judgement: planning placeholder with no source; expectant means unlikely to survive", key="b0")))
     """Expectant casualties: a planning placeholder (5 % with immediate care, halved by 20 min); no source [verify]."""
 
 
@@ -109,12 +115,15 @@ class BleedingControl(Strict):
     kits: Literal["venue"] | Count = "venue"
     """Kits available to staff and bystanders: ``venue`` counts the ``bleeding_control_kit`` assets of the
     venue (each kit treats one casualty), or give a number."""
-    applied_probability: Fraction = 0.5
+    applied_probability: Fraction = Field(0.5, json_schema_extra=ranges(
+        rng_range(0.2, 0.8, "judgement: planning value; depends on Stop the Bleed training and kits at hand")))
     """Probability that a trained person is at hand to use a kit on an immediate casualty (planning value [verify])."""
-    delay: Distribution = _ln(180.0, 600.0)
+    delay: Distribution = Field(_ln(180.0, 600.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: planning value, no published distribution")))
     """Time from the casualty's zone being clear of the incident to bleeding control applied
     (default lognormal, median 3 min, p99 10 min; planning value [verify])."""
-    slow_factor: Annotated[float, Field(ge=1.0)] = 2.0
+    slow_factor: Annotated[float, Field(ge=1.0)] = Field(2.0, json_schema_extra=ranges(
+        rng_range(1.0, 4.0, "judgement: planning value; 1 is no effect (Hartford Consensus gives no size)")))
     """How many times slower an immediate casualty deteriorates once bleeding is controlled (planning value [verify])."""
     by_medics: bool = True
     """Whether medics also control bleeding of immediate casualties when they triage them (SALT life-saving interventions)."""
@@ -127,10 +136,12 @@ class WarmZone(Strict):
     """``after_contained``: medics enter once the incident is contained (plus ``after_contained``);
     ``rescue_task_force``: protected teams (medics escorted by police) enter earlier, once police and an
     ambulance are on scene and the team has formed. A decision (action ``warm_zone``) can change it."""
-    after_contained: Duration = 300.0
+    after_contained: Duration = Field(300.0, json_schema_extra=ranges(rng_range(
+        120.0, 3600.0, "Manchester Arena Inquiry vol. 2 (reference notes s.5): only one paramedic in the City Room in the first 40 min; lower bound judgement", log=True)))
     """Delay from containment to medics entering (area declared safe, briefing). Default 5 min, a planning
     value; the Manchester Arena Inquiry (vol. 2) found far longer delays [verify]."""
-    task_force_forms: Duration = 300.0
+    task_force_forms: Duration = Field(300.0, json_schema_extra=ranges(
+        rng_range(120.0, 900.0, "judgement: planning value for briefing and equipping a rescue task force", log=True)))
     """Time for a rescue task force to form once police and the first ambulance are on scene (default 5 min,
     planning value [verify])."""
 
@@ -140,7 +151,8 @@ class Scene(Strict):
 
     triage_teams: PositiveCount = 2
     """Teams triaging casualties where they lie (each one casualty at a time)."""
-    triage_time: Distribution = _ln(60.0, 180.0)
+    triage_time: Distribution = Field(_ln(60.0, 180.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "reference notes s.4: START takes under a minute per casualty by design; upper bound judgement")))
     """Time to triage one casualty (default lognormal, median 1 min, p99 3 min; START takes under a minute per
     casualty by design, planning value [verify])."""
     bearers: Count = 8
@@ -149,14 +161,18 @@ class Scene(Strict):
     """Bearers one carry needs (4 for long carries on improvised stretchers)."""
     stretchers: Count = 4
     """Stretchers, including improvised ones (Manchester: 27 of 33 casualties were carried on improvised stretchers)."""
-    carry_time: Distribution = _ln(180.0, 600.0)
+    carry_time: Distribution = Field(_ln(180.0, 600.0), json_schema_extra=ranges(
+        scaled(0.5, 2.5, "Manchester Arena Inquiry vol. 2 (reference notes s.5): 33 casualties carried out over 30 min, 27 on improvised stretchers; bounds judgement")))
     """One-way carry time from where a casualty lies to the CCP; a team walks back empty in the same time
     (default lognormal, median 3 min, p99 10 min; planning value [verify])."""
-    walk_to_ccp: Distribution = _ln(300.0, 900.0)
+    walk_to_ccp: Distribution = Field(_ln(300.0, 900.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: planning value; depends on venue size and marshalling")))
     """Time for walking wounded to reach the CCP once their zone is clear (default median 5 min, p99 15 min [verify])."""
-    treatment_time: Distribution = _ln(300.0, 900.0)
+    treatment_time: Distribution = Field(_ln(300.0, 900.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: planning value for packaging a stretcher casualty")))
     """Paramedic treatment at the CCP before a stretcher casualty can be loaded (default median 5 min, p99 15 min [verify])."""
-    treatment_slow_factor: Annotated[float, Field(ge=1.0)] = 3.0
+    treatment_slow_factor: Annotated[float, Field(ge=1.0)] = Field(3.0, json_schema_extra=ranges(
+        rng_range(1.5, 5.0, "judgement: planning value; no published effect size of CCP treatment")))
     """How many times slower immediate and delayed casualties deteriorate after CCP treatment (planning value [verify])."""
 
 
@@ -165,20 +181,24 @@ class Ambulances(Strict):
 
     initial: Count = 4
     """Ambulances sent when EMS dispatch learns of the incident."""
-    arrival: Distribution = _ln(600.0, 1800.0)
+    arrival: Distribution = Field(_ln(600.0, 1800.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "Kerslake Review 2018 / Manchester Arena Inquiry vol. 2 (reference notes s.5): ambulances about 10-20 min; lower bound judgement (pre-alerted services)")))
     """Time from EMS dispatch knowing (or a request) to an ambulance arriving (default lognormal, median 10 min,
     p99 30 min; Manchester Arena: ambulances arriving about 10-20 min after the explosion)."""
     prestaged: Count = 0
     """Ambulances standing by at the venue from the start (Boston Marathon: pre-staged medical tents); they begin
     once venue control or EMS dispatch knows."""
-    mutual_aid_arrival: Distribution = _ln(1800.0, 3600.0)
+    mutual_aid_arrival: Distribution = Field(_ln(1800.0, 3600.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: planning value; depends on the distance to neighbouring services")))
     """Arrival time of ambulances requested from neighbouring services (default median 30 min, p99 1 h [verify])."""
     walking_load: PositiveCount = 3
     """Minor casualties one ambulance carries (2-4: planning assumption in the reference notes); stretcher
     cases travel one per ambulance."""
-    load_time: Duration = 300.0
+    load_time: Duration = Field(300.0, json_schema_extra=ranges(
+        rng_range(120.0, 600.0, "judgement: around the 5 min of reference notes s.7 case 19", log=True)))
     """Time to load at the CCP (default 5 min; section 7 case 19 of the reference notes)."""
-    handover_time: Duration = 900.0
+    handover_time: Duration = Field(900.0, json_schema_extra=ranges(
+        rng_range(900.0, 3600.0, "NHS 15 min handover target is the lower bound; handover delays are common (Nuffield Trust, reference notes s.4); upper bound judgement", log=True)))
     """Time the crew stays at hospital for handover (default 15 min: NHS ambulance-to-ED handover target)."""
 
 
@@ -188,13 +208,14 @@ class SelfPresentation(Strict):
     Las Vegas 2017: the largest receiving hospital took 180 patients, many by private vehicle (Sunrise
     Hospital, ED Management); Boston 2013 likewise. Shares are planning values [verify]."""
 
-    minor: Fraction = 0.4
+    minor: Fraction = Field(0.4, json_schema_extra=ranges(
+        rng_range(0.2, 0.6, "Las Vegas 2017 and Boston 2013 private-vehicle arrivals (reference notes s.5); bounds judgement")))
     """Share of minor casualties who go on their own."""
-    delayed: Fraction = 0.1
+    delayed: Fraction = Field(0.1, json_schema_extra=ranges(rng_range(0.0, 0.25, "judgement: planning value [verify]")))
     """Share of delayed casualties taken by bystanders."""
-    immediate: Fraction = 0.05
+    immediate: Fraction = Field(0.05, json_schema_extra=ranges(rng_range(0.0, 0.15, "judgement: planning value [verify]")))
     """Share of immediate casualties taken by bystanders."""
-    delay: Distribution = _ln(600.0, 2700.0)
+    delay: Distribution = Field(_ln(600.0, 2700.0), json_schema_extra=ranges(scaled(0.5, 2.0, "judgement: planning value [verify]")))
     """Time from the casualty's zone being clear to leaving by car (default median 10 min, p99 45 min [verify])."""
     travel_factor: PositiveFloat = 1.0
     """Private travel time relative to the ambulance travel time of the hospital."""
@@ -209,12 +230,15 @@ class Hospital(Strict):
     """Name shown to people."""
     travel: Duration
     """One-way ambulance travel time from the venue (its distance, as time)."""
-    critical_per_hour: PositiveFloat = 4.6
+    critical_per_hour: PositiveFloat = Field(4.6, json_schema_extra=ranges(rng_range(
+        2.7, 4.6, "Hirshberg et al., J Trauma 58(4):686, 2005 (reference notes s.4): 4.6/h, 3.8 and 2.7/h with 50 % and 75 % overtriage")))
     """Critical (immediate and expectant) patients per hour whose definitive care can start, with the resources
     immediately available (default 4.6: Hirshberg et al., J Trauma 58(4):686, 2005)."""
-    critical_per_hour_full_plan: PositiveFloat = 7.1
+    critical_per_hour_full_plan: PositiveFloat = Field(7.1, json_schema_extra=ranges(rng_range(
+        4.6, 7.1, "Hirshberg et al. 2005: 7.1/h with the full plan; lower bound judgement (overtriage lowers it as it does the 4.6/h)")))
     """The same once the hospital's full disaster plan is running (default 7.1: Hirshberg et al. 2005)."""
-    full_plan_after: Duration | None = 3600.0
+    full_plan_after: Duration | None = Field(3600.0, json_schema_extra=ranges(
+        rng_range(1800.0, 7200.0, "judgement: planning value for activating a hospital major-incident plan", log=True)))
     """Time from EMS dispatch knowing to the full plan running (default 1 h, planning value [verify]); null: only
     by a decision (action ``hospital_plan``)."""
     beds: PositiveCount = 30

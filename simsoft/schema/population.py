@@ -8,6 +8,7 @@ from pydantic import Field, NonNegativeInt, PositiveFloat, model_validator
 
 from simsoft.schema.common import Fraction, Id, People, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
+from simsoft.schema.ranges import ranges, rng_range, scaled
 
 __all__ = ["Group", "Population", "DEFAULT_PRE_MOVEMENT"]
 
@@ -32,7 +33,8 @@ class Group(Strict):
     """Share of children (0-1)."""
     reduced_mobility_share: Fraction = 0.0
     """Share of people with reduced mobility (0-1); they move at ``reduced_mobility_speed_factor`` of the crowd speed."""
-    pre_movement: Distribution | None = None
+    pre_movement: Distribution | None = Field(None, json_schema_extra=ranges(scaled(
+        0.5, 2.0, "PD 7974-6:2019 Table E.2 (reference notes s.1): good to poor management; applies when a group sets its own")))
     """Pre-movement of this group (overrides the population's)."""
     exit: Id | None = None
     """Exit this group is assigned to (staff direct them); overrides route choice."""
@@ -55,9 +57,11 @@ class Population(Strict):
 
     groups: list[Group] = Field(min_length=1)
     """Groups of people by starting zone."""
-    pre_movement: Distribution = DEFAULT_PRE_MOVEMENT
+    pre_movement: Distribution = Field(DEFAULT_PRE_MOVEMENT, json_schema_extra=ranges(scaled(
+        0.5, 2.0, "PD 7974-6:2019 Table E.2 (reference notes s.1): good to poor management for awake, unfamiliar occupants; shape Forssberg et al. 2019")))
     """Time from being alerted to starting to move (default lognormal, median 1 min, p99 5 min)."""
-    reduced_mobility_speed_factor: Fraction = 0.5
+    reduced_mobility_speed_factor: Fraction = Field(0.5, json_schema_extra=ranges(
+        rng_range(0.4, 0.8, "RiMEA and NIST TN 1822 test 2.10: measured values span roughly 0.4-0.8 [verify]")))
     """Walking speed of people with reduced mobility relative to others (a configurable default; RiMEA
     and NIST TN 1822 test 2.10 exercise it; measured values span roughly 0.4-0.8 [verify])."""
 

@@ -13,6 +13,7 @@ from pydantic import Field, NonNegativeInt, PositiveFloat
 
 from simsoft.schema.common import Count, Duration, Fraction, Id, People, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
+from simsoft.schema.ranges import ranges, rng_range, scaled
 
 __all__ = ["Accountability", "ReunificationSite", "Families", "Phases", "Recovery", "PHASES"]
 
@@ -27,9 +28,11 @@ def _ln(median: float, p99: float) -> Lognormal:
 class Accountability(Strict):
     """Accounting for everyone who was in the venue."""
 
-    headcount_p_min: PositiveFloat = 20.0
+    headcount_p_min: PositiveFloat = Field(20.0, json_schema_extra=ranges(
+        rng_range(10.0, 40.0, "judgement: planning value, no published rate", log=True)))
     """People staff count per minute at each assembly point (exits with ``assembly_point: true``); planning value [verify]."""
-    dispersed_report: Distribution = _ln(1200.0, 7200.0)
+    dispersed_report: Distribution = Field(_ln(1200.0, 7200.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: planning value, no published distribution")))
     """Time from leaving by an exit that is not an assembly point to being accounted for (a call, an app check-in,
     a list at the reunification centre); default lognormal, median 20 min, p99 2 h, planning value [verify]."""
     check_every: Duration = 60.0
@@ -47,7 +50,8 @@ class ReunificationSite(Strict):
     """Staff processing cases (each one case at a time)."""
     opens_on: Literal["incident_known", "contained", "all_clear"] = "contained"
     """The milestone after which the site opens."""
-    opens_after: Duration = 1800.0
+    opens_after: Duration = Field(1800.0, json_schema_extra=ranges(
+        rng_range(900.0, 3600.0, "judgement: planning value for setting up a reunification centre", log=True)))
     """Set-up time from that milestone (default 30 min, planning value [verify])."""
     standby: bool = False
     """A standby site: it opens only when a decision (action ``reunification``) opens it."""
@@ -56,18 +60,21 @@ class ReunificationSite(Strict):
 class Families(Strict):
     """Who needs reunification and when families arrive."""
 
-    adult_share: Fraction = 0.1
+    adult_share: Fraction = Field(0.1, json_schema_extra=ranges(rng_range(0.05, 0.2, "judgement: planning value [verify]")))
     """Share of adult occupants who are collected at the reunification centre (planning value [verify])."""
-    children_separated_share: Fraction = 0.5
+    children_separated_share: Fraction = Field(0.5, json_schema_extra=ranges(rng_range(0.25, 0.75, "judgement: planning value [verify]")))
     """Share of children (population ``children_share``) separated from their guardians: unaccompanied minors
     who must be released to a verified guardian (planning value [verify])."""
-    arrival: Distribution = _ln(3600.0, 14400.0)
+    arrival: Distribution = Field(_ln(3600.0, 14400.0), json_schema_extra=ranges(scaled(0.5, 2.0, "judgement: planning value [verify]")))
     """Time from the incident start to a family arriving at the centre (default lognormal, median 1 h, p99 4 h [verify])."""
-    minutes_per_case: PositiveFloat = 10.0
+    minutes_per_case: PositiveFloat = Field(10.0, json_schema_extra=ranges(
+        rng_range(5.0, 20.0, "judgement: planning value [verify]", log=True)))
     """Staff minutes to process one adult case (identity, record, release); planning value [verify]."""
-    minor_factor: Annotated[float, Field(ge=1.0)] = 2.0
+    minor_factor: Annotated[float, Field(ge=1.0)] = Field(2.0, json_schema_extra=ranges(
+        rng_range(1.5, 3.0, "judgement: planning value for guardian verification [verify]")))
     """Processing of an unaccompanied minor takes this many times longer (guardian verification) [verify]."""
-    casualty_family_factor: Annotated[float, Field(ge=1.0)] = 1.5
+    casualty_family_factor: Annotated[float, Field(ge=1.0)] = Field(1.5, json_schema_extra=ranges(
+        rng_range(1.0, 2.5, "judgement: planning value [verify]")))
     """Each casualty's family is a case too (news of the casualty, hospital, family assistance); it takes this
     many times longer [verify]."""
 
@@ -90,7 +97,8 @@ class Phases(Strict):
 class Recovery(Strict):
     """The recovery module: everyone released, accounted for, reunited; the venue handed back and reopened."""
 
-    release_after_all_clear: Duration | None = 600.0
+    release_after_all_clear: Duration | None = Field(600.0, json_schema_extra=ranges(
+        rng_range(300.0, 1800.0, "judgement: planning value for a police walk-through", log=True)))
     """Zones still sheltering or locked down are released this long after the all clear (default 10 min for a
     police walk-through); null: only by the plan or a decision."""
     accountability: Accountability = Accountability()

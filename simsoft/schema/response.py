@@ -9,6 +9,7 @@ from pydantic import Field, NonNegativeInt, PositiveFloat
 
 from simsoft.schema.common import Count, Duration, Fraction, Id, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
+from simsoft.schema.ranges import ranges, rng_range, scaled
 
 __all__ = [
     "Detection",
@@ -33,7 +34,8 @@ def _ln(median: float, p99: float) -> Lognormal:
 class StaffDetection(Strict):
     """Staff at posts (``staff_post`` assets) who see and report an incident in or next to their zone."""
 
-    delay: Distribution = _ln(20.0, 120.0)
+    delay: Distribution = Field(_ln(20.0, 120.0), json_schema_extra=ranges(
+        scaled(0.5, 3.0, "judgement: planning value, no published distribution found")))
     """Time from the incident reaching a staffed zone to venue control knowing (default lognormal, median 20 s,
     p99 2 min; a configurable planning value, no published distribution found [verify])."""
     adjacent: bool = True
@@ -45,14 +47,16 @@ class CctvDetection(Strict):
 
     monitored: bool = False
     """Whether an operator watches the cameras live; unmonitored cameras only help locate the incident later."""
-    delay: Distribution = _ln(30.0, 180.0)
+    delay: Distribution = Field(_ln(30.0, 180.0), json_schema_extra=ranges(
+        scaled(0.5, 3.0, "judgement: planning value; operator attention varies")))
     """Time from the incident appearing on a monitored camera to venue control knowing (configurable default [verify])."""
 
 
 class PublicCalls(Strict):
     """Emergency calls from occupants to police dispatch."""
 
-    first_call: Distribution = _ln(45.0, 180.0)
+    first_call: Distribution = Field(_ln(45.0, 180.0), json_schema_extra=ranges(
+        scaled(0.25, 2.0, "Manchester Arena Inquiry vol. 2 (reference notes s.5): first 999 call within seconds; upper bound judgement")))
     """Time from the incident start to the first emergency call (default lognormal, median 45 s, p99 3 min;
     the Manchester Arena Inquiry records the first 999 call within seconds [verify for other incidents])."""
     needs_exposed: bool = True
@@ -62,11 +66,14 @@ class PublicCalls(Strict):
 class Relay(Strict):
     """How information moves between venue control, police dispatch and EMS dispatch."""
 
-    venue_to_police: Distribution = _ln(60.0, 300.0)
+    venue_to_police: Distribution = Field(_ln(60.0, 300.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: configurable default, no published distribution")))
     """Delay for venue control to call police once it knows (configurable default)."""
-    police_to_ems: Distribution = _ln(60.0, 240.0)
+    police_to_ems: Distribution = Field(_ln(60.0, 240.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: configurable default, no published distribution")))
     """Delay for police dispatch to inform EMS dispatch (configurable default)."""
-    police_to_venue: Distribution = _ln(120.0, 600.0)
+    police_to_venue: Distribution = Field(_ln(120.0, 600.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: configurable default, no published distribution")))
     """Delay for police dispatch to reach venue control when the first news came from a public call."""
 
 
@@ -102,12 +109,14 @@ class Channel(Strict):
     zones: Literal["all", "pa_coverage"] | list[Id] = "all"
     """Zones it reaches: a list of ids, ``all`` (default), or ``pa_coverage`` (the zones holding a
     ``public_address`` asset of the venue)."""
-    activation: Duration = 60.0
+    activation: Duration = Field(60.0, json_schema_extra=ranges(
+        rng_range(0.5, 2.0, "judgement: channel activation time varies with staff practice", relative=True, log=True)))
     """Delay from venue control knowing to the message sounding."""
     reach: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
     """Share of the occupants of a reached zone who get the message (above 0: a channel that reaches
     nobody is a mistake; leave the channel out instead)."""
-    pre_movement_factor: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
+    pre_movement_factor: Annotated[float, Field(gt=0.0, le=100.0)] = Field(1.0, json_schema_extra=ranges(rng_range(
+        0.7, 1.5, "judgement: the credit PD 7974-6 gives by alarm level is not quoted in the reference notes", relative=True, log=True)))
     """Multiplier of the pre-movement time of people it reaches. PD 7974-6:2019 and BS 5839-8 credit voice
     messages with shorter pre-movement than bells or sirens; 0.5 for voice and 1.0 for a siren are
     configurable defaults [verify against PD 7974-6 Table E.2 alarm levels A1-A3]."""
@@ -137,7 +146,8 @@ class Alerting(Strict):
     """Channels venue control uses once it knows."""
     plan: list[PlanStep] = Field(default_factory=list)
     """The protective-action plan, applied automatically (teams may add or override actions)."""
-    occupant_cue_delay: Distribution = _ln(30.0, 120.0)
+    occupant_cue_delay: Distribution = Field(_ln(30.0, 120.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: configurable default, no published distribution")))
     """Time for occupants of an affected zone to notice it themselves; they react at once (no message needed)."""
 
 
@@ -161,9 +171,11 @@ class Unit(Strict):
     """Unit id used by actions (``dispatch``)."""
     service: Literal["police", "fire", "ems"] = "police"
     """Which service."""
-    dispatch: Distribution = _ln(45.0, 240.0)
+    dispatch: Distribution = Field(_ln(45.0, 240.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: around the default that reproduces the Blair, Martaindale & Nichols 2014 median")))
     """Delay from its dispatch centre knowing to the unit being sent."""
-    travel: Distribution = _ln(135.0, 600.0)
+    travel: Distribution = Field(_ln(135.0, 600.0), json_schema_extra=ranges(scaled(
+        0.5, 3.0, "Blair, Martaindale & Nichols, FBI LEB Jan 2014 (reference notes s.5): median 3 min after the report, spread about 1-12 min (secondary summary)")))
     """Travel time to the venue. The police defaults (dispatch median 45 s, travel median 2 min 15 s) give a median
     arrival near 3 min after the first call, the median in Blair, Martaindale & Nichols, FBI LEB Jan 2014."""
     auto_dispatch: bool = True
@@ -179,11 +191,14 @@ class Response(Strict):
     """On-site security."""
     units: list[Unit] = Field(default_factory=list)
     """Responding units."""
-    contain_after_arrival: Distribution = _ln(120.0, 480.0)
+    contain_after_arrival: Distribution = Field(_ln(120.0, 480.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: configurable default, no published distribution")))
     """Time from the first capable unit on scene to containment, with exact location known (configurable default)."""
-    unknown_location_factor: Annotated[float, Field(gt=0.0, le=100.0)] = 2.0
+    unknown_location_factor: Annotated[float, Field(gt=0.0, le=100.0)] = Field(2.0, json_schema_extra=ranges(
+        rng_range(1.5, 3.0, "judgement: planning value for searching without a known location")))
     """Multiplier of ``contain_after_arrival`` when the incident's zone is not yet known precisely (no CCTV or staff report)."""
     mutual_aid: Unit | None = None
     """The unit template sent when a team requests mutual aid."""
-    all_clear_after: Duration = 1800.0
+    all_clear_after: Duration = Field(1800.0, json_schema_extra=ranges(
+        rng_range(900.0, 7200.0, "judgement: planning value; clearing a large venue room by room can take hours", log=True)))
     """Search time from containment to the all clear (default 30 min; a configurable planning value [verify])."""
