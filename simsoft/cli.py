@@ -47,6 +47,11 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             fail(exc)
+        except BrokenPipeError:
+            # The reader went away (`simsoft params ... | head`): stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except OSError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
