@@ -141,3 +141,24 @@ def test_schema_defaults_unchanged_by_ranges():
 
     assert Survival().immediate.b0 == 0.351
     assert Scenario.model_fields["response"].default.all_clear_after == 1800.0
+
+
+def test_the_summary_reports_the_uncertainty_with_its_figures(tmp_path):
+    from simsoft.plots.uncertainty import differences_over_parameters, parameter_sensitivity
+    from simsoft.reports import write_experiment_report
+
+    exp = UncertaintyExperiment(load_scenario(POW), variants=["base", "rescue_task_force"], sets=4, seed=3)
+    folder = run_uncertainty(exp, out_dir=tmp_path, executor="serial", progress=False)
+    files = write_experiment_report(folder)
+    assert {"sensitivity.png", "uncertain-differences.png", "summary.md"} <= set(files)
+    text = (folder.path / "summary.md").read_text(encoding="utf-8")
+    assert "## Parameter uncertainty" in text and "Nothing under the incident was sampled" in text
+    assert "### Differences to 'base' across the parameter sets" in text and "| rescue_task_force |" in text
+    result = json.loads((folder.path / "uncertainty.json").read_text(encoding="utf-8"))
+    fig = parameter_sensitivity(result)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == len(result["sensitivity"])
+    assert all(ax.get_xlim() == (-1.0, 1.0) and "rank coefficient" in ax.get_xlabel() for ax in panels)
+    fig = differences_over_parameters(result)
+    assert all("(variant - base)" in ax.get_xlabel() for ax in fig.axes if ax.get_visible())
+    assert not any(ax.get_title().endswith("_s") for ax in fig.axes)

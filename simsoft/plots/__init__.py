@@ -19,11 +19,13 @@ from simsoft.plots.runs import (
     incident_timeline,
     venue_map,
 )
+from simsoft.plots.uncertainty import differences_over_parameters, parameter_sensitivity
 
 __all__ = [
     "CASUALTY_STAGES",
     "casualty_flow",
     "comparison",
+    "differences_over_parameters",
     "evacuation_curves",
     "has_casualty_flow",
     "has_hospital_load",
@@ -32,5 +34,6 @@ __all__ = [
     "metric_distributions",
     "metric_label",
     "paired_differences",
+    "parameter_sensitivity",
     "venue_map",
 ]

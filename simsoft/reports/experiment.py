@@ -13,6 +13,7 @@ and ``summary.json``): ``simsoft sweep`` calls :func:`write_experiment_report` o
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -23,7 +24,7 @@ from typing import Any
 from simsoft.experiments.runner import ExperimentFolder, record_files
 from simsoft.reports.document import Doc, format_value, save_figure, write_document
 
-__all__ = ["experiment_figures", "experiment_document", "write_experiment_report"]
+__all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks"]
 
 
 def write_experiment_report(experiment: ExperimentFolder, *, figures: bool = True) -> list[str]:
@@ -38,7 +39,10 @@ def write_experiment_report(experiment: ExperimentFolder, *, figures: bool = Tru
     tmp = Path(tempfile.mkdtemp(prefix=".report.", suffix=".partial", dir=path.parent))
     try:
         drawn = experiment_figures(tmp, experiment.table, summary, variants=variants) if figures else {}
-        doc = experiment_document(manifest=experiment.manifest, summary=summary, figures=drawn)
+        uncertainty = _uncertainty_result(path)
+        if uncertainty is not None and figures:
+            drawn.update(uncertainty_figures(tmp, uncertainty))
+        doc = experiment_document(manifest=experiment.manifest, summary=summary, figures=drawn, uncertainty=uncertainty)
         files = [*drawn.values(), *write_document(tmp, doc, "summary")]
         for name in files:
             os.replace(tmp / name, path / name)
@@ -106,7 +110,67 @@ def scope_statement(manifest: Mapping[str, Any]) -> str:
             "response copes with more or fewer casualties; read those as a stress test, not as a comparison.")
 
 
-def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, Any], figures: Mapping[str, str]) -> Doc:
+UNCERTAINTY_FILE = "uncertainty.json"
+"""Written by ``simsoft sweep --uncertainty`` (:mod:`simsoft.experiments.uncertainty`)."""
+
+
+def _uncertainty_result(folder: Path) -> dict[str, Any] | None:
+    path = folder / UNCERTAINTY_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def uncertainty_figures(folder: str | os.PathLike[str], result: Mapping[str, Any]) -> dict[str, str]:
+    """``sensitivity.png`` (what drives each outcome) and ``uncertain-differences.png`` (per variant)."""
+    from simsoft.plots.uncertainty import differences_over_parameters, parameter_sensitivity
+
+    folder = Path(folder)
+    out: dict[str, str] = {}
+    if result.get("sensitivity"):
+        save_figure(parameter_sensitivity(result), folder / "sensitivity.png")
+        out["sensitivity"] = "sensitivity.png"
+    fig = differences_over_parameters(result)
+    if fig is not None:
+        save_figure(fig, folder / "uncertain-differences.png")
+        out["uncertain-differences"] = "uncertain-differences.png"
+    return out
+
+
+def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple[Any, ...]]:
+    """The document section of a parameter-uncertainty sweep: what was sampled, the parameters that
+    drive each outcome, and each variant's difference to the reference across the parameter sets."""
+    sets, ref = result["sets"], result["reference"]
+    blocks: list[tuple[Any, ...]] = [("h", 1, "Parameter uncertainty"), ("p", (
+        f"{len(result['parameters'])} uncertain parameters were sampled over their documented ranges "
+        f"(`simsoft params`) in {sets} Latin-hypercube sets; each set ran once in every variant with the same "
+        f"seed. Nothing under the incident was sampled. Lower is better for every metric here. With {sets} sets, "
+        "rank coefficients nearer zero than about 2/sqrt(sets) may be chance; one run per set also mixes run-to-run "
+        "noise into the coefficients."))]
+    rows = []
+    for metric, sens in result["sensitivity"].items():
+        for c in [c for c in sens["coefficients"] if c["coefficient"] is not None][:top]:
+            rows.append((metric, c["path"], f"{c['coefficient']:+.2f}"))
+    blocks += [("h", 2, "What drives each outcome (top parameters, reference variant)"),
+               ("table", ["metric", "parameter", "rank coefficient"], rows)]
+    rows = []
+    for v, per in result["differences"].items():
+        for metric, d in per.items():
+            if d["mean"] is None:
+                rows.append((v, metric, "not reached", "", "", ""))
+                continue
+            rows.append((v, metric, format_value(d["mean"]),
+                         f"{format_value(d['p05'])} to {format_value(d['p95'])}",
+                         f"{100 * d['share_better']:.0f} %" if d["share_better"] is not None else "n/a",
+                         f"{100 * d['share_worse']:.0f} %" if d["share_worse"] is not None else "n/a"))
+    if rows:
+        blocks += [("h", 2, f"Differences to '{ref}' across the parameter sets"),
+                   ("p", "An advantage that holds in most sets survives the parameter uncertainty; one that flips "
+                         "sign across the sets depends on values nobody knows well."),
+                   ("table", ["variant", "metric", "mean difference", "5-95 % of sets", "better in", "worse in"], rows)]
+    return blocks
+
+
+def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, Any], figures: Mapping[str, str],
+                        uncertainty: Mapping[str, Any] | None = None) -> Doc:
     """The summary document of an experiment; ``summary`` as computed (variants in the experiment's order)."""
     keys = summary["key_metrics"]
     done, planned = manifest["runs_done"], manifest["runs_planned"]
@@ -147,10 +211,14 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
     rows = [(v, m, c["n"], "yes" if c["converged"] else "no", c["needed"], c["reason"])
             for v, per in summary["convergence"].items() for m, c in per.items()]
     blocks.append(("table", ["variant", "metric", "runs", "converged", "runs needed", "why"], rows))
+    if uncertainty is not None:
+        blocks += uncertainty_blocks(uncertainty)
     if figures:
         blocks.append(("h", 1, "Figures"))
         caps = {"distributions": "Distributions of the key metrics per variant.",
-                "differences": f"Paired differences to '{summary['reference']}' with 95 % intervals."}
+                "differences": f"Paired differences to '{summary['reference']}' with 95 % intervals.",
+                "sensitivity": "What drives each outcome: rank coefficients of the uncertain parameters.",
+                "uncertain-differences": "Each variant's difference to the reference across the parameter sets."}
         blocks += [("fig", f, caps.get(k, k)) for k, f in figures.items()]
     blocks.append(("p", "Every metric of every variant is in summary.json; every run is a row of replications.csv."))
     return Doc(f"Experiment summary: {manifest['scenario_name']}", blocks)

@@ -1,0 +1,101 @@
+"""Figures of a parameter-uncertainty sweep: which parameters drive each outcome, and whether a
+variant's advantage survives the uncertainty (read from ``uncertainty.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from simsoft.plots.common import PALETTE, metric_label, new_figure
+
+__all__ = ["parameter_sensitivity", "differences_over_parameters"]
+
+
+def _short(path: str, width: int = 38) -> str:
+    """A parameter path that fits a tick label: the tail, which names the quantity."""
+    return path if len(path) <= width else "…" + path[-(width - 1):]
+
+
+def parameter_sensitivity(result: Mapping[str, Any], *, top: int = 8) -> Figure:
+    """One panel per outcome metric: the ``top`` parameters by absolute rank coefficient, as signed bars.
+
+    A bar to the right means the outcome grows with the parameter (worse for deaths and times); the
+    coefficient is a partial rank correlation (or Spearman's, with few sets), between -1 and 1.
+    """
+    metrics = list(result["sensitivity"])
+    n = max(1, len(metrics))
+    ncols = 2 if n > 1 else 1
+    nrows = -(-n // ncols)
+    fig = new_figure(6.6 * ncols, 0.55 + 0.32 * top * nrows + 0.9 * nrows)
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel().tolist()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    for ax, metric in zip(axes, metrics):
+        sens = result["sensitivity"][metric]
+        rows = [c for c in sens["coefficients"] if c["coefficient"] is not None][:top]
+        values = [c["coefficient"] for c in rows]
+        y = np.arange(len(rows))
+        ax.barh(y, values, color=[PALETTE[1] if v > 0 else PALETTE[0] for v in values], height=0.65)
+        ax.set_yticks(y, [_short(c["path"]) for c in rows], fontsize=7.5)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(-1.0, 1.0)
+        ax.axvline(0, color="#555555", lw=0.8)
+        ax.grid(axis="x", color="#e5e5e5", lw=0.6)
+        ax.set_xlabel(f"rank coefficient ({sens['method']}, {sens['n']} sets)", fontsize=8)
+        ax.set_title(metric_label(metric)[0].rsplit(" (", 1)[0], fontsize=9)
+    fig.legend(handles=[Patch(color=PALETTE[1], label="outcome rises with the parameter"),
+                        Patch(color=PALETTE[0], label="outcome falls as the parameter rises")],
+               loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+    fig.suptitle(f"What drives each outcome over {result['sets']} parameter sets "
+                 f"(reference variant '{result['reference']}')", fontsize=11)
+    return fig
+
+
+def differences_over_parameters(result: Mapping[str, Any]) -> Figure | None:
+    """Each variant's paired difference to the reference over the parameter sets, per metric: the
+    sets as dots, the 5-95 % range as a bar, the mean as a diamond; left of zero is better (lower).
+
+    ``None`` when the sweep had only the reference variant.
+    """
+    variants = list(result["differences"])
+    if not variants:
+        return None
+    metrics = list(result["metrics"])
+    fig = new_figure(5.4 * min(2, len(metrics)), 1.0 + (1.0 + 0.42 * len(variants)) * -(-len(metrics) // 2))
+    axes = np.atleast_1d(fig.subplots(-(-len(metrics) // 2), min(2, len(metrics)), squeeze=False)).ravel().tolist()
+    for ax in axes[len(metrics):]:
+        ax.set_visible(False)
+    rng = np.random.default_rng(0)
+    for ax, metric in zip(axes, metrics):
+        every = np.array([x for v in variants for x in (result["differences"][v][metric]["differences"] or [])
+                          if x is not None], dtype=float)
+        label, scale = metric_label(metric, every if every.size else None)
+        for i, v in enumerate(variants):
+            d = result["differences"][v][metric]
+            xs = np.array([x for x in d["differences"] or [] if x is not None], dtype=float) * scale
+            if xs.size == 0:
+                ax.text(0, i, "not reached", va="center", fontsize=8, color="#777777")
+                continue
+            ax.plot(xs, i + rng.uniform(-0.18, 0.18, xs.size), "o", ms=3, color=PALETTE[0], alpha=0.45)
+            if d["p05"] is not None and d["p95"] is not None:
+                ax.plot([d["p05"] * scale, d["p95"] * scale], [i, i], color="#333333", lw=2.2)
+            if d["mean"] is not None:
+                ax.plot([d["mean"] * scale], [i], "D", ms=7, color=PALETTE[2], mec="#333333")
+        ax.axvline(0, color="#555555", lw=1)
+        ax.set_yticks(range(len(variants)), variants, fontsize=8)
+        ax.set_ylim(len(variants) - 0.5, -0.5)
+        ax.set_xlabel(f"difference in {label} (variant - {result['reference']})", fontsize=8)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=9)
+        ax.grid(axis="x", color="#e5e5e5", lw=0.6)
+    from matplotlib.lines import Line2D
+
+    fig.legend(handles=[Line2D([], [], marker="o", ls="", color=PALETTE[0], alpha=0.6, label="one parameter set"),
+                        Line2D([], [], color="#333333", lw=2.2, label="5-95 % of the sets"),
+                        Line2D([], [], marker="D", ls="", color=PALETTE[2], mec="#333333", label="mean")],
+               loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle("Does the advantage survive parameter uncertainty? (left of 0: the variant does better)", fontsize=11)
+    return fig
