@@ -8,6 +8,7 @@ entry-point group (the facilitator's ``exercise`` group joins this way).
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from importlib import metadata, resources
@@ -29,8 +30,6 @@ class FiniteFloat(click.FloatRange):
     name = "finite float"
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        import math
-
         number = click.types.FLOAT.convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)

@@ -284,8 +284,8 @@ class Simulation:
         return Observation(
             t_s=float(self.env.now), population=population, occupancy=freeze(eg.occupancy()),
             inside=inside, exited=exited, exited_by_exit=freeze(eg.exited_by_exit()),
-            removed=max(0.0, population - inside - exited),
-            casualties=sum(1 for e in self.recorder.events if e.kind == "casualty.injured"),
+            removed=eg.removed_total,
+            casualties=0 if self.incident is None else self.incident.casualties + self.incident.crush_casualties,
             closed=freeze(eg.closed_connections()), sheltering=frozenset(sit.sheltering),
             locked=frozenset(sit.locked), incident=incident, units=freeze(units), cordons=freeze(cordons),
             hospitals=freeze(hospitals), settled=self.settled)

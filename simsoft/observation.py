@@ -76,8 +76,8 @@ class Observation:
     exited_by_exit: Mapping[str, float]
     """People out through each exit, by exit id."""
     removed: float
-    """People no longer in the crowd for another reason (taken out as casualties where they fell), so
-    that inside + exited + removed = population."""
+    """People taken out of the crowd where they fell (casualties), so that inside + exited + removed =
+    population (up to the rounding of the fluid counts)."""
     casualties: int
     """Casualties recorded so far."""
     closed: Mapping[str, tuple[str, ...]]
@@ -96,19 +96,6 @@ class Observation:
     """Hospital load by hospital id (empty without a medical block)."""
     settled: bool
     """True when nothing more is scheduled: nothing can happen without a new action."""
-
-    def values(self) -> dict[str, Any]:
-        """The snapshot as plain, JSON-ready values (dotted keys for the mappings)."""
-        out: dict[str, Any] = {
-            "t_s": self.t_s, "population": self.population, "inside": self.inside, "exited": self.exited,
-            "removed": self.removed, "casualties": self.casualties, "settled": self.settled,
-            "units_on_scene": sum(1 for s in self.units.values() if s == "on scene"),
-        }
-        for zone, n in self.occupancy.items():
-            out[f"occupancy.{zone}"] = n
-        for exit_id, n in self.exited_by_exit.items():
-            out[f"exited.{exit_id}"] = n
-        return out
 
 
 def freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -28,6 +28,8 @@ from facilitator.exercise.templates import placeholder_names, render
 from facilitator.evaluation.evaluator import read_evaluation
 from facilitator.evaluation.hotwash import read_hotwash
 
+from mutation import KINDS, all_paths, mutate
+
 EXERCISES = Path(__file__).resolve().parents[1] / "scenarios" / "exercises"
 EXAMPLES = int(os.environ.get("SIMSOFT_FUZZ_EXAMPLES", "30"))
 EXERCISE_FILES = sorted(p for p in EXERCISES.glob("*.yaml") if yaml.safe_load(p.read_text(encoding="utf-8")).get("msel"))
@@ -44,18 +46,7 @@ def _exercise_of(decisions: Path) -> str:
     return decisions.name.replace("-late-decisions", "-decisions").replace("-decisions", "")  # community-hall.yaml
 
 
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _paths(v, prefix + (i,))
-    return out
-
-
-PATHS = {name: [p for p in _paths(doc) if p] for name, doc in RAW.items()}
+PATHS = {name: [p for p in all_paths(doc) if p] for name, doc in RAW.items()}
 HOT_KEYS = {"text", "check_every", "ends_at", "after", "at", "within", "grace", "standard", "share", "doctrine", "zones",
             "zone", "unit", "connection", "via", "level", "count", "team", "inject", "do", "when", "if_missing", "expect",
             "report_delay", "rating", "ratings", "start", "completion"}
@@ -78,34 +69,16 @@ junk = st.one_of(
 )
 
 
-def _parent(doc: Any, path: tuple) -> tuple[Any, Any]:
-    node = doc
-    for part in path[:-1]:
-        node = node[part]
-    return node, path[-1]
-
-
 def _mutate(doc: Any, steps: list, name: str) -> Any:
-    doc = copy.deepcopy(doc)
+    """Apply ``steps``; each step's index picks a fragile path (odd) or any path (even) of file ``name``."""
+    resolved = []
     for kind, index, value, word in steps:
         paths = HOT[name] if index % 2 else PATHS[name]
-        path = paths[(index // 2) % len(paths)]
-        try:
-            parent, key = _parent(doc, path)
-            if kind == "replace":
-                parent[key] = value
-            elif kind == "delete":
-                del parent[key]
-            elif kind == "add_key" and isinstance(parent[key], dict):
-                parent[key][word] = value
-            elif kind == "rename_ref" and isinstance(parent[key], str):
-                parent[key] = word
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier step removed this path
-    return doc
+        resolved.append((kind, paths[(index // 2) % len(paths)], value, word))
+    return mutate(doc, resolved)
 
 
-mutation = st.tuples(st.sampled_from(["replace", "delete", "add_key", "rename_ref"]), st.integers(min_value=0, max_value=10**6),
+mutation = st.tuples(st.sampled_from(KINDS), st.integers(min_value=0, max_value=10**6),
                      junk, st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8))
 
 

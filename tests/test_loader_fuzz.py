@@ -13,22 +13,13 @@ from hypothesis import strategies as st
 from simsoft import ScenarioError, load_scenario
 from simsoft.loader import load_document
 
+from mutation import KINDS, all_paths, mutate, parent
+
 HALL = Path(__file__).resolve().parents[1] / "scenarios" / "community-hall.yaml"
 BASE = load_document(HALL).data  # imports resolved: one self-contained document
 
 
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _paths(v, prefix + (i,))
-    return out
-
-
-ALL_PATHS = [p for p in _paths(BASE) if p]
+ALL_PATHS = [p for p in all_paths(BASE) if p]
 
 junk = st.one_of(
     st.none(),
@@ -42,43 +33,18 @@ junk = st.one_of(
 )
 
 
-def _parent(doc: Any, path: tuple) -> tuple[Any, Any]:
-    node = doc
-    for part in path[:-1]:
-        node = node[part]
-    return node, path[-1]
-
-
 mutation = st.tuples(
-    st.sampled_from(["replace", "delete", "add_key", "rename_ref"]),
+    st.sampled_from(KINDS),
     st.sampled_from(ALL_PATHS),
     junk,
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8),
 )
 
 
-def _mutate(doc: dict, steps: list) -> dict:
-    doc = copy.deepcopy(doc)
-    for kind, path, value, word in steps:
-        try:
-            parent, key = _parent(doc, path)
-            if kind == "replace":
-                parent[key] = value
-            elif kind == "delete":
-                del parent[key]
-            elif kind == "add_key" and isinstance(parent[key], dict):
-                parent[key][word] = value
-            elif kind == "rename_ref" and isinstance(parent[key], str):
-                parent[key] = word
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier step removed this path
-    return doc
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(mutation, min_size=1, max_size=4))
 def test_mutated_scenarios_raise_only_scenario_errors(tmp_path_factory, steps):
-    doc = _mutate(BASE, steps)
+    doc = mutate(BASE, steps)
     path = tmp_path_factory.mktemp("fuzz") / "mutated.yaml"
     try:
         text = yaml.safe_dump(doc, allow_unicode=True)
@@ -112,20 +78,12 @@ EXTREMES = [0, 1e-300, 1e-9, 1e300, 10**30, 10**400, -1, 0.5, 1]
 DURATIONS = ["0 s", "1e-9 s", "1e-3 s", "1e9 s", "1e300 s", "400 d"]
 
 
-def _numbers(node: Any, prefix: tuple = ()) -> list[tuple]:
-    out = []
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _numbers(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _numbers(v, prefix + (i,))
-    elif (isinstance(node, (int, float)) and not isinstance(node, bool)) or (isinstance(node, str) and node[:1].isdigit()):
-        out.append(prefix)
-    return out
+def _is_number(value: Any) -> bool:
+    """A number, or a duration such as '90 s' (text that starts with a digit)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)) or (isinstance(value, str) and value[:1].isdigit())
 
 
-NUMBER_PATHS = [(name, p) for name, doc in SHIPPED.items() for p in _numbers(doc)]
+NUMBER_PATHS = [(name, p) for name, doc in SHIPPED.items() for p in all_paths(doc) if p and _is_number(parent(doc, p)[0][p[-1]])]
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -137,8 +95,8 @@ def test_a_scenario_that_validates_runs(tmp_path_factory, changes):
     for (where, path), number, duration in changes:
         if where != name:
             continue
-        parent, key = _parent(doc, path)
-        parent[key] = duration if isinstance(parent[key], str) else number
+        node, key = parent(doc, path)
+        node[key] = duration if isinstance(node[key], str) else number
     folder = tmp_path_factory.mktemp("fuzzrun")
     target = folder / name
     target.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -15,6 +16,15 @@ __all__ = ["cross_check", "raw_references", "MAX_START_DENSITY_P_M2"]
 MAX_START_DENSITY_P_M2 = 5.0
 """Highest starting crowd density accepted; G.K. Still (Crowd Dynamics, PhD thesis 2000): at or above
 5 p/m^2 a crowd is uncomfortable and beyond that dangerous, so a scenario that starts denser is a typo."""
+
+
+def _not_a_zone(value: str, zones: Iterable[str], exits: Iterable[str]) -> str:
+    hint = " (it is an exit)" if value in set(exits) else f" (zones: {', '.join(sorted(zones)[:12])})"
+    return "is not a zone of the venue" + hint
+
+
+def _not_an_exit(exits: Iterable[str]) -> str:
+    return f"is not an exit of the venue (exits: {', '.join(sorted(exits))})"
 
 
 def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), note: str = "") -> list[Problem]:
@@ -48,13 +58,11 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
 
     def zone_ref(path: Path, zid: str) -> None:
         if zid not in zone_ids:
-            known = ", ".join(sorted(zone_ids)[:12])
-            hint = " (it is an exit)" if zid in exit_ids else f" (zones: {known})"
-            add(path, zid, "is not a zone of the venue" + hint)
+            add(path, zid, _not_a_zone(zid, zone_ids, exit_ids))
 
     def exit_ref(path: Path, eid: str) -> None:
         if eid not in exit_ids:
-            add(path, eid, f"is not an exit of the venue (exits: {', '.join(sorted(exit_ids))})")
+            add(path, eid, _not_an_exit(exit_ids))
 
     graph = nx.DiGraph()
     graph.add_nodes_from(sorted(zone_ids))
@@ -247,12 +255,11 @@ def raw_references(data: object, sources: SourceMap, *, skip: set[str] = frozens
 
     def zone(path: Path, value: object) -> None:
         if isinstance(value, str) and value not in zones:
-            hint = " (it is an exit)" if value in exits else f" (zones: {', '.join(sorted(zones)[:12])})"
-            add(path, value, "is not a zone of the venue" + hint)
+            add(path, value, _not_a_zone(value, zones, exits))
 
     def exit_(path: Path, value: object) -> None:
         if isinstance(value, str) and value not in exits:
-            add(path, value, f"is not an exit of the venue (exits: {', '.join(sorted(exits))})")
+            add(path, value, _not_an_exit(exits))
 
     for i, c in items(venue, "connections"):
         if isinstance(c.get("from"), str) and c["from"] not in zones and c["from"] not in exits:
