@@ -5,8 +5,21 @@ An inject's text may quote live values of the world (``{inside}`` people still i
 cannot be rendered (the loader reports it at the door), and :func:`render` fills a text from the
 values of :func:`facilitator.conduct.sitrep.live_values`.
 
+Counts print with thousands separators. Two small additions to Python's format spec make texts read
+right whatever the number:
+
+- **plural forms** ``{casualties:person|people}``: the singular for 1, the plural otherwise, after
+  the number ("1 person", "2 people"); three forms ``{inside:nobody|one person|# people}`` give the
+  text for 0, 1 and more, with ``#`` standing for the number;
+- **about** ``{occupancy.rear:~}``: a count as a person on the spot would report it, rounded to two
+  significant figures from 100 on ("about 6,000"); it combines with forms: ``{inside:~person|people}``.
+
 >>> render("{inside} still inside at {t}", {"inside": 12, "t": "3 min"})
 '12 still inside at 3 min'
+>>> render("{casualties:nobody is|one person is|# people are} hurt", {"casualties": 1})
+'one person is hurt'
+>>> render("{occupancy.rear:~person|people} in the rear field", {"occupancy.rear": 5983})
+'about 6,000 people in the rear field'
 """
 
 from __future__ import annotations
@@ -18,7 +31,7 @@ from typing import Any
 
 from simsoft.schema import Scenario
 
-__all__ = ["placeholder_names", "template_problem", "render"]
+__all__ = ["placeholder_names", "template_problem", "render", "format_count"]
 
 _COUNTS = ("inside", "exited", "casualties", "population", "units_on_scene")
 
@@ -50,6 +63,58 @@ def _sample_value(name: str) -> Any:
     return "3 min 20 s" if name == "t" else 0
 
 
+ABOUT_FROM = 100
+"""Counts from this size on are rounded by ``~`` (two significant figures); smaller ones stay exact, as a
+steward counting a room would give them."""
+
+
+def _about(n: int) -> tuple[int, bool]:
+    if abs(n) < ABOUT_FROM:
+        return n, False
+    digits = len(str(abs(n))) - 2
+    rounded = int(round(n, -digits))
+    return rounded, rounded != n
+
+
+def format_count(n: int, spec: str = "") -> str:
+    """A count in words by a template spec: ``""``, ``"~"``, ``"one|other"``, ``"zero|one|other"`` (``#`` is the number).
+
+    >>> [format_count(n, "person|people") for n in (0, 1, 2, 12345)]
+    ['0 people', '1 person', '2 people', '12,345 people']
+    >>> [format_count(n, "~nobody|one person|# people") for n in (0, 1, 87, 5983)]
+    ['nobody', 'one person', '87 people', 'about 6,000 people']
+    """
+    about = spec.startswith("~")
+    forms = spec[1:] if about else spec
+    shown, rounded = _about(n) if about else (n, False)
+    number = ("about " if rounded else "") + f"{shown:,}"
+    if not forms:
+        return number
+    parts = forms.split("|")
+    if len(parts) == 2:
+        form = parts[0] if n == 1 else parts[1]
+        return form.replace("#", number) if "#" in form else f"{number} {form}"
+    form = parts[0] if n == 0 else parts[1] if n == 1 else parts[2]
+    return form.replace("#", number)
+
+
+def _words_spec(spec: str | None) -> bool:
+    """Whether ``spec`` is one of this module's count specs (not Python's format mini-language)."""
+    return bool(spec) and (spec.startswith("~") or "|" in spec)
+
+
+def _words_problem(name: str, spec: str) -> str | None:
+    if name == "t":
+        return f"placeholder {{t:{spec}}}: the exercise time takes no plural forms or ~"
+    forms = spec[1:] if spec.startswith("~") else spec
+    if forms and len(forms.split("|")) not in (2, 3):
+        return (f"placeholder {{{name}:{spec}}} needs two plural forms (one|other, e.g. person|people) "
+                f"or three (zero|one|other, e.g. nobody|one person|# people)")
+    if forms and any(not part.strip() for part in forms.split("|")):
+        return f"placeholder {{{name}:{spec}}} has an empty plural form"
+    return None
+
+
 def template_problem(text: str, names: Sequence[str]) -> str | None:
     """Why ``text`` cannot be rendered with ``names``, or ``None`` if it can.
 
@@ -75,6 +140,11 @@ def template_problem(text: str, names: Sequence[str]) -> str | None:
             return f"has unknown placeholder {{{name}}} (known: {hint}, occupancy.ZONE, exited.EXIT)"
         if spec and "{" in spec:
             return f"placeholder {{{name}}} has a nested field in its format"
+        if _words_spec(spec):
+            problem = _words_problem(name, spec)
+            if problem:
+                return problem
+            continue
         if spec and _spec_problem(name, spec):
             return _spec_problem(name, spec)
         try:
@@ -108,6 +178,11 @@ def render(text: str, values: Mapping[str, Any]) -> str:
         out.append(literal)
         if name is not None:
             # The loader refuses huge widths; a text that bypassed it is shown without its format.
-            spec = "" if spec and _spec_problem(name, spec) else spec
-            out.append(format(_convert(values[name], conversion), spec or ""))
+            value = values[name]
+            if isinstance(value, int) and not isinstance(value, bool) and conversion is None and (
+                    _words_spec(spec) or not spec):
+                out.append(format_count(value, spec or ""))
+                continue
+            spec = "" if spec and (_spec_problem(name, spec) or _words_spec(spec)) else spec
+            out.append(format(_convert(value, conversion), spec or ""))
     return "".join(out)
