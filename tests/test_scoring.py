@@ -120,3 +120,62 @@ def test_worse_than_doctrine_needs_an_interval_above_zero_and_a_material_differe
     assert not worse_than_doctrine({"n": 20, "mean": 0.5, "ci_low": 0.2, "ci_high": 0.8}, 10.0)   # under 10 %
     assert not worse_than_doctrine({"n": 20, "mean": -3.0, "ci_low": -5.0, "ci_high": -1.0}, 10.0)  # better
     assert not worse_than_doctrine({"n": 0, "mean": None, "ci_low": None, "ci_high": None}, None)
+
+
+# -- matching by parameters (issue 17: closing the front exit was credited as "courtyard gate closed") -------------
+
+ZONES = ["main_hall", "gallery", "side_room", "kitchen", "foyer", "rear_corridor", "courtyard"]
+
+
+def _scores(exercise, taken):
+    card = score(exercise, released=RELEASED, taken=taken, zones=ZONES)
+    return {(a.inject, a.action): a for a in card.actions}
+
+
+def test_a_decision_on_another_target_does_not_answer_and_says_why(exercise):
+    got = _scores(exercise, [Taken("D1", "venue", "close", 0.0, 60.0, {"do": "close", "connection": "foyer_street"})])
+    row = got[("I1", "close")]
+    assert (row.points, row.status, row.decision) == (0, "missing", None)
+    assert row.reason == "D1 acted on another target: connection foyer_street, expected courtyard_gate"
+
+
+def test_the_first_matching_decision_counts_even_after_a_wrong_one(exercise):
+    got = _scores(exercise, [Taken("D1", "venue", "close", 0.0, 60.0, {"do": "close", "connection": "foyer_street"}),
+                             Taken("D2", "venue", "close", 100.0, 120.0, {"do": "close", "connection": "hall_courtyard"}),
+                             Taken("D3", "venue", "close", 130.0, 150.0, {"do": "close", "connection": "courtyard_gate"})])
+    row = got[("I1", "close")]
+    assert (row.points, row.status, row.decision, row.reason) == (2, "on time", "D3", "")
+
+
+def test_partly_covered_zones_score_one_with_the_reason(exercise):
+    got = _scores(exercise, [Taken("D1", "venue", "evacuate", 150.0, 160.0, {"do": "evacuate", "zones": ["main_hall"]})])
+    row = got[("I2", "evacuate")]
+    assert (row.points, row.status, row.decision) == (1, "partial", "D1")
+    assert row.reason == "D1 covers 1 of 2 zones (not gallery)"
+
+
+def test_amounts_and_routes_are_not_matched_and_all_covers_every_zone(exercise):
+    got = _scores(exercise, [Taken("D1", "venue", "evacuate", 150.0, 160.0,
+                                   {"do": "evacuate", "zones": "all", "via": ["car_park"]}),
+                             Taken("D2", "venue", "alert", 150.0, 160.0, {"do": "alert", "zones": ZONES})])
+    assert got[("I2", "evacuate")].status == "on time"
+    assert got[("I2", "alert")].status == "on time"
+
+
+def test_a_partial_late_answer_keeps_its_lateness(exercise):
+    got = _scores(exercise, [Taken("D1", "venue", "evacuate", 150.0, 150.0 + 200.0, {"do": "evacuate", "zones": ["gallery"]})])
+    row = got[("I2", "evacuate")]
+    assert row.points == 1 and row.status == "late" and "covers 1 of 2 zones" in row.reason
+
+
+def test_match_keys_must_be_doctrine_keys(tmp_path):
+    text = EXERCISE.read_text(encoding="utf-8").replace(
+        "doctrine: {connection: courtyard_gate}}", "doctrine: {connection: courtyard_gate}, match: [zones]}", 1)
+    import shutil
+
+    from simsoft.errors import SimsoftError
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    (tmp_path / "scenarios" / "exercises" / "ex.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SimsoftError) as info:
+        load_exercise(tmp_path / "scenarios" / "exercises" / "ex.yaml")
+    assert "names 'zones', which the doctrine does not give (doctrine: connection)" in str(info.value)

@@ -35,6 +35,7 @@ from facilitator.conduct.journal import Entry, Journal, JournalError
 from facilitator.conduct.sitrep import live_values, situation_report
 from facilitator.exercise.decisions import DecisionError, ScriptedDecision
 from facilitator.exercise.loader import LoadedExercise, check_decision, plan_checker
+from facilitator.exercise.matching import answer, taken_of
 from facilitator.exercise.templates import render
 
 __all__ = ["PHASES", "AFTER_PLAY", "SessionError", "Decision", "Session", "events_jsonl"]
@@ -468,20 +469,22 @@ class Session:
 
     def expected_actions(self) -> list[dict[str, Any]]:
         """Each expected action of each released inject, with the first matching decision (facts only, no rating)."""
+        taken = taken_of(self.decisions)
+        zones = [z.id for z in self.loaded.scenario.venue.zones]
         rows = []
         for s in self.injects:
             for exp in s.inject.expect:
                 standard = exp.within
                 if standard is None and exp.task is not None:
                     standard = self.loaded.exercise.task(exp.task).standard
-                match = None
+                match, how, reason = None, "none", ""
                 if s.released_s is not None:
-                    match = next((d for d in self.decisions if d.team == exp.team and d.action.get("do") == exp.action
-                                  and d.t_s >= s.released_s), None)
+                    match, how, reason = answer(exp, [t for t in taken if t.team == exp.team and t.action == exp.action
+                                                      and t.t_s >= s.released_s], zones=zones)
                 rows.append({"inject": s.inject.id, "status": s.status, "team": exp.team, "action": exp.action,
                              "task": exp.task, "standard_s": standard, "released_s": s.released_s,
-                             "decision": match.id if match else None,
-                             "after_s": (match.t_s + match.after_s - s.released_s) if match and s.released_s is not None else None})
+                             "decision": match.id if match else None, "match": how, "reason": reason,
+                             "after_s": (match.effect_s - s.released_s) if match and s.released_s is not None else None})
         return rows
 
     def summary_lines(self) -> list[str]:
@@ -504,6 +507,8 @@ class Session:
         for r in self.expected_actions():
             std = format_duration(r["standard_s"]) if r["standard_s"] is not None else "none"
             got = f"{r['decision']} after {format_duration(r['after_s'])}" if r["decision"] else "not taken"
+            if r["reason"]:
+                got += f" ({'partial: ' if r['match'] == 'partial' else ''}{r['reason']})"
             out.append(f"- {r['inject']} {r['team']} {r['action']} (task {r['task'] or '-'}, standard {std}): {got}")
         if self.notes:
             out += ["", "## Notes", ""]

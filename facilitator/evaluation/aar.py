@@ -111,6 +111,10 @@ def _finding_rows(exercise: Any, scores: Scorecard) -> dict[str, list[tuple[str,
         if a.points == 2:
             out[a.objective].append(("strength", f"{what}: {a.decision} took effect {format_duration(a.taken_after_s or 0)} "
                                      f"after the inject ({a.status}).", ref, ""))
+        elif a.points == 1 and a.status == "partial":
+            out[a.objective].append(("improvement", f"{what}: partly, {a.decision} took effect "
+                                     f"{format_duration(a.taken_after_s or 0)} after the inject.", ref,
+                                     f"Partial match: {a.reason} (1 of 2 points)."))
         elif a.points == 1:
             over = (a.taken_after_s or 0) - (a.standard_s or 0)
             out[a.objective].append(("improvement", f"{what}: late, {a.decision} took effect "
@@ -119,6 +123,7 @@ def _finding_rows(exercise: Any, scores: Scorecard) -> dict[str, list[tuple[str,
                                      f"{format_duration(a.grace_s or 0)} (1 of 2 points)."))
         else:
             why = ("never taken after the inject was released at " + format_duration(a.released_s or 0)
+                   + (f"; {a.reason}" if a.reason else "")
                    if a.status == "missing" else
                    f"taken {format_duration(a.taken_after_s or 0)} after the inject, beyond standard and grace")
             out[a.objective].append(("improvement", f"{what}: {a.status}.", ref, f"{why} (0 of 2 points)."))
@@ -287,7 +292,7 @@ def _created(session: "Session") -> str | None:
 def _score_row(a: ActionScore) -> tuple[Any, ...]:
     std = format_duration(a.standard_s) if a.standard_s is not None else "-"
     after = format_duration(a.taken_after_s) if a.taken_after_s is not None else "-"
-    pts = "-" if a.points is None else f"{a.points} ({a.status})"
+    pts = "-" if a.points is None else f"{a.points} ({a.status}{': ' + a.reason if a.reason else ''})"
     return (a.inject, a.team, a.action, a.task or "-", std, a.decision or "-", after, pts)
 
 

@@ -16,7 +16,12 @@ itself (late up to twice the standard scores 1). Expected actions of injects nev
 *not released* and not scored: the team was never asked.
 
 A decision answers an expectation when the same team took the same verb at or after the inject's
-release (the first such decision counts), as in :meth:`facilitator.conduct.session.Session.expected_actions`.
+release and acts on the same target (:mod:`facilitator.exercise.matching`: the zones, connection,
+unit... its doctrine names): the first such decision counts. A decision that covers only some of the
+expected zones is a **partial** match: it scores at most 1, with the reason. A decision on another
+target does not answer it (closing the front exit is not closing the courtyard gate): the expectation
+stays missing and its reason names the decision. The live view of
+:meth:`facilitator.conduct.session.Session.expected_actions` uses the same rule.
 
 >>> from facilitator.evaluation.scoring import points_for
 >>> points_for(taken_after_s=90.0, standard_s=120.0, grace_s=60.0)
@@ -33,25 +38,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from facilitator.exercise.matching import Taken, answer, taken_of
 from facilitator.exercise.schema import Exercise
 
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
 __all__ = ["Taken", "ActionScore", "RollUp", "Scorecard", "points_for", "score", "score_session"]
-
-
-@dataclass(frozen=True)
-class Taken:
-    """A decision as scoring sees it: who took which verb, when decided and when it took effect."""
-
-    id: str
-    team: str
-    action: str
-    t_s: float
-    """Exercise time of the decision (s)."""
-    effect_s: float
-    """Exercise time the action takes effect: ``t_s`` plus its ``after`` delay (s)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +66,9 @@ class ActionScore:
     points: int | None
     """2, 1, 0, or ``None`` when not scored (inject never released)."""
     status: str
-    """``on time``, ``late``, ``too late``, ``missing``, ``taken`` (no standard) or ``not released``."""
+    """``on time``, ``late``, ``too late``, ``missing``, ``taken`` (no standard), ``partial`` or ``not released``."""
+    reason: str = ""
+    """Why a match is partial, or which decision took the verb on another target (empty otherwise)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict."""
@@ -149,13 +144,15 @@ def _task_index(exercise: Exercise) -> dict[str, tuple[Any, Any]]:
     return {t.id: (o, t) for o in exercise.objectives for t in o.critical_tasks}
 
 
-def score(exercise: Exercise, *, released: Mapping[str, float | None], taken: Sequence[Taken]) -> Scorecard:
+def score(exercise: Exercise, *, released: Mapping[str, float | None], taken: Sequence[Taken],
+          zones: Sequence[str] = ()) -> Scorecard:
     """Score every expected action of ``exercise``.
 
     Args:
         exercise: the exercise (its MSEL's ``expect`` lists, tasks and standards).
         released: release time (s) of each inject id; ``None`` or absent when never released.
         taken: the decisions, in the order they were taken.
+        zones: every zone id of the venue (what ``zones: all`` covers when matching zones).
     """
     tasks = _task_index(exercise)
     default_grace = exercise.exercise.grace
@@ -169,20 +166,23 @@ def score(exercise: Exercise, *, released: Mapping[str, float | None], taken: Se
                          None)
             if standard is not None and grace is None:
                 grace = standard
-            match = None
+            match, how, reason = None, "none", ""
             if t0 is not None:
-                match = next((d for d in taken if d.team == exp.team and d.action == exp.action and d.t_s >= t0), None)
+                match, how, reason = answer(exp, [d for d in taken if d.team == exp.team and d.action == exp.action
+                                                  and d.t_s >= t0], zones=zones)
             after = None if match is None or t0 is None else match.effect_s - t0
             if t0 is None:
-                points, status = None, "not released"
+                points, status, reason = None, "not released", ""
             else:
                 points, status = points_for(taken_after_s=after, standard_s=standard, grace_s=grace)
+                if how == "partial" and points:
+                    points, status = min(points, 1), ("partial" if status in ("on time", "taken") else status)
             rows.append(ActionScore(inject=inj.id, team=exp.team, action=exp.action, task=exp.task,
                                     objective=objective.id if objective is not None else None,
                                     capability=objective.capability if objective is not None else None,
                                     released_s=t0, standard_s=standard, grace_s=grace,
                                     decision=match.id if match else None, taken_after_s=after, points=points,
-                                    status=status))
+                                    status=status, reason=reason))
     task_rolls = [_roll(t.id, t.text, [r for r in rows if r.task == t.id])
                   for o in exercise.objectives for t in o.critical_tasks]
     caps: list[str] = []
@@ -202,10 +202,11 @@ def _roll(key: str, label: str, rows: list[ActionScore]) -> RollUp:
 
 def taken_from(session: "Session") -> list[Taken]:
     """The session's decisions as :class:`Taken` records."""
-    return [Taken(d.id, d.team, str(d.action.get("do")), d.t_s, d.t_s + d.after_s) for d in session.decisions]
+    return taken_of(session.decisions)
 
 
 def score_session(session: "Session") -> Scorecard:
     """Score a (rebuilt or live) session."""
     released = {s.inject.id: s.released_s for s in session.injects}
-    return score(session.loaded.exercise, released=released, taken=taken_from(session))
+    return score(session.loaded.exercise, released=released, taken=taken_from(session),
+                 zones=[z.id for z in session.loaded.scenario.venue.zones])

@@ -264,6 +264,10 @@ def _check_doctrine(ex: Exercise, scenario: Scenario, where: _Where, verbs: list
     checker: Simulation | None = None
     for i, inj in enumerate(ex.msel):
         for j, exp in enumerate(inj.expect):
+            for key in exp.match or []:
+                if key not in exp.doctrine:
+                    where.bad(("msel", i, "expect", j, "match"), f"names {key!r}, which the doctrine does not give "
+                              f"(doctrine: {', '.join(exp.doctrine) or 'none'})", show=False)
             if not exp.doctrine or exp.action not in verbs:
                 continue
             p: FieldPath = ("msel", i, "expect", j, "doctrine")

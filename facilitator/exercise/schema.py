@@ -206,6 +206,10 @@ class Expect(Strict):
     doctrine: dict[str, Any] = {}
     """Parameters of the action doctrine prescribes (``{zones: all}``), without ``do``: the doctrine run of
     :mod:`facilitator.evaluation.outcomes` takes it at the standard time. Absent: the team's own parameters."""
+    match: list[str] | None = None
+    """Doctrine parameters a decision must share to answer this expectation; default: those that name the
+    action's target (zones, connection, unit, site, hospital, policy, what, phase, level), never amounts.
+    ``[]``: any decision of the team with the verb answers it (see :mod:`facilitator.exercise.matching`)."""
 
 
 class FirstEvent(Strict):

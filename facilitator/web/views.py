@@ -115,10 +115,12 @@ def _standard_status(row: dict[str, Any]) -> str:
     if row["released_s"] is None:
         return "not released"
     if row["decision"] is None:
-        return "not taken"
+        return "not taken" + (f" ({row['reason']})" if row.get("reason") else "")
+    partial = f", partial: {row['reason']}" if row.get("match") == "partial" else ""
     if row["standard_s"] is None:
-        return "taken (no standard)"
-    return "within standard" if row["after_s"] <= row["standard_s"] else "later than standard"
+        return "taken (no standard" + partial + ")"
+    timing = "within standard" if row["after_s"] <= row["standard_s"] else "later than standard"
+    return timing + (f" ({partial[2:]})" if partial else "")
 
 
 def _hotwash(ses: Session, team: str | None) -> list[dict[str, Any]]:
