@@ -220,7 +220,10 @@ def hotwash(session_dir: str, from_file: str | None) -> None:
             click.echo(f"{t.name} ({t.id}): one statement per line, an empty line ends")
             teams.append(TeamHotwash(team=t.id, strengths=_lines("  strength"), improvements=_lines("  to improve")))
         data, doc = Hotwash(teams=teams), None
-    entries = check_hotwash(session, data, doc=doc)
+    warnings: list[str] = []
+    entries = check_hotwash(session, data, doc=doc, warnings=warnings if from_file else None)
+    for text in warnings:
+        _warn(text)
     n = record_hotwash(session, entries)
     click.echo(f"recorded {n} hot wash entries in {session.folder / 'session.sqlite'}")
 
@@ -271,7 +274,12 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
     if data is None:
         click.echo("proposals only; record decisions with --from FILE or --interactive")
         return
-    entries = check_evaluation(session, data, proposals, doc=doc)
+    warnings: list[str] = []
+    entries = check_evaluation(session, data, proposals, doc=doc, warnings=warnings)
+    if not from_file:  # typed at the prompt for this very session
+        warnings = [w for w in warnings if "does not say which exercise" not in w]
+    for text in warnings:
+        _warn(text)
     n = record_evaluation(session, entries)
     click.echo(f"recorded {n} evaluation entries in {session.folder / 'session.sqlite'}")
 

@@ -58,7 +58,7 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
         assert f"### {o['id']}: {o['capability']}" in md
         assert re.search(rf"\| {o['id']} \| {re.escape(o['capability'])} \|", md)
     # every rated capability shows its rating; the override shows its reason
-    assert "| OBJ3 | On-scene Security, Protection, and Law Enforcement | 1/4 | U | S | override: Dispatch and cordon" in md
+    assert "| OBJ3 | On-scene Security, Protection, and Law Enforcement | 1/4 | U | M | override: Dispatch came a minute late" in md
     assert "| OBJ1 | Public Information and Warning | 1/4 | U | U | confirmed |" in md
     assert "| OBJ4 | Public Health, Healthcare, and Emergency Medical Services | - | - | M | override:" in md
     for item in ev["improvement_plan"]:
@@ -78,7 +78,14 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
 def test_improvement_plan_csv_and_predicted_variant_effects(evaluated):
     rows = list(csv.DictReader(io.StringIO((evaluated / "aar" / "improvement-plan.csv").read_text(encoding="utf-8"))))
     assert [r["Capability Element"] for r in rows] == ["equipment", "training", "planning"]
-    assert rows[0]["Start Date"] == "2026-01-15" and rows[0]["Completion Date"] == "2026-04-30"
+    import datetime as dt
+
+    import yaml
+
+    day = dt.date.fromisoformat(yaml.safe_load((evaluated / "session.yaml").read_text(encoding="utf-8"))["created_utc"][:10])
+    # '+14 d' / '+120 d' count from the exercise date: the plan never starts before the exercise
+    assert rows[0]["Start Date"] == str(day + dt.timedelta(days=14))
+    assert rows[0]["Completion Date"] == str(day + dt.timedelta(days=120))
     assert rows[2]["Scenario Variant"] == "second_reunification_site"
     assert rows[2]["Predicted Effect"].startswith("Reunification complete -")  # a second site speeds reunification
     assert rows[1]["Predicted Effect"] == ""
@@ -90,8 +97,8 @@ def test_ratings_keep_proposal_and_decision_in_the_journal_and_survive_resume(ev
     ratings = [e.body for e in entries if e.kind == "rating"]
     assert len(ratings) == 5
     override = next(r for r in ratings if r["capability"].startswith("On-scene"))
-    assert override["proposed"]["rating"] == "U" and override["rating"] == "S" and not override["confirmed"]
-    assert override["reason"].startswith("Dispatch and cordon")
+    assert override["proposed"]["rating"] == "U" and override["rating"] == "M" and not override["confirmed"]
+    assert override["reason"].startswith("Dispatch came a minute late")
     kinds = [e.kind for e in entries]
     assert kinds.count("hotwash") == 3 and kinds.count("feedback") == 2 and kinds.count("improvement") == 3
     session = open_session(evaluated)  # re-executes every entry, after-play ones included
@@ -108,6 +115,10 @@ def test_ratings_keep_proposal_and_decision_in_the_journal_and_survive_resume(ev
     ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: staffing, organisation: o, poc: p, start: 2026-01-01, completion: 2026-02-01}\n", r"improvement_plan\[0\]\.element"),
     ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: training, organisation: o, poc: p, start: 2026-03-01, completion: 2026-02-01}\n", r"before start"),
     ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: training, organisation: o, poc: p, start: 2026-01-01, completion: 2026-02-01, variant: nope}\n", r"'nope' is not a variant of the scenario"),
+    ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: training, organisation: o, poc: p, start: 2020-01-01, completion: 2020-02-01}\n", r"improvement_plan\[0\]\.start: '2020-01-01' is before the exercise \(20\d\d-\d\d-\d\d\); corrective actions start after it"),
+    ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: training, organisation: o, poc: p, start: +30 d, completion: +10 d}\n", r"completion \+10 d is before start \+30 d"),
+    ("exercise: festival.yaml\n", r"exercise: 'festival.yaml' names another exercise; this session plays community-hall.yaml"),
+    ("decisions: community-hall-decisions.yaml\n", r"decisions: 'community-hall-decisions.yaml' names another decision set; this session played community-hall-late-decisions.yaml"),
 ])
 def test_bad_evaluation_inputs_give_one_clear_line_and_write_nothing(tmp_path, late_session, text, message):
     folder = late_session
@@ -122,6 +133,28 @@ def test_bad_evaluation_inputs_give_one_clear_line_and_write_nothing(tmp_path, l
     errors = [line for line in res.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and re.search(message, errors[0]), res.output
     assert len(read_journal(folder / "session.sqlite")[0]) == before
+
+
+def test_a_hotwash_for_another_decision_set_is_refused_and_an_untied_one_warned(tmp_path, late_session):
+    folder = late_session
+    before = len(read_journal(folder / "session.sqlite")[0])
+    bad = tmp_path / "hotwash.yaml"
+    bad.write_text("decisions: community-hall-decisions.yaml\nteams:\n  - {team: venue, strengths: [x]}\n", encoding="utf-8")
+    res = CliRunner().invoke(exercise, ["hotwash", str(folder), "--from", str(bad)])
+    assert res.exit_code == 1 and "names another decision set" in res.output
+    assert len(read_journal(folder / "session.sqlite")[0]) == before
+
+
+def test_untied_files_and_on_time_reasons_that_contradict_the_record_are_warned(tmp_path):
+    folder = _session(tmp_path / "s", "community-hall-late-decisions.yaml")
+    ev = tmp_path / "evaluation.yaml"
+    ev.write_text("ratings:\n  - capability: On-scene Security, Protection, and Law Enforcement\n    rating: S\n"
+                  "    reason: Dispatch and cordon were on time.\n", encoding="utf-8")
+    res = CliRunner().invoke(exercise, ["evaluate", str(folder), "-n", "0", "--from", str(ev)])
+    assert res.exit_code == 0, res.output
+    assert "warning: the evaluation file does not say which exercise, decision set or session" in res.output
+    assert ("warning: ratings[0] (On-scene Security, Protection, and Law Enforcement): the reason says 'on time', "
+            "but the timeliness record shows 1 late and 1 missing or too late of 2 expected actions") in res.output
 
 
 def test_hotwash_with_an_unknown_team_writes_nothing(tmp_path, late_session):

@@ -10,7 +10,9 @@ the journal keeps them all.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +21,9 @@ from pydantic import BaseModel, ValidationError
 from simsoft.errors import Problem
 from simsoft.loader import format_path, known_keys, problems_from_validation, read_yaml
 
+from facilitator.evaluation.binding import check_binding
 from facilitator.evaluation.ratings import Proposal, capabilities, check_rating
+from facilitator.evaluation.scoring import score_session
 from facilitator.exercise.decisions import ExerciseError
 from facilitator.exercise.schema import CORE_CAPABILITIES, RATINGS, Evaluation, Finding, ImprovementItem, RatingInput
 
@@ -27,7 +31,31 @@ if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
 __all__ = ["EvaluationState", "read_model", "read_evaluation", "check_evaluation", "record_evaluation",
-           "evaluation_state"]
+           "evaluation_state", "exercise_date"]
+
+_ON_TIME = re.compile(r"\b(on time|in time|promptly|without delay)\b", re.IGNORECASE)
+
+
+def exercise_date(session: "Session") -> _dt.date | None:
+    """The date the session was started (UTC), from its start record or its ``session.yaml``."""
+    created = str(session.start_body.get("created_utc") or "")
+    if not created and session.folder is not None and (session.folder / "session.yaml").is_file():
+        import yaml
+
+        data = yaml.safe_load((session.folder / "session.yaml").read_text(encoding="utf-8")) or {}
+        created = str(data.get("created_utc") or "") if isinstance(data, dict) else ""
+    try:
+        return _dt.date.fromisoformat(created[:10]) if created else None
+    except ValueError:
+        return None
+
+
+def _resolve(value: Any, base: _dt.date | None) -> _dt.date | None:
+    if isinstance(value, _dt.date):
+        return value
+    if base is None:
+        return None
+    return base + _dt.timedelta(days=int(re.sub(r"\D", "", str(value))))
 
 
 def read_model(path: str | os.PathLike[str], model: type[BaseModel]) -> tuple[Any, Any]:
@@ -45,16 +73,25 @@ def read_evaluation(path: str | os.PathLike[str]) -> tuple[Evaluation, Any]:
 
 
 def check_evaluation(session: "Session", evaluation: Evaluation, proposals: list[Proposal], *,
-                     doc: Any = None) -> list[tuple[str, dict[str, Any]]]:
+                     doc: Any = None, warnings: list[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
     """Every journal entry ``evaluation`` would write, as ``(kind, body)``; raise if anything is wrong.
 
     Raises :class:`ExerciseError` listing every problem, each on one line with file, line and field.
+    Problems: names that tie the file to another session (:mod:`facilitator.evaluation.binding`),
+    unknown capabilities and objectives, overrides without reasons, Improvement Plan dates before the
+    exercise. ``warnings`` (when given) collects what is recorded but deserves a look: a file tied to
+    no session, an override reason that says "on time" where the record shows late or missing actions.
     """
     problems: list[Problem] = []
+    notes = warnings if warnings is not None else []
 
     def bad(path: tuple[Any, ...], rule: str, value: Any = None, has_value: bool = False) -> None:
         file, line = doc.sources.locate(path) if doc is not None else (None, None)
         problems.append(Problem(file=file, line=line, path=format_path(path), rule=rule, value=value, has_value=has_value))
+
+    check_binding(session, evaluation, bad=lambda path, rule, value: bad(path, rule, value, True),
+                  warn=notes.append, what="evaluation")
+    rolls = {c.key: c for c in score_session(session).capabilities}
 
     ex = session.loaded.exercise
     caps = capabilities(ex)
@@ -86,6 +123,11 @@ def check_evaluation(session: "Session", evaluation: Evaluation, proposals: list
             what = f"overrides the proposed {proposal.rating}" if proposal.rating else "has no proposal to confirm"
             bad(p + ("reason",), f"rating {rating} for {r.capability!r} {what}: give a reason")
             continue
+        roll = rolls.get(r.capability)
+        if reason and roll is not None and (roll.late or roll.missing) and _ON_TIME.search(reason):
+            notes.append(f"ratings[{i}] ({r.capability}): the reason says '{_ON_TIME.search(reason).group(0)}', "
+                         f"but the timeliness record shows {roll.late} late and {roll.missing} missing or too late "
+                         f"of {roll.possible // 2} expected actions")
         out.append(("rating", {"capability": r.capability, "proposed": proposal.to_dict(), "rating": rating,
                                "confirmed": rating == proposal.rating, "reason": reason or None,
                                "evaluator": evaluation.evaluator}))
@@ -105,7 +147,21 @@ def check_evaluation(session: "Session", evaluation: Evaluation, proposals: list
             known = ", ".join(sorted(_variants(session))) or "none"
             bad(("improvement_plan", i, "variant"), f"is not a variant of the scenario (variants: {known})", item.variant, True)
             continue
-        out.append(("improvement", item.model_dump(mode="json")))
+        base = exercise_date(session)
+        start, completion = _resolve(item.start, base), _resolve(item.completion, base)
+        if start is None or completion is None:
+            bad(("improvement_plan", i, "start"), "days after the exercise need the session's start date, which is missing")
+            continue
+        if base is not None and start < base:
+            bad(("improvement_plan", i, "start"), f"is before the exercise ({base}); corrective actions start after it",
+                str(item.start), True)
+            continue
+        if completion < start:
+            bad(("improvement_plan", i, "completion"), f"is before start ({start})", str(item.completion), True)
+            continue
+        body = item.model_dump(mode="json")
+        body.update(start=start.isoformat(), completion=completion.isoformat())
+        out.append(("improvement", body))
     if problems:
         raise ExerciseError(problems)
     return out

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from simsoft.errors import Problem
 from simsoft.loader import format_path
 
+from facilitator.evaluation.binding import check_binding
 from facilitator.exercise.decisions import ExerciseError
 from facilitator.exercise.schema import Feedback, Hotwash, TeamHotwash
 
@@ -40,15 +41,21 @@ def read_hotwash(path: str | os.PathLike[str]) -> tuple[Hotwash, Any]:
     return read_model(path, Hotwash)
 
 
-def check_hotwash(session: "Session", hotwash: Hotwash, *, doc: Any = None) -> list[tuple[str, dict[str, Any]]]:
-    """The journal entries ``hotwash`` would write; raise :class:`ExerciseError` if a team is unknown."""
+def check_hotwash(session: "Session", hotwash: Hotwash, *, doc: Any = None,
+                  warnings: list[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The journal entries ``hotwash`` would write; raise :class:`ExerciseError` if a team is unknown or the
+    file names another exercise, decision set or session (:mod:`facilitator.evaluation.binding`)."""
     problems: list[Problem] = []
     teams = [t.id for t in session.loaded.exercise.teams]
 
-    def bad(path: tuple[Any, ...], value: Any) -> None:
+    def problem(path: tuple[Any, ...], rule: str, value: Any) -> None:
         file, line = doc.sources.locate(path) if doc is not None else (None, None)
-        problems.append(Problem(file=file, line=line, path=format_path(path),
-                                rule=f"is not a team of this exercise ({', '.join(teams)})", value=value, has_value=True))
+        problems.append(Problem(file=file, line=line, path=format_path(path), rule=rule, value=value, has_value=True))
+
+    def bad(path: tuple[Any, ...], value: Any) -> None:
+        problem(path, f"is not a team of this exercise ({', '.join(teams)})", value)
+
+    check_binding(session, hotwash, bad=problem, warn=(warnings if warnings is not None else []).append, what="hot wash")
 
     out: list[tuple[str, dict[str, Any]]] = []
     for i, t in enumerate(hotwash.teams):

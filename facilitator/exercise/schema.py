@@ -407,6 +407,12 @@ class Feedback(Strict):
 class Hotwash(Strict):
     """A hot wash file: teams' self-assessments and participant feedback forms."""
 
+    exercise: str | None = None
+    """The exercise file (``community-hall.yaml``) or exercise name this file was written for; checked."""
+    decisions: str | None = None
+    """The decision set the session played (``community-hall-late-decisions.yaml``); checked."""
+    session: str | None = None
+    """The session folder's name (its UTC time); checked."""
     teams: list[TeamHotwash] = []
     """Self-assessments, one per team."""
     feedback: list[Feedback] = []
@@ -439,6 +445,10 @@ class Finding(Strict):
     """Root cause and consequences."""
 
 
+RelativeDate = Annotated[str, Field(pattern=r"^\+\s*\d{1,4}\s*(d|days?)$")]
+"""Days after the exercise date, ``+14 d``: an Improvement Plan written before the exercise stays true."""
+
+
 class ImprovementItem(Strict):
     """One row of the Improvement Plan (HSEEP AAR/IP Appendix A)."""
 
@@ -454,16 +464,20 @@ class ImprovementItem(Strict):
     """Primary responsible organisation."""
     poc: str
     """Organisation point of contact."""
-    start: _dt.date
-    """Start date (ISO, ``2026-01-15``)."""
-    completion: _dt.date
-    """Completion date (ISO), not before ``start``."""
+    start: _dt.date | RelativeDate
+    """Start date (ISO, ``2026-01-15``), or days after the exercise (``+14 d``); not before the exercise."""
+    completion: _dt.date | RelativeDate
+    """Completion date (ISO) or days after the exercise (``+90 d``), not before ``start``."""
     variant: str | None = None
     """A variant of the scenario that models the corrective action: the AAR predicts its effect."""
 
     @model_validator(mode="after")
     def _dates(self) -> "ImprovementItem":
-        if self.completion < self.start:
+        days = lambda v: int("".join(ch for ch in v if ch.isdigit()))  # noqa: E731
+        if isinstance(self.start, str) and isinstance(self.completion, str):
+            if days(self.completion) < days(self.start):
+                raise ValueError(f"completion {self.completion} is before start {self.start}")
+        elif type(self.start) is type(self.completion) and self.completion < self.start:  # type: ignore[operator]
             raise ValueError(f"completion {self.completion} is before start {self.start}")
         return self
 
@@ -471,6 +485,12 @@ class ImprovementItem(Strict):
 class Evaluation(Strict):
     """An evaluation file: ratings decisions, findings per objective and the Improvement Plan."""
 
+    exercise: str | None = None
+    """The exercise file (``community-hall.yaml``) or exercise name this file was written for; checked."""
+    decisions: str | None = None
+    """The decision set the session played (``community-hall-late-decisions.yaml``); checked."""
+    session: str | None = None
+    """The session folder's name (its UTC time); checked."""
     evaluator: str | None = None
     """Who evaluated (lead evaluator)."""
     ratings: list[RatingInput] = []
