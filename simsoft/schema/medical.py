@@ -74,7 +74,11 @@ class TriageMix(Strict):
 
 class SurvivalCurve(Strict):
     """Probability of survival when definitive care begins t minutes after injury:
-    ``P(t) = b0 / (1 + (t / b1_min) ** b2)`` (log-logistic decay; decreasing, bounded by ``b0`` <= 1)."""
+    ``P(t) = b0 / (1 + (t / b1_min) ** b2)`` (log-logistic decay; decreasing, bounded by ``b0`` <= 1).
+
+    ``P(t) = b0 * S(t)``; ``after_care_share`` says how much of the decline ``S(t)`` shows as death after
+    care has begun (in hospital) rather than before it, where the casualty lies (see
+    :mod:`simsoft.models.medical.survival`)."""
 
     b0: Fraction
     """Survival probability with care at the moment of injury (t = 0)."""
@@ -82,23 +86,57 @@ class SurvivalCurve(Strict):
     """Minutes after which survival has fallen to half of ``b0``."""
     b2: PositiveFloat
     """Steepness of the decline (larger: a sharper drop around ``b1_min``)."""
+    after_care_share: Fraction = 0.8
+    """Share (on the log scale) of the decline ``S(t)`` realised as death after definitive care has begun
+    rather than before it: a casualty reached at t dies before care with probability ``1 - S(t)^(1-h)`` and,
+    reached in time, survives care with probability ``b0 * S(t)^h``. 0 puts every delay death before care
+    (the form used up to simsoft 0.x); 1 puts them all after care. Default 0.8, judgement: London 7/7 and
+    Boston 2013 casualties who were alive when medics reached them died, if at all, in hospital (Aylwin et
+    al., Lancet 368:2219, 2006: 3 deaths after reaching hospital; Leonard et al. 2014: everyone alive when
+    leaving the scene survived), while long waits on scene do kill (Manchester Arena Inquiry vol. 2);
+    range 0.5-0.95."""
+
+
+_AFTER_CARE_RANGE = rng_range(0.5, 0.95, "judgement: deaths of casualties reached alive happen mostly after care "
+                              "(London 7/7: Aylwin et al. 2006; Boston: Leonard et al. 2014); long waits on scene kill "
+                              "(Manchester Arena Inquiry vol. 2)", key="after_care_share")
 
 
 class Survival(Strict):
     """Survival curves by class. Minor casualties always survive; the dead never do.
 
-    Defaults: the log-logistic parameters an open DES implementation of Mills, Argon & Ziya
-    (M&SOM 15(3):361-377, 2013, doi:10.1287/msom.1120.0426) uses, fitted to Sacco et al. penetrating
-    trauma data. Placeholders: the paper's table could not be read [verify before use]."""
+    **Immediate** (calibrated): ``b0`` 0.95, ``b1`` 173 min, ``b2`` 3.0. Calibration target: a critical
+    mortality of 12.4 % (Frykberg & Tepas, Ann Surg 208(5):569, 1988: 251 critical survivors of 220
+    bombings) with definitive care 60-90 min after injury (judgement: the typical time to care in such
+    series), i.e. the mean of ``1 - P(t)`` over t uniform in 60-90 min is 0.124; plus two anchors,
+    judgement: with care at the moment of injury 5 % die (``b0``), with care at 3 h most die
+    (``P(180) = 0.45``). Result: ``1 - P(t)`` = 5 % (0 min), 6 % (40), 9 % (60), 12 % (75), 17 % (90),
+    29 % (120), 55 % (180). London 7/7 (critical mortality 15 %) and Boston 2013 are kept for validation,
+    not used here. Newgard et al. (Ann Emerg Med 55:235, 2010) found EMS intervals not associated with
+    mortality overall: the curve is flat in the first half hour and falls over the next hours.
 
-    immediate: SurvivalCurve = Field(SurvivalCurve(b0=0.351, b1_min=35.8, b2=1.99), json_schema_extra=ranges(
-        rng_range(0.25, 0.45, "judgement: about +-30 % around the Mills, Argon & Ziya 2013 placeholder, whose table could not be read", key="b0"),
-        rng_range(20.0, 60.0, "reference notes s.4 (Mills, Argon & Ziya 2013): Immediate patients deteriorate over tens of minutes; bounds judgement", key="b1_min", log=True)))
-    """Immediate casualties: beta = (0.351, 35.8 min, 1.99) [verify: Mills, Argon & Ziya 2013 placeholder]."""
-    delayed: SurvivalCurve = Field(SurvivalCurve(b0=0.912, b1_min=213.6, b2=2.34), json_schema_extra=ranges(
-        rng_range(0.85, 0.97, "judgement: around the Mills, Argon & Ziya 2013 placeholder (table unread)", key="b0"),
-        rng_range(120.0, 360.0, "reference notes s.4 (Mills, Argon & Ziya 2013): Delayed patients deteriorate over hours; bounds judgement", key="b1_min", log=True)))
-    """Delayed casualties: beta = (0.912, 213.6 min, 2.34) [verify: Mills, Argon & Ziya 2013 placeholder]."""
+    **Delayed** (judgement): ``b0`` 0.99, ``b1`` 480 min, ``b2`` 3.0: serious but stable for hours
+    (reference notes s.4: delayed patients deteriorate over hours); 2.5 % die with care at 2 h, 12 % at 4 h.
+
+    **Expectant** (judgement): 5 % with immediate care, halved by 20 min; no source.
+
+    The previous placeholders (Mills, Argon & Ziya, M&SOM 15(3):361, 2013 as used by an open DES;
+    immediate b0 0.351) let about 65 % of immediate casualties die even with instant care and are no
+    longer used."""
+
+    immediate: SurvivalCurve = Field(SurvivalCurve(b0=0.95, b1_min=173.0, b2=3.0), json_schema_extra=ranges(
+        rng_range(0.90, 0.99, "judgement: 1-10 % of salvageable critical casualties die even with instant care (anchor of the Frykberg & Tepas 1988 calibration)", key="b0"),
+        rng_range(120.0, 240.0, "Frykberg & Tepas, Ann Surg 208:569, 1988 (critical mortality 12.4 %) with care at 45-120 min instead of 60-90 min; judgement", key="b1_min", log=True),
+        rng_range(2.0, 4.0, "judgement: steepness of the decline around b1 (Newgard et al. 2010: little effect of the first tens of minutes)", key="b2"),
+        _AFTER_CARE_RANGE))
+    """Immediate casualties: beta = (0.95, 173 min, 3.0), calibrated to Frykberg & Tepas 1988 (critical mortality 12.4 %
+    with care at 60-90 min)."""
+    delayed: SurvivalCurve = Field(SurvivalCurve(b0=0.99, b1_min=480.0, b2=3.0), json_schema_extra=ranges(
+        rng_range(0.97, 1.0, "judgement: delayed (yellow) casualties are stable; few die with prompt care", key="b0"),
+        rng_range(240.0, 720.0, "reference notes s.4: Delayed patients deteriorate over hours; bounds judgement", key="b1_min", log=True),
+        rng_range(2.0, 4.0, "judgement: steepness of the decline", key="b2"),
+        _AFTER_CARE_RANGE))
+    """Delayed casualties: beta = (0.99, 480 min, 3.0), judgement (stable for hours)."""
     expectant: SurvivalCurve = Field(SurvivalCurve(b0=0.05, b1_min=20.0, b2=2.0), json_schema_extra=ranges(
         rng_range(0.0, 0.15, "judgement: planning placeholder with no source; expectant means unlikely to survive", key="b0")))
     """Expectant casualties: a planning placeholder (5 % with immediate care, halved by 20 min); no source [verify]."""
@@ -133,17 +171,20 @@ class WarmZone(Strict):
     """When medics may enter the area where casualties lie."""
 
     policy: Literal["after_contained", "rescue_task_force"] = "after_contained"
-    """``after_contained``: medics enter once the incident is contained (plus ``after_contained``);
-    ``rescue_task_force``: protected teams (medics escorted by police) enter earlier, once police and an
-    ambulance are on scene and the team has formed. A decision (action ``warm_zone``) can change it."""
+    """``after_contained``: ambulance crews enter once the incident is contained (plus ``after_contained``) and
+    the first ambulance is on scene; ``rescue_task_force``: protected medics (police tactical medics, or fire/EMS
+    teams escorted by police) enter ``task_force_forms`` after the first police reach the scene, even before
+    containment and without waiting for an ambulance; they triage, control bleeding and start carrying, and
+    ambulances still transport. A decision (action ``warm_zone``) can change it."""
     after_contained: Duration = Field(300.0, json_schema_extra=ranges(rng_range(
         120.0, 3600.0, "Manchester Arena Inquiry vol. 2 (reference notes s.5): only one paramedic in the City Room in the first 40 min; lower bound judgement", log=True)))
     """Delay from containment to medics entering (area declared safe, briefing). Default 5 min, a planning
-    value; the Manchester Arena Inquiry (vol. 2) found far longer delays [verify]."""
+    value; the Manchester Arena Inquiry (vol. 2) found medics held back for 40 min and more, hence the range
+    2-60 min."""
     task_force_forms: Duration = Field(300.0, json_schema_extra=ranges(
-        rng_range(120.0, 900.0, "judgement: planning value for briefing and equipping a rescue task force", log=True)))
-    """Time for a rescue task force to form once police and the first ambulance are on scene (default 5 min,
-    planning value [verify])."""
+        rng_range(60.0, 900.0, "judgement: planning value for forming, equipping and briefing a protected team with the first police (Boston 2013: responders at the blast sites within minutes, Leonard et al. 2014)", log=True)))
+    """Time from the first police on scene to a protected medical team entering (default 5 min, judgement; range
+    1-15 min)."""
 
 
 class Scene(Strict):
@@ -205,16 +246,26 @@ class Ambulances(Strict):
 class SelfPresentation(Strict):
     """Casualties who reach the nearest hospital on their own (private cars, taxis, carried by bystanders).
 
-    Las Vegas 2017: the largest receiving hospital took 180 patients, many by private vehicle (Sunrise
-    Hospital, ED Management); Boston 2013 likewise. Shares are planning values [verify]."""
+    In real incidents most casualties reach hospital by non-EMS means and self-presenters are often the
+    majority of hospital arrivals, mostly the less injured (Auf der Heide, Ann Emerg Med 47(1):34-49,
+    2006: "casualties will be transported to hospitals by ambulance" is one of the planning assumptions
+    field research contradicts). Boston 2013: 264 injured were treated at 26 hospitals, the count rising
+    for days as people who had not sought help at the scene checked in (Boston Public Health Commission,
+    Reuters 23 Apr 2013), while Boston EMS triaged and moved about 90 from the blast zones within 30 min
+    (EMS chief J. Hooley, quoted in PAX Centurion 2013) [verify the EMS count]. Las Vegas 2017: the
+    nearest hospital took 180 patients, 124 with gunshot wounds, many by private vehicle, pickup truck,
+    taxi or ride-share (Sunrise Hospital, ED Management / Relias Media 2017). Shares by class are
+    judgement within those observations: minor mostly on their own, stretcher cases less often."""
 
-    minor: Fraction = Field(0.4, json_schema_extra=ranges(
-        rng_range(0.2, 0.6, "Las Vegas 2017 and Boston 2013 private-vehicle arrivals (reference notes s.5); bounds judgement")))
-    """Share of minor casualties who go on their own."""
-    delayed: Fraction = Field(0.1, json_schema_extra=ranges(rng_range(0.0, 0.25, "judgement: planning value [verify]")))
-    """Share of delayed casualties taken by bystanders."""
-    immediate: Fraction = Field(0.05, json_schema_extra=ranges(rng_range(0.0, 0.15, "judgement: planning value [verify]")))
-    """Share of immediate casualties taken by bystanders."""
+    minor: Fraction = Field(0.7, json_schema_extra=ranges(rng_range(
+        0.5, 0.9, "Auf der Heide 2006; Boston 2013 (most of 264 injured reached hospital other than by EMS from the scene [verify]); bounds judgement")))
+    """Share of minor casualties who go on their own (default 0.7: most walking wounded leave by themselves)."""
+    delayed: Fraction = Field(0.3, json_schema_extra=ranges(rng_range(
+        0.1, 0.5, "judgement: Las Vegas 2017 (seriously injured carried by private vehicles, Relias Media 2017); Auf der Heide 2006")))
+    """Share of delayed casualties taken by bystanders (default 0.3, judgement)."""
+    immediate: Fraction = Field(0.1, json_schema_extra=ranges(rng_range(
+        0.0, 0.3, "judgement: Las Vegas 2017 (critically injured arrived in pickups and ride-shares, Relias Media 2017); fewer where medics reach the scene quickly")))
+    """Share of immediate casualties taken by bystanders (default 0.1, judgement)."""
     delay: Distribution = Field(_ln(600.0, 2700.0), json_schema_extra=ranges(scaled(0.5, 2.0, "judgement: planning value [verify]")))
     """Time from the casualty's zone being clear to leaving by car (default median 10 min, p99 45 min [verify])."""
     travel_factor: PositiveFloat = 1.0
