@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
+from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
 
 from simsoft.schema.common import Count, Duration, Fraction, Id, People, PositiveCount, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
@@ -27,6 +27,8 @@ __all__ = [
     "Ambulances",
     "SelfPresentation",
     "Hospital",
+    "TraumaLevel",
+    "SURGE_BY_LEVEL",
     "Medical",
 ]
 
@@ -272,8 +274,45 @@ class SelfPresentation(Strict):
     """Private travel time relative to the ambulance travel time of the hospital."""
 
 
+TraumaLevel = Literal["major_trauma_centre", "trauma_unit", "local_emergency_hospital"]
+"""A hospital's trauma level (UK trauma networks; US level I / II / III)."""
+
+SURGE_BY_LEVEL: dict[str, tuple[float, float, int]] = {
+    "major_trauma_centre": (4.6, 7.1, 40),
+    "trauma_unit": (2.9, 4.5, 25),
+    "local_emergency_hospital": (1.6, 2.5, 15),
+}
+"""Critical patients per hour with the resources at hand, with the full plan, and typical ED beds, by level.
+
+Major trauma centre (US level I): 4.6 and 7.1/h, Hirshberg et al., J Trauma 58(4):686, 2005 (a level I
+trauma centre modelled); 40 ED beds, Rivera et al. 2006 (median 39 ED beds in level I centres, as quoted
+by a 2017 review [verify]). Trauma unit (level II): x0.64, the ratio of 6-h ED throughput of level II to
+level I centres (75 vs 117 patients) and median 25 ED beds, Rivera et al. 2006 [verify: read in a
+secondary review only]. Local emergency hospital (level III, no trauma service): x0.35 and 15 ED beds,
+judgement (range via ``surge_factor``)."""
+
+TRAUMA_LEVEL_ALIASES = {1: "major_trauma_centre", 2: "trauma_unit", 3: "local_emergency_hospital"}
+
+ED_TIME_H = 2.5
+"""Emergency-department time per critical or moderate casualty (Bayram, Zuabi & Subbarao 2011: HACSC = ED beds / 2.5 h)."""
+ARRIVAL_WINDOW_H = 6.0
+"""Hours over which most critical and moderate casualties reach hospital (Bayram et al. 2011)."""
+DEFAULT_SURGE = (4.6, 7.1, 30)
+"""Surge values of a hospital given neither a trauma level nor explicit values (Hirshberg et al. 2005; 30 beds, planning value)."""
+
+
+def _trauma_level(value: object) -> object:
+    return TRAUMA_LEVEL_ALIASES.get(value, value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class Hospital(Strict):
-    """A receiving hospital."""
+    """A receiving hospital.
+
+    Surge capacity comes from the hospital's size and trauma level unless given: ``critical_per_hour`` and
+    ``critical_per_hour_full_plan`` from :data:`SURGE_BY_LEVEL` times ``surge_factor``, ``beds`` from the
+    emergency-department beds (``ed_beds``, or the level's typical number) as ``ed_beds / 2.5 h`` over the
+    6-h arrival window (Bayram et al. 2011). Explicit values win. With neither, 4.6 / 7.1 per hour and 30 beds.
+    """
 
     id: Id
     """Hospital id used by actions and metrics."""
@@ -281,26 +320,75 @@ class Hospital(Strict):
     """Name shown to people."""
     travel: Duration
     """One-way ambulance travel time from the venue (its distance, as time)."""
-    critical_per_hour: PositiveFloat = Field(4.6, json_schema_extra=ranges(rng_range(
-        2.7, 4.6, "Hirshberg et al., J Trauma 58(4):686, 2005 (reference notes s.4): 4.6/h, 3.8 and 2.7/h with 50 % and 75 % overtriage")))
+    trauma_level: Annotated[TraumaLevel | None, BeforeValidator(_trauma_level)] = None
+    """``major_trauma_centre`` (1), ``trauma_unit`` (2) or ``local_emergency_hospital`` (3): sets the surge capacity
+    and beds not given explicitly (:data:`SURGE_BY_LEVEL`)."""
+    ed_beds: PositiveCount | None = None
+    """Emergency-department beds; ``beds`` defaults to ``ed_beds / 2.5 h x 6 h`` (Bayram et al. 2011)."""
+    surge_factor: Annotated[float, Field(gt=0.0, le=3.0)] = Field(1.0, json_schema_extra=ranges(rng_range(
+        0.59, 1.3, "Hirshberg et al. 2005: 75 % overtriage lowers a level I centre's 4.6/h to 2.7/h (x0.59); upper bound judgement (larger hospitals, scaling of lower levels)")))
+    """Multiplies surge capacities derived from the trauma level (not explicit ones). Default 1."""
+    critical_per_hour: PositiveFloat | None = Field(None, json_schema_extra=ranges(rng_range(
+        0.59, 1.0, "Hirshberg et al., J Trauma 58(4):686, 2005 (reference notes s.4): 4.6/h, 3.8 and 2.7/h with 50 % and 75 % overtriage", relative=True)))
     """Critical (immediate and expectant) patients per hour whose definitive care can start, with the resources
-    immediately available (default 4.6: Hirshberg et al., J Trauma 58(4):686, 2005)."""
-    critical_per_hour_full_plan: PositiveFloat = Field(7.1, json_schema_extra=ranges(rng_range(
-        4.6, 7.1, "Hirshberg et al. 2005: 7.1/h with the full plan; lower bound judgement (overtriage lowers it as it does the 4.6/h)")))
-    """The same once the hospital's full disaster plan is running (default 7.1: Hirshberg et al. 2005)."""
+    immediately available (default from the trauma level; 4.6 for a major trauma centre: Hirshberg et al. 2005)."""
+    critical_per_hour_full_plan: PositiveFloat | None = Field(None, json_schema_extra=ranges(rng_range(
+        0.65, 1.0, "Hirshberg et al. 2005: 7.1/h with the full plan; lower bound judgement (overtriage lowers it as it does the 4.6/h)", relative=True)))
+    """The same once the hospital's full disaster plan is running (default from the trauma level; 7.1 for a major
+    trauma centre: Hirshberg et al. 2005). Never below ``critical_per_hour`` in the model."""
     full_plan_after: Duration | None = Field(3600.0, json_schema_extra=ranges(
         rng_range(1800.0, 7200.0, "judgement: planning value for activating a hospital major-incident plan", log=True)))
-    """Time from EMS dispatch knowing to the full plan running (default 1 h, planning value [verify]); null: only
-    by a decision (action ``hospital_plan``)."""
-    beds: PositiveCount = 30
-    """Beds for casualties of this incident (emergency department and surge). Bayram et al. 2011 give acute-care
-    surge capacity as ED beds / 2.5 h; a planning input."""
+    """Time from EMS dispatch knowing to the full plan running. The capacity **ramps** linearly from
+    ``critical_per_hour`` to the full-plan value over this time (staff called in arrive over time; Hirshberg
+    et al. 2005 model only the two end states, the linear rise is judgement). Default 1 h, planning value
+    [verify]; null: only by a decision (action ``hospital_plan``), which ramps over 1 h from the decision."""
+    beds: PositiveCount | None = None
+    """Patients of this incident the hospital can take (emergency department and surge). Default
+    ``ed_beds / 2.5 h x 6 h`` (Bayram et al. 2011: HACSC = ED beds / 2.5 h; most casualties arrive within 6 h),
+    or 30 without a trauma level or ED beds."""
 
     @model_validator(mode="after")
     def _positive_travel(self) -> Self:
         if self.travel < 0:
             raise ValueError("travel must be >= 0 s")
         return self
+
+    def _level(self) -> tuple[float, float, int] | None:
+        return SURGE_BY_LEVEL[self.trauma_level] if self.trauma_level is not None else None
+
+    @property
+    def surge_per_hour(self) -> float:
+        """Critical patients per hour with the resources at hand (explicit, or from the trauma level)."""
+        if self.critical_per_hour is not None:
+            return float(self.critical_per_hour)
+        level = self._level()
+        return DEFAULT_SURGE[0] if level is None else level[0] * self.surge_factor
+
+    @property
+    def surge_per_hour_full_plan(self) -> float:
+        """Critical patients per hour with the full plan (never below :attr:`surge_per_hour`)."""
+        if self.critical_per_hour_full_plan is not None:
+            full = float(self.critical_per_hour_full_plan)
+        else:
+            level = self._level()
+            full = DEFAULT_SURGE[1] if level is None else level[1] * self.surge_factor
+        return max(full, self.surge_per_hour)
+
+    @property
+    def bed_count(self) -> int:
+        """Patients of this incident the hospital can take (explicit, from ED beds, or from the trauma level).
+
+        >>> Hospital(id="h", travel=600, ed_beds=30).bed_count
+        72
+        """
+        if self.beds is not None:
+            return int(self.beds)
+        ed = self.ed_beds
+        if ed is None and self._level() is not None:
+            ed = self._level()[2]
+        if ed is None:
+            return DEFAULT_SURGE[2]
+        return max(1, round(ed / ED_TIME_H * ARRIVAL_WINDOW_H))
 
 
 class Medical(Strict):

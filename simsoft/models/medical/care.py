@@ -124,9 +124,9 @@ class MedicalModel:
             self.fleet.send(float(d), source="mutual_aid" if mutual_aid else "request")
 
     def _full_plan(self, h: HospitalModel, after: float):
+        # Hospitals are alerted when EMS dispatch knows; the capacity reaches the full-plan value ``after`` later.
         yield self.situation.known["ems"]
-        yield self.env.timeout(after)
-        h.activate_full_plan(reason="planned")
+        h.activate_full_plan(reason="planned", ramp_s=after)
 
     # -- warm zone ---------------------------------------------------------------------------
     def _grant(self, how: str) -> None:
@@ -386,7 +386,8 @@ class MedicalModel:
 
     def hospital_plan(self, hospital: str, *, reason: str = "decision") -> bool:
         """A hospital activates its full disaster plan now."""
-        return self.by_id[hospital].activate_full_plan(reason=reason)
+        h = self.by_id[hospital]
+        return h.activate_full_plan(reason=reason, ramp_s=h.spec.full_plan_after or 3600.0)
 
     def accounted_casualties(self, now: float) -> int:
         """Casualties whose whereabouts are known to responders by ``now`` (triaged, at the CCP, at hospital, found dead)."""
