@@ -259,7 +259,8 @@ def test_earlier_warm_zone_entry_never_raises_mean_deaths():
 
 
 def test_medical_actions_change_the_run():
-    s = _tiny()
+    # The far hospital activates its plan only by decision (a planned activation now starts when EMS knows).
+    s = _tiny(**{"medical.hospitals": [{"id": "near", "travel": "10 min"}, {"id": "far", "travel": "25 min", "full_plan_after": None}]})
     r = run(s, seed=3, actions=[{"at": "1 min", "do": "warm_zone", "policy": "rescue_task_force"},
                                  {"at": "2 min", "do": "request_ambulances", "count": 3, "mutual_aid": True},
                                  {"at": "3 min", "do": "distribution", "policy": "balanced"},
