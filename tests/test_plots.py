@@ -62,7 +62,7 @@ def test_casualty_flow_and_hospital_load_read_medical_events_and_degrade_without
     text = _texts(plots.casualty_flow(incident_run))
     injured = sum(1 for e in incident_run.events if e.kind == "casualty.injured")
     assert f"injured at scene ({injured})" in text and "at collection point" in text and "at hospital" in text
-    assert "beds (20)" in _texts(plots.hospital_load(incident_run))
+    assert "beds (60)" in _texts(plots.hospital_load(incident_run))  # trauma unit: 25 ED beds / 2.5 h x 6 h
     bare = replace(incident_run, events=tuple(e for e in incident_run.events if not e.kind.startswith("medical.")))
     assert "injuries only" in _texts(plots.casualty_flow(bare))
     assert not plots.has_hospital_load(bare) and "no hospital data" in _texts(plots.hospital_load(bare))

@@ -49,8 +49,8 @@ def test_listed_defaults_lie_inside_their_ranges_and_never_under_incident():
         assert p.source
         assert p.low <= p.high
     defaults = {p.path: p for p in params}
-    assert defaults["medical.survival.immediate.b0"].value == 0.351
-    assert defaults["medical.survival.immediate.b0"].low <= 0.351 <= defaults["medical.survival.immediate.b0"].high
+    assert defaults["medical.survival.immediate.b0"].value == 0.95
+    assert defaults["medical.survival.immediate.b0"].low <= 0.95 <= defaults["medical.survival.immediate.b0"].high
     assert defaults["response.all_clear_after"].duration
 
 
@@ -139,7 +139,7 @@ def test_cli_params_and_uncertainty_sweep(tmp_path):
 def test_schema_defaults_unchanged_by_ranges():
     from simsoft.schema.medical import Survival
 
-    assert Survival().immediate.b0 == 0.351
+    assert Survival().immediate.b0 == 0.95
     assert Scenario.model_fields["response"].default.all_clear_after == 1800.0
 
 

@@ -401,7 +401,7 @@ def _hospital_series(result: RunResult) -> tuple[dict[str, tuple[np.ndarray, np.
         hid = getattr(h, "id", None)
         if hid and hid not in load and beds:  # a hospital that received nobody: drawn at zero
             load[hid] = (np.array([0.0]), np.array([0.0]))
-        for attr in ("beds", "surge_capacity", "capacity"):
+        for attr in ("bed_count", "beds", "surge_capacity", "capacity"):  # bed_count: beds derived from the trauma level
             value = getattr(h, attr, None)
             if hid and isinstance(value, (int, float)) and hid not in capacity:
                 capacity[hid] = float(value)

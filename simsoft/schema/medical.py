@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
+from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
 
 from simsoft.schema.common import Count, Duration, Fraction, Id, People, PositiveCount, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
@@ -27,6 +27,8 @@ __all__ = [
     "Ambulances",
     "SelfPresentation",
     "Hospital",
+    "TraumaLevel",
+    "SURGE_BY_LEVEL",
     "Medical",
 ]
 
@@ -74,7 +76,11 @@ class TriageMix(Strict):
 
 class SurvivalCurve(Strict):
     """Probability of survival when definitive care begins t minutes after injury:
-    ``P(t) = b0 / (1 + (t / b1_min) ** b2)`` (log-logistic decay; decreasing, bounded by ``b0`` <= 1)."""
+    ``P(t) = b0 / (1 + (t / b1_min) ** b2)`` (log-logistic decay; decreasing, bounded by ``b0`` <= 1).
+
+    ``P(t) = b0 * S(t)``; ``after_care_share`` says how much of the decline ``S(t)`` shows as death after
+    care has begun (in hospital) rather than before it, where the casualty lies (see
+    :mod:`simsoft.models.medical.survival`)."""
 
     b0: Fraction
     """Survival probability with care at the moment of injury (t = 0)."""
@@ -82,23 +88,57 @@ class SurvivalCurve(Strict):
     """Minutes after which survival has fallen to half of ``b0``."""
     b2: PositiveFloat
     """Steepness of the decline (larger: a sharper drop around ``b1_min``)."""
+    after_care_share: Fraction = 0.8
+    """Share (on the log scale) of the decline ``S(t)`` realised as death after definitive care has begun
+    rather than before it: a casualty reached at t dies before care with probability ``1 - S(t)^(1-h)`` and,
+    reached in time, survives care with probability ``b0 * S(t)^h``. 0 puts every delay death before care
+    (the form used up to simsoft 0.x); 1 puts them all after care. Default 0.8, judgement: London 7/7 and
+    Boston 2013 casualties who were alive when medics reached them died, if at all, in hospital (Aylwin et
+    al., Lancet 368:2219, 2006: 3 deaths after reaching hospital; Leonard et al. 2014: everyone alive when
+    leaving the scene survived), while long waits on scene do kill (Manchester Arena Inquiry vol. 2);
+    range 0.5-0.95."""
+
+
+_AFTER_CARE_RANGE = rng_range(0.5, 0.95, "judgement: deaths of casualties reached alive happen mostly after care "
+                              "(London 7/7: Aylwin et al. 2006; Boston: Leonard et al. 2014); long waits on scene kill "
+                              "(Manchester Arena Inquiry vol. 2)", key="after_care_share")
 
 
 class Survival(Strict):
     """Survival curves by class. Minor casualties always survive; the dead never do.
 
-    Defaults: the log-logistic parameters an open DES implementation of Mills, Argon & Ziya
-    (M&SOM 15(3):361-377, 2013, doi:10.1287/msom.1120.0426) uses, fitted to Sacco et al. penetrating
-    trauma data. Placeholders: the paper's table could not be read [verify before use]."""
+    **Immediate** (calibrated): ``b0`` 0.95, ``b1`` 173 min, ``b2`` 3.0. Calibration target: a critical
+    mortality of 12.4 % (Frykberg & Tepas, Ann Surg 208(5):569, 1988: 251 critical survivors of 220
+    bombings) with definitive care 60-90 min after injury (judgement: the typical time to care in such
+    series), i.e. the mean of ``1 - P(t)`` over t uniform in 60-90 min is 0.124; plus two anchors,
+    judgement: with care at the moment of injury 5 % die (``b0``), with care at 3 h most die
+    (``P(180) = 0.45``). Result: ``1 - P(t)`` = 5 % (0 min), 6 % (40), 9 % (60), 12 % (75), 17 % (90),
+    29 % (120), 55 % (180). London 7/7 (critical mortality 15 %) and Boston 2013 are kept for validation,
+    not used here. Newgard et al. (Ann Emerg Med 55:235, 2010) found EMS intervals not associated with
+    mortality overall: the curve is flat in the first half hour and falls over the next hours.
 
-    immediate: SurvivalCurve = Field(SurvivalCurve(b0=0.351, b1_min=35.8, b2=1.99), json_schema_extra=ranges(
-        rng_range(0.25, 0.45, "judgement: about +-30 % around the Mills, Argon & Ziya 2013 placeholder, whose table could not be read", key="b0"),
-        rng_range(20.0, 60.0, "reference notes s.4 (Mills, Argon & Ziya 2013): Immediate patients deteriorate over tens of minutes; bounds judgement", key="b1_min", log=True)))
-    """Immediate casualties: beta = (0.351, 35.8 min, 1.99) [verify: Mills, Argon & Ziya 2013 placeholder]."""
-    delayed: SurvivalCurve = Field(SurvivalCurve(b0=0.912, b1_min=213.6, b2=2.34), json_schema_extra=ranges(
-        rng_range(0.85, 0.97, "judgement: around the Mills, Argon & Ziya 2013 placeholder (table unread)", key="b0"),
-        rng_range(120.0, 360.0, "reference notes s.4 (Mills, Argon & Ziya 2013): Delayed patients deteriorate over hours; bounds judgement", key="b1_min", log=True)))
-    """Delayed casualties: beta = (0.912, 213.6 min, 2.34) [verify: Mills, Argon & Ziya 2013 placeholder]."""
+    **Delayed** (judgement): ``b0`` 0.99, ``b1`` 480 min, ``b2`` 3.0: serious but stable for hours
+    (reference notes s.4: delayed patients deteriorate over hours); 2.5 % die with care at 2 h, 12 % at 4 h.
+
+    **Expectant** (judgement): 5 % with immediate care, halved by 20 min; no source.
+
+    The previous placeholders (Mills, Argon & Ziya, M&SOM 15(3):361, 2013 as used by an open DES;
+    immediate b0 0.351) let about 65 % of immediate casualties die even with instant care and are no
+    longer used."""
+
+    immediate: SurvivalCurve = Field(SurvivalCurve(b0=0.95, b1_min=173.0, b2=3.0), json_schema_extra=ranges(
+        rng_range(0.90, 0.99, "judgement: 1-10 % of salvageable critical casualties die even with instant care (anchor of the Frykberg & Tepas 1988 calibration)", key="b0"),
+        rng_range(120.0, 240.0, "Frykberg & Tepas, Ann Surg 208:569, 1988 (critical mortality 12.4 %) with care at 45-120 min instead of 60-90 min; judgement", key="b1_min", log=True),
+        rng_range(2.0, 4.0, "judgement: steepness of the decline around b1 (Newgard et al. 2010: little effect of the first tens of minutes)", key="b2"),
+        _AFTER_CARE_RANGE))
+    """Immediate casualties: beta = (0.95, 173 min, 3.0), calibrated to Frykberg & Tepas 1988 (critical mortality 12.4 %
+    with care at 60-90 min)."""
+    delayed: SurvivalCurve = Field(SurvivalCurve(b0=0.99, b1_min=480.0, b2=3.0), json_schema_extra=ranges(
+        rng_range(0.97, 1.0, "judgement: delayed (yellow) casualties are stable; few die with prompt care", key="b0"),
+        rng_range(240.0, 720.0, "reference notes s.4: Delayed patients deteriorate over hours; bounds judgement", key="b1_min", log=True),
+        rng_range(2.0, 4.0, "judgement: steepness of the decline", key="b2"),
+        _AFTER_CARE_RANGE))
+    """Delayed casualties: beta = (0.99, 480 min, 3.0), judgement (stable for hours)."""
     expectant: SurvivalCurve = Field(SurvivalCurve(b0=0.05, b1_min=20.0, b2=2.0), json_schema_extra=ranges(
         rng_range(0.0, 0.15, "judgement: planning placeholder with no source; expectant means unlikely to survive", key="b0")))
     """Expectant casualties: a planning placeholder (5 % with immediate care, halved by 20 min); no source [verify]."""
@@ -133,17 +173,20 @@ class WarmZone(Strict):
     """When medics may enter the area where casualties lie."""
 
     policy: Literal["after_contained", "rescue_task_force"] = "after_contained"
-    """``after_contained``: medics enter once the incident is contained (plus ``after_contained``);
-    ``rescue_task_force``: protected teams (medics escorted by police) enter earlier, once police and an
-    ambulance are on scene and the team has formed. A decision (action ``warm_zone``) can change it."""
+    """``after_contained``: ambulance crews enter once the incident is contained (plus ``after_contained``) and
+    the first ambulance is on scene; ``rescue_task_force``: protected medics (police tactical medics, or fire/EMS
+    teams escorted by police) enter ``task_force_forms`` after the first police reach the scene, even before
+    containment and without waiting for an ambulance; they triage, control bleeding and start carrying, and
+    ambulances still transport. A decision (action ``warm_zone``) can change it."""
     after_contained: Duration = Field(300.0, json_schema_extra=ranges(rng_range(
         120.0, 3600.0, "Manchester Arena Inquiry vol. 2 (reference notes s.5): only one paramedic in the City Room in the first 40 min; lower bound judgement", log=True)))
     """Delay from containment to medics entering (area declared safe, briefing). Default 5 min, a planning
-    value; the Manchester Arena Inquiry (vol. 2) found far longer delays [verify]."""
+    value; the Manchester Arena Inquiry (vol. 2) found medics held back for 40 min and more, hence the range
+    2-60 min."""
     task_force_forms: Duration = Field(300.0, json_schema_extra=ranges(
-        rng_range(120.0, 900.0, "judgement: planning value for briefing and equipping a rescue task force", log=True)))
-    """Time for a rescue task force to form once police and the first ambulance are on scene (default 5 min,
-    planning value [verify])."""
+        rng_range(60.0, 900.0, "judgement: planning value for forming, equipping and briefing a protected team with the first police (Boston 2013: responders at the blast sites within minutes, Leonard et al. 2014)", log=True)))
+    """Time from the first police on scene to a protected medical team entering (default 5 min, judgement; range
+    1-15 min)."""
 
 
 class Scene(Strict):
@@ -205,24 +248,71 @@ class Ambulances(Strict):
 class SelfPresentation(Strict):
     """Casualties who reach the nearest hospital on their own (private cars, taxis, carried by bystanders).
 
-    Las Vegas 2017: the largest receiving hospital took 180 patients, many by private vehicle (Sunrise
-    Hospital, ED Management); Boston 2013 likewise. Shares are planning values [verify]."""
+    In real incidents most casualties reach hospital by non-EMS means and self-presenters are often the
+    majority of hospital arrivals, mostly the less injured (Auf der Heide, Ann Emerg Med 47(1):34-49,
+    2006: "casualties will be transported to hospitals by ambulance" is one of the planning assumptions
+    field research contradicts). Boston 2013: 264 injured were treated at 26 hospitals, the count rising
+    for days as people who had not sought help at the scene checked in (Boston Public Health Commission,
+    Reuters 23 Apr 2013), while Boston EMS triaged and moved about 90 from the blast zones within 30 min
+    (EMS chief J. Hooley, quoted in PAX Centurion 2013) [verify the EMS count]. Las Vegas 2017: the
+    nearest hospital took 180 patients, 124 with gunshot wounds, many by private vehicle, pickup truck,
+    taxi or ride-share (Sunrise Hospital, ED Management / Relias Media 2017). Shares by class are
+    judgement within those observations: minor mostly on their own, stretcher cases less often."""
 
-    minor: Fraction = Field(0.4, json_schema_extra=ranges(
-        rng_range(0.2, 0.6, "Las Vegas 2017 and Boston 2013 private-vehicle arrivals (reference notes s.5); bounds judgement")))
-    """Share of minor casualties who go on their own."""
-    delayed: Fraction = Field(0.1, json_schema_extra=ranges(rng_range(0.0, 0.25, "judgement: planning value [verify]")))
-    """Share of delayed casualties taken by bystanders."""
-    immediate: Fraction = Field(0.05, json_schema_extra=ranges(rng_range(0.0, 0.15, "judgement: planning value [verify]")))
-    """Share of immediate casualties taken by bystanders."""
+    minor: Fraction = Field(0.7, json_schema_extra=ranges(rng_range(
+        0.5, 0.9, "Auf der Heide 2006; Boston 2013 (most of 264 injured reached hospital other than by EMS from the scene [verify]); bounds judgement")))
+    """Share of minor casualties who go on their own (default 0.7: most walking wounded leave by themselves)."""
+    delayed: Fraction = Field(0.3, json_schema_extra=ranges(rng_range(
+        0.1, 0.5, "judgement: Las Vegas 2017 (seriously injured carried by private vehicles, Relias Media 2017); Auf der Heide 2006")))
+    """Share of delayed casualties taken by bystanders (default 0.3, judgement)."""
+    immediate: Fraction = Field(0.1, json_schema_extra=ranges(rng_range(
+        0.0, 0.3, "judgement: Las Vegas 2017 (critically injured arrived in pickups and ride-shares, Relias Media 2017); fewer where medics reach the scene quickly")))
+    """Share of immediate casualties taken by bystanders (default 0.1, judgement)."""
     delay: Distribution = Field(_ln(600.0, 2700.0), json_schema_extra=ranges(scaled(0.5, 2.0, "judgement: planning value [verify]")))
     """Time from the casualty's zone being clear to leaving by car (default median 10 min, p99 45 min [verify])."""
     travel_factor: PositiveFloat = 1.0
     """Private travel time relative to the ambulance travel time of the hospital."""
 
 
+TraumaLevel = Literal["major_trauma_centre", "trauma_unit", "local_emergency_hospital"]
+"""A hospital's trauma level (UK trauma networks; US level I / II / III)."""
+
+SURGE_BY_LEVEL: dict[str, tuple[float, float, int]] = {
+    "major_trauma_centre": (4.6, 7.1, 40),
+    "trauma_unit": (2.9, 4.5, 25),
+    "local_emergency_hospital": (1.6, 2.5, 15),
+}
+"""Critical patients per hour with the resources at hand, with the full plan, and typical ED beds, by level.
+
+Major trauma centre (US level I): 4.6 and 7.1/h, Hirshberg et al., J Trauma 58(4):686, 2005 (a level I
+trauma centre modelled); 40 ED beds, Rivera et al. 2006 (median 39 ED beds in level I centres, as quoted
+by a 2017 review [verify]). Trauma unit (level II): x0.64, the ratio of 6-h ED throughput of level II to
+level I centres (75 vs 117 patients) and median 25 ED beds, Rivera et al. 2006 [verify: read in a
+secondary review only]. Local emergency hospital (level III, no trauma service): x0.35 and 15 ED beds,
+judgement (range via ``surge_factor``)."""
+
+TRAUMA_LEVEL_ALIASES = {1: "major_trauma_centre", 2: "trauma_unit", 3: "local_emergency_hospital"}
+
+ED_TIME_H = 2.5
+"""Emergency-department time per critical or moderate casualty (Bayram, Zuabi & Subbarao 2011: HACSC = ED beds / 2.5 h)."""
+ARRIVAL_WINDOW_H = 6.0
+"""Hours over which most critical and moderate casualties reach hospital (Bayram et al. 2011)."""
+DEFAULT_SURGE = (4.6, 7.1, 30)
+"""Surge values of a hospital given neither a trauma level nor explicit values (Hirshberg et al. 2005; 30 beds, planning value)."""
+
+
+def _trauma_level(value: object) -> object:
+    return TRAUMA_LEVEL_ALIASES.get(value, value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class Hospital(Strict):
-    """A receiving hospital."""
+    """A receiving hospital.
+
+    Surge capacity comes from the hospital's size and trauma level unless given: ``critical_per_hour`` and
+    ``critical_per_hour_full_plan`` from :data:`SURGE_BY_LEVEL` times ``surge_factor``, ``beds`` from the
+    emergency-department beds (``ed_beds``, or the level's typical number) as ``ed_beds / 2.5 h`` over the
+    6-h arrival window (Bayram et al. 2011). Explicit values win. With neither, 4.6 / 7.1 per hour and 30 beds.
+    """
 
     id: Id
     """Hospital id used by actions and metrics."""
@@ -230,26 +320,75 @@ class Hospital(Strict):
     """Name shown to people."""
     travel: Duration
     """One-way ambulance travel time from the venue (its distance, as time)."""
-    critical_per_hour: PositiveFloat = Field(4.6, json_schema_extra=ranges(rng_range(
-        2.7, 4.6, "Hirshberg et al., J Trauma 58(4):686, 2005 (reference notes s.4): 4.6/h, 3.8 and 2.7/h with 50 % and 75 % overtriage")))
+    trauma_level: Annotated[TraumaLevel | None, BeforeValidator(_trauma_level)] = None
+    """``major_trauma_centre`` (1), ``trauma_unit`` (2) or ``local_emergency_hospital`` (3): sets the surge capacity
+    and beds not given explicitly (:data:`SURGE_BY_LEVEL`)."""
+    ed_beds: PositiveCount | None = None
+    """Emergency-department beds; ``beds`` defaults to ``ed_beds / 2.5 h x 6 h`` (Bayram et al. 2011)."""
+    surge_factor: Annotated[float, Field(gt=0.0, le=3.0)] = Field(1.0, json_schema_extra=ranges(rng_range(
+        0.59, 1.3, "Hirshberg et al. 2005: 75 % overtriage lowers a level I centre's 4.6/h to 2.7/h (x0.59); upper bound judgement (larger hospitals, scaling of lower levels)")))
+    """Multiplies surge capacities derived from the trauma level (not explicit ones). Default 1."""
+    critical_per_hour: PositiveFloat | None = Field(None, json_schema_extra=ranges(rng_range(
+        0.59, 1.0, "Hirshberg et al., J Trauma 58(4):686, 2005 (reference notes s.4): 4.6/h, 3.8 and 2.7/h with 50 % and 75 % overtriage", relative=True)))
     """Critical (immediate and expectant) patients per hour whose definitive care can start, with the resources
-    immediately available (default 4.6: Hirshberg et al., J Trauma 58(4):686, 2005)."""
-    critical_per_hour_full_plan: PositiveFloat = Field(7.1, json_schema_extra=ranges(rng_range(
-        4.6, 7.1, "Hirshberg et al. 2005: 7.1/h with the full plan; lower bound judgement (overtriage lowers it as it does the 4.6/h)")))
-    """The same once the hospital's full disaster plan is running (default 7.1: Hirshberg et al. 2005)."""
+    immediately available (default from the trauma level; 4.6 for a major trauma centre: Hirshberg et al. 2005)."""
+    critical_per_hour_full_plan: PositiveFloat | None = Field(None, json_schema_extra=ranges(rng_range(
+        0.65, 1.0, "Hirshberg et al. 2005: 7.1/h with the full plan; lower bound judgement (overtriage lowers it as it does the 4.6/h)", relative=True)))
+    """The same once the hospital's full disaster plan is running (default from the trauma level; 7.1 for a major
+    trauma centre: Hirshberg et al. 2005). Never below ``critical_per_hour`` in the model."""
     full_plan_after: Duration | None = Field(3600.0, json_schema_extra=ranges(
         rng_range(1800.0, 7200.0, "judgement: planning value for activating a hospital major-incident plan", log=True)))
-    """Time from EMS dispatch knowing to the full plan running (default 1 h, planning value [verify]); null: only
-    by a decision (action ``hospital_plan``)."""
-    beds: PositiveCount = 30
-    """Beds for casualties of this incident (emergency department and surge). Bayram et al. 2011 give acute-care
-    surge capacity as ED beds / 2.5 h; a planning input."""
+    """Time from EMS dispatch knowing to the full plan running. The capacity **ramps** linearly from
+    ``critical_per_hour`` to the full-plan value over this time (staff called in arrive over time; Hirshberg
+    et al. 2005 model only the two end states, the linear rise is judgement). Default 1 h, planning value
+    [verify]; null: only by a decision (action ``hospital_plan``), which ramps over 1 h from the decision."""
+    beds: PositiveCount | None = None
+    """Patients of this incident the hospital can take (emergency department and surge). Default
+    ``ed_beds / 2.5 h x 6 h`` (Bayram et al. 2011: HACSC = ED beds / 2.5 h; most casualties arrive within 6 h),
+    or 30 without a trauma level or ED beds."""
 
     @model_validator(mode="after")
     def _positive_travel(self) -> Self:
         if self.travel < 0:
             raise ValueError("travel must be >= 0 s")
         return self
+
+    def _level(self) -> tuple[float, float, int] | None:
+        return SURGE_BY_LEVEL[self.trauma_level] if self.trauma_level is not None else None
+
+    @property
+    def surge_per_hour(self) -> float:
+        """Critical patients per hour with the resources at hand (explicit, or from the trauma level)."""
+        if self.critical_per_hour is not None:
+            return float(self.critical_per_hour)
+        level = self._level()
+        return DEFAULT_SURGE[0] if level is None else level[0] * self.surge_factor
+
+    @property
+    def surge_per_hour_full_plan(self) -> float:
+        """Critical patients per hour with the full plan (never below :attr:`surge_per_hour`)."""
+        if self.critical_per_hour_full_plan is not None:
+            full = float(self.critical_per_hour_full_plan)
+        else:
+            level = self._level()
+            full = DEFAULT_SURGE[1] if level is None else level[1] * self.surge_factor
+        return max(full, self.surge_per_hour)
+
+    @property
+    def bed_count(self) -> int:
+        """Patients of this incident the hospital can take (explicit, from ED beds, or from the trauma level).
+
+        >>> Hospital(id="h", travel=600, ed_beds=30).bed_count
+        72
+        """
+        if self.beds is not None:
+            return int(self.beds)
+        ed = self.ed_beds
+        if ed is None and self._level() is not None:
+            ed = self._level()[2]
+        if ed is None:
+            return DEFAULT_SURGE[2]
+        return max(1, round(ed / ED_TIME_H * ARRIVAL_WINDOW_H))
 
 
 class Medical(Strict):

@@ -16,7 +16,7 @@ Parts, one concept each:
 from simsoft.models.medical.care import ZONE_POLL_S, MedicalModel
 from simsoft.models.medical.hospitals import HospitalModel, choose_hospital
 from simsoft.models.medical.metrics import medical_metrics, peak_per_window
-from simsoft.models.medical.survival import NEVER, Casualty, deadline_min, survival_probability
+from simsoft.models.medical.survival import NEVER, Casualty, care_survival, deadline_min, survival_probability
 from simsoft.models.medical.transport import AmbulanceFleet, CollectionPoint
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "MedicalModel",
     "NEVER",
     "ZONE_POLL_S",
+    "care_survival",
     "choose_hospital",
     "deadline_min",
     "medical_metrics",

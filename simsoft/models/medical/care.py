@@ -7,8 +7,8 @@ scenario's mix and two fate draws (see :mod:`simsoft.models.medical.survival`). 
 2. some reach a hospital on their own (self-presentation, nearest hospital);
 3. walking wounded (minor) walk to the casualty collection point (CCP);
 4. immediate casualties may get bleeding control from staff or bystanders with a kit;
-5. the others wait for medics: they enter when the warm-zone policy allows (after containment, or
-   earlier with a rescue task force) and an ambulance crew is on scene; triage teams triage where
+5. the others wait for medics: they enter when the warm-zone policy allows (ambulance crews after
+   containment, or protected medics with the first police on scene); triage teams triage where
    casualties lie (medics control bleeding), carry teams (bearers with a stretcher) carry them to
    the CCP by priority, paramedics treat them there;
 6. ambulances load at the CCP and take them to the hospital the distribution policy picks, where
@@ -124,9 +124,9 @@ class MedicalModel:
             self.fleet.send(float(d), source="mutual_aid" if mutual_aid else "request")
 
     def _full_plan(self, h: HospitalModel, after: float):
+        # Hospitals are alerted when EMS dispatch knows; the capacity reaches the full-plan value ``after`` later.
         yield self.situation.known["ems"]
-        yield self.env.timeout(after)
-        h.activate_full_plan(reason="planned")
+        h.activate_full_plan(reason="planned", ramp_s=after)
 
     # -- warm zone ---------------------------------------------------------------------------
     def _grant(self, how: str) -> None:
@@ -147,8 +147,9 @@ class MedicalModel:
         self._grant("after_contained")
 
     def _entry_task_force(self):
+        # Protected medics (police tactical medics, fire/EMS teams under police escort) go in with the
+        # first police on scene, without waiting for an ambulance; ambulances still transport.
         yield self.situation.police_on_scene
-        yield self.fleet.first_arrival
         yield self.env.timeout(self.cfg.warm_zone.task_force_forms)
         if self.warm_policy == "rescue_task_force":
             self._grant("rescue_task_force")
@@ -196,6 +197,7 @@ class MedicalModel:
         if curve is not None:
             c.salvage_s = deadline_min(curve, v) * 60.0
             c.survives_care = w < curve.b0
+            c.curve, c.w = curve, w
         elif cls == "dead":
             c.survives_care = False
         self.casualties[cid] = c
@@ -238,16 +240,17 @@ class MedicalModel:
         c.dead = True
         place = {"ccp": "scene"}.get(c.place, c.place)
         self.recorder.emit(self.env.now, "medical.died", c.id, place=place, where=c.place, triage=c.cls,
-                           after_care=after_care, preventable=bool(c.survives_care and not after_care))
+                           after_care=after_care, preventable=bool(c.survives_care))
 
     def _care(self, c: Casualty, h: HospitalModel) -> None:
         if c.dead or c.cared:
             return
+        survives = c.survives_care_at(float(self.env.now))
         c.cared = True
         c.version += 1
         self.recorder.emit(self.env.now, "medical.care", c.id, hospital=h.id, triage=c.cls,
-                           outcome="survives" if c.survives_care else "dies", waited_s=self.env.now - c.t_injured)
-        if not c.survives_care:
+                           outcome="survives" if survives else "dies", waited_s=self.env.now - c.t_injured)
+        if not survives:
             self._die(c, after_care=True)
 
     def _zone_safe(self, zone: str):
@@ -383,7 +386,8 @@ class MedicalModel:
 
     def hospital_plan(self, hospital: str, *, reason: str = "decision") -> bool:
         """A hospital activates its full disaster plan now."""
-        return self.by_id[hospital].activate_full_plan(reason=reason)
+        h = self.by_id[hospital]
+        return h.activate_full_plan(reason=reason, ramp_s=h.spec.full_plan_after or 3600.0)
 
     def accounted_casualties(self, now: float) -> int:
         """Casualties whose whereabouts are known to responders by ``now`` (triaged, at the CCP, at hospital, found dead)."""

@@ -1,11 +1,14 @@
 """Receiving hospitals: beds, a critical-care line with surge capacity, and the distribution policy.
 
 Critical patients (immediate, expectant) start definitive care one after another at the hospital's
-surge capacity: a deterministic server with service time ``1 / critical_per_hour`` (Hirshberg et al.,
-J Trauma 58(4):686, 2005: 4.6 critical patients/h immediately, 7.1/h with the full disaster plan).
-Arrivals above that rate build the backlog the fluid model predicts (reference notes section 7, case
-18). Delayed and minor patients start care on arrival (emergency department). Every patient takes a
-bed; a hospital without a free bed is skipped by the distribution policy while another has one.
+surge capacity: a deterministic server whose service time is ``1 / rate`` at the start of each service
+(Hirshberg et al., J Trauma 58(4):686, 2005: 4.6 critical patients/h immediately, 7.1/h with the full
+disaster plan, for a level I centre; other levels and sizes in :class:`simsoft.schema.medical.Hospital`).
+Once the full plan is activated the rate **ramps** linearly from the immediate to the full-plan value
+(staff called in arrive over time; the linear form is judgement). Arrivals above the rate build the
+backlog the fluid model predicts (reference notes section 7, case 18). Delayed and minor patients start
+care on arrival (emergency department). Every patient takes a bed; a hospital without a free bed is
+skipped by the distribution policy while another has one.
 """
 
 from __future__ import annotations
@@ -31,7 +34,11 @@ class HospitalModel:
         self.env = env
         self.recorder = recorder
         self.on_care = on_care
-        self.rate_per_h = float(spec.critical_per_hour)
+        self.base_per_h = spec.surge_per_hour
+        self.full_per_h = spec.surge_per_hour_full_plan
+        self.beds = spec.bed_count
+        self.ramps: list[tuple[float, float]] = []
+        """Full-plan activations as (start, duration) in seconds; the fastest one sets the rate."""
         self.full_plan = False
         self.line = simpy.PriorityResource(env, capacity=1)
         self.beds_used = 0
@@ -44,18 +51,39 @@ class HospitalModel:
         self._busy_since = 0.0
         self._seq = 0
 
+    def rate_per_h(self, now: float | None = None) -> float:
+        """Critical patients per hour the line takes at ``now``: the immediate value, rising linearly to the
+        full-plan value over each activation's ramp (the most advanced activation counts).
+
+        >>> from simsoft.schema.medical import Hospital
+        >>> env = simpy.Environment()
+        >>> h = HospitalModel(Hospital(id="h", travel=0.0, trauma_level="major_trauma_centre"), env=env, recorder=Recorder())
+        >>> h.ramps.append((0.0, 3600.0))
+        >>> h.rate_per_h(0.0), round(h.rate_per_h(1800.0), 2), h.rate_per_h(7200.0)
+        (4.6, 5.85, 7.1)
+        """
+        now = float(self.env.now if now is None else now)
+        frac = 0.0
+        for start, duration in self.ramps:
+            if now >= start:
+                frac = max(frac, 1.0 if duration <= 0 else min(1.0, (now - start) / duration))
+        return self.base_per_h + (self.full_per_h - self.base_per_h) * frac
+
     @property
     def service_s(self) -> float:
         """Time one critical patient occupies the critical-care line now."""
-        return 3600.0 / self.rate_per_h
+        return 3600.0 / self.rate_per_h()
 
-    def activate_full_plan(self, *, reason: str) -> bool:
-        """Raise the surge capacity to the full-plan value; ``False`` if already running."""
+    def activate_full_plan(self, *, reason: str, ramp_s: float = 3600.0) -> bool:
+        """Start the full plan now: the surge capacity ramps to the full-plan value over ``ramp_s``;
+        ``False`` if an activation is already under way or done."""
         if self.full_plan:
             return False
         self.full_plan = True
-        self.rate_per_h = float(self.spec.critical_per_hour_full_plan)
-        self.recorder.emit(self.env.now, "medical.hospital_plan", self.id, critical_per_hour=self.rate_per_h, reason=reason)
+        now = float(self.env.now)
+        self.ramps.append((now, float(ramp_s)))
+        self.recorder.emit(now, "medical.hospital_plan", self.id, critical_per_hour=self.full_per_h, ramp_s=float(ramp_s),
+                           reason=reason)
         return True
 
     def backlog(self, now: float | None = None) -> float:
@@ -75,7 +103,7 @@ class HospitalModel:
     @property
     def full(self) -> bool:
         """No bed left (counting patients on their way)."""
-        return self.beds_used + self.en_route >= self.spec.beds
+        return self.beds_used + self.en_route >= self.beds
 
     def admit(self, c: Casualty, *, via: str) -> None:
         """A casualty reaches the hospital now (by ambulance or on their own)."""
@@ -126,5 +154,5 @@ def choose_hospital(hospitals: list[HospitalModel], c: Casualty, *, policy: str)
     if policy == "balanced":
         if c.critical:
             return min(open_, key=lambda h: (h.expected_start_s(h.spec.travel), h.spec.travel, h.id))
-        return min(open_, key=lambda h: ((h.beds_used + h.en_route) / h.spec.beds, h.spec.travel, h.id))
+        return min(open_, key=lambda h: ((h.beds_used + h.en_route) / h.beds, h.spec.travel, h.id))
     return min(open_, key=lambda h: (h.spec.travel, h.id))

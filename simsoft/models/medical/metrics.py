@@ -97,12 +97,13 @@ def medical_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Tim
         key = f"medical.hospital.{h.id}"
         out[f"{key}.patients"] = len(here)
         out[f"{key}.critical"] = len(crit)
-        out[f"{key}.beds"] = h.beds
+        out[f"{key}.beds"] = h.bed_count
         out[f"{key}.peak_beds_used"] = max((int(e.values.get("beds_used", 0)) for e in here), default=0)
         peak = peak_per_window(crit)
         out[f"{key}.peak_critical_per_hour"] = peak
-        out[f"{key}.capacity_critical_per_hour"] = h.critical_per_hour
-        out[f"{key}.peak_load_vs_capacity"] = round(peak / h.critical_per_hour, 3)
+        out[f"{key}.capacity_critical_per_hour"] = round(h.surge_per_hour, 3)
+        out[f"{key}.capacity_critical_per_hour_full_plan"] = round(h.surge_per_hour_full_plan, 3)
+        out[f"{key}.peak_load_vs_capacity"] = round(peak / h.surge_per_hour, 3)
         _, backlog = timeseries.select("hospital_backlog", h.id)
         out[f"{key}.peak_backlog"] = round(float(backlog.max()), 3) if backlog.size else 0.0
     return out
