@@ -28,11 +28,11 @@ PhD thesis, 2000). Bottleneck experiments show the density in front of an entran
 motivation to push and the space in front of it (Adrian, Seyfried & Sieben, J. R. Soc. Interface
 17:20190871, 2020).
 
->>> round(approach_area_m2(width_m=1.0, depth_m=4.0, area_m2=1000.0), 2)
+>>> round(float(approach_area_m2(width_m=1.0, depth_m=4.0, area_m2=1000.0)), 2)
 29.13
->>> front_density_p_m2(queue_p=50.0, pressing_p=0.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0)
+>>> float(front_density_p_m2(queue_p=50.0, pressing_p=0.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0))
 2.5
->>> front_density_p_m2(queue_p=150.0, pressing_p=100.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0)
+>>> float(front_density_p_m2(queue_p=150.0, pressing_p=100.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0))
 7.5
 """
 
@@ -62,9 +62,9 @@ def approach_area_m2(*, width_m: float | np.ndarray, depth_m: float, area_m2: fl
 
     ``w d + pi d^2 / 2``: the door segment widened by a half-disc of radius d.
 
-    >>> round(approach_area_m2(width_m=0.0, depth_m=2.0, area_m2=100.0), 3)  # a half-disc
+    >>> round(float(approach_area_m2(width_m=0.0, depth_m=2.0, area_m2=100.0)), 3)  # a half-disc
     6.283
-    >>> approach_area_m2(width_m=10.0, depth_m=4.0, area_m2=30.0)  # capped by the room
+    >>> float(approach_area_m2(width_m=10.0, depth_m=4.0, area_m2=30.0))  # capped by the room
     30.0
     """
     return np.minimum(np.asarray(width_m) * depth_m + math.pi * depth_m * depth_m / 2.0, area_m2)[()]
@@ -79,9 +79,9 @@ def front_density_p_m2(
     The people who do not press fill the front up to ``orderly_p_m2``; the pressing ones squeeze in on
     top, up to ``max_p_m2``.
 
-    >>> front_density_p_m2(queue_p=500.0, pressing_p=0.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0)
+    >>> float(front_density_p_m2(queue_p=500.0, pressing_p=0.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0))
     3.6
-    >>> front_density_p_m2(queue_p=500.0, pressing_p=500.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0)
+    >>> float(front_density_p_m2(queue_p=500.0, pressing_p=500.0, area_m2=20.0, orderly_p_m2=3.6, max_p_m2=9.0))
     9.0
     """
     area = np.asarray(area_m2, dtype=float)

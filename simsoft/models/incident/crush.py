@@ -43,7 +43,7 @@ _OLD_DEFAULT_AT_5 = 0.002  # the default of the deprecated incident.crush_injuri
 def injury_rate_per_person_min(density_p_m2: float | np.ndarray, *, at_5: float, at_7: float) -> float | np.ndarray:
     """Crush injuries per person-minute of a front at ``density_p_m2``: 0 up to 4, ``at_5`` at 5, ``at_7`` from 7.
 
-    >>> [float(injury_rate_per_person_min(d, at_5=0.002, at_7=0.02)) for d in (3.0, 4.5, 5.0, 6.0, 9.0)]
+    >>> [round(float(injury_rate_per_person_min(d, at_5=0.002, at_7=0.02)), 6) for d in (3.0, 4.5, 5.0, 6.0, 9.0)]
     [0.0, 0.001, 0.002, 0.011, 0.02]
     """
     return np.interp(density_p_m2, (DANGER_DENSITY_P_M2, CRUSH_DENSITY_P_M2, TURBULENCE_DENSITY_P_M2), (0.0, at_5, at_7))
