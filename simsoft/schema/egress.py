@@ -68,11 +68,12 @@ class CrushSettings(Strict):
     ``injuries_per_person_minute_at_7`` at 7 p/m^2 (crowd turbulence, Helbing et al. 2007), then
     stays there. Judgement: no published per-minute rate exists [verify]; default 0.002, range 0.0005-0.01."""
     injuries_per_person_minute_at_7: Annotated[float, Field(ge=0.0, le=1.0)] = Field(0.02, json_schema_extra=ranges(
-        rng_range(0.005, 0.1, _NO_RATE + "; ten times the rate at 5 p/m^2 in crowd turbulence", log=True)))
+        rng_range(0.01, 0.1, _NO_RATE + "; ten times the rate at 5 p/m^2 in crowd turbulence; the low end is the"
+                  " top of the range at 5 p/m^2, so sampled rates always rise with density", log=True)))
     """Expected crush injuries per person-minute in a queue front at 7 p/m^2 and above (crowd turbulence).
 
     Judgement, no published rate [verify]: ten times the rate at 5 p/m^2 (default 0.02, range
-    0.005-0.1), so a front of 100 people in turbulence for 10 minutes injures about 20."""
+    0.01-0.1), so a front of 100 people in turbulence for 10 minutes injures about 20."""
 
     @model_validator(mode="after")
     def _rates_rise(self) -> Self:
