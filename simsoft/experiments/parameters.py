@@ -30,7 +30,8 @@ __all__ = ["Parameter", "list_parameters", "latin_hypercube", "sample_parameters
 
 EXCLUDED = ("incident", "variants", "actions", "venue", "egress")
 """Top-level sections never walked: the incident is a scripted input (scope rule), variants and actions
-are decisions, venue and egress are geometry and the verified crowd model."""
+are decisions, venue and egress are geometry and the verified crowd model. ``egress.crush`` (crowd-crush
+settings: judgements with ranges, outside the verified flow model) is walked all the same."""
 
 _TIME_KEYS = {  # time parameters a distribution scale multiplies (shift is a fixed cue delay, left alone)
     Lognormal: ("median", "p99", "mean", "sd"),
@@ -146,6 +147,7 @@ def list_parameters(scenario: Scenario) -> list[Parameter]:
                 p = _parameter(type(scenario), name, value, name, r)
                 if p is not None:
                     out.append(p)
+    _walk(scenario.egress.crush, "egress.crush", out)  # judgements on top of the verified crowd model
     assert not any(p.path.startswith("incident") for p in out)
     return out
 

@@ -109,11 +109,12 @@ class Incident(Strict):
     """How it ends (default: when contained)."""
     access_control: list[AccessControl] = Field(default_factory=list)
     """Access-control measures that can keep it out of inner zones."""
-    crush_injuries_per_person_minute_above_5: NonNegativeFloat = 0.002
-    """Expected crowd-crush injuries per person-minute spent in a zone above 5 p/m^2 (and half that above 4 p/m^2).
+    crush_injuries_per_person_minute_above_5: NonNegativeFloat | None = None
+    """Deprecated: set ``egress.crush.injuries_per_person_minute_at_5`` instead (crowd crush is a property of
+    the crowd and the venue, not of the scripted incident).
 
-    A configurable default, not a measured rate: G.K. Still (Crowd Dynamics, 2000) places the onset
-    of danger at about 4 p/m^2 moving and 5 p/m^2 static; no published per-minute injury rate was found [verify]."""
+    When given, it still sets the crush injury rate at 5 p/m^2 of the queue fronts, and scales the
+    rate at 7 p/m^2 by the same factor (0 turns crowd-crush injuries off); see ``docs/egress-model.md``."""
 
     @model_validator(mode="after")
     def _nonneg_start(self) -> Self:

@@ -8,7 +8,11 @@ Keys are flat, dotted and JSON-ready, returned in sorted order:
 * ``egress.removed``: people taken out of the crowd as casualties by other models;
 * ``egress.exit.<id>.exited``: people out by each exit;
 * ``egress.zone.<id>.peak_density_p_m2``, ``.time_above_4_s``, ``.time_above_5_s``, ``.worst_los``:
-  crowd safety per zone (thresholds after G. K. Still, 2000; LOS after Fruin, 1971).
+  crowd safety per zone (thresholds after G. K. Still, 2000; LOS after Fruin, 1971);
+* ``egress.peak_front_density_p_m2``, ``egress.peak_front_connection``, ``egress.peak_front_zone``,
+  ``egress.peak_front_at_s``, ``egress.front_time_above_4_s``, ``egress.front_time_above_5_s``: the
+  densest queue front at a door over the run, where and when, and the time some front was above 4
+  and 5 p/m^2 (see :mod:`.density`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,13 @@ def egress_metrics(scenario: Scenario, events: Iterable[Event], timeseries: Time
             out["egress.removed"] = float(e.values.get("removed", 0.0))
             for exit_id, n in dict(e.values.get("by_exit", {})).items():
                 out[f"egress.exit.{exit_id}.exited"] = float(n)
+        elif e.kind == "egress.front_summary":
+            out["egress.peak_front_density_p_m2"] = float(e.values["peak_density_p_m2"])
+            out["egress.peak_front_connection"] = e.values.get("connection")
+            out["egress.peak_front_zone"] = e.values.get("node")
+            out["egress.peak_front_at_s"] = e.values.get("at_s")
+            out["egress.front_time_above_4_s"] = float(e.values["time_above_4_s"])
+            out["egress.front_time_above_5_s"] = float(e.values["time_above_5_s"])
         elif e.kind == "egress.zone_summary":
             for f in _ZONE_FIELDS:
                 out[f"egress.zone.{e.subject}.{f}"] = e.values[f]

@@ -23,6 +23,7 @@ import simpy
 
 from simsoft.models.egress import hydraulics as hy
 from simsoft.models.egress.actions import CrowdActions
+from simsoft.models.egress.density import FrontRecorder, Fronts, QueueFronts
 from simsoft.models.egress.flow import cap_dt, step
 from simsoft.models.egress.network import Network, build_network
 from simsoft.models.egress.plan import RoutePlanner
@@ -108,6 +109,10 @@ class EgressModel:
                                      replan_every_s=float(self.settings.replan_every))
         self.records = EgressRecorder(s=s, net=net, scenario=scenario, recorder=recorder, population=self.population)
         self.actions = CrowdActions(s=s, net=net, scenario=scenario, records=self.records)
+        widths = np.asarray([scenario.venue.connections[int(c)].width_m for c in net.link_conn], dtype=float)
+        self.fronts = QueueFronts(s=s, net=net, settings=self.settings.crush, width_m=widths, dir_ok=dir_ok, dt=self.dt)
+        self.front_records = FrontRecorder(fronts=self.fronts, recorder=recorder, conn_ids=net.conn_ids,
+                                           node_ids=net.node_ids)
 
         # Process state.
         self._wake_evt: simpy.Event | None = None
@@ -160,6 +165,10 @@ class EgressModel:
     def closed_connections(self) -> dict[str, tuple[str, ...]]:
         """Connections closed now, by connection id, with what closed them (sorted: "closed", "lockdown")."""
         return {c: tuple(sorted(why)) for c, why in zip(self.net.conn_ids, self.state.conn_closed) if why}
+
+    def queue_fronts(self) -> Fronts:
+        """The queue fronts now: people queueing at each door and the density of the front (read-only, see :mod:`.density`)."""
+        return self.fronts.read(float(self.env.now))
 
     def link_capacity_p_s(self) -> np.ndarray:
         """Capacity of each link (p/s); directed link ``dl`` belongs to link ``dl // 2``."""
@@ -236,6 +245,7 @@ class EgressModel:
     def finalize(self) -> None:
         """Record the end state: a last sample, per-zone crowd-safety summaries and totals."""
         self._interrupt()
+        self.front_records.finalize(float(self.env.now))
         self.records.finalize(float(self.env.now), inside=self.inside_total, by_exit=self.exited_by_exit())
 
     # ------------------------------------------------------------------ process
@@ -293,6 +303,7 @@ class EgressModel:
         if released is not None and not _all(records.group_all):
             records.group_events(t0, t1, np.bincount(s.p_group[released], minlength=len(self.scenario.population.groups)))
         records.after_step(t0, t1, occ)
+        self.front_records.after_step(t1)
         if len(s.coh_n) == 0 and len(s.pend_t) == 0 and (s.last_moved <= _EPS or _sum(s.ready, axis=None) <= _EPS):
             s.idle = True
 

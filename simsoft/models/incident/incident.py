@@ -10,8 +10,8 @@ run's ``incident.casualties`` stream. Protective measures change exposure:
 - access control keeps the incident out of inner zones with the scenario's probability, drawn once
   per run from the ``incident.access_control`` stream.
 
-Crowd crush is modelled apart: person-minutes spent above 5 p/m^2 (and, at half the rate, above
-4 p/m^2) in any zone produce injuries, so a response that jams an exit can itself cause harm.
+Crowd crush is modelled apart (:mod:`.crush`): person-minutes in dense queue fronts at doors produce
+injuries, so a response that jams or closes an exit while a crowd presses can itself cause harm.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
+from simsoft.models.incident.crush import CRUSH_DENSITY_P_M2, DANGER_DENSITY_P_M2, CrushWatch
 from simsoft.models.incident.situation import Situation
 from simsoft.records import Recorder
 from simsoft.rng import Streams
@@ -34,11 +35,6 @@ if TYPE_CHECKING:
     from simsoft.models.egress import EgressModel
 
 __all__ = ["IncidentModel", "CRUSH_DENSITY_P_M2", "DANGER_DENSITY_P_M2"]
-
-DANGER_DENSITY_P_M2 = 4.0
-"""A moving crowd at about 4 p/m^2 immobilises and falls can cascade (G.K. Still, Crowd Dynamics, PhD thesis 2000)."""
-CRUSH_DENSITY_P_M2 = 5.0
-"""At 5 p/m^2 and above a crowd is dangerous (G.K. Still, Crowd Dynamics, 2000)."""
 
 
 class IncidentModel:
@@ -63,7 +59,8 @@ class IncidentModel:
         self.egress = egress
         self.situation = situation
         self.rng = streams.stream("incident.casualties")
-        self.crush_rng = streams.stream("incident.crowd_crush")
+        self.crush = CrushWatch(scenario=scenario, env=env, egress=egress, rng=streams.stream("incident.crowd_crush"),
+                                harm=lambda zone, n: self._harm(zone, n, "crowd_crush"))
         self.dt = scenario.egress.time_step
         venue = scenario.venue
         self.zone_kind = {z.id: z.kind.value for z in venue.zones}
@@ -92,7 +89,6 @@ class IncidentModel:
         self.exposed_person_min = 0.0
         self.next_id = 1
         self.ended = env.event()
-        self._watch: simpy.Process | None = None
         self._slots: dict[str, int] | None = None
         self.casualty_listeners: list[Callable[[str, str, str], None]] = []
         """Called with (casualty id, zone, cause) as each casualty is recorded (the medical and recovery models listen)."""
@@ -105,8 +101,7 @@ class IncidentModel:
 
     def wake(self) -> None:
         """(Re)start the crowd-crush watch after an action set people moving again."""
-        if self._watch is None or not self._watch.is_alive:
-            self._watch = self.env.process(self._crush_watch())
+        self.crush.wake()
 
     def _secured(self, zone: str) -> bool:
         """A zone in lockdown whose every way in is lockable (and so closed) cannot be entered."""
@@ -216,35 +211,3 @@ class IncidentModel:
             self.casualties += removed
         else:
             self.crush_casualties += removed
-
-    def _crush_watch(self):
-        rate5 = self.incident.crush_injuries_per_person_minute_above_5
-        if rate5 <= 0:
-            return
-        slots = self._zone_slots()
-        # Zones in sorted order with their slots in the occupancy array and their areas: one
-        # vectorised test per step finds the usual case, no zone at the danger density, cheaply.
-        # (A zone without a slot has nobody in it, so it can never be dangerous.)
-        order = [z for z in sorted(self.zone_area) if z in slots]
-        idx = np.array([slots[z] for z in order], dtype=np.intp)
-        area = np.array([self.zone_area[z] for z in order], dtype=np.float64)
-        while True:
-            yield self.env.timeout(self.dt)
-            occ = self.egress.occupancy_nodes()[idx]  # a copy: harm below does not change this step's reading
-            if not np.maximum.reduce(occ / area, initial=0.0) < DANGER_DENSITY_P_M2:  # .max() without its wrapper
-                self._crush(rate5, order, occ)
-            if self.egress.idle:
-                return  # nobody moves: densities cannot change until an action wakes the crowd
-
-    def _crush(self, rate5: float, zones: list[str], occ: np.ndarray) -> None:
-        """Crush injuries of one step in ``zones`` (sorted), with ``occ`` people in them."""
-        for zone, people in zip(zones, occ):
-            present = float(people)
-            density = present / self.zone_area[zone]
-            if density < DANGER_DENSITY_P_M2:
-                continue
-            rate = rate5 if density >= CRUSH_DENSITY_P_M2 else rate5 / 2
-            n = int(self.crush_rng.poisson(rate * present * self.dt / 60.0))
-            n = min(n, int(np.floor(present)))
-            if n > 0:
-                self._harm(zone, n, "crowd_crush")
