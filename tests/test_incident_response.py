@@ -126,7 +126,9 @@ def test_same_seed_same_events(scenario):
 
 
 def test_lockdown_before_the_incident_arrives_keeps_it_out():
-    base = _tiny(**{"alerting.plan": [{"when": "incident_known", "zones": ["b"], "action": "lockdown"}]})
+    # Integrity 1: a lockdown that always holds (its probability is pinned in test_protective_measures.py).
+    base = _tiny(**{"alerting.plan": [{"when": "incident_known", "zones": ["b"], "action": "lockdown"}],
+                    "alerting.protection": {"lockdown_integrity": 1.0}})
     ev = run(base, seed=1).events
     kept = [e for e in ev if e.kind == "incident.kept_out"]
     assert [(e.subject, e.values["reason"]) for e in kept] == [("b", "lockdown")]
@@ -136,7 +138,7 @@ def test_lockdown_before_the_incident_arrives_keeps_it_out():
 def test_vehicle_barrier_stops_a_vehicle_incident_at_the_zone():
     s = _tiny(**{"incident.kind": "vehicle"})
     data = s.model_dump(mode="json", by_alias=True)
-    data["venue"]["assets"].append({"kind": "vehicle_barrier", "connection": "yard_a"})
+    data["venue"]["assets"].append({"kind": "vehicle_barrier", "connection": "yard_a", "effectiveness": 1.0})
     with_barrier = scenario_from_dict(data)
     kept = [e for e in run(with_barrier, seed=2).events if e.kind == "incident.kept_out"]
     assert {e.subject for e in kept} >= {"a"} and {e.values["reason"] for e in kept} == {"vehicle_barrier"}
@@ -205,6 +207,7 @@ def test_unmonitored_cctv_only_helps_on_arrival_and_monitored_cctv_detects():
     assert [e.values["via"] for e in ev if e.kind == "info.known" and e.subject == "venue_control"] != ["cctv"]
     data = s.model_dump(mode="json", by_alias=True)
     data["detection"]["cctv"]["monitored"] = True
+    data["detection"]["cctv"]["attention"] = 1.0  # an operator who always notices (attention: test_protective_measures.py)
     ev2 = run(scenario_from_dict(data), seed=1).events
     assert [e.values["via"] for e in ev2 if e.kind == "info.known" and e.subject == "venue_control"] == ["cctv"]
 

@@ -84,12 +84,16 @@ class IncidentEnd(Strict):
 
 
 class AccessControl(Strict):
-    """Access control (screening, locked inner doors) that can keep the incident out of inner zones."""
+    """Access control (screening, locked inner doors) that can keep the incident out of inner zones.
+
+    A protective measure of the venue, listed here beside the script it acts on. Its default probability lives in
+    ``alerting.protection.access_control`` (ranged, so it can be sampled); nothing under ``incident`` is sampled."""
 
     zones: list[Id] = Field(min_length=1)
     """Zones behind the access control."""
-    keep_out_probability: Fraction
-    """Probability (0-1), drawn once per run, that the incident does not enter these zones at all."""
+    keep_out_probability: Fraction | None = None
+    """Probability (0-1), drawn once per run, that the incident does not enter these zones at all; by default
+    ``alerting.protection.access_control`` (a value given here is fixed: it is never sampled)."""
 
 
 class Incident(Strict):

@@ -20,6 +20,8 @@ __all__ = [
     "ChannelKind",
     "Channel",
     "PlanStep",
+    "AdjacentCue",
+    "Protection",
     "Alerting",
     "Security",
     "Unit",
@@ -32,7 +34,10 @@ def _ln(median: float, p99: float) -> Lognormal:
 
 
 class StaffDetection(Strict):
-    """Staff at posts (``staff_post`` assets) who see and report an incident in or next to their zone."""
+    """Staff at posts (``staff_post`` assets) who see and report an incident in or next to their zone.
+
+    Whether staff report is drawn each time the incident reaches a zone (stream ``detection.staff_notice``),
+    apart from the delay (stream ``detection.staff``), so variants keep common random numbers."""
 
     delay: Distribution = Field(_ln(20.0, 120.0), json_schema_extra=ranges(
         scaled(0.5, 3.0, "judgement: planning value, no published distribution found")))
@@ -40,13 +45,33 @@ class StaffDetection(Strict):
     p99 2 min; a configurable planning value, no published distribution found [verify])."""
     adjacent: bool = True
     """Whether staff also detect an incident in zones next to their post."""
+    probability: Fraction = Field(0.9, json_schema_extra=ranges(rng_range(
+        0.7, 1.0, "judgement: staff posted in the zone see the incident but may be caught up in it, injured or "
+        "busy helping people before they report; no published rate found")))
+    """Probability that staff posted in the affected zone report it to venue control (default 0.9; judgement,
+    range 0.7-1.0: no published rate was found [verify])."""
+    adjacent_probability: Fraction = Field(0.6, json_schema_extra=ranges(rng_range(
+        0.3, 0.9, "judgement: staff next door hear or see it less surely (cue ambiguity: Kinateder, Kuligowski, "
+        "Reneke & Peacock, Fire Sci Rev 4:1, 2015); no published rate found")))
+    """Probability that staff posted only next to the affected zone notice and report it (default 0.6; judgement,
+    range 0.3-0.9 [verify])."""
 
 
 class CctvDetection(Strict):
-    """CCTV (``cctv`` assets) watched from a control room."""
+    """CCTV (``cctv`` assets) watched from a control room.
+
+    An operator watching many screens misses events: whether the operator sees the incident on a monitored
+    camera is drawn each time it reaches a covered zone (stream ``detection.cctv_attention``)."""
 
     monitored: bool = False
     """Whether an operator watches the cameras live; unmonitored cameras only help locate the incident later."""
+    attention: Fraction = Field(0.7, json_schema_extra=ranges(rng_range(
+        0.5, 0.9, "UK Police Scientific Development Branch (J. Aldridge), as reported by C. Donald, Hi-Tech Security "
+        "Solutions: observers detected a target on 1, 4, 6 and 9 monitors in 85, 74, 58 and 53 % of trials "
+        "[verify against the PSDB report]; an incident is more salient than that target, control rooms show more screens")))
+    """Probability that the operator of a monitored camera notices the incident in its zone (default 0.7; range
+    0.5-0.9 after the PSDB monitor-count trials, 85 % with one monitor falling to 53 % with nine, as reported
+    by C. Donald, Hi-Tech Security Solutions [verify against the PSDB report])."""
     delay: Distribution = Field(_ln(30.0, 180.0), json_schema_extra=ranges(
         scaled(0.5, 3.0, "judgement: planning value; operator attention varies")))
     """Time from the incident appearing on a monitored camera to venue control knowing (configurable default [verify])."""
@@ -139,16 +164,84 @@ class PlanStep(Strict):
     """For evacuation: avoid exits and connections leading through affected zones."""
 
 
+class AdjacentCue(Strict):
+    """Occupants of zones next to an affected zone, who may hear or see it and react without a message.
+
+    Drawn per adjacent zone each time the incident reaches a zone (streams ``alerting.adjacent_cue`` and
+    ``alerting.adjacent_cue_delay``); farther zones react only to messages and the plan. Environmental and
+    social cues (sounds, people running) start protective action without an official warning (Lindell &
+    Perry, Risk Anal 32(4):616, 2012, the Protective Action Decision Model), but ambiguous cues are often
+    misread at first (Kinateder, Kuligowski, Reneke & Peacock, Fire Sci Rev 4:1, 2015) and people take
+    their lead from those around them (Shipman, Majumdar, Boyce & Lovreglio, Transp Res C 2024). No published
+    probability or delay for venue zones was found: the defaults are judgements with ranges [verify]."""
+
+    probability: Fraction = Field(0.5, json_schema_extra=ranges(rng_range(
+        0.2, 0.8, "judgement: depends on walls, noise and sight lines; cues are often ambiguous "
+        "(Kinateder, Kuligowski, Reneke & Peacock, Fire Sci Rev 2015)")))
+    """Probability that the occupants of one adjacent zone notice the incident by sound or sight (default 0.5;
+    judgement, range 0.2-0.8 [verify])."""
+    delay: Distribution = Field(_ln(30.0, 180.0), json_schema_extra=ranges(
+        scaled(0.5, 2.0, "judgement: interpreting indirect cues takes tens of seconds (Kinateder et al. 2015); no published distribution")))
+    """Time from the incident reaching the zone next door to its occupants noticing (default lognormal, median 30 s,
+    p99 3 min; judgement [verify])."""
+    pre_movement_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(0.5, json_schema_extra=ranges(rng_range(
+        0.3, 1.0, "judgement: a perceived threat shortens pre-movement (Kuligowski, NIST TN 1632, 2009: cues raise "
+        "perceived risk); by how much is not published for this setting")))
+    """Multiplier of the pre-movement of occupants who notice it next door (default 0.5; judgement, range 0.3-1.0
+    [verify]). They leave, or hide where the venue's plan shelters or locks down their zone; an order already
+    given to their zone is kept."""
+
+
+class Protection(Strict):
+    """How reliably the venue's protective measures keep the incident out (they are the venue's, not the threat's).
+
+    Each measure succeeds or fails once per run, drawn from its own stream, so variants compare distributions
+    of outcomes rather than a certain effect. The incident script itself is never sampled."""
+
+    vehicle_barrier: Fraction = Field(0.9, json_schema_extra=ranges(rng_range(
+        0.75, 0.99, "judgement: barriers rated to PAS 68 / IWA 14-1 / ASTM F2656 are crash-tested to stop their "
+        "test vehicle, but in service a gate may be open or a barrier not deployed; no published in-service rate found")))
+    """Probability that a rated vehicle barrier (``vehicle_barrier`` asset with ``rated: true``) stops a ``vehicle``
+    incident at its zone or connection (default 0.9; judgement, range 0.75-0.99 [verify]). An asset's own
+    ``effectiveness`` overrides it."""
+    vehicle_barrier_unrated: Fraction = Field(0.4, json_schema_extra=ranges(rng_range(
+        0.1, 0.7, "judgement: temporary barriers not tested to PAS 68 / IWA 14-1 / ASTM F2656 (water-filled "
+        "barriers, planters) give far less assurance; no published rate found")))
+    """Probability that an unrated barrier (``rated: false``) stops a ``vehicle`` incident (default 0.4; judgement,
+    range 0.1-0.7 [verify])."""
+    lockdown_integrity: Fraction = Field(0.8, json_schema_extra=ranges(rng_range(
+        0.5, 0.95, "judgement: doors that do not lock, are propped open or are opened to let people in; the Sandy "
+        "Hook Advisory Commission (final report, 2015) asked for classroom doors lockable from inside [verify]")))
+    """Probability that a zone in lockdown, with every way in lockable, actually keeps the incident out (default 0.8;
+    judgement, range 0.5-0.95 [verify]); drawn once per zone and run (stream ``incident.lockdown_integrity``)."""
+    access_control: Fraction = Field(0.6, json_schema_extra=ranges(rng_range(
+        0.3, 0.9, "judgement: screening and locked inner doors keep most but not all people out; no published rate found")))
+    """Probability that access control keeps the incident out of the zones behind it, used when an
+    ``incident.access_control`` measure gives no ``keep_out_probability`` of its own (default 0.6; judgement,
+    range 0.3-0.9 [verify]). Set here rather than under ``incident`` so that it can be sampled."""
+
+
 class Alerting(Strict):
-    """Notification channels and the venue's plan."""
+    """Notification channels, the venue's plan, occupants' own reactions and the reliability of protective measures."""
 
     channels: list[Channel] = Field(default_factory=list)
     """Channels venue control uses once it knows."""
     plan: list[PlanStep] = Field(default_factory=list)
     """The protective-action plan, applied automatically (teams may add or override actions)."""
-    occupant_cue_delay: Distribution = Field(_ln(30.0, 120.0), json_schema_extra=ranges(
-        scaled(0.5, 2.0, "judgement: configurable default, no published distribution")))
-    """Time for occupants of an affected zone to notice it themselves; they react at once (no message needed)."""
+    occupant_cue_delay: Distribution = Field(_ln(5.0, 30.0), json_schema_extra=ranges(
+        scaled(0.5, 3.0, "judgement: people close to a violent incident perceive it within seconds and run from it "
+               "(Bernardini & Quagliarini, Saf Sci 143:105405, 2021, video analysis of attacks in Europe); no published distribution")))
+    """Time for occupants of an affected zone to perceive the incident themselves (default lognormal, median 5 s,
+    p99 30 s; judgement [verify]). They flee at once, whatever they were told (recorded as ``occupants.self_evacuate``)."""
+    occupant_pre_movement_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(0.1, json_schema_extra=ranges(rng_range(
+        0.05, 0.3, "judgement: people who perceive the threat directly do not go through a fire-drill pre-movement "
+        "(Bernardini & Quagliarini 2021: they run from the trigger); the size is not published", log=True)))
+    """Multiplier of the pre-movement of occupants who perceive the incident in their own zone (default 0.1: a fire-drill
+    median of 45-90 s becomes 5-9 s; judgement, range 0.05-0.3 [verify])."""
+    adjacent_cue: AdjacentCue = AdjacentCue()
+    """Occupants of zones next to an affected zone, who may notice it by sound or sight."""
+    protection: Protection = Protection()
+    """How reliably vehicle barriers, lockdown and access control keep the incident out."""
 
 
 class Security(Strict):

@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
-from simsoft.schema.common import Id, PositiveCount, Strict
+from simsoft.schema.common import Fraction, Id, PositiveCount, Strict
 
 __all__ = ["ZoneKind", "ConnectionKind", "AssetKind", "Zone", "Connection", "Exit", "Asset", "Venue"]
 
@@ -143,11 +143,19 @@ class Asset(Strict):
     """Optional id, for assets referenced by name."""
     notes: str | None = None
     """Free text for the trainer."""
+    rated: bool = True
+    """Vehicle barriers only: whether it is rated (crash-tested to PAS 68, IWA 14-1 or ASTM F2656); an unrated
+    barrier (water-filled, planters) stops a vehicle less surely (``alerting.protection``)."""
+    effectiveness: Fraction | None = None
+    """Vehicle barriers only: probability (0-1) that this barrier stops a ``vehicle`` incident, drawn once per run;
+    by default ``alerting.protection.vehicle_barrier`` (rated) or ``vehicle_barrier_unrated``."""
 
     @model_validator(mode="after")
     def _placed(self) -> Self:
         if (self.zone is None) == (self.connection is None):
             raise ValueError("give exactly one of zone or connection")
+        if self.kind is not AssetKind.vehicle_barrier and (self.effectiveness is not None or not self.rated):
+            raise ValueError(f"rated and effectiveness are for vehicle barriers only, not {self.kind.value}")
         return self
 
 

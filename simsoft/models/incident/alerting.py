@@ -2,7 +2,17 @@
 
 Once venue control knows, each notification channel sounds after its activation delay and alerts the
 share ``reach`` of the occupants of its zones, scaling their pre-movement by the channel's factor.
-Occupants of an affected zone notice the incident themselves after ``occupant_cue_delay`` and leave.
+
+Occupants react to what they perceive, without a message (effects only):
+
+- in an affected zone they perceive the incident after ``occupant_cue_delay`` (seconds) and flee with
+  a short pre-movement (``occupant_pre_movement_factor``), away from other affected zones, whatever
+  they were told (``occupants.self_evacuate``, cue ``direct``);
+- in a zone next to it they notice by sound or sight with ``adjacent_cue.probability`` after
+  ``adjacent_cue.delay`` and leave with ``adjacent_cue.pre_movement_factor`` (``occupants.self_evacuate``,
+  cue ``adjacent``), or hide where the plan shelters or locks down their zone (``occupants.hide``); an
+  order their zone already has (evacuate, shelter, lockdown) is kept (``occupants.noticed``);
+- zones farther away react only to messages and the plan.
 Plan rules fire on milestones (incident known, police on scene, contained, all clear) and become
 protective actions applied through the engine, exactly like a team's decision.
 """
@@ -94,15 +104,79 @@ class AlertingModel:
             self.env.process(self._plan(trigger, steps))
 
     def occupant_cue(self, zone: str) -> None:
-        """The incident reached ``zone``: its occupants notice and leave (called by the incident model)."""
+        """The incident reached ``zone``: its occupants, and perhaps those next door, react (called by the incident model).
+
+        Every draw is made now, in sorted zone order, whether or not it is used, so that the streams stay
+        aligned across variants (common random numbers).
+        """
         delay = float(sample(self.cfg.occupant_cue_delay, rng=self.streams.stream("alerting.occupant_cue"), n=1)[0])
         self.env.process(self._cue(zone, delay))
+        adjacent = self.cfg.adjacent_cue
+        notice = self.streams.stream("alerting.adjacent_cue")
+        delays = self.streams.stream("alerting.adjacent_cue_delay")
+        for near in resolve_zones("adjacent", scenario=self.scenario, affected=[zone]):
+            noticed = bool(notice.random() < adjacent.probability)
+            wait = float(sample(adjacent.delay, rng=delays, n=1)[0])
+            if noticed:
+                self.env.process(self._adjacent_cue(near, zone, wait))
 
     def _cue(self, zone: str, delay: float):
         yield self.env.timeout(delay)
         others = [z for z in self.situation.affected_now if z != zone]
+        self.egress.alert([zone], pre_movement_factor=self.cfg.occupant_pre_movement_factor)
+        self.egress.wake()
+        self.recorder.emit(self.env.now, "occupants.self_evacuate", zone, cue="direct", people=self._people(zone),
+                           pre_movement_factor=self.cfg.occupant_pre_movement_factor)
         self.apply({"do": "evacuate", "zones": [zone], "via": exits_away_from(self.scenario, zone, others),
                     "note": "occupants see the incident"}, "occupants")
+
+    def _adjacent_cue(self, zone: str, source: str, delay: float):
+        yield self.env.timeout(delay)
+        sit = self.situation
+        if zone in sit.ever_affected:
+            return  # the incident reached it meanwhile: its occupants reacted to it directly
+        factor = self.cfg.adjacent_cue.pre_movement_factor
+        self.egress.alert([zone], pre_movement_factor=factor)
+        self.egress.wake()
+        if self._ordered(zone):
+            self.recorder.emit(self.env.now, "occupants.noticed", zone, cue="adjacent", near=source,
+                               people=self._people(zone), pre_movement_factor=factor)
+            return
+        if self._plan_hides(zone, source):
+            self.recorder.emit(self.env.now, "occupants.hide", zone, cue="adjacent", near=source, people=self._people(zone))
+            self.apply({"do": "shelter", "zones": [zone], "note": "occupants hear or see the incident next door"},
+                       "occupants")
+            return
+        self.recorder.emit(self.env.now, "occupants.self_evacuate", zone, cue="adjacent", near=source,
+                           people=self._people(zone), pre_movement_factor=factor)
+        affected = list(dict.fromkeys([*sit.affected_now, source]))
+        self.apply({"do": "evacuate", "zones": [zone], "via": exits_away_from(self.scenario, zone, affected),
+                    "note": "occupants hear or see the incident next door"}, "occupants")
+
+    def _people(self, zone: str) -> int:
+        """People in ``zone`` now (whole persons, for the records)."""
+        return int(round(float(self.egress.occupancy().get(zone, 0.0))))
+
+    def _ordered(self, zone: str) -> bool:
+        """Whether ``zone`` already has an order (evacuate, shelter or lockdown) that its occupants keep."""
+        sit = self.situation
+        if zone in sit.sheltering or zone in sit.locked:
+            return True
+        # A read of the crowd state (zones come first among the egress nodes); nothing is changed.
+        zone_nodes = self.egress.net.node_ids[: self.egress.net.n_zones]
+        return bool(self.egress.state.evacuating[list(zone_nodes).index(zone)])
+
+    def _plan_hides(self, zone: str, affected: str) -> bool:
+        """Whether the plan's first rule for ``zone`` once the incident is known shelters or locks it down."""
+        steps = [s for s in self.cfg.plan if s.when == "incident_known"]
+        named = {z for s in steps if isinstance(s.zones, list) for z in s.zones}
+        for step in sorted(steps, key=lambda s: s.delay):
+            zones = resolve_zones(step.zones, scenario=self.scenario, affected=[affected])
+            if not isinstance(step.zones, list):
+                zones = [z for z in zones if z not in named]
+            if zone in zones:
+                return step.action in ("shelter", "lockdown")
+        return False
 
     def _channel(self, index: int, channel):
         sit = self.situation

@@ -3,12 +3,16 @@
 Sources (each delay drawn from its own named stream):
 
 - staff at ``staff_post`` assets see an incident in their zone (and next to it, if configured) and
-  tell venue control, with the exact zone;
+  tell venue control, with the exact zone, with probability ``staff.probability`` (in the zone) or
+  ``staff.adjacent_probability`` (next to it);
 - monitored CCTV (``cctv`` assets with ``detection.cctv.monitored``) shows it to venue control, with
-  the exact zone; unmonitored cameras only let responders locate it on arrival;
+  the exact zone, when the operator notices (``cctv.attention``); unmonitored cameras only let
+  responders locate it on arrival;
 - occupants call police dispatch once someone is exposed; a call gives no reliable location.
 
-Relays then carry the news: venue control -> police dispatch, police dispatch -> EMS dispatch, and
+Whether a source reports is drawn from its own stream (``detection.staff_notice``,
+``detection.cctv_attention``), apart from its delay, each time the incident reaches a zone; a miss
+is recorded as ``info.missed``. Relays then carry the news: venue control -> police dispatch, police dispatch -> EMS dispatch, and
 police dispatch -> venue control when the first news came from a call.
 """
 
@@ -59,13 +63,27 @@ class DetectionModel:
         self.env.process(self._relay("police", "venue_control", self.cfg.relay.police_to_venue, only_if_first_via="call"))
         del sit
 
+    def _notices(self, name: str, probability: float) -> bool:
+        return bool(self.streams.stream(f"detection.{name}").random() < probability)
+
     def zone_affected(self, zone: str, occupied: bool) -> None:
         """The incident reached ``zone`` (called by the incident model)."""
         staff = self.cfg.staff
-        if zone in self.staffed or (staff.adjacent and self.neighbours[zone] & self.staffed):
-            self.env.process(self._report("venue_control", "staff", zone, self._draw("staff", staff.delay)))
-        if self.cfg.cctv.monitored and zone in self.cameras:
-            self.env.process(self._report("venue_control", "cctv", zone, self._draw("cctv", self.cfg.cctv.delay)))
+        near = staff.adjacent and bool(self.neighbours[zone] & self.staffed)
+        if zone in self.staffed or near:
+            p = staff.probability if zone in self.staffed else staff.adjacent_probability
+            delay = self._draw("staff", staff.delay)
+            if self._notices("staff_notice", p):
+                self.env.process(self._report("venue_control", "staff", zone, delay))
+            else:
+                self.recorder.emit(self.env.now, "info.missed", "venue_control", via="staff", zone=zone)
+        cctv = self.cfg.cctv
+        if cctv.monitored and zone in self.cameras:
+            delay = self._draw("cctv", cctv.delay)
+            if self._notices("cctv_attention", cctv.attention):
+                self.env.process(self._report("venue_control", "cctv", zone, delay))
+            else:
+                self.recorder.emit(self.env.now, "info.missed", "venue_control", via="cctv", zone=zone)
         calls = self.cfg.public_calls
         if not self.called and (occupied or not calls.needs_exposed):
             self.called = True

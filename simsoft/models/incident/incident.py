@@ -4,11 +4,17 @@ It never chooses where the incident goes: it follows ``scenario.incident.affecte
 an expected rate per exposed person-minute (a scenario input); casualties are Poisson draws from the
 run's ``incident.casualties`` stream. Protective measures change exposure:
 
-- people who have left a zone, or are behind the closed lockable connections of a zone in lockdown
-  when the incident reaches it, are not exposed (the incident cannot enter a secured zone);
-- vehicle barriers on a zone or on a connection into it stop a ``vehicle`` incident at that zone;
-- access control keeps the incident out of inner zones with the scenario's probability, drawn once
-  per run from the ``incident.access_control`` stream.
+- people who have left a zone are not exposed;
+- a zone in lockdown whose every way in is lockable keeps the incident out with probability
+  ``alerting.protection.lockdown_integrity``, drawn once per zone and run (``incident.lockdown_integrity``);
+- each vehicle barrier on a zone or on a connection into it stops a ``vehicle`` incident at that zone
+  with its effectiveness, drawn once per barrier and run (``incident.vehicle_barrier``);
+- access control keeps the incident out of inner zones with its probability, drawn once per measure
+  and run (``incident.access_control``).
+
+Every draw is made when the run is built, in declaration order, whether or not the measure is ever
+tested, so a variant that adds or moves a measure keeps the other draws (common random numbers). A
+measure that was there and did not keep the incident out is recorded as ``incident.protection_failed``.
 
 Crowd crush is modelled apart (:mod:`.crush`): person-minutes in dense queue fronts at doors produce
 injuries, so a response that jams or closes an exit while a crowd presses can itself cause harm.
@@ -73,16 +79,32 @@ class IncidentModel:
             self.into[c.to].append(c)
             if not c.one_way:
                 self.into[c.from_].append(c)
-        barrier_conns = {a.connection for a in venue.assets if a.kind is AssetKind.vehicle_barrier and a.connection}
-        barrier_zones = {a.zone for a in venue.assets if a.kind is AssetKind.vehicle_barrier and a.zone}
-        self.barred = set(barrier_zones)
-        for c in venue.connections:
-            if c.id in barrier_conns:
-                self.barred.update({c.to, c.from_})
+        protection = scenario.alerting.protection
+        self.barrier_at: set[str] = set()
+        """Zones with a vehicle barrier in them or on a connection into them."""
+        self.barred: set[str] = set()
+        """Zones where at least one of those barriers works in this run."""
+        ends = {c.id: (c.from_, c.to) for c in venue.connections}
+        draw = streams.stream("incident.vehicle_barrier")
+        for a in venue.assets:
+            if a.kind is not AssetKind.vehicle_barrier:
+                continue
+            p = a.effectiveness if a.effectiveness is not None else (
+                protection.vehicle_barrier if a.rated else protection.vehicle_barrier_unrated)
+            zones = {a.zone} if a.zone else set(ends.get(a.connection or "", ()))
+            self.barrier_at.update(zones)
+            if draw.random() < p:
+                self.barred.update(zones)
+        draw = streams.stream("incident.lockdown_integrity")
+        self.lock_holds = {z.id: bool(draw.random() < protection.lockdown_integrity) for z in venue.zones}
+        """Whether each zone's lockdown keeps the incident out in this run (if it is locked down in time)."""
         draw = streams.stream("incident.access_control")
+        self.access_at: set[str] = set()
         self.kept_out: set[str] = set()
         for ac in self.incident.access_control:
-            if draw.random() < ac.keep_out_probability:
+            p = ac.keep_out_probability if ac.keep_out_probability is not None else protection.access_control
+            self.access_at.update(ac.zones)
+            if draw.random() < p:
                 self.kept_out.update(ac.zones)
         self.casualties = 0
         self.crush_casualties = 0
@@ -103,20 +125,29 @@ class IncidentModel:
         """(Re)start the crowd-crush watch after an action set people moving again."""
         self.crush.wake()
 
-    def _secured(self, zone: str) -> bool:
-        """A zone in lockdown whose every way in is lockable (and so closed) cannot be entered."""
-        if zone not in self.situation.locked:
-            return False
-        return all(c.lockable for c in self.into[zone])
+    def _lockable(self, zone: str) -> bool:
+        """A zone in lockdown whose every way in is lockable (and so closed)."""
+        return zone in self.situation.locked and all(c.lockable for c in self.into[zone])
 
     def _blocked(self, zone: str) -> str | None:
         if zone in self.kept_out:
             return "access_control"
         if self.incident.kind is IncidentKind.vehicle and zone in self.barred:
             return "vehicle_barrier"
-        if self._secured(zone):
+        if self._lockable(zone) and self.lock_holds[zone]:
             return "lockdown"
         return None
+
+    def _failed(self, zone: str) -> list[str]:
+        """Measures that stood in the way at ``zone`` and did not keep the incident out this run (sorted)."""
+        failed = []
+        if zone in self.access_at:
+            failed.append("access_control")
+        if self._lockable(zone):
+            failed.append("lockdown")
+        if self.incident.kind is IncidentKind.vehicle and zone in self.barrier_at:
+            failed.append("vehicle_barrier")
+        return failed
 
     def _rate(self, zone: str) -> float:
         intensity = self.incident.intensity
@@ -142,6 +173,9 @@ class IncidentModel:
             if reason:
                 self.recorder.emit(self.env.now, "incident.kept_out", zone, reason=reason)
                 continue
+            failed = self._failed(zone)
+            if failed:
+                self.recorder.emit(self.env.now, "incident.protection_failed", zone, measures=failed)
             sit.affected_now = [zone]
             if zone not in sit.ever_affected:
                 sit.ever_affected.append(zone)
