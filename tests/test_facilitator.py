@@ -243,7 +243,7 @@ def test_parse_line():
     assert d.action == {"do": "evacuate", "zones": ["main_hall", "gallery"], "via": ["street"]}
     assert (d.after_s, d.rationale, d.inject) == (30.0, "smoke", "I2")
     assert parse_line("alert zones=all share=0.5", team="venue").action == {"do": "alert", "zones": "all", "share": 0.5}
-    with pytest.raises(DecisionError, match=r"unknown action 'flee' \(known: alert, "):
+    with pytest.raises(DecisionError, match=r"unknown action 'flee' \(known: accountability, alert, "):
         parse_line("flee", team="venue")
     with pytest.raises(DecisionError, match=r"evacuate: unknown parameter 'zone' \(parameters: zones, via\)"):
         parse_line("evacuate zone=main_hall", team="venue")

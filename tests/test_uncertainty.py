@@ -51,7 +51,7 @@ def test_listed_defaults_lie_inside_their_ranges_and_never_under_incident():
     defaults = {p.path: p for p in params}
     assert defaults["medical.survival.immediate.b0"].value == 0.95
     assert defaults["medical.survival.immediate.b0"].low <= 0.95 <= defaults["medical.survival.immediate.b0"].high
-    assert defaults["response.all_clear_after"].duration
+    assert defaults["response.search.min_time"].duration
 
 
 def test_listing_paths_apply_as_variant_overrides():
@@ -140,7 +140,7 @@ def test_schema_defaults_unchanged_by_ranges():
     from simsoft.schema.medical import Survival
 
     assert Survival().immediate.b0 == 0.95
-    assert Scenario.model_fields["response"].default.all_clear_after == 1800.0
+    assert Scenario.model_fields["response"].default.search.min_time == 600.0
 
 
 def test_the_summary_reports_the_uncertainty_with_its_figures(tmp_path):

@@ -206,7 +206,7 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
             add(base + ("site",), site, f"is not a site of recovery.reunification ({', '.join(sorted(site_ids)) or 'none'})")
         if act.do in ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources") and med is None:
             add(base + ("do",), act.do, "needs a medical block")
-        if act.do in ("reunification", "recovery") and rec is None:
+        if act.do in ("reunification", "recovery", "accountability") and rec is None:
             add(base + ("do",), act.do, "needs a recovery block")
         if act.do == "mutual_aid" and scenario.response.mutual_aid is None:
             add(base + ("do",), act.do, "needs a response.mutual_aid unit template")

@@ -17,6 +17,7 @@ from simsoft.schema.actions import (
 from simsoft.schema.actions import (
     HospitalPlan,
     RecoveryPhase,
+    AccountabilityAction,
     RequestAmbulances,
     ReunificationAction,
     SceneResources,
@@ -44,6 +45,7 @@ __all__ = [
     "Medical",
     "Recovery",
     "RecoveryPhase",
+    "AccountabilityAction",
     "RequestAmbulances",
     "ReunificationAction",
     "ReunificationSite",

@@ -33,6 +33,7 @@ __all__ = [
     "SceneResources",
     "ReunificationAction",
     "RecoveryPhase",
+    "AccountabilityAction",
 ]
 
 ZoneSelection = Union[Literal["all"], Annotated[list[Id], Field(min_length=1)]]
@@ -226,9 +227,23 @@ class RecoveryPhase(_Timed):
     """Its new duration, counted from the phase's start (a phase whose new end is past ends now)."""
 
 
+class AccountabilityAction(_Timed):
+    """Help account for everyone: announce the assembly points, post staff to count at every exit, start digital check-in."""
+
+    do: Literal["accountability"]
+    """The verb: ``accountability``."""
+    announce_assembly: bool = False
+    """Announce the assembly points: a share of the people still to leave by other exits go there and are counted."""
+    count_at_exits: bool = False
+    """Post staff to count at every exit, not only at assembly points."""
+    digital_checkin: bool = False
+    """Start digital check-in and reunification by app or SMS (``recovery.digital``)."""
+
+
 Action = Annotated[
     Union[Alert, Evacuate, Shelter, Lockdown, Release, CloseConnection, OpenConnection, Dispatch, MutualAid, Cordon, Declare,
-          RequestAmbulances, WarmZoneEntry, DistributionPolicy, HospitalPlan, SceneResources, ReunificationAction, RecoveryPhase],
+          RequestAmbulances, WarmZoneEntry, DistributionPolicy, HospitalPlan, SceneResources, ReunificationAction, RecoveryPhase,
+          AccountabilityAction],
     Field(discriminator="do"),
 ]
 """One protective action, chosen by its ``do`` key."""

@@ -25,6 +25,7 @@ __all__ = [
     "Alerting",
     "Security",
     "Unit",
+    "Search",
     "Response",
 ]
 
@@ -277,6 +278,37 @@ class Unit(Strict):
     """Whether it can contain the incident (armed police and response teams)."""
 
 
+class Search(Strict):
+    """The police search of the venue from containment to the all clear.
+
+    No published clearance rate for venues was found (police and military building-clearance planning
+    rates are not public; after-action reviews give the all clear only for single cases, e.g. Boylston
+    Street handed over after days, not a search rate). The rates are therefore judgements with wide ranges
+    [verify]: time = sum over zones of (area / ``m2_per_team_min`` + ``minutes_per_zone``), each zone above or
+    below ground multiplied by (1 + ``level_factor`` x |level|), divided among the search teams. A
+    1,500 m2 place of worship with eight rooms takes about 30-45 min with two teams; a 60,000-seat
+    stadium with a hundred zones takes hours.
+    """
+
+    m2_per_team_min: PositiveFloat = Field(100.0, json_schema_extra=ranges(rng_range(
+        40.0, 250.0, "judgement: a team of four walking an open hall or room and checking hiding places; "
+        "no published venue clearance rate found [verify]", log=True)))
+    """Floor area one team searches per minute (default 100 m2/min, judgement [verify])."""
+    minutes_per_zone: Annotated[float, Field(ge=0.0, le=600.0)] = Field(3.0, json_schema_extra=ranges(rng_range(
+        1.0, 8.0, "judgement: doors, toilets, stores and voids of each zone checked; no published rate [verify]", log=True)))
+    """Fixed minutes per zone on top of its area (doors, stores, toilets), judgement [verify]."""
+    level_factor: Annotated[float, Field(ge=0.0, le=5.0)] = Field(0.2, json_schema_extra=ranges(rng_range(
+        0.0, 0.5, "judgement: stairs and landings to clear for each level above or below ground [verify]")))
+    """Extra share of a zone's search time per level above or below ground (stairs, landings), judgement [verify]."""
+    teams_per_unit: Annotated[float, Field(gt=0.0, le=50.0)] = 1.0
+    """Search teams each police unit on scene at containment provides (a unit of the model is a team)."""
+    max_teams: Annotated[int, Field(ge=1, le=500)] = 20
+    """Most teams that can search at once (command and coordination limit), judgement."""
+    min_time: Duration = Field(600.0, json_schema_extra=ranges(rng_range(
+        300.0, 1200.0, "judgement: the shortest sweep and all-clear declaration even for one room [verify]", log=True)))
+    """Shortest time from containment to the all clear (default 10 min), judgement [verify]."""
+
+
 class Response(Strict):
     """Security, police and other units."""
 
@@ -292,6 +324,8 @@ class Response(Strict):
     """Multiplier of ``contain_after_arrival`` when the incident's zone is not yet known precisely (no CCTV or staff report)."""
     mutual_aid: Unit | None = None
     """The unit template sent when a team requests mutual aid."""
-    all_clear_after: Duration = Field(1800.0, json_schema_extra=ranges(
-        rng_range(900.0, 7200.0, "judgement: planning value; clearing a large venue room by room can take hours", log=True)))
-    """Search time from containment to the all clear (default 30 min; a configurable planning value [verify])."""
+    search: Search = Search()
+    """The police search from containment to the all clear, scaled to the venue (used unless ``all_clear_after`` is set)."""
+    all_clear_after: Duration | None = None
+    """Search time from containment to the all clear, stated by the scenario; null (the default): derived from the
+    venue's zones, floor area and levels and the police units on scene (``search``). An explicit value wins."""

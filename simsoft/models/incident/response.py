@@ -5,6 +5,10 @@ an action), travel, and arrive on scene. The first capable unit on scene starts 
 duration is longer when police do not yet know the incident's exact zone. Containment ends the harm
 (when the incident ends on containment), sets the cordon (hot: zones affected; warm: next to them;
 cold: the rest) and, after a search, leads to the all clear.
+
+The search takes the time the scenario states (``response.all_clear_after``) or, by default, the work of
+searching every zone (its area at ``search.m2_per_team_min``, a fixed time per zone, more for levels above or
+below ground) shared among the police teams on scene; teams arriving during the search join it.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class ResponseModel:
         self.on_scene: dict[str, float] = {}
         self.aid_count = 0
         self.cordon: dict[str, str] = {}
+        self._police_arrived: simpy.Event | None = None
+        """Triggered when a police unit arrives while the search waits for more teams."""
 
     ACTIONS = ("dispatch", "mutual_aid", "cordon", "declare")
     """Verbs this model carries out."""
@@ -144,6 +150,8 @@ class ResponseModel:
         if unit.service == "police":
             sit.mark(sit.police_on_scene, "response.police_on_scene", unit.id)
             self.locate("police")
+            if self._police_arrived is not None and not self._police_arrived.triggered:
+                self._police_arrived.succeed()
         if unit.can_contain and unit.service == "police":
             self.env.process(self._contain(unit))
 
@@ -194,8 +202,44 @@ class ResponseModel:
             return False
         return sit.mark(sit.all_clear, "response.all_clear", by)
 
+    def search_work_s(self) -> float:
+        """Team-seconds needed to search the whole venue (``response.search``)."""
+        cfg = self.cfg.search
+        work_min = 0.0
+        for z in self.scenario.venue.zones:
+            work_min += (z.area_m2 / cfg.m2_per_team_min + cfg.minutes_per_zone) * (1.0 + cfg.level_factor * abs(z.level))
+        return work_min * 60.0
+
+    def search_teams(self) -> float:
+        """Search teams now: police units on scene times ``teams_per_unit``, at most ``max_teams``."""
+        cfg = self.cfg.search
+        police = sum(1 for u in self.on_scene if self.units[u].service == "police")
+        return min(float(cfg.max_teams), police * cfg.teams_per_unit)
+
     def _all_clear_after_contained(self):
         sit = self.situation
         yield sit.contained
-        yield self.env.timeout(self.cfg.all_clear_after)
+        if self.cfg.all_clear_after is not None:
+            yield self.env.timeout(self.cfg.all_clear_after)
+            self.declare_all_clear(by="search complete")
+            return
+        env = self.env
+        start = float(env.now)
+        work = self.search_work_s()
+        teams = self.search_teams()
+        self.recorder.emit(env.now, "response.search_started", "", work_team_min=round(work / 60.0, 3), teams=teams)
+        while work > 1e-6:
+            self._police_arrived = env.event()
+            if teams > 0:
+                t0 = float(env.now)
+                done = env.timeout(work / teams)
+                yield done | self._police_arrived
+                work = max(0.0, work - (float(env.now) - t0) * teams)  # a team-microsecond left is done
+            else:
+                yield self._police_arrived
+            teams = self.search_teams()
+        self._police_arrived = None
+        rest = start + self.cfg.search.min_time - float(env.now)
+        if rest > 0:
+            yield env.timeout(rest)
         self.declare_all_clear(by="search complete")

@@ -19,6 +19,10 @@ def recovery_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Ti
                      groups: Mapping[str, Sequence[Event]] | None = None) -> dict[str, Any]:
     """Flat ``recovery.*`` metrics; times in seconds from the scenario start (``None``: not reached in the run).
 
+    The scene handover, the end of clean-up and the reopening are the recorded times when they happen in the
+    run and the scheduled ones otherwise (the phases' durations are known at the all clear), so a reopening
+    weeks after the incident is measured without simulating the idle days.
+
     ``groups`` is ``by_kind(events)`` when the caller has it already.
     """
     if scenario.recovery is None or scenario.incident is None:
@@ -57,8 +61,34 @@ def recovery_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Ti
     out["recovery.reunification.t_first_site_open_s"] = first("recovery.site_opened")
     out["recovery.reunification.sites_opened"] = len(of("recovery.site_opened"))
     out["recovery.reunification.t_complete_s"] = first("recovery.reunification_complete")
+    out["recovery.reunification.remote"] = len(of("recovery.resolved_remotely"))
+    out["recovery.reunification.digital"] = sum(1 for e in of("recovery.resolved_remotely") if e.values["how"] == "digital")
+    out["recovery.reunification.left_queue"] = len(of("recovery.left_queue"))
+    out["recovery.reunification.cases"] = (len(done) + out["recovery.reunification.remote"]
+                                           + out["recovery.reunification.left_queue"])
     out["recovery.t_family_assistance_open_s"] = first("recovery.phase_started", "family_assistance")
-    out["recovery.t_scene_handover_s"] = first("recovery.phase_done", "investigation")
-    out["recovery.t_clean_up_done_s"] = first("recovery.phase_done", "clean_up")
-    out["recovery.t_reopened_s"] = first("recovery.reopened")
+    durations: dict[str, float] = {}
+    for e in of("recovery.phases_set"):
+        durations.update({k: float(e.values[f"{k}_s"]) for k in ("investigation", "clean_up", "reopen_preparation")})
+    for e in of("recovery.phase_changed"):
+        durations[e.subject] = float(e.values["duration_s"])
+    for k in ("investigation", "clean_up", "reopen_preparation"):
+        out[f"recovery.{k}_s"] = _r(durations.get(k))
+    handover = first("recovery.phase_done", "investigation")
+    if handover is None and clear is not None and "investigation" in durations:
+        handover = _r(clear + durations["investigation"])
+    out["recovery.t_scene_handover_s"] = handover
+    cleaned = first("recovery.phase_done", "clean_up")
+    if cleaned is None and handover is not None and "clean_up" in durations:
+        started = first("recovery.phase_started", "clean_up")
+        cleaned = _r((started if started is not None else handover) + durations["clean_up"])
+    out["recovery.t_clean_up_done_s"] = cleaned
+    reopened = first("recovery.reopened")
+    scheduled = of("recovery.reopening_scheduled")
+    if reopened is None and scheduled:
+        reopened = _r(scheduled[-1].values["at_s"])
+    out["recovery.t_reopened_s"] = reopened
+    out["recovery.reopened_in_run"] = first("recovery.reopened") is not None
+    start = scenario.incident.starts_at
+    out["recovery.reopen_days"] = None if reopened is None else round((reopened - start) / 86400.0, 3)
     return out

@@ -3,18 +3,28 @@
 - **Release.** ``release_after_all_clear`` after the all clear, zones still sheltering or locked down
   are released through the engine (recorded as ``action.release`` with ``source: recovery``).
 - **Accountability.** Every ``check_every`` the model counts who is accounted for: people staff have
-  counted at assembly points (``headcount_p_min`` per point, a queue), people who left by other exits
-  and have since reported (the ``dispersed_report`` delay, as a fluid: the expected share of each
-  minute's leavers who have reported), and casualties responders have tracked (triaged, at the CCP,
-  at hospital, found dead), or all of them once the all clear says the venue has been searched.
-  Everyone is accounted for when fewer than half a person remains unaccounted for.
-- **Reunification.** Cases: adults collected at the centre (``adult_share``), separated children
-  (unaccompanied minors) and one family per casualty. Each case is ready when the family arrives;
-  staff at open sites take the oldest waiting case (a pooled queue: families go to whichever desk
-  frees first). A standby site or more staff is a decision.
+  counted at counting points (assembly points, or every exit once staff count at all exits;
+  ``headcount_p_min`` per point, a queue), people who left by other exits and have since reported (the
+  ``dispersed_report`` delay, as a fluid: the expected share of each minute's leavers who have
+  reported; digital check-in scales the delay by ``digital.report_factor``), and casualties responders
+  have tracked (triaged, at the CCP, at hospital, found dead), or all of them once the all clear says
+  the venue has been searched. Once assembly points are announced, ``announced_share`` of later leavers
+  by other exits go to an assembly point and are counted there. Everyone is accounted for when fewer
+  than half a person remains unaccounted for. The action ``accountability`` announces the assembly
+  points, posts counting staff at every exit or starts digital check-in.
+- **Reunification.** Cases: adults sought at the centre (``adult_share``), separated children
+  (unaccompanied minors) and one family per casualty. When its family would arrive, an adult or
+  casualty-family case is resolved by phone (``remote_share``) or, with digital check-in on, by app or
+  SMS (``digital.uptake``) and never comes; the others join the queue. Staff at open sites take the
+  oldest waiting case (a pooled queue: families go to whichever desk frees first); a family whose
+  ``patience`` runs out before a desk takes it leaves (a guardian of an unaccompanied minor never
+  does); it is dropped when a desk reaches it, so the recorded queue length still counts it until then.
+  A standby site or more staff is a decision.
 - **Phases.** Investigation (scene handover), clean-up and reopening preparation run one after the
-  other from the all clear; the family assistance centre opens after the all clear for a while. A
-  decision changes a phase's duration, also while it runs.
+  other from the all clear; their durations are drawn at the all clear from ``reopening`` (by the deaths
+  so far and the ``damage``) unless ``phases`` states them. The family assistance centre opens after
+  the all clear for a while. A decision changes a phase's duration, also while it runs. The scheduled
+  reopening is recorded (``recovery.reopening_scheduled``), so it is known when it lies beyond the run.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario
 from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
+from simsoft.schema.recovery import Reopening
 
 __all__ = ["RecoveryModel", "cdf", "cdf_function", "UNACCOUNTED_THRESHOLD"]
 
@@ -138,6 +149,14 @@ class RecoveryModel:
         self.population = scenario.population.total
         venue = scenario.venue
         self.assembly = [e.id for e in venue.exits if e.assembly_point]
+        acc = self.cfg.accountability
+        self.announced = acc.assembly_announced
+        self.count_all = acc.count_at == "all_exits"
+        self.digital = self.cfg.digital.enabled
+        self._case_draws: dict[str, tuple[float, float, float]] = {}
+        """Per case: (uniform for phone, uniform for digital, patience in s), drawn when the case is created."""
+        self.cases_remote = 0
+        self.cases_left = 0
         self.sites = {s.id: s for s in self.cfg.reunification}
         self.site_staff = {s.id: 0 for s in self.cfg.reunification}
         self.site_open: dict[str, float] = {}
@@ -158,11 +177,14 @@ class RecoveryModel:
         self.complete = False
         ph = self.cfg.phases
         self.phases = {
-            "investigation": _Phase("investigation", ph.investigation),
-            "clean_up": _Phase("clean_up", ph.clean_up),
-            "reopen_preparation": _Phase("reopen_preparation", ph.reopen_preparation),
+            "investigation": _Phase("investigation", ph.investigation or 0.0),
+            "clean_up": _Phase("clean_up", ph.clean_up or 0.0),
+            "reopen_preparation": _Phase("reopen_preparation", ph.reopen_preparation or 0.0),
             "family_assistance": _Phase("family_assistance", ph.family_assistance),
         }
+        self._changed: set[str] = set()
+        """Phases a decision set before they were drawn (the decision wins)."""
+        self._clear_at: float | None = None
 
     # -- set-up ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -180,7 +202,11 @@ class RecoveryModel:
         """A casualty: their family becomes a reunification case (when sites exist)."""
         self.casualty_ids.append(cid)
         if self.sites:
-            delay = float(sample(self.cfg.families.arrival, rng=self.streams.stream("recovery.casualty_families"), n=1)[0])
+            fam = self.cfg.families
+            delay = float(sample(fam.arrival, rng=self.streams.stream("recovery.casualty_families"), n=1)[0])
+            u = self.streams.stream("recovery.casualty_families.contact").random(2)
+            patience = float(sample(fam.patience, rng=self.streams.stream("recovery.casualty_families.patience"), n=1)[0])
+            self._case_draws[f"family_{cid}"] = (float(u[0]), float(u[1]), patience)
             self._case_arrives(f"family_{cid}", "casualty_family", delay)
 
     # -- release -----------------------------------------------------------------------------
@@ -206,8 +232,9 @@ class RecoveryModel:
             yield env.timeout(start)
         exits = eg.exited_by_exit()
         seen = dict(exits)
-        backlog = {e: float(seen.get(e, 0.0)) for e in self.assembly}
-        counted = {e: 0.0 for e in self.assembly}
+        counting = set(self.assembly) | (set(seen) if self.count_all else set())
+        backlog = {e: float(seen.get(e, 0.0)) for e in sorted(counting)}
+        counted = {e: 0.0 for e in backlog}
         disp_t: list[float] = []
         disp_n: list[float] = []
         base_disp = sum(v for k, v in seen.items() if k not in backlog)
@@ -217,13 +244,19 @@ class RecoveryModel:
         rate_s = acc.headcount_p_min / 60.0
         dt = float(acc.check_every)
         reported_by = cdf_function(acc.dispersed_report)
+        factor = float(self.cfg.digital.report_factor)
         # Checks are evenly spaced, so the ages ``now - t`` of the leavers' batches recur from check to
-        # check: remember the CDF of each age seen (a pure function: same age, same float).
-        share_at: dict[float, float] = {}
-        share_get = share_at.get
+        # check: remember the CDF of each age seen (a pure function: same age, same float), one memo
+        # per reporting mode (digital check-in scales the delay).
+        memo: dict[bool, dict[float, float]] = {False: {}, True: {}}
         while True:
             yield env.timeout(dt)
             now = float(env.now)
+            if self.count_all:
+                for e in sorted(eg.exited_by_exit()):
+                    if e not in backlog:
+                        backlog[e] = 0.0
+                        counted[e] = 0.0
             exits = eg.exited_by_exit()
             new_disp = 0.0
             for e, v in exits.items():
@@ -233,6 +266,12 @@ class RecoveryModel:
                     backlog[e] += inc_n
                 else:
                     new_disp += inc_n
+            if new_disp > 1e-9 and self.announced and self.assembly:
+                # People leaving by other exits who follow the announcement to an assembly point.
+                to_points = new_disp * acc.announced_share
+                new_disp -= to_points
+                for e in self.assembly:
+                    backlog[e] += to_points / len(self.assembly)
             if new_disp > 1e-9:
                 disp_t.append(now - dt / 2)
                 disp_n.append(new_disp)
@@ -240,12 +279,15 @@ class RecoveryModel:
                 n = min(backlog[e], rate_s * dt)
                 backlog[e] -= n
                 counted[e] += n
+            digital = self.digital
+            share_at = memo[digital]
+            share_get = share_at.get
             reported: float = 0  # summed left to right from int 0, exactly as sum() does
             for t, n in zip(disp_t, disp_n):
                 age = now - t
                 share = share_get(age)
                 if share is None:
-                    share = share_at[age] = reported_by(age)
+                    share = share_at[age] = reported_by(age / factor if digital else age)
                 reported += n * share
             reported = float(reported)
             if sit.all_clear.triggered:
@@ -262,6 +304,22 @@ class RecoveryModel:
                                    reported=reported, casualties=cas)
                 return
 
+    def set_accountability(self, *, announce_assembly: bool = False, count_at_exits: bool = False,
+                           digital_checkin: bool = False, reason: str = "decision") -> None:
+        """Announce the assembly points, count at every exit, start digital check-in (each only switches on)."""
+        changed = []
+        if announce_assembly and not self.announced:
+            self.announced = True
+            changed.append("assembly_announced")
+        if count_at_exits and not self.count_all:
+            self.count_all = True
+            changed.append("count_at_exits")
+        if digital_checkin and not self.digital:
+            self.digital = True
+            changed.append("digital_checkin")
+        if changed:
+            self.recorder.emit(self.env.now, "recovery.accountability_changed", "", changed=changed, reason=reason)
+
     # -- reunification -----------------------------------------------------------------------
     def _create_cases(self) -> None:
         fam = self.cfg.families
@@ -275,6 +333,10 @@ class RecoveryModel:
                 first = len(cases) + 1  # case ids number all cases of the run from 1
                 cases.extend([(f"g{i}_{kind}_{k}", kind) for k in range(first, first + n)])
         delays = sample(fam.arrival, rng=self.streams.stream("recovery.families"), n=len(cases))
+        contact = self.streams.stream("recovery.families.contact").random((len(cases), 2)).tolist()
+        patience = sample(fam.patience, rng=self.streams.stream("recovery.families.patience"), n=len(cases)).tolist()
+        for (cid, _), (u_phone, u_digital), p in zip(cases, contact, patience):
+            self._case_draws[cid] = (u_phone, u_digital, float(p))
         inc = self.scenario.incident
         start = inc.starts_at if inc is not None else 0.0
         # The families' arrivals are known now: walk them as one sorted schedule with a single pending
@@ -329,8 +391,19 @@ class RecoveryModel:
 
     def _case_ready(self, cid: str, kind: str) -> None:
         now = float(self.env.now)
+        u_phone, u_digital, patience = self._case_draws.pop(cid)
+        if kind != "minor":
+            fam, dig = self.cfg.families, self.cfg.digital
+            how = "phone" if u_phone < fam.remote_share else ("digital" if self.digital and u_digital < dig.uptake else None)
+            if how is not None:
+                self.cases_remote += 1
+                self.recorder.emit(now, "recovery.resolved_remotely", cid, case=kind, how=how)
+                self._check_complete(now)
+                return
+        else:
+            patience = math.inf  # a guardian waits for their child
         self._seq += 1
-        heapq.heappush(self.waiting, (now, self._seq, cid, kind, now))
+        heapq.heappush(self.waiting, (now, self._seq, cid, kind, patience))
         waiting = len(self.waiting)
         if waiting > self.peak_queue:
             self.peak_queue = waiting
@@ -346,13 +419,13 @@ class RecoveryModel:
         yield self.env.timeout(s.opens_after)
         self.open_site(site, reason="planned")
 
-    ACTIONS = ("reunification", "recovery")
+    ACTIONS = ("reunification", "recovery", "accountability")
     """Verbs this model carries out."""
     ABSENT = "the scenario has no recovery block (and an incident) to direct"
     """Why those verbs are refused in a scenario without this model."""
 
     def action_table(self) -> ActionTable:
-        """Open or staff a reunification site; start a recovery phase."""
+        """Open or staff a reunification site; change a recovery phase; help accounting (assembly points, counting, digital check-in)."""
 
         def check_site(action: Any) -> None:
             if action.site not in self.sites:
@@ -370,7 +443,14 @@ class RecoveryModel:
             self.set_phase(action.phase, action.duration, reason=values["source"])
             values.update(phase=action.phase, duration_s=action.duration)
 
-        return {"reunification": ActionHandler(reunification, check_site), "recovery": ActionHandler(recovery)}
+        def accountability(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            values.update(announce_assembly=action.announce_assembly, count_at_exits=action.count_at_exits,
+                          digital_checkin=action.digital_checkin)
+            self.set_accountability(announce_assembly=action.announce_assembly, count_at_exits=action.count_at_exits,
+                                    digital_checkin=action.digital_checkin, reason=values["source"])
+
+        return {"reunification": ActionHandler(reunification, check_site), "recovery": ActionHandler(recovery),
+                "accountability": ActionHandler(accountability)}
 
     def open_site(self, site: str, *, reason: str = "decision", add_staff: int = 0) -> None:
         """Open ``site`` now (if it is not open) and add staff to it."""
@@ -401,32 +481,92 @@ class RecoveryModel:
     # goes to the desk that has been free longest, and a desk that finishes takes the next case at
     # once; each case is one timeout of its handling time.
     def _desk_free(self, site: str) -> None:
-        if not self.waiting:
+        now = float(self.env.now)
+        while self.waiting:
+            ready, _, cid, kind, patience = heapq.heappop(self.waiting)
+            if now - ready <= patience:
+                break
+            # The family left when its patience ran out; it is followed up by phone later.
+            self.cases_left += 1
+            self.recorder.emit(now, "recovery.left_queue", cid, case=kind, waited_s=patience, left_at_s=ready + patience)
+        else:
             self._idle_desks.append(site)
+            self._check_complete(now)
             return
-        _, _, cid, kind, ready = heapq.heappop(self.waiting)
-        done = self.env.timeout(self._case_s[kind])
+        case_s = self._case_s[kind] * (self.cfg.digital.case_factor if self.digital else 1.0)
+        done = self.env.timeout(case_s)
         done.callbacks.append(lambda _event: self._desk_done(site, cid, kind, ready))
 
     def _desk_done(self, site: str, cid: str, kind: str, ready: float) -> None:
         self.cases_done += 1
         now = float(self.env.now)
         self.recorder.emit(now, "recovery.reunified", cid, case=kind, site=site, waited_s=now - ready)
-        if self.cases_done == self.cases_created and self.situation.incident_over.triggered and not self.complete:
-            self.complete = True
-            self.recorder.emit(now, "recovery.reunification_complete", "", cases=self.cases_done)
+        self._check_complete(now)
         self._desk_free(site)
+
+    def _check_complete(self, now: float) -> None:
+        resolved = self.cases_done + self.cases_remote + self.cases_left
+        if resolved == self.cases_created and self.situation.incident_over.triggered and not self.complete:
+            self.complete = True
+            self.recorder.emit(now, "recovery.reunification_complete", "", cases=self.cases_done,
+                               remote=self.cases_remote, left=self.cases_left)
 
     # -- phases ------------------------------------------------------------------------------
     def _phases(self):
         sit = self.situation
         yield sit.all_clear
+        self._clear_at = float(self.env.now)
+        self._draw_phases()
         self.env.process(self._fa())
         for name in ("investigation", "clean_up", "reopen_preparation"):
             ph = self.phases[name]
             ph.proc = self.env.process(self._run_phase(ph))
             yield ph.proc
         self.recorder.emit(self.env.now, "recovery.reopened", "")
+
+    def deaths(self) -> int:
+        """Deaths so far (casualties found dead or died), from the medical model; 0 without one."""
+        if self.medical is None:
+            return 0
+        return sum(1 for c in self.medical.casualties.values() if c.dead)
+
+    def _draw_phases(self) -> None:
+        """Draw the phases the scenario does not state (and no decision has set) from ``reopening``."""
+        cfg, stated = self.cfg.reopening, self.cfg.phases
+        deaths = self.deaths()
+        sigma = math.log(cfg.spread) / 2.3263478740408408  # p99 / median = spread
+        clean = cfg.clean_up_median.get(self.cfg.damage, Reopening().clean_up_median[self.cfg.damage])
+        inv = cfg.investigation_fatal_median * deaths ** cfg.death_exponent if deaths > 0 else cfg.investigation_median
+        medians = {"investigation": inv, "clean_up": clean, "reopen_preparation": cfg.preparation_median}
+        drawn = {}
+        for name, median in medians.items():
+            z = float(self.streams.stream(f"recovery.phases.{name}").standard_normal())
+            ph = self.phases[name]
+            if getattr(stated, name) is None and name not in self._changed:
+                ph.duration = float(median) * math.exp(sigma * z)
+            drawn[f"{name}_s"] = round(ph.duration, 3)
+        self.recorder.emit(self.env.now, "recovery.phases_set", "", deaths=deaths, damage=self.cfg.damage, **drawn)
+        self._schedule_reopening("all clear")
+
+    def projected_reopening(self) -> float | None:
+        """When the venue reopens as the phases stand now (seconds), or ``None`` before the all clear."""
+        if self._clear_at is None:
+            return None
+        t = self._clear_at
+        for name in ("investigation", "clean_up", "reopen_preparation"):
+            ph = self.phases[name]
+            if ph.done is not None:
+                t = ph.done
+            elif ph.started is not None:
+                t = max(float(self.env.now), ph.started + ph.duration)
+            else:
+                t = t + ph.duration
+        return t
+
+    def _schedule_reopening(self, reason: str) -> None:
+        at = self.projected_reopening()
+        if at is not None:
+            self.recorder.emit(self.env.now, "recovery.reopening_scheduled", "", at_s=round(at, 3), reason=reason)
 
     def _fa(self):
         yield self.env.timeout(self.cfg.phases.family_assistance_opens_after)
@@ -451,6 +591,9 @@ class RecoveryModel:
         """Change a phase's duration (counted from its start); a running phase is rescheduled at once."""
         ph = self.phases[phase]
         ph.duration = float(duration)
+        self._changed.add(phase)
         self.recorder.emit(self.env.now, "recovery.phase_changed", phase, duration_s=ph.duration, reason=reason)
         if ph.started is not None and ph.done is None and ph.proc is not None and ph.proc.is_alive:
             ph.proc.interrupt("duration changed")
+        if phase != "family_assistance":
+            self._schedule_reopening(reason)
