@@ -364,6 +364,72 @@ def verify(markdown_file: str | None) -> None:
         sys.exit(1)
 
 
+@cli.command("validate-model")
+@click.option("--only", default=None, help="Comma-separated case ids to run (default: every shipped case).")
+@click.option("--reps", type=click.IntRange(min=1), default=None,
+              help="Replications per case (default: each case's own, at least 200); with --library, per scenario (default 200).")
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+              help="Seed; replication seeds derive from it.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
+@click.option("--library", "library", is_flag=True,
+              help="Instead of the cases: run every shipped scenario's base variant and set its outcomes against "
+              "the reference ranges of published incidents (flags, never a failure).")
+@click.option("--scenarios", "folder", default="scenarios", show_default=True,
+              type=click.Path(file_okay=False, path_type=str), help="Scenario folder for --library.")
+@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Also write the results: .json (every number) or .md (the tables).")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+def validate_model(only: str | None, reps: int | None, seed: int, workers: int | None, library: bool, folder: str,
+                   out_file: str | None, progress: bool) -> None:
+    """Compare the response-side models with published incidents (validation suite).
+
+    Verification (`simsoft verify`) checks that the code computes the model correctly. Validation
+    checks the model against what happened: each case re-creates a real incident's documented
+    circumstances (London 7/7, Manchester Arena, Boston Marathon, ...), runs it >= 200 times and
+    compares a simulated outcome with the published figure inside a stated band.
+
+    A CALIBRATION case uses a figure that set a default (e.g. the FBI 3-minute police median): it
+    is shown, as a check that the default still reproduces its source, but never counts as
+    validation. Only VALIDATION cases (independent figures) decide the exit status: 1 when one fails.
+    """
+    from simsoft.experiments.progress import Progress
+    from simsoft.validation import format_library, format_suite, run_library, run_suite
+    from simsoft.validation.table import library_json, library_markdown, suite_json, suite_markdown
+
+    bar: list[Progress] = []
+
+    def start(total: int) -> None:
+        bar.append(Progress(total, enabled=progress))
+
+    def done(n: int) -> None:
+        bar[0].update(n)
+
+    if library:
+        lib = run_library(folder, reps=reps or 200, seed=seed, workers=workers, on_start=start, on_done=done)
+        if bar:
+            bar[0].close()
+        click.echo(format_library(lib))
+        if out_file:
+            text = library_json(lib) if out_file.endswith(".json") else library_markdown(lib)
+            Path(out_file).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {out_file}")
+        return
+    result = run_suite(only=_names(only), reps=reps, seed=seed, workers=workers, on_start=start, on_done=done)
+    if bar:
+        bar[0].close()
+    click.echo(format_suite(result))
+    if out_file:
+        text = suite_json(result) if out_file.endswith(".json") else suite_markdown(result)
+        Path(out_file).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}")
+    for r in result.calibration_drifted:
+        click.secho(f"warning: calibration {r.id} no longer reproduces its source ({r.comparison.figure})",
+                    fg="yellow", err=True)
+    if result.validation_failed:
+        click.secho(f"error: {len(result.validation_failed)} validation comparison(s) failed", fg="red", err=True)
+        sys.exit(1)
+
+
 def _load_plugins(group: click.Group) -> None:
     for ep in sorted(metadata.entry_points(group="simsoft.commands"), key=lambda e: e.name):
         try:

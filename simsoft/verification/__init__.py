@@ -8,9 +8,9 @@
   NIST TN 1822, SFPE hand calculations); their scenario files are package data in ``simsoft/verification/scenarios/``.
 * :mod:`~simsoft.verification.suite`: runs them (:func:`run_verification`).
 * :mod:`~simsoft.verification.table`: the results as a text table or ``docs/verification.md``.
-* :mod:`~simsoft.verification.response`: the default police response against the FBI figures
-  (``docs/response-validation.md``; run it with ``python -m simsoft.verification.response``, so
-  this package does not import it).
+
+Validation against published incidents (the police response against the FBI figures among them)
+lives in :mod:`simsoft.validation` (``simsoft validate-model``, ``docs/validation.md``).
 
 Dependencies point one way: spec <- measures, expected <- cases <- suite <- table.
 
