@@ -249,8 +249,9 @@ def test_more_ambulances_never_raise_mean_deaths():
 
 
 def test_earlier_warm_zone_entry_never_raises_mean_deaths():
-    late = _tiny(**{"medical.warm_zone": {"policy": "after_contained", "after_contained": "45 min"}, "recovery": None})
-    rtf = _tiny(**{"medical.warm_zone": {"policy": "rescue_task_force", "after_contained": "45 min"}, "recovery": None})
+    # A long hold-back: with the calibrated curve (12 % critical mortality at 60-90 min) 45 min barely kills.
+    late = _tiny(**{"medical.warm_zone": {"policy": "after_contained", "after_contained": "2 h"}, "recovery": None})
+    rtf = _tiny(**{"medical.warm_zone": {"policy": "rescue_task_force", "after_contained": "2 h"}, "recovery": None})
     d_late, d_rtf = _mean(late, "medical.deaths"), _mean(rtf, "medical.deaths")
     # Tolerance: 0.05 deaths per run.
     assert d_rtf <= d_late + 0.05, (d_rtf, d_late)

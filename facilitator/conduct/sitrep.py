@@ -32,7 +32,7 @@ def live_values(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
     >>> sim = Simulation(load_scenario("scenarios/community-hall-incident.yaml"), seed=1)
     >>> sim.run_until(600.0)
     >>> key_numbers(live_values(sim.observe(), sim.recorder.events))
-    't=10 min 0 s  inside=56  out=390  casualties=4  units on scene=1'
+    't=10 min 0 s  inside=64  out=379  casualties=7  units on scene=1'
     """
     values: dict[str, Any] = {
         "t": format_duration(seen.t_s),

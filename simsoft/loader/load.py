@@ -96,13 +96,14 @@ def _out_of_scope(doc: Document, name: str, variant: Any) -> list[Problem]:
 
 _OTHER_FILES = (
     (("msel",), "is an exercise file, not a scenario: start a session with `simsoft exercise start {file}`"),
-    (("decisions",), "is a scripted decision set, not a scenario: play it with "
-                     "`simsoft exercise start EXERCISE.yaml --decisions {file}`"),
     (("ratings", "improvement_plan", "findings"), "is an evaluation file, not a scenario: use "
                                                   "`simsoft exercise evaluate SESSION --from {file}`"),
-    (("feedback",), "is a hot-wash file, not a scenario: use `simsoft exercise hotwash SESSION --from {file}`"),
+    (("feedback", "teams"), "is a hot-wash file, not a scenario: use `simsoft exercise hotwash SESSION --from {file}`"),
+    (("decisions",), "is a scripted decision set, not a scenario: play it with "
+                     "`simsoft exercise start EXERCISE.yaml --decisions {file}`"),
 )
-"""Top-level keys of the facilitator's files, and what to do with such a file instead."""
+"""Top-level keys of the facilitator's files, and what to do with such a file instead (first match wins:
+evaluation and hot-wash files may name the ``decisions`` set they were written for)."""
 
 
 def _not_a_scenario(doc: Document) -> Problem | None:
