@@ -9,6 +9,8 @@ import pytest
 
 from simsoft import ActionError, Simulation, load_scenario, run
 from simsoft.loader import scenario_from_dict
+from simsoft.loader.variants import apply_overrides
+from yard_venue import yard_venue
 
 ROOT = Path(__file__).resolve().parents[1]
 INCIDENT = ROOT / "scenarios" / "community-hall-incident.yaml"
@@ -30,21 +32,7 @@ def _tiny(**over):
     """Two rooms and a yard; the incident is in the yard, then room a."""
     data = {
         "name": "tiny",
-        "venue": {
-            "zones": [
-                {"id": "yard", "kind": "outdoor", "area_m2": 200},
-                {"id": "a", "kind": "hall", "area_m2": 100},
-                {"id": "b", "kind": "room", "area_m2": 50},
-            ],
-            "exits": [{"id": "street"}, {"id": "back"}],
-            "connections": [
-                {"id": "yard_a", "from": "yard", "to": "a", "width_m": 2.0, "lockable": True},
-                {"id": "a_b", "from": "a", "to": "b", "width_m": 1.0, "lockable": True},
-                {"id": "yard_street", "from": "yard", "to": "street", "width_m": 3.0},
-                {"id": "b_back", "from": "b", "to": "back", "width_m": 1.0, "lockable": True},
-            ],
-            "assets": [{"kind": "staff_post", "zone": "yard"}, {"kind": "cctv", "zone": "a"}],
-        },
+        "venue": yard_venue(),
         "population": {"groups": [{"zone": "yard", "count": 60}, {"zone": "a", "count": 120}, {"zone": "b", "count": 40}],
                        "pre_movement": {"distribution": "lognormal", "median": "30 s", "p99": "2 min"}},
         "incident": {
@@ -59,17 +47,7 @@ def _tiny(**over):
         "response": {"units": [{"id": "p1", "service": "police"}], "all_clear_after": "10 min"},
         "duration": "2 h",
     }
-    for path, value in over.items():
-        node = data
-        keys = path.split(".")
-        for k in keys[:-1]:
-            node = node[int(k)] if isinstance(node, list) else node[k]
-        last = keys[-1]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
-    return scenario_from_dict(data)
+    return scenario_from_dict(apply_overrides(data, over))
 
 
 def test_timeline_invariants_hold_over_many_seeds(scenario):

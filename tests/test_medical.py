@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from simsoft import ActionError, ScenarioError, load_scenario, run
 from simsoft.loader import scenario_from_dict
+from simsoft.loader.variants import apply_overrides
 from simsoft.models.medical import (AmbulanceFleet, Casualty, CollectionPoint, HospitalModel, care_survival, deadline_min,
                                     survival_probability)
 from simsoft.records import Recorder
@@ -171,13 +172,7 @@ def _tiny(**over):
         "recovery": {"reunification": [{"id": "centre", "staff": 2}]},
         "duration": "8 h",
     }
-    for path, value in over.items():
-        node = data
-        keys = path.split(".")
-        for k in keys[:-1]:
-            node = node[k]
-        node[keys[-1]] = value
-    return scenario_from_dict(data)
+    return scenario_from_dict(apply_overrides(data, over))
 
 
 def _first(events, kind, subject=None):

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from simsoft import run
 from simsoft.loader import scenario_from_dict
+from simsoft.loader.variants import apply_overrides
+from yard_venue import yard_venue
 
 BASE = {
     "name": "cues",
-    "venue": {
-        "zones": [
-            {"id": "yard", "kind": "outdoor", "area_m2": 200},
-            {"id": "a", "kind": "hall", "area_m2": 100},
-            {"id": "b", "kind": "room", "area_m2": 50},
-        ],
-        "exits": [{"id": "street"}, {"id": "back"}],
-        "connections": [
-            {"id": "yard_a", "from": "yard", "to": "a", "width_m": 2.0},
-            {"id": "a_b", "from": "a", "to": "b", "width_m": 1.0},
-            {"id": "yard_street", "from": "yard", "to": "street", "width_m": 3.0},
-            {"id": "b_back", "from": "b", "to": "back", "width_m": 1.0},
-        ],
-    },
+    "venue": yard_venue(lockable=False, assets=False),
     "population": {"groups": [{"zone": "yard", "count": 30}, {"zone": "a", "count": 60}, {"zone": "b", "count": 20}],
                    "pre_movement": {"distribution": "lognormal", "median": "60 s", "p99": "4 min"}},
     "incident": {
@@ -40,14 +27,7 @@ BASE = {
 
 
 def _scenario(**over):
-    data = copy.deepcopy(BASE)
-    for path, value in over.items():
-        node = data
-        keys = path.split(".")
-        for k in keys[:-1]:
-            node = node.setdefault(k, {})
-        node[keys[-1]] = value
-    return scenario_from_dict(data)
+    return scenario_from_dict(apply_overrides(BASE, over))
 
 
 def _cues(events, zone, cue):

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
 
 from simsoft import ScenarioError, Simulation, run
 from simsoft.experiments.parameters import list_parameters
 from simsoft.loader import scenario_from_dict
+from simsoft.loader.variants import apply_overrides
+from yard_venue import yard_venue
 
 BASE = {
     "name": "measures",
-    "venue": {
-        "zones": [
-            {"id": "yard", "kind": "outdoor", "area_m2": 200},
-            {"id": "a", "kind": "hall", "area_m2": 100},
-            {"id": "b", "kind": "room", "area_m2": 50},
-        ],
-        "exits": [{"id": "street"}, {"id": "back"}],
-        "connections": [
-            {"id": "yard_a", "from": "yard", "to": "a", "width_m": 2.0, "lockable": True},
-            {"id": "a_b", "from": "a", "to": "b", "width_m": 1.0, "lockable": True},
-            {"id": "yard_street", "from": "yard", "to": "street", "width_m": 3.0},
-            {"id": "b_back", "from": "b", "to": "back", "width_m": 1.0, "lockable": True},
-        ],
-        "assets": [{"kind": "staff_post", "zone": "yard"}, {"kind": "cctv", "zone": "a"}],
-    },
+    "venue": yard_venue(lockable=True),
     "population": {"groups": [{"zone": "yard", "count": 30}, {"zone": "a", "count": 60}, {"zone": "b", "count": 20}],
                    "pre_movement": {"distribution": "lognormal", "median": "30 s", "p99": "2 min"}},
     "incident": {
@@ -42,14 +28,7 @@ BASE = {
 
 
 def _scenario(**over):
-    data = copy.deepcopy(BASE)
-    for path, value in over.items():
-        node = data
-        keys = path.split(".")
-        for k in keys[:-1]:
-            node = node[int(k)] if isinstance(node, list) else node.setdefault(k, {})
-        node[keys[-1]] = value
-    return scenario_from_dict(data)
+    return scenario_from_dict(apply_overrides(BASE, over))
 
 
 def _within_binomial(hits: int, n: int, p: float) -> bool:

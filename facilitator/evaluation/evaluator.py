@@ -25,7 +25,8 @@ from facilitator.evaluation.binding import check_binding
 from facilitator.evaluation.ratings import Proposal, capabilities, check_rating
 from facilitator.evaluation.scoring import score_session
 from facilitator.exercise.decisions import ExerciseError
-from facilitator.exercise.schema import CORE_CAPABILITIES, RATINGS, Evaluation, Finding, ImprovementItem, RatingInput
+from facilitator.exercise.schema import (CORE_CAPABILITIES, RATINGS, Evaluation, Finding, ImprovementItem, RatingInput,
+                                         relative_days)
 
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
@@ -55,7 +56,7 @@ def _resolve(value: Any, base: _dt.date | None) -> _dt.date | None:
         return value
     if base is None:
         return None
-    return base + _dt.timedelta(days=int(re.sub(r"\D", "", str(value))))
+    return base + _dt.timedelta(days=relative_days(str(value)))
 
 
 def read_model(path: str | os.PathLike[str], model: type[BaseModel]) -> tuple[Any, Any]:
@@ -124,8 +125,9 @@ def check_evaluation(session: "Session", evaluation: Evaluation, proposals: list
             bad(p + ("reason",), f"rating {rating} for {r.capability!r} {what}: give a reason")
             continue
         roll = rolls.get(r.capability)
-        if reason and roll is not None and (roll.late or roll.missing) and _ON_TIME.search(reason):
-            notes.append(f"ratings[{i}] ({r.capability}): the reason says '{_ON_TIME.search(reason).group(0)}', "
+        said = _ON_TIME.search(reason) if reason and roll is not None and (roll.late or roll.missing) else None
+        if said is not None and roll is not None:
+            notes.append(f"ratings[{i}] ({r.capability}): the reason says '{said.group(0)}', "
                          f"but the timeliness record shows {roll.late} late and {roll.missing} missing or too late "
                          f"of {roll.possible // 2} expected actions")
         out.append(("rating", {"capability": r.capability, "proposed": proposal.to_dict(), "rating": rating,

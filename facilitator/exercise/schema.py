@@ -449,6 +449,11 @@ RelativeDate = Annotated[str, Field(pattern=r"^\+\s*\d{1,4}\s*(d|days?)$")]
 """Days after the exercise date, ``+14 d``: an Improvement Plan written before the exercise stays true."""
 
 
+def relative_days(text: str) -> int:
+    """The number of days of a :data:`RelativeDate` (``"+14 d"`` -> 14)."""
+    return int("".join(ch for ch in text if ch.isdigit()))
+
+
 class ImprovementItem(Strict):
     """One row of the Improvement Plan (HSEEP AAR/IP Appendix A)."""
 
@@ -473,9 +478,8 @@ class ImprovementItem(Strict):
 
     @model_validator(mode="after")
     def _dates(self) -> "ImprovementItem":
-        days = lambda v: int("".join(ch for ch in v if ch.isdigit()))  # noqa: E731
         if isinstance(self.start, str) and isinstance(self.completion, str):
-            if days(self.completion) < days(self.start):
+            if relative_days(self.completion) < relative_days(self.start):
                 raise ValueError(f"completion {self.completion} is before start {self.start}")
         elif type(self.start) is type(self.completion) and self.completion < self.start:  # type: ignore[operator]
             raise ValueError(f"completion {self.completion} is before start {self.start}")

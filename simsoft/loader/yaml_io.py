@@ -220,7 +220,7 @@ class _Builder:
             raise self._fail(path, node.start_mark.line + 1, "a key must be a plain name, not a mapping or list")
         try:
             return self.constructor.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
+        except yaml.constructor.ConstructorError:
             tag = node.tag
             raise self._fail(path, node.start_mark.line + 1, f"tag {tag!r} is not allowed: use plain YAML values") from None
         except (ValueError, OverflowError) as exc:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
+from pydantic import BeforeValidator, Field, PositiveFloat, model_validator
 
-from simsoft.schema.common import Count, Duration, Fraction, Id, People, PositiveCount, Strict
+from simsoft.schema.common import Count, Duration, Fraction, Id, PositiveCount, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
 from simsoft.schema.ranges import ranges, rng_range, scaled
 

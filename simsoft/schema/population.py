@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, model_validator
+from pydantic import Field, model_validator
 
 from simsoft.schema.common import Fraction, Id, People, Strict
 from simsoft.schema.distributions import Distribution, Lognormal

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat
+from pydantic import Field, PositiveFloat
 
-from simsoft.schema.common import Count, Duration, Fraction, Id, People, Strict
+from simsoft.schema.common import Count, Duration, Fraction, Id, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
 from simsoft.schema.ranges import ranges, rng_range, scaled
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat
+from pydantic import Field, PositiveFloat
 
 from simsoft.schema.common import Count, Duration, Fraction, Id, Strict
 from simsoft.schema.distributions import Distribution, Lognormal

@@ -31,7 +31,7 @@ from simsoft.models.egress.population import build_units, unit_route_class
 from simsoft.models.egress.records import EgressRecorder
 from simsoft.models.egress.skipping import Jump, jump_end, quiet_steps
 from simsoft.models.egress.speeds import SpeedField
-from simsoft.models.egress.state import EgressState, new_state
+from simsoft.models.egress.state import new_state
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario
