@@ -33,6 +33,11 @@ __all__ = ["Simulation", "RunResult", "run"]
 
 _ACTION: TypeAdapter[Action] = TypeAdapter(Action)
 
+_ZONE_ORDERS = frozenset({"evacuate", "shelter", "lockdown", "release"})
+"""Verbs that set what the people of a zone do (move, stay, be let out)."""
+_MODEL_SOURCES = frozenset({"occupants", "plan", "recovery"})
+"""Sources of the actions the models take themselves; every other source (the script, a team) gives orders."""
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -62,6 +67,8 @@ class Simulation:
         self.streams = Streams(self.seed)
         self.recorder = Recorder()
         self._pending: list[simpy.Process] = []
+        self._orders: dict[str, tuple[str, str, str | None]] = {}
+        """Zone -> (verb, source, note) of the standing order from the script or a team (see :meth:`_track_orders`)."""
         self.situation = Situation(self.env, self.recorder)
         common = {"scenario": scenario, "env": self.env, "streams": self.streams, "recorder": self.recorder}
         self.egress = EgressModel(**common)
@@ -205,6 +212,8 @@ class Simulation:
         if action.note:
             values["note"] = action.note
         zones = self._zones(getattr(action, "zones", []) or [])
+        if action.do in _ZONE_ORDERS:
+            self._track_orders(action, zones, source)
         self._actions[action.do].apply(action, zones, values)
         if zones:
             values["zones"] = zones
@@ -212,6 +221,26 @@ class Simulation:
         self.egress.wake()
         if self.incident is not None:
             self.incident.wake()
+
+    def _track_orders(self, action: Action, zones: list[str], source: str) -> None:
+        """Keep each zone's standing order; record an ``override.order`` where the engine's own models undo one.
+
+        An order is an action from the script or a team (any source but the models'); when occupants, the
+        venue's plan or recovery then move, hold or release those people otherwise, the event names the
+        order, who gave it (``ordered_by``, ``decision``: its note, a decision id in exercises), what
+        replaced it and why (the replacing action's note).
+        """
+        if source not in _MODEL_SOURCES:
+            for z in zones:
+                self._orders[z] = (action.do, source, action.note)
+            return
+        for z in zones:
+            standing = self._orders.get(z)
+            if standing is None or standing[0] == action.do or (standing[0] == "release" and action.do == "evacuate"):
+                continue
+            self.recorder.emit(self.env.now, "override.order", z, order=standing[0], ordered_by=standing[1],
+                               decision=standing[2], by=source, now=action.do, reason=action.note or source)
+            del self._orders[z]
 
     @property
     def settled(self) -> bool:

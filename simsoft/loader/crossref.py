@@ -142,6 +142,15 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
         for i, ac in enumerate(inc.access_control):
             for j, zid in enumerate(ac.zones):
                 zone_ref(("incident", "access_control", i, "zones", j), zid)
+        conns = {c.id: c for c in venue.connections}
+        first = inc.affected[0].zone
+        for i, cid in enumerate(inc.enters_via):
+            c = conns.get(cid)
+            if c is None:
+                add(("incident", "enters_via", i), cid, f"is not a connection of the venue (connections: {', '.join(sorted(conns))})")
+            elif first not in (c.from_, c.to):
+                add(("incident", "enters_via", i), cid, f"does not lead into the first affected zone {first!r} "
+                    f"(it joins {c.from_!r} and {c.to!r})")
         kinds = {k.value for k in type(venue.zones[0].kind)}
         for kind in inc.intensity.by_zone_kind:
             if kind not in kinds:

@@ -23,6 +23,7 @@ from simsoft.schema.actions import (
     SceneResources,
     WarmZoneEntry,
 )
+from simsoft.schema.automatic import Automatic
 from simsoft.schema.common import FROM_FILE, Duration, Strict, format_seconds, slug
 from simsoft.schema.distributions import Distribution, Fixed, Lognormal, Normal, Uniform
 from simsoft.schema.egress import EgressSettings
@@ -35,6 +36,7 @@ from simsoft.schema.scenario import SCHEMA_VERSION, Scenario, Variant
 from simsoft.schema.venue import Asset, AssetKind, Connection, ConnectionKind, Exit, Venue, Zone, ZoneKind
 
 __all__ = [
+    "Automatic",
     "FROM_FILE",
     "Duration",
     "Strict",

@@ -113,6 +113,11 @@ class Incident(Strict):
     """How it ends (default: when contained)."""
     access_control: list[AccessControl] = Field(default_factory=list)
     """Access-control measures that can keep it out of inner zones."""
+    enters_via: list[Id] = Field(default_factory=list)
+    """Connections by which the incident reaches its first zone from outside the venue (the layout, never a
+    method). When each of them is closed and lockable at the incident's start (a ``close`` or ``lockdown``
+    order), it is kept out of the venue with probability ``alerting.protection.lockdown_integrity`` (drawn once
+    per zone and run, as for lockdown) and harms nobody inside; none listed: closing doors cannot keep it out."""
     crush_injuries_per_person_minute_above_5: NonNegativeFloat | None = None
     """Deprecated: set ``egress.crush.injuries_per_person_minute_at_5`` instead (crowd crush is a property of
     the crowd and the venue, not of the scripted incident).

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr
 
 from simsoft.schema.actions import Action
+from simsoft.schema.automatic import Automatic
 from simsoft.schema.common import Duration, Strict
 from simsoft.schema.egress import EgressSettings
 from simsoft.schema.incident import Incident
@@ -67,6 +68,8 @@ class Scenario(Strict):
     """Release, accountability, reunification, scene handover and reopening (needs an incident)."""
     actions: list[Action] = Field(default_factory=list)
     """Protective actions scripted in time (a drill's alarm, the venue's plan)."""
+    automatic: Automatic = Automatic()
+    """What the engine does on its own (the venue's plan, police cordons); exercises leave these to their teams."""
     duration: Duration = 7200.0
     """Longest simulated time; the run also stops earlier once nothing more can happen (default 2 h)."""
     variants: dict[str, Variant] = Field(default_factory=dict)

@@ -14,7 +14,9 @@ Occupants react to what they perceive, without a message (effects only):
   order their zone already has (evacuate, shelter, lockdown) is kept (``occupants.noticed``);
 - zones farther away react only to messages and the plan.
 Plan rules fire on milestones (incident known, police on scene, contained, all clear) and become
-protective actions applied through the engine, exactly like a team's decision.
+protective actions applied through the engine, exactly like a team's decision, unless the scenario
+leaves the plan to the people deciding (``automatic.venue_plan: false``, as exercises do): then no
+rule fires and nobody hides by a plan they were never given.
 """
 
 from __future__ import annotations
@@ -92,13 +94,15 @@ class AlertingModel:
         self.egress = egress
         self.apply = apply
         self.alerted_at: dict[str, float] = {}
+        self.plan: list[PlanStep] = list(self.cfg.plan) if scenario.automatic.venue_plan else []
+        """The plan rules the engine applies itself: none when teams decide (``automatic.venue_plan: false``)."""
 
     def start(self) -> None:
         """Register channels and plan rules."""
         for i, channel in enumerate(self.cfg.channels):
             self.env.process(self._channel(i, channel))
         by_trigger: dict[str, list[PlanStep]] = defaultdict(list)
-        for step in self.cfg.plan:
+        for step in self.plan:
             by_trigger[step.when].append(step)
         for trigger, steps in by_trigger.items():
             self.env.process(self._plan(trigger, steps))
@@ -168,7 +172,7 @@ class AlertingModel:
 
     def _plan_hides(self, zone: str, affected: str) -> bool:
         """Whether the plan's first rule for ``zone`` once the incident is known shelters or locks it down."""
-        steps = [s for s in self.cfg.plan if s.when == "incident_known"]
+        steps = [s for s in self.plan if s.when == "incident_known"]
         named = {z for s in steps if isinstance(s.zones, list) for z in s.zones}
         for step in sorted(steps, key=lambda s: s.delay):
             zones = resolve_zones(step.zones, scenario=self.scenario, affected=[affected])

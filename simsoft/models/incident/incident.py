@@ -10,7 +10,11 @@ run's ``incident.casualties`` stream. Protective measures change exposure:
 - each vehicle barrier on a zone or on a connection into it stops a ``vehicle`` incident at that zone
   with its effectiveness, drawn once per barrier and run (``incident.vehicle_barrier``);
 - access control keeps the incident out of inner zones with its probability, drawn once per measure
-  and run (``incident.access_control``).
+  and run (``incident.access_control``);
+- when the ways in of ``incident.enters_via`` are all closed and lockable at its start, the incident is
+  kept out of the venue with the first zone's lockdown-integrity draw, and the script ends there;
+- when every connection from the zone it is in into the next zone of the script is closed and lockable,
+  the next zone is kept out with that zone's lockdown-integrity draw (``doors_closed``).
 
 Every draw is made when the run is built, in declaration order, whether or not the measure is ever
 tested, so a variant that adds or moves a measure keeps the other draws (common random numbers). A
@@ -129,6 +133,31 @@ class IncidentModel:
         """A zone in lockdown whose every way in is lockable (and so closed)."""
         return zone in self.situation.locked and all(c.lockable for c in self.into[zone])
 
+    def _entry_closed(self, zone: str) -> bool:
+        """Whether every way in of ``incident.enters_via`` is closed and lockable now and holds for ``zone`` this run."""
+        via = self.incident.enters_via
+        if not via:
+            return False
+        closed = self.egress.closed_connections()
+        lockable = {c.id: c.lockable for c in self.scenario.venue.connections}
+        if not all(closed.get(c) and lockable.get(c, False) for c in via):
+            return False
+        return self.lock_holds[zone]
+
+    def _doors_closed(self, zone: str) -> str | None:
+        """``doors_closed`` when every connection from the zone the incident is in now into ``zone`` is closed and
+        lockable and holds this run (the zone's lockdown-integrity draw); the script then passes ``zone`` by."""
+        if not self.situation.ever_affected:
+            return None
+        here = self.situation.ever_affected[-1]
+        ways = [c for c in self.into[zone] if here in (c.from_, c.to)]
+        if not ways:
+            return None
+        closed = self.egress.closed_connections()
+        if all(c.lockable and closed.get(c.id) for c in ways) and self.lock_holds[zone]:
+            return "doors_closed"
+        return None
+
     def _blocked(self, zone: str) -> str | None:
         if zone in self.kept_out:
             return "access_control"
@@ -169,7 +198,11 @@ class IncidentModel:
                 yield self.env.timeout(start - self.env.now)
             if self._over(end_at):
                 break
-            reason = self._blocked(zone)
+            if not sit.ever_affected and self._entry_closed(zone):
+                self.recorder.emit(self.env.now, "incident.kept_out", zone, reason="entry_closed",
+                                   via=list(self.incident.enters_via))
+                break
+            reason = self._blocked(zone) or self._doors_closed(zone)
             if reason:
                 self.recorder.emit(self.env.now, "incident.kept_out", zone, reason=reason)
                 continue

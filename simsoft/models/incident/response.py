@@ -4,7 +4,8 @@ Units of a service are dispatched when that service's dispatch centre learns of 
 an action), travel, and arrive on scene. The first capable unit on scene starts containment, whose
 duration is longer when police do not yet know the incident's exact zone. Containment ends the harm
 (when the incident ends on containment), sets the cordon (hot: zones affected; warm: next to them;
-cold: the rest) and, after a search, leads to the all clear.
+cold: the rest) of every zone no ``cordon`` action has set, unless the scenario leaves cordons to the
+teams (``automatic.police_cordon: false``), and, after a search, leads to the all clear.
 
 The search takes the time the scenario states (``response.all_clear_after``) or, by default, the work of
 searching every zone (its area at ``search.m2_per_team_min``, a fixed time per zone, more for levels above or
@@ -48,6 +49,8 @@ class ResponseModel:
         self.on_scene: dict[str, float] = {}
         self.aid_count = 0
         self.cordon: dict[str, str] = {}
+        self.ordered_cordon: dict[str, tuple[str, str, str | None]] = {}
+        """Zone -> (level, source, note) of the last ``cordon`` action: containment does not re-level these."""
         self._police_arrived: simpy.Event | None = None
         """Triggered when a police unit arrives while the search waits for more teams."""
 
@@ -78,6 +81,8 @@ class ResponseModel:
 
         def cordon(action, zones: list[str], values: dict) -> None:
             self.set_cordon(zones, action.level, reason=values["source"])
+            for z in zones:
+                self.ordered_cordon[z] = (action.level, values["source"], values.get("note"))
             values["level"] = action.level
 
         def declare(action, zones: list[str], values: dict) -> None:
@@ -183,9 +188,20 @@ class ResponseModel:
             return False
         hot = list(sit.affected_now or sit.ever_affected[-1:])
         warm = resolve_zones("adjacent", scenario=self.scenario, affected=hot)
+        harm = set(sit.affected_now)
         for z in (z.id for z in self.scenario.venue.zones):
             level = "hot" if z in hot else ("warm" if z in warm else "cold")
-            self.set_cordon([z], level, reason="containment")
+            ordered = self.ordered_cordon.get(z)
+            if ordered is not None:
+                if z in harm and ordered[0] != "hot":
+                    # Harm is happening in a zone a team or the script marked safe: that order cannot stand.
+                    self.recorder.emit(self.env.now, "override.cordon", z, order=f"cordon {ordered[0]}",
+                                       ordered_by=ordered[1], decision=ordered[2], by="containment", now="hot",
+                                       reason="harm is happening in the zone")
+                    self.set_cordon([z], "hot", reason="containment")
+                continue
+            if self.scenario.automatic.police_cordon:
+                self.set_cordon([z], level, reason="containment")
         return True
 
     def set_cordon(self, zones: list[str], level: str, *, reason: str = "decision") -> None:

@@ -141,7 +141,8 @@ class MedicalModel:
 
     def _entry_after_contained(self):
         sit = self.situation
-        yield sit.contained
+        # Contained, or over without containment (the script ended, or it never got in): the harm has stopped.
+        yield sit.contained | sit.incident_over
         yield self.env.timeout(self.cfg.warm_zone.after_contained)
         yield self.fleet.first_arrival
         self._grant("after_contained")
