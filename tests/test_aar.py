@@ -67,7 +67,7 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     assert "Casualty information reached EMS dispatch only through the police." in md  # evaluator finding
     assert "venue evacuate after I2: missing." in md                                   # timeliness finding
     assert "We learned the casualty count from the police, not from the venue." in md  # hot wash
-    assert "| I1 | venue | close | CT2.1 | 3 min 0 s | D1 | 4 min 0 s | 1 (late) |" in md
+    assert "| I1 | venue | close | CT2.1 | 1 min 0 s | D1 | 4 min 0 s | 0 (too late) |" in md
     assert "your decisions | doctrine | no action" in md
     for name in ("timeline.png", "outcomes.png", "variant-effects.png"):
         assert (evaluated / "aar" / name).stat().st_size > 10_000
@@ -174,7 +174,7 @@ def test_outcome_comparison_is_deterministic_for_a_seed(evaluated):
     team = team_actions(session)
     doctrine, gaps = doctrine_plan(session.loaded, team=session)
     assert gaps == [] and len(doctrine) == 7  # every expected action, at its standard
-    assert doctrine[0]["do"] == "close" and doctrine[0]["at"] == "180.0 s"
+    assert doctrine[0]["do"] == "close" and doctrine[0]["at"] == "60.0 s"
     serial = compute_outcomes(session.loaded, team=team, doctrine=doctrine, replications=20, executor="serial")
     # the report's outcomes (read back from the session's cache) ran on the process pool
     pooled = session_outcomes(session, replications=20, variants=["second_reunification_site", "voice_pa_fast"])
@@ -183,7 +183,7 @@ def test_outcome_comparison_is_deterministic_for_a_seed(evaluated):
     assert {a: serial.values[a] for a in ARMS} == {a: pooled.values[a] for a in ARMS}
     s = serial.summary()
     # common random numbers: the no-action arm and the team arm share each replication's world
-    assert s["egress.t95_s"]["team_minus_no_action"]["n"] == 20
+    assert s["incident.exposed_person_min"]["team_minus_no_action"]["n"] == 20
 
 
 def test_compare_sessions_table_and_figure(tmp_path, evaluated):

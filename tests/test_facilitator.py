@@ -44,8 +44,8 @@ def test_scripted_exercise_end_to_end_through_the_cli(tmp_path):
     res = runner.invoke(exercise, ["start", str(EXERCISE), "--decisions", str(DECISIONS), "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     out = res.output
-    for inject in ("I1 at 0 s (scheduled)", "I2 at 2 min 30 s (scheduled)", "I5 at 3 min 20 s (trigger)",
-                   "I4 at 5 min 40 s (trigger)", "I7 at 20 min 50 s (trigger)", "I8 at 45 min 0 s (scheduled)"):
+    for inject in ("I1 at 0 s (scheduled)", "I2 at 2 min 30 s (scheduled)", "I5 at 3 min 30 s (trigger)",
+                   "I4 at 9 min 30 s (trigger)", "I7 at 22 min 0 s (trigger)", "I8 at 45 min 0 s (scheduled)"):
         assert inject in out
     assert "I2c" not in out  # the venue alerted in time: the contingency is cancelled
     assert "D8 venue: release zones=side_room,kitchen after=60s" in out
@@ -229,12 +229,12 @@ def test_situation_reports_separate_ground_truth_from_what_a_team_knows(tmp_path
     assert s.now_s == 180.0
     truth = "\n".join(s.sitrep("control"))
     assert truth.startswith("GROUND TRUTH at 3 min 0 s") and "incident: started 2 min 0 s, in courtyard" in truth
-    assert "police knows since 2 min 48 s (via call)" in truth
+    assert "police knows since 2 min 37 s (via call)" in truth
     venue = "\n".join(s.sitrep("venue"))
     assert "no report of an incident has reached you" in venue  # venue control hears at 3 min 21 s
     assert "people reported in: main_hall about 300" in venue
     police = "\n".join(s.sitrep("police"))
-    assert "incident reported to you at 2 min 48 s (via call)" in police and "location: not confirmed" in police
+    assert "incident reported to you at 2 min 37 s (via call)" in police and "location: not confirmed" in police
     assert "casualties reported" not in police  # police heard less than report_delay ago
 
 

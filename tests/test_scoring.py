@@ -41,7 +41,7 @@ RELEASED = {"I1": 0.0, "I2": 150.0, "I2c": None, "I3": 180.0, "I4": 340.0, "I5":
 
 def test_hand_made_record_scores_and_rolls_up(exercise):
     taken = [
-        Taken("D1", "venue", "close", 0.0, 200.0),       # I1 close, standard 3 min, grace 2 min: 200 s late -> 1
+        Taken("D1", "venue", "close", 0.0, 150.0),       # I1 close, standard 1 min, grace 2 min: 150 s late -> 1
         Taken("D2", "venue", "alert", 150.0, 240.0),     # I2 alert, standard 2 min: 90 s -> 2
         # no evacuate -> 0 missing
         Taken("D3", "police", "dispatch", 180.0, 600.0),  # I3 dispatch, 2 min + 2 min grace: 420 s -> 0 too late
@@ -140,9 +140,9 @@ def test_a_decision_on_another_target_does_not_answer_and_says_why(exercise):
 
 
 def test_the_first_matching_decision_counts_even_after_a_wrong_one(exercise):
-    got = _scores(exercise, [Taken("D1", "venue", "close", 0.0, 60.0, {"do": "close", "connection": "foyer_street"}),
-                             Taken("D2", "venue", "close", 100.0, 120.0, {"do": "close", "connection": "hall_courtyard"}),
-                             Taken("D3", "venue", "close", 130.0, 150.0, {"do": "close", "connection": "courtyard_gate"})])
+    got = _scores(exercise, [Taken("D1", "venue", "close", 0.0, 20.0, {"do": "close", "connection": "foyer_street"}),
+                             Taken("D2", "venue", "close", 30.0, 40.0, {"do": "close", "connection": "hall_courtyard"}),
+                             Taken("D3", "venue", "close", 45.0, 55.0, {"do": "close", "connection": "courtyard_gate"})])
     row = got[("I1", "close")]
     assert (row.points, row.status, row.decision, row.reason) == (2, "on time", "D3", "")
 

@@ -464,8 +464,20 @@ class Session:
     def sitrep(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` now (ground truth for ``None`` and non-player teams)."""
         team = self.loaded.exercise.team(team_id) if team_id else None
-        return situation_report(self.sim.recorder.events, self.sim.recorder.timeseries, t_s=self.now_s,
-                                scenario=self.loaded.scenario, team=team)
+        lines = situation_report(self.sim.recorder.events, self.sim.recorder.timeseries, t_s=self.now_s,
+                                 scenario=self.loaded.scenario, team=team)
+        return lines + self._override_lines(team)
+
+    def _override_lines(self, team: Any) -> list[str]:
+        """Orders the world did not follow: every one for controllers; a team's own, once its report delay has passed."""
+        from facilitator.evaluation.contrary import overrides
+
+        found = overrides(self)
+        if team is None or team.role != "player":
+            return [f"override at {format_duration(o.t_s)}: {o.text()}" for o in found]
+        mine = [o for o in found if o.ordered_by == f"team:{team.id}" and o.t_s + team.report_delay <= self.now_s]
+        return [f"your order was not followed at {format_duration(o.t_s)}: {o.zone} {o.order}"
+                f"{f' ({o.decision})' if o.decision else ''}; {o.now} instead, {o.reason}" for o in mine]
 
     def expected_actions(self) -> list[dict[str, Any]]:
         """Each expected action of each released inject, with the first matching decision (facts only, no rating)."""

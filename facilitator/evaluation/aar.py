@@ -234,6 +234,38 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             _fig(outcomes_figure(summ, metrics=METRICS, replications=n), folder / "outcomes.png")
             blocks.append(("fig", "outcomes.png", f"Outcome indicators, mean and 95 % CI over {n} replications."))
 
+    # --- contrary actions and overrides
+    from facilitator.evaluation.contrary import contrary_decisions, overrides
+
+    h(1, "Contrary actions and overridden orders")
+    contrary = contrary_decisions(session)
+    if not contrary:
+        p("No decision worked against protection by the rules of docs/evaluator-guide.md (sheltering where harm is "
+          "happening, closing a way out people are using, sending people through the harm, releasing before "
+          "containment, marking a zone with harm in it safe).")
+    else:
+        p("Each contrary decision's simulated effect is your decisions minus your decisions without it, paired over the "
+          "same replications (positive: the decision made the indicator worse).")
+        rows = []
+        for c in contrary:
+            effects = []
+            for metric in ("medical.deaths", "incident.exposed_person_min"):
+                if outcomes is not None and c.decision in outcomes.without:
+                    effects.append(_ci(metric, outcomes.effect_of(c.decision, metric)))
+                else:
+                    effects.append("not computed")
+            rows.append((c.decision, c.team, c.inject or "-", format_duration(c.t_s), c.action, c.rule, *effects))
+        blocks.append(("table", ["Decision", "Team", "Inject", "In effect", "Action", "Why contrary",
+                                 "Effect on deaths (95 % CI)", "Effect on exposed person-min (95 % CI)"], rows))
+    over = overrides(session)
+    if over:
+        p("Orders the simulated world did not follow, and why (also shown to controllers during play):")
+        blocks.append(("table", ["Time", "Zone", "Order", "Given by", "Overridden by", "Instead", "Reason"],
+                       [(format_duration(o.t_s), o.zone, o.order, o.decision or o.ordered_by, o.by, o.now, o.reason)
+                        for o in over]))
+    else:
+        p("Every order stood: the simulated world overrode none.")
+
     # --- hot wash
     h(1, "Hot wash")
     if not hw.teams and not hw.feedback:

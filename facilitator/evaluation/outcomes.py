@@ -14,7 +14,9 @@ injuries (common random numbers) and the paired differences are sharp:
 * **no action**: the scenario as written, no team decision.
 
 An Improvement Plan row that names a scenario variant adds an arm: your decisions on that variant,
-compared with your decisions on the exercise scenario (its *predicted effect*).
+compared with your decisions on the exercise scenario (its *predicted effect*). Each contrary decision
+(:mod:`facilitator.evaluation.contrary`) adds an arm ``without:<decision id>``: your decisions without it,
+so that its *simulated effect* is your decisions minus that arm, paired by replication.
 
 Replication seeds are children of ``SeedSequence(seed)`` (:func:`simsoft.experiments.replication_seeds`),
 the seed defaulting to the session's, so a given seed and N give identical numbers on any executor.
@@ -36,7 +38,7 @@ from simsoft.errors import ActionError, SimsoftError
 from simsoft.experiments import BASE, Task, describe, execute, paired_difference, replication_seeds
 
 from facilitator.exercise.decisions import ScriptedDecision
-from facilitator.exercise.loader import LoadedExercise
+from facilitator.exercise.loader import LoadedExercise, for_play
 
 if TYPE_CHECKING:  # pragma: no cover
     from simsoft.schema import Scenario
@@ -122,6 +124,15 @@ class Outcomes:
     key: str = ""
 
     @property
+    def without(self) -> list[str]:
+        """Decisions (contrary ones) with an arm replaying your decisions without them."""
+        return [a.split(":", 1)[1] for a in self.values if a.startswith("without:")]
+
+    def effect_of(self, decision: str, metric: str) -> dict[str, Any]:
+        """Simulated effect of ``decision``: your decisions minus your decisions without it, paired."""
+        return self.difference("team", f"without:{decision}", metric)
+
+    @property
     def variants(self) -> list[str]:
         """Improvement-plan variants with an arm."""
         return [a.split(":", 1)[1] for a in self.values if a.startswith("variant:")]
@@ -189,7 +200,8 @@ def _run_arm(scenario: "Scenario", seeds: list[int], *, executor: str, workers: 
 
 def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]], doctrine: Sequence[dict[str, Any]],
                      replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, executor: str | None = None,
-                     workers: int | None = None, variants: Sequence[str] = (), doctrine_gaps: Sequence[str] = ()) -> Outcomes:
+                     workers: int | None = None, variants: Sequence[str] = (), doctrine_gaps: Sequence[str] = (),
+                     without: Sequence[str] = ()) -> Outcomes:
     """Run the arms over ``replications`` common seeds and return every value.
 
     ``executor`` defaults to the process pool when there are 40 runs or more and more than one core,
@@ -202,10 +214,13 @@ def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]], 
     if executor is None:
         from simsoft.experiments import default_workers
 
-        executor = "processes" if replications * (3 + len(variants)) >= 40 and (workers or default_workers()) > 1 else "serial"
+        executor = "processes" if replications * (3 + len(variants) + len(without)) >= 40 and (workers or default_workers()) > 1 else "serial"
     base = loaded.scenario
     arms: dict[str, "Scenario"] = {"team": _arm_scenario(base, team, seed=seed),
                                    "doctrine": _arm_scenario(base, doctrine, seed=seed), "no_action": base}
+    for decision in without:
+        # ``without`` names decisions by id; team actions carry it as their note.
+        arms[f"without:{decision}"] = _arm_scenario(base, [a for a in team if a.get("note") != decision], seed=seed)
     if variants:
         from simsoft import load_scenario
         from simsoft.loader import apply_variant
@@ -218,7 +233,7 @@ def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]], 
             if v not in raw.variants:
                 known = ", ".join(sorted(raw.variants)) or "none"
                 raise SimsoftError(f"improvement plan: {v!r} is not a variant of {loaded.scenario_file} (variants: {known})")
-            arms[f"variant:{v}"] = _arm_scenario(apply_variant(raw, v), team, seed=seed)
+            arms[f"variant:{v}"] = _arm_scenario(for_play(loaded.exercise, apply_variant(raw, v)), team, seed=seed)
     values = {name: _run_arm(sc, seeds, executor=executor, workers=workers) for name, sc in arms.items()}
     return Outcomes(replications, seed, seeds, values, list(doctrine_gaps))
 
@@ -241,6 +256,9 @@ def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICAT
     seed = loaded.seed if seed is None else int(seed)
     team = team_actions(session)
     doctrine, gaps = doctrine_plan(loaded, team=session)
+    from facilitator.evaluation.contrary import contrary_decisions
+
+    without = sorted({c.decision for c in contrary_decisions(session)})
     key = _key(loaded, team, doctrine, replications, seed)
     path = Path(cache) if cache is not None else (session.folder / CACHE if session.folder is not None else None)
     if path is not None and path.is_file():
@@ -249,12 +267,13 @@ def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICAT
         except (ValueError, KeyError):
             found = None
         # A cache with more variant arms than asked for serves too (the arms share their seeds).
-        if found is not None and found.key == key and set(variants) <= set(found.variants):
-            keep = [*ARMS, *(f"variant:{v}" for v in variants)]
+        if found is not None and found.key == key and set(variants) <= set(found.variants) \
+                and set(without) <= set(found.without):
+            keep = [*ARMS, *(f"variant:{v}" for v in variants), *(f"without:{d}" for d in without)]
             found.values = {a: found.values[a] for a in keep}
             return found
     out = compute_outcomes(loaded, team=team, doctrine=doctrine, replications=replications, seed=seed,
-                           executor=executor, workers=workers, variants=variants, doctrine_gaps=gaps)
+                           executor=executor, workers=workers, variants=variants, doctrine_gaps=gaps, without=without)
     out.key = key
     if path is not None:
         tmp = path.with_name(path.name + ".tmp")

@@ -26,7 +26,7 @@ from facilitator.exercise.decisions import (DecisionError, ExerciseError, Script
 from facilitator.exercise.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
 from facilitator.exercise.templates import placeholder_names, template_problem
 
-__all__ = ["LoadedExercise", "load_exercise", "check_decisions", "check_decision", "plan_checker", "EVENT_FAMILIES"]
+__all__ = ["LoadedExercise", "load_exercise", "for_play", "check_decisions", "check_decision", "plan_checker", "EVENT_FAMILIES"]
 
 _KEYS = known_keys(Exercise)
 
@@ -136,7 +136,15 @@ def _scenario(exercise: Exercise, path: str, where: _Where) -> tuple[Scenario | 
             known = ", ".join(sorted(scenario.variants)) or "none"
             where.bad(("exercise", "variant"), f"is not a variant of the scenario (variants: {known})")
             return None, shown
-    return scenario, shown
+    return for_play(exercise, scenario), shown
+
+
+def for_play(exercise: Exercise, scenario: Scenario) -> Scenario:
+    """``scenario`` with the exercise's ``automatic`` switches (what the engine still does on its own) applied."""
+    chosen = {k: v for k, v in exercise.exercise.automatic.model_dump().items() if v is not None}
+    if not chosen:
+        return scenario
+    return scenario.model_copy(update={"automatic": scenario.automatic.model_copy(update=chosen)})
 
 
 def _raw_references(doc: Document, path: str, where: _Where, skip: set[str]) -> None:
@@ -198,6 +206,15 @@ def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None
                                                "checked this often; a smaller step makes a session crawl)")
     if ex.exercise.ends_at is not None and ex.exercise.ends_at <= 0:
         where.bad(("exercise", "ends_at"), "must be a positive duration")
+    can = {v for t in ex.teams if t.role == "player" for v in t.may}
+    auto = ex.exercise.automatic
+    if scenario is not None and scenario.alerting.plan and auto.venue_plan is False and not can & {"evacuate", "shelter", "lockdown"}:
+        where.bad(("exercise", "automatic", "venue_plan"), "is false (teams decide) but no player team may evacuate, shelter or "
+                  "lock down: nobody could give the venue plan's orders; set venue_plan: true or give a team those verbs",
+                  show=False)
+    if scenario is not None and scenario.incident is not None and auto.police_cordon is False and "cordon" not in can:
+        where.bad(("exercise", "automatic", "police_cordon"), "is false (teams decide) but no player team may cordon; set "
+                  "police_cordon: true or give the police team the verb", show=False)
     objectives: dict[str, FieldPath] = {}
     tasks: dict[str, FieldPath] = {}
     _unique(ex.objectives, ("objectives",), where, "objective", objectives)

@@ -88,6 +88,15 @@ DELIVERY_METHODS = ("in_person", "phone", "radio", "email", "text_message", "pub
 """How an inject reaches its recipients (the MSEL's *delivery method* column)."""
 
 
+class TeamsDecide(Strict):
+    """The scenario's ``automatic`` switches as the exercise plays them (``null``: as the scenario says)."""
+
+    venue_plan: bool | None = False
+    """Whether the venue's protective-action plan (``alerting.plan``) applies itself (default false: the venue team decides)."""
+    police_cordon: bool | None = False
+    """Whether containment sets the cordon itself (default false: the police team decides)."""
+
+
 class Overview(Strict):
     """The exercise overview in HSEEP terms (the cover of the situation manual)."""
 
@@ -117,6 +126,10 @@ class Overview(Strict):
     """End of play: injects still waiting for a trigger are not waited for beyond it (default: the scenario's end)."""
     check_every: Duration = 10.0
     """How often (simulated time) state-triggered injects and contingency deadlines are checked."""
+    automatic: "TeamsDecide" = Field(default_factory=lambda: TeamsDecide())
+    """What the engine still does on its own in this exercise: the scenario's ``automatic`` switches, set here
+    for play. By default an exercise leaves the venue's plan and police cordons to its teams (``false``), so
+    the teams' orders are the only plan and the no-action comparison really is no action."""
     grace: Duration | None = None
     """Default grace after a time standard within which a late action still scores 1 of 2
     (see :mod:`facilitator.evaluation.scoring`); when no grace is stated anywhere it equals the standard."""

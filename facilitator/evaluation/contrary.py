@@ -1,0 +1,196 @@
+"""Orders the engine overrode, and decisions that worked against protection (contrary findings).
+
+**Overrides.** The engine records ``override.order`` when occupants, the venue's automatic plan or
+recovery move, hold or release people against a standing order, and ``override.cordon`` when
+containment must mark hot a zone a team marked safe while harm was happening in it. :func:`overrides`
+reads them from the session's live run and names the decision that gave the order.
+
+**Contrary actions** (issue 17) are judged on the session's live run at the moment each decision took
+effect, by rules a controller can check on the timeline:
+
+- ``shelter`` or ``lockdown`` of a zone where harm is happening then, or whose occupants later had to
+  flee the incident against the order (an ``override.order`` by occupants);
+- ``close`` of a connection on the way out (it leads to an exit) while people are still inside and
+  leaving, unless it is a way the incident comes in (``incident.enters_via``) or joins a zone where harm
+  is happening (closing the way towards the harm protects);
+- ``evacuate`` of a zone via exits it can reach only through a zone where harm is happening;
+- ``release`` of a sheltered or locked zone before the incident is contained or over;
+- a ``cordon`` marking warm or cold a zone where harm is happening.
+
+Each contrary decision gets its **simulated effect**: the team's record replayed without it over the
+outcome replications (an arm ``without:<decision id>``), paired with the full record (see
+:mod:`facilitator.evaluation.outcomes`). A positive effect on deaths means the decision cost lives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from simsoft.models.incident.alerting import exits_away_from
+from simsoft.records import Event
+
+if TYPE_CHECKING:  # pragma: no cover
+    from facilitator.conduct.session import Decision, Session
+
+__all__ = ["Override", "Contrary", "overrides", "contrary_decisions", "affected_at"]
+
+
+@dataclass(frozen=True)
+class Override:
+    """A standing order the engine undid, and why."""
+
+    t_s: float
+    zone: str
+    order: str
+    """What had been ordered (``shelter``, ``lockdown``, ``cordon warm``...)."""
+    ordered_by: str
+    """Who gave it (``team:venue``, ``scenario``)."""
+    decision: str | None
+    """The session's decision that gave it, when a team did."""
+    by: str
+    """Who overrode it (``occupants``, ``plan``, ``recovery``, ``containment``)."""
+    now: str
+    """What happens instead."""
+    reason: str
+
+    def text(self) -> str:
+        """One line for controllers, situation reports and the AAR."""
+        who = self.decision or self.ordered_by
+        return f"{self.zone}: {self.order} ({who}) overridden by {self.by}: {self.now}, {self.reason}"
+
+
+@dataclass(frozen=True)
+class Contrary:
+    """A decision that worked against protection, with the rule it broke."""
+
+    decision: str
+    team: str
+    inject: str | None
+    t_s: float
+    """When it took effect (exercise time, s)."""
+    action: str
+    """The decision in words."""
+    rule: str
+    """Why it is contrary."""
+
+
+def affected_at(events: Sequence[Event], t_s: float) -> list[str]:
+    """Zones where harm is happening at ``t_s`` (from the run's incident events)."""
+    now: list[str] = []
+    for e in events:
+        if e.t_s > t_s:
+            break
+        if e.kind == "incident.zone_affected" and e.subject not in now:
+            now.append(e.subject)
+        elif e.kind == "incident.zone_clear" and e.subject in now:
+            now.remove(e.subject)
+        elif e.kind == "incident.end":
+            now = []
+    return now
+
+
+def _zones_of(action: dict[str, Any], all_zones: list[str]) -> list[str]:
+    zones = action.get("zones", [])
+    if zones == "all":
+        return list(all_zones)
+    return list(zones or [])
+
+
+def _decision_for(session: "Session", e: Event) -> str | None:
+    team = str(e.values.get("ordered_by", ""))
+    if not team.startswith("team:"):
+        return None
+    order = str(e.values.get("order", ""))
+    verb = order.split(" ")[0]
+    zones = [z.id for z in session.loaded.scenario.venue.zones]
+    found = None
+    for d in session.decisions:
+        if d.team != team[5:] or d.action.get("do") != verb or d.t_s + d.after_s > e.t_s + 1e-9:
+            continue
+        if e.subject in _zones_of(d.action, zones):
+            found = d.id
+    return found
+
+
+def overrides(session: "Session") -> list[Override]:
+    """Every override of an order in the session's live run so far, oldest first."""
+    out = []
+    for e in session.sim.recorder.events:
+        if e.kind not in ("override.order", "override.cordon"):
+            continue
+        v = e.values
+        out.append(Override(t_s=e.t_s, zone=e.subject, order=str(v.get("order")), ordered_by=str(v.get("ordered_by")),
+                            decision=_decision_for(session, e), by=str(v.get("by")), now=str(v.get("now")),
+                            reason=str(v.get("reason") or "")))
+    return out
+
+
+def _contained_or_over(events: Sequence[Event], t_s: float) -> bool:
+    return any(e.kind in ("response.contained", "incident.end") and e.t_s <= t_s for e in events)
+
+
+def _inside_and_leaving(session: "Session", t_s: float) -> bool:
+    """Whether people are still inside at ``t_s`` and some of them have started to leave."""
+    ts = session.sim.recorder.timeseries
+    events = session.sim.recorder.events
+    started = any(e.kind in ("action.evacuate", "occupants.self_evacuate", "egress.group_started") and e.t_s <= t_s
+                  for e in events)
+    times, values = ts.select("inside")
+    before = values[times <= t_s]
+    inside = float(before[-1]) if len(before) else float(session.loaded.scenario.population.total)
+    return started and inside >= 1.0
+
+
+def contrary_decisions(session: "Session") -> list[Contrary]:
+    """The session's decisions that broke a rule of the module docstring, in decision order."""
+    from facilitator.conduct.session import _action_text
+
+    scenario = session.loaded.scenario
+    events = session.sim.recorder.events
+    zones = [z.id for z in scenario.venue.zones]
+    exits = {e.id for e in scenario.venue.exits}
+    conns = {c.id: c for c in scenario.venue.connections}
+    enters = set(scenario.incident.enters_via) if scenario.incident is not None else set()
+    fled = {(e.subject, e.values.get("ordered_by")) for e in events
+            if e.kind == "override.order" and e.values.get("by") == "occupants"}
+    out: list[Contrary] = []
+
+    def add(d: "Decision", rule: str) -> None:
+        out.append(Contrary(decision=d.id, team=d.team, inject=d.inject, t_s=d.t_s + d.after_s,
+                            action=_action_text(d.action), rule=rule))
+
+    for d in session.decisions:
+        t = d.t_s + d.after_s
+        if t > session.now_s:
+            continue  # not in effect yet: judged once it is
+        verb = d.action.get("do")
+        harm = affected_at(events, t)
+        if verb in ("shelter", "lockdown"):
+            named = _zones_of(d.action, zones)
+            hit = [z for z in named if z in harm]
+            fled_from = [z for z in named if (z, f"team:{d.team}") in fled and z not in hit]
+            if hit:
+                add(d, f"{verb} where harm is happening ({', '.join(hit)})")
+            elif fled_from:
+                add(d, f"{verb} of {', '.join(fled_from)}: the occupants had to flee the incident against the order")
+        elif verb == "close":
+            c = conns.get(str(d.action.get("connection")))
+            if c is None or c.id in enters or c.from_ in harm or c.to in harm:
+                continue
+            if (c.to in exits or c.from_ in exits) and _inside_and_leaving(session, t):
+                add(d, f"closes {c.id}, a way out, while people are still inside and leaving")
+        elif verb == "evacuate" and d.action.get("via") and harm:
+            via = list(d.action.get("via") or [])
+            toward = [z for z in _zones_of(d.action, zones) if z not in harm and not set(via) & set(exits_away_from(scenario, z, harm) or via)]
+            if toward:
+                add(d, f"sends {', '.join(toward)} only to exits reached through the harm ({', '.join(harm)})")
+        elif verb == "release":
+            if not _contained_or_over(events, t):
+                add(d, "releases sheltered people before the incident is contained")
+        elif verb == "cordon" and d.action.get("level") in ("warm", "cold"):
+            hit = [z for z in _zones_of(d.action, zones) if z in harm]
+            if hit:
+                add(d, f"marks {', '.join(hit)} {d.action.get('level')} while harm is happening there")
+    return out
