@@ -15,9 +15,9 @@ and nothing done to it reaches the simulation.
 True
 
 Every view counts whole people through :func:`count_people` (or :func:`counts_from_samples` for a
-past moment a delayed report describes): zones, the corridors between them, each exit and the
-casualties are rounded together by largest remainder, so that the parts always add up to the
-population, exactly, on every screen.
+past moment a delayed report describes): inside and out are rounded by largest remainder to the
+population less the casualties, then the zones (and the corridors between them) to inside and the
+exits to out, so that the parts always add up to the population, exactly, on every screen.
 
 >>> counts = count_people(seen, sim.recorder.events)
 >>> counts.inside + counts.out + counts.casualties == counts.population == 450
@@ -238,16 +238,17 @@ def _by_state(events: Iterable[Event] | None, casualties: int, until_s: float) -
 
 def _counts(t_s: float, population: int, zones: Mapping[str, float], inside: float, exits: Mapping[str, float],
             by_state: dict[str, int]) -> Counts:
+    # Rounded top-down: first the people not hurt into inside and out (each within one person of the
+    # fluid total), then inside into zones and between them, and out into exits; so the totals
+    # everyone reads are the nearest whole numbers and their parts still add up to them.
     casualties = min(sum(by_state.values()), population)
     between = max(0.0, float(inside) - sum(zones.values()))
-    parts: dict[str, float] = {f"z:{k}": v for k, v in zones.items()}
-    parts["between"] = between
-    parts.update({f"x:{k}": v for k, v in exits.items()})
-    whole = whole_parts(parts, population - casualties)
+    top = whole_parts({"inside": sum(zones.values()) + between, "out": sum(exits.values())}, population - casualties)
+    where = whole_parts({**{f"z:{k}": v for k, v in zones.items()}, "between": between}, top["inside"])
+    by_exit = whole_parts(dict(exits), top["out"]) if exits else {}
     return Counts(t_s=float(t_s), population=population,
-                  zones=MappingProxyType({k: whole[f"z:{k}"] for k in zones}), between_zones=whole["between"],
-                  exits=MappingProxyType({k: whole[f"x:{k}"] for k in exits}),
-                  casualties_by_state=MappingProxyType(by_state))
+                  zones=MappingProxyType({k: where[f"z:{k}"] for k in zones}), between_zones=where["between"],
+                  exits=MappingProxyType(by_exit), casualties_by_state=MappingProxyType(by_state))
 
 
 def count_people(seen: Observation, events: Sequence[Event] | None = None) -> Counts:

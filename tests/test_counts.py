@@ -189,8 +189,12 @@ def _views(ses, entry) -> list[str]:
     out = _conserved(c, where)
     if c.casualties != seen.casualties:
         out.append(f"{where}: {c.casualties} casualties counted, the snapshot has {seen.casualties}")
-    for z, n in c.zones.items():  # rounding moves nobody by a whole person
-        if abs(n - seen.occupancy[z]) >= 1.0 + 1e-6:
+    # Totals are the nearest whole numbers (within one person); a zone is within one person of its share
+    # of the rounded inside, itself within one person of the fluid count.
+    if abs(c.inside - seen.inside) >= 1.0 + 1e-6 or abs(c.out - seen.exited) >= 1.0 + 1e-6:
+        out.append(f"{where}: counted {c.inside} inside, {c.out} out for {seen.inside:.3f}, {seen.exited:.3f}")
+    for z, n in c.zones.items():
+        if abs(n - seen.occupancy[z]) >= 2.0:
             out.append(f"{where}: {z} counted {n} for {seen.occupancy[z]:.3f}")
     out += _value_problems(seen, events, c, where)
     out += _map_problems(ses.loaded.scenario, seen, events, c, where)
