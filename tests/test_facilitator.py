@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -231,8 +232,11 @@ def test_situation_reports_separate_ground_truth_from_what_a_team_knows(tmp_path
     assert truth.startswith("GROUND TRUTH at 3 min 0 s") and "incident: started 2 min 0 s, in courtyard" in truth
     assert "police knows since 2 min 37 s (via call)" in truth
     venue = "\n".join(s.sitrep("venue"))
-    assert "no report of an incident has reached you" in venue  # venue control hears at 3 min 21 s
-    assert "people reported in: main_hall about 300" in venue
+    # Venue control hears at 4 min 53 s in the model, but inject I2 (people running in, screaming) told
+    # the venue team at 2 min 30 s: its report cannot deny it, and its counts are I2's (issue 17).
+    assert "no report of an incident" not in venue
+    assert "incident reported to you at 2 min 30 s (via inject I2 (Stewards in the courtyard))" in venue
+    assert re.search(r"people inside: (about )?\d+ \(main_hall (about )?\d+, .*\) \(as of 2 min 30 s, inject I2\)", venue)
     police = "\n".join(s.sitrep("police"))
     assert "incident reported to you at 2 min 37 s (via call)" in police and "location: not confirmed" in police
     assert "casualties reported" not in police  # police heard less than report_delay ago

@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from simsoft import Observation, Simulation
+from simsoft.observation import count_people
 from simsoft.errors import ActionError, SimsoftError
 from simsoft.units import format_duration
 
 from facilitator.conduct.injects import InjectState, fires
 from facilitator.conduct.journal import Entry, Journal, JournalError
-from facilitator.conduct.sitrep import live_values, situation_report
+from facilitator.conduct.sitrep import situation_report, values_of
 from facilitator.exercise.decisions import DecisionError, ScriptedDecision
 from facilitator.exercise.loader import LoadedExercise, check_decision, plan_checker
 from facilitator.exercise.matching import answer, taken_of
@@ -286,14 +287,14 @@ class Session:
         ``change`` touches only the session's own lists and inject states (never the simulation), so
         restoring them leaves the session exactly as before when the journal refuses the entry.
         """
-        saved = [(s, s.status, s.released_s, s.reason, s.text) for s in self.injects]
+        saved = [(s, s.status, s.released_s, s.reason, s.text, s.counts) for s in self.injects]
         n_decisions, n_rejected, played = len(self.decisions), len(self.rejected), set(self.played)
         try:
             result = change()
             return result, self._write_ahead(kind, then(result))
         except BaseException:
-            for s, status, released_s, reason, text in saved:
-                s.status, s.released_s, s.reason, s.text = status, released_s, reason, text
+            for s, status, released_s, reason, text, counts in saved:
+                s.status, s.released_s, s.reason, s.text, s.counts = status, released_s, reason, text, counts
             del self.decisions[n_decisions:], self.rejected[n_rejected:]
             self.played = played
             raise
@@ -340,7 +341,9 @@ class Session:
     def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
         def change() -> list[str]:
             s.status, s.released_s, s.reason = "released", self.now_s, reason
-            s.text = render(s.inject.text, live_values(self.sim.observe(), self.sim.recorder.events))
+            # The counts the text quotes are kept: the team knows them from now on (its situation report).
+            s.counts = count_people(self.sim.observe(), self.sim.recorder.events)
+            s.text = render(s.inject.text, values_of(s.counts, self.sim.recorder.events))
             return self._cancel_settled()
 
         _, entry = self._tentatively(change, lambda cancelled: {
@@ -465,7 +468,8 @@ class Session:
         """The situation report of ``team_id`` now (ground truth for ``None`` and non-player teams)."""
         team = self.loaded.exercise.team(team_id) if team_id else None
         lines = situation_report(self.sim.recorder.events, self.sim.recorder.timeseries, t_s=self.now_s,
-                                 scenario=self.loaded.scenario, team=team)
+                                 scenario=self.loaded.scenario, team=team, seen=self.sim.observe(),
+                                 received=self.injects, modules=self.loaded.exercise.modules)
         return lines + self._override_lines(team)
 
     def _override_lines(self, team: Any) -> list[str]:

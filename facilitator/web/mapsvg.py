@@ -1,7 +1,8 @@
 """The live venue map as inline SVG: occupancy, casualties, closed doors, cordons and responders.
 
-Drawn from zone positions, the run's records and a snapshot of the world (occupancy, people out by
-exit, as the inject placeholders are), so a refresh costs microseconds; matplotlib is never imported here.
+Drawn from zone positions, the run's records and the whole-person counts of a snapshot
+(:func:`simsoft.observation.count_people`, the numbers every other view shows), so a refresh costs
+microseconds; matplotlib is never imported here.
 Zones without a position get the same seeded spring layout as :func:`simsoft.plots.venue_map`.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from simsoft import Observation
+from simsoft.observation import count_people
 from simsoft.records import Event
 from simsoft.units import format_duration
 
@@ -43,9 +45,10 @@ def positions(scenario: Any) -> dict[str, tuple[float, float]]:
 
 
 def map_state(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
-    """What the map shows at snapshot ``seen``: counts from the snapshot, the rest from the records."""
-    occupancy = dict(seen.occupancy)
-    exited = dict(seen.exited_by_exit)
+    """What the map shows at snapshot ``seen``: whole-person counts of the snapshot, the rest from the records."""
+    counts = count_people(seen, events)
+    occupancy = dict(counts.zones)
+    exited = dict(counts.exits)
     hurt: dict[str, int] = {}
     affected: list[str] = []
     closed: set[str] = set()
@@ -73,7 +76,9 @@ def map_state(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
         elif k == "response.on_scene":
             units[e.subject] = "on scene"
     return {"t": format_duration(seen.t_s), "occupancy": occupancy, "exited": exited, "hurt": hurt,
-            "affected": affected, "closed": closed, "cordons": cordons, "units": units}
+            "affected": affected, "closed": closed, "cordons": cordons, "units": units,
+            "between_zones": counts.between_zones, "inside": counts.inside, "out": counts.out,
+            "casualties": counts.casualties, "population": counts.population}
 
 
 def _fill(density: float) -> str:
@@ -179,6 +184,10 @@ def legend(state: dict[str, Any]) -> list[str]:
     en_route = sorted(u for u, s in state["units"].items() if s == "en route")
     lines = ["circle: zone, number inside (colour: density)", "green square: exit, people out",
              "red badge: casualties; red ring: incident; red dashes: closed"]
+    if "population" in state:
+        lines.append(f"inside {state['inside']:,} (in zones {state['inside'] - state['between_zones']:,}, between zones "
+                     f"{state['between_zones']:,}) + out {state['out']:,} + casualties {state['casualties']:,} = "
+                     f"{state['population']:,}")
     lines.append("on scene (▲): " + (", ".join(on_scene) or "none"))
     lines.append("en route: " + (", ".join(en_route) or "none"))
     return lines

@@ -56,10 +56,11 @@ def _decision_rows(ses: Session, team: str | None) -> list[dict[str, Any]]:
 
 
 def _numbers(ses: Session, seen: Observation) -> list[tuple[str, str]]:
+    """The key numbers tiles: the whole-person counts every view shows (inside + out + casualties = population)."""
     v = live_values(seen, ses.sim.recorder.events)
-    return [("inside", str(v["inside"])), ("out", str(v["exited"])),
-            ("casualties", str(v["casualties"])), ("units on scene", str(v["units_on_scene"])),
-            ("decisions", str(len(ses.decisions)))]
+    return [("inside", f"{v['inside']:,}"), ("out", f"{v['exited']:,}"),
+            ("casualties", f"{v['casualties']:,}"), ("population", f"{v['population']:,}"),
+            ("units on scene", str(v["units_on_scene"])), ("decisions", str(len(ses.decisions)))]
 
 
 def _common(ses: Session) -> dict[str, Any]:
@@ -151,6 +152,7 @@ def evaluator_view(ses: Session) -> dict[str, Any]:
     notes = [{"t": _t(n["t_s"]), "phase": n["phase"].replace("_", " "), "who": n.get("team") or "facilitator",
               "inject": n.get("inject") or "–", "text": n["text"]} for n in ses.notes]
     released = [s.inject.id for s in ses.injects if s.released_s is not None]
+    # The ground-truth report and the tiles count the same snapshot (nothing runs between the two).
     return {**_common(ses), "expected": rows, "notes": notes, "released": released, "hotwash": _hotwash(ses, None),
             "proposals": _proposals(ses),
             "sitrep": ses.sitrep(None), "numbers": _numbers(ses, ses.sim.observe())}
