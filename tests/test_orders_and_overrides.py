@@ -195,3 +195,20 @@ def test_stadium_contrary_route_through_the_harm_is_found():
     found = contrary_decisions(_played("stadium", "stadium-contrary-decisions.yaml"))
     assert any("only to exits reached through the harm (plaza_east)" in c.rule for c in found)
     assert contrary_decisions(_played("stadium", "stadium-decisions.yaml")) == []
+
+
+def test_people_on_their_way_out_go_round_the_harm():
+    def exits(detour: str) -> dict[str, float]:
+        s = _scenario(automatic={"venue_plan": False}, **{"alerting.harm_detour": detour,
+                                                           "population.groups[1].count": 200,
+                                                           "incident.affected": [{"zone": "yard", "for": "10 min"}],
+                                                           "incident.ends": {"when": "scripted", "at_latest": "10 min"}})
+        sim = Simulation(s, seed=4)
+        sim.apply({"at": "65 s", "do": "evacuate", "zones": ["a"]}, source="team:venue")
+        sim.run_until(400.0)
+        return sim.observe().exited_by_exit
+
+    through, round_ = exits("1 s"), exits("5 min")
+    # Hall a's people queue for the back (through room b) rather than cross the yard where harm is happening.
+    assert round_.get("back", 0.0) > through.get("back", 0.0) + 10
+    assert round_.get("street", 0.0) + round_.get("lane", 0.0) < through.get("street", 0.0) + through.get("lane", 0.0)

@@ -239,6 +239,12 @@ class Alerting(Strict):
         "(Bernardini & Quagliarini 2021: they run from the trigger); the size is not published", log=True)))
     """Multiplier of the pre-movement of occupants who perceive the incident in their own zone (default 0.1: a fire-drill
     median of 45-90 s becomes 5-9 s; judgement, range 0.05-0.3 [verify])."""
+    harm_detour: Duration = Field(300.0, json_schema_extra=ranges(rng_range(
+        60.0, 1800.0, "judgement: people run away from the trigger of an attack, not through it (Bernardini & "
+        "Quagliarini, Saf Sci 143:105405, 2021); the size of the detour they accept is not published", log=True)))
+    """People on their way out go round a zone where harm is happening: a route through it counts this much longer
+    (default 5 min, judgement, range 1-30 min [verify]), so they pass through only when every other way is much
+    longer. Staff directing people (``via``) choose exits; this chooses the way to them."""
     adjacent_cue: AdjacentCue = AdjacentCue()
     """Occupants of zones next to an affected zone, who may notice it by sound or sight."""
     protection: Protection = Protection()

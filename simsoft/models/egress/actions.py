@@ -160,6 +160,14 @@ class CrowdActions:
         self._schedule(idx, now=now)
         self._changed()
 
+    def avoid(self, zones: Iterable[str], *, detour_s: float) -> None:
+        """Routes through ``zones`` count ``detour_s`` longer (harm is happening there); other zones as usual."""
+        s = self.s
+        s.harm_s[:] = 0.0
+        for z in self.zone_ids(zones):
+            s.harm_s[z] = float(detour_s)
+        self._changed()
+
     def close_connection(self, cid: str, *, now: float) -> None:
         """Close a connection: nobody passes until it is opened; routes are re-planned."""
         self._set_closed(self.conn(cid), "closed", closed=True, now=now)

@@ -95,6 +95,7 @@ class EgressModel:
         s.exited = np.zeros(X)
         s.alerted_at = np.full(Z, np.nan)  # first alert of each zone
         s.hold = np.zeros(N, dtype=bool)
+        s.harm_s = np.zeros(N)
         s.evacuating = np.zeros(Z, dtype=bool)
         s.conn_closed = [set() for _ in net.conn_ids]
         s.last_flow_dl = np.zeros(2 * net.n_links)
@@ -200,6 +201,12 @@ class EgressModel:
         """End shelter or lockdown: lockable connections re-open and the occupants leave."""
         self._interrupt()
         self.actions.release(zones, now=float(self.env.now))
+
+    def avoid(self, zones: Iterable[str], *, detour_s: float) -> None:
+        """People on their way out go round ``zones`` (harm is happening there): routes through them count
+        ``detour_s`` longer; every other zone is crossed as usual again. Routes are re-planned."""
+        self._interrupt()
+        self.actions.avoid(zones, detour_s=detour_s)
 
     def close_connection(self, cid: str) -> None:
         """Close a connection: nobody passes until it is opened; routes are re-planned."""

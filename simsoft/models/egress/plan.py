@@ -85,6 +85,8 @@ class RoutePlanner:
         speed = np.minimum(self.free_default, density_limit(density, net.k_m_s))  # default free speeds
         np.maximum(speed, hy.MIN_SPEED_M_S, out=speed)
         cross = net.travel_m / speed
+        if s.harm_s.any():
+            cross = cross + s.harm_s  # people go round where harm is happening
         if self._cap_dl is None:
             self._cap_dl = np.repeat(net.link_cap_p_s, 2)
             self._cap_dl_pos = self._cap_dl > 0

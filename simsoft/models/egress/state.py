@@ -69,6 +69,8 @@ class EgressState:
     reach: np.ndarray = field(default_factory=lambda: np.zeros(0))
     alerted_at: np.ndarray = field(default_factory=lambda: np.zeros(0))
     hold: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # Nodes: extra crossing time routes count where harm is happening (people go round it; 0 elsewhere).
+    harm_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     evacuating: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     # Connections: what closed each (empty set = open); directed links open to flow (None after a change).
     conn_closed: list[set[str]] = field(default_factory=list)

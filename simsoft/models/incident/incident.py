@@ -4,7 +4,8 @@ It never chooses where the incident goes: it follows ``scenario.incident.affecte
 an expected rate per exposed person-minute (a scenario input); casualties are Poisson draws from the
 run's ``incident.casualties`` stream. Protective measures change exposure:
 
-- people who have left a zone are not exposed;
+- people who have left a zone are not exposed, and people on their way out go round the zone where
+  harm is happening (``alerting.harm_detour``) unless every other way is much longer;
 - a zone in lockdown whose every way in is lockable keeps the incident out with probability
   ``alerting.protection.lockdown_integrity``, drawn once per zone and run (``incident.lockdown_integrity``);
 - each vehicle barrier on a zone or on a connection into it stops a ``vehicle`` incident at that zone
@@ -213,12 +214,14 @@ class IncidentModel:
             if zone not in sit.ever_affected:
                 sit.ever_affected.append(zone)
             self.recorder.emit(self.env.now, "incident.zone_affected", zone, until_s=stop)
+            self.egress.avoid([zone], detour_s=self.scenario.alerting.harm_detour)
             self.on_zone_affected(zone)
             while self.env.now < stop - 1e-9 and not self._over(end_at):
                 step = min(self.dt, stop - self.env.now)
                 yield self.env.timeout(step)
                 self._expose(zone, step)
             sit.affected_now = []
+            self.egress.avoid([], detour_s=0.0)
             self.recorder.emit(self.env.now, "incident.zone_clear", zone)
             if self._over(end_at):
                 break
