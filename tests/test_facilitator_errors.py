@@ -142,7 +142,8 @@ DECISION_CASES = [
      r"alert: unknown parameter 'zone' \(parameters: zones, share\)"),
     ("observer decides", "{inject: I1, team: observers, do: alert, zones: all}",
      r"team 'observers' is an observer team and takes no decisions"),
-    ("unknown connection", "{inject: I1, team: venue, do: close, connection: front_door}", r"close: unknown connection 'front_door'"),
+    ("unknown connection", "{inject: I1, team: venue, do: close, connection: front_door}",
+     r"close: unknown connection 'front_door' \(connections: hall_foyer, foyer_street, "),
     ("negative delay", "{inject: I1, team: venue, do: alert, zones: all, after: -1 h}",
      r"decisions\[1\]\.after: '-1 h' cannot be negative \(time does not run backwards\): got -3600 s"),
     ("absurd delay", "{inject: I1, team: venue, do: alert, zones: all, after: 1e300 s}",
@@ -195,7 +196,7 @@ def test_all_doctrine_problems_are_reported_at_once():
     ("alert zones=all share=nan", "alert: share=nan: must be a finite number"),
     ("alert zones=all share=inf", "alert: share=inf: must be a finite number"),
     ("alert zones=all share=1e400", "alert: share=1e400: must be a finite number"),
-    ("alert zones=all share=5", "action share: 5 must be <= 1"),
+    ("alert zones=all share=5", "alert: share 5 must be at most 1"),
     ("alert zones=all after=-1h", "alert: after=-1h: cannot be negative (time does not run backwards): got -3600 s"),
     ("alert zones=all after=1e300s", "alert: after=1e300s: is longer than 400 days (1e+300 s): check the number and unit"),
     ("alert zones=all after=300d", "alert: after 7200 h 0 min is after the scenario ends (96 h 0 min)"),
@@ -237,3 +238,31 @@ def test_a_facilitator_command_at_a_team_prompt_is_explained_not_refused_as_an_a
     Console(session, read=lambda prompt: next(lines), write=out.append, figures=False).run()
     assert "  'quit' is a facilitator command: first end this team's turn with an empty line" in out
     assert not any("unknown action 'quit'" in line for line in out)
+
+
+CONNECTIONS = ("hall_foyer, foyer_street, gallery_stair, hall_side, side_corridor, kitchen_corridor, hall_corridor, "
+               "corridor_exit, hall_courtyard, courtyard_gate")
+
+
+@pytest.mark.parametrize(("team", "typed", "said"), [
+    ("venue", "close", f"close needs a connection: add connection=... (connections: {CONNECTIONS})"),
+    ("venue", "open -- reopen it", f"open needs a connection: add connection=... (connections: {CONNECTIONS})"),
+    ("venue", "close connection=front_door", f"close: unknown connection 'front_door' (connections: {CONNECTIONS})"),
+    ("police", "dispatch", "dispatch needs a unit: add unit=... (units: patrol_1, patrol_2, armed_response)"),
+    ("venue", "evacuate", "evacuate needs zones: add zones=... (zones: all, main_hall, gallery, side_room, kitchen, foyer, "
+                          "rear_corridor, courtyard)"),
+    ("police", "cordon zones=all level=lukewarm", "cordon: level 'lukewarm' must be one of 'hot', 'warm' or 'cold'"),
+    ("police", "declare what=done", "declare: what 'done' must be one of 'contained' or 'all_clear'"),
+    ("venue", "alert zones=all share=0", "alert: share 0 must be more than 0"),
+])
+def test_decisions_are_refused_in_words_with_the_choices(tmp_path, team, typed, said):
+    """No schema path ('action connection:', 'Value error, ') reaches a team; the valid choices are listed."""
+    from facilitator.conduct.store import start_session
+    from facilitator.exercise.decisions import DecisionError, parse_line
+
+    session = start_session(load_exercise("exercises/community-hall.yaml"), out_dir=tmp_path)
+    session.advance_phase("conduct")
+    with pytest.raises(DecisionError) as info:
+        session.decide(parse_line(typed, team=team))
+    assert str(info.value) == said
+    assert "action " not in str(info.value) and "Value error" not in str(info.value)

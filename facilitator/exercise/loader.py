@@ -22,7 +22,7 @@ from simsoft.schema import FROM_FILE, Scenario
 from simsoft.units import check_seconds, format_duration
 
 from facilitator.exercise.decisions import (DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_fields,
-                                            action_verbs)
+                                            action_verbs, missing_fields, plain_action_error)
 from facilitator.exercise.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
 from facilitator.exercise.templates import placeholder_names, template_problem
 
@@ -407,10 +407,13 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checke
     if after > loaded.scenario.duration:
         raise DecisionError(f"{where}{verb}: after {format_duration(after)} is after the scenario ends "
                             f"({format_duration(loaded.scenario.duration)})")
+    missing = missing_fields(verb, decision.action)
+    if missing:
+        raise DecisionError(f"{where}{plain_action_error(loaded.scenario, verb, f'action {missing[0]}: is required')}")
     try:
         (checker if checker is not None else plan_checker(loaded)).check(decision.action)
     except ActionError as exc:
-        raise DecisionError(f"{where}{exc}") from None
+        raise DecisionError(f"{where}{plain_action_error(loaded.scenario, verb, str(exc))}") from None
 
 
 def check_decisions(loaded: LoadedExercise, decisions: list[ScriptedDecision]) -> None:
