@@ -150,11 +150,28 @@ def parse_line(text: str, *, team: str, inject: str | None = None) -> ScriptedDe
         try:
             if _is_list_field(verb, key) and value != "all":
                 action[key] = [v for v in value.split(",") if v]
+            elif _is_bool_field(verb, key):
+                action[key] = _yes_no(value)
             else:
                 action[key] = _scalar(value)
         except ValueError as exc:
             raise DecisionError(f"{verb}: {key}={value}: {exc}") from None
     return ScriptedDecision(team=team, action=action, rationale=rationale.strip(), inject=inject, after_s=after_s)
+
+
+def _is_bool_field(verb: str, name: str) -> bool:
+    model = action_model(verb)
+    return model is not None and name in model.model_fields and model.model_fields[name].annotation is bool
+
+
+def _yes_no(value: str) -> bool:
+    """``true``/``yes`` or ``false``/``no`` (any case) as a bool, so that a typed decision matches a file's ``true``."""
+    word = value.strip().lower()
+    if word in ("true", "yes"):
+        return True
+    if word in ("false", "no"):
+        return False
+    raise ValueError("must be true or false")
 
 
 def _scalar(value: str) -> Any:
