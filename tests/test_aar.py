@@ -68,6 +68,7 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     assert "venue evacuate after I2: missing." in md                                   # timeliness finding
     assert "We learned the casualty count from the police, not from the venue." in md  # hot wash
     assert "| I1 | venue | close | CT2.1 | 3 min 0 s | D1 | 4 min 0 s | 1 (late) |" in md
+    assert re.search(r"Discussion-only injects \(no action answers them; not scored\): (I7, )?I8\.", md)
     assert "your decisions | doctrine | no action" in md
     for name in ("timeline.png", "outcomes.png", "variant-effects.png"):
         assert (evaluated / "aar" / name).stat().st_size > 10_000

@@ -266,3 +266,41 @@ def test_decisions_are_refused_in_words_with_the_choices(tmp_path, team, typed, 
         session.decide(parse_line(typed, team=team))
     assert str(info.value) == said
     assert "action " not in str(info.value) and "Value error" not in str(info.value)
+
+
+def test_an_inject_to_a_team_that_can_act_but_expects_nothing_is_warned_not_refused():
+    old = "{exited:nobody has|one person has|# people have} left the venue.\"\n    discussion_only: true\n"
+    assert old in EXERCISE_TEXT
+    Path("exercises/warn.yaml").write_text(EXERCISE_TEXT.replace(old, old.replace("    discussion_only: true\n", "")),
+                                           encoding="utf-8")
+    loaded = load_exercise("exercises/warn.yaml")  # a warning, not an error
+    line = _line("  - id: I7\n")
+    assert loaded.warnings == (f"exercises/warn.yaml:{line} msel[7]: inject I7 goes to venue, police, ems, who can act, "
+                               "but expects no action: add expect: or mark it discussion_only: true",)
+    res = CliRunner().invoke(exercise, ["start", "exercises/warn.yaml", "--decisions", str(ROOT / "scenarios" / "exercises" /
+                                        "community-hall-decisions.yaml"), "--out", "s"])
+    assert res.exit_code == 0, res.output
+    assert f"warning: exercises/warn.yaml:{line} msel[7]: inject I7 goes to" in res.output
+    assert load_exercise("exercises/community-hall.yaml").warnings == ()
+
+
+def test_a_discussion_only_inject_cannot_expect_an_action():
+    old = "    text: \"The trustees ask when the hall can reopen and what the community should be told.\"\n"
+    new = old + "    expect:\n      - {team: venue, action: release, doctrine: {zones: [side_room]}}\n"
+    Path("exercises/bad.yaml").write_text(EXERCISE_TEXT.replace(old, new), encoding="utf-8")
+    with pytest.raises(ExerciseError, match=r"msel\[8\]: a discussion-only inject expects no action: remove expect or "
+                                            r"discussion_only"):
+        load_exercise("exercises/bad.yaml")
+
+
+def test_the_console_marks_discussion_only_injects(tmp_path):
+    from facilitator.conduct.console import Console
+    from facilitator.conduct.store import start_session
+
+    session = start_session(load_exercise("exercises/community-hall.yaml"), out_dir=tmp_path)
+    lines = iter(["now I8", "", "status", "quit"])
+    out: list[str] = []
+    Console(session, read=lambda prompt: next(lines), write=out.append, figures=False).run()
+    assert "-- discussion only: no action answers this inject; ask the module's questions ('questions') and note the answers" in out
+    assert any(line.startswith("  I8 ") and line.endswith("(discussion)") for line in out)
+    assert not any(line.startswith("  I1 ") and line.endswith("(discussion)") for line in out)
