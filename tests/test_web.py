@@ -238,3 +238,16 @@ def test_discussion_only_injects_are_marked_for_the_facilitator(room):
     room.control("now", "I8")
     page = fac.get("/facilitator").get_data(as_text=True)
     assert "Discussion only: no action answers this inject" in page
+
+
+def test_the_ems_forms_offer_the_places_and_the_sites(loaded):
+    forms = {f.verb: f for f in verb_forms(loaded, ["casualty_collection_point", "staging", "public_information"])}
+    ccp = next(f for f in forms["casualty_collection_point"].fields if f.name == "zone")
+    assert ccp.kind == "select" and [v for v, _ in ccp.choices][:2] == ["outside", "main_hall"]
+    near = next(f for f in forms["staging"].fields if f.name == "near_ccp")
+    assert near.kind == "select" and near.default == "true"
+    site = next(f for f in forms["public_information"].fields if f.name == "site")
+    assert [v for v, _ in site.choices] == ["school", "library"] and not site.required
+    line = form_to_line(MultiDict([("verb", "staging"), ("staging.near_ccp", "true"), ("staging.zone", "")]),
+                        allowed=["staging"])
+    assert parse_line(line, team="ems").action == {"do": "staging", "near_ccp": True}

@@ -90,7 +90,11 @@ class Console:
         if sc.response is not None:
             ids += [u.id for u in sc.response.units]
         ids += [s.inject.id for s in self.session.injects] + [t.id for t in self.session.loaded.exercise.teams]
-        return ids + ["all", "hot", "warm", "cold", "contained", "all_clear"]
+        if sc.medical is not None:
+            ids += [h.id for h in sc.medical.hospitals]
+        if sc.recovery is not None:
+            ids += [r.id for r in sc.recovery.reunification]
+        return ids + ["all", "hot", "warm", "cold", "contained", "all_clear", "outside", "true", "false"]
 
     def candidates(self, line: str, text: str) -> list[str]:
         """Completions of ``text``, the word being typed at the end of ``line``."""

@@ -63,6 +63,7 @@ def _choices(loaded: LoadedExercise) -> dict[str, tuple[tuple[str, str], ...]]:
     zones = tuple((z.id, f"{getattr(z, 'label', z.id)} ({z.id})") for z in sc.venue.zones)
     out: dict[str, tuple[tuple[str, str], ...]] = {
         "zones": (("all", "all zones"), *zones),
+        "zone": (("outside", "outside the venue"), *zones),
         "via": tuple((e.id, f"{getattr(e, 'label', e.id)} ({e.id})") for e in sc.venue.exits),
         "connection": tuple((c.id, f"{c.id}: {c.from_} ↔ {c.to} ({c.kind.value})") for c in sc.venue.connections),
     }
