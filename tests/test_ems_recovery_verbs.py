@@ -129,3 +129,25 @@ def test_naming_the_site_brings_families_there_sooner(hall):
     records = [e for e in result.events if e.kind == "action.public_information"]
     assert records[0].values["redirected"] > 0
     assert "redirected" not in records[1].values  # families already know where to go
+
+
+EXERCISES = ROOT / "scenarios" / "exercises"
+LIBRARY = sorted(p.stem for p in EXERCISES.glob("*.yaml") if not p.stem.endswith(("-decisions", "-evaluation", "-hotwash")))
+NEW_VERBS = {"casualty_collection_point", "staging", "public_information", "accountability"}
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_every_shipped_exercise_gives_its_teams_decisions_and_the_sensible_play_takes_them(name, tmp_path):
+    from facilitator.conduct.store import play, start_session
+    from facilitator.exercise.decisions import load_decisions
+    from facilitator.exercise.loader import load_exercise
+
+    loaded = load_exercise(EXERCISES / f"{name}.yaml")
+    assert loaded.warnings == ()  # every inject to a team that can act expects an action or is discussion-only
+    ex = loaded.exercise
+    ems = [t for t in ex.teams if t.role == "player" and t.knows_as == "ems" and "request_ambulances" in t.may]
+    assert ems and all({"casualty_collection_point", "staging"} <= set(t.may) for t in ems)
+    assert any(e.action == "public_information" for i in ex.msel for e in i.expect)
+    session = play(start_session(loaded, out_dir=tmp_path, script=load_decisions(EXERCISES / f"{name}-decisions.yaml")))
+    rows = [r for r in session.expected_actions() if r["action"] in NEW_VERBS]
+    assert rows and all(r["decision"] is not None and r.get("match") == "full" for r in rows), rows
