@@ -80,6 +80,8 @@ def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_
     from facilitator.exercise.loader import check_decisions, load_exercise
 
     loaded = load_exercise(exercise_file, seed=seed)
+    for text in loaded.warnings:
+        _warn(text)
     script = None
     if decisions_file:
         script = load_decisions(decisions_file)

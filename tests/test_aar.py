@@ -60,7 +60,7 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     # every rated capability shows its rating; the override shows its reason
     assert "| OBJ3 | On-scene Security, Protection, and Law Enforcement | 1/4 | U | M | override: Dispatch came a minute late" in md
     assert "| OBJ1 | Public Information and Warning | 1/4 | U | U | confirmed |" in md
-    assert "| OBJ4 | Public Health, Healthcare, and Emergency Medical Services | - | - | M | override:" in md
+    assert "| OBJ4 | Public Health, Healthcare, and Emergency Medical Services | 0/4 | U | M | override:" in md
     for item in ev["improvement_plan"]:
         for key in ("capability", "issue", "corrective_action", "element", "organisation", "poc"):
             assert item[key] in md
@@ -68,6 +68,7 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     assert "venue evacuate after I2: missing." in md                                   # timeliness finding
     assert "We learned the casualty count from the police, not from the venue." in md  # hot wash
     assert "| I1 | venue | close | CT2.1 | 1 min 0 s | D1 | 4 min 0 s | 0 (too late) |" in md
+    assert re.search(r"Discussion-only injects \(no action answers them; not scored\): (I7, )?I8\.", md)
     assert "your decisions | doctrine | no action" in md
     for name in ("timeline.png", "outcomes.png", "variant-effects.png"):
         assert (evaluated / "aar" / name).stat().st_size > 10_000
@@ -111,7 +112,8 @@ def test_ratings_keep_proposal_and_decision_in_the_journal_and_survive_resume(ev
     ("ratings:\n  - {capability: Cybersecurity}\n", r"ratings\[1\]\.capability: 'Cybersecurity' is not a capability of this exercise"),
     ("ratings:\n  - {capability: Mass Care Services, rating: X, reason: because}\n", r"ratings\[1\]\.rating: 'X' is not a rating \(P, S, M, U\)"),
     ("ratings:\n  - {capability: Mass Care Services, rating: P}\n", r"ratings\[1\]\.reason: rating P for 'Mass Care Services' overrides the proposed U: give a reason"),
-    ("ratings:\n  - {capability: 'Public Health, Healthcare, and Emergency Medical Services'}\n", r"has no proposed rating"),
+    ("ratings:\n  - {capability: 'Public Health, Healthcare, and Emergency Medical Services', rating: S}\n",
+     r"ratings\[1\]\.reason: rating S for 'Public Health, Healthcare, and Emergency Medical Services' overrides the proposed U"),
     ("findings:\n  - {objective: OBJ9, kind: strength, text: t}\n", r"findings\[0\]\.objective: 'OBJ9' is not an objective"),
     ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: staffing, organisation: o, poc: p, start: 2026-01-01, completion: 2026-02-01}\n", r"improvement_plan\[0\]\.element"),
     ("improvement_plan:\n  - {capability: Mass Care Services, issue: i, corrective_action: c, element: training, organisation: o, poc: p, start: 2026-03-01, completion: 2026-02-01}\n", r"before start"),
@@ -173,7 +175,8 @@ def test_outcome_comparison_is_deterministic_for_a_seed(evaluated):
     session.journal.close()
     team = team_actions(session)
     doctrine, gaps = doctrine_plan(session.loaded, team=session)
-    assert gaps == [] and len(doctrine) == 7  # every expected action, at its standard
+    expected = sum(len(i.expect) for i in session.loaded.exercise.msel)
+    assert gaps == [] and len(doctrine) == expected  # every expected action, at its standard
     assert doctrine[0]["do"] == "close" and doctrine[0]["at"] == "60.0 s"
     serial = compute_outcomes(session.loaded, team=team, doctrine=doctrine, replications=20, executor="serial")
     # the report's outcomes (read back from the session's cache) ran on the process pool

@@ -49,17 +49,17 @@ def test_scripted_exercise_end_to_end_through_the_cli(tmp_path):
                    "I4 at 9 min 30 s (trigger)", "I7 at 22 min 0 s (trigger)", "I8 at 45 min 0 s (scheduled)"):
         assert inject in out
     assert "I2c" not in out  # the venue alerted in time: the contingency is cancelled
-    assert "D8 venue: release zones=side_room,kitchen after=60s" in out
+    assert "D10 venue: release zones=side_room,kitchen after=60s" in out
     folder = _session_dir(tmp_path)
     assert {"session.sqlite", "session.yaml", "events.jsonl", "summary.md"} <= {p.name for p in folder.iterdir()}
     summary = (folder / "summary.md").read_text(encoding="utf-8")
     assert "- I2c [cancelled]" in summary
     assert "- I2 venue alert (task CT1.1, standard 2 min 0 s): D2 after 0 s" in summary
     events = (folder / "events.jsonl").read_text(encoding="utf-8")
-    assert '"source":"team:venue"' in events and '"note":"D8"' in events
+    assert '"source":"team:venue"' in events and '"note":"D10"' in events
     entries, damage = read_journal(folder / "session.sqlite")
     assert damage is None
-    assert [e.kind for e in entries].count("decision") == 8
+    assert [e.kind for e in entries].count("decision") == len(load_decisions(DECISIONS))
     assert entries[-1].kind == "phase" and entries[-1].body["to"] == "closed"
     # report rebuilds the log from the journal
     rep = runner.invoke(exercise, ["report", str(folder), "--log"])
@@ -175,7 +175,7 @@ def test_kill_9_mid_session_then_resume(tmp_path, loaded):
     whole = play(start_session(loaded, out_dir=tmp_path / "whole", script=load_decisions(DECISIONS)))
     assert (folder / "events.jsonl").read_bytes() == (whole.folder / "events.jsonl").read_bytes()
     assert [e.body.get("id") for e in read_journal(folder / "session.sqlite")[0] if e.kind == "decision"] == \
-        [f"D{i}" for i in range(1, 9)]
+        [f"D{i}" for i in range(1, len(load_decisions(DECISIONS)) + 1)]
 
 
 def test_a_damaged_journal_is_detected_and_its_valid_prefix_kept(tmp_path, loaded):
@@ -257,7 +257,7 @@ def test_parse_line():
 
 def test_msel_csv_round_trip(tmp_path, loaded):
     text = export_csv(loaded.exercise)
-    assert text.splitlines()[0] == "id,module,at,when,if_missing,sender,to,method,text,expect,notes"
+    assert text.splitlines()[0] == "id,module,at,when,if_missing,sender,to,method,text,expect,discussion_only,notes"
     path = tmp_path / "msel.csv"
     path.write_text(text, encoding="utf-8")
     items = import_csv(path)

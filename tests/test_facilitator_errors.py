@@ -65,8 +65,8 @@ CASES = [
     ("duplicate inject id", "  - id: I8\n", "  - id: I7\n", r"msel\[8\]\.id: 'I7' duplicate inject id \(first at line \d+\)", 0),
     ("scenario not found", "scenario: ../community-hall-incident.yaml", "scenario: ../nowhere.yaml",
      r"exercise\.scenario: '\.\./nowhere\.yaml' scenario file not found \(looked for nowhere\.yaml\)", 0),
-    ("player team without knowledge role", "{id: ems, name: Ambulance service, knows_as: ems, report_delay: 2 min}",
-     "{id: ems, name: Ambulance service}", r"teams\[2\]: a player team needs knows_as \(venue_control, police or ems\)", 0),
+    ("player team without knowledge role", "{id: ems, name: Ambulance service, knows_as: ems, may: [request_ambulances, ",
+     "{id: ems, name: Ambulance service, may: [request_ambulances, ", r"teams\[2\]: a player team needs knows_as \(venue_control, police or ems\)", 0),
     ("unknown event kind", "when: {event: response.police_on_scene}", "when: {event: police_arrived}",
      r"msel\[4\]\.when\.event: 'police_arrived' is not an event kind the engine records", 0),
     ("unknown unit as trigger subject", "when: {event: response.police_on_scene}", "when: {event: response.on_scene, subject: swat}",
@@ -142,7 +142,8 @@ DECISION_CASES = [
      r"alert: unknown parameter 'zone' \(parameters: zones, share\)"),
     ("observer decides", "{inject: I1, team: observers, do: alert, zones: all}",
      r"team 'observers' is an observer team and takes no decisions"),
-    ("unknown connection", "{inject: I1, team: venue, do: close, connection: front_door}", r"close: unknown connection 'front_door'"),
+    ("unknown connection", "{inject: I1, team: venue, do: close, connection: front_door}",
+     r"close: unknown connection 'front_door' \(connections: hall_foyer, foyer_street, "),
     ("negative delay", "{inject: I1, team: venue, do: alert, zones: all, after: -1 h}",
      r"decisions\[1\]\.after: '-1 h' cannot be negative \(time does not run backwards\): got -3600 s"),
     ("absurd delay", "{inject: I1, team: venue, do: alert, zones: all, after: 1e300 s}",
@@ -195,7 +196,7 @@ def test_all_doctrine_problems_are_reported_at_once():
     ("alert zones=all share=nan", "alert: share=nan: must be a finite number"),
     ("alert zones=all share=inf", "alert: share=inf: must be a finite number"),
     ("alert zones=all share=1e400", "alert: share=1e400: must be a finite number"),
-    ("alert zones=all share=5", "action share: 5 must be <= 1"),
+    ("alert zones=all share=5", "alert: share 5 must be at most 1"),
     ("alert zones=all after=-1h", "alert: after=-1h: cannot be negative (time does not run backwards): got -3600 s"),
     ("alert zones=all after=1e300s", "alert: after=1e300s: is longer than 400 days (1e+300 s): check the number and unit"),
     ("alert zones=all after=300d", "alert: after 7200 h 0 min is after the scenario ends (96 h 0 min)"),
@@ -237,3 +238,69 @@ def test_a_facilitator_command_at_a_team_prompt_is_explained_not_refused_as_an_a
     Console(session, read=lambda prompt: next(lines), write=out.append, figures=False).run()
     assert "  'quit' is a facilitator command: first end this team's turn with an empty line" in out
     assert not any("unknown action 'quit'" in line for line in out)
+
+
+CONNECTIONS = ("hall_foyer, foyer_street, gallery_stair, hall_side, side_corridor, kitchen_corridor, hall_corridor, "
+               "corridor_exit, hall_courtyard, courtyard_gate")
+
+
+@pytest.mark.parametrize(("team", "typed", "said"), [
+    ("venue", "close", f"close needs a connection: add connection=... (connections: {CONNECTIONS})"),
+    ("venue", "open -- reopen it", f"open needs a connection: add connection=... (connections: {CONNECTIONS})"),
+    ("venue", "close connection=front_door", f"close: unknown connection 'front_door' (connections: {CONNECTIONS})"),
+    ("police", "dispatch", "dispatch needs a unit: add unit=... (units: patrol_1, patrol_2, armed_response)"),
+    ("venue", "evacuate", "evacuate needs zones: add zones=... (zones: all, main_hall, gallery, side_room, kitchen, foyer, "
+                          "rear_corridor, courtyard)"),
+    ("police", "cordon zones=all level=lukewarm", "cordon: level 'lukewarm' must be one of 'hot', 'warm' or 'cold'"),
+    ("police", "declare what=done", "declare: what 'done' must be one of 'contained' or 'all_clear'"),
+    ("venue", "alert zones=all share=0", "alert: share 0 must be more than 0"),
+])
+def test_decisions_are_refused_in_words_with_the_choices(tmp_path, team, typed, said):
+    """No schema path ('action connection:', 'Value error, ') reaches a team; the valid choices are listed."""
+    from facilitator.conduct.store import start_session
+    from facilitator.exercise.decisions import DecisionError, parse_line
+
+    session = start_session(load_exercise("exercises/community-hall.yaml"), out_dir=tmp_path)
+    session.advance_phase("conduct")
+    with pytest.raises(DecisionError) as info:
+        session.decide(parse_line(typed, team=team))
+    assert str(info.value) == said
+    assert "action " not in str(info.value) and "Value error" not in str(info.value)
+
+
+def test_an_inject_to_a_team_that_can_act_but_expects_nothing_is_warned_not_refused():
+    old = "{exited:nobody has|one person has|# people have} left the venue.\"\n    discussion_only: true\n"
+    assert old in EXERCISE_TEXT
+    Path("exercises/warn.yaml").write_text(EXERCISE_TEXT.replace(old, old.replace("    discussion_only: true\n", "")),
+                                           encoding="utf-8")
+    loaded = load_exercise("exercises/warn.yaml")  # a warning, not an error
+    line = _line("  - id: I7\n")
+    assert loaded.warnings == (f"exercises/warn.yaml:{line} msel[7]: inject I7 goes to venue, police, ems, who can act, "
+                               "but expects no action: add expect: or mark it discussion_only: true",)
+    res = CliRunner().invoke(exercise, ["start", "exercises/warn.yaml", "--decisions", str(ROOT / "scenarios" / "exercises" /
+                                        "community-hall-decisions.yaml"), "--out", "s"])
+    assert res.exit_code == 0, res.output
+    assert f"warning: exercises/warn.yaml:{line} msel[7]: inject I7 goes to" in res.output
+    assert load_exercise("exercises/community-hall.yaml").warnings == ()
+
+
+def test_a_discussion_only_inject_cannot_expect_an_action():
+    old = "    text: \"The trustees ask when the hall can reopen and what the community should be told.\"\n"
+    new = old + "    expect:\n      - {team: venue, action: release, doctrine: {zones: [side_room]}}\n"
+    Path("exercises/bad.yaml").write_text(EXERCISE_TEXT.replace(old, new), encoding="utf-8")
+    with pytest.raises(ExerciseError, match=r"msel\[8\]: a discussion-only inject expects no action: remove expect or "
+                                            r"discussion_only"):
+        load_exercise("exercises/bad.yaml")
+
+
+def test_the_console_marks_discussion_only_injects(tmp_path):
+    from facilitator.conduct.console import Console
+    from facilitator.conduct.store import start_session
+
+    session = start_session(load_exercise("exercises/community-hall.yaml"), out_dir=tmp_path)
+    lines = iter(["now I8", "", "status", "quit"])
+    out: list[str] = []
+    Console(session, read=lambda prompt: next(lines), write=out.append, figures=False).run()
+    assert "-- discussion only: no action answers this inject; ask the module's questions ('questions') and note the answers" in out
+    assert any(line.startswith("  I8 ") and line.endswith("(discussion)") for line in out)
+    assert not any(line.startswith("  I1 ") and line.endswith("(discussion)") for line in out)

@@ -59,15 +59,18 @@ def test_hand_made_record_scores_and_rolls_up(exercise):
         ("I4", "cordon"): (2, "on time", "D4"),
         ("I6", "declare"): (2, "on time", "D5"),
         ("I6", "release"): (0, "missing", None),
+        ("I5", "staging"): (0, "missing", None),                  # the EMS team did nothing
+        ("I5", "casualty_collection_point"): (0, "missing", None),
+        ("I6", "public_information"): (0, "missing", None),
     }
     tasks = {t.key: (t.points, t.possible) for t in card.tasks}
     assert tasks == {"CT1.1": (2, 2), "CT1.2": (0, 2), "CT2.1": (1, 2), "CT3.1": (0, 2), "CT3.2": (2, 2),
-                     "CT4.1": (0, 0), "CT5.1": (2, 4)}
+                     "CT4.1": (0, 0), "CT4.2": (0, 2), "CT4.3": (0, 2), "CT5.1": (2, 4), "CT5.2": (0, 2)}
     caps = {c.key: (c.points, c.possible, c.on_time, c.late, c.missing) for c in card.capabilities}
     assert caps["Public Information and Warning"] == (2, 4, 1, 0, 1)
     assert caps["On-scene Security, Protection, and Law Enforcement"] == (2, 4, 1, 0, 1)
-    assert caps["Public Health, Healthcare, and Emergency Medical Services"] == (0, 0, 0, 0, 0)
-    assert card.capability("Mass Care Services").share == 0.5
+    assert caps["Public Health, Healthcare, and Emergency Medical Services"] == (0, 4, 0, 0, 2)
+    assert card.capability("Mass Care Services").share == pytest.approx(2 / 6)
 
 
 def test_unreleased_injects_are_not_scored(exercise):

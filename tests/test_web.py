@@ -206,3 +206,48 @@ def test_serve_is_registered_lazily_and_refuses_an_unknown_session(tmp_path):
     assert result.exit_code == 0 and "--session" in result.output and "127.0.0.1" in result.output
     result = runner.invoke(exercise, ["serve", str(EXERCISE), "--session", "nope", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "no session 'nope'" in result.output
+
+
+def test_refusals_on_the_pages_are_in_words_with_the_choices(room):
+    """No schema path (``ratings[0].reason``, ``action connection:``) or ``Value error,`` reaches a page."""
+    room.control("start")
+    room.control("next")
+    venue = _client(room, "team:venue")
+    page = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "refused: close needs a connection: add connection=... (connections: hall_foyer, foyer_street," in page
+    page = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close", "close.connection": "no_such_door"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "refused: close: unknown connection &#39;no_such_door&#39; (connections: hall_foyer," in page
+    assert room.session.decisions == []
+    room.control("hot_wash")
+    evaluator = _client(room, "evaluator")
+    page = evaluator.post("/evaluator/rate", data={"csrf": _token(evaluator), "capability": "Mass Care Services",
+                                                   "rating": "P"}, follow_redirects=True).get_data(as_text=True)
+    assert "refused: reason: rating P for &#39;Mass Care Services&#39; has no proposal to confirm: give a reason" in page
+    assert "ratings[0]" not in page and "Value error" not in page
+
+
+def test_discussion_only_injects_are_marked_for_the_facilitator(room):
+    fac = _client(room, "facilitator")
+    page = fac.get("/facilitator").get_data(as_text=True)
+    row = re.search(r'data-inject="I8">(.*?)</tr>', page, re.S).group(1)
+    assert "discussion" in row
+    assert "discussion" not in re.search(r'data-inject="I1">(.*?)</tr>', page, re.S).group(1)
+    room.control("start")
+    room.control("now", "I8")
+    page = fac.get("/facilitator").get_data(as_text=True)
+    assert "Discussion only: no action answers this inject" in page
+
+
+def test_the_ems_forms_offer_the_places_and_the_sites(loaded):
+    forms = {f.verb: f for f in verb_forms(loaded, ["casualty_collection_point", "staging", "public_information"])}
+    ccp = next(f for f in forms["casualty_collection_point"].fields if f.name == "zone")
+    assert ccp.kind == "select" and [v for v, _ in ccp.choices][:2] == ["outside", "main_hall"]
+    near = next(f for f in forms["staging"].fields if f.name == "near_ccp")
+    assert near.kind == "select" and near.default == "true"
+    site = next(f for f in forms["public_information"].fields if f.name == "site")
+    assert [v for v, _ in site.choices] == ["school", "library"] and not site.required
+    line = form_to_line(MultiDict([("verb", "staging"), ("staging.near_ccp", "true"), ("staging.zone", "")]),
+                        allowed=["staging"])
+    assert parse_line(line, team="ems").action == {"do": "staging", "near_ccp": True}

@@ -90,7 +90,11 @@ class Console:
         if sc.response is not None:
             ids += [u.id for u in sc.response.units]
         ids += [s.inject.id for s in self.session.injects] + [t.id for t in self.session.loaded.exercise.teams]
-        return ids + ["all", "hot", "warm", "cold", "contained", "all_clear"]
+        if sc.medical is not None:
+            ids += [h.id for h in sc.medical.hospitals]
+        if sc.recovery is not None:
+            ids += [r.id for r in sc.recovery.reunification]
+        return ids + ["all", "hot", "warm", "cold", "contained", "all_clear", "outside", "true", "false"]
 
     def candidates(self, line: str, text: str) -> list[str]:
         """Completions of ``text``, the word being typed at the end of ``line``."""
@@ -152,6 +156,8 @@ class Console:
             w(f"-- controller notes: {inj.notes}")
         for e in inj.expect:
             w(f"-- expected: {e.team} {e.action}" + (f" (task {e.task})" if e.task else ""))
+        if inj.discussion_only:
+            w("-- discussion only: no action answers this inject; ask the module's questions ('questions') and note the answers")
 
     def status(self) -> None:
         """Print the MSEL with statuses."""
@@ -159,7 +165,7 @@ class Console:
             when = format_duration(s.released_s) if s.released_s is not None else ""
             rule = (f"at {format_duration(s.inject.at)}" if s.inject.at is not None else
                     "trigger" if s.inject.when is not None else f"if {s.inject.if_missing.action} missing")  # type: ignore[union-attr]
-            self.write(f"  {s.inject.id:<6} {s.status:<10} {when:<12} {rule}")
+            self.write(f"  {s.inject.id:<6} {s.status:<10} {when:<12} {rule}" + ("  (discussion)" if s.inject.discussion_only else ""))
 
     # -- loops -----------------------------------------------------------------------------------
     def team_turn(self, team_id: str, inject_id: str) -> None:

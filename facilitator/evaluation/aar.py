@@ -207,6 +207,9 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
                        "time standard, coloured by its score; hatched: the grace."))
     blocks.append(("table", ["Inject", "Team", "Expected action", "Task", "Standard", "Taken", "After", "Score"],
                    [_score_row(a) for a in scores.actions]))
+    talked = [s.inject.id for s in session.injects if s.inject.discussion_only and s.released_s is not None]
+    if talked:
+        p(f"Discussion-only injects (no action answers them; not scored): {', '.join(talked)}.")
 
     # --- outcomes
     h(1, "Outcomes: your decisions / doctrine / no action")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shlex
 import typing
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ __all__ = [
     "action_fields",
     "parse_line",
     "load_decisions",
+    "field_choices",
+    "missing_fields",
+    "plain_action_error",
 ]
 
 _CONTROL = ("team", "inject", "rationale", "after", "id")
@@ -146,11 +150,28 @@ def parse_line(text: str, *, team: str, inject: str | None = None) -> ScriptedDe
         try:
             if _is_list_field(verb, key) and value != "all":
                 action[key] = [v for v in value.split(",") if v]
+            elif _is_bool_field(verb, key):
+                action[key] = _yes_no(value)
             else:
                 action[key] = _scalar(value)
         except ValueError as exc:
             raise DecisionError(f"{verb}: {key}={value}: {exc}") from None
     return ScriptedDecision(team=team, action=action, rationale=rationale.strip(), inject=inject, after_s=after_s)
+
+
+def _is_bool_field(verb: str, name: str) -> bool:
+    model = action_model(verb)
+    return model is not None and name in model.model_fields and model.model_fields[name].annotation is bool
+
+
+def _yes_no(value: str) -> bool:
+    """``true``/``yes`` or ``false``/``no`` (any case) as a bool, so that a typed decision matches a file's ``true``."""
+    word = value.strip().lower()
+    if word in ("true", "yes"):
+        return True
+    if word in ("false", "no"):
+        return False
+    raise ValueError("must be true or false")
 
 
 def _scalar(value: str) -> Any:
@@ -232,3 +253,115 @@ def load_decisions(path: str | os.PathLike[str]) -> list[ScriptedDecision]:
     if problems:
         raise ExerciseError(problems)
     return out
+
+
+# ------------------------------------------------------------------------------ plain-language refusals
+_WORDS = {"zones": "zones", "via": "exits", "connection": "connections", "unit": "units", "hospital": "hospitals",
+          "site": "sites", "zone": "places"}
+"""What a parameter names, in words (the list of choices is called this)."""
+
+
+def field_choices(scenario: Any, verb: str, name: str) -> list[str]:
+    """The values ``name`` of ``verb`` may take in ``scenario`` (ids or fixed words); ``[]`` when it is free.
+
+    >>> from simsoft import load_scenario
+    >>> field_choices(load_scenario("scenarios/community-hall-incident.yaml"), "cordon", "level")
+    ['hot', 'warm', 'cold']
+    """
+    venue = scenario.venue
+    if name == "zones":
+        return ["all", *(z.id for z in venue.zones)]
+    if name == "zone":
+        return ["outside", *(z.id for z in venue.zones)]
+    if name == "via":
+        return [e.id for e in venue.exits]
+    if name == "connection":
+        return [c.id for c in venue.connections]
+    if name == "unit":
+        return [u.id for u in scenario.response.units] if scenario.response is not None else []
+    if name == "hospital":
+        return [h.id for h in scenario.medical.hospitals] if scenario.medical is not None else []
+    if name == "site":
+        return [r.id for r in scenario.recovery.reunification] if scenario.recovery is not None else []
+    model = action_model(verb)
+    if model is None or name not in model.model_fields:
+        return []
+    annotation = model.model_fields[name].annotation
+    if annotation is bool:
+        return ["true", "false"]
+    return list(_literal_values(annotation))
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
+    for arg in typing.get_args(annotation):
+        found = _literal_values(arg)
+        if found:
+            return found
+    return ()
+
+
+def _choices_text(scenario: Any, verb: str, name: str) -> str:
+    values = field_choices(scenario, verb, name)
+    if not values:
+        return ""
+    return f" ({_WORDS.get(name, 'choices')}: {', '.join(values)})"
+
+
+def missing_fields(verb: str, action: dict[str, Any]) -> list[str]:
+    """Required parameters of ``verb`` that ``action`` does not give."""
+    model = action_model(verb)
+    if model is None:
+        return []
+    return [n for n in action_fields(verb) if model.model_fields[n].is_required() and n not in action]
+
+
+def _needs(scenario: Any, verb: str, name: str) -> str:
+    what = {"zones": "zones", "via": "exits"}.get(name, f"a {name.replace('_', ' ')}")
+    return f"{verb} needs {what}: add {name}=...{_choices_text(scenario, verb, name)}"
+
+
+_ENGINE_FIELD = re.compile(r"^action (?P<path>[A-Za-z_][A-Za-z0-9_.]*)?\s?: (?P<rule>.*)$", re.S)
+_UNKNOWN = re.compile(r"^(?P<verb>[a-z_]+): unknown (?P<what>connection|exit|zone|unit|hospital|site) '(?P<value>[^']*)'(?P<rest>.*)$", re.S)
+
+
+def _path_words(path: str) -> str:
+    parts = path.split(".")
+    name = parts[0]
+    items = [p for p in parts[1:] if p.isdigit()]
+    return name.replace("_", " ") + (f" (item {int(items[0]) + 1})" if items else "")
+
+
+def _comparisons(rule: str) -> str:
+    rule = re.sub(r"^Value error, ", "", rule)
+    for op, words in (("<=", "at most"), (">=", "at least"), ("<", "less than"), (">", "more than")):
+        rule = rule.replace(f"must be {op} ", f"must be {words} ")
+    return rule
+
+
+def plain_action_error(scenario: Any, verb: str, message: str) -> str:
+    """The engine's refusal of an action of ``verb``, in words a team reads: the parameter named, no
+    schema path, and the valid choices listed where there is a list.
+
+    >>> from simsoft import load_scenario
+    >>> sc = load_scenario("scenarios/community-hall-incident.yaml")
+    >>> plain_action_error(sc, "cordon", "action level: 'lukewarm' must be one of 'hot', 'warm' or 'cold'")
+    "cordon: level 'lukewarm' must be one of 'hot', 'warm' or 'cold'"
+    """
+    found = _ENGINE_FIELD.match(message)
+    if found:
+        path, rule = found.group("path") or "", _comparisons(found.group("rule"))
+        if not path:
+            return f"{verb}: {rule}"
+        name = path.split(".")[0]
+        if rule == "is required":
+            return _needs(scenario, verb, name)
+        if rule == "unknown key":
+            return f"{verb}: unknown parameter {name!r} (parameters: {', '.join(action_fields(verb))})"
+        return f"{verb}: {_path_words(path)} {rule}{_choices_text(scenario, verb, name) if name in _WORDS else ''}"
+    unknown = _UNKNOWN.match(message)
+    if unknown and "(" not in unknown.group("rest"):
+        name = {"exit": "via", "zone": "zones"}.get(unknown.group("what"), unknown.group("what"))
+        return f"{message}{_choices_text(scenario, unknown.group('verb'), name)}"
+    return message

@@ -22,7 +22,7 @@ from simsoft.schema import FROM_FILE, Scenario
 from simsoft.units import check_seconds, format_duration
 
 from facilitator.exercise.decisions import (DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_fields,
-                                            action_verbs)
+                                            action_verbs, missing_fields, plain_action_error)
 from facilitator.exercise.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
 from facilitator.exercise.templates import placeholder_names, template_problem
 
@@ -49,6 +49,9 @@ class LoadedExercise:
     seed: int
     exercise_sha256: str
     scenario_sha256: str
+    warnings: tuple[str, ...] = ()
+    """What is allowed but deserves the author's look (an inject to a team with actions that expects none and is
+    not marked ``discussion_only``), each as ``file:line path: message``."""
 
     @property
     def name(self) -> str:
@@ -87,7 +90,25 @@ def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> L
     sc_sha = _sha(json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True).encode())
     chosen = seed if seed is not None else exercise.exercise.seed
     return LoadedExercise(exercise=exercise, scenario=scenario, file=doc.file, scenario_file=scenario_file,
-                          seed=DEFAULT_SEED if chosen is None else int(chosen), exercise_sha256=ex_sha, scenario_sha256=sc_sha)
+                          seed=DEFAULT_SEED if chosen is None else int(chosen), exercise_sha256=ex_sha, scenario_sha256=sc_sha,
+                          warnings=tuple(str(w) for w in _unanswered(exercise, where)))
+
+
+def _unanswered(ex: Exercise, where: "_Where") -> list[Problem]:
+    """Injects to a player team with actions that expect nothing and are not marked ``discussion_only``.
+
+    A contingency is exempt: it repeats its parent inject's expected action."""
+    out: list[Problem] = []
+    for i, inj in enumerate(ex.msel):
+        if inj.expect or inj.discussion_only or inj.if_missing is not None:
+            continue
+        deciders = [t for t in inj.to if any(team.id == t and team.role == "player" and team.may for team in ex.teams)]
+        if deciders:
+            file, line = where.doc.sources.locate(("msel", i))
+            out.append(Problem(file=file, line=line, path=format_path(("msel", i)),
+                               rule=f"inject {inj.id} goes to {', '.join(deciders)}, who can act, but expects no action: "
+                                    "add expect: or mark it discussion_only: true"))
+    return out
 
 
 class _Where:
@@ -424,10 +445,13 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checke
     if after > loaded.scenario.duration:
         raise DecisionError(f"{where}{verb}: after {format_duration(after)} is after the scenario ends "
                             f"({format_duration(loaded.scenario.duration)})")
+    missing = missing_fields(verb, decision.action)
+    if missing:
+        raise DecisionError(f"{where}{plain_action_error(loaded.scenario, verb, f'action {missing[0]}: is required')}")
     try:
         (checker if checker is not None else plan_checker(loaded)).check(decision.action)
     except ActionError as exc:
-        raise DecisionError(f"{where}{exc}") from None
+        raise DecisionError(f"{where}{plain_action_error(loaded.scenario, verb, str(exc))}") from None
 
 
 def check_decisions(loaded: LoadedExercise, decisions: list[ScriptedDecision]) -> None:

@@ -11,7 +11,9 @@ text, expected actions, notes. Structured cells use a compact text form a person
 - ``to``: team ids separated by ``;``;
 - ``expect``: one expected action per ``;``: ``venue alert within=120 s task=CT1.1``, optionally
   ``grace=60s`` and doctrine parameters ``doctrine.zones=main_hall,gallery``; a value holding a space
-  is quoted as in a shell (``doctrine.duration='12 h'``).
+  is quoted as in a shell (``doctrine.duration='12 h'``); ``match=near_ccp`` lists the parameters a
+  decision must share (``match=none``: any decision with the verb);
+- ``discussion_only``: ``yes`` for an inject no action answers, empty otherwise.
 
 Files written by spreadsheet programs are read whatever their encoding: UTF-8 (with or without a
 byte-order mark), UTF-16 with a byte-order mark, or Windows-1252. A cell that starts with ``=``,
@@ -42,7 +44,7 @@ from facilitator.exercise.schema import CasualtiesAbove, Exercise, FirstEvent, I
 
 __all__ = ["COLUMNS", "MAX_CSV_BYTES", "export_csv", "import_csv", "read_csv_text"]
 
-COLUMNS = ("id", "module", "at", "when", "if_missing", "sender", "to", "method", "text", "expect", "notes")
+COLUMNS = ("id", "module", "at", "when", "if_missing", "sender", "to", "method", "text", "expect", "discussion_only", "notes")
 """CSV columns, in order."""
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
@@ -103,6 +105,8 @@ def _row(inj: Inject) -> dict[str, str]:
         for k, v in e.doctrine.items():  # doctrine parameters as in a console decision: lists with commas
             shown = ",".join(_word(x) for x in v) if isinstance(v, list) else _word(v)
             parts.append(f"doctrine.{k}={_quote(shown)}")
+        if e.match is not None:
+            parts.append(f"match={_quote(','.join(e.match) or 'none')}")
         expect.append(" ".join(parts))
     cond = inj.if_missing
     row = {
@@ -117,6 +121,7 @@ def _row(inj: Inject) -> dict[str, str]:
         "method": inj.method,
         "text": inj.text,
         "expect": "; ".join(expect),
+        "discussion_only": "yes" if inj.discussion_only else "",
         "notes": inj.notes or "",
     }
     return {k: _escape(v) for k, v in row.items()}
@@ -322,6 +327,8 @@ def _expects(text: str, problems: list[tuple[str, str]]) -> list[dict[str, Any]]
                 name = key.removeprefix("doctrine.")
                 listed = _is_list_field(words[1], name) and value != "all"
                 one.setdefault("doctrine", {})[name] = [_scalar(x) for x in value.split(",") if x] if listed else _scalar(value)
+            elif key == "match":
+                one["match"] = [] if value == "none" else [x for x in value.split(",") if x]
             else:
                 one[key] = _unit(value) if key in ("within", "grace") else value
         out.append(one)
@@ -356,6 +363,11 @@ def _item(row: dict[str, str], problems: list[tuple[str, str]]) -> dict[str, Any
     expect = _expects(get.get("expect", ""), problems)
     if expect:
         item["expect"] = expect
+    flag = get.get("discussion_only", "").lower()
+    if flag in ("yes", "true"):
+        item["discussion_only"] = True
+    elif flag not in ("", "no", "false"):
+        problems.append(("discussion_only", f"{get['discussion_only']!r} must be yes or empty"))
     if get.get("notes"):
         item["notes"] = row["notes"]
     return item

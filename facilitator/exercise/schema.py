@@ -323,6 +323,10 @@ class Inject(Strict):
     """Message text; ``{placeholders}`` show live values (``{t}``, ``{inside}``, ``{casualties}``, ...)."""
     expect: list[Expect] = []
     """Expected player actions with their time standards."""
+    discussion_only: bool = False
+    """The inject asks a question no action answers (a statement to the media, what to tell the trustees): the
+    teams discuss it, nothing is expected of them in the simulation and nothing is scored. The loader warns about
+    an inject to a player team with actions that has neither ``expect`` nor this mark."""
     notes: str | None = None
     """Controller and evaluator notes (never shown to players)."""
 
@@ -332,6 +336,8 @@ class Inject(Strict):
         if len(given) != 1:
             shown = ", ".join(given) if given else "none"
             raise ValueError(f"needs exactly one of at, when, if_missing (has {shown})")
+        if self.discussion_only and self.expect:
+            raise ValueError("a discussion-only inject expects no action: remove expect or discussion_only")
         return self
 
 

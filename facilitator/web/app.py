@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from simsoft.errors import SimsoftError
 
-from facilitator.web.forms import DELAYS, FormError, form_to_line, verb_forms
+from facilitator.web.forms import DELAYS, FormError, form_to_line, plain_error, verb_forms
 from facilitator.web.room import AccessError, Role, Room
 from facilitator.web.sessions import SESSION_TTL_S, ServerSession, SessionTable
 from facilitator.web.views import evaluator_view, facilitator_view, team_view
@@ -84,7 +84,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         try:
             flash(fn())
         except SimsoftError as exc:
-            flash(f"refused: {exc}", error=True)
+            flash(f"refused: {plain_error(exc)}", error=True)
 
     app.jinja_env.globals.update(csrf_token=csrf_token)
 
@@ -201,7 +201,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
             return render_template("team.html", v=view, forms=forms, delays=DELAYS, typed=request.form,
                                    form_error=str(exc)), 400
         except SimsoftError as exc:  # the team may not take this verb, no verb chosen: as before
-            flash(f"refused: {exc}", error=True)
+            flash(f"refused: {plain_error(exc)}", error=True)
             return back("team", team_id=team_id)
         attempt(lambda: room.decide(team_id, line))
         return back("team", team_id=team_id)

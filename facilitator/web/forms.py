@@ -9,15 +9,18 @@ or parameter reaches the page without a change here. A submitted form becomes th
 from __future__ import annotations
 
 import math
+import re
 import shlex
 import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from simsoft.errors import Problem, ScenarioError, SimsoftError
+
 from facilitator.exercise.decisions import DecisionError, action_fields, action_model
 from facilitator.exercise.loader import LoadedExercise
 
-__all__ = ["Field", "FormError", "VerbForm", "verb_forms", "form_to_line", "DELAYS"]
+__all__ = ["Field", "FormError", "VerbForm", "verb_forms", "form_to_line", "plain_error", "DELAYS"]
 
 DELAYS = (("", "now"), ("30s", "in 30 s"), ("1min", "in 1 min"), ("2min", "in 2 min"), ("5min", "in 5 min"),
           ("10min", "in 10 min"))
@@ -60,6 +63,7 @@ def _choices(loaded: LoadedExercise) -> dict[str, tuple[tuple[str, str], ...]]:
     zones = tuple((z.id, f"{getattr(z, 'label', z.id)} ({z.id})") for z in sc.venue.zones)
     out: dict[str, tuple[tuple[str, str], ...]] = {
         "zones": (("all", "all zones"), *zones),
+        "zone": (("outside", "outside the venue"), *zones),
         "via": tuple((e.id, f"{getattr(e, 'label', e.id)} ({e.id})") for e in sc.venue.exits),
         "connection": tuple((c.id, f"{c.id}: {c.from_} ↔ {c.to} ({c.kind.value})") for c in sc.venue.connections),
     }
@@ -213,3 +217,33 @@ def form_to_line(form: Any, *, allowed: list[str]) -> str:
     rationale = " ".join((form.get("rationale") or "").split())
     line = shlex.join(words)
     return f"{line} -- {rationale}" if rationale else line
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _field_words(path: str) -> str:
+    """``ratings[0].reason`` -> ``reason``; ``improvement_plan[1].start`` -> ``start``: the field a person typed in."""
+    parts = [p for p in _INDEX.sub("", path).split(".") if p]
+    return parts[-1].replace("_", " ") if parts else ""
+
+
+def _plain_problem(p: Problem) -> str:
+    field = _field_words(p.path)
+    value = f"{p.value!r} " if p.has_value and not isinstance(p.value, (dict, list)) else ""
+    rule = re.sub(r"^Value error, ", "", p.rule)
+    return f"{field}: {value}{rule}" if field else f"{value}{rule}"
+
+
+def plain_error(exc: SimsoftError) -> str:
+    """A refusal as a page shows it: each problem with the field named in words, without the file's
+    schema path (``ratings[0].reason``) or pydantic's ``Value error,`` prefix; files and lines are for
+    files, not forms.
+
+    >>> plain_error(ScenarioError(Problem(file=None, line=None, path="ratings[0].reason",
+    ...                                   rule="rating S for 'Mass Care Services' overrides the proposed U: give a reason")))
+    "reason: rating S for 'Mass Care Services' overrides the proposed U: give a reason"
+    """
+    if isinstance(exc, ScenarioError) and exc.problems and all(p.file is None for p in exc.problems):
+        return "; ".join(_plain_problem(p) for p in exc.problems)
+    return re.sub(r"\bValue error, ", "", str(exc))

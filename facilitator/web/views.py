@@ -74,7 +74,7 @@ def _inject_row(s: Any, *, full: bool) -> dict[str, Any]:
             else f"if {inj.if_missing.action} missing")  # type: ignore[union-attr]
     row = {"id": inj.id, "module": inj.module, "status": s.status, "released": _t(s.released_s), "rule": rule,
            "sender": inj.sender, "to": list(inj.to), "method": inj.method.replace("_", " "),
-           "text": s.text or (inj.text if full else "")}
+           "text": s.text or (inj.text if full else ""), "discussion_only": inj.discussion_only}
     if full:
         row["notes"] = inj.notes or ""
         row["expect"] = [f"{e.team}: {e.action}" + (f" (task {e.task})" if e.task else "") for e in inj.expect]

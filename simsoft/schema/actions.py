@@ -6,9 +6,9 @@ the same objects. ``zones: all`` means every zone of the venue.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Self, Union
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from simsoft.schema.common import Duration, Id, Strict
 
@@ -34,6 +34,9 @@ __all__ = [
     "ReunificationAction",
     "RecoveryPhase",
     "AccountabilityAction",
+    "CasualtyCollectionPoint",
+    "Staging",
+    "PublicInformation",
 ]
 
 ZoneSelection = Union[Literal["all"], Annotated[list[Id], Field(min_length=1)]]
@@ -240,10 +243,66 @@ class AccountabilityAction(_Timed):
     """Start digital check-in and reunification by app or SMS (``recovery.digital``)."""
 
 
+class CasualtyCollectionPoint(_Timed):
+    """Place the casualty collection point (CCP): outside the venue (the plan's place), far outside, or in a zone.
+
+    A CCP in or next to the casualties' zone shortens their carry and walk, but it opens only once its
+    zone is safe (the incident has left it and it is contained or cordoned warm or cold); until then
+    casualties go to the CCP outside. A CCP far outside (beyond the outer cordon) lengthens them."""
+
+    do: Literal["casualty_collection_point"]
+    """The verb: ``casualty_collection_point``."""
+    zone: Id = "outside"
+    """A zone of the venue, or ``outside`` (the plan's place, just outside the venue)."""
+    far: bool = False
+    """Only with ``outside``: the CCP is far from the venue (beyond the outer cordon): longer carries and walks."""
+
+    @model_validator(mode="after")
+    def _far_outside_only(self) -> Self:
+        if self.far and self.zone != "outside":
+            raise ValueError("far applies only to a casualty collection point outside the venue (zone: outside)")
+        return self
+
+
+class Staging(_Timed):
+    """Set the ambulance staging and loading point: next to the CCP (short loading) or away from it (long loading).
+
+    With ``zone`` the loading point is in that zone of the venue (an outdoor zone, a forecourt): it takes
+    effect only once the zone is safe (the incident has left it and it is contained or cordoned warm or
+    cold); until then ambulances load as before."""
+
+    do: Literal["staging"]
+    """The verb: ``staging``."""
+    near_ccp: bool = True
+    """Whether ambulances are called forward from a staging point close to the CCP and load next to it."""
+    zone: Id | None = None
+    """Zone of the venue where the loading point is (absent: outside the venue)."""
+
+
+class PublicInformation(_Timed):
+    """A public information message naming the reunification site and/or a phone line for families.
+
+    Families who have not yet set out go to the named site instead of first converging on the scene, and
+    with a phone line some of those who would come are answered by phone instead."""
+
+    do: Literal["public_information"]
+    """The verb: ``public_information``."""
+    site: Id | None = None
+    """Reunification site the message names (``recovery.reunification``)."""
+    phone_line: bool = False
+    """Whether the message gives a phone line for families."""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if self.site is None and not self.phone_line:
+            raise ValueError("a public information message names a reunification site (site: ID) or a phone line (phone_line: true)")
+        return self
+
+
 Action = Annotated[
     Union[Alert, Evacuate, Shelter, Lockdown, Release, CloseConnection, OpenConnection, Dispatch, MutualAid, Cordon, Declare,
           RequestAmbulances, WarmZoneEntry, DistributionPolicy, HospitalPlan, SceneResources, ReunificationAction, RecoveryPhase,
-          AccountabilityAction],
+          AccountabilityAction, CasualtyCollectionPoint, Staging, PublicInformation],
     Field(discriminator="do"),
 ]
 """One protective action, chosen by its ``do`` key."""

@@ -217,6 +217,25 @@ class Scene(Strict):
     treatment_slow_factor: Annotated[float, Field(ge=1.0)] = Field(3.0, json_schema_extra=ranges(
         rng_range(1.5, 5.0, "judgement: planning value; no published effect size of CCP treatment")))
     """How many times slower immediate and delayed casualties deteriorate after CCP treatment (planning value [verify])."""
+    ccp_near_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(0.5, json_schema_extra=ranges(rng_range(
+        0.3, 0.8, "judgement: a CCP in or next to the casualties' zone shortens carries (Manchester Arena Inquiry vol. 2: "
+        "casualties carried from the City Room to a clearing station in the station concourse); no published effect size")))
+    """Carry and walk times to a CCP placed in or next to the casualty's zone (action ``casualty_collection_point``),
+    as a share of the times to the CCP outside the venue (default 0.5, judgement; range 0.3-0.8)."""
+    ccp_far_factor: Annotated[float, Field(ge=1.0)] = Field(2.0, json_schema_extra=ranges(rng_range(
+        1.5, 3.0, "judgement: a CCP beyond the outer cordon doubles the carry; no published effect size")))
+    """Carry and walk times to a CCP far outside the venue (``far: true``), as a multiple of the times to the CCP
+    just outside it (default 2, judgement; range 1.5-3)."""
+    staging_near_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(0.6, json_schema_extra=ranges(rng_range(
+        0.4, 0.9, "judgement: ambulances called forward from a staging point close to the CCP load without carrying "
+        "patients to them (UK ambulance major-incident doctrine places an ambulance parking point and loading point by the casualty clearing station); no published effect size")))
+    """Ambulance loading time (``ambulances.load_time``) once the staging and loading point is next to the CCP
+    (action ``staging``), as a share of the planned loading time (default 0.6, judgement; range 0.4-0.9)."""
+    staging_far_factor: Annotated[float, Field(ge=1.0)] = Field(1.6, json_schema_extra=ranges(rng_range(
+        1.2, 2.5, "judgement: patients carried from the CCP to ambulances parked away from it, as in Manchester 2017 "
+        "(Manchester Arena Inquiry vol. 2); no published effect size")))
+    """Ambulance loading time once the loading point is away from the CCP (``staging`` with ``near_ccp: false``), as a
+    multiple of the planned loading time (default 1.6, judgement; range 1.2-2.5)."""
 
 
 class Ambulances(Strict):

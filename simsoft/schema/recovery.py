@@ -18,7 +18,7 @@ from simsoft.schema.common import Count, Duration, Fraction, Id, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
 from simsoft.schema.ranges import ranges, rng_range, scaled
 
-__all__ = ["Accountability", "ReunificationSite", "Families", "DigitalCheckin", "Phases", "Reopening", "Recovery", "PHASES", "DAMAGE"]
+__all__ = ["Accountability", "ReunificationSite", "Families", "DigitalCheckin", "PublicMessage", "Phases", "Reopening", "Recovery", "PHASES", "DAMAGE"]
 
 PHASES = ("investigation", "clean_up", "reopen_preparation", "family_assistance")
 """Recovery phases whose duration the plan sets and a decision (action ``recovery``) can change."""
@@ -134,6 +134,31 @@ class DigitalCheckin(Strict):
     """Desk time of the cases that still come is multiplied by this (details registered in advance), judgement [verify]."""
 
 
+class PublicMessage(Strict):
+    """What a public information message (action ``public_information``) does to families seeking news.
+
+    Without a message naming the reunification site, many families first converge on the scene and are
+    redirected from the cordon (Auf der Heide, "Disaster Response: Principles of Preparation and
+    Coordination", 1989: convergence of relatives on disaster sites; the UK casualty bureau and
+    family-assistance guidance publish a number and a place for that reason). No published shares or
+    delays were found: the values are judgements with ranges [verify].
+    """
+
+    scene_share: Fraction = Field(0.5, json_schema_extra=ranges(rng_range(
+        0.2, 0.8, "judgement: families who go to the scene first without a message naming the site "
+        "(Auf der Heide 1989, convergence); no published share [verify]")))
+    """Share of families still to set out who, without a message naming the site, would go to the scene first and are
+    redirected from there; a message naming the site sends them straight to it (judgement [verify])."""
+    scene_detour: Duration = Field(1200.0, json_schema_extra=ranges(rng_range(
+        600.0, 2700.0, "judgement: time lost at the cordon before finding the reunification centre [verify]", log=True)))
+    """Time those families lose going to the scene first (default 20 min, judgement [verify])."""
+    phone_share: Fraction = Field(0.3, json_schema_extra=ranges(rng_range(
+        0.1, 0.5, "judgement: families answered by a published phone line (casualty bureau) who would otherwise have "
+        "come in person; no published share [verify]")))
+    """Share of the adult and casualty-family cases who would still come in person that a published phone line answers
+    instead (judgement [verify]); unaccompanied minors are always released in person."""
+
+
 class Phases(Strict):
     """Durations of the recovery phases after the all clear. Null (the default): drawn from ``reopening``.
     A stated value wins; a decision (action ``recovery``) can still change a phase."""
@@ -200,6 +225,8 @@ class Recovery(Strict):
     """Reunification demand and family arrivals."""
     digital: DigitalCheckin = DigitalCheckin()
     """Digital check-in and reunification by app or SMS."""
+    public_information: PublicMessage = PublicMessage()
+    """What a public information message naming the site or a phone line does (action ``public_information``)."""
     phases: Phases = Phases()
     """Family assistance, scene handover, clean-up and reopening."""
     damage: Literal["none", "light", "moderate", "severe"] = "light"

@@ -14,6 +14,9 @@ scenario's mix and two fate draws (see :mod:`simsoft.models.medical.survival`). 
 6. ambulances load at the CCP and take them to the hospital the distribution policy picks, where
    critical patients queue for the critical-care line (surge capacity).
 
+Where the CCP and the ambulance loading point are (decisions ``casualty_collection_point`` and
+``staging``) scales the carry and walk times and the loading time (:mod:`simsoft.models.medical.scene`).
+
 A casualty whose definitive care has not begun by their deadline dies where they are. Every random
 value of a casualty is drawn at injury from its own named stream, so variants compare the same
 casualties (common random numbers).
@@ -30,6 +33,7 @@ from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.incident.situation import Situation
 from simsoft.models.medical.hospitals import HospitalModel
+from simsoft.models.medical.scene import OUTSIDE, SceneLayout, StagedAmbulances, known_places
 from simsoft.models.medical.survival import NEVER, Casualty, deadline_min
 from simsoft.models.medical.transport import AmbulanceFleet, CollectionPoint
 from simsoft.records import Recorder
@@ -66,8 +70,11 @@ class MedicalModel:
         self.hospitals = [HospitalModel(h, env=env, recorder=recorder, on_care=self._care) for h in self.cfg.hospitals]
         self.by_id = {h.id: h for h in self.hospitals}
         self.ccp = CollectionPoint(env, self.rank)
-        self.fleet = AmbulanceFleet(self.cfg.ambulances, env=env, recorder=recorder, ccp=self.ccp,
+        self.staged = StagedAmbulances(self.cfg.ambulances)
+        self.fleet = AmbulanceFleet(self.staged, env=env, recorder=recorder, ccp=self.ccp,  # type: ignore[arg-type]
                                     hospitals=self.hospitals, policy=lambda: self.distribution)
+        self.layout = SceneLayout(scenario=scenario, env=env, recorder=recorder, situation=situation,
+                                  ambulances=self.staged)
         self.to_triage = simpy.PriorityStore(env)
         self.to_carry = simpy.PriorityStore(env)
         bc = self.cfg.bleeding_control
@@ -268,7 +275,7 @@ class MedicalModel:
             yield from self._self_present(c)
             return
         if c.cls == "minor":
-            yield self.env.timeout(c.draws["walk"])
+            yield self.env.timeout(c.draws["walk"] * self.layout.ccp_factor(c.zone))
             self._at_ccp(c)
             self.ccp.ready(c)
             return
@@ -321,7 +328,7 @@ class MedicalModel:
             c: Casualty = item.item
             if c.dead:
                 continue
-            carry = c.draws["carry"]
+            carry = c.draws["carry"] * self.layout.ccp_factor(c.zone)
             yield self.env.timeout(carry)
             if not c.dead:
                 self._at_ccp(c)
@@ -344,13 +351,15 @@ class MedicalModel:
         self.ccp.ready(c)
 
     # -- decisions ---------------------------------------------------------------------------
-    ACTIONS = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources")
+    ACTIONS = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources",
+               "casualty_collection_point", "staging")
     """Verbs this model carries out."""
     ABSENT = "the scenario has no medical block (and an incident) to direct"
     """Why those verbs are refused in a scenario without this model."""
 
     def action_table(self) -> ActionTable:
-        """Ambulances, warm-zone entry, hospital distribution, a hospital's full plan, scene resources."""
+        """Ambulances, warm-zone entry, hospital distribution, a hospital's full plan, scene resources, the CCP's
+        place and the ambulance loading point (:mod:`simsoft.models.medical.scene`)."""
 
         def check_hospital(action: Any) -> None:
             if action.hospital not in self.by_id:
@@ -377,9 +386,25 @@ class MedicalModel:
             self.add_scene_resources(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
             values.update(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
 
+        places = known_places(self.scenario)
+
+        def check_place(action: Any) -> None:
+            if action.zone is not None and action.zone not in places:
+                raise ActionError(f"{action.do}: {action.zone!r} is not a zone of the venue nor outside "
+                                  f"(places: {', '.join(places)})")
+
+        def ccp(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            values.update(zone=action.zone, far=action.far)
+            values["status"] = self.layout.place_ccp(action.zone, far=action.far, reason=values["source"])
+
+        def staging(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            values.update(near_ccp=action.near_ccp, zone=action.zone or OUTSIDE)
+            values["status"] = self.layout.stage(near_ccp=action.near_ccp, zone=action.zone, reason=values["source"])
+
         return {"request_ambulances": ActionHandler(ambulances), "warm_zone": ActionHandler(warm_zone),
                 "distribution": ActionHandler(distribution), "hospital_plan": ActionHandler(hospital_plan, check_hospital),
-                "scene_resources": ActionHandler(scene_resources)}
+                "scene_resources": ActionHandler(scene_resources),
+                "casualty_collection_point": ActionHandler(ccp, check_place), "staging": ActionHandler(staging, check_place)}
 
     def set_distribution(self, policy: str) -> None:
         """Change the hospital distribution policy from now on."""

@@ -20,6 +20,11 @@
   ``patience`` runs out before a desk takes it leaves (a guardian of an unaccompanied minor never
   does); it is dropped when a desk reaches it, so the recorded queue length still counts it until then.
   A standby site or more staff is a decision.
+- **Public information.** A message naming a reunification site (action ``public_information``) sends
+  the families still to set out straight to it: the ``public_information.scene_share`` of them who would
+  have gone to the scene first arrive ``scene_detour`` sooner (never before the message). A published
+  phone line answers ``phone_share`` of the adult and casualty-family cases who would still come. Both
+  draw from their own streams, and only once a message is out, so runs without one are unchanged.
 - **Phases.** Investigation (scene handover), clean-up and reopening preparation run one after the
   other from the all clear; their durations are drawn at the all clear from ``reopening`` (by the deaths
   so far and the ``damage``) unless ``phases`` states them. The family assistance centre opens after
@@ -153,6 +158,12 @@ class RecoveryModel:
         self.announced = acc.assembly_announced
         self.count_all = acc.count_at == "all_exits"
         self.digital = self.cfg.digital.enabled
+        self.phone_line = False
+        """Whether a public information message has given a phone line for families."""
+        self.site_named: str | None = None
+        """The reunification site a public information message named first (families still to set out go there)."""
+        self._due_gen = 0
+        """Generation of the families' schedule: a message naming the site reschedules it."""
         self._case_draws: dict[str, tuple[float, float, float]] = {}
         """Per case: (uniform for phone, uniform for digital, patience in s), drawn when the case is created."""
         self.cases_remote = 0
@@ -360,7 +371,9 @@ class RecoveryModel:
     def _schedule_due(self) -> None:
         if self._next_due < len(self._due):
             at = self._due[self._next_due][0]
-            self.env.timeout(_delay_to(float(self.env.now), at)).callbacks.append(self._families_due)
+            gen = self._due_gen
+            self.env.timeout(_delay_to(float(self.env.now), at)).callbacks.append(
+                lambda event: self._families_due(event) if gen == self._due_gen else None)
 
     def _families_due(self, _event: simpy.Event) -> None:
         now, due = self.env.now, self._due
@@ -395,6 +408,10 @@ class RecoveryModel:
         if kind != "minor":
             fam, dig = self.cfg.families, self.cfg.digital
             how = "phone" if u_phone < fam.remote_share else ("digital" if self.digital and u_digital < dig.uptake else None)
+            if how is None and self.phone_line:
+                u_line = float(self.streams.stream("recovery.public_information.phone").random())
+                if u_line < self.cfg.public_information.phone_share:
+                    how = "phone_line"
             if how is not None:
                 self.cases_remote += 1
                 self.recorder.emit(now, "recovery.resolved_remotely", cid, case=kind, how=how)
@@ -419,13 +436,14 @@ class RecoveryModel:
         yield self.env.timeout(s.opens_after)
         self.open_site(site, reason="planned")
 
-    ACTIONS = ("reunification", "recovery", "accountability")
+    ACTIONS = ("reunification", "recovery", "accountability", "public_information")
     """Verbs this model carries out."""
     ABSENT = "the scenario has no recovery block (and an incident) to direct"
     """Why those verbs are refused in a scenario without this model."""
 
     def action_table(self) -> ActionTable:
-        """Open or staff a reunification site; change a recovery phase; help accounting (assembly points, counting, digital check-in)."""
+        """Open or staff a reunification site; change a recovery phase; help accounting (assembly points, counting, digital
+        check-in); a public information message naming the site or a phone line."""
 
         def check_site(action: Any) -> None:
             if action.site not in self.sites:
@@ -449,8 +467,53 @@ class RecoveryModel:
             self.set_accountability(announce_assembly=action.announce_assembly, count_at_exits=action.count_at_exits,
                                     digital_checkin=action.digital_checkin, reason=values["source"])
 
+        def check_message(action: Any) -> None:
+            if action.site is not None and action.site not in self.sites:
+                known = ", ".join(sorted(self.sites)) or "none"
+                raise ActionError(f"public_information: unknown site {action.site!r} (reunification sites: {known})")
+
+        def public_information(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            values.update(site=action.site, phone_line=action.phone_line)
+            values.update(self.public_information(site=action.site, phone_line=action.phone_line, reason=values["source"]))
+
         return {"reunification": ActionHandler(reunification, check_site), "recovery": ActionHandler(recovery),
-                "accountability": ActionHandler(accountability)}
+                "accountability": ActionHandler(accountability),
+                "public_information": ActionHandler(public_information, check_message)}
+
+    def public_information(self, *, site: str | None, phone_line: bool, reason: str = "decision") -> dict[str, Any]:
+        """A public message naming ``site`` and/or a phone line; returns what it changed (for the action record)."""
+        out: dict[str, Any] = {}
+        if phone_line and not self.phone_line:
+            self.phone_line = True
+            out["phone_line_opened"] = True
+        if site is not None:
+            out["site_open"] = site in self.site_open
+            if self.site_named is None:
+                self.site_named = site
+                out["redirected"] = self._redirect_families()
+        return out
+
+    def _redirect_families(self) -> int:
+        """Families still to set out who would have gone to the scene first go straight to the site."""
+        now = self.env.now
+        pending = self._due[self._next_due:]
+        if not pending:
+            return 0
+        msg = self.cfg.public_information
+        u = self.streams.stream("recovery.public_information.route").random(len(pending)).tolist()
+        moved = 0
+        due = []
+        for (t, k, cid, kind), x in zip(pending, u):
+            if x < msg.scene_share and t > now:
+                t = max(now, t - msg.scene_detour)
+                moved += 1
+            due.append((t, k, cid, kind))
+        due.sort()
+        self._due = due
+        self._next_due = 0
+        self._due_gen += 1
+        self._schedule_due()
+        return moved
 
     def open_site(self, site: str, *, reason: str = "decision", add_staff: int = 0) -> None:
         """Open ``site`` now (if it is not open) and add staff to it."""
