@@ -215,8 +215,8 @@ class Recovery(Strict):
 
     release_after_all_clear: Duration | None = Field(600.0, json_schema_extra=ranges(
         rng_range(300.0, 1800.0, "judgement: planning value for a police walk-through", log=True)))
-    """Zones still sheltering or locked down are released this long after the all clear (default 10 min for a
-    police walk-through); null: only by the plan or a decision."""
+    """Zones still sheltering or locked down are released, and people never told to leave are brought out, this
+    long after the all clear (default 10 min for a police walk-through); null: only by the plan or a decision."""
     accountability: Accountability = Accountability()
     """Headcounts and reports."""
     reunification: list[ReunificationSite] = Field(default_factory=list)

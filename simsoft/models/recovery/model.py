@@ -232,6 +232,18 @@ class RecoveryModel:
         zones = [z.id for z in self.scenario.venue.zones if z.id in held]
         if zones:
             self.apply({"do": "release", "zones": zones, "note": "recovery: release after the all clear"}, "recovery")
+        # Nobody is left behind once the venue is safe: people never told to leave are brought out too.
+        occupancy = self.egress.occupancy()
+        left = [z.id for z in self.scenario.venue.zones
+                if z.id not in held and occupancy.get(z.id, 0.0) >= 0.5 and not self._leaving(z.id)]
+        if left:
+            self.apply({"do": "evacuate", "zones": left, "note": "recovery: everyone still inside is brought out after the all clear"},
+                       "recovery")
+
+    def _leaving(self, zone: str) -> bool:
+        """Whether the people of ``zone`` have been told to leave (a read of the crowd state)."""
+        zone_nodes = list(self.egress.net.node_ids[: self.egress.net.n_zones])
+        return bool(self.egress.state.evacuating[zone_nodes.index(zone)])
 
     # -- accountability ----------------------------------------------------------------------
     def _accountability(self):
