@@ -30,6 +30,7 @@ from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.incident.situation import Situation
 from simsoft.models.medical.hospitals import HospitalModel
+from simsoft.models.medical.major_incident import MajorIncident
 from simsoft.models.medical.survival import NEVER, Casualty, deadline_min
 from simsoft.models.medical.transport import AmbulanceFleet, CollectionPoint
 from simsoft.records import Recorder
@@ -80,6 +81,11 @@ class MedicalModel:
         self.triage_teams = 0
         self.carry_teams = 0
         self._task_force: simpy.Process | None = None
+        self.major_incident = MajorIncident(
+            self.cfg, env=env, streams=streams, recorder=recorder, fleet=self.fleet, hospitals=self.hospitals,
+            ems_knows=situation.known["ems"],
+            request_ambulances=lambda n, source: self.request_ambulances(n, mutual_aid=False, source=source,
+                                                                        stream="medical.major_incident.ambulances"))
 
     # -- set-up ------------------------------------------------------------------------------
     def _draw(self, name: str, spec) -> float:
@@ -101,6 +107,7 @@ class MedicalModel:
         for h in self.hospitals:
             if h.spec.full_plan_after is not None:
                 self.env.process(self._full_plan(h, h.spec.full_plan_after))
+        self.major_incident.start()
 
     def _dispatch_initial(self):
         yield self.situation.known["ems"]
@@ -110,15 +117,17 @@ class MedicalModel:
             for d in delays:
                 self.fleet.send(float(d), source="initial")
 
-    def request_ambulances(self, count: int, *, mutual_aid: bool, source: str = "decision") -> None:
-        """Send ``count`` more ambulances (they are dispatched once EMS dispatch knows)."""
-        self.env.process(self._request(count, mutual_aid, source))
+    def request_ambulances(self, count: int, *, mutual_aid: bool, source: str = "decision",
+                           stream: str | None = None) -> None:
+        """Send ``count`` more ambulances (they are dispatched once EMS dispatch knows); ``stream`` names the
+        random stream of their arrival times (default: that of decisions)."""
+        self.env.process(self._request(count, mutual_aid, source, stream))
 
-    def _request(self, count: int, mutual_aid: bool, source: str):
+    def _request(self, count: int, mutual_aid: bool, source: str, stream: str | None = None):
         yield self.situation.known["ems"]
         amb = self.cfg.ambulances
         spec, name = (amb.mutual_aid_arrival, "mutual_aid") if mutual_aid else (amb.arrival, "request")
-        delays = sample(spec, rng=self.streams.stream(f"medical.ambulance_{name}"), n=count)
+        delays = sample(spec, rng=self.streams.stream(stream or f"medical.ambulance_{name}"), n=count)
         self.recorder.emit(self.env.now, "medical.ambulances_requested", "", count=count, mutual_aid=mutual_aid, source=source)
         for d in delays:
             self.fleet.send(float(d), source="mutual_aid" if mutual_aid else "request")
@@ -343,13 +352,14 @@ class MedicalModel:
         self.ccp.ready(c)
 
     # -- decisions ---------------------------------------------------------------------------
-    ACTIONS = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources")
+    ACTIONS = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources", "major_incident")
     """Verbs this model carries out."""
     ABSENT = "the scenario has no medical block (and an incident) to direct"
     """Why those verbs are refused in a scenario without this model."""
 
     def action_table(self) -> ActionTable:
-        """Ambulances, warm-zone entry, hospital distribution, a hospital's full plan, scene resources."""
+        """Ambulances, warm-zone entry, hospital distribution, a hospital's full plan, scene resources, a major
+        incident (:mod:`simsoft.models.medical.major_incident`)."""
 
         def check_hospital(action: Any) -> None:
             if action.hospital not in self.by_id:
@@ -376,9 +386,13 @@ class MedicalModel:
             self.add_scene_resources(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
             values.update(bearers=action.bearers, stretchers=action.stretchers, triage_teams=action.triage_teams)
 
+        def major_incident(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            if not self.major_incident.declare(source=values["source"]):
+                values["rejected"] = "major incident already declared"
+
         return {"request_ambulances": ActionHandler(ambulances), "warm_zone": ActionHandler(warm_zone),
                 "distribution": ActionHandler(distribution), "hospital_plan": ActionHandler(hospital_plan, check_hospital),
-                "scene_resources": ActionHandler(scene_resources)}
+                "scene_resources": ActionHandler(scene_resources), "major_incident": ActionHandler(major_incident)}
 
     def set_distribution(self, policy: str) -> None:
         """Change the hospital distribution policy from now on."""
