@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from typing import Any
 
 import simpy
 
@@ -136,7 +135,7 @@ class AmbulanceFleet:
             self.recorder.emit(env.now, "medical.ambulance_back", aid)
 
 
-def deliver(fleet: Any, vid: str, load: list[Casualty], hosp: HospitalModel):
+def deliver(fleet: AmbulanceFleet, vid: str, load: list[Casualty], hosp: HospitalModel):
     """Drive ``load`` to ``hosp`` and admit them (a SimPy sub-process of a vehicle)."""
     yield fleet.env.timeout(hosp.spec.travel)
     hosp.en_route -= len(load)
@@ -145,7 +144,7 @@ def deliver(fleet: Any, vid: str, load: list[Casualty], hosp: HospitalModel):
         hosp.admit(c, via=vid)
 
 
-def depart(fleet: Any, vid: str, load: list[Casualty], hosp: HospitalModel) -> None:
+def depart(fleet: AmbulanceFleet, vid: str, load: list[Casualty], hosp: HospitalModel) -> None:
     """Book ``load`` on its way to ``hosp`` and record the departure."""
     hosp.en_route += len(load)
     hosp.en_route_critical += sum(1 for c in load if c.critical)
