@@ -235,8 +235,10 @@ FAR = [{"id": "near", "travel": "30 min"}, {"id": "far", "travel": "45 min"}]
 
 
 def test_more_ambulances_never_raise_mean_deaths():
-    few = _tiny(**{"medical.ambulances": {"initial": 1}, "medical.hospitals": FAR, "recovery": None})
-    many = _tiny(**{"medical.ambulances": {"initial": 8}, "medical.hospitals": FAR, "recovery": None})
+    # One patient per ambulance (no major-incident mode, whose two-patient loads would halve the lever).
+    never = {"medical.major_incident": {"declared": "never"}, "medical.hospitals": FAR, "recovery": None}
+    few = _tiny(**{"medical.ambulances": {"initial": 1}, **never})
+    many = _tiny(**{"medical.ambulances": {"initial": 8}, **never})
     d_few, d_many = _mean(few, "medical.deaths"), _mean(many, "medical.deaths")
     # Tolerance: 0.05 deaths per run (common random numbers make the casualties identical).
     assert d_many <= d_few + 0.05, (d_many, d_few)

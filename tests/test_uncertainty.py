@@ -128,7 +128,9 @@ def test_cli_params_and_uncertainty_sweep(tmp_path):
     runner = CliRunner()
     res = runner.invoke(cli, ["params", POW])
     assert res.exit_code == 0, res.output
-    assert "medical.survival.immediate.b0" in res.output and "incident." not in res.output
+    assert "medical.survival.immediate.b0" in res.output
+    # The scope rule: nothing under the top-level ``incident`` is a parameter (``medical.major_incident`` is EMS's).
+    assert not any(line.startswith("incident.") for line in res.output.splitlines())
     res = runner.invoke(cli, ["sweep", POW, "--uncertainty", "4", "--variants", "base,rescue_task_force",
                               "--executor", "serial", "--out", str(tmp_path), "--no-progress"])
     assert res.exit_code == 0, res.output

@@ -233,3 +233,57 @@ def test_full_suite_at_its_replications_and_library_at_fewer():
     assert cal["police-arrival/median"].passed and cal["hospital-surge-immediate/critical-per-hour"].passed
     lib = run_library(ROOT / "scenarios", reps=20, workers=2)
     assert "place-of-worship" in lib.rows and "community-hall" not in lib.rows  # no incident: nothing to compare
+
+
+# ------------------------------------------------------------------------- scene-conditional ranges
+
+def _ref(label: str):
+    return next(r for r in REFERENCES if r.label.startswith(label))
+
+
+def _runs(pairs):
+    """Runs as metrics: (deaths, casualties, reopened after days)."""
+    return [{"medical.deaths": d, "medical.casualties": c, "validation.case_fatality": d / c if c else None,
+             "validation.t_reopened_s": days * 86400.0} for d, c, days in pairs]
+
+
+def test_case_fatality_of_small_runs_is_left_out_and_pooled_instead():
+    from simsoft.validation.library import MIN_CASUALTIES_PER_RUN, summarise
+
+    small = _runs([(0, 8, 3.0)] * 9 + [(1, 8, 5.0)])  # a death in one run of ten: per-run median 0 %
+    per_run = summarise(_ref("case fatality (deaths"), small)
+    assert per_run.summary.n == 0 and per_run.excluded == 10 and per_run.status == "n/a"
+    pooled = summarise(_ref("case fatality, pooled"), small)
+    assert pooled.summary.median == pytest.approx(100.0 * 1 / 80) and pooled.status == "in"
+    assert pooled.summary.p5 <= pooled.summary.median <= pooled.summary.p95
+    big = _runs([(0, MIN_CASUALTIES_PER_RUN, 5.0), (4, 40, 6.0), (30, 100, 9.0)])
+    row = summarise(_ref("case fatality (deaths"), big)
+    assert row.excluded == 0 and row.summary.median == pytest.approx(10.0) and row.status == "in"
+    assert summarise(_ref("case fatality, pooled"), big).summary.median == pytest.approx(100.0 * 34 / 160)
+
+
+def test_reopening_is_judged_against_fatal_and_non_fatal_incidents_apart():
+    from simsoft.validation.library import summarise
+
+    runs = _runs([(0, 8, 0.8)] * 3 + [(2, 8, 6.0)] * 2)
+    fatal, non_fatal = summarise(_ref("reopening, runs with deaths"), runs), summarise(_ref("reopening, runs without"), runs)
+    assert (fatal.summary.n, fatal.excluded, fatal.status) == (2, 3, "in")
+    assert (non_fatal.summary.n, non_fatal.excluded, non_fatal.status) == (3, 2, "in")
+    # A non-fatal scene reopening after 3.4 d stays a flag: the non-fatal anchors reopened within a day.
+    assert summarise(_ref("reopening, runs without"), _runs([(0, 8, 3.4)] * 3)).status == "OUT"
+
+
+def test_hospital_ranges_follow_the_scene():
+    from simsoft import load_scenario
+    from simsoft.validation.library import CCP_TO_DEPARTURE_MIN, summarise
+
+    pow_ = load_scenario(ROOT / "scenarios" / "place-of-worship.yaml")
+    mix = pow_.medical.triage_mix
+    low, high = _ref("in-hospital deaths").bounds_for(pow_)
+    assert (low, high) == (0.0, pytest.approx(100.0 * (mix.immediate + mix.expectant) * 0.20))
+    far = max(h.travel for h in pow_.medical.hospitals) / 60.0
+    assert _ref("last immediate").bounds_for(pow_) == (20.0, pytest.approx(71.0 + CCP_TO_DEPARTURE_MIN + far))
+    row = summarise(_ref("last immediate"), [{"validation.t_last_immediate_at_hospital_s": 100.0 * 60}], pow_)
+    assert row.range_text() == f"20-{71.0 + CCP_TO_DEPARTURE_MIN + far:g} min" and row.status == "in"
+    # Without a scene, the fixed fallback bounds apply.
+    assert _ref("last immediate").bounds_for(None) == (20.0, 120.0)

@@ -213,7 +213,7 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
         site = getattr(act, "site", None)
         if site is not None and site not in site_ids:
             add(base + ("site",), site, f"is not a site of recovery.reunification ({', '.join(sorted(site_ids)) or 'none'})")
-        if act.do in ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources") and med is None:
+        if act.do in ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources", "major_incident") and med is None:
             add(base + ("do",), act.do, "needs a medical block")
         if act.do in ("reunification", "recovery", "accountability") and rec is None:
             add(base + ("do",), act.do, "needs a recovery block")

@@ -31,6 +31,7 @@ __all__ = [
     "DistributionPolicy",
     "HospitalPlan",
     "SceneResources",
+    "MajorIncidentDeclaration",
     "ReunificationAction",
     "RecoveryPhase",
     "AccountabilityAction",
@@ -206,6 +207,15 @@ class SceneResources(_Timed):
     """Additional triage teams."""
 
 
+class MajorIncidentDeclaration(_Timed):
+    """EMS declares a major incident now: ambulances switch to the mass-casualty mode (``medical.ambulances.mci``:
+    two stretcher patients per vehicle, a short handover, other vehicles for walking casualties) and every
+    hospital activates its full plan. Declaring again changes nothing."""
+
+    do: Literal["major_incident"]
+    """The verb: ``major_incident``."""
+
+
 class ReunificationAction(_Timed):
     """Open a reunification site (a standby one, or earlier than planned) and/or add staff to it."""
 
@@ -301,8 +311,8 @@ class PublicInformation(_Timed):
 
 Action = Annotated[
     Union[Alert, Evacuate, Shelter, Lockdown, Release, CloseConnection, OpenConnection, Dispatch, MutualAid, Cordon, Declare,
-          RequestAmbulances, WarmZoneEntry, DistributionPolicy, HospitalPlan, SceneResources, ReunificationAction, RecoveryPhase,
-          AccountabilityAction, CasualtyCollectionPoint, Staging, PublicInformation],
+          RequestAmbulances, WarmZoneEntry, DistributionPolicy, HospitalPlan, SceneResources, MajorIncidentDeclaration,
+          ReunificationAction, RecoveryPhase, AccountabilityAction, CasualtyCollectionPoint, Staging, PublicInformation],
     Field(discriminator="do"),
 ]
 """One protective action, chosen by its ``do`` key."""

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, PositiveFloat, model_validator
 
 from simsoft.schema.common import Count, Duration, Fraction, Id, PositiveCount, Strict
 from simsoft.schema.distributions import Distribution, Lognormal
+from simsoft.schema.major_incident import MajorIncident, MassCasualtyMode, OtherVehicles
 from simsoft.schema.ranges import ranges, rng_range, scaled
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "WarmZone",
     "Scene",
     "Ambulances",
+    "MassCasualtyMode",
+    "OtherVehicles",
+    "MajorIncident",
     "SelfPresentation",
     "Hospital",
     "TraumaLevel",
@@ -145,12 +149,26 @@ class Survival(Strict):
 
 
 class BleedingControl(Strict):
-    """Bleeding control (tourniquets, haemostatic dressings) by trained staff or bystanders, and by medics.
+    """Bleeding control (tourniquets, haemostatic dressings, wound packing) by trained staff or bystanders, and by medics.
 
     It slows the decline of immediate casualties: from the moment it is applied their clock of
-    deterioration runs ``slow_factor`` times slower. Rationale: haemorrhage is the leading
-    preventable cause of death after intentional mass-casualty events (Hartford Consensus, 2013;
-    Stop the Bleed). The size of the effect is a planning value [verify]."""
+    deterioration runs ``slow_factor`` times slower. Haemorrhage is the leading preventable cause of death
+    after intentional mass-casualty events (Hartford Consensus, 2013; Stop the Bleed), but only compressible
+    bleeding can be controlled on scene. Size of the effect, from the literature (not from London 7/7, Boston
+    or Manchester, which validate the model):
+
+    - of potentially survivable deaths before hospital, 90.9 % were haemorrhage, whose source was truncal
+      (non-compressible) in 67.3 %, junctional in 19.2 % and extremity in 13.5 % (Eastridge et al., J Trauma
+      Acute Care Surg 73(6 Suppl 5):S431, 2012): about a third of bleeding casualties have bleeding that a
+      tourniquet, packing or a haemostatic dressing can control;
+    - for them, control applied before the onset of shock all but stops the decline: survival 96 % vs 4 % when
+      applied after shock, 89 % with prehospital vs 78 % with in-hospital application (Kragh et al., Ann Surg
+      249(1):1, 2009; J Emerg Med 41(6):590, 2011);
+    - so across all immediate casualties the rate of decline falls to about ``f/k + (1 - f)`` with ``f`` ~ 0.33
+      compressible and ``k`` >= 10 for them, i.e. an average slow factor of 1 / 0.70 ~ 1.4-1.5 (arithmetic on the
+      two sources; the model applies the average to every immediate casualty, an approximation). Default 1.5;
+      range 1.2 (mostly truncal wounds, ``f`` ~ 0.17) to 4 (blast with mostly limb wounds, ``f`` ~ 0.75), judgement
+      on the wound mix."""
 
     kits: Literal["venue"] | Count = "venue"
     """Kits available to staff and bystanders: ``venue`` counts the ``bleeding_control_kit`` assets of the
@@ -162,9 +180,14 @@ class BleedingControl(Strict):
         scaled(0.5, 2.0, "judgement: planning value, no published distribution")))
     """Time from the casualty's zone being clear of the incident to bleeding control applied
     (default lognormal, median 3 min, p99 10 min; planning value [verify])."""
-    slow_factor: Annotated[float, Field(ge=1.0)] = Field(2.0, json_schema_extra=ranges(
-        rng_range(1.0, 4.0, "judgement: planning value; 1 is no effect (Hartford Consensus gives no size)")))
-    """How many times slower an immediate casualty deteriorates once bleeding is controlled (planning value [verify])."""
+    slow_factor: Annotated[float, Field(ge=1.0)] = Field(1.5, json_schema_extra=ranges(
+        rng_range(1.2, 4.0, "Eastridge et al., J Trauma Acute Care Surg 73:S431, 2012 (compressible share of "
+                  "haemorrhage ~1/3) with Kragh et al., Ann Surg 249:1, 2009 (control before shock: 96 % vs 4 % "
+                  "survival); bounds judgement on the wound mix (1.2 mostly truncal, 4 blast with mostly limb wounds)",
+                  log=True)))
+    """How many times slower an immediate casualty deteriorates once bleeding is controlled: 1.5, the average over
+    compressible (about a third, Eastridge et al. 2012) and non-compressible bleeding (Kragh et al. 2009); range
+    1.2-4 by the wound mix (judgement)."""
     by_medics: bool = True
     """Whether medics also control bleeding of immediate casualties when they triage them (SALT life-saving interventions)."""
 
@@ -214,9 +237,16 @@ class Scene(Strict):
     treatment_time: Distribution = Field(_ln(300.0, 900.0), json_schema_extra=ranges(
         scaled(0.5, 2.0, "judgement: planning value for packaging a stretcher casualty")))
     """Paramedic treatment at the CCP before a stretcher casualty can be loaded (default median 5 min, p99 15 min [verify])."""
-    treatment_slow_factor: Annotated[float, Field(ge=1.0)] = Field(3.0, json_schema_extra=ranges(
-        rng_range(1.5, 5.0, "judgement: planning value; no published effect size of CCP treatment")))
-    """How many times slower immediate and delayed casualties deteriorate after CCP treatment (planning value [verify])."""
+    treatment_slow_factor: Annotated[float, Field(ge=1.0)] = Field(1.0, json_schema_extra=ranges(
+        rng_range(1.0, 1.5, "Stiell et al., CMAJ 178(9):1141, 2008 (OPALS Major Trauma Study: advanced life support "
+                  "on scene did not improve survival over basic life support, 81.1 % vs 81.8 %); upper bound judgement "
+                  "(airway and chest interventions help a minority)")))
+    """How many times slower immediate and delayed casualties deteriorate after CCP treatment, beyond the bleeding
+    control medics apply at triage (``bleeding_control.by_medics``). Default 1 (no effect): in the OPALS Major
+    Trauma Study (Stiell et al., CMAJ 178(9):1141, 2008; 2,867 patients) system-wide paramedic advanced life
+    support did not improve survival over basic life support (81.1 % vs 81.8 %; lower with GCS < 9), so
+    treatment at the CCP buys no time of its own; only definitive care in hospital stops the decline. Range 1-1.5,
+    the upper bound judgement (airway and chest interventions help a minority)."""
     ccp_near_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(0.5, json_schema_extra=ranges(rng_range(
         0.3, 0.8, "judgement: a CCP in or next to the casualties' zone shortens carries (Manchester Arena Inquiry vol. 2: "
         "casualties carried from the City Room to a clearing station in the station concourse); no published effect size")))
@@ -262,6 +292,8 @@ class Ambulances(Strict):
     handover_time: Duration = Field(900.0, json_schema_extra=ranges(
         rng_range(900.0, 3600.0, "NHS 15 min handover target is the lower bound; handover delays are common (Nuffield Trust, reference notes s.4); upper bound judgement", log=True)))
     """Time the crew stays at hospital for handover (default 15 min: NHS ambulance-to-ED handover target)."""
+    mci: MassCasualtyMode = MassCasualtyMode()
+    """How ambulances work once a major incident is declared (``medical.major_incident``)."""
 
 
 class SelfPresentation(Strict):
@@ -427,6 +459,8 @@ class Medical(Strict):
     """Triage, carriage and treatment on scene."""
     ambulances: Ambulances = Ambulances()
     """Ambulance fleet."""
+    major_incident: MajorIncident = MajorIncident()
+    """When EMS declares a major incident (mass-casualty ambulance mode, every hospital's full plan)."""
     self_presentation: SelfPresentation = SelfPresentation()
     """Casualties who reach hospital on their own."""
     hospitals: list[Hospital] = Field(min_length=1)

@@ -135,7 +135,8 @@ def suite_json(result: SuiteResult, library: LibraryResult | None = None) -> str
 def _library_data(lib: LibraryResult) -> dict[str, Any]:
     return {"replications": lib.replications, "seed": lib.seed,
             "scenarios": {name: [{"outcome": row.reference.label, "metric": row.reference.metric,
-                                  "unit": row.reference.unit, "reference": row.reference.range_text(),
+                                  "unit": row.reference.unit, "reference": row.range_text(),
+                                  "rule": row.reference.range_text(), "excluded": row.excluded,
                                   "summary": row.summary.to_dict(), "status": row.status} for row in rows]
                           for name, rows in lib.rows.items()}}
 
@@ -153,8 +154,14 @@ def _library_rows(rows) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def
     for row in rows:
         u = row.reference.unit
         missing = f" ({row.summary.missing} runs n/a)" if row.summary.missing and row.summary.n else ""
-        out.append((row.reference.label, _median(row.summary, u) + missing, _mean(row.summary, u),
-                    row.reference.range_text(), row.status))
+        if row.excluded:
+            missing += f" ({row.excluded} runs left out)" if row.summary.n else f" (all {row.excluded} runs left out)"
+        median = _median(row.summary, u)
+        if row.reference.pooled and row.summary.n:
+            median = "pooled " + median
+        elif row.status == "n/a":
+            median = "n/a"
+        out.append((row.reference.label, median + missing, _mean(row.summary, u), row.range_text(), row.status))
     return out
 
 
@@ -171,7 +178,8 @@ def format_library(lib: LibraryResult) -> str:
 def library_markdown(lib: LibraryResult) -> str:
     """The library tables as Markdown, then the reference ranges with their sources."""
     out = [f"Base variants, {lib.replications} replications each, seed {lib.seed}. Status: the simulated median "
-           "inside (`in`) or outside (`OUT`) the reference range.", ""]
+           "(or the pooled value) inside (`in`) or outside (`OUT`) the reference range for that scene; `n/a`: no run "
+           "the range applies to.", ""]
     for name, rows in lib.rows.items():
         out += [f"#### {name}", "", *_md(_LIB_HEAD, _library_rows(rows)), ""]
     out += ["Reference ranges (`simsoft/validation/library.py`, `REFERENCES`):", "",

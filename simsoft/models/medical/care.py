@@ -34,6 +34,7 @@ from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.incident.situation import Situation
 from simsoft.models.medical.hospitals import HospitalModel
 from simsoft.models.medical.scene import OUTSIDE, SceneLayout, StagedAmbulances, known_places
+from simsoft.models.medical.major_incident import MajorIncident
 from simsoft.models.medical.survival import NEVER, Casualty, deadline_min
 from simsoft.models.medical.transport import AmbulanceFleet, CollectionPoint
 from simsoft.records import Recorder
@@ -87,6 +88,11 @@ class MedicalModel:
         self.triage_teams = 0
         self.carry_teams = 0
         self._task_force: simpy.Process | None = None
+        self.major_incident = MajorIncident(
+            self.cfg, env=env, streams=streams, recorder=recorder, fleet=self.fleet, hospitals=self.hospitals,
+            ems_knows=situation.known["ems"],
+            request_ambulances=lambda n, source: self.request_ambulances(n, mutual_aid=False, source=source,
+                                                                        stream="medical.major_incident.ambulances"))
 
     # -- set-up ------------------------------------------------------------------------------
     def _draw(self, name: str, spec) -> float:
@@ -108,6 +114,7 @@ class MedicalModel:
         for h in self.hospitals:
             if h.spec.full_plan_after is not None:
                 self.env.process(self._full_plan(h, h.spec.full_plan_after))
+        self.major_incident.start()
 
     def _dispatch_initial(self):
         yield self.situation.known["ems"]
@@ -117,15 +124,17 @@ class MedicalModel:
             for d in delays:
                 self.fleet.send(float(d), source="initial")
 
-    def request_ambulances(self, count: int, *, mutual_aid: bool, source: str = "decision") -> None:
-        """Send ``count`` more ambulances (they are dispatched once EMS dispatch knows)."""
-        self.env.process(self._request(count, mutual_aid, source))
+    def request_ambulances(self, count: int, *, mutual_aid: bool, source: str = "decision",
+                           stream: str | None = None) -> None:
+        """Send ``count`` more ambulances (they are dispatched once EMS dispatch knows); ``stream`` names the
+        random stream of their arrival times (default: that of decisions)."""
+        self.env.process(self._request(count, mutual_aid, source, stream))
 
-    def _request(self, count: int, mutual_aid: bool, source: str):
+    def _request(self, count: int, mutual_aid: bool, source: str, stream: str | None = None):
         yield self.situation.known["ems"]
         amb = self.cfg.ambulances
         spec, name = (amb.mutual_aid_arrival, "mutual_aid") if mutual_aid else (amb.arrival, "request")
-        delays = sample(spec, rng=self.streams.stream(f"medical.ambulance_{name}"), n=count)
+        delays = sample(spec, rng=self.streams.stream(stream or f"medical.ambulance_{name}"), n=count)
         self.recorder.emit(self.env.now, "medical.ambulances_requested", "", count=count, mutual_aid=mutual_aid, source=source)
         for d in delays:
             self.fleet.send(float(d), source="mutual_aid" if mutual_aid else "request")
@@ -352,14 +361,15 @@ class MedicalModel:
 
     # -- decisions ---------------------------------------------------------------------------
     ACTIONS = ("request_ambulances", "warm_zone", "distribution", "hospital_plan", "scene_resources",
-               "casualty_collection_point", "staging")
+               "casualty_collection_point", "staging", "major_incident")
     """Verbs this model carries out."""
     ABSENT = "the scenario has no medical block (and an incident) to direct"
     """Why those verbs are refused in a scenario without this model."""
 
     def action_table(self) -> ActionTable:
         """Ambulances, warm-zone entry, hospital distribution, a hospital's full plan, scene resources, the CCP's
-        place and the ambulance loading point (:mod:`simsoft.models.medical.scene`)."""
+        place and the ambulance loading point (:mod:`simsoft.models.medical.scene`), a major incident
+        (:mod:`simsoft.models.medical.major_incident`)."""
 
         def check_hospital(action: Any) -> None:
             if action.hospital not in self.by_id:
@@ -401,9 +411,13 @@ class MedicalModel:
             values.update(near_ccp=action.near_ccp, zone=action.zone or OUTSIDE)
             values["status"] = self.layout.stage(near_ccp=action.near_ccp, zone=action.zone, reason=values["source"])
 
+        def major_incident(action: Any, zones: list[str], values: dict[str, Any]) -> None:
+            if not self.major_incident.declare(source=values["source"]):
+                values["rejected"] = "major incident already declared"
+
         return {"request_ambulances": ActionHandler(ambulances), "warm_zone": ActionHandler(warm_zone),
                 "distribution": ActionHandler(distribution), "hospital_plan": ActionHandler(hospital_plan, check_hospital),
-                "scene_resources": ActionHandler(scene_resources),
+                "scene_resources": ActionHandler(scene_resources), "major_incident": ActionHandler(major_incident),
                 "casualty_collection_point": ActionHandler(ccp, check_place), "staging": ActionHandler(staging, check_place)}
 
     def set_distribution(self, policy: str) -> None:

@@ -74,6 +74,7 @@ def medical_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Tim
     out["medical.access_policy"] = access[0].values.get("policy") if access else None
     out["medical.t_first_ambulance_s"] = first("medical.ambulance_arrived")
     out["medical.ambulances_arrived"] = len(of("medical.ambulance_arrived"))
+    out["medical.t_major_incident_s"] = first("medical.major_incident")
     trans = of("medical.transport")
     out["medical.t_first_transport_s"] = _r(trans[0].t_s) if trans else None
     out["medical.t_last_transport_s"] = _r(trans[-1].t_s) if trans else None

@@ -5,6 +5,12 @@ order of ``medical.transport_order``, then time ready), loads for ``load_time``,
 case or up to ``walking_load`` minor casualties, drives to the hospital the distribution policy picks,
 stays for ``handover_time`` and drives back (the same travel time). With every casualty ready at once
 the scene clears on the fixed cycle of the reference notes' section 7, case 19.
+
+Once a major incident is declared (:mod:`simsoft.models.medical.major_incident`) the fleet runs in the
+mass-casualty mode of ``medical.ambulances.mci``: an ambulance takes up to ``patients_per_vehicle``
+stretcher patients already waiting (else one stretcher patient and ``walking_with_stretcher`` walking
+casualties), stays ``mci.handover`` at hospital, and other vehicles (:class:`OtherVehicle`) take walking
+casualties. Until then nothing of that mode runs, so a run without a declaration is unchanged.
 """
 
 from __future__ import annotations
@@ -17,9 +23,9 @@ import simpy
 from simsoft.models.medical.hospitals import HospitalModel, choose_hospital
 from simsoft.models.medical.survival import Casualty
 from simsoft.records import Recorder
-from simsoft.schema.medical import Ambulances
+from simsoft.schema.medical import Ambulances, MassCasualtyMode, OtherVehicles
 
-__all__ = ["CollectionPoint", "AmbulanceFleet"]
+__all__ = ["CollectionPoint", "AmbulanceFleet", "OtherVehicle"]
 
 
 class CollectionPoint:
@@ -29,10 +35,33 @@ class CollectionPoint:
         self.env = env
         self.rank = rank
         self.store = simpy.PriorityStore(env)
+        self._waiters: list[simpy.Event] = []
 
     def ready(self, c: Casualty) -> None:
         """``c`` is ready to be loaded."""
         self.store.put(simpy.PriorityItem((self.rank[c.cls], float(self.env.now), c.index), c))
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for event in waiters:
+                event.succeed()
+
+    def take(self, n: int, accept: Callable[[Casualty], bool]) -> list[Casualty]:
+        """Up to ``n`` living casualties already waiting that ``accept`` admits, in priority order (no wait)."""
+        items = self.store.items
+        if n <= 0 or not items:
+            return []
+        chosen = [it for it in sorted(items) if not it.item.dead and accept(it.item)][:n]
+        if chosen:
+            gone = {id(it) for it in chosen}
+            items[:] = [it for it in items if id(it) not in gone]
+            heapq.heapify(items)
+        return [it.item for it in chosen]
+
+    def changed(self) -> simpy.Event:
+        """An event that succeeds the next time a casualty becomes ready (for vehicles that pick, not queue)."""
+        event = self.env.event()
+        self._waiters.append(event)
+        return event
 
     def take_walking(self, n: int) -> list[Casualty]:
         """Up to ``n`` more minor casualties already waiting (no wait)."""
@@ -58,6 +87,8 @@ class AmbulanceFleet:
         self.on_depart = on_depart
         self.count = 0
         self.arrived = 0
+        self.mci: MassCasualtyMode | None = None
+        """The mass-casualty mode once a major incident is declared (``None``: normal operation)."""
         self.first_arrival = env.event()
         """Succeeds when the first ambulance (its crew: the first medics) reaches the scene."""
 
@@ -84,7 +115,12 @@ class AmbulanceFleet:
             if first.dead:
                 continue
             load = [first]
-            if first.cls == "minor" and cfg.walking_load > 1:
+            mci = self.mci
+            if mci is not None and first.cls != "minor":
+                load += self.ccp.take(mci.patients_per_vehicle - 1, lambda c: c.cls != "minor")
+                if len(load) == 1:
+                    load += self.ccp.take(mci.walking_with_stretcher, lambda c: c.cls == "minor")
+            elif first.cls == "minor" and cfg.walking_load > 1:
                 load += self.ccp.take_walking(cfg.walking_load - 1)
             yield env.timeout(cfg.load_time)
             load = [c for c in load if not c.dead]
@@ -92,18 +128,65 @@ class AmbulanceFleet:
                 continue
             lead = min(load, key=lambda c: (self.ccp.rank[c.cls], c.index))
             hosp = choose_hospital(self.hospitals, lead, policy=self.policy())
-            hosp.en_route += len(load)
-            hosp.en_route_critical += sum(1 for c in load if c.critical)
-            for c in load:
-                c.place = "transport"
-                if self.on_depart is not None:
-                    self.on_depart(c)
-            self.recorder.emit(env.now, "medical.transport", aid, hospital=hosp.id, patients=[c.id for c in load],
-                               triage=[c.cls for c in load])
-            yield env.timeout(hosp.spec.travel)
-            hosp.en_route -= len(load)
-            hosp.en_route_critical -= sum(1 for c in load if c.critical)
-            for c in load:
-                hosp.admit(c, via=aid)
-            yield env.timeout(cfg.handover_time + hosp.spec.travel)
+            depart(self, aid, load, hosp)
+            yield from deliver(self, aid, load, hosp)
+            handover = cfg.handover_time if self.mci is None else self.mci.handover
+            yield env.timeout(handover + hosp.spec.travel)
             self.recorder.emit(env.now, "medical.ambulance_back", aid)
+
+
+def deliver(fleet: AmbulanceFleet, vid: str, load: list[Casualty], hosp: HospitalModel):
+    """Drive ``load`` to ``hosp`` and admit them (a SimPy sub-process of a vehicle)."""
+    yield fleet.env.timeout(hosp.spec.travel)
+    hosp.en_route -= len(load)
+    hosp.en_route_critical -= sum(1 for c in load if c.critical)
+    for c in load:
+        hosp.admit(c, via=vid)
+
+
+def depart(fleet: AmbulanceFleet, vid: str, load: list[Casualty], hosp: HospitalModel) -> None:
+    """Book ``load`` on its way to ``hosp`` and record the departure."""
+    hosp.en_route += len(load)
+    hosp.en_route_critical += sum(1 for c in load if c.critical)
+    for c in load:
+        c.place = "transport"
+        if fleet.on_depart is not None:
+            fleet.on_depart(c)
+    fleet.recorder.emit(fleet.env.now, "medical.transport", vid, hospital=hosp.id, patients=[c.id for c in load],
+                        triage=[c.cls for c in load])
+
+
+class OtherVehicle:
+    """A bus, patient-transport vehicle or police car taking walking casualties from the CCP under a declared
+    major incident: it picks up to ``capacity`` casualties of its ``classes`` already waiting (never a stretcher
+    case), loads, drives to the hospital the distribution policy picks, hands over and comes back."""
+
+    def __init__(self, spec: OtherVehicles, fleet: AmbulanceFleet, *, vid: str) -> None:
+        self.spec = spec
+        self.fleet = fleet
+        self.vid = vid
+
+    def run(self, delay_s: float):
+        """The vehicle's SimPy process: arrive after ``delay_s``, then shuttle until the run ends."""
+        fleet, env = self.fleet, self.fleet.env
+        classes = set(self.spec.classes)
+        if delay_s > 0:
+            yield env.timeout(delay_s)
+        fleet.recorder.emit(env.now, "medical.vehicle_arrived", self.vid, capacity=self.spec.capacity)
+        while True:
+            load = fleet.ccp.take(self.spec.capacity, lambda c: c.cls in classes)
+            if not load:
+                yield fleet.ccp.changed()
+                continue
+            yield env.timeout(fleet.cfg.load_time)
+            load = [c for c in load if not c.dead]
+            if not load:
+                continue
+            lead = min(load, key=lambda c: (fleet.ccp.rank[c.cls], c.index))
+            hosp = choose_hospital(fleet.hospitals, lead, policy=fleet.policy())
+            depart(fleet, self.vid, load, hosp)
+            yield from deliver(fleet, self.vid, load, hosp)
+            mci = fleet.mci
+            handover = fleet.cfg.handover_time if mci is None else mci.handover
+            yield env.timeout(handover + hosp.spec.travel)
+            fleet.recorder.emit(env.now, "medical.vehicle_back", self.vid)
