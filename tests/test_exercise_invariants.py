@@ -39,12 +39,12 @@ NAMES = ("community-hall", "place-of-worship", "festival", "hotel-conference", "
 REPLICATIONS = 200
 INDICATORS = ("medical.deaths", "incident.exposed_person_min")
 
-UNCHANGEABLE: dict[tuple[str, str], str] = {
-    ("transit-hub", "incident.exposed_person_min"):
-        "the platform incident harms the people on it in its first minute, before any inject is released: "
-        "exposure is fixed by the script; decisions act on care (deaths) and the crowd afterwards",
+UNCHANGEABLE: dict[tuple[str, str, str], str] = {
+    ("transit-hub", "doctrine", "incident.exposed_person_min"):
+        "the platform incident harms the people on it in its first minute, before any inject is released, and no "
+        "doctrine action sends anyone through it: exposure is fixed by the script; doctrine acts on care (deaths)",
 }
-"""(exercise, indicator) -> why no decision can change it; the arms must then be equal in every replication."""
+"""(exercise, comparison, indicator) -> why no decision can change it; the arms must then be equal in every replication."""
 
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 """(exercise, comparison) -> what is wrong; run as a strict xfail until fixed."""
@@ -85,8 +85,9 @@ def test_better_response_gives_better_outcomes(name: str, comparison: str):
     better, worse = ("doctrine", "no_action") if comparison == "doctrine" else ("sensible", "contrary")
     for metric in INDICATORS:
         a, b = values[better][metric], values[worse][metric]
-        if (name, metric) in UNCHANGEABLE:
-            assert a == b, f"{name}: {metric} now depends on decisions; review UNCHANGEABLE ({UNCHANGEABLE[(name, metric)]})"
+        if (name, comparison, metric) in UNCHANGEABLE:
+            why = UNCHANGEABLE[(name, comparison, metric)]
+            assert a == b, f"{name}: {metric} now depends on {comparison} decisions; review UNCHANGEABLE ({why})"
             continue
         d = paired_difference(b, a).to_dict()  # better - worse, paired by replication
         assert d["n"] == REPLICATIONS, f"{name} {metric}: only {d['n']} replications reached the indicator"
