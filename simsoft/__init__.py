@@ -11,6 +11,7 @@ and the :class:`RunResult` records (``.events``, ``.metrics``, ``.timeseries``).
 from simsoft.engine import RunResult, Simulation, run
 from simsoft.errors import ActionError, Problem, ScenarioError, SimsoftError
 from simsoft.loader import apply_variant, load_scenario
+from simsoft.models.incident import exits_away_from
 from simsoft.observation import Observation
 from simsoft.rng import DEFAULT_SEED
 from simsoft.schema import SCHEMA_VERSION, Scenario
@@ -30,6 +31,7 @@ __all__ = [
     "Simulation",
     "__version__",
     "apply_variant",
+    "exits_away_from",
     "load_scenario",
     "run",
 ]

@@ -43,7 +43,9 @@ CSVS = {name: export_csv(loaded.exercise) for name, loaded in LOADED.items()}
 
 
 def _exercise_of(decisions: Path) -> str:
-    return decisions.name.replace("-late-decisions", "-decisions").replace("-decisions", "")  # community-hall.yaml
+    """``community-hall-late-decisions.yaml`` -> ``community-hall.yaml`` (also ``-contrary-``, ``-hotwash``...)."""
+    name = decisions.name
+    return next(p.name for p in sorted(EXERCISE_FILES, key=lambda p: -len(p.stem)) if name.startswith(p.stem + "-"))
 
 
 PATHS = {name: [p for p in all_paths(doc) if p] for name, doc in RAW.items()}

@@ -34,7 +34,7 @@ from simsoft.units import format_duration
 from facilitator.conduct.injects import InjectState, fires
 from facilitator.conduct.journal import Entry, Journal, JournalError
 from facilitator.conduct.sitrep import situation_report, values_of
-from facilitator.exercise.decisions import DecisionError, ScriptedDecision
+from facilitator.exercise.decisions import DecisionError, ScriptedDecision, action_text
 from facilitator.exercise.loader import LoadedExercise, check_decision, plan_checker
 from facilitator.exercise.matching import answer, taken_of
 from facilitator.exercise.templates import render
@@ -514,11 +514,11 @@ class Session:
             when = format_duration(s.released_s) if s.released_s is not None else "-"
             out.append(f"- {s.inject.id} [{s.status}{', ' + s.reason if s.reason else ''}] {when}: {s.text or s.inject.text}")
         out += ["", "## Decisions", ""]
-        out += [f"- {d.id} {format_duration(d.t_s)} {d.team} ({d.inject}): {_action_text(d.action)}"
+        out += [f"- {d.id} {format_duration(d.t_s)} {d.team} ({d.inject}): {action_text(d.action)}"
                 f"{' after ' + format_duration(d.after_s) if d.after_s else ''} — {d.rationale}" for d in self.decisions] or ["- none"]
         if self.rejected:
             out += ["", "## Refused decisions", ""]
-            out += [f"- {format_duration(r['t_s'])} {r['team']}: {_action_text(r['action'])}: {r['message']}" for r in self.rejected]
+            out += [f"- {format_duration(r['t_s'])} {r['team']}: {action_text(r['action'])}: {r['message']}" for r in self.rejected]
         out += ["", "## Expected actions (time standards)", ""]
         for r in self.expected_actions():
             std = format_duration(r["standard_s"]) if r["standard_s"] is not None else "none"
@@ -532,17 +532,10 @@ class Session:
         return out + [""]
 
 
-def _action_text(action: dict[str, Any]) -> str:
-    def shown(v: Any) -> str:
-        return ",".join(str(x) for x in v) if isinstance(v, list) else str(v)
-
-    return " ".join([str(action.get("do"))] + [f"{k}={shown(v)}" for k, v in action.items() if k != "do"])
-
-
 def _what(kind: str, body: dict[str, Any]) -> str:
     """A short name of the step a journal entry records, for a refusal message."""
     if kind in ("decision", "rejected"):
-        return f"{body.get('team')}'s decision {_action_text(body.get('action') or {})}"
+        return f"{body.get('team')}'s decision {action_text(body.get('action') or {})}"
     if kind == "release":
         return f"release of {body.get('inject') or 'the next inject'}"
     return f"{kind} {body.get('inject') or body.get('to') or ''}".strip()

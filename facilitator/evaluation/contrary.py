@@ -26,13 +26,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from simsoft.models.incident.alerting import exits_away_from
+from simsoft import exits_away_from
 from simsoft.records import Event
 
-if TYPE_CHECKING:  # pragma: no cover
-    from facilitator.conduct.session import Decision, Session
+from facilitator.exercise.decisions import action_text
+
+
+class Decision(Protocol):
+    """What this module reads of a session's decision (:class:`facilitator.conduct.session.Decision`)."""
+
+    id: str
+    team: str
+    inject: str | None
+    action: dict[str, Any]
+    after_s: float
+    t_s: float
+
+
+class Session(Protocol):
+    """What this module reads of a live session (:class:`facilitator.conduct.session.Session`); a protocol,
+    so that the session may import this module without an import cycle."""
+
+    loaded: Any
+    sim: Any
+    decisions: Sequence[Any]
+    now_s: float
 
 __all__ = ["Override", "Contrary", "overrides", "contrary_decisions", "affected_at"]
 
@@ -145,8 +165,6 @@ def _inside_and_leaving(session: "Session", t_s: float) -> bool:
 
 def contrary_decisions(session: "Session") -> list[Contrary]:
     """The session's decisions that broke a rule of the module docstring, in decision order."""
-    from facilitator.conduct.session import _action_text
-
     scenario = session.loaded.scenario
     events = session.sim.recorder.events
     zones = [z.id for z in scenario.venue.zones]
@@ -159,7 +177,7 @@ def contrary_decisions(session: "Session") -> list[Contrary]:
 
     def add(d: "Decision", rule: str) -> None:
         out.append(Contrary(decision=d.id, team=d.team, inject=d.inject, t_s=d.t_s + d.after_s,
-                            action=_action_text(d.action), rule=rule))
+                            action=action_text(d.action), rule=rule))
 
     for d in session.decisions:
         t = d.t_s + d.after_s

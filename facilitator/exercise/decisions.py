@@ -23,6 +23,7 @@ from simsoft.schema import Action
 from simsoft.units import parse_duration
 
 __all__ = [
+    "action_text",
     "DecisionError",
     "ExerciseError",
     "ScriptedDecision",
@@ -365,3 +366,12 @@ def plain_action_error(scenario: Any, verb: str, message: str) -> str:
         name = {"exit": "via", "zone": "zones"}.get(unknown.group("what"), unknown.group("what"))
         return f"{message}{_choices_text(scenario, unknown.group('verb'), name)}"
     return message
+
+
+def action_text(action: dict[str, Any]) -> str:
+    """A decision's action on one line: ``close connection=courtyard_gate``, ``evacuate zones=a,b``."""
+
+    def shown(v: Any) -> str:
+        return ",".join(str(x) for x in v) if isinstance(v, list) else str(v)
+
+    return " ".join([str(action.get("do"))] + [f"{k}={shown(v)}" for k, v in action.items() if k != "do"])

@@ -14,6 +14,7 @@ from simsoft.units import format_duration
 
 from facilitator.conduct.session import Session
 from facilitator.conduct.sitrep import live_values
+from facilitator.exercise.decisions import action_text
 from facilitator.evaluation.evaluator import evaluation_state
 from facilitator.evaluation.hotwash import hotwash_state
 from facilitator.evaluation.ratings import propose_all
@@ -36,20 +37,13 @@ def _module(ses: Session) -> dict[str, Any] | None:
     return {"id": m.id, "name": m.name, "phase": m.phase, "questions": list(m.questions)} if m else None
 
 
-def _action_text(action: dict[str, Any]) -> str:
-    def shown(v: Any) -> str:
-        return ",".join(str(x) for x in v) if isinstance(v, list) else str(v)
-
-    return " ".join([str(action.get("do"))] + [f"{k}={shown(v)}" for k, v in action.items() if k != "do"])
-
-
 def _decision_rows(ses: Session, team: str | None) -> list[dict[str, Any]]:
     rows = [{"id": d.id, "team": d.team, "inject": d.inject or "–", "t": _t(d.t_s),
-             "effect": _t(d.t_s + d.after_s), "action": _action_text(d.action), "rationale": d.rationale,
+             "effect": _t(d.t_s + d.after_s), "action": action_text(d.action), "rationale": d.rationale,
              "refused": False, "message": ""}
             for d in ses.decisions if team is None or d.team == team]
     rows += [{"id": "refused", "team": r["team"], "inject": r.get("inject") or "–", "t": _t(r["t_s"]), "effect": "–",
-              "action": _action_text(r["action"]), "rationale": r.get("rationale", ""), "refused": True,
+              "action": action_text(r["action"]), "rationale": r.get("rationale", ""), "refused": True,
               "message": r["message"]}
              for r in ses.rejected if team is None or r["team"] == team]
     return rows
