@@ -119,15 +119,17 @@ def test_realised_survival_matches_the_curve(h):
         assert share == pytest.approx(survival_probability(curve, t_min), abs=0.01)
 
 
-def test_immediate_curve_is_calibrated_to_frykberg_and_tepas():
-    """Calibration (schema.medical.Survival): critical mortality 12.4 % with care 60-90 min after injury
-    (Frykberg & Tepas, Ann Surg 208:569, 1988), 5 % with instant care, most die with care at 3 h."""
+def test_immediate_curve_is_flat_when_care_is_timely_and_rises_with_delay():
+    """Calibration (schema.medical.Survival): 10 % die with instant care (judgement), little change in the
+    first hour (Newgard et al. 2010), then a rise; b1 is calibrated by simulation on the validation case
+    bombings-critical-mortality (Frykberg & Tepas 1988, 12.4 %), checked by ``simsoft validate-model``."""
     curve = Survival().immediate
-    ts = np.linspace(60.0, 90.0, 301)
-    mortality = 1.0 - float(np.mean([survival_probability(curve, t) for t in ts]))
-    assert mortality == pytest.approx(0.124, abs=0.005)
-    assert 1.0 - survival_probability(curve, 0.0) == pytest.approx(0.05)
-    assert survival_probability(curve, 180.0) < 0.5
+    mortality = {t: 1.0 - survival_probability(curve, t) for t in (0.0, 60.0, 120.0, 180.0, 300.0)}
+    assert mortality[0.0] == pytest.approx(0.10)
+    assert mortality[60.0] - mortality[0.0] < 0.01
+    assert mortality[0.0] < mortality[60.0] < mortality[120.0] < mortality[180.0] < mortality[300.0]
+    assert mortality[180.0] == pytest.approx(0.216, abs=0.005)
+    assert mortality[300.0] > 0.4
     # Delayed casualties are stable for hours: under 3 % die with care at 2 h.
     assert 1.0 - survival_probability(Survival().delayed, 120.0) < 0.03
 

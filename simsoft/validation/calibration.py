@@ -26,7 +26,10 @@ CALIBRATED: dict[str, str] = {
     "hirshberg2005.surge_full_plan": (
         "medical.hospitals[].critical_per_hour_full_plan default 7.1/h (Hirshberg et al. 2005)"),
     "frykberg1988.critical_mortality": (
-        "medical.survival.immediate is calibrated to a critical mortality of 12.4 % (Frykberg & Tepas, "
-        "Ann Surg 208(5):569, 1988; issue 16)"),
+        "medical.survival.immediate.b1_min is calibrated by simulation of the case bombings-critical-mortality to a "
+        "critical mortality of 12.4 % (Frykberg & Tepas, Ann Surg 208(5):569, 1988; issue 16)"),
+    "baa2007.glasgow_reopening": (
+        "recovery.reopening's no-death medians (investigation 8 h, light clean-up 4 h, preparation 3 h) reproduce "
+        "Glasgow Airport 2007's ~16.5 h to reopening (BAA); Parsons Green 2017 validates them"),
 }
 """Figure id -> the default it set."""

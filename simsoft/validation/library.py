@@ -175,10 +175,10 @@ REFERENCES: tuple[Reference, ...] = (
               "recovery.reopening: a check that the model reproduces them, not validation",
               runs=RunFilter("runs with deaths", lambda m: _deaths(m) > 0)),
     Reference("reopening, runs without deaths (from incident start)", "validation.t_reopened_s", "d", 0.25, 2.0,
-              "Glasgow Airport 2007 (no victim killed): main terminal reopened 1 July 07:37, ~16.5 h after the attack "
-              "(BAA); Parsons Green 2017 (29 injured, none killed): station reopened 1.30 am next day, ~17 h after "
-              "(Transport for London); bounds judgement: those ~0.7 d divided and multiplied by 3, the spread of the "
-              "fatal anchors (4-11 d). Not used by recovery.reopening (its no-death investigation median is judgement)",
+              "Parsons Green 2017 (29 injured, none killed): station reopened 1.30 am next day, ~17 h after "
+              "(Transport for London); bounds judgement: ~0.7 d divided and multiplied by 3, the spread of the "
+              "fatal anchors (4-11 d). Glasgow Airport 2007 (~16.5 h, BAA) set recovery.reopening's no-death "
+              "medians, so it is not used here",
               runs=RunFilter("runs without deaths", lambda m: _deaths(m) == 0)),
     Reference("police arrival after report", "response.police_after_report_s", "min", 1.0, 12.0,
               "Blair, Martaindale & Nichols, FBI LEB Jan 2014: median 3 min, spread ~1-12 min (secondary summaries)"),

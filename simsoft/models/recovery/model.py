@@ -612,7 +612,8 @@ class RecoveryModel:
         sigma = math.log(cfg.spread) / 2.3263478740408408  # p99 / median = spread
         clean = cfg.clean_up_median.get(self.cfg.damage, Reopening().clean_up_median[self.cfg.damage])
         inv = cfg.investigation_fatal_median * deaths ** cfg.death_exponent if deaths > 0 else cfg.investigation_median
-        medians = {"investigation": inv, "clean_up": clean, "reopen_preparation": cfg.preparation_median}
+        prep = cfg.preparation_median if deaths > 0 else cfg.preparation_nonfatal_median
+        medians = {"investigation": inv, "clean_up": clean, "reopen_preparation": prep}
         drawn = {}
         for name, median in medians.items():
             z = float(self.streams.stream(f"recovery.phases.{name}").standard_normal())
