@@ -88,8 +88,10 @@ def front_density_p_m2(
     """
     area = np.asarray(area_m2, dtype=float)
     orderly = np.minimum(np.asarray(queue_p) - np.asarray(pressing_p), orderly_p_m2 * area)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = np.where(area > 0, (orderly + pressing_p) / np.where(area > 0, area, 1.0), 0.0)
+    # No division by zero to silence (an area of 0 divides by 1.0), so no np.errstate: entering and
+    # leaving it cost more than the arithmetic on a few fronts, at every reading.
+    positive = area > 0
+    d = np.where(positive, (orderly + pressing_p) / np.where(positive, area, 1.0), 0.0)
     return np.minimum(d, max_p_m2)[()]
 
 
