@@ -111,13 +111,11 @@ def _side_by_side(tree: Path, reps: int, repeat: int) -> None:
         now.append(_time_tree(ROOT, reps))
     b_wall, n_wall = statistics.median(w for w, _ in base), statistics.median(w for w, _ in now)
     b_cpu, n_cpu = statistics.median(c for _, c in base) / reps, statistics.median(c for _, c in now) / reps
-    print(f"exp.pow{reps}.base_two_processes {b_wall:.2f} s", flush=True)
-    print(f"exp.pow{reps}.now_two_processes {n_wall:.2f} s", flush=True)
-    print(f"exp.pow{reps}.base_over_now {b_wall / n_wall:.2f} ratio", flush=True)
-    print(f"exp.pow{reps}.base_cpu_per_run {1000 * b_cpu:.1f} ms", flush=True)
-    print(f"exp.pow{reps}.now_cpu_per_run {1000 * n_cpu:.1f} ms", flush=True)
-    print(f"exp.pow{reps}.cpu_base_over_now {b_cpu / n_cpu:.2f} ratio", flush=True)
-
+    figures = (("base_two_processes", f"{b_wall:.2f}", "s"), ("now_two_processes", f"{n_wall:.2f}", "s"),
+               ("base_over_now", f"{b_wall / n_wall:.2f}", "ratio"), ("base_cpu_per_run", f"{1000 * b_cpu:.1f}", "ms"),
+               ("now_cpu_per_run", f"{1000 * n_cpu:.1f}", "ms"), ("cpu_base_over_now", f"{b_cpu / n_cpu:.2f}", "ratio"))
+    for name, value, unit in figures:
+        print(f"exp.pow{reps}.{name} {value} {unit}", flush=True)
 
 def _peak_rss_mb(reps: int) -> float:
     out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(SCENARIO), str(reps)], check=True,
