@@ -198,7 +198,7 @@ def run_experiment(
                         scheduler=scheduler, on_rows=on_rows)
             else:
                 for batch in adaptive.batches():
-                    bar.total += len(batch)  # the bar counts the runs asked for so far
+                    bar.extend(len(batch))  # the bar counts the runs asked for so far
                     execute(experiment.scenario, batch, executor=executor, workers=workers, scheduler=scheduler,
                             on_rows=on_rows)
         except KeyboardInterrupt:
