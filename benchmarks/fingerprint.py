@@ -91,7 +91,8 @@ def exercises(replications: int) -> dict[str, str]:
         name = decisions.name.removesuffix("-decisions.yaml")
         if name.endswith("-late"):
             continue
-        plays.append((name, ex / f"{name}.yaml", decisions))
+        # A contrary decision set plays the exercise of its name without "-contrary".
+        plays.append((name, ex / f"{name.removesuffix('-contrary')}.yaml", decisions))
     plays.append(("community-hall-late", ex / "community-hall.yaml", ex / "community-hall-late-decisions.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
         for name, exercise, decisions in plays:
