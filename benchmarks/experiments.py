@@ -1,6 +1,11 @@
 """Experiment benchmarks (issue 6): throughput, process scaling, Dask against the process pool, memory.
 
-Run on its own:  python benchmarks/experiments.py [--reps 1000] [--repeat 3] [--quick]
+Run on its own:  python benchmarks/experiments.py [--reps 1000] [--repeat 3] [--quick] [--base-tree DIR]
+
+``--base-tree DIR`` (or ``SIMSOFT_BASE_TREE``) is a checkout of an earlier commit, e.g.
+``git worktree add /tmp/lean-base 9e53b09``: its two-process figure and CPU per run are measured in the
+same run, in a subprocess importing simsoft from DIR, interleaved with this tree's timings, and the
+ratio is printed (``exp.powN.base_over_now``).
 
 Prints one ``name value unit`` line per figure. Every figure is the median of ``--repeat`` timings,
 and each baseline (one process; the process pool for Dask; the smaller experiment for memory) is
@@ -73,6 +78,45 @@ def _median(reps: int, executor: str, workers: int, repeat: int) -> float:
     return statistics.median(_time(reps, executor, workers) for _ in range(repeat))
 
 
+_BASE_CHILD = """
+import resource, sys, tempfile, time
+from simsoft import load_scenario
+from simsoft.experiments import Experiment, run_experiment
+def cpu():
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+exp = Experiment(load_scenario(sys.argv[1]), variants=["base"], replications=int(sys.argv[2]), seed=1)
+with tempfile.TemporaryDirectory() as out:
+    t0, c0 = time.perf_counter(), cpu()
+    run_experiment(exp, out_dir=out, executor="processes", workers=2, progress=False)
+    print(time.perf_counter() - t0, cpu() - c0)
+"""
+"""Two-process timing of another checkout (``--base-tree``): wall and CPU seconds on one line."""
+
+
+def _time_tree(tree: Path, reps: int) -> tuple[float, float]:
+    """Wall and CPU seconds of ``reps`` replications on two processes, simsoft imported from ``tree``."""
+    env = {**_ENV, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, "-c", _BASE_CHILD, str(tree / "scenarios" / SCENARIO.name), str(reps)],
+                         check=True, capture_output=True, text=True, cwd=tree, env=env)
+    wall, cpu = out.stdout.split()[-2:]
+    return float(wall), float(cpu)
+
+
+def _side_by_side(tree: Path, reps: int, repeat: int) -> None:
+    """The base tree and this one, alternately (so both see the same load), on two processes."""
+    base, now = [], []
+    for _ in range(repeat):
+        base.append(_time_tree(tree, reps))
+        now.append(_time_tree(ROOT, reps))
+    b_wall, n_wall = statistics.median(w for w, _ in base), statistics.median(w for w, _ in now)
+    b_cpu, n_cpu = statistics.median(c for _, c in base) / reps, statistics.median(c for _, c in now) / reps
+    figures = (("base_two_processes", f"{b_wall:.2f}", "s"), ("now_two_processes", f"{n_wall:.2f}", "s"),
+               ("base_over_now", f"{b_wall / n_wall:.2f}", "ratio"), ("base_cpu_per_run", f"{1000 * b_cpu:.1f}", "ms"),
+               ("now_cpu_per_run", f"{1000 * n_cpu:.1f}", "ms"), ("cpu_base_over_now", f"{b_cpu / n_cpu:.2f}", "ratio"))
+    for name, value, unit in figures:
+        print(f"exp.pow{reps}.{name} {value} {unit}", flush=True)
+
 def _peak_rss_mb(reps: int) -> float:
     out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(SCENARIO), str(reps)], check=True,
                          capture_output=True, text=True, cwd=ROOT, env=_ENV)
@@ -85,6 +129,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeat", type=int, default=3, help="timings per figure (median)")
     p.add_argument("--quick", action="store_true", help="20 replications, one timing (a smoke run)")
     p.add_argument("--no-dask", action="store_true", help="skip the Dask figure")
+    p.add_argument("--base-tree", type=Path, default=os.environ.get("SIMSOFT_BASE_TREE") or None,
+                   help="checkout of an earlier commit measured side by side on two processes (or SIMSOFT_BASE_TREE)")
     args = p.parse_args(argv)
     reps, repeat = (20, 1) if args.quick else (args.reps, args.repeat)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -102,6 +148,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"exp.pow{reps}.runs_per_s {reps / two:.1f} runs/s", flush=True)
     print(f"exp.pow{reps}.speedup_1_to_2 {one / two:.2f} x", flush=True)
     print(f"exp.pow{reps}.under_20s.goal_met {int(two <= 20.0 * reps / 1000)} bool", flush=True)
+    print(f"exp.pow{reps}.under_8s.goal_met {int(two <= 8.0 * reps / 1000)} bool", flush=True)
+    if args.base_tree is not None:
+        _side_by_side(Path(args.base_tree).resolve(), reps, repeat)
     print(f"exp.speedup.goal_met {int(one / two >= 1.8)} bool", flush=True)
     if not args.no_dask:
         try:

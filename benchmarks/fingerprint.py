@@ -12,7 +12,7 @@ What is hashed (SHA-256):
 - every verification case: the table ``simsoft verify`` prints (observed values included);
 - every shipped exercise with a scripted decision set: the session's ``events.jsonl``, and the AAR's
   numbers (``outcomes.json`` without its cache key, and ``aar.md`` with its dates, session folder and checkout path blanked) over a few replications;
-  for the community hall also the evaluation and hot-wash files and the late decision set.
+  for the community hall also the late decision set, with the evaluation and hot-wash files that name it.
 
 The script drives the CLI for exercises and sessions (the stable interface) and the library for runs.
 """
@@ -91,7 +91,8 @@ def exercises(replications: int) -> dict[str, str]:
         name = decisions.name.removesuffix("-decisions.yaml")
         if name.endswith("-late"):
             continue
-        plays.append((name, ex / f"{name}.yaml", decisions))
+        # A contrary decision set plays the exercise of its name without "-contrary".
+        plays.append((name, ex / f"{name.removesuffix('-contrary')}.yaml", decisions))
     plays.append(("community-hall-late", ex / "community-hall.yaml", ex / "community-hall-late-decisions.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
         for name, exercise, decisions in plays:
@@ -100,7 +101,7 @@ def exercises(replications: int) -> dict[str, str]:
                  str(decisions.relative_to(ROOT)), "--out", str(base))
             (session,) = [p for p in base.glob("*/*") if p.is_dir()]
             out[f"exercise/{name}/events"] = _sha((session / "events.jsonl").read_bytes())
-            if name == "community-hall":
+            if name == "community-hall-late":  # the session the shipped hot wash and evaluation name
                 _cli("exercise", "hotwash", str(session), "--from", str(ex / "community-hall-hotwash.yaml"))
                 _cli("exercise", "evaluate", str(session), "--from", str(ex / "community-hall-evaluation.yaml"),
                      "-n", str(replications), "--executor", "serial")

@@ -18,7 +18,9 @@ Benchmarks (``--only`` takes one of these names):
   prints a ``skipped`` line when the package is not installed.
 - ``experiments``: 1,000 replications of the place-of-worship scenario on one process, two processes
   and a local Dask cluster, and peak memory at 100 and 400 replications (issue 6's goals; runs
-  ``experiments.py`` with ``--repeat min(reps, 3)``, about 4 minutes).
+  ``experiments.py`` with ``--repeat min(reps, 3)``, about 4 minutes). With ``SIMSOFT_BASE_TREE`` set to
+  a checkout of an earlier commit (``git worktree add /tmp/lean-base 9e53b09``), that commit's
+  two-process time and CPU per run are measured side by side and the ratio printed (issue 18).
 
 Goals are printed as ``...goal_met 1|0 bool`` lines; the script never fails on a missed goal (the
 figures are for people to read, not a timed test), only on an error.
@@ -229,7 +231,8 @@ def bench_library(b: Bench) -> None:
 
 
 def bench_experiments(b: Bench) -> None:
-    """Issue 6: 1,000 place-of-worship replications, 1 vs 2 processes, Dask, memory (experiments.py)."""
+    """Issues 6 and 18: 1,000 place-of-worship replications, 1 vs 2 processes, Dask, memory, and the base tree
+    of ``SIMSOFT_BASE_TREE`` side by side when set (experiments.py)."""
     import experiments
 
     experiments.main(["--repeat", str(min(b.reps, 3))])

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from simsoft.errors import ScenarioError, SimsoftError
-from simsoft.experiments.stats import REL_TOL
+from simsoft.experiments.stats import DEFAULT_MAX_REPS, REL_TOL
 from simsoft.rng import DEFAULT_SEED
 
 __all__ = ["main", "cli", "fail", "FiniteFloat"]
@@ -166,31 +166,41 @@ def _names(text: str | None) -> list[str] | None:
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the experiment folder is written.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+@click.option("--until-converged", is_flag=True, default=False,
+              help="Adaptive replication: --reps is the first batch; batches follow until every key metric of a "
+              "variant passes the convergence check (--tolerance, --abs-tolerance) or the variant reached --max-reps "
+              "runs. Deterministic for a seed on every executor.")
+@click.option("--max-reps", type=click.IntRange(min=1), default=DEFAULT_MAX_REPS, show_default=True,
+              help="With --until-converged: the most replications of a variant.")
 @click.option("--uncertainty", "sets", type=click.IntRange(min=3), default=None,
               help="Parameter uncertainty instead of replications: sample N parameter sets of the ranged "
               "parameters (`simsoft params`), run each in every variant with one seed, and report sensitivity "
               "and paired differences (uncertainty.json, parameters.csv). --reps is then ignored.")
 def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
           scheduler: str | None, metrics: str | None, rel_tol: float, abs_tol: float, out_dir: str,
-          progress: bool, sets: int | None) -> None:
+          progress: bool, until_converged: bool, max_reps: int, sets: int | None) -> None:
     """Run REPS replications of each variant of SCENARIO and write an experiment folder.
 
     Replication i of every variant uses the same seed (common random numbers). The folder
     OUT/<scenario>/<UTC time>-sweep-s<seed>/ holds manifest.yaml, replications.csv (byte-identical
     whichever executor ran it), summary.json, figures, summary.md and summary.html. Ctrl-C stops
-    cleanly and keeps the runs already finished.
+    cleanly and keeps the runs already finished. With --until-converged, REPS is the first batch and
+    each variant runs until its key metrics converge or it reaches --max-reps runs.
     """
     from simsoft import load_scenario
     from simsoft.experiments import Experiment, run_experiment
     from simsoft.reports import write_experiment_report
 
+    if sets is not None and until_converged:
+        raise SimsoftError("--until-converged is for replications, not --uncertainty")
     if sets is not None:
         _uncertainty(scenario, variants=_names(variants), sets=sets, seed=seed, executor=executor, workers=workers,
                      scheduler=scheduler, metrics=_names(metrics), out_dir=out_dir, progress=progress)
         return
     exp = Experiment(load_scenario(scenario), variants=_names(variants), replications=reps, seed=seed)
     folder = run_experiment(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
-                            progress=progress, metrics=_names(metrics), rel_tol=rel_tol, abs_tol=abs_tol)
+                            progress=progress, metrics=_names(metrics), rel_tol=rel_tol, abs_tol=abs_tol,
+                            until_converged=until_converged, max_reps=max_reps)
     write_experiment_report(folder)
     s = folder.summary
     for m in s["key_metrics"]:
@@ -204,6 +214,14 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
             parts.append(f"{v} {mean}{ci}")
         click.echo(f"{m}: " + "; ".join(parts))
     click.echo(f"convergence: {_verdict(s)}")
+    adaptive = folder.manifest.get("until_converged")
+    if adaptive:
+        for v, p in adaptive["variants"].items():
+            if p["converged"]:
+                click.echo(f"{v}: converged after {p['runs']} runs; last to converge: {p['last_to_converge']}")
+            else:
+                click.echo(f"{v}: not converged after {p['runs']} runs (cap {adaptive['max_reps']}): "
+                           f"{', '.join(p['not_converged'])}")
     click.echo(f"experiment folder: {folder.path}")
     if not folder.complete:
         click.secho(f"interrupted: kept {folder.runs_done} of {folder.manifest['runs_planned']} runs", fg="yellow", err=True)

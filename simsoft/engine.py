@@ -15,7 +15,7 @@ import simpy
 from pydantic import TypeAdapter, ValidationError
 
 from simsoft.errors import ActionError
-from simsoft.metrics import compute_metrics
+from simsoft.metrics import METRIC_SERIES, compute_metrics
 from simsoft.models.actions import ActionHandler
 from simsoft.models.egress import EgressModel
 from simsoft.models.egress import protective_actions
@@ -57,15 +57,22 @@ class Simulation:
     >>> from simsoft import load_scenario
     >>> sim = Simulation(load_scenario("scenarios/community-hall.yaml"), seed=1)  # doctest: +SKIP
     >>> sim.run_until(60.0); sim.apply({"do": "evacuate", "zones": "all", "at": "60 s"})  # doctest: +SKIP
+
+    ``lean=True`` drops the time-series samples no metric reads (outcome and experiment runs).
     """
 
-    def __init__(self, scenario: Scenario, *, seed: int = DEFAULT_SEED, variant: str | None = None) -> None:
+    def __init__(self, scenario: Scenario, *, seed: int = DEFAULT_SEED, variant: str | None = None,
+                 lean: bool = False) -> None:
         self.scenario = scenario
         self.seed = int(seed)
         self.variant = variant
+        self.lean = bool(lean)
+        """A lean run keeps only the time series its metrics read (:data:`~simsoft.metrics.METRIC_SERIES`):
+        its events and metrics are the full run's, bit for bit; its ``timeseries`` holds no crowd samples.
+        Outcome and experiment runs are lean; a run folder, a plot or an exercise needs the full records."""
         self.env = simpy.Environment()
         self.streams = Streams(self.seed)
-        self.recorder = Recorder()
+        self.recorder = Recorder(series=METRIC_SERIES if self.lean else None)
         self._pending: list[simpy.Process] = []
         self._orders: dict[str, tuple[str, str, str | None]] = {}
         """Zone -> (verb, source, note) of the standing order from the script or a team (see :meth:`_track_orders`)."""
@@ -338,15 +345,17 @@ def run(
     seed: int = DEFAULT_SEED,
     variant: str | None = None,
     actions: Iterable[Action | Mapping[str, Any]] = (),
+    lean: bool = False,
 ) -> RunResult:
     """Simulate ``scenario`` (with ``variant`` applied) from t = 0 to its end and return the records.
 
-    ``actions`` are extra protective actions (team decisions), each at its own ``at`` time.
+    ``actions`` are extra protective actions (team decisions), each at its own ``at`` time. With
+    ``lean`` the result keeps only the time series its metrics need (the metrics are the same).
     """
     from simsoft.loader import apply_variant
 
     resolved = apply_variant(scenario, variant) if variant else scenario
-    sim = Simulation(resolved, seed=seed, variant=variant)
+    sim = Simulation(resolved, seed=seed, variant=variant, lean=lean)
     for action in actions:
         sim.apply(action)
     sim.run_to_end()

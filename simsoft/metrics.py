@@ -12,7 +12,11 @@ from simsoft.models.recovery import recovery_metrics
 from simsoft.records import Event, Timeseries, by_kind
 from simsoft.schema import Scenario
 
-__all__ = ["compute_metrics"]
+__all__ = ["METRIC_SERIES", "compute_metrics"]
+
+METRIC_SERIES = frozenset({"unaccounted", "reunification_queue", "hospital_backlog"})
+"""The time-series quantities :func:`compute_metrics` reads: all a lean run keeps
+(``Simulation(..., lean=True)``); the test of the lean mode checks its metrics against full runs."""
 
 
 def compute_metrics(scenario: Scenario, events: Sequence[Event], timeseries: Timeseries) -> dict[str, Any]:

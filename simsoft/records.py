@@ -109,11 +109,26 @@ class Timeseries:
 
 
 class Recorder:
-    """Collects events and time-series samples from the models of one run."""
+    """Collects events and time-series samples from the models of one run.
 
-    def __init__(self) -> None:
+    ``series`` names the time-series quantities kept (``None``: all of them). A lean run keeps only
+    the ones its metrics read (:data:`simsoft.metrics.METRIC_SERIES`); a model asks :meth:`keeps`
+    before computing a sample nobody will keep. Events are always kept: the models read some.
+
+    >>> r = Recorder(series=frozenset({"inside"}))
+    >>> r.sample(0.0, "inside", [""], [3.0]); r.sample(0.0, "exited", ["e"], [1.0])
+    >>> len(r.timeseries), r.keeps("exited")
+    (1, False)
+    """
+
+    def __init__(self, *, series: frozenset[str] | None = None) -> None:
         self.events: list[Event] = []
         self.timeseries = Timeseries()
+        self.series = series
+
+    def keeps(self, quantity: str) -> bool:
+        """Whether samples of ``quantity`` are kept."""
+        return self.series is None or quantity in self.series
 
     def emit(self, t_s: float, kind: str, subject: str = "", **values: Any) -> Event:
         """Record an event and return it."""
@@ -127,6 +142,8 @@ class Recorder:
         """Record one value per subject of ``quantity`` at time ``t_s``."""
         if len(subjects) != len(values):
             raise ValueError(f"{len(subjects)} subjects but {len(values)} values for {quantity!r}")
+        if self.series is not None and quantity not in self.series:
+            return
         ts = self.timeseries
         n = len(subjects)
         if n == 1:

@@ -57,7 +57,10 @@ def _resolved(scenario: Scenario, variant: str) -> Scenario:
 
 
 def run_chunk(scenario: Scenario, chunk: Sequence[Task]) -> list[Row]:
-    """Run ``chunk`` and return one metrics row per task (the event logs are dropped here)."""
+    """Run ``chunk`` and return one metrics row per task (the event logs are dropped here).
+
+    The runs are lean (``Simulation(..., lean=True)``): they keep only what their metrics read.
+    """
     from simsoft.engine import Simulation
 
     rows: list[Row] = []
@@ -74,7 +77,7 @@ def run_chunk(scenario: Scenario, chunk: Sequence[Task]) -> list[Row]:
                 from simsoft.loader import with_overrides
 
                 resolved = with_overrides(resolved, dict(task.overrides), note=f" (parameter set {task.replication})")
-            sim = Simulation(resolved, seed=task.seed, variant=None if task.variant == BASE else task.variant)
+            sim = Simulation(resolved, seed=task.seed, variant=None if task.variant == BASE else task.variant, lean=True)
             sim.run_to_end()
             rows.append((task.variant_index, task.replication, task.seed, sim.result().metrics))
             del sim

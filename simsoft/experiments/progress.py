@@ -49,6 +49,18 @@ class Progress:
         return (f"{self.done:>{len(str(self.total))}}/{self.total} {self.label}  {pct:3.0f} %  "
                 f"{rate:.1f} {self.label}/s  elapsed {format_clock(elapsed)}  left {eta}")
 
+    def extend(self, n: int) -> None:
+        """Add ``n`` runs to the total (a batch of an adaptive experiment); the tenths restart from the new total.
+
+        >>> import io
+        >>> bar = Progress(10, stream=io.StringIO(), delay_s=0.0)
+        >>> bar.update(10); bar.extend(10); bar.update(5)
+        >>> bar.stream.getvalue().splitlines()[-1].split()[0]
+        '15/20'
+        """
+        self.total += n
+        self._tenth = (10 * self.done) // max(1, self.total)
+
     def update(self, n: int = 1) -> None:
         """Record ``n`` more finished runs and redraw when due."""
         self.done += n

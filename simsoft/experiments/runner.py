@@ -33,10 +33,11 @@ from typing import Any
 import yaml
 
 from simsoft.errors import SimsoftError
+from simsoft.experiments.adaptive import Adaptive
 from simsoft.experiments.design import Experiment
 from simsoft.experiments.executors import default_workers, execute
 from simsoft.experiments.progress import Progress
-from simsoft.experiments.stats import REL_TOL
+from simsoft.experiments.stats import DEFAULT_MAX_REPS, REL_TOL
 from simsoft.experiments.summary import key_metrics, summarize
 from simsoft.experiments.table import MetricsTable, RowSpool, read_table
 from simsoft.schema.common import slug
@@ -137,6 +138,8 @@ def run_experiment(
     metrics: Sequence[str] | None = None,
     rel_tol: float = REL_TOL,
     abs_tol: float = 0.0,
+    until_converged: bool = False,
+    max_reps: int = DEFAULT_MAX_REPS,
 ) -> ExperimentFolder:
     """Run every replication of every variant and write an experiment folder; return it read back.
 
@@ -148,6 +151,11 @@ def run_experiment(
     The convergence check wants the 95 % intervals of the mean and the 95th percentile within
     ``max(rel_tol x |value|, abs_tol)`` (an absolute tolerance suits metrics near zero, such as deaths).
     On Ctrl-C the finished runs are written out and the returned folder has ``complete == False``.
+
+    With ``until_converged`` the experiment's replications are the first batch, and batches follow
+    until every variant's key metrics pass that check or the variant reached ``max_reps`` runs
+    (:class:`~simsoft.experiments.adaptive.Adaptive`); the manifest's ``until_converged`` says how many
+    runs each variant took and which metric converged last.
     """
     from simsoft import SCHEMA_VERSION, __version__
 
@@ -160,14 +168,19 @@ def run_experiment(
     parent.mkdir(parents=True, exist_ok=True)
     base = f"{created.strftime('%Y%m%dT%H%M%SZ')}-sweep-s{experiment.seed}"
     tmp = Path(tempfile.mkdtemp(prefix=f".{base}.", suffix=".partial", dir=parent))
+    adaptive = None
+    if until_converged:
+        adaptive = Adaptive(experiment, max_reps=max_reps, metrics=metrics, rel_tol=rel_tol, abs_tol=abs_tol)
     spool = RowSpool(tmp / "replications.spool.jsonl", experiment.variants)
-    bar = Progress(len(experiment), enabled=progress)
+    bar = Progress(0 if adaptive else len(experiment), enabled=progress)
     interrupted = False
     started = time.perf_counter()
     pending_check = list(metrics or [])
 
     def on_rows(rows: list[Any]) -> None:
         spool.add(rows)
+        if adaptive is not None:
+            adaptive.add(rows)
         bar.update(len(rows))
         # Name an unknown metric as soon as every variant has reported once, not after the whole experiment.
         if pending_check and all(spool.done_by_variant().values()):
@@ -180,8 +193,14 @@ def run_experiment(
 
     try:
         try:
-            execute(experiment.scenario, experiment.tasks(), executor=executor, workers=workers, scheduler=scheduler,
-                    on_rows=on_rows)
+            if adaptive is None:
+                execute(experiment.scenario, experiment.tasks(), executor=executor, workers=workers,
+                        scheduler=scheduler, on_rows=on_rows)
+            else:
+                for batch in adaptive.batches():
+                    bar.extend(len(batch))  # the bar counts the runs asked for so far
+                    execute(experiment.scenario, batch, executor=executor, workers=workers, scheduler=scheduler,
+                            on_rows=on_rows)
         except KeyboardInterrupt:
             interrupted = True
             if not len(spool):
@@ -206,7 +225,7 @@ def run_experiment(
             "variants": list(experiment.variants),
             "reference": experiment.reference,
             "replications": experiment.replications,
-            "runs_planned": len(experiment),
+            "runs_planned": len(experiment) if adaptive is None else sum(adaptive.batch_sizes),
             "runs_done": len(spool),
             "runs_done_by_variant": spool.done_by_variant(),
             "complete": not interrupted,
@@ -215,6 +234,7 @@ def run_experiment(
             "scheduler": scheduler,
             "elapsed_s": round(elapsed, 3),
             "convergence_tolerance": {"relative": rel_tol, "absolute": abs_tol},
+            "until_converged": None if adaptive is None else adaptive.report(),
             "python": platform.python_version(),
             "files": [],
             "scenario": experiment.scenario.model_dump(mode="json", by_alias=True),

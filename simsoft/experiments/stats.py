@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MetricStats", "Difference", "Convergence", "describe", "paired_difference", "convergence",
-           "t_quantile", "MIN_RUNS", "REL_TOL"]
+           "t_quantile", "MIN_RUNS", "REL_TOL", "DEFAULT_MAX_REPS"]
 
 MIN_RUNS = 50
 """Fewest replications for a converged estimate: the IMO MSC.1/Circ.1533 (2016) advanced evacuation analysis
@@ -36,6 +36,11 @@ asks for at least 50 runs per scenario and reports their 95th percentile."""
 REL_TOL = 0.05
 """Default convergence tolerance, relative: interval half-widths within 5 % of the estimate. A project
 choice (the IMO protocol sets no figure); ``simsoft sweep --tolerance`` changes it."""
+
+DEFAULT_MAX_REPS = 10_000
+"""Default cap on the replications of a variant under ``simsoft sweep --until-converged`` (``--max-reps``):
+rare outcomes such as preventable deaths have needed about 11,600 runs to converge (issue 18), so the cap
+is a budget the user sets knowingly."""
 
 
 def t_quantile(p: float, df: int) -> float:

@@ -29,6 +29,9 @@ DENSITY_THRESHOLDS_P_M2 = (4.0, 5.0)
 """Crowd-safety thresholds: ~4 p/m^2 a moving crowd immobilises, >= 5 p/m^2 dangerous (G. K. Still,
 *Crowd Dynamics*, PhD thesis, 2000)."""
 
+SERIES = ("occupants", "density_p_m2", "exited", "started", "inside")
+"""The time series the egress model samples every ``egress.record_every``."""
+
 _EPS = 1e-9
 _any = np.logical_or.reduce  # ndarray.any() without its Python wrapper (1-D arrays here)
 _sum = np.add.reduce  # ndarray.sum() of a 1-D array without its Python wrapper (the same pairwise sum)
@@ -67,6 +70,8 @@ class EgressRecorder:
 
     def __init__(self, *, s: EgressState, net: Network, scenario: Scenario, recorder: Recorder, population: int) -> None:
         self.s, self.net, self.recorder = s, net, recorder
+        self._sampled = any(recorder.keeps(q) for q in SERIES)
+        """Whether the recorder keeps any of the egress time series (a lean one keeps none)."""
         self.settings = scenario.egress
         self.population = population
         self.N, self.X, self.Z = net.n_nodes, len(net.exit_ids), net.n_zones
@@ -240,16 +245,21 @@ class EgressRecorder:
             self.record(t1)
 
     def record(self, t: float) -> None:
-        """Sample the time series at ``t`` (occupants, densities, people out and started, inside)."""
-        # Float64 arrays: the recorder turns them into floats with one tolist() each.
-        occ = self.s.occupancy()
-        zone_occ = occ[: self.Z]
-        zones, exits = self._zone_names, self._exit_names
-        self.recorder.sample(t, "occupants", zones, zone_occ)
-        self.recorder.sample(t, "density_p_m2", zones, zone_occ / self.net.area_m2[: self.Z])
-        self.recorder.sample(t, "exited", exits, self.s.exited)
-        self.recorder.sample(t, "started", [""], [float(_sum(self.s.units.started))])
-        self.recorder.sample(t, "inside", [""], [float(_sum(occ))])
+        """Sample the time series at ``t`` (occupants, densities, people out and started, inside).
+
+        A lean recorder keeps none of them: then only the record times advance (they also end the
+        model's jumps, so a lean run steps exactly as a full one).
+        """
+        if self._sampled:
+            # Float64 arrays: the recorder turns them into floats with one tolist() each.
+            occ = self.s.occupancy()
+            zone_occ = occ[: self.Z]
+            zones, exits = self._zone_names, self._exit_names
+            self.recorder.sample(t, "occupants", zones, zone_occ)
+            self.recorder.sample(t, "density_p_m2", zones, zone_occ / self.net.area_m2[: self.Z])
+            self.recorder.sample(t, "exited", exits, self.s.exited)
+            self.recorder.sample(t, "started", [""], [float(_sum(self.s.units.started))])
+            self.recorder.sample(t, "inside", [""], [float(_sum(occ))])
         self.last_record_t = t
         every = float(self.settings.record_every)
         self.next_record = _next_after(self.next_record, t + _EPS, every)
