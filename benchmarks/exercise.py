@@ -14,7 +14,9 @@ with a ``-decisions.yaml`` set) it plays the whole MSEL with the scripted decisi
   (the CLI's ``--no-figures``).
 - **web**: the Flask app through its test client, as a browser does it: an inject step is
   ``POST /facilitator/control`` (``next``) plus the ``GET`` of the page it redirects to; a decision is
-  ``POST /team/T/decide`` (the form a player fills in) plus the ``GET`` of the team page.
+  ``POST /team/T/decide`` (the form a player fills in) plus the ``GET`` of the team page. Meanwhile
+  every team's page, the evaluators' and a projector's facilitator page poll ``/live`` once a second
+  from their own threads, as open browsers do.
 - **evaluate / report**: ``simsoft exercise evaluate`` and ``exercise report`` on the scripted session
   of the first exercise, with ``--replications`` (default 20; another part of issue 18 makes them faster).
 
@@ -37,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +49,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BASE_COMMIT = "9e53b09"
 BASE_TREE = Path("/tmp/room-base")
+POLL_S = 1.0
+"""How often an open page asks for live updates (``static/console.js``), in seconds."""
 STEP_GOAL_S, STEP_P95_GOAL_S = 0.2, 0.3
 """Issue 18: an inject step in <= 200 ms (median), p95 <= 300 ms."""
 
@@ -147,18 +152,37 @@ def _form(decision: Any, token: str) -> Any:
     return form
 
 
+def _poll(client: Any, view: str, stop: threading.Event) -> None:
+    """What ``static/console.js`` does in every open page: ``GET /live/VIEW?v=N`` once a second."""
+    version = -1
+    while not stop.wait(POLL_S):
+        answer = client.get(f"/live/{view}?v={version}").get_json(silent=True) or {}
+        version = answer.get("v", version)
+
+
 def web_times(exercise: Path, decisions: Path, *, out: Path) -> dict[str, list[float]]:
-    """Inject-step and decision times of one scripted conduct in the web console (Flask test client)."""
+    """Inject-step and decision times of one scripted conduct in the web console (Flask test client).
+
+    Every player team's page, the evaluators' page and a second facilitator page (the projector) are
+    open meanwhile and poll for live updates once a second, as in the room.
+    """
     from facilitator import load_decisions, load_exercise, start_session
     from facilitator.web import Room, create_app
 
     loaded = load_exercise(str(exercise))
     script = load_decisions(str(decisions))
     room = Room(lambda: start_session(loaded, out_dir=out))
+    stop = threading.Event()
+    pollers: list[threading.Thread] = []
     try:
         app = create_app(room)
         fac, token = _join(app, room, "facilitator")
         teams = {t.id: _join(app, room, f"team:{t.id}") for t in loaded.exercise.teams if t.role == "player"}
+        pages = [(_join(app, room, "facilitator")[0], "facilitator"), (_join(app, room, "evaluator")[0], "evaluator")]
+        pages += [(_join(app, room, f"team:{team}")[0], "team") for team in teams]
+        for client, view in pages:
+            pollers.append(threading.Thread(target=_poll, args=(client, view, stop), daemon=True))
+            pollers[-1].start()
         fac.post("/facilitator/control", data={"csrf": token, "command": "start"})
         steps: list[float] = []
         decided: list[float] = []
@@ -181,6 +205,9 @@ def web_times(exercise: Path, decisions: Path, *, out: Path) -> dict[str, list[f
                 decided.append(time.perf_counter() - t0)
         fac.post("/facilitator/control", data={"csrf": token, "command": "close"})
     finally:
+        stop.set()
+        for thread in pollers:
+            thread.join()
         room.close()
     return {"steps": steps, "decisions": decided}
 
