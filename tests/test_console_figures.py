@@ -17,14 +17,19 @@ from facilitator.conduct.console import Console
 from facilitator.conduct.figures import FigureWorker, describe, state_key
 from facilitator.conduct.journal import read_journal
 
-ROOT = Path(__file__).resolve().parents[1]
-EXERCISE = ROOT / "scenarios" / "exercises" / "community-hall.yaml"
-DECISIONS = ROOT / "scenarios" / "exercises" / "community-hall-decisions.yaml"
+HALL = Path(__file__).resolve().parents[1] / "scenarios" / "exercises"
+EXERCISE = HALL / "community-hall.yaml"
 
 
 @pytest.fixture(scope="module")
-def loaded():
-    return load_exercise(EXERCISE)
+def hall():
+    """The community hall exercise and the decision set a facilitator types in for its teams."""
+    return load_exercise(EXERCISE), load_decisions(HALL / "community-hall-decisions.yaml")
+
+
+@pytest.fixture
+def loaded(hall):
+    return hall[0]
 
 
 def png_description(path: Path) -> str:
@@ -43,9 +48,8 @@ def png_description(path: Path) -> str:
     raise AssertionError(f"{path} has no Description")
 
 
-def scripted_console(session, *, figures: bool, seen: list[tuple[str, tuple]] | None = None) -> list[str]:
-    """Run the console as a facilitator would type the community hall's decision set; returns what it wrote."""
-    script = load_decisions(DECISIONS)
+def scripted_console(session, script, *, figures: bool, seen: list[tuple[str, tuple]] | None = None) -> list[str]:
+    """Run the console as a facilitator would type ``script`` for the teams; returns what it wrote."""
     taken: set[int] = set()
     out: list[str] = []
     done = {"end": False}
@@ -78,10 +82,10 @@ def journal_of(folder: Path) -> list[tuple[str, dict]]:
     return [(e.kind, e.body) for e in entries]
 
 
-def test_figures_are_drawn_in_the_background_whole_and_of_the_state_their_inject_saw(loaded, tmp_path):
+def test_figures_are_drawn_in_the_background_whole_and_of_the_state_their_inject_saw(loaded, hall, tmp_path):
     session = start_session(loaded, out_dir=tmp_path / "with")
     seen: list[tuple[str, tuple]] = []
-    out = scripted_console(session, figures=True, seen=seen)
+    out = scripted_console(session, hall[1], figures=True, seen=seen)
     lines = [line for line in out if line.startswith("-- figure: ")]
     assert len(lines) == len(seen) >= 8
     folder = session.folder / "figures"
@@ -96,11 +100,11 @@ def test_figures_are_drawn_in_the_background_whole_and_of_the_state_their_inject
     assert not list(folder.glob("*.tmp"))
 
 
-def test_no_figures_journal_and_records_are_byte_identical_with_and_without_figures(loaded, tmp_path):
+def test_no_figures_journal_and_records_are_byte_identical_with_and_without_figures(loaded, hall, tmp_path):
     with_fig = start_session(loaded, out_dir=tmp_path / "with")
     without = start_session(loaded, out_dir=tmp_path / "without")
-    out_with = scripted_console(with_fig, figures=True)
-    out_without = scripted_console(without, figures=False)
+    out_with = scripted_console(with_fig, hall[1], figures=True)
+    out_without = scripted_console(without, hall[1], figures=False)
     assert not any(line.startswith("-- figure") for line in out_without)
     assert not (without.folder / "figures").exists()
     assert (with_fig.folder / "figures").is_dir()
@@ -137,10 +141,10 @@ def test_the_same_state_is_drawn_once_and_a_failure_to_draw_is_reported_not_rais
     assert len(lines) == 1 and re.match(r"figure no/such/folder/I2 not drawn \(FileNotFoundError: ", lines[0]), lines
 
 
-def test_a_figures_folder_that_cannot_be_made_does_not_stop_the_console(loaded, tmp_path):
+def test_a_figures_folder_that_cannot_be_made_does_not_stop_the_console(loaded, hall, tmp_path):
     session = start_session(loaded, out_dir=tmp_path)
     (session.folder / "figures").write_text("in the way", encoding="utf-8")
-    out = scripted_console(session, figures=True)
+    out = scripted_console(session, hall[1], figures=True)
     assert any(line.startswith("-- figure: no figure (FileExistsError") for line in out), out
     assert session.phase == "closed"
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
-from simsoft.engine import Simulation
+from simsoft import RunResult, Simulation
 from simsoft.records import Event, Timeseries
 
 __all__ = ["FigureWorker", "FigureError", "state_key", "describe", "FIGURE_FOLDER"]
@@ -206,6 +206,8 @@ class FigureWorker:
             self._sent, self._fresh = (0, 0), True
         if self._fresh:
             job["world"] = (self.sim.scenario, self.sim.seed, self.sim.variant)
+        result = self.sim.result()  # metrics from the records so far: about a millisecond
+        job["metrics"] = dict(result.metrics)
         rec = self.sim.recorder
         (e0, s0), (e1, s1) = self._sent, key[1:]
         job["events"] = [(e.t_s, e.kind, e.subject, dict(e.values)) for e in rec.events[e0:e1]]
@@ -263,13 +265,10 @@ def _draw(world: dict[str, Any], job: dict[str, Any]) -> str:
     if (len(recorded), len(ts)) != tuple(key[1:]):
         raise FigureError(f"the figure worker holds {len(recorded)} records and {len(ts)} samples, "
                           f"the session {key[1]} and {key[2]}", restart=True)
-    from simsoft.engine import RunResult
-    from simsoft.metrics import compute_metrics
     from simsoft.plots import evacuation_curves
 
-    frozen = tuple(recorded)
-    result = RunResult(scenario=world["scenario"], seed=world["seed"], variant=world["variant"], events=frozen,
-                       timeseries=ts, metrics=compute_metrics(world["scenario"], frozen, ts))
+    result = RunResult(scenario=world["scenario"], seed=world["seed"], variant=world["variant"], events=tuple(recorded),
+                       timeseries=ts, metrics=job["metrics"])
     figure = evacuation_curves(result)
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
