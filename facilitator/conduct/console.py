@@ -151,11 +151,19 @@ class Console:
         return self._figures.request(label)
 
     def close_figures(self) -> None:
-        """Wait for the figures still being drawn and stop their worker (reporting any that failed)."""
-        if self._figures is not None:
-            for line in self._figures.close(wait=True):
-                self.write(f"-- {line}")
-            self._figures = None
+        """Wait for the figures still being drawn and stop their worker (Ctrl+C leaves them undrawn)."""
+        if self._figures is None:
+            return
+        worker, self._figures = self._figures, None
+        left = worker.pending()
+        if left:
+            self.write(f"-- drawing the last {left} figure{'s' if left > 1 else ''} (Ctrl+C leaves them undrawn)")
+        try:
+            lines = worker.close(wait=True)
+        except KeyboardInterrupt:
+            lines = worker.close(wait=False)
+        for line in lines:
+            self.write(f"-- {line}")
 
     def status(self) -> None:
         """Print the MSEL with statuses."""
