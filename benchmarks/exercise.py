@@ -22,7 +22,9 @@ with a ``-decisions.yaml`` set) it plays the whole MSEL with the scripted decisi
 
 Every figure is also measured on the base commit (default ``9e53b09``, the code before issue 18) in
 the same run: a git worktree at ``/tmp/room-base`` (made when missing) runs this very script in a
-subprocess with that tree first on ``sys.path``; ratios are ``base / now`` (above 1: faster now).
+subprocess with that tree first on ``sys.path``, exercise by exercise, each just before the same
+exercise is measured here (so a busy machine's load falls on both alike); ratios are ``base / now``
+(above 1: faster now).
 Medians and 95th percentiles pool every step of every exercise. The machine is a shared 2-core box:
 read the figures as what they are on a busy machine. Goal lines (``...goal_met 1|0 bool``) follow the
 issue: inject step median <= 0.2 s and p95 <= 0.3 s. ``--quick`` plays only the community hall, skips
@@ -230,15 +232,21 @@ def cli_times(exercise: Path, decisions: Path, *, out: Path, replications: int) 
 
 
 # -- one tree ---------------------------------------------------------------------------------------
-def measure(*, only: list[str] | None, replications: int) -> dict[str, Any]:
-    """Every figure of this tree (the one ``simsoft`` is imported from), as plain data."""
+MODES = ("console", "console_nofig", "web")
+
+
+def measure(*, only: list[str] | None, replications: int, play: bool = True) -> dict[str, Any]:
+    """Every figure of this tree (the one ``simsoft`` is imported from), as plain data.
+
+    ``play=False`` times only evaluate/report.
+    """
     import simsoft
 
     root = Path(simsoft.__file__).resolve().parents[1]
     found: dict[str, Any] = {"console": {}, "console_nofig": {}, "web": {}, "cli": {}}
     with tempfile.TemporaryDirectory(prefix="room-bench-") as tmp:
         pairs = exercises(root, only)
-        for exercise, decisions in pairs:
+        for exercise, decisions in pairs if play else []:
             name = exercise.stem
             found["console"][name] = console_times(exercise, decisions, figures=True, out=Path(tmp) / "c")
             found["console_nofig"][name] = console_times(exercise, decisions, figures=False, out=Path(tmp) / "n")
@@ -268,7 +276,7 @@ def emit(name: str, value: Any, unit: str) -> None:
 def summary(found: dict[str, Any]) -> dict[str, float]:
     """Pooled medians and p95 of every mode, and evaluate/report walls: ``{name: seconds}``."""
     out: dict[str, float] = {}
-    for mode in ("console", "console_nofig", "web"):
+    for mode in MODES:
         for what, label in (("steps", "inject_step"), ("decisions", "decision")):
             pooled = [t for times in found[mode].values() for t in times[what]]
             if pooled:
@@ -281,7 +289,7 @@ def summary(found: dict[str, Any]) -> dict[str, float]:
 
 def report(now: dict[str, Any], base: dict[str, Any] | None, *, replications: int) -> None:
     """Print the figures of now, per exercise and pooled, the base's, ratios and goals."""
-    for mode in ("console", "console_nofig", "web"):
+    for mode in MODES:
         for name, times in sorted(now[mode].items()):
             if times["steps"]:
                 emit(f"exercise.{mode}.{name}.inject_step_median", statistics.median(times["steps"]), "s")
@@ -294,7 +302,7 @@ def report(now: dict[str, Any], base: dict[str, Any] | None, *, replications: in
             emit(f"exercise.{key}_ratio", theirs[key] / value if value else float("inf"), "x")
     if now.get("cli"):
         emit("exercise.cli.replications", replications, "count")
-    for mode in ("console", "console_nofig", "web"):
+    for mode in MODES:
         if f"{mode}.inject_step_median" in mine:
             met = mine[f"{mode}.inject_step_median"] <= STEP_GOAL_S and mine[f"{mode}.inject_step_p95"] <= STEP_P95_GOAL_S
             emit(f"exercise.{mode}.goal_met", int(met), "bool")
@@ -309,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replications", type=int, default=20, help="replications of evaluate/report (0: skip)")
     parser.add_argument("--tree", default=None, help=argparse.SUPPRESS)  # the base run: import from this tree
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the base run: print data
+    parser.add_argument("--cli-only", action="store_true", help=argparse.SUPPRESS)  # the base run: evaluate/report
     args = parser.parse_args(argv)
     if args.replications < 0:
         parser.error(f"--replications must be >= 0, got {args.replications}")
@@ -319,21 +328,45 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["ROOM_BENCH_TREE"] = args.tree
     else:
         sys.path.insert(0, str(ROOT))
-    if args.json:
-        print(json.dumps(measure(only=only, replications=replications)))
+    if args.json:  # the base's run of one part: the same measurement, printed as data
+        print(json.dumps(measure(only=only, replications=replications, play=not args.cli_only)))
         return 0
-    base = None
-    if not (args.quick or args.no_base):
-        tree = base_tree(args.base)
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--tree", str(tree), "--json",
-               "--replications", str(replications)] + (["--exercises", args.exercises] if args.exercises else [])
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
-        if done.returncode != 0:
-            print(f"exercise.base skipped error  # {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
-        else:
-            base = json.loads(done.stdout.strip().splitlines()[-1])
-    report(measure(only=only, replications=replications), base, replications=replications)
+    if args.quick or args.no_base:
+        report(measure(only=only, replications=replications), None, replications=replications)
+        return 0
+    tree = base_tree(args.base)
+    now: dict[str, Any] = {mode: {} for mode in MODES}
+    base: dict[str, Any] | None = {mode: {} for mode in MODES}
+    # Exercise by exercise, the base and then now: on a busy machine the load falls on both alike.
+    parts: list[tuple[list[str], bool]] = [([e.stem], True) for e, _ in exercises(ROOT, only)]
+    if replications and parts:
+        parts.append((parts[0][0], False))
+    for names, play in parts:
+        base = _merge(base, _base_part(tree, names, play=play, replications=0 if play else replications))
+        now = _merge(now, measure(only=names, replications=0 if play else replications, play=play))
+    report(now, base, replications=replications)
     return 0
+
+
+def _merge(into: dict[str, Any] | None, part: dict[str, Any] | None) -> dict[str, Any] | None:
+    if into is None or part is None:
+        return None  # a base part failed: no base figures at all rather than a partial comparison
+    for mode in MODES:
+        into[mode].update(part[mode])
+    if part.get("cli"):
+        into["cli"], into["cli_exercise"] = part["cli"], part["cli_exercise"]
+    return into
+
+
+def _base_part(tree: Path, names: list[str], *, play: bool, replications: int) -> dict[str, Any] | None:
+    """This script's measurement of ``names`` on the base tree, in a subprocess (None, and a note, on failure)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--tree", str(tree), "--json", "--exercises", ",".join(names),
+           "--replications", str(replications)] + ([] if play else ["--cli-only"])
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
+    if done.returncode != 0:
+        print(f"base run failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
