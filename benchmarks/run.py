@@ -21,6 +21,9 @@ Benchmarks (``--only`` takes one of these names):
   ``experiments.py`` with ``--repeat min(reps, 3)``, about 4 minutes). With ``SIMSOFT_BASE_TREE`` set to
   a checkout of an earlier commit (``git worktree add /tmp/lean-base 9e53b09``), that commit's
   two-process time and CPU per run are measured side by side and the ratio printed (issue 18).
+- ``exercise``: issue 18's inject step (median, p95) in the console and the web console on every
+  shipped exercise, decisions, ``exercise evaluate``/``report``, each beside the base commit measured
+  in the same run (runs ``exercise.py``; a few minutes).
 
 Goals are printed as ``...goal_met 1|0 bool`` lines; the script never fails on a missed goal (the
 figures are for people to read, not a timed test), only on an error.
@@ -230,6 +233,13 @@ def bench_library(b: Bench) -> None:
             emit(f"library.{name}.goal_met", int(medians[name] <= goal), "bool")
 
 
+def bench_exercise(b: Bench) -> None:
+    """Issue 18: inject steps and decisions in the console and web console, now and on the base commit (exercise.py)."""
+    import exercise
+
+    exercise.main([])
+
+
 def bench_experiments(b: Bench) -> None:
     """Issues 6 and 18: 1,000 place-of-worship replications, 1 vs 2 processes, Dask, memory, and the base tree
     of ``SIMSOFT_BASE_TREE`` side by side when set (experiments.py)."""
@@ -247,6 +257,7 @@ BENCHMARKS: dict[str, Callable[[Bench], None]] = {
     "agent": bench_agent,
     "jpsnet": bench_jpsnet,
     "experiments": bench_experiments,
+    "exercise": bench_exercise,
 }
 """Benchmarks by name, in the order ``run.py`` runs them."""
 

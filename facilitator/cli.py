@@ -34,7 +34,7 @@ def _warn(text: str) -> None:
     click.secho(f"warning: {text}", fg="yellow", err=True)
 
 
-def _conduct(session, *, scripted: bool, pace: float) -> None:  # type: ignore[no-untyped-def]
+def _conduct(session, *, scripted: bool, pace: float, figures: bool = True) -> None:  # type: ignore[no-untyped-def]
     from facilitator.conduct.store import play, remaining_script
     from facilitator.conduct.console import run_console
 
@@ -45,8 +45,13 @@ def _conduct(session, *, scripted: bool, pace: float) -> None:  # type: ignore[n
         play(session, pace_s=pace, echo=click.echo)
         click.echo(f"session closed; log: {session.folder / 'summary.md'}")
     else:
-        run_console(session)
+        run_console(session, figures=figures)
     click.echo(f"session folder      {session.folder}")
+
+
+_NO_FIGURES = click.option("--no-figures", "no_figures", is_flag=True,
+                           help="Draw no figure at each inject in the console (scripted or unattended play); "
+                                "by default a background worker draws one into SESSION/figures/.")
 
 
 @click.group(cls=_Group)
@@ -54,7 +59,7 @@ def exercise() -> None:
     """Conduct a tabletop exercise: MSEL injects, team decisions, a journaled session.
 
     \b
-    start EXERCISE.yaml [--decisions FILE]   conduct (console, or a scripted decision set)
+    start EXERCISE.yaml [--decisions FILE]   conduct (console, or a scripted decision set; --no-figures)
     resume SESSION                           go on after a break or a crash
     replay SESSION                           rebuild the records from the journal
     fork SESSION --at D3 --choice "..."      the road not taken
@@ -73,7 +78,9 @@ def exercise() -> None:
 @click.option("--out", "out_dir", default="outputs/sessions", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the session folder is written.")
 @click.option("--pace", type=FiniteFloat(min=0), default=0.0, help="Seconds to wait after each scripted step (for a room to follow).")
-def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_dir: str, pace: float) -> None:
+@_NO_FIGURES
+def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_dir: str, pace: float,
+          no_figures: bool) -> None:
     """Start a session of EXERCISE.yaml: validate it, then walk the MSEL (console or scripted)."""
     from facilitator.conduct.store import start_session
     from facilitator.exercise.decisions import load_decisions
@@ -89,19 +96,20 @@ def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_
     extra = {"decisions_file": decisions_file} if decisions_file else {}
     session = start_session(loaded, out_dir=out_dir, script=script, extra=extra)
     click.echo(f"session {session.folder} (seed {loaded.seed})")
-    _conduct(session, scripted=script is not None, pace=pace)
+    _conduct(session, scripted=script is not None, pace=pace, figures=not no_figures)
 
 
 @exercise.command()
 @click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
 @click.option("--pace", type=FiniteFloat(min=0), default=0.0, help="Seconds to wait after each scripted step.")
-def resume(session_dir: str, pace: float) -> None:
+@_NO_FIGURES
+def resume(session_dir: str, pace: float, no_figures: bool) -> None:
     """Continue SESSION exactly where its journal ends (after a break or a crash)."""
     from facilitator.conduct.store import open_session
 
     session = open_session(session_dir, warn=_warn)
     click.echo(f"resumed {session.folder} at {_t(session.now_s)} ({session.phase}, {len(session.decisions)} decisions)")
-    _conduct(session, scripted=session.start_body.get("mode") == "scripted", pace=pace)
+    _conduct(session, scripted=session.start_body.get("mode") == "scripted", pace=pace, figures=not no_figures)
 
 
 @exercise.command()
@@ -134,8 +142,9 @@ def replay(session_dir: str, out_dir: str | None) -> None:
 @click.option("--interactive", is_flag=True, help="Continue in the console instead of playing decisions.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the fork's folder is written (default: beside SESSION).")
+@_NO_FIGURES
 def fork(session_dir: str, at: str, choice: str | None, team: str | None, decisions_file: str | None,
-         interactive: bool, out_dir: str | None) -> None:
+         interactive: bool, out_dir: str | None, no_figures: bool) -> None:
     """Re-run SESSION up to decision AT and take another choice there."""
     from facilitator.conduct.store import fork_session
     from facilitator.exercise.decisions import load_decisions
@@ -147,7 +156,7 @@ def fork(session_dir: str, at: str, choice: str | None, team: str | None, decisi
         session.script = []
         from facilitator.conduct.console import run_console
 
-        run_console(session)
+        run_console(session, figures=not no_figures)
         click.echo(f"session folder      {session.folder}")
     else:
         _conduct(session, scripted=True, pace=0.0)

@@ -87,3 +87,17 @@ def test_run_py_prints_name_value_unit_lines():
     lines = proc.stdout.strip().splitlines()
     assert lines and all(LINE.match(line) for line in lines), lines
     assert "venue.stadium60k.exits 40 count" in lines
+
+
+def test_exercise_benchmark_prints_well_formed_lines_in_quick_mode():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "exercise.py"), "--quick"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines and all(LINE.match(line) for line in lines), lines
+    names = {line.split()[0]: line.split()[2] for line in lines}
+    for mode in ("console", "console_nofig", "web"):
+        for figure in ("inject_step_median", "inject_step_p95", "decision_median", "decision_p95"):
+            assert names.get(f"exercise.{mode}.{figure}") == "s", (mode, figure, lines)
+        assert names.get(f"exercise.{mode}.goal_met") == "bool"
+    assert all(float(line.split()[1]) > 0 for line in lines if line.split()[2] == "s")

@@ -1,7 +1,8 @@
 """The interactive terminal console: the facilitator walks the room through the MSEL.
 
 At each inject it shows the message, the live key numbers (ground truth, for the facilitator) and
-the path of an up-to-date figure when :mod:`simsoft.plots` is installed, then prompts each player
+the path of the figure of that moment, which a worker process draws in the background
+(:mod:`facilitator.conduct.figures`; ``figures=False``, the CLI's ``--no-figures``, draws none), then prompts each player
 team the inject was sent to for decisions (``VERB key=value ... -- rationale``) with tab completion
 of commands, action verbs, parameter names and ids through :mod:`readline`. Every step goes to the
 journal, so closing the terminal (or a crash) loses nothing: ``simsoft exercise resume`` goes on.
@@ -16,6 +17,7 @@ from typing import Any
 from simsoft.errors import SimsoftError
 from simsoft.units import format_duration
 
+from facilitator.conduct.figures import FigureWorker
 from facilitator.conduct.injects import InjectState
 from facilitator.conduct.session import Session
 from facilitator.conduct.sitrep import key_numbers, live_values
@@ -45,34 +47,12 @@ FACILITATOR_ONLY = ("quit", "next", "end", "close", "pause", "resume", "skip", "
 TEAM_COMMANDS = {"sitrep": "your situation report", "note": "note TEXT", "help": "this help", "done": "end your turn (or an empty line)"}
 
 
-def _figure(session: Session, label: str) -> str:
-    """Path of a fresh figure, or why there is none (the plotting module is optional)."""
-    try:
-        import simsoft.plots as plots
-    except ImportError:
-        return "no figure (simsoft.plots is not available)"
-    if session.folder is None:
-        return "no figure (no session folder)"
-    for name in ("evacuation_curves", "incident_timeline"):
-        fn = getattr(plots, name, None)
-        if callable(fn):
-            break
-    else:
-        return "no figure (simsoft.plots has no occupancy or evacuation plot)"
-    try:
-        figure = fn(session.sim.result())
-        figure = getattr(figure, "figure", figure)  # an Axes gives its Figure
-        folder = session.folder / "figures"
-        folder.mkdir(exist_ok=True)
-        path = folder / f"{label}.png"
-        figure.savefig(path)
-        return str(path)
-    except Exception as exc:  # a plotting failure must not stop the exercise
-        return f"no figure ({type(exc).__name__}: {exc})"
-
-
 class Console:
-    """The console loop over ``session``; ``read`` and ``write`` make it testable."""
+    """The console loop over ``session``; ``read`` and ``write`` make it testable.
+
+    With ``figures`` each released inject queues a figure of that moment in a background worker
+    (drawn once per session state, off the inject step); :meth:`run` waits for the last ones when it ends.
+    """
 
     def __init__(self, session: Session, *, read: Callable[[str], str] = input, write: Callable[[str], None] = print,
                  figures: bool = True) -> None:
@@ -80,6 +60,7 @@ class Console:
         self.read = read
         self.write = write
         self.figures = figures
+        self._figures: FigureWorker | None = None
         self._team: str | None = None
         self._install_completion()
 
@@ -151,13 +132,38 @@ class Console:
         sim = self.session.sim
         w(f"-- {key_numbers(live_values(sim.observe(), sim.recorder.events))}")
         if self.figures:
-            w(f"-- figure: {_figure(self.session, inj.id)}")
+            w(f"-- figure: {self._figure(inj.id)}")
         if inj.notes:
             w(f"-- controller notes: {inj.notes}")
         for e in inj.expect:
             w(f"-- expected: {e.team} {e.action}" + (f" (task {e.task})" if e.task else ""))
         if inj.discussion_only:
             w("-- discussion only: no action answers this inject; ask the module's questions ('questions') and note the answers")
+
+    def _figure(self, label: str) -> str:
+        """Queue the figure of now as ``label``; its path (drawn in the background), or why there is none."""
+        if self.session.folder is None:
+            return "no figure (no session folder)"
+        if self._figures is None:
+            self._figures = FigureWorker(self.session.sim, folder=self.session.folder)
+        for line in self._figures.poll():
+            self.write(f"-- {line}")
+        return self._figures.request(label)
+
+    def close_figures(self) -> None:
+        """Wait for the figures still being drawn and stop their worker (Ctrl+C leaves them undrawn)."""
+        if self._figures is None:
+            return
+        worker, self._figures = self._figures, None
+        left = worker.pending()
+        if left:
+            self.write(f"-- drawing the last {left} figure{'s' if left > 1 else ''} (Ctrl+C leaves them undrawn)")
+        try:
+            lines = worker.close(wait=True)
+        except KeyboardInterrupt:
+            lines = worker.close(wait=False)
+        for line in lines:
+            self.write(f"-- {line}")
 
     def status(self) -> None:
         """Print the MSEL with statuses."""
@@ -216,7 +222,16 @@ class Console:
                 self.team_turn(team_id, s.inject.id)
 
     def run(self) -> str:
-        """The facilitator's loop; returns ``'closed'`` or ``'quit'``."""
+        """The facilitator's loop; returns ``'closed'`` or ``'quit'`` (once the figures queued are drawn)."""
+        if self.figures and self.session.folder is not None and self.session.phase in ("briefing", "conduct"):
+            self._figures = FigureWorker(self.session.sim, folder=self.session.folder)
+            self._figures.start()  # while the room reads the briefing
+        try:
+            return self._loop()
+        finally:
+            self.close_figures()
+
+    def _loop(self) -> str:
         ses = self.session
         w = self.write
         w(f"Exercise: {ses.loaded.name}  (phase {ses.phase}, exercise time {format_duration(ses.now_s)})")

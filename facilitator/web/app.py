@@ -143,7 +143,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     @app.get("/facilitator")
     def facilitator() -> Any:
         need("facilitator")
-        view = room.call(facilitator_view)
+        view = room.view("facilitator", facilitator_view)
         return render_template("facilitator.html", v=view, codes=room.team_codes(), alarm=room.join_alarm())
 
     @app.post("/facilitator/access")
@@ -183,7 +183,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     @app.get("/team/<team_id>")
     def team(team_id: str) -> Any:
         need("team", team_id)
-        view = room.call(lambda ses: team_view(ses, team_id, room.answering(team_id)))
+        view = room.view(f"team:{team_id}", lambda ses: team_view(ses, team_id, room.answering(team_id)))
         forms = verb_forms(room.session.loaded, view["team"]["may"])
         return render_template("team.html", v=view, forms=forms, delays=DELAYS)
 
@@ -196,7 +196,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         except FormError as exc:
             # What was typed is wrong (not a number, nan, negative, out of range): show the form again,
             # filled in as sent, with the reason; nothing reached the session.
-            view = room.call(lambda ses: team_view(ses, team_id, room.answering(team_id)))
+            view = room.view(f"team:{team_id}", lambda ses: team_view(ses, team_id, room.answering(team_id)))
             forms = verb_forms(room.session.loaded, view["team"]["may"])
             return render_template("team.html", v=view, forms=forms, delays=DELAYS, typed=request.form,
                                    form_error=str(exc)), 400
@@ -221,7 +221,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     @app.get("/evaluator")
     def evaluator() -> Any:
         need("evaluator")
-        view = room.call(evaluator_view)
+        view = room.view("evaluator", evaluator_view)
         injects = [i.id for i in room.session.loaded.exercise.msel]
         return render_template("evaluator.html", v=view, injects=injects)
 
@@ -251,16 +251,16 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
             return jsonify(v=current)
         if view == "facilitator":
             need("facilitator")
-            data = room.call(lambda ses: (room.version, facilitator_view(ses)))
+            data = room.versioned_view("facilitator", facilitator_view)
             regions = {"live": render_template("_facilitator_live.html", v=data[1], codes=room.team_codes(),
                                                alarm=room.join_alarm())}
         elif view == "team" and r.kind == "team":
-            data = room.call(lambda ses: (room.version, team_view(ses, str(r.team), room.answering(str(r.team)))))
+            data = room.versioned_view(f"team:{r.team}", lambda ses: team_view(ses, str(r.team), room.answering(str(r.team))))
             regions = {"live-main": render_template("_team_main.html", v=data[1]),
                        "live-side": render_template("_team_side.html", v=data[1])}
         elif view == "evaluator":
             need("evaluator")
-            data = room.call(lambda ses: (room.version, evaluator_view(ses)))
+            data = room.versioned_view("evaluator", evaluator_view)
             regions = {"live": render_template("_evaluator_live.html", v=data[1])}
         else:
             abort(404)

@@ -91,8 +91,20 @@ def _fill(density: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
-    """The map as an ``<svg>`` element (scales to its container; text sized for a projector)."""
+_LAYOUTS: dict[int, tuple[Any, dict[str, Any]]] = {}
+"""Geometry of the venues drawn, by ``id(scenario)`` (the scenario is kept, so the id is never reused)."""
+_LAYOUTS_KEPT = 8
+
+
+def _layout(scenario: Any) -> dict[str, Any]:
+    """What the map draws the same way at every refresh: node positions, zone radii, where labels go.
+
+    Computed once per scenario (the label placement compares every zone with every other: tens of
+    milliseconds for a stadium, paid on every page and live refresh before it was kept here).
+    """
+    kept = _LAYOUTS.get(id(scenario))
+    if kept is not None and kept[0] is scenario:
+        return kept[1]
     pos = positions(scenario)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
@@ -100,20 +112,53 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
     scale = min((_W - 2 * _PAD) / span[0], (_H - 2 * _PAD) / span[1])
     ox = _PAD + ((_W - 2 * _PAD) - span[0] * scale) / 2
     oy = _PAD + ((_H - 2 * _PAD) - span[1] * scale) / 2
-
-    def xy(node: str) -> tuple[float, float]:
-        x, y = pos[node]
-        return ox + (x - min(xs)) * scale, _H - (oy + (y - min(ys)) * scale)  # north up
+    x_min, y_min = min(xs), min(ys)
+    xy = {node: (ox + (x - x_min) * scale, _H - (oy + (y - y_min) * scale)) for node, (x, y) in pos.items()}  # north up
 
     venue = scenario.venue
     areas = [z.area_m2 for z in venue.zones]
     biggest = max(areas) if areas else 1.0
-    room = {z.id: min((math.dist(xy(z.id), xy(o.id)) for o in venue.zones if o.id != z.id), default=200.0)
+    room = {z.id: min((math.dist(xy[z.id], xy[o.id]) for o in venue.zones if o.id != z.id), default=200.0)
             for z in venue.zones}
+    zones = {}
+    for z in venue.zones:
+        x, y = xy[z.id]
+        r = min(26 + 30 * math.sqrt(z.area_m2 / biggest), 0.45 * room[z.id])
+        name = escape(getattr(z, "label", z.id))
+        if 0.6 * 17 * len(name) <= 1.9 * r:  # the name fits inside the circle
+            label = f'<text x="{x:.1f}" y="{y - 4:.1f}" class="lbl zone-name" text-anchor="middle">{name}</text>'
+            count_y = y + 20
+        else:  # beside it, where it is furthest from the other marks
+            w = 0.6 * 17 * len(name)
+            spots = [(x + r + 6 + w / 2, y + 6, "start", x + r + 6), (x - r - 6 - w / 2, y + 6, "end", x - r - 6),
+                     (x, y + r + 20, "middle", x), (x, y - r - 10, "middle", x)]
+            others = [xy[o.id] for o in [*venue.zones, *venue.exits] if o.id != z.id]
+
+            def clearance(spot: tuple[float, float, str, float]) -> float:
+                cx, cy = spot[0], spot[1]
+                inside = 0.0 if 0 <= cx - w / 2 and cx + w / 2 <= _W and 0 <= cy - 17 and cy <= _H else 1e6
+                return min((math.dist((cx, cy), o) for o in others), default=1e6) - inside
+
+            cx, cy, anchor, tx = max(spots, key=clearance)
+            label = f'<text x="{tx:.1f}" y="{cy:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>'
+            count_y = y + 8
+        zones[z.id] = (x, y, r, label, count_y)
+    layout = {"xy": xy, "zones": zones}
+    if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+        _LAYOUTS.pop(next(iter(_LAYOUTS)))
+    _LAYOUTS[id(scenario)] = (scenario, layout)
+    return layout
+
+
+def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
+    """The map as an ``<svg>`` element (scales to its container; text sized for a projector)."""
+    layout = _layout(scenario)
+    xy, zones = layout["xy"], layout["zones"]
+    venue = scenario.venue
     out = [f'<svg class="venue-map" viewBox="0 0 {_W:.0f} {_H:.0f}" role="img" '
            f'aria-label="Venue map at {escape(state["t"])}" xmlns="http://www.w3.org/2000/svg">']
     for c in venue.connections:
-        (x0, y0), (x1, y1) = xy(c.from_), xy(c.to)
+        (x0, y0), (x1, y1) = xy[c.from_], xy[c.to]
         shut = c.id in state["closed"]
         colour, dash = ("#c0392b", ' stroke-dasharray="10 7"') if shut else ("#9aa0a6", "")
         width = 3 + 3 * c.width_m
@@ -122,9 +167,8 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
         if shut:
             out.append(f'<title>{escape(c.id)} closed</title>')
     for z in venue.zones:
-        x, y = xy(z.id)
+        x, y, r, label, count_y = zones[z.id]
         n = float(state["occupancy"].get(z.id, 0.0))
-        r = min(26 + 30 * math.sqrt(z.area_m2 / biggest), 0.45 * room[z.id])
         stroke, sw = "#333", 2
         if z.id in state["cordons"]:
             stroke, sw = _CORDON.get(state["cordons"][z.id], "#333"), 6
@@ -133,24 +177,7 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
                        f'stroke-width="5" class="affected"><title>incident in this zone</title></circle>')
         out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}" cx="{x:.1f}" cy="{y:.1f}" '
                    f'r="{r:.1f}" fill="{_fill(n / max(z.area_m2, 1e-9))}" stroke="{stroke}" stroke-width="{sw}"/>')
-        name = escape(getattr(z, "label", z.id))
-        if 0.6 * 17 * len(name) <= 1.9 * r:  # the name fits inside the circle
-            out.append(f'<text x="{x:.1f}" y="{y - 4:.1f}" class="lbl zone-name" text-anchor="middle">{name}</text>')
-            count_y = y + 20
-        else:  # beside it, where it is furthest from the other marks
-            w = 0.6 * 17 * len(name)
-            spots = [(x + r + 6 + w / 2, y + 6, "start", x + r + 6), (x - r - 6 - w / 2, y + 6, "end", x - r - 6),
-                     (x, y + r + 20, "middle", x), (x, y - r - 10, "middle", x)]
-            others = [xy(o.id) for o in [*venue.zones, *venue.exits] if o.id != z.id]
-
-            def clearance(spot: tuple[float, float, str, float]) -> float:
-                cx, cy = spot[0], spot[1]
-                inside = 0.0 if 0 <= cx - w / 2 and cx + w / 2 <= _W and 0 <= cy - 17 and cy <= _H else 1e6
-                return min((math.dist((cx, cy), o) for o in others), default=1e6) - inside
-
-            cx, cy, anchor, tx = max(spots, key=clearance)
-            out.append(f'<text x="{tx:.1f}" y="{cy:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>')
-            count_y = y + 8
+        out.append(label)
         out.append(f'<text x="{x:.1f}" y="{count_y:.1f}" class="lbl zone-count" text-anchor="middle" '
                    f'data-zone="{escape(z.id)}">{round(n)}</text>')
         hurt = state["hurt"].get(z.id, 0)
@@ -159,7 +186,7 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
             out.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="15" fill="#c0392b" class="hurt"/>'
                        f'<text x="{bx:.1f}" y="{by + 6:.1f}" class="lbl hurt-n" text-anchor="middle">{hurt}</text>')
     for e in venue.exits:
-        x, y = xy(e.id)
+        x, y = xy[e.id]
         n = round(float(state["exited"].get(e.id, 0.0)))
         out.append(f'<rect class="exit" data-id="{escape(e.id)}" x="{x - 14:.1f}" y="{y - 14:.1f}" width="28" height="28" '
                    f'rx="4" fill="#2e933c"/>'
@@ -169,7 +196,7 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
     # Responders: on-scene units stand at the first exit (where crews arrive), en-route ones in a legend.
     on_scene = sorted(u for u, s in state["units"].items() if s == "on scene")
     if on_scene and venue.exits:
-        x, y = xy(venue.exits[0].id)
+        x, y = xy[venue.exits[0].id]
         for i, unit in enumerate(on_scene):
             ux, uy = x + 24 + 34 * i, y - 34
             out.append(f'<g class="unit" data-id="{escape(unit)}"><polygon points="{ux:.1f},{uy - 14:.1f} {ux + 13:.1f},{uy + 10:.1f} '

@@ -108,10 +108,35 @@ class Room:
         self._joined_from: set[str] = set()
         self._failures_lock = threading.Lock()
         self.clock: Callable[[], float] = time.monotonic
+        self._views: dict[str, Any] = {}
+        self._views_state: tuple[Any, ...] | None = None
 
     def call(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` on the session's thread and return its result (or raise its error)."""
         return self._pool.submit(fn, self.session).result()
+
+    def view(self, name: str, build: Callable[[Session], T]) -> T:
+        """``build(session)`` on the session's thread, built once per session state and shared.
+
+        Every browser of a role polls once a second and refreshes when the journal grows: the page
+        data of one state is the same for all of them, so it is built once. The state is what any view
+        reads: the journal's length (every step is an entry), the simulated time and the number of
+        records (the engine may run ahead of an entry that could not be written). Callers must not
+        change what they get back.
+        """
+        return self.call(lambda ses: self._cached(ses, name, build))
+
+    def versioned_view(self, name: str, build: Callable[[Session], T]) -> tuple[int, T]:
+        """:meth:`view` with the journal version it shows, read together on the session's thread."""
+        return self.call(lambda ses: (self.version, self._cached(ses, name, build)))
+
+    def _cached(self, ses: Session, name: str, build: Callable[[Session], T]) -> T:
+        state = (self.version, ses.now_s, len(ses.sim.recorder.events), ses.phase, ses.paused)
+        if state != self._views_state:
+            self._views, self._views_state = {}, state
+        if name not in self._views:
+            self._views[name] = build(ses)
+        return self._views[name]  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Stop the session's thread (the journal is already on disk)."""
