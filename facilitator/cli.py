@@ -387,10 +387,9 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, seed
 
     session = _open(session_dir)
     bar = _Bar(progress)
-    bar.start(3 * replications)
     try:
         result = run(session, team=team, line=decision, replications=replications, seed=seed, executor=executor,
-                     workers=workers, on_runs=bar.runs)
+                     workers=workers, on_start=bar.start, on_runs=bar.runs)
     finally:
         bar.close()
     for text in format_forecast(result):

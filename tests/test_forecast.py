@@ -15,6 +15,7 @@ from facilitator.conduct.console import Console
 from facilitator.conduct.journal import Journal, read_journal
 from facilitator.conduct.session import events_jsonl
 from facilitator.conduct.store import _rebuild, open_session, replay_session
+from facilitator.evaluation import runs
 from facilitator.evaluation.aar import write_aar
 from facilitator.evaluation.forecast import (FORECAST_ARMS, FORECAST_METRICS, figure_png, forecast, format_forecast,
                                              prepare, remaining_doctrine, run_forecast)
@@ -44,7 +45,9 @@ def test_forecast_numbers_are_identical_on_serial_processes_and_dask(loaded, tmp
     ses = _mid_session(loaded, tmp_path, first="alert zones=all")
     plan = prepare(ses, team="venue", line="evacuate zones=main_hall,gallery via=street", replications=N)
     serial = run_forecast(plan, executor="serial")
+    runs.forget()  # else the runs this process made are reused, whatever the executor
     pooled = run_forecast(plan, executor="processes", workers=2)
+    runs.forget()
     dask = run_forecast(plan, executor="dask", workers=2)
     assert serial.values == pooled.values == dask.values
     assert set(serial.values) == set(FORECAST_ARMS)
@@ -54,6 +57,19 @@ def test_forecast_numbers_are_identical_on_serial_processes_and_dask(loaded, tmp
     assert serial.values["proposed"][exposed] != serial.values["no_further_action"][exposed]
     # the venue's close at I1 was not taken: doctrine takes it now (its time has passed)
     assert any(d.startswith("I1 venue close connection=courtyard_gate at 2 min 30 s") for d in serial.doctrine)
+
+
+def test_a_second_proposal_at_the_same_moment_runs_only_its_own_arm(loaded, tmp_path):
+    ses = _mid_session(loaded, tmp_path)
+    runs.forget()
+    counted: list[int] = []
+    first = forecast(ses, team="venue", line="alert zones=all", replications=N, executor="serial", journal=False,
+                     on_start=counted.append)
+    second = forecast(ses, team="venue", line="evacuate zones=all", replications=N, executor="serial", journal=False,
+                      on_start=counted.append)
+    assert counted == [3 * N, N]
+    assert second.values["no_further_action"] == first.values["no_further_action"]
+    assert second.values["doctrine"] == first.values["doctrine"]
 
 
 def test_no_further_action_is_the_history_and_doctrine_never_acts_in_the_past(loaded, tmp_path):

@@ -225,11 +225,15 @@ def prepare(session: "Session", *, team: str, line: str, replications: int = FOR
 
 
 def run_forecast(plan: ForecastPlan, *, executor: str | None = None, workers: int | None = None,
-                 on_runs: Callable[[int], None] | None = None) -> Forecast:
-    """Run the plan's arms over common seeds (the warm pool by default for 40 runs or more on two cores)."""
+                 on_start: Callable[[int], None] | None = None, on_runs: Callable[[int], None] | None = None) -> Forecast:
+    """Run the plan's arms over common seeds (the warm pool by default for 40 runs or more on two cores).
+
+    Runs this process already made are reused (:func:`facilitator.evaluation.runs.run_arms`): a second
+    proposal at the same moment runs only its own arm, *no further action* and *doctrine* being the same.
+    """
     seeds = replication_seeds(plan.seed, plan.replications)
     executor = executor or pick_executor(plan.replications * len(plan.arms), workers)
-    runs = run_arms(plan.arms, seeds, executor=executor, workers=workers, on_runs=on_runs)
+    runs = run_arms(plan.arms, seeds, executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
     values = {arm: {m: [_clean(r.get(m)) for r in rows] for m, _, _ in FORECAST_METRICS} for arm, rows in runs.items()}
     return Forecast(t_s=plan.t_s, team=plan.team, action=plan.action, after_s=plan.after_s, rationale=plan.rationale,
                     replications=plan.replications, seed=plan.seed, values=values, doctrine=list(plan.doctrine))
@@ -251,14 +255,15 @@ def record(session: "Session", result: Forecast, *, by: str = "facilitator") -> 
 
 def forecast(session: "Session", *, team: str, line: str, replications: int = FORECAST_REPLICATIONS,
              seed: int | None = None, executor: str | None = None, workers: int | None = None, by: str = "facilitator",
-             journal: bool = True, on_runs: Callable[[int], None] | None = None) -> Forecast:
+             journal: bool = True, on_start: Callable[[int], None] | None = None,
+             on_runs: Callable[[int], None] | None = None) -> Forecast:
     """Forecast ``line`` proposed for ``team`` now, against no further action and doctrine; journal it.
 
     >>> f = forecast(session, team="police", line="cordon zones=main_hall state=hot")  # doctest: +SKIP
     >>> f.summary()["medical.deaths"]["proposed_minus_no_further_action"]["mean"]  # doctest: +SKIP
     """
     result = run_forecast(prepare(session, team=team, line=line, replications=replications, seed=seed),
-                          executor=executor, workers=workers, on_runs=on_runs)
+                          executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
     if journal:
         record(session, result, by=by)
     return result

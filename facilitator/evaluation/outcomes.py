@@ -213,7 +213,8 @@ def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]],
 
     ``arms`` limits the runs to those arms (default: :data:`ARMS`, then ``variant:V`` for each of
     ``variants`` and ``without:D`` for each of ``without``); ``doctrine`` may be ``None`` when the
-    doctrine arm is not among them. ``on_start(total_runs)`` is called once before the runs and
+    doctrine arm is not among them. ``on_start(runs)`` is called once with the number of runs to make (runs this
+    process already made are reused, :func:`~facilitator.evaluation.runs.run_arms`) and
     ``on_runs(n)`` as batches of ``n`` finish (a progress bar). ``executor`` defaults to the process
     pool when there are 40 runs or more and more than one core, else serial; all arms go to the pool
     as one batch (:func:`facilitator.evaluation.runs.run_arms`).
@@ -227,9 +228,7 @@ def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]],
     if executor is None:
         executor = pick_executor(replications * len(wanted), workers)
     scenarios = _arm_scenarios(loaded, wanted, team=team, doctrine=doctrine, seed=seed)
-    if on_start is not None:
-        on_start(replications * len(scenarios))
-    runs = run_arms(scenarios, seeds, executor=executor, workers=workers, on_runs=on_runs)
+    runs = run_arms(scenarios, seeds, executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
     values = {name: _metric_lists(rows) for name, rows in runs.items()}
     return Outcomes(replications, seed, seeds, values, list(doctrine_gaps))
 

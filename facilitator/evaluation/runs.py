@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from simsoft.schema import Scenario
 
-__all__ = ["EXECUTORS", "run_arms", "warm_pool", "shutdown", "pick_executor"]
+__all__ = ["EXECUTORS", "run_arms", "warm_pool", "shutdown", "pick_executor", "forget"]
 
 EXECUTORS = ("serial", "processes", "dask")
 
@@ -112,13 +112,30 @@ def _digest(blob: bytes) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+MEMO_RUNS = 20_000
+"""Runs remembered by this process (about 2 kB of metrics each)."""
+
+_MEMO: dict[tuple[str, int], Metrics] = {}
+"""Metrics of runs already made in this process, by (arm digest, seed): a run depends only on its
+scenario and seed, so a forecast's *no further action* and *doctrine* arms asked again at the same
+moment, or an outcome arm a forecast already ran, cost nothing the second time."""
+
+
+def forget() -> None:
+    """Forget the remembered runs (benchmarks; memory)."""
+    with _LOCK:
+        _MEMO.clear()
+
+
 def run_arms(arms: Mapping[str, "Scenario"], seeds: Sequence[int], *, executor: str = "processes",
-             workers: int | None = None, on_runs: Callable[[int], None] | None = None) -> dict[str, list[Metrics]]:
+             workers: int | None = None, on_start: Callable[[int], None] | None = None,
+             on_runs: Callable[[int], None] | None = None) -> dict[str, list[Metrics]]:
     """Run every arm over ``seeds`` (replication ``i`` of each arm gets ``seeds[i]``) and return
     ``{arm: [metrics of replication 0, 1, ...]}``.
 
-    ``on_runs(n)`` is called as batches of ``n`` runs finish (a progress bar). An interrupted batch
-    (Ctrl-C) stops the pool's workers and propagates; the next call starts a fresh pool.
+    Runs this process already made (same arm, same seed) are not made again. ``on_start(n)`` is called
+    once with the number of runs to make, ``on_runs(n)`` as batches of ``n`` finish (a progress bar).
+    An interrupted batch (Ctrl-C) stops the pool's workers and propagates; the next call starts a fresh pool.
     """
     if executor not in EXECUTORS:
         raise SimsoftError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
@@ -126,47 +143,62 @@ def run_arms(arms: Mapping[str, "Scenario"], seeds: Sequence[int], *, executor: 
     if n < 1:
         raise SimsoftError(f"workers must be at least 1, got {n}")
     names = list(arms)
+    blobs = {a: pickle.dumps(arms[a], protocol=pickle.HIGHEST_PROTOCOL) for a in names}
+    digests = {a: _digest(blobs[a]) for a in names}
     got: dict[str, dict[int, Metrics]] = {a: {} for a in names}
+    todo: dict[str, list[Task]] = {}
+    with _LOCK:
+        for a in names:
+            for i, seed in enumerate(seeds):
+                found = _MEMO.get((digests[a], seed))
+                if found is not None:
+                    got[a][i] = found
+                else:
+                    todo.setdefault(a, []).append(Task(0, BASE, i, seed))
+    if on_start is not None:
+        on_start(sum(len(t) for t in todo.values()))
     tell = on_runs or (lambda _n: None)
 
     def keep(arm: str, rows: list[Any]) -> None:
-        for _, rep, _, metrics in rows:
-            got[arm][rep] = metrics
+        with _LOCK:
+            for _, rep, seed, metrics in rows:
+                got[arm][rep] = metrics
+                _MEMO[(digests[arm], seed)] = metrics
+            while len(_MEMO) > MEMO_RUNS:
+                del _MEMO[next(iter(_MEMO))]
         tell(len(rows))
 
-    tasks = [Task(0, BASE, i, s) for i, s in enumerate(seeds)]
     if executor == "processes" and n > 1:
-        _pooled(arms, tasks, workers=n, keep=keep)
+        _pooled([(a, digests[a], blobs[a], todo[a]) for a in todo], workers=n, keep=keep)
     elif executor == "dask":
-        for arm in names:
+        for arm, tasks in todo.items():
             execute(arms[arm], tasks, executor="dask", workers=n, on_rows=lambda rows, arm=arm: keep(arm, rows))
     else:
-        for arm in names:
+        for arm, tasks in todo.items():
             for task in tasks:
                 keep(arm, run_chunk(arms[arm], [task]))
     return {a: [got[a][i] for i in range(len(seeds))] for a in names}
 
 
-def _pooled(arms: Mapping[str, "Scenario"], tasks: list[Task], *, workers: int,
+def _pooled(jobs_by_arm: list[tuple[str, str, bytes, list[Task]]], *, workers: int,
             keep: Callable[[str, list[Any]], None]) -> None:
-    names = list(arms)
-    blobs = [pickle.dumps(arms[a], protocol=pickle.HIGHEST_PROTOCOL) for a in names]
-    digests = [_digest(b) for b in blobs]
     # Arm-major order, then guided self-scheduling over the whole list: big chunks early, single runs
     # at the very end, so the workers finish together however many arms there are.
-    flat = [(k, t) for k in range(len(names)) for t in tasks]
+    flat = [(k, t) for k, (_, _, _, tasks) in enumerate(jobs_by_arm) for t in tasks]
     jobs = []
     for chunk in chunks(flat, workers=workers):  # type: ignore[arg-type]
         # A chunk may straddle two arms: split it at the boundary (one scenario per job).
         by_arm: dict[int, list[Task]] = {}
         for k, t in chunk:
             by_arm.setdefault(k, []).append(t)
-        jobs += [(k, digests[k], blobs[k], ts) for k, ts in by_arm.items()]
+        jobs += [(k, jobs_by_arm[k][1], jobs_by_arm[k][2], ts) for k, ts in by_arm.items()]
+    if not jobs:
+        return
     with _RUN_LOCK:  # one batch at a time (two browsers asking at once queue, they do not interleave)
         pool = warm_pool(workers=workers)
         try:
             for k, rows in pool.imap_unordered(_work, jobs):
-                keep(names[k], rows)
+                keep(jobs_by_arm[k][0], rows)
         except BaseException:
             shutdown(terminate=True)
             raise
