@@ -11,9 +11,12 @@ Prints one ``name value unit`` line per figure, each the median of ``--reps`` ti
   an evaluation has run (the cache serves it). The same commands of the base commit (default
   9e53b09, checked out with ``git worktree add /tmp/forecast-base 9e53b09`` if it is not there) are
   timed in the same run, alternating with this tree's, and print as ``..._base_s`` and a ratio;
-* ``forecast.EX.cold_s`` / ``warm_s``: a forecast (100 replications x 3 arms) in one process on a
-  session in conduct at its second inject: the first (the warm pool starts) and the median of the
-  next ones (the pool is warm, as in a web console session). The base commit has no forecasts.
+* ``forecast.EX.cold_s`` / ``warm_s`` / ``next_proposal_s``: a forecast (100 replications x 3 arms) in
+  one process on a session in conduct at its second inject: the first (the warm pool starts), the
+  median of the next ones with nothing remembered (the pool is warm, as in a web console session),
+  and another proposal at the same moment (only its own arm runs). The base commit has no forecasts.
+
+``..._cpu_s`` is the CPU time of the command and its workers, which other load on the box hardly changes.
 
 Goals print as ``...goal_met 1|0 bool`` (evaluate/report <= 6 s, forecast <= 3 s on two processes);
 a missed goal never fails. The load average is printed first: on a busy box every figure is slower,
@@ -58,13 +61,28 @@ def _base_tree(commit: str) -> Path | None:
     return BASE_TREE
 
 
-def _cli(tree: Path, *args: str) -> float:
+_CPU: dict[str, list[float]] = {}
+"""CPU seconds (the command and its workers) per timing, by figure: robust to other load on the box."""
+
+
+def _children_cpu() -> float:
+    import resource
+
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
+
+
+def _cli(tree: Path, *args: str, cpu: str | None = None) -> float:
     """Wall seconds of one ``simsoft exercise ARGS`` in a fresh process importing ``tree``'s code."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    c = _children_cpu()
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", _CLI, *args], cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    if cpu:
+        _CPU.setdefault(cpu, []).append(_children_cpu() - c)
+    return wall
 
 
 def _scripted_session(tree: Path, exercise: str, out: Path) -> Path:
@@ -85,16 +103,21 @@ def outcome_times(exercise: str, *, reps: int, replications: int, workers: int, 
                 folder = sessions[k]
                 for cmd in ("evaluate", "report"):
                     (folder / "outcomes.json").unlink(missing_ok=True)
-                    times.setdefault(f"{cmd}{k}", []).append(_cli(tree, cmd, str(folder), *common))
+                    times.setdefault(f"{cmd}{k}", []).append(_cli(tree, cmd, str(folder), *common, cpu=f"{cmd}{k}"))
                 (folder / "outcomes.json").unlink(missing_ok=True)
                 _cli(tree, "evaluate", str(folder), *common)
                 times.setdefault(f"report_after_evaluate{k}", []).append(_cli(tree, "report", str(folder), *common))
                 shutil.rmtree(folder / "aar", ignore_errors=True)
         med = {k: statistics.median(v) for k, v in times.items()}
+    cpu = {k: statistics.median(v) for k, v in _CPU.items()}
     for name in ("evaluate", "report", "report_after_evaluate"):
         emit(f"outcomes.{exercise}.{name}_s", f"{med[name]:.2f}", "s")
+        if name in cpu:
+            emit(f"outcomes.{exercise}.{name}_cpu_s", f"{cpu[name]:.2f}", "s")
         if f"{name}_base" in med:
             emit(f"outcomes.{exercise}.{name}_base_s", f"{med[name + '_base']:.2f}", "s")
+            if f"{name}_base" in cpu:
+                emit(f"outcomes.{exercise}.{name}_base_cpu_s", f"{cpu[name + '_base']:.2f}", "s")
             emit(f"outcomes.{exercise}.{name}_speedup", f"{med[name + '_base'] / med[name]:.2f}", "x")
     emit(f"outcomes.{exercise}.goal_met", int(med["evaluate"] <= 6.0 and med["report"] <= 6.0), "bool")
 
@@ -117,18 +140,25 @@ def forecast_times(exercise: str, *, reps: int, replications: int, workers: int)
     if verb is None:
         emit(f"forecast.{exercise}.skipped", "no-alert-verb", "-")
         return
-    runs.shutdown()
-    t = time.perf_counter()
-    forecast(session, team=team, line=verb, replications=replications, workers=workers, journal=False)
-    cold = time.perf_counter() - t
-    warm = []
-    for _ in range(reps):
+    other = "evacuate zones=all" if "evacuate" in loaded.exercise.team(team).may else verb
+
+    def timed(line: str) -> float:
         t = time.perf_counter()
-        forecast(session, team=team, line=verb, replications=replications, workers=workers, journal=False)
-        warm.append(time.perf_counter() - t)
+        forecast(session, team=team, line=line, replications=replications, workers=workers, journal=False)
+        return time.perf_counter() - t
+
+    runs.shutdown()
+    runs.forget()
+    cold = timed(verb)
+    warm, second = [], []
+    for _ in range(reps):
+        runs.forget()  # every arm runs again: the pool is warm, nothing remembered
+        warm.append(timed(verb))
+        second.append(timed(other))  # another proposal at the same moment: only its own arm runs
     runs.shutdown()
     emit(f"forecast.{exercise}.cold_s", f"{cold:.2f}", "s")
     emit(f"forecast.{exercise}.warm_s", f"{statistics.median(warm):.2f}", "s")
+    emit(f"forecast.{exercise}.next_proposal_s", f"{statistics.median(second):.2f}", "s")
     emit(f"forecast.{exercise}.goal_met", int(statistics.median(warm) <= 3.0), "bool")
 
 
