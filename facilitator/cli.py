@@ -182,7 +182,7 @@ class _Bar:
         self.bar = None
 
     def start(self, total: int) -> None:
-        from simsoft.experiments.progress import Progress
+        from simsoft.experiments import Progress
 
         self.close()
         self.bar = Progress(total, label=self.label, enabled=self.enabled, delay_s=self.DELAY_S)

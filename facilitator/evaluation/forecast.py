@@ -34,7 +34,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from simsoft.errors import ActionError, SimsoftError
@@ -71,8 +71,8 @@ FORECAST_METRICS: tuple[tuple[str, str, str], ...] = (
 
 
 @dataclass(frozen=True)
-class ForecastPlan:
-    """Everything a forecast runs, checked and fixed on the session's thread (no reference to the session)."""
+class _Asked:
+    """What was asked: the proposed decision of ``team`` at exercise time ``t_s``, over ``replications`` seeds."""
 
     t_s: float
     team: str
@@ -81,24 +81,22 @@ class ForecastPlan:
     rationale: str
     replications: int
     seed: int
-    arms: dict[str, "Scenario"]
     doctrine: list[str]
     """The doctrine arm's remaining actions, as text (``inject team verb at 12:00``)."""
 
 
-@dataclass
-class Forecast:
+@dataclass(frozen=True)
+class ForecastPlan(_Asked):
+    """Everything a forecast runs, checked and fixed on the session's thread (no reference to the session)."""
+
+    arms: dict[str, "Scenario"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Forecast(_Asked):
     """A forecast's numbers: ``values[arm][metric][i]`` over common seeds (``None``: never reached)."""
 
-    t_s: float
-    team: str
-    action: dict[str, Any]
-    after_s: float
-    rationale: str
-    replications: int
-    seed: int
-    values: dict[str, dict[str, list[float | None]]]
-    doctrine: list[str] = field(default_factory=list)
+    values: dict[str, dict[str, list[float | None]]] = field(default_factory=dict)
 
     @property
     def decision(self) -> str:
@@ -235,8 +233,8 @@ def run_forecast(plan: ForecastPlan, *, executor: str | None = None, workers: in
     executor = executor or pick_executor(plan.replications * len(plan.arms), workers)
     runs = run_arms(plan.arms, seeds, executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
     values = {arm: {m: [_clean(r.get(m)) for r in rows] for m, _, _ in FORECAST_METRICS} for arm, rows in runs.items()}
-    return Forecast(t_s=plan.t_s, team=plan.team, action=plan.action, after_s=plan.after_s, rationale=plan.rationale,
-                    replications=plan.replications, seed=plan.seed, values=values, doctrine=list(plan.doctrine))
+    asked = {f.name: getattr(plan, f.name) for f in fields(_Asked)}
+    return Forecast(**asked, values=values)
 
 
 def _clean(x: Any) -> float | None:

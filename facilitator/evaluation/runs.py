@@ -25,8 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from simsoft.errors import SimsoftError
-from simsoft.experiments import BASE, Task, default_workers, execute
-from simsoft.experiments.executors import chunks, run_chunk
+from simsoft.experiments import BASE, Task, chunks, default_workers, execute, run_chunk
 
 if TYPE_CHECKING:  # pragma: no cover
     from multiprocessing.pool import Pool
