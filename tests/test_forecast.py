@@ -17,8 +17,8 @@ from facilitator.conduct.session import events_jsonl
 from facilitator.conduct.store import _rebuild, open_session, replay_session
 from facilitator.evaluation import runs
 from facilitator.evaluation.aar import write_aar
-from facilitator.evaluation.forecast import (FORECAST_ARMS, FORECAST_METRICS, figure_png, forecast, format_forecast,
-                                             prepare, remaining_doctrine, run_forecast)
+from facilitator.evaluation.forecast import (FORECAST_ARMS, FORECAST_METRICS, draw_in_background, figure_png, forecast,
+                                             format_forecast, prepare, remaining_doctrine, run_forecast)
 from facilitator.exercise.decisions import DecisionError, parse_line
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,6 +195,8 @@ def test_format_and_figure_of_a_forecast(loaded, tmp_path):
     assert lines[0].startswith("what if venue: alert zones=all at 2 min 30 s (4 replications per arm")
     assert any(line.strip().startswith("Everyone accounted for") and " min" in line for line in lines)
     assert figure_png(result)[:4] == b"\x89PNG"
+    drawn = draw_in_background(result, tmp_path / "figures" / "forecast-1.png").result(timeout=120)
+    assert drawn.read_bytes()[:4] == b"\x89PNG"
     assert ses.forecasts == []  # journal=False
 
 
