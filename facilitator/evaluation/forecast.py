@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from simsoft.errors import ActionError, SimsoftError
 from simsoft.experiments import describe, paired_difference, replication_seeds
+from simsoft.units import format_duration
 
 from facilitator.evaluation.outcomes import arm_scenario, doctrine_session, team_actions
 from facilitator.evaluation.runs import pick_executor, run_arms
@@ -191,8 +192,6 @@ def remaining_doctrine(session: "Session") -> list[tuple[dict[str, Any], str]]:
         if (d.inject, d.team, verb) in done or d.inject in dropped:
             continue
         at = max(d.t_s + d.after_s, now)
-        from simsoft.units import format_duration
-
         out.append(({**d.action, "at": f"{at!r} s", "note": f"doctrine-{d.id}"},
                     f"{d.inject} {d.team} {action_text(d.action)} at {format_duration(at)}"))
     return out
@@ -345,8 +344,6 @@ TABLE_HEADER = ("Indicator", *(FORECAST_LABELS[a] for a in FORECAST_ARMS), "prop
 
 def format_forecast(result: Forecast) -> list[str]:
     """The forecast as plain text lines (console, CLI)."""
-    from simsoft.units import format_duration
-
     lines = [f"what if {result.team}: {result.decision} at {format_duration(result.t_s)}"
              f" ({result.replications} replications per arm, seed {result.seed}; mean, 95 % CI; * excludes 0)"]
     rows = [TABLE_HEADER, *table_rows(result)]
