@@ -192,6 +192,15 @@ def arm_scenario(base: "Scenario", actions: Sequence[dict[str, Any]], *, seed: i
     return base.model_copy(update={"actions": [*base.actions, *checked]})
 
 
+_arm_scenario = arm_scenario
+"""The name callers used before :func:`arm_scenario` was public."""
+
+
+def _run_arm(scenario: "Scenario", seeds: list[int], *, executor: str, workers: int | None) -> dict[str, list[float | None]]:
+    """One arm's outcome metrics over ``seeds`` (:func:`facilitator.evaluation.runs.run_arms` with a single arm)."""
+    return _metric_lists(run_arms({"arm": scenario}, seeds, executor=executor, workers=workers)["arm"])
+
+
 def _clean(x: Any) -> float | None:
     if x is None or isinstance(x, bool):
         return None
