@@ -67,6 +67,7 @@ def exercise() -> None:
     evaluate SESSION [--from eval.yaml]      proposed P/S/M/U ratings; confirm or override
     report SESSION                           the After-Action Report / Improvement Plan
     compare SESSION SESSION ... --out DIR    sessions side by side (teams, years)
+    forecast SESSION --team T "VERB ..."     what if T decides this now? (journaled, changes nothing)
     """
 
 
@@ -170,7 +171,39 @@ _OUTCOME_OPTIONS = [
     click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default=None,
                  help="Where the replications run (default: a process pool when it helps)."),
     click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."),
+    click.option("--progress/--no-progress", default=None,
+                 help="Progress bar with the time left on stderr while outcome runs go (default: when stderr is a "
+                 "terminal). Outcomes are cached in SESSION/outcomes.json: evaluate, report and compare reuse them."),
 ]
+
+
+class _Bar:
+    """A progress bar per batch of outcome runs (:class:`simsoft.experiments.progress.Progress`, as ``sweep`` has)."""
+
+    DELAY_S = 1.0
+    """Work that finishes sooner shows no bar."""
+
+    def __init__(self, enabled: bool | None, *, label: str = "runs") -> None:
+        import sys
+
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.label = label
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        from simsoft.experiments import Progress
+
+        self.close()
+        self.bar = Progress(total, label=self.label, enabled=self.enabled, delay_s=self.DELAY_S)
+
+    def runs(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def _outcome_options(f):  # type: ignore[no-untyped-def]
@@ -192,7 +225,7 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
               help="Folder of the AAR/IP (default SESSION/aar).")
 @_outcome_options
 def report(session_dir: str, log_only: bool, out_dir: str | None, replications: int, seed: int | None,
-           executor: str | None, workers: int | None) -> None:
+           executor: str | None, workers: int | None, progress: bool | None) -> None:
     """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv)."""
     from facilitator.conduct.store import _rebuild, write_summary
 
@@ -206,7 +239,12 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, replications: 
         return
     from facilitator.evaluation.aar import write_aar
 
-    folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers)
+    bar = _Bar(progress)
+    try:
+        folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers,
+                           on_start=bar.start, on_runs=bar.runs)
+    finally:
+        bar.close()
     for name in ("aar.md", "aar.html", "improvement-plan.csv"):
         click.echo(f"wrote {folder / name}")
 
@@ -255,7 +293,7 @@ def _lines(label: str) -> list[str]:
 @click.option("--interactive", is_flag=True, help="Confirm or override each proposed rating at the prompt.")
 @_outcome_options
 def evaluate(session_dir: str, from_file: str | None, interactive: bool, replications: int, seed: int | None,
-             executor: str | None, workers: int | None) -> None:
+             executor: str | None, workers: int | None, progress: bool | None) -> None:
     """Propose a P/S/M/U rating per core capability; record the evaluator's decisions with reasons."""
     from facilitator.evaluation.evaluator import check_evaluation, read_evaluation, record_evaluation
     from facilitator.evaluation.outcomes import session_outcomes
@@ -268,8 +306,14 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
         data, doc = read_evaluation(from_file)  # a bad file fails before any simulation runs
     session = _open(session_dir)
     scores = score_session(session)
-    outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor,
-                                workers=workers) if replications else None
+    outcomes = None
+    if replications:
+        bar = _Bar(progress)
+        try:
+            outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor,
+                                        workers=workers, on_start=bar.start, on_runs=bar.runs)
+        finally:
+            bar.close()
     proposals = propose_all(session.loaded.exercise, scores, outcomes)
     for p in proposals:
         click.echo(f"{p.rating or '-'}  {p.capability}: {p.reason}")
@@ -302,7 +346,7 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
               help="Folder for compare.md, compare.html and compare.png.")
 @_outcome_options
 def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed: int | None, executor: str | None,
-            workers: int | None) -> None:
+            workers: int | None, progress: bool | None) -> None:
     """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes."""
     from facilitator.evaluation.aar import compare_sessions
     from facilitator.conduct.store import _rebuild
@@ -315,10 +359,53 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
         s.folder = Path(d)
         sessions.append(s)
     names = [Path(d).name for d in session_dirs]
-    folder = compare_sessions(sessions, names=names, out=out_dir, replications=replications, seed=seed,
-                              executor=executor, workers=workers)
+    bar = _Bar(progress)
+    try:
+        folder = compare_sessions(sessions, names=names, out=out_dir, replications=replications, seed=seed,
+                                  executor=executor, workers=workers, on_start=bar.start, on_runs=bar.runs)
+    finally:
+        bar.close()
     click.echo(f"wrote {folder / 'compare.md'}")
     click.echo(f"wrote {folder / 'compare.html'}")
+
+
+@exercise.command()
+@click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
+@click.argument("decision", metavar="DECISION")
+@click.option("--team", required=True, help="The team that would take the decision (it must be allowed the verb).")
+@click.option("--replications", "-n", type=click.IntRange(min=2), default=100, show_default=True,
+              help="Seeded replications per arm.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the replications (default: the session's).")
+@click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default=None,
+              help="Where the replications run (default: a process pool when it helps).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--figure", "figure_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Also write the forecast's figure (PNG) here.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
+def forecast(session_dir: str, decision: str, team: str, replications: int, seed: int | None, executor: str | None,
+             workers: int | None, figure_file: str | None, progress: bool | None) -> None:
+    """What if TEAM takes DECISION ("VERB key=value ... [-- rationale]") now, in SESSION's conduct?
+
+    Compares the decision taken at the session's current exercise time with no further action and
+    with doctrine (the expected actions not yet taken), each replaying the session's decisions so far
+    over the same seeded replications: mean and 95 % CI of deaths, preventable deaths, exposed
+    person-minutes, everyone out and everyone accounted for, and the paired differences. The forecast
+    is journaled as a forecast entry; it changes nothing in the session or its report.
+    """
+    from facilitator.evaluation.forecast import figure_png, forecast as run, format_forecast
+
+    session = _open(session_dir)
+    bar = _Bar(progress)
+    try:
+        result = run(session, team=team, line=decision, replications=replications, seed=seed, executor=executor,
+                     workers=workers, on_start=bar.start, on_runs=bar.runs)
+    finally:
+        bar.close()
+    for text in format_forecast(result):
+        click.echo(text)
+    if figure_file:
+        Path(figure_file).write_bytes(figure_png(result))
+        click.echo(f"wrote {figure_file}")
 
 
 @exercise.command("msel-export")

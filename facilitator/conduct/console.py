@@ -33,6 +33,7 @@ COMMANDS = {
     "pause": "pause the session",
     "resume": "resume a paused session",
     "decide": "decide TEAM VERB key=value ... [-- rationale] - a decision outside the team prompts",
+    "forecast": "forecast TEAM VERB key=value ... - what if TEAM decides this now? (vs no further action and doctrine)",
     "sitrep": "sitrep [TEAM] - situation report (ground truth without TEAM)",
     "status": "the MSEL with each inject's status",
     "questions": "discussion questions of the current module",
@@ -297,6 +298,8 @@ class Console:
             else:
                 current = ses.current_inject()
                 self._decide(words[1], rest.split(None, 1)[1], current.inject.id if current else None)
+        elif cmd == "forecast":
+            self._forecast(words, rest)
         elif cmd == "sitrep":
             team = words[1] if len(words) > 1 else None
             teams = [t.id for t in ses.loaded.exercise.teams]
@@ -326,6 +329,23 @@ class Console:
         elif cmd:
             w(f"  unknown command {cmd!r}: type 'help'")
         return None
+
+    def _forecast(self, words: list[str], rest: str) -> None:
+        """``forecast TEAM VERB key=value ...``: the table now, the figure drawn in the background."""
+        from facilitator.evaluation.forecast import draw_in_background, forecast, format_forecast
+
+        if len(words) < 3:
+            self.write("  usage: forecast TEAM VERB key=value ... [-- rationale]  (compares it, taken now, with no "
+                       "further action and with doctrine; the session does not change)")
+            return
+        ses = self.session
+        result = forecast(ses, team=words[1], line=rest.split(None, 1)[1])
+        for text in format_forecast(result):
+            self.write(f"  {text}")
+        if self.figures and ses.folder is not None:
+            path = ses.folder / "figures" / f"forecast-{len(ses.forecasts)}.png"
+            draw_in_background(result, path)
+            self.write(f"  figure (drawing in the background): {path}")
 
     def _questions(self) -> None:
         current = self.session.current_inject()

@@ -102,6 +102,9 @@ class Session:
     """The journal's start entry."""
     after_play: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """Hot wash and evaluation entries ``(kind, body)``, in journal order."""
+    forecasts: list[dict[str, Any]] = field(default_factory=list)
+    """What-if forecasts asked so far (``forecast`` entries, :mod:`facilitator.evaluation.forecast`); they
+    change nothing else: no decision, inject, record or report reads them."""
 
     def __post_init__(self) -> None:
         self.sim = Simulation(self.loaded.scenario, seed=self.loaded.seed, variant=self.loaded.exercise.exercise.variant)
@@ -462,6 +465,20 @@ class Session:
         entry = self._write_ahead(kind, body)
         self.after_play.append((kind, dict(body)))
         self._applied(entry)
+
+    def record_forecast(self, body: dict[str, Any]) -> None:
+        """Journal a what-if forecast (:mod:`facilitator.evaluation.forecast`) asked at the current time.
+
+        It changes nothing in the session or the world: replay re-reads it and only appends it to
+        :attr:`forecasts`. Allowed during conduct, paused or not (a pause is when a room asks what if).
+        """
+        self._need("conduct", moving=False)
+        stamped = {**body, "t_s": self.now_s}
+        entry = self._write_ahead("forecast", stamped)
+        self.forecasts.append(stamped)
+        # Observers hear of it (live pages refresh); the records did not change, so they are not rewritten.
+        for obs in self.observers:
+            obs(self, entry)
 
     # -- what teams see -------------------------------------------------------------------------
     def sitrep(self, team_id: str | None) -> list[str]:

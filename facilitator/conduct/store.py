@@ -235,6 +235,8 @@ def _execute(session: Session, entries: list[Entry]) -> None:
                 session.note(b["text"], team=b.get("team"), inject=b.get("inject"))
             elif kind in AFTER_PLAY:
                 session.record_after_play(kind, dict(b))
+            elif kind == "forecast":
+                session.record_forecast(dict(b))  # changes nothing but the list of forecasts asked
             else:
                 raise JournalError(f"journal entry {e.seq} has unknown kind {kind!r}")
     finally:

@@ -16,7 +16,7 @@ import csv
 import io
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,8 +44,9 @@ _UNITS = {m: u for m, _, u in METRICS}
 _LABELS = {m: lbl for m, lbl, _ in METRICS}
 
 
-def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
-    """A metric value for people: minutes for times, two decimals for counts.
+def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: str | None = None) -> str:
+    """A metric value for people: minutes for times, two decimals for counts (``unit`` for a metric
+    outside :data:`~facilitator.evaluation.outcomes.METRICS`).
 
     >>> fmt_metric("egress.t95_s", 330.0)
     '5.5 min'
@@ -56,7 +57,7 @@ def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "not reached"
-    unit = _UNITS.get(metric, "")
+    unit = _UNITS.get(metric, "") if unit is None else unit
     v = value / 60.0 if unit == "min" else value
     sign = "+" if signed and v > 0 else ""
     if unit == "min":
@@ -355,10 +356,12 @@ def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
 
 def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
               seed: int | None = None, executor: str | None = None, workers: int | None = None,
-              figures: bool = True) -> Path:
+              figures: bool = True, on_start: Callable[[int], None] | None = None,
+              on_runs: Callable[[int], None] | None = None) -> Path:
     """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
 
-    ``replications=0`` leaves out the outcome comparison (no simulation is run).
+    ``replications=0`` leaves out the outcome comparison (no simulation is run). ``on_start`` and
+    ``on_runs`` follow the outcome runs (a progress bar; see :func:`~facilitator.evaluation.outcomes.session_outcomes`).
     """
     folder = Path(out) if out is not None else (session.folder / "aar" if session.folder else Path("aar"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -368,7 +371,7 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
     outcomes = None
     if replications:
         outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
-                                    variants=variants)
+                                    variants=variants, on_start=on_start, on_runs=on_runs)
     doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures)
     write_document(folder, doc, "aar")
     (folder / "improvement-plan.csv").write_text(improvement_plan_csv(improvement_rows(ev, outcomes)), encoding="utf-8")
@@ -377,17 +380,20 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
 
 def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out: str | os.PathLike[str],
                      replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, executor: str | None = None,
-                     workers: int | None = None) -> Path:
+                     workers: int | None = None, on_start: Callable[[int], None] | None = None,
+                     on_runs: Callable[[int], None] | None = None) -> Path:
     """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes side by side.
 
     Every session's decisions are replayed over the same seeds (``seed`` defaults to the first
-    session's), so the outcome columns differ only by the decisions.
+    session's), so the outcome columns differ only by the decisions. Each session's outcomes come from
+    its cache when it holds them for that seed, so an unchanged session is not run again.
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     seed = sessions[0].loaded.seed if seed is None else seed
     cards = [score_session(s) for s in sessions]
-    outs = [session_outcomes(s, replications=replications, seed=seed, executor=executor, workers=workers)
+    outs = [session_outcomes(s, replications=replications, seed=seed, executor=executor, workers=workers,
+                             on_start=on_start, on_runs=on_runs)
             if replications else None for s in sessions]
     caps = list(dict.fromkeys(c for s in sessions for c in (o.capability for o in s.loaded.exercise.objectives)))
     blocks: list[tuple[Any, ...]] = [("h", 1, "Sessions"),

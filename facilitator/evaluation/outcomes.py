@@ -28,16 +28,17 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import simsoft
 from simsoft.errors import ActionError, SimsoftError
-from simsoft.experiments import BASE, Task, describe, execute, paired_difference, replication_seeds
+from simsoft.experiments import describe, paired_difference, replication_seeds
 
 from facilitator.exercise.decisions import ScriptedDecision
+from facilitator.evaluation.runs import pick_executor, run_arms
 from facilitator.exercise.loader import LoadedExercise, for_play
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
 __all__ = ["METRICS", "ARMS", "ARM_LABELS", "DEFAULT_REPLICATIONS", "Outcomes", "team_actions", "doctrine_plan",
-           "compute_outcomes", "session_outcomes"]
+           "doctrine_session", "arm_scenario", "compute_outcomes", "session_outcomes"]
 
 DEFAULT_REPLICATIONS = 200
 
@@ -76,17 +77,18 @@ def team_actions(session: "Session") -> list[dict[str, Any]]:
     return [{**_timed(d.action, d.t_s + d.after_s), "note": d.id} for d in session.decisions]
 
 
-def doctrine_plan(loaded: LoadedExercise, *, team: "Session | None" = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """The doctrine run's timed actions and its gaps (expected actions doctrine could not take, and why).
+def doctrine_session(loaded: LoadedExercise, *, team: "Session | None" = None) -> "Session":
+    """The doctrine run played as a scripted session (no folder, no journal): every expected action at its
+    time standard after its inject, on the exercise seed.
 
-    The doctrine session plays every expected action at its standard; where an expectation gives no
-    ``doctrine`` parameters, the parameters of ``team``'s first decision with that team and verb are used.
+    Where an expectation gives no ``doctrine`` parameters, the parameters of ``team``'s first decision
+    with that team and verb are used. Its :attr:`~Session.decisions` are the doctrine's timed actions;
+    its :attr:`~Session.rejected` and unplayed script are the gaps.
     """
     from facilitator.conduct.store import play
     from facilitator.conduct.session import Session
 
     script: list[ScriptedDecision] = []
-    gaps: list[str] = []
     ex = loaded.exercise
     for inj in ex.msel:
         for exp in inj.expect:
@@ -102,9 +104,19 @@ def doctrine_plan(loaded: LoadedExercise, *, team: "Session | None" = None) -> t
                                            after_s=float(standard or 0.0), rationale="doctrine"))
     session = Session(loaded, script=script)
     play(session, close=False)
+    return session
+
+
+def doctrine_plan(loaded: LoadedExercise, *, team: "Session | None" = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The doctrine run's timed actions and its gaps (expected actions doctrine could not take, and why).
+
+    See :func:`doctrine_session` for how the doctrine run is played.
+    """
+    session = doctrine_session(loaded, team=team)
+    gaps: list[str] = []
     for r in session.rejected:
         gaps.append(f"{r['inject']} {r['team']} {r['action'].get('do')}: {r['message']}")
-    for i, d in enumerate(script):
+    for i, d in enumerate(session.script):
         if i not in session.played:
             gaps.append(f"{d.inject} {d.team} {d.action.get('do')}: the inject was never released in the doctrine run")
     actions = [{**_timed(d.action, d.t_s + d.after_s), "note": f"doctrine-{d.id}"} for d in session.decisions]
@@ -168,7 +180,8 @@ class Outcomes:
         return cls(d["replications"], d["seed"], d["seeds"], d["values"], d.get("doctrine_gaps", []), d.get("key", ""))
 
 
-def _arm_scenario(base: "Scenario", actions: Sequence[dict[str, Any]], *, seed: int) -> "Scenario":
+def arm_scenario(base: "Scenario", actions: Sequence[dict[str, Any]], *, seed: int) -> "Scenario":
+    """``base`` with ``actions`` (timed, file form) added, each checked as the engine would apply it."""
     checker = simsoft.Simulation(base, seed=seed)
     checked = []
     for a in actions:
@@ -179,6 +192,15 @@ def _arm_scenario(base: "Scenario", actions: Sequence[dict[str, Any]], *, seed: 
     return base.model_copy(update={"actions": [*base.actions, *checked]})
 
 
+_arm_scenario = arm_scenario
+"""The name callers used before :func:`arm_scenario` was public."""
+
+
+def _run_arm(scenario: "Scenario", seeds: list[int], *, executor: str, workers: int | None) -> dict[str, list[float | None]]:
+    """One arm's outcome metrics over ``seeds`` (:func:`facilitator.evaluation.runs.run_arms` with a single arm)."""
+    return _metric_lists(run_arms({"arm": scenario}, seeds, executor=executor, workers=workers)["arm"])
+
+
 def _clean(x: Any) -> float | None:
     if x is None or isinstance(x, bool):
         return None
@@ -186,97 +208,147 @@ def _clean(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _run_arm(scenario: "Scenario", seeds: list[int], *, executor: str, workers: int | None) -> dict[str, list[float | None]]:
-    tasks = [Task(0, BASE, i, s) for i, s in enumerate(seeds)]
-    got: dict[int, dict[str, Any]] = {}
-
-    def keep(rows: list[Any]) -> None:
-        for _, rep, _, metrics in rows:
-            got[rep] = metrics
-
-    execute(scenario, tasks, executor=executor, workers=workers, on_rows=keep)
-    return {m: [_clean(got[i].get(m)) for i in range(len(seeds))] for m, _, _ in METRICS}
+def _metric_lists(runs: list[dict[str, Any]]) -> dict[str, list[float | None]]:
+    return {m: [_clean(r.get(m)) for r in runs] for m, _, _ in METRICS}
 
 
-def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]], doctrine: Sequence[dict[str, Any]],
-                     replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, executor: str | None = None,
-                     workers: int | None = None, variants: Sequence[str] = (), doctrine_gaps: Sequence[str] = (),
-                     without: Sequence[str] = ()) -> Outcomes:
+def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]],
+                     doctrine: Sequence[dict[str, Any]] | None, replications: int = DEFAULT_REPLICATIONS,
+                     seed: int | None = None, executor: str | None = None, workers: int | None = None,
+                     variants: Sequence[str] = (), doctrine_gaps: Sequence[str] = (), without: Sequence[str] = (),
+                     arms: Sequence[str] | None = None, on_start: Callable[[int], None] | None = None,
+                     on_runs: Callable[[int], None] | None = None) -> Outcomes:
     """Run the arms over ``replications`` common seeds and return every value.
 
-    ``executor`` defaults to the process pool when there are 40 runs or more and more than one core,
-    else serial (a pool costs more than it saves on a handful of runs).
+    ``arms`` limits the runs to those arms (default: :data:`ARMS`, then ``variant:V`` for each of
+    ``variants`` and ``without:D`` for each of ``without``); ``doctrine`` may be ``None`` when the
+    doctrine arm is not among them. ``on_start(runs)`` is called once with the number of runs to make (runs this
+    process already made are reused, :func:`~facilitator.evaluation.runs.run_arms`) and
+    ``on_runs(n)`` as batches of ``n`` finish (a progress bar). ``executor`` defaults to the process
+    pool when there are 40 runs or more and more than one core, else serial; all arms go to the pool
+    as one batch (:func:`facilitator.evaluation.runs.run_arms`).
     """
     if replications < 2:
         raise SimsoftError(f"outcomes need at least 2 replications for an interval, got {replications}")
     seed = loaded.seed if seed is None else int(seed)
     seeds = replication_seeds(seed, replications)
+    wanted = list(arms) if arms is not None else [*ARMS, *(f"variant:{v}" for v in variants),
+                                                   *(f"without:{d}" for d in without)]
     if executor is None:
-        from simsoft.experiments import default_workers
-
-        executor = "processes" if replications * (3 + len(variants) + len(without)) >= 40 and (workers or default_workers()) > 1 else "serial"
-    base = loaded.scenario
-    arms: dict[str, "Scenario"] = {"team": _arm_scenario(base, team, seed=seed),
-                                   "doctrine": _arm_scenario(base, doctrine, seed=seed), "no_action": base}
-    for decision in without:
-        # ``without`` names decisions by id; team actions carry it as their note.
-        arms[f"without:{decision}"] = _arm_scenario(base, [a for a in team if a.get("note") != decision], seed=seed)
-    if variants:
-        from simsoft import load_scenario
-        from simsoft.loader import apply_variant
-
-        if loaded.exercise.exercise.variant:
-            raise SimsoftError("improvement-plan variants need an exercise that plays the scenario's base "
-                               f"(this one plays variant {loaded.exercise.exercise.variant!r})")
-        raw = load_scenario(loaded.scenario_file)
-        for v in variants:
-            if v not in raw.variants:
-                known = ", ".join(sorted(raw.variants)) or "none"
-                raise SimsoftError(f"improvement plan: {v!r} is not a variant of {loaded.scenario_file} (variants: {known})")
-            arms[f"variant:{v}"] = _arm_scenario(for_play(loaded.exercise, apply_variant(raw, v)), team, seed=seed)
-    values = {name: _run_arm(sc, seeds, executor=executor, workers=workers) for name, sc in arms.items()}
+        executor = pick_executor(replications * len(wanted), workers)
+    scenarios = _arm_scenarios(loaded, wanted, team=team, doctrine=doctrine, seed=seed)
+    runs = run_arms(scenarios, seeds, executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
+    values = {name: _metric_lists(rows) for name, rows in runs.items()}
     return Outcomes(replications, seed, seeds, values, list(doctrine_gaps))
 
 
-def _key(loaded: LoadedExercise, team: Any, doctrine: Any, replications: int, seed: int) -> str:
-    text = json.dumps({"team": team, "doctrine": doctrine, "n": replications, "seed": seed,
+def _arm_scenarios(loaded: LoadedExercise, wanted: Sequence[str], *, team: Sequence[dict[str, Any]],
+                   doctrine: Sequence[dict[str, Any]] | None, seed: int) -> dict[str, "Scenario"]:
+    """The scenario of each arm named in ``wanted``: the exercise's with that arm's timed actions."""
+    base = loaded.scenario
+    out: dict[str, "Scenario"] = {}
+    raw = None
+    for name in wanted:
+        kind, _, arg = name.partition(":")
+        if name == "team":
+            out[name] = arm_scenario(base, team, seed=seed)
+        elif name == "doctrine":
+            if doctrine is None:
+                raise SimsoftError("outcomes: the doctrine arm needs the doctrine plan")
+            out[name] = arm_scenario(base, doctrine, seed=seed)
+        elif name == "no_action":
+            out[name] = base
+        elif kind == "without":
+            # ``without`` names decisions by id; team actions carry it as their note.
+            out[name] = arm_scenario(base, [a for a in team if a.get("note") != arg], seed=seed)
+        elif kind == "variant":
+            from simsoft import load_scenario
+            from simsoft.loader import apply_variant
+
+            if loaded.exercise.exercise.variant:
+                raise SimsoftError("improvement-plan variants need an exercise that plays the scenario's base "
+                                   f"(this one plays variant {loaded.exercise.exercise.variant!r})")
+            raw = raw or load_scenario(loaded.scenario_file)
+            if arg not in raw.variants:
+                known = ", ".join(sorted(raw.variants)) or "none"
+                raise SimsoftError(f"improvement plan: {arg!r} is not a variant of {loaded.scenario_file} (variants: {known})")
+            out[name] = arm_scenario(for_play(loaded.exercise, apply_variant(raw, arg)), team, seed=seed)
+        else:
+            raise SimsoftError(f"outcomes: unknown arm {name!r}")
+    return out
+
+
+def _key(loaded: LoadedExercise, team: Any, replications: int, seed: int) -> str:
+    # The doctrine plan is not part of the key: it follows from the exercise, the scenario, the
+    # session's seed and the team's decisions (their parameters), which are. So a cache hit needs no
+    # doctrine play at all.
+    text = json.dumps({"team": team, "n": replications, "seed": seed, "session_seed": loaded.seed,
                        "scenario": loaded.scenario_sha256, "exercise": loaded.exercise_sha256,
                        "simsoft": simsoft.__version__}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+CACHE_ENTRIES = 8
+"""Outcome sets kept per session folder (one per seed and replication count asked for, newest kept)."""
+
+
+def _read_cache(path: Path) -> list[Outcomes]:
+    """The outcome sets cached at ``path`` (none if it is missing or unreadable: the cache is derived data)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data["entries"] if isinstance(data, dict) and "entries" in data else [data]
+        return [Outcomes.from_json(json.dumps(d)) for d in items]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _write_cache(path: Path, entries: list[Outcomes]) -> None:
+    text = json.dumps({"format": 2, "entries": [json.loads(o.to_json()) for o in entries[-CACHE_ENTRIES:]]},
+                      sort_keys=True, indent=1)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only session folder: the outcomes are still returned, only not kept
+
+
 def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None,
                      executor: str | None = None, workers: int | None = None, variants: Sequence[str] = (),
-                     cache: str | os.PathLike[str] | None = None) -> Outcomes:
-    """Outcomes of a session's decision record, read from ``cache`` when it holds the same inputs.
+                     cache: str | os.PathLike[str] | None = None, on_start: Callable[[int], None] | None = None,
+                     on_runs: Callable[[int], None] | None = None) -> Outcomes:
+    """Outcomes of a session's decision record, from ``cache`` where it holds them.
 
-    The cache (default ``SESSION/outcomes.json``) is derived data: deleting it only costs the runs.
+    The cache (default ``SESSION/outcomes.json``) keeps one outcome set per seed and replication
+    count, each with every arm computed so far; only the arms it lacks are run (a report's variant
+    arms after an evaluation, say), over the same seeds, and added. It is derived data: deleting it
+    only costs the runs. ``on_start``/``on_runs`` are called only when something runs.
     """
     loaded = session.loaded
     seed = loaded.seed if seed is None else int(seed)
     team = team_actions(session)
-    doctrine, gaps = doctrine_plan(loaded, team=session)
     from facilitator.evaluation.contrary import contrary_decisions
 
     without = sorted({c.decision for c in contrary_decisions(session)})
-    key = _key(loaded, team, doctrine, replications, seed)
+    wanted = [*ARMS, *(f"variant:{v}" for v in variants), *(f"without:{d}" for d in without)]
+    key = _key(loaded, team, replications, seed)
     path = Path(cache) if cache is not None else (session.folder / CACHE if session.folder is not None else None)
-    if path is not None and path.is_file():
-        try:
-            found = Outcomes.from_json(path.read_text(encoding="utf-8"))
-        except (ValueError, KeyError):
-            found = None
-        # A cache with more variant arms than asked for serves too (the arms share their seeds).
-        if found is not None and found.key == key and set(variants) <= set(found.variants) \
-                and set(without) <= set(found.without):
-            keep = [*ARMS, *(f"variant:{v}" for v in variants), *(f"without:{d}" for d in without)]
-            found.values = {a: found.values[a] for a in keep}
-            return found
-    out = compute_outcomes(loaded, team=team, doctrine=doctrine, replications=replications, seed=seed,
-                           executor=executor, workers=workers, variants=variants, doctrine_gaps=gaps, without=without)
-    out.key = key
-    if path is not None:
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(out.to_json(), encoding="utf-8")
-        os.replace(tmp, path)
-    return out
+    entries = _read_cache(path) if path is not None else []
+    found = next((o for o in entries if o.key == key and o.replications == replications), None)
+    missing = [a for a in wanted if found is None or a not in found.values]
+    if missing:
+        doctrine, gaps = doctrine_plan(loaded, team=session) if "doctrine" in missing else (None, [])
+        new = compute_outcomes(loaded, team=team, doctrine=doctrine, replications=replications, seed=seed,
+                               executor=executor, workers=workers, doctrine_gaps=gaps, arms=missing,
+                               on_start=on_start, on_runs=on_runs)
+        if found is None:
+            found = new
+            found.key = key
+        else:
+            found.values.update(new.values)
+            if "doctrine" in missing:
+                found.doctrine_gaps = new.doctrine_gaps
+        if path is not None:
+            _write_cache(path, [o for o in entries if o is not found] + [found])
+    return Outcomes(found.replications, found.seed, found.seeds, {a: found.values[a] for a in wanted},
+                    list(found.doctrine_gaps), found.key)

@@ -10,9 +10,10 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure"]
+__all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure", "forecast_figure"]
 
-_ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#2ca02c", "no_action": "#7f7f7f"}
+_ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#2ca02c", "no_action": "#7f7f7f", "proposed": "#1f77b4",
+                "no_further_action": "#7f7f7f"}
 _STATUS_COLOURS = {"on time": "#2ca02c", "taken": "#2ca02c", "late": "#ff7f0e", "too late": "#d62728",
                    "missing": "#d62728", "not released": "#bbbbbb"}
 
@@ -232,3 +233,37 @@ def _wrap(text: str, width: int = 16) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def forecast_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]],
+                    arms: Sequence[tuple[str, str]], replications: int, title: str = "") -> Any:
+    """A what-if forecast: one small panel per key indicator, mean and 95 % interval of each arm.
+
+    Args:
+        summary: :meth:`facilitator.evaluation.forecast.Forecast.summary`.
+        arms: ``(arm, label)`` in drawing order.
+
+    Built on :class:`matplotlib.figure.Figure` without pyplot, so it may be drawn on a background
+    thread while the room goes on (pyplot's global state is not thread-safe); save it with ``savefig``.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2.1 * len(metrics), 2.5))
+    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    for ax, (metric, label, unit) in zip(axes, metrics):
+        for j, (arm, _) in enumerate(arms):
+            st = summary[metric]["arms"].get(arm, {})
+            mean, lo, hi = (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high"))
+            if mean is None:
+                ax.text(j, 0, "not\nreached", ha="center", va="bottom", fontsize=6, color="#888888")
+                continue
+            err = [[max(0.0, mean - lo)], [max(0.0, hi - mean)]] if lo is not None and hi is not None else None
+            ax.bar(j, mean, color=_ARM_COLOURS.get(arm, "#9467bd"), alpha=0.85, yerr=err, capsize=3)
+        ax.set_xticks(range(len(arms)), [_wrap(lbl, 10) for _, lbl in arms], fontsize=6)
+        ax.set_title(_wrap(label, 20), fontsize=8)
+        ax.set_ylabel(unit, fontsize=6.5)
+        ax.tick_params(axis="y", labelsize=6.5)
+        ax.set_ylim(bottom=0)
+    fig.suptitle(title or f"What-if forecast over {replications} replications (mean, 95 % CI)", fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -144,7 +144,9 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     def facilitator() -> Any:
         need("facilitator")
         view = room.view("facilitator", facilitator_view)
-        return render_template("facilitator.html", v=view, codes=room.team_codes(), alarm=room.join_alarm())
+        return render_template("facilitator.html", v=view, codes=room.team_codes(), alarm=room.join_alarm(),
+                               forecast=room.forecast_view(), forecast_teams=room.forecast_teams(),
+                               forecast_action=url_for("facilitator_forecast"))
 
     @app.post("/facilitator/access")
     def access() -> Any:
@@ -223,7 +225,8 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         need("evaluator")
         view = room.view("evaluator", evaluator_view)
         injects = [i.id for i in room.session.loaded.exercise.msel]
-        return render_template("evaluator.html", v=view, injects=injects)
+        return render_template("evaluator.html", v=view, injects=injects, forecast=room.forecast_view(),
+                               forecast_teams=room.forecast_teams(), forecast_action=url_for("evaluator_forecast"))
 
     @app.post("/evaluator/note")
     def evaluator_note() -> Any:
@@ -238,6 +241,28 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         attempt(lambda: room.rate(request.form.get("capability", ""), request.form.get("rating") or None,
                                   request.form.get("reason") or None, evaluator=room.evaluator_team()))
         return back("evaluator")
+
+    # -- what-if forecasts (facilitator and evaluators) ----------------------------------------------
+    @app.post("/facilitator/forecast")
+    def facilitator_forecast() -> Any:
+        need("facilitator")
+        attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by="facilitator"))
+        return back("facilitator")
+
+    @app.post("/evaluator/forecast")
+    def evaluator_forecast() -> Any:
+        r = need("evaluator")
+        attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by=r.kind))
+        return back("evaluator")
+
+    @app.get("/forecast/<int:n>.png")
+    def forecast_png(n: int) -> Any:
+        need("evaluator")  # evaluators and the facilitator
+        try:
+            data = room.forecast_png(n)
+        except SimsoftError:
+            abort(404)
+        return Response(data, mimetype="image/png")
 
     # -- live updates --------------------------------------------------------------------------------
     @app.get("/live/<view>")

@@ -110,6 +110,11 @@ class Room:
         self.clock: Callable[[], float] = time.monotonic
         self._views: dict[str, Any] = {}
         self._views_state: tuple[Any, ...] | None = None
+        self._forecasts: list[tuple[int, Any, list[bytes | None]]] = []
+        """What-if forecasts asked in this server's life, ``(number, result, [figure])``, newest last (the
+        journal holds every one)."""
+        self._forecast_seq = 0
+        self._forecast_lock = threading.Lock()
 
     def call(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` on the session's thread and return its result (or raise its error)."""
@@ -139,8 +144,11 @@ class Room:
         return self._views[name]  # type: ignore[no-any-return]
 
     def close(self) -> None:
-        """Stop the session's thread (the journal is already on disk)."""
+        """Stop the session's thread (the journal is already on disk) and the warm pool of outcome runs."""
         self._pool.shutdown(wait=True)
+        from facilitator.evaluation.runs import shutdown
+
+        shutdown()
 
     # -- access ------------------------------------------------------------------------------
     def _roles(self) -> list[Role]:
@@ -409,3 +417,61 @@ class Room:
     def evaluator_team(self) -> str | None:
         """The exercise's evaluator team id (evaluator notes are journaled under it)."""
         return next((t.id for t in self.session.loaded.exercise.teams if t.role == "evaluator"), None)
+
+    # -- what-if forecasts --------------------------------------------------------------------------
+    FORECAST_KEEP = 10
+    """Forecasts kept in memory for the pages (figures are drawn on demand from them)."""
+    forecast_replications = 100
+    """Replications per arm of a forecast asked from the pages (the issue's floor; tests use fewer)."""
+
+    def forecast(self, team_id: str, line: str, *, by: str) -> str:
+        """Forecast ``line`` for ``team_id`` now (:mod:`facilitator.evaluation.forecast`) and journal it.
+
+        The decision is checked and the arms built on the session's thread, the replications run off it
+        on the warm process pool (other requests go on meanwhile), and the result is journaled back on
+        the session's thread; the session itself does not change.
+        """
+        from facilitator.evaluation import forecast as fc
+
+        line = " ".join(line.split())
+        if not line:
+            raise DecisionError("write the proposed decision, e.g. 'evacuate zones=all'")
+        plan = self.call(lambda ses: fc.prepare(ses, team=team_id, line=line, replications=self.forecast_replications))
+        result = fc.run_forecast(plan)
+        self.call(lambda ses: fc.record(ses, result, by=by))
+        with self._forecast_lock:
+            self._forecast_seq += 1
+            self._forecasts.append((self._forecast_seq, result, [None]))
+            del self._forecasts[:-self.FORECAST_KEEP]
+        return f"forecast ready: what if {team_id} {result.decision} ({result.replications} replications per arm)"
+
+    def forecast_view(self) -> dict[str, Any] | None:
+        """The latest forecast for the facilitator and evaluator pages, or ``None``."""
+        from simsoft.units import format_duration
+
+        from facilitator.evaluation import forecast as fc
+
+        with self._forecast_lock:
+            if not self._forecasts:
+                return None
+            n, result, _ = self._forecasts[-1]
+        return {"n": n, "team": result.team, "decision": result.decision, "t": format_duration(result.t_s),
+                "replications": result.replications, "header": list(fc.TABLE_HEADER),
+                "rows": fc.table_rows(result), "doctrine": result.doctrine}
+
+    def forecast_png(self, n: int) -> bytes:
+        """Forecast ``n``'s figure as PNG, drawn on first request and kept with it."""
+        from facilitator.evaluation.forecast import figure_png
+
+        with self._forecast_lock:
+            found = next((f for f in self._forecasts if f[0] == n), None)
+        if found is None:
+            raise SessionError(f"no forecast {n} in this server's memory (the journal keeps its numbers)")
+        _, result, png = found
+        if png[0] is None:
+            png[0] = figure_png(result)
+        return png[0]
+
+    def forecast_teams(self) -> list[tuple[str, str]]:
+        """``(id, name)`` of the teams a forecast may propose for (player teams with verbs)."""
+        return [(t.id, t.name) for t in self.session.loaded.exercise.teams if t.role == "player" and t.may]

@@ -11,7 +11,8 @@
 """
 
 from simsoft.experiments.design import BASE, Experiment, Task, replication_seeds
-from simsoft.experiments.executors import EXECUTORS, default_workers, execute, run_chunk
+from simsoft.experiments.executors import EXECUTORS, chunks, default_workers, execute, run_chunk
+from simsoft.experiments.progress import Progress
 from simsoft.experiments.runner import ExperimentFolder, load_experiment, record_files, run_experiment
 from simsoft.experiments.stats import (
     MIN_RUNS,
@@ -36,7 +37,9 @@ __all__ = [
     "MIN_RUNS",
     "MetricStats",
     "MetricsTable",
+    "Progress",
     "Task",
+    "chunks",
     "convergence",
     "default_workers",
     "describe",

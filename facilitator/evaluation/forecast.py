@@ -1,0 +1,353 @@
+"""What-if forecasts during a session: a proposed decision now, against no further action and doctrine.
+
+At any moment of conduct the facilitator or an evaluator asks "what if team T decides D now?". Three
+*arms* are replayed from t = 0 over the same ``replications`` seeds (common random numbers, as the
+outcome comparison of :mod:`facilitator.evaluation.outcomes` does), each with the session's history so
+far, i.e. every decision taken up to now, at the time it took (or will take) effect:
+
+* **proposed**: the history plus the proposed decision, taking effect now (plus its ``after`` delay);
+* **no further action**: the history and nothing more;
+* **doctrine**: the history plus doctrine's remaining expected actions, those the session has not
+  taken yet: each at its doctrine time (its time standard after its inject, in the doctrine run of
+  :func:`~facilitator.evaluation.outcomes.doctrine_session`), or now if that time has passed.
+
+The replications re-run the whole exercise with the history's actions; they do not start from the
+live run's state, which is one draw among many. The bands follow the AAR's outcome table: the mean
+with its 95 % confidence interval per arm, and the paired difference (proposed minus the other arm,
+replication by replication) with its 95 % interval; ``*`` marks an interval that excludes zero.
+
+The proposed decision is checked exactly like a real one (the team may take the verb, every id
+exists, the engine accepts the action); teams have response verbs only, so a forecast compares
+response decisions and never a threat choice. A forecast is journaled as a ``forecast`` entry and
+changes nothing else: replaying a journal gives the same session and the same AAR with or without
+its forecasts.
+
+The three steps can run on different threads (the web console prepares and records on the
+session's thread and runs the replications off it): :func:`prepare`, :func:`run_forecast`,
+:func:`record`; :func:`forecast` does all three.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from simsoft.errors import ActionError, SimsoftError
+from simsoft.experiments import describe, paired_difference, replication_seeds
+from simsoft.units import format_duration
+
+from facilitator.evaluation.outcomes import arm_scenario, doctrine_session, team_actions
+from facilitator.evaluation.runs import pick_executor, run_arms
+from facilitator.exercise.decisions import DecisionError, ScriptedDecision, action_text, parse_line
+from facilitator.exercise.loader import check_decision
+
+if TYPE_CHECKING:  # pragma: no cover
+    from simsoft.schema import Scenario
+
+    from facilitator.conduct.session import Session
+
+__all__ = ["FORECAST_ARMS", "FORECAST_LABELS", "FORECAST_METRICS", "FORECAST_REPLICATIONS", "Forecast", "ForecastPlan",
+           "TABLE_HEADER", "forecast", "prepare", "run_forecast", "record", "remaining_doctrine", "table_rows", "figure",
+           "figure_png", "draw_in_background", "format_forecast"]
+
+FORECAST_REPLICATIONS = 100
+"""Replications per arm by default (the issue's floor)."""
+
+FORECAST_ARMS = ("proposed", "no_further_action", "doctrine")
+FORECAST_LABELS = {"proposed": "proposed now", "no_further_action": "no further action", "doctrine": "doctrine"}
+
+FORECAST_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("medical.deaths", "Deaths", "people"),
+    ("medical.preventable_deaths", "Preventable deaths", "people"),
+    ("incident.exposed_person_min", "Exposed person-minutes", "person-min"),
+    ("egress.t100_s", "Everyone out", "min"),
+    ("recovery.t_everyone_accounted_s", "Everyone accounted for", "min"),
+)
+"""The key indicators of a forecast: metric key, label, display unit (``min`` metrics are held in seconds)."""
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What was asked: the proposed decision of ``team`` at exercise time ``t_s``, over ``replications`` seeds."""
+
+    t_s: float
+    team: str
+    action: dict[str, Any]
+    after_s: float
+    rationale: str
+    replications: int
+    seed: int
+    doctrine: list[str]
+    """The doctrine arm's remaining actions, as text (``inject team verb at 12:00``)."""
+
+
+@dataclass(frozen=True)
+class ForecastPlan(_Asked):
+    """Everything a forecast runs, checked and fixed on the session's thread (no reference to the session)."""
+
+    arms: dict[str, "Scenario"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Forecast(_Asked):
+    """A forecast's numbers: ``values[arm][metric][i]`` over common seeds (``None``: never reached)."""
+
+    values: dict[str, dict[str, list[float | None]]] = field(default_factory=dict)
+
+    @property
+    def decision(self) -> str:
+        """The proposed decision as the console writes it."""
+        return action_text(self.action) + (f" after={self.after_s:g}s" if self.after_s else "")
+
+    def stats(self, arm: str, metric: str) -> dict[str, Any]:
+        """Mean with its 95 % interval, percentiles, and how many runs reached the metric."""
+        return describe(self.values[arm][metric]).to_dict()
+
+    def difference(self, arm: str, reference: str, metric: str) -> dict[str, Any]:
+        """``arm - reference``, paired by replication, with its 95 % interval."""
+        return paired_difference(self.values[reference][metric], self.values[arm][metric]).to_dict()
+
+    def summary(self) -> dict[str, Any]:
+        """Per metric: stats per arm, proposed minus no further action, proposed minus doctrine."""
+        return {m: {"arms": {a: self.stats(a, m) for a in FORECAST_ARMS},
+                    "proposed_minus_no_further_action": self.difference("proposed", "no_further_action", m),
+                    "proposed_minus_doctrine": self.difference("proposed", "doctrine", m)}
+                for m, _, _ in FORECAST_METRICS}
+
+    def to_body(self, *, by: str = "facilitator") -> dict[str, Any]:
+        """The journal body: what was asked, by whom, and the bands shown (not every run's value)."""
+        keep = ("n", "mean", "mean_ci_low", "mean_ci_high", "p5", "p95")
+        summ = self.summary()
+        bands = {m: {"arms": {a: {k: summ[m]["arms"][a].get(k) for k in keep} for a in FORECAST_ARMS},
+                     **{d: {k: summ[m][d].get(k) for k in ("n", "mean", "ci_low", "ci_high", "significant")}
+                        for d in ("proposed_minus_no_further_action", "proposed_minus_doctrine")}}
+                 for m, _, _ in FORECAST_METRICS}
+        return {"by": by, "team": self.team, "action": self.action, "after_s": self.after_s,
+                "rationale": self.rationale, "replications": self.replications, "seed": self.seed,
+                "doctrine": self.doctrine, "bands": _finite(bands)}
+
+
+def _finite(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def _check(session: "Session", *, team: str, line: str) -> ScriptedDecision:
+    """The proposed decision, refused (:class:`DecisionError`) exactly as :meth:`Session.decide` would refuse it."""
+    if session.phase != "conduct":
+        raise DecisionError(f"forecasts are asked during conduct (the session is in {session.phase.replace('_', ' ')}): "
+                            "a proposed decision is taken now")
+    teams = [t.id for t in session.loaded.exercise.teams]
+    if team not in teams:
+        raise DecisionError(f"team {team!r} is not a team of the exercise (teams: {', '.join(teams)})")
+    current = session.current_inject()
+    proposed = parse_line(line, team=team, inject=current.inject.id if current else None)
+    check_decision(session.loaded, proposed, checker=session._checker())
+    at = session.now_s + proposed.after_s
+    try:
+        session.sim.check({**proposed.action, "at": f"{at!r} s", "note": "forecast"})
+    except ActionError as exc:
+        raise DecisionError(str(exc)) from None
+    return proposed
+
+
+_DOCTRINE: dict[tuple[Any, ...], "Session"] = {}
+"""Doctrine runs played in this process, by exercise and the team parameters they borrow (a few per session)."""
+
+
+def _doctrine_run(session: "Session") -> "Session":
+    loaded = session.loaded
+    key = (loaded.exercise_sha256, loaded.scenario_sha256, loaded.seed,
+           tuple((d.team, repr(sorted(d.action.items()))) for d in session.decisions))
+    found = _DOCTRINE.get(key)
+    if found is None:
+        if len(_DOCTRINE) >= 16:
+            _DOCTRINE.clear()
+        found = _DOCTRINE[key] = doctrine_session(loaded, team=session)
+    return found
+
+
+def remaining_doctrine(session: "Session") -> list[tuple[dict[str, Any], str]]:
+    """Doctrine's expected actions the session has not taken yet: ``(timed action, description)``.
+
+    An expected action counts as taken when the session's expected-action record matches a decision
+    to it; one of an inject the session skipped or cancelled is left out (doctrine answers injects
+    that are played). Each is timed as in the doctrine run, or now when that time has passed.
+    """
+    rows = session.expected_actions()
+    done = {(r["inject"], r["team"], r["action"]) for r in rows if r["decision"] is not None}
+    dropped = {r["inject"] for r in rows if r["status"] in ("skipped", "cancelled")}
+    now = session.now_s
+    out = []
+    for d in _doctrine_run(session).decisions:
+        verb = str(d.action.get("do"))
+        if (d.inject, d.team, verb) in done or d.inject in dropped:
+            continue
+        at = max(d.t_s + d.after_s, now)
+        out.append(({**d.action, "at": f"{at!r} s", "note": f"doctrine-{d.id}"},
+                    f"{d.inject} {d.team} {action_text(d.action)} at {format_duration(at)}"))
+    return out
+
+
+def prepare(session: "Session", *, team: str, line: str, replications: int = FORECAST_REPLICATIONS,
+            seed: int | None = None) -> ForecastPlan:
+    """Check the proposed decision (``VERB key=value ... [-- rationale]`` for ``team``) and build the arms.
+
+    Raises :class:`~facilitator.exercise.decisions.DecisionError` for a decision the team could not
+    take now, with the same message a real decision gets; nothing is journaled then.
+    """
+    if replications < 2:
+        raise SimsoftError(f"a forecast needs at least 2 replications for an interval, got {replications}")
+    proposed = _check(session, team=team, line=line)
+    seed = session.loaded.seed if seed is None else int(seed)
+    history = team_actions(session)
+    at = session.now_s + proposed.after_s
+    mine = {**proposed.action, "at": f"{at!r} s", "note": "proposed"}
+    doctrine = remaining_doctrine(session)
+    base = session.loaded.scenario
+    arms = {"proposed": arm_scenario(base, [*history, mine], seed=seed),
+            "no_further_action": arm_scenario(base, history, seed=seed),
+            "doctrine": arm_scenario(base, [*history, *(a for a, _ in doctrine)], seed=seed)}
+    return ForecastPlan(t_s=session.now_s, team=team, action=dict(proposed.action), after_s=proposed.after_s,
+                        rationale=proposed.rationale, replications=int(replications), seed=seed, arms=arms,
+                        doctrine=[text for _, text in doctrine])
+
+
+def run_forecast(plan: ForecastPlan, *, executor: str | None = None, workers: int | None = None,
+                 on_start: Callable[[int], None] | None = None, on_runs: Callable[[int], None] | None = None) -> Forecast:
+    """Run the plan's arms over common seeds (the warm pool by default for 40 runs or more on two cores).
+
+    Runs this process already made are reused (:func:`facilitator.evaluation.runs.run_arms`): a second
+    proposal at the same moment runs only its own arm, *no further action* and *doctrine* being the same.
+    """
+    seeds = replication_seeds(plan.seed, plan.replications)
+    executor = executor or pick_executor(plan.replications * len(plan.arms), workers)
+    runs = run_arms(plan.arms, seeds, executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
+    values = {arm: {m: [_clean(r.get(m)) for r in rows] for m, _, _ in FORECAST_METRICS} for arm, rows in runs.items()}
+    asked = {f.name: getattr(plan, f.name) for f in fields(_Asked)}
+    return Forecast(**asked, values=values)
+
+
+def _clean(x: Any) -> float | None:
+    if x is None or isinstance(x, bool):
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def record(session: "Session", result: Forecast, *, by: str = "facilitator") -> None:
+    """Journal ``result`` as a ``forecast`` entry (the session's state does not change)."""
+    if session.now_s != result.t_s:
+        raise SimsoftError("the exercise clock moved while the forecast ran; ask again")
+    session.record_forecast(result.to_body(by=by))
+
+
+def forecast(session: "Session", *, team: str, line: str, replications: int = FORECAST_REPLICATIONS,
+             seed: int | None = None, executor: str | None = None, workers: int | None = None, by: str = "facilitator",
+             journal: bool = True, on_start: Callable[[int], None] | None = None,
+             on_runs: Callable[[int], None] | None = None) -> Forecast:
+    """Forecast ``line`` proposed for ``team`` now, against no further action and doctrine; journal it.
+
+    >>> f = forecast(session, team="police", line="cordon zones=main_hall state=hot")  # doctest: +SKIP
+    >>> f.summary()["medical.deaths"]["proposed_minus_no_further_action"]["mean"]  # doctest: +SKIP
+    """
+    result = run_forecast(prepare(session, team=team, line=line, replications=replications, seed=seed),
+                          executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
+    if journal:
+        record(session, result, by=by)
+    return result
+
+
+def table_rows(result: Forecast) -> list[tuple[str, ...]]:
+    """The forecast table: indicator, mean (95 % CI) per arm, proposed − no further action, proposed − doctrine."""
+    from facilitator.evaluation.aar import fmt_metric as fmt
+
+    units = {m: u for m, _, u in FORECAST_METRICS}
+
+    def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
+        return fmt(metric, value, signed=signed, unit=units[metric])
+
+    def band(metric: str, st: dict[str, Any]) -> str:
+        if st.get("mean") is None:
+            return "not reached"
+        text = fmt_metric(metric, st["mean"])
+        if st.get("mean_ci_low") is not None and st.get("mean_ci_high") is not None:
+            text += f" ({fmt_metric(metric, st['mean_ci_low'])} to {fmt_metric(metric, st['mean_ci_high'])})"
+        reached = st.get("n", 0)
+        return text if reached == result.replications else f"{text} [{reached}/{result.replications} runs]"
+
+    def diff(metric: str, d: dict[str, Any]) -> str:
+        if not d or d.get("mean") is None:
+            return "n/a"
+        text = fmt_metric(metric, d["mean"], signed=True)
+        if d.get("ci_low") is not None and d.get("ci_high") is not None:
+            text += f" ({fmt_metric(metric, d['ci_low'], signed=True)} to {fmt_metric(metric, d['ci_high'], signed=True)})"
+        return text + (" *" if d.get("significant") else "")
+
+    summ = result.summary()
+    return [(label, *(band(m, summ[m]["arms"][a]) for a in FORECAST_ARMS),
+             diff(m, summ[m]["proposed_minus_no_further_action"]), diff(m, summ[m]["proposed_minus_doctrine"]))
+            for m, label, _ in FORECAST_METRICS]
+
+
+def figure(result: Forecast) -> Any:
+    """The forecast's small figure (:func:`facilitator.evaluation.plots.forecast_figure`)."""
+    from facilitator.evaluation.plots import forecast_figure
+
+    who = f"{result.team}: {result.decision}"
+    return forecast_figure(result.summary(), metrics=FORECAST_METRICS,
+                           arms=[(a, FORECAST_LABELS[a]) for a in FORECAST_ARMS], replications=result.replications,
+                           title=f"What if {who} (n = {result.replications}, mean, 95 % CI)")
+
+
+def figure_png(result: Forecast) -> bytes:
+    """The figure as PNG bytes (the web console serves them)."""
+    import io
+
+    buf = io.BytesIO()
+    figure(result).savefig(buf, format="png", dpi=110)
+    return buf.getvalue()
+
+
+_DRAWER: list[Any] = []
+
+
+def draw_in_background(result: Forecast, path: str | os.PathLike[str]) -> "Future[Path]":
+    """Write the figure to ``path`` on a background thread, off the room's critical path; the future
+    gives the path (or the drawing error: a figure never stops the exercise)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not _DRAWER:
+        _DRAWER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="simsoft-forecast-figure"))
+
+    def draw() -> Path:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(figure_png(result))
+        return target
+
+    return _DRAWER[0].submit(draw)
+
+
+TABLE_HEADER = ("Indicator", *(FORECAST_LABELS[a] for a in FORECAST_ARMS), "proposed − no further action (95 % CI)",
+                "proposed − doctrine (95 % CI)")
+"""Column names of :func:`table_rows`."""
+
+
+def format_forecast(result: Forecast) -> list[str]:
+    """The forecast as plain text lines (console, CLI)."""
+    lines = [f"what if {result.team}: {result.decision} at {format_duration(result.t_s)}"
+             f" ({result.replications} replications per arm, seed {result.seed}; mean, 95 % CI; * excludes 0)"]
+    rows = [TABLE_HEADER, *table_rows(result)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(TABLE_HEADER))]
+    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append("  doctrine adds: " + ("; ".join(result.doctrine) if result.doctrine else "nothing (every expected action is taken)"))
+    return lines
