@@ -49,8 +49,8 @@ def test_listed_defaults_lie_inside_their_ranges_and_never_under_incident():
         assert p.source
         assert p.low <= p.high
     defaults = {p.path: p for p in params}
-    assert defaults["medical.survival.immediate.b0"].value == 0.95
-    assert defaults["medical.survival.immediate.b0"].low <= 0.95 <= defaults["medical.survival.immediate.b0"].high
+    assert defaults["medical.survival.immediate.b0"].value == 0.90
+    assert defaults["medical.survival.immediate.b0"].low <= 0.90 <= defaults["medical.survival.immediate.b0"].high
     assert defaults["response.search.min_time"].duration
 
 
@@ -141,7 +141,7 @@ def test_cli_params_and_uncertainty_sweep(tmp_path):
 def test_schema_defaults_unchanged_by_ranges():
     from simsoft.schema.medical import Survival
 
-    assert Survival().immediate.b0 == 0.95
+    assert Survival().immediate.b0 == 0.90
     assert Scenario.model_fields["response"].default.search.min_time == 600.0
 
 
