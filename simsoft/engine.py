@@ -277,10 +277,12 @@ class Simulation:
     def _run_events(self) -> str:
         """Process events up to the scenario's duration; the reason the run ends ("settled" or "duration")."""
         horizon = self.scenario.duration
-        peek, step = self.env.peek, self.env.step  # thousands of steps a run: skip the lookups
+        # Thousands of steps a run: skip the lookups, and read the next time off SimPy's heap as
+        # Environment.peek does (an empty queue is "settled", as peek's infinity is).
+        queue, step = self.env._queue, self.env.step
         inf = float("inf")
         while True:
-            nxt = peek()
+            nxt = queue[0][0] if queue else inf
             if nxt == inf:
                 reason = "settled"
                 break

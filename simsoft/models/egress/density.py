@@ -51,6 +51,7 @@ __all__ = ["approach_area_m2", "front_density_p_m2", "Fronts", "QueueFronts", "F
 
 _EPS = 1e-9
 _sum = np.add.reduce
+_any = np.logical_or.reduce
 _ARRAYS = ("dl", "node", "queue_p", "pressing_p", "density_p_m2", "front_p", "pressing_since_s")
 """The array fields of :class:`Fronts`, in order."""
 
@@ -136,6 +137,7 @@ class QueueFronts:
                                                         area_m2=src_area), 0.0)
         self.dl_conn = np.repeat(net.link_conn, 2)
         self._since = np.full(n_dl, np.nan)
+        self._since_clear = True  # every entry of _since is nan
         self._last: tuple | None = None
         self._memo: tuple | None = None
         """(inputs, is_pressing, tired, fronts) of the last full reading, see :meth:`_inputs`."""
@@ -164,14 +166,23 @@ class QueueFronts:
                 s.hold.tobytes(), tuple([bool(c) for c in s.conn_closed]), s.occupancy().tobytes(),
                 self._since.tobytes())
 
+    def _no_queue(self) -> Fronts:
+        """The empty reading: nobody queues, so no front presses any more."""
+        if not self._since_clear:
+            self._since[:] = np.nan
+            self._since_clear = True
+        return self._empty
+
     def _read(self, now: float) -> Fronts:
         s, net, cfg = self.s, self.net, self.settings
         N = net.n_nodes
-        ready_n = _sum(s.ready, axis=1) if s.ready.shape[1] else np.zeros(N)
+        # Nobody ready anywhere (all zeros, the common case): every node's sum is 0.0, so the test
+        # below would find no queue; skip the sums. ``ready`` is never negative.
+        if not s.ready.shape[1] or not _any(s.ready, axis=None):
+            return self._no_queue()
+        ready_n = _sum(s.ready, axis=1)
         if not np.maximum.reduce(ready_n, initial=0.0) > _EPS:
-            if not np.isnan(self._since).all():
-                self._since[:] = np.nan
-            return self._empty
+            return self._no_queue()
         memo = self._memo
         if memo is not None:
             inputs = self._inputs()
@@ -210,6 +221,7 @@ class QueueFronts:
         since[~is_pressing] = np.nan
         start = is_pressing & np.isnan(since)
         since[start] = now
+        self._since_clear = not _any(is_pressing)
         tired = is_pressing & (now - since >= cfg.press_limit - _EPS)
         pressing[tired] = 0.0
         idx = np.flatnonzero(queue > _EPS)

@@ -161,7 +161,7 @@ class EgressModel:
 
     def exited_by_exit(self) -> dict[str, float]:
         """People out through each exit, by exit id."""
-        return {e: float(self.state.exited[j]) for j, e in enumerate(self.net.exit_ids)}
+        return dict(zip(self.net.exit_ids, self.state.exited.tolist()))  # tolist(): the same floats as float(x[j])
 
     def closed_connections(self) -> dict[str, tuple[str, ...]]:
         """Connections closed now, by connection id, with what closed them (sorted: "closed", "lockdown")."""

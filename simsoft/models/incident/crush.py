@@ -88,7 +88,7 @@ class CrushWatch:
             now = float(self.env.now)
             fronts = fronts_of.read(now)
             d = fronts.density_p_m2
-            if np.maximum.reduce(d, initial=0.0) > DANGER_DENSITY_P_M2:
+            if len(d) and np.maximum.reduce(d, initial=0.0) > DANGER_DENSITY_P_M2:  # no fronts: no reduction
                 self._injure(fronts)
                 fronts = fronts_of.read(now)
             if self.egress.idle and fronts_of.press_ends_s(fronts) <= now:
