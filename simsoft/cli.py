@@ -297,8 +297,14 @@ def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> No
 
     header, rows, folder = compare(list(paths), metrics=_names(metrics), out_dir=out_dir)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, *rows]:
-        click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    if sum(widths) + 2 * (len(widths) - 1) <= 100:
+        for r in [header, *rows]:
+            click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    else:  # too wide for a terminal: one block per run / experiment row, one metric a line
+        label_w = max(len(h) for h in header[1:])
+        for r in rows:
+            for line in [str(r[0]), *(f"  {h.ljust(label_w)}  {c}" for h, c in zip(header[1:], r[1:]))]:
+                click.echo(line if len(line) <= 100 else line[:97] + "...")
     click.echo(f"comparison folder: {folder}")
 
 

@@ -62,3 +62,38 @@ def test_run_summary_names_casualties_and_no_confusing_run_end(flagship):
     m = flagship.metrics
     expected = m["run.population"] - m["egress.exited"] - m.get("egress.inside_end", 0)
     assert f"{expected:,.0f} casualties on scene" in not_out
+
+
+def test_practical_significance_threshold():
+    from simsoft.experiments.stats import meaningful, practical_threshold
+
+    assert practical_threshold("egress.t95_s") == 30.0 and practical_threshold("medical.deaths") == 0.5
+    assert not meaningful("egress.t95_s", {"significant": True, "mean": 0.012})
+    assert meaningful("egress.t95_s", {"significant": True, "mean": -45.0})
+    assert not meaningful("casualties.total", {"significant": False, "mean": 3.0})
+
+
+def test_count_error_bars_do_not_go_below_zero():
+    from simsoft.plots import metric_distributions
+
+    samples = {"base": {"medical.deaths": np.array([0.0] * 9 + [2.0])}}
+    fig = metric_distributions(samples, metrics=["medical.deaths"], variants=["base"])
+    ax = fig.axes[0]
+    lows = [seg[:, 1].min() for coll in ax.collections for seg in getattr(coll, "get_segments", lambda: [])()]
+    assert lows and min(lows) >= 0.0
+    assert ax.get_title() == "deaths (people)"
+
+
+def test_compare_fits_a_100_column_terminal(flagship, tmp_path):
+    from click.testing import CliRunner
+
+    from simsoft.cli import cli
+    from simsoft.reports.run import write_run_report  # noqa: F401  (report files not needed)
+    from simsoft.runfolder import write_run
+
+    a = write_run(flagship, out_dir=tmp_path / "runs")
+    b = write_run(flagship, out_dir=tmp_path / "runs2")
+    res = CliRunner().invoke(cli, ["compare", str(a), str(b), "--out", str(tmp_path / "cmp")])
+    assert res.exit_code == 0, res.output
+    assert max(len(line) for line in res.output.splitlines() if not line.startswith("comparison folder")) <= 100
+    assert "e+0" not in res.output

@@ -62,7 +62,9 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
                 from simsoft.experiments.stats import t_quantile
 
                 half = t_quantile(0.975, len(d) - 1) * float(d.std(ddof=1)) / math.sqrt(len(d))
-                ax.errorbar(positions[i] + 0.32, mean, yerr=half, fmt="D", color="#d1495b", ms=4, capsize=3, zorder=3)
+                # A count of people cannot go below zero: its interval is clipped there.
+                low = min(half, mean) if label.endswith("(people)") else half
+                ax.errorbar(positions[i] + 0.32, mean, yerr=[[low], [half]], fmt="D", color="#d1495b", ms=4, capsize=3, zorder=3)
         ticks = [wrap(v, 14) + (f"\n({missing[i]} not reached)" if missing[i] else "") for i, v in enumerate(variants)]
         ax.set_xticks(positions, ticks, fontsize=7.5, rotation=30 if len(variants) > 3 else 0,
                       ha="right" if len(variants) > 3 else "center")
