@@ -23,7 +23,16 @@ from typing import Any
 
 from simsoft.experiments.runner import ExperimentFolder, record_files
 from simsoft.experiments.stats import meaningful
-from simsoft.reports.document import Doc, format_value, save_figure, write_document
+from simsoft.reports.document import Doc, format_value, human_value, save_figure, write_document
+
+
+def _signed(metric: str, x: Any) -> str:
+    """A difference in human units with its sign (counts are not clipped: a difference may be negative)."""
+    if x is None:
+        return format_value(x)
+    if metric.endswith("_s"):
+        return ("-" if x < 0 else "+") + human_value(metric, abs(x))
+    return f"{x:+,.2f}".rstrip("0").rstrip(".")
 
 __all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks"]
 
@@ -216,9 +225,11 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         rows = []
         for v, per in summary["variants"].items():
             s = per["metrics"][m]
-            rows.append((v, s["n"], s["missing"], format_value(s["mean"]), f"{format_value(s['mean_ci_low'])} - {format_value(s['mean_ci_high'])}",
-                         format_value(s["p5"]), format_value(s["median"]), format_value(s["p95"]),
-                         f"{format_value(s['p95_ci_low'])} - {format_value(s['p95_ci_high'])}"))
+            def h(x: Any, m: str = m) -> str:
+                return human_value(m, x).removesuffix(" people")
+
+            rows.append((v, s["n"], s["missing"], h(s["mean"]), f"{h(s['mean_ci_low'])} - {h(s['mean_ci_high'])}",
+                         h(s["p5"]), h(s["median"]), h(s["p95"]), f"{h(s['p95_ci_low'])} - {h(s['p95_ci_high'])}"))
         blocks += [("h", 2, m), ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
                                            "median", "p95", "95 % CI of p95"], rows)]
     if summary.get("differences"):
@@ -229,7 +240,7 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         for v, per in summary["differences"].items():
             for m in keys:
                 d = per[m]
-                rows.append((v, m, d["n"], format_value(d["mean"]), f"{format_value(d['ci_low'])} - {format_value(d['ci_high'])}",
+                rows.append((v, m, d["n"], _signed(m, d["mean"]), f"{_signed(m, d['ci_low'])} to {_signed(m, d['ci_high'])}",
                              "yes" if d["significant"] else "no",
                              f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
                              "yes" if meaningful(m, d) else "no"))
