@@ -113,7 +113,7 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
     handles = [Line2D([], [], marker="o", color="#1b6ca8", label="mean difference, 95 % CI excludes 0"),
                Line2D([], [], marker="o", color="#1b6ca8", mfc="white", label="95 % CI includes 0")]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(title or f"paired differences to '{ref}' (same seeds)", fontsize=11)
+    fig.suptitle(title or f"paired differences to '{ref}' (same seeds; left of 0: lower, which is better)", fontsize=11)
     return fig
 
 
