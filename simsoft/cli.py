@@ -190,6 +190,7 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
     from simsoft import load_scenario
     from simsoft.experiments import Experiment, run_experiment
     from simsoft.reports import write_experiment_report
+    from simsoft.reports.document import human_value
 
     if sets is not None and until_converged:
         raise SimsoftError("--until-converged is for replications, not --uncertainty")
@@ -209,9 +210,7 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
             if v not in s["variants"]:
                 continue
             st = s["variants"][v]["metrics"][m]
-            mean = "not reached" if st["mean"] is None else f"{st['mean']:.4g}"
-            ci = "" if st["mean_ci_low"] is None else f" [{st['mean_ci_low']:.4g}, {st['mean_ci_high']:.4g}]"
-            parts.append(f"{v} {mean}{ci}")
+            parts.append(f"{v} {human_value(m, st['mean'], low=st['mean_ci_low'], high=st['mean_ci_high'])}")
         click.echo(f"{m}: " + "; ".join(parts))
     click.echo(f"convergence: {_verdict(s)}")
     adaptive = folder.manifest.get("until_converged")
@@ -298,8 +297,14 @@ def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> No
 
     header, rows, folder = compare(list(paths), metrics=_names(metrics), out_dir=out_dir)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, *rows]:
-        click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    if sum(widths) + 2 * (len(widths) - 1) <= 100:
+        for r in [header, *rows]:
+            click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    else:  # too wide for a terminal: one block per run / experiment row, one metric a line
+        label_w = max(len(h) for h in header[1:])
+        for r in rows:
+            for line in [str(r[0]), *(f"  {h.ljust(label_w)}  {c}" for h, c in zip(header[1:], r[1:]))]:
+                click.echo(line if len(line) <= 100 else line[:97] + "...")
     click.echo(f"comparison folder: {folder}")
 
 

@@ -87,13 +87,13 @@ def test_distributions_and_differences():
     samples["wider_rear_exit"]["egress.t95_s"][:3] = np.nan
     fig = plots.metric_distributions(samples, metrics=["egress.t95_s", "casualties.total"], variants=["base", "wider_rear_exit"])
     text = _texts(fig)
-    assert "egress.t95 (min)" in text and "(3 not reached)" in text and "mean ± 95 % CI" in text
+    assert "time until 95 % are out (min)" in text and "(3 not reached)" in text and "mean ± 95 % CI" in text
     summary = {"reference": "base", "differences": {"wider_rear_exit": {"egress.t95_s": {
         "mean": -20.0, "ci_low": -30.0, "ci_high": -10.0, "significant": True}}}}
-    assert "difference in egress.t95 (s)" in _texts(plots.paired_differences(summary, metrics=["egress.t95_s"]))
+    assert "difference in time until 95 % are out (s)" in _texts(plots.paired_differences(summary, metrics=["egress.t95_s"]))
 
 
 def test_metric_label_units():
-    assert plots.metric_label("egress.t95_s", np.array([100.0])) == ("egress.t95 (s)", 1.0)
+    assert plots.metric_label("egress.t95_s", np.array([100.0])) == ("time until 95 % are out (s)", 1.0)
     assert plots.metric_label("egress.zone.hall.peak_density_p_m2")[0].endswith("(p/m²)")
-    assert plots.metric_label("incident.exposed_person_min")[0] == "incident.exposed (person-min)"
+    assert plots.metric_label("incident.exposed_person_min")[0] == "exposure to the incident (person-min)"

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MetricStats", "Difference", "Convergence", "describe", "paired_difference", "convergence",
-           "t_quantile", "MIN_RUNS", "REL_TOL", "DEFAULT_MAX_REPS"]
+           "t_quantile", "practical_threshold", "meaningful", "MIN_RUNS", "REL_TOL", "DEFAULT_MAX_REPS"]
 
 MIN_RUNS = 50
 """Fewest replications for a converged estimate: the IMO MSC.1/Circ.1533 (2016) advanced evacuation analysis
@@ -160,6 +160,36 @@ class Difference:
         out = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
         out["significant"] = self.significant
         return out
+
+
+def practical_threshold(metric: str) -> float:
+    """Smallest difference of ``metric`` worth reporting (presentation only): 30 s for durations, half a
+    person for counts of people, 1 person-min for exposure, else 0 (every excluded-zero difference counts).
+
+    A project choice: 30 s is about the resolution of incident logs and exercise timings; half a person
+    separates "one person more or less" from none. Smaller differences are "no meaningful difference".
+
+    >>> practical_threshold("egress.t95_s"), practical_threshold("casualties.total")
+    (30.0, 0.5)
+    """
+    if metric.endswith("_s"):
+        return 30.0
+    if metric.endswith("_person_min"):
+        return 1.0
+    if metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
+            (".exited", ".total", "_end", ".removed")):
+        return 0.5
+    return 0.0
+
+
+def meaningful(metric: str, diff: dict[str, Any]) -> bool:
+    """Whether a difference (as in ``summary.json``) excludes zero AND its mean passes the threshold.
+
+    >>> meaningful("egress.t95_s", {"significant": True, "mean": 0.012})
+    False
+    """
+    mean = diff.get("mean")
+    return bool(diff.get("significant")) and mean is not None and abs(mean) >= practical_threshold(metric)
 
 
 def paired_difference(reference: Sequence[float | None], variant: Sequence[float | None], *,

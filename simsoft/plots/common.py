@@ -19,14 +19,36 @@ def new_figure(w: float, h: float) -> Figure:
     return Figure(figsize=(w, h), dpi=110, layout="constrained")
 
 
+METRIC_NAMES = {
+    "egress.t50_s": "time until 50 % are out",
+    "egress.t90_s": "time until 90 % are out",
+    "egress.t95_s": "time until 95 % are out",
+    "egress.t100_s": "time until everyone is out",
+    "incident.exposed_person_min": "exposure to the incident",
+    "casualties.total": "casualties",
+    "response.t_police_on_scene_s": "police on scene",
+    "response.t_contained_s": "incident contained",
+    "medical.deaths": "deaths",
+    "medical.preventable_deaths": "preventable deaths",
+    "recovery.t_everyone_accounted_s": "everyone accounted for",
+}
+"""Key metrics in words, for titles and axes (other keys are shown as they are)."""
+
+
 def metric_label(metric: str, values: np.ndarray | None = None) -> tuple[str, float]:
-    """An axis label with unit for a dotted metric key, and the factor to scale values by.
+    """An axis label in words with unit for a dotted metric key, and the factor to scale values by.
 
     Times (``_s``) longer than five minutes are shown in minutes.
 
     >>> metric_label("egress.t95_s", np.array([600.0]))
-    ('egress.t95 (min)', 0.016666666666666666)
+    ('time until 95 % are out (min)', 0.016666666666666666)
     """
+    if metric in METRIC_NAMES:
+        named = METRIC_NAMES[metric]
+        suffix = "_s" if metric.endswith("_s") else ("_person_min" if metric.endswith("_person_min") else "")
+        base_label, scale = metric_label(metric[: len(metric) - len(suffix)] + "X" + suffix if suffix else metric + ".total",
+                                         values)
+        return f"{named} ({base_label.rsplit('(', 1)[1]}" if "(" in base_label else named, scale
     name = metric
     if metric.endswith("_s"):
         top = float(np.nanmax(np.abs(values))) if values is not None and np.isfinite(values).any() else 0.0

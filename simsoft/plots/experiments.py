@@ -62,12 +62,15 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
                 from simsoft.experiments.stats import t_quantile
 
                 half = t_quantile(0.975, len(d) - 1) * float(d.std(ddof=1)) / math.sqrt(len(d))
-                ax.errorbar(positions[i] + 0.32, mean, yerr=half, fmt="D", color="#d1495b", ms=4, capsize=3, zorder=3)
+                # A count of people cannot go below zero: its interval is clipped there.
+                low = min(half, mean) if label.endswith("(people)") else half
+                ax.errorbar(positions[i] + 0.32, mean, yerr=[[low], [half]], fmt="D", color="#d1495b", ms=4, capsize=3, zorder=3)
         ticks = [wrap(v, 14) + (f"\n({missing[i]} not reached)" if missing[i] else "") for i, v in enumerate(variants)]
-        ax.set_xticks(positions, ticks, fontsize=7.5)
+        ax.set_xticks(positions, ticks, fontsize=7.5, rotation=30 if len(variants) > 3 else 0,
+                      ha="right" if len(variants) > 3 else "center")
         ax.set_xlim(0.4, len(variants) + 0.7)
         ax.set_ylabel(label, fontsize=9)
-        ax.set_title(metric, fontsize=9)
+        ax.set_title(label, fontsize=9)
         ax.grid(axis="y", color="#e5e5e5", lw=0.6)
     handles = [Patch(facecolor="#deebf7", edgecolor="#4a4a4a", label="quartiles, whiskers 5-95th pct"),
                Line2D([], [], color="#08519c", lw=2, label="median"),
@@ -105,12 +108,12 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
         ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8)
         ax.set_ylim(len(variants) - 0.5, -0.5)
         ax.set_xlabel(f"difference in {label}", fontsize=8.5)
-        ax.set_title(metric, fontsize=9)
+        ax.set_title(label, fontsize=9)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
     handles = [Line2D([], [], marker="o", color="#1b6ca8", label="mean difference, 95 % CI excludes 0"),
                Line2D([], [], marker="o", color="#1b6ca8", mfc="white", label="95 % CI includes 0")]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(title or f"paired differences to '{ref}' (same seeds)", fontsize=11)
+    fig.suptitle(title or f"paired differences to '{ref}' (same seeds; left of 0: lower, which is better)", fontsize=11)
     return fig
 
 
@@ -123,6 +126,8 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
     fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.9 + 0.5 * max(2, len(entries)))
     # Folder names start with a UTC time stamp; the figure drops it (the table keeps it).
     short = [re.sub(r"\d{8}T\d{6}Z-", "", lbl).replace("-sweep-", " sweep ") for lbl, _ in entries]
+    if len(set(short)) < len(short):  # two runs of the same seed: keep the time stamp that tells them apart
+        short = [lbl for lbl, _ in entries]
     for k, (ax, metric) in enumerate(zip(axes, metrics)):
         vals = np.array([abs(x) for _, d in entries for x in (d.get(metric) or (None,)) if x is not None], dtype=float)
         label, scale = metric_label(metric, vals if len(vals) else None)
@@ -142,7 +147,7 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
         ax.set_yticks(range(len(entries)), [wrap(lbl, 30) for lbl in short] if k % 2 == 0 else [], fontsize=7.5)
         ax.set_ylim(len(entries) - 0.5, -0.5)
         ax.set_xlabel(label, fontsize=8.5)
-        ax.set_title(metric, fontsize=9)
+        ax.set_title(label, fontsize=9)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
     handles = [Line2D([], [], marker="o", color="#555555", ls="", label="single run"),
                Line2D([], [], marker="D", color="#555555", label="experiment mean ± 95 % CI")]

@@ -252,6 +252,14 @@ def evacuation_curves(result: RunResult) -> Figure:
     # The window ends once nobody moves any more (runs with recovery go on for days).
     moving = np.flatnonzero(np.abs(np.diff(v_in)) > 1e-9) if len(v_in) > 1 else np.array([], dtype=int)
     t_end = float(t_in[moving[-1] + 1]) if len(moving) else (float(t_in[-1]) if len(t_in) else 60.0)
+    # Casualties leave the count hours later (recovery, reopening): the evacuation ends when everyone
+    # able to leave is out, so the window stops there and recovery stays on the timeline figure.
+    m = result.metrics
+    done = m.get("egress.t100_s")
+    if done is None and m.get("egress.t95_s") is not None:
+        done = 1.5 * float(m["egress.t95_s"])
+    if done is not None:
+        t_end = min(t_end, float(done))
     window = t_end * 1.05 + 30.0
     div, unit = time_axis(window)
     zones = [z.id for z in result.scenario.venue.zones]
@@ -262,7 +270,7 @@ def evacuation_curves(result: RunResult) -> Figure:
             top.plot(t / div, v, color=PALETTE[i % len(PALETTE)], lw=1.6, label=labels[z],
                      ls="-" if i < len(PALETTE) else "--")
     top.set_ylabel("occupants (people)")
-    top.set_title("occupancy by zone")
+    top.set_title("occupancy by zone (people in each zone)")
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     t, inside = ts.select("inside", "")
     if len(t):
@@ -277,7 +285,7 @@ def evacuation_curves(result: RunResult) -> Figure:
         if tm is not None:
             bottom.axvline(float(tm) / div, color="#777777", ls=ls, lw=1.2,
                            label=f"{label} out ({float(tm) / div:.1f} {unit})")
-    bottom.set_ylabel("people")
+    bottom.set_ylabel("people (count)")
     bottom.set_xlabel(f"time since start ({unit})")
     bottom.set_title(f"evacuation ({total:,} people)")
     bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
@@ -285,7 +293,7 @@ def evacuation_curves(result: RunResult) -> Figure:
         ax.grid(color="#e5e5e5", lw=0.6)
         ax.set_xlim(0, window / div)
         ax.set_ylim(bottom=0)
-    fig.suptitle(result.scenario.name + (f" [variant {result.variant}]" if result.variant else ""))
+    fig.suptitle(f"{result.scenario.name}: evacuation" + (f" [variant {result.variant}]" if result.variant else ""))
     return fig
 
 
@@ -393,8 +401,10 @@ def _hospital_series(result: RunResult) -> tuple[dict[str, tuple[np.ndarray, np.
     for e in result.events:
         if e.kind == "medical.at_hospital" and e.values.get("hospital") is not None and "beds_used" in e.values:
             beds.setdefault(str(e.values["hospital"]), []).append((e.t_s, float(e.values["beds_used"])))
+    # Beds in use come from the admissions (what metrics.json calls peak_beds_used); the sampled
+    # ``hospital_backlog`` counts only patients waiting for critical care, so it is a fallback.
     for name, pts in beds.items():
-        load.setdefault(name, (np.array([0.0] + [p[0] for p in pts]), np.array([0.0] + [p[1] for p in pts])))
+        load[name] = (np.array([0.0] + [p[0] for p in pts]), np.array([0.0] + [p[1] for p in pts]))
     medical = getattr(result.scenario, "medical", None)
     hospitals = list(getattr(medical, "hospitals", None) or []) + list(getattr(result.scenario, "hospitals", None) or [])
     for h in hospitals:
@@ -415,7 +425,7 @@ def has_hospital_load(result: RunResult) -> bool:
 
 
 def hospital_load(result: RunResult) -> Figure:
-    """Patients at each hospital over time against its capacity (dashed), when the run has them."""
+    """Beds in use at each hospital over time (patients admitted, alive) against its beds (dashed)."""
     load, capacity = _hospital_series(result)
     medical = getattr(result.scenario, "medical", None)
     names = {h.id: (getattr(h, "name", None) or h.id) for h in (getattr(medical, "hospitals", None) or [])}
@@ -429,7 +439,7 @@ def hospital_load(result: RunResult) -> Figure:
         ts = np.concatenate([t, [horizon]])
         vs = np.concatenate([v, [v[-1] if len(v) else 0.0]])
         label = wrap(names.get(name, name), 32)
-        ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: patients")
+        ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: beds in use")
         if name in capacity and math.isfinite(capacity[name]):
             ax.axhline(capacity[name], color=colour, ls="--", lw=1.2, label=f"{label}: beds ({capacity[name]:g})")
     if not load:
@@ -437,8 +447,8 @@ def hospital_load(result: RunResult) -> Figure:
     else:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.set_xlabel(f"time since start ({unit})")
-    ax.set_ylabel("patients (beds used)")
-    ax.set_title(f"{result.scenario.name}: hospital load against capacity")
+    ax.set_ylabel("beds in use (patients)")
+    ax.set_title(f"{result.scenario.name}: hospital beds in use against capacity")
     ax.set_xlim(0, horizon / div)
     ax.set_ylim(bottom=0)
     ax.yaxis.get_major_locator().set_params(integer=True)

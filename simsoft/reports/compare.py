@@ -27,7 +27,7 @@ import yaml
 from simsoft.errors import SimsoftError
 from simsoft.experiments.runner import load_experiment
 from simsoft.experiments.summary import DEFAULT_KEY_METRICS
-from simsoft.reports.document import Doc, format_value, save_figure, write_document
+from simsoft.reports.document import Doc, human_value, save_figure, write_document
 
 __all__ = ["compare_entries", "compare"]
 
@@ -85,7 +85,7 @@ def compare(paths: Sequence[str | os.PathLike[str]], *, metrics: Sequence[str] |
                 cells.append("-")
                 continue
             v, lo, hi = d[m]
-            cells.append(format_value(v) + (f" [{format_value(lo)}, {format_value(hi)}]" if lo is not None and hi is not None else ""))
+            cells.append(human_value(m, v, low=lo, high=hi))
         rows.append(cells)
     folder = None
     if out_dir is not None:

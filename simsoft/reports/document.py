@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Doc", "render_markdown", "render_html", "write_document", "save_figure", "format_value"]
+__all__ = ["Doc", "render_markdown", "render_html", "write_document", "save_figure", "format_value", "human_value"]
 
 
 @dataclass
@@ -149,5 +149,39 @@ def format_value(x: Any, digits: int = 4) -> str:
     if isinstance(x, float):
         if not math.isfinite(x):
             return "n/a"
-        return f"{x:,.{digits}g}" if abs(x) < 10 ** digits else f"{x:,.0f}"
+        text = f"{x:,.{digits}g}" if abs(x) < 10 ** digits else f"{x:,.0f}"
+        if "e" in text:  # tiny values: fixed notation, never "1.2e-05" in a table
+            text = f"{x:.8f}".rstrip("0").rstrip(".")
+        return text
     return str(x)
+
+
+def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> str:
+    """A metric value in human units: durations (``_s``) in s / min / h, counts of people as
+    whole people with intervals clipped at zero; ``[low, high]`` appended when both are given.
+
+    >>> human_value("egress.t95_s", 12770.0, low=12740.0, high=12800.0)
+    '3 h 32 min [3 h 32 min, 3 h 33 min]'
+    >>> human_value("casualties.total", 0.4, low=-0.2, high=1.0)
+    '0.4 people [0, 1]'
+    """
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return format_value(x)
+    from simsoft.units import format_duration
+
+    count = metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
+        (".exited", ".total", "_end", ".removed"))
+    if metric.endswith("_s"):
+        def one(v: Any) -> str:
+            return format_duration(float(v))
+    elif count:
+        def one(v: Any) -> str:
+            v = max(0.0, float(v))
+            return f"{v:,.0f}" if abs(v - round(v)) < 0.05 else f"{v:,.1f}"
+    else:
+        def one(v: Any) -> str:
+            return format_value(float(v))
+    text = one(x) + (" people" if count else "")
+    if low is not None and high is not None and all(isinstance(v, (int, float)) and math.isfinite(v) for v in (low, high)):
+        text += f" [{one(low)}, {one(high)}]"
+    return text

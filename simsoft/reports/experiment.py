@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from simsoft.experiments.runner import ExperimentFolder, record_files
-from simsoft.reports.document import Doc, format_value, save_figure, write_document
+from simsoft.experiments.stats import meaningful
+from simsoft.reports.document import Doc, format_value, human_value, save_figure, write_document
+
+
+def _signed(metric: str, x: Any) -> str:
+    """A difference in human units with its sign (counts are not clipped: a difference may be negative)."""
+    if x is None:
+        return format_value(x)
+    if metric.endswith("_s"):
+        return ("-" if x < 0 else "+") + human_value(metric, abs(x))
+    return f"{x:+,.2f}".rstrip("0").rstrip(".")
 
 __all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks"]
 
@@ -169,6 +179,33 @@ def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple
     return blocks
 
 
+def _conclusion(manifest: Mapping[str, Any], summary: Mapping[str, Any],
+                figures: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """The plain-language conclusion first: per variant, the key metrics that differ meaningfully from
+    the reference (lower is better), then the key figure."""
+    from simsoft.reports.document import human_value
+
+    ref = summary["reference"]
+    declared = (manifest.get("scenario") or {}).get("variants") or {}
+    lines = []
+    for v, per in (summary.get("differences") or {}).items():
+        what = (declared.get(v) or {}).get("description")
+        found = []
+        for m in summary["key_metrics"]:
+            d = per.get(m) or {}
+            if meaningful(m, d):
+                word = "lower (better)" if d["mean"] < 0 else "higher (worse)"
+                found.append(f"{m} {word} by {human_value(m, abs(d['mean'])).removesuffix(' people')}")
+        head = f"'{v}'" + (f" ({what.strip()})" if what else "")
+        lines.append(f"{head} against '{ref}': " + ("; ".join(found) if found else "no meaningful difference") + ".")
+    blocks: list[tuple[Any, ...]] = [("h", 1, "Conclusion")]
+    blocks += [("p", ln) for ln in lines] or [("p", f"One variant ('{ref}'): nothing to compare; see the tables.")]
+    key = figures.get("differences") or figures.get("distributions")
+    if key:
+        blocks.append(("fig", key, "Key figure (lower is better)."))
+    return blocks
+
+
 def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, Any], figures: Mapping[str, str],
                         uncertainty: Mapping[str, Any] | None = None) -> Doc:
     """The summary document of an experiment; ``summary`` as computed (variants in the experiment's order)."""
@@ -181,14 +218,18 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         f"of every variant uses the same seed); {done} runs, {status}; executor {manifest['executor']}, "
         f"{manifest['elapsed_s']:.1f} s."))]
     blocks.append(("p", scope_statement(manifest)))
+    blocks = [*_conclusion(manifest, summary, figures), *blocks]
     blocks.append(("h", 1, "Key metrics per variant"))
+    blocks.append(("p", "Lower is better for every key metric here (times, exposure, casualties, deaths)."))
     for m in keys:
         rows = []
         for v, per in summary["variants"].items():
             s = per["metrics"][m]
-            rows.append((v, s["n"], s["missing"], format_value(s["mean"]), f"{format_value(s['mean_ci_low'])} - {format_value(s['mean_ci_high'])}",
-                         format_value(s["p5"]), format_value(s["median"]), format_value(s["p95"]),
-                         f"{format_value(s['p95_ci_low'])} - {format_value(s['p95_ci_high'])}"))
+            def h(x: Any, m: str = m) -> str:
+                return human_value(m, x).removesuffix(" people")
+
+            rows.append((v, s["n"], s["missing"], h(s["mean"]), f"{h(s['mean_ci_low'])} - {h(s['mean_ci_high'])}",
+                         h(s["p5"]), h(s["median"]), h(s["p95"]), f"{h(s['p95_ci_low'])} - {h(s['p95_ci_high'])}"))
         blocks += [("h", 2, m), ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
                                            "median", "p95", "95 % CI of p95"], rows)]
     if summary.get("differences"):
@@ -199,18 +240,22 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         for v, per in summary["differences"].items():
             for m in keys:
                 d = per[m]
-                rows.append((v, m, d["n"], format_value(d["mean"]), f"{format_value(d['ci_low'])} - {format_value(d['ci_high'])}",
+                rows.append((v, m, d["n"], _signed(m, d["mean"]), f"{_signed(m, d['ci_low'])} to {_signed(m, d['ci_high'])}",
                              "yes" if d["significant"] else "no",
-                             f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a"))
+                             f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
+                             "yes" if meaningful(m, d) else "no"))
+        blocks.append(("p", "'meaningful' needs both: the interval excludes zero and the mean difference is at "
+                            "least the threshold (30 s for times, half a person for counts, 1 person-min)."))
         blocks.append(("table", ["variant", "metric", "pairs", "mean difference", "95 % CI", "excludes 0",
-                                 "runs lower"], rows))
+                                 "runs lower", "meaningful"], rows))
     blocks.append(("h", 1, "Convergence"))
     verdict = ("All key metrics have converged." if summary["converged"] else
                f"More replications are needed: about {summary['replications_needed']} per variant.")
     blocks.append(("p", f"Rule: {summary['convergence_rule']}. {verdict}"))
     rows = [(v, m, c["n"], "yes" if c["converged"] else "no", c["needed"], c["reason"])
             for v, per in summary["convergence"].items() for m, c in per.items()]
-    blocks.append(("table", ["variant", "metric", "runs", "converged", "runs needed", "why"], rows))
+    blocks.append(("details", f"Convergence per variant and metric ({len(rows)} rows)",
+                   [("table", ["variant", "metric", "runs", "converged", "runs needed", "why"], rows)]))
     if uncertainty is not None:
         blocks += uncertainty_blocks(uncertainty)
     if figures:

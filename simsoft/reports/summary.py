@@ -16,6 +16,13 @@ LABEL_WIDTH = 20
 """Width of the label column, shared with the CLI's last line (the run folder)."""
 
 
+def _not_out(m: dict, total: int, exited: float) -> str:
+    """Who did not leave, in words: casualties on scene and people still inside."""
+    inside = float(m.get("egress.inside_end", 0) or 0)
+    rest = max(0.0, float(total or 0) - float(exited or 0) - inside)
+    return f"{rest:,.0f} casualties on scene, {inside:,.0f} still inside at the end"
+
+
 def summary_lines(result: RunResult) -> list[str]:
     """Lines of a two-column table: what a trainer wants to see first."""
     m = result.metrics
@@ -26,13 +33,14 @@ def summary_lines(result: RunResult) -> list[str]:
         ("seed", str(result.seed)),
         ("people", f"{total:,}"),
         ("out of the venue", f"{exited:,.0f} ({100 * exited / total:.1f} %)" if total else "0"),
-        ("still inside at end", f"{m.get('egress.inside_end', 0):,.0f}"),
+        ("not out", _not_out(m, total, exited)),
         ("50 % out", _t(m.get("egress.t50_s"))),
         ("90 % out", _t(m.get("egress.t90_s"))),
         ("95 % out", _t(m.get("egress.t95_s"))),
         ("everyone out", _t(m.get("egress.t100_s"))),
-        ("run ended", f"{_t(m.get('run.end_s'))} ({m.get('run.end_reason', '?')})"),
     ]
+    if result.scenario.recovery is None:  # with recovery the run ends at reopening, listed below
+        rows.append(("run ended", f"{_t(m.get('run.end_s'))} ({m.get('run.end_reason', '?')})"))
     peaks = sorted(
         ((k.split(".")[2], v) for k, v in m.items() if k.startswith("egress.zone.") and k.endswith(".peak_density_p_m2") and v),
         key=lambda kv: (-kv[1], kv[0]),
