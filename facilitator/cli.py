@@ -68,6 +68,9 @@ def exercise() -> None:
     report SESSION                           the After-Action Report / Improvement Plan
     compare SESSION SESSION ... --out DIR    sessions side by side (teams, years)
     forecast SESSION --team T "VERB ..."     what if T decides this now? (journaled, changes nothing)
+    sitman EXERCISE.yaml                     Situation Manual for participants (HTML, PDF)
+    eeg EXERCISE.yaml                        evaluator packet: tasks, standards, observation sheets
+    controller-packet EXERCISE.yaml          MSEL with expected actions and controller notes
     """
 
 
@@ -440,3 +443,51 @@ def _t(seconds: float) -> str:
 
     return format_duration(seconds)
 from facilitator.web.cli import serve; exercise.add_command(serve)  # noqa: E402,E702 - the web console (Flask loads only when it runs)
+
+
+def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    from facilitator.documents.packets import write_packet
+    from facilitator.exercise.loader import load_exercise
+
+    loaded = load_exercise(exercise_file)
+    out = out_dir if out_dir is not None else str(Path(exercise_file).with_suffix("")) + "-documents"
+    for path in write_packet(loaded, kind, out=out, pdf=pdf):
+        click.echo(f"wrote {path}")
+
+
+_PACKET_OPTIONS = (
+    click.argument("exercise_file", metavar="EXERCISE.yaml", type=click.Path(dir_okay=False, path_type=str)),
+    click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
+                 help="Folder to write into (default: EXERCISE-documents next to the file)."),
+    click.option("--pdf/--no-pdf", default=True, show_default=True,
+                 help="Also print a PDF with the headless Chromium on PATH (an error names what is missing)."),
+)
+
+
+def _packet_options(f):  # type: ignore[no-untyped-def]
+    for option in reversed(_PACKET_OPTIONS):
+        f = option(f)
+    return f
+
+
+@exercise.command()
+@_packet_options
+def sitman(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    """Situation Manual for participants: purpose, scope, objectives, schedule, venue map, modules with their
+    questions, roles. No controller-only content (no MSEL, expected actions or controller notes)."""
+    _packet("sitman", exercise_file, out_dir, pdf)
+
+
+@exercise.command()
+@_packet_options
+def eeg(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    """Evaluator packet (Exercise Evaluation Guide): capabilities, critical tasks, time standards and an
+    observation sheet per inject."""
+    _packet("eeg", exercise_file, out_dir, pdf)
+
+
+@exercise.command("controller-packet")
+@_packet_options
+def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    """Controller packet: the MSEL with release rules, expected actions, doctrine parameters and controller notes."""
+    _packet("controller-packet", exercise_file, out_dir, pdf)
