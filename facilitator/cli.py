@@ -226,10 +226,11 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
 @click.option("--log", "log_only", is_flag=True, help="Print the plain session log (and write summary.md) instead.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Folder of the AAR/IP (default SESSION/aar).")
+@click.option("--pdf", is_flag=True, help="Also print aar.pdf with the headless Chromium on PATH.")
 @_outcome_options
-def report(session_dir: str, log_only: bool, out_dir: str | None, replications: int, seed: int | None,
+def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, replications: int, seed: int | None,
            executor: str | None, workers: int | None, progress: bool | None) -> None:
-    """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv)."""
+    """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv; --pdf: aar.pdf)."""
     from facilitator.conduct.store import _rebuild, write_summary
 
     session, _, damage = _rebuild(Path(session_dir), warn=_warn)
@@ -245,10 +246,10 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, replications: 
     bar = _Bar(progress)
     try:
         folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers,
-                           on_start=bar.start, on_runs=bar.runs)
+                           on_start=bar.start, on_runs=bar.runs, pdf=pdf)
     finally:
         bar.close()
-    for name in ("aar.md", "aar.html", "improvement-plan.csv"):
+    for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
         click.echo(f"wrote {folder / name}")
 
 

@@ -80,8 +80,8 @@ def situation_manual(loaded: Any, *, map_file: str | None = None) -> PrintDoc:
     b.append(("h", 1, "The venue"))
     venue = loaded.scenario.venue
     if map_file:
-        b.append(("fig", map_file, f"{venue.name}: zones (boxes), connections between them (lines) and exits (outside)."))
-    zone_rows = [(z.name, z.kind, f"{z.capacity:,}" if getattr(z, "capacity", None) else "-") for z in venue.zones]
+        b.append(("fig", map_file, f"{venue.name}: zones (blue boxes), the connections between them (lines) and the exits (green)."))
+    zone_rows = [(z.name, getattr(z.kind, "value", z.kind), f"{z.capacity:,}" if getattr(z, "capacity", None) else "-") for z in venue.zones]
     b.append(("table", ["Zone", "Kind", "Capacity (people)"], zone_rows, {"widths": [50, 25, 25]}))
     b.append(("h", 1, "Modules"))
     for m in ex.modules:
@@ -225,6 +225,11 @@ def venue_map_figure(scenario: Any) -> Any:
         if zid in names:
             ax.text(x, y, names[zid], ha="center", va="center", fontsize=9, zorder=2,
                     bbox={"boxstyle": "round,pad=0.35", "facecolor": "#e8edf2", "edgecolor": "#234"})
+    exits = {x.id: (getattr(x, "name", None) or x.id) for x in venue.exits}
+    for xid, (x, y) in pos.items():
+        if xid in exits:
+            ax.text(x, y, f"exit: {exits[xid]}", ha="center", va="center", fontsize=8, color="#1b5e20", zorder=2,
+                    bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "#1b5e20"})
     ax.set_title(venue.name)
     ax.set_axis_off()
     ax.margins(0.15)

@@ -12,7 +12,7 @@ from typing import Any
 
 __all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure", "forecast_figure"]
 
-_ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#2ca02c", "no_action": "#7f7f7f", "proposed": "#1f77b4",
+_ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#8c6bb1", "no_action": "#7f7f7f", "proposed": "#1f77b4",
                 "no_further_action": "#7f7f7f"}
 _STATUS_COLOURS = {"on time": "#2ca02c", "taken": "#2ca02c", "late": "#ff7f0e", "too late": "#d62728",
                    "missing": "#d62728", "not released": "#bbbbbb"}
