@@ -63,7 +63,8 @@ def finding_sentences(session: "Session", scores: Any, names: dict[str, str]) ->
         inj = _inject_ref(session, a.inject)
         d = decisions.get(a.decision or "")
         if d is not None and a.taken_after_s is not None:
-            did = f"{who} {action_phrase(d.action, names)} at {when(d.t_s + d.after_s)}, {when(a.taken_after_s)} after {inj}; {std}."
+            gap = "immediately" if a.taken_after_s < 1 else when(a.taken_after_s)
+            did = f"{who} {action_phrase(d.action, names)} at {when(d.t_s + d.after_s)}, {gap} after {inj}; {std}."
         else:
             did = f"{who} never gave the {_NOUNS.get(a.action, a.action.replace('_', ' '))} expected after {inj}; {std}."
         over = (a.taken_after_s or 0) - (a.standard_s or 0)
@@ -109,7 +110,7 @@ def observations(session: "Session") -> list[tuple[str, ...]]:
         who = _team(ex, n["team"]) if n.get("team") else "facilitator"
         phase = "hot wash" if n.get("phase") == "hot_wash" else n.get("phase", "")
         inj = _inject_ref(session, n["inject"]) if n.get("inject") else "no inject"
-        rows.append((inj, when(n["t_s"]), f"{who} ({phase})", n["text"]))
+        rows.append((inj, "after play" if phase == "hot wash" else when(n["t_s"]), f"{who} ({phase})", n["text"]))
     return rows
 
 
@@ -164,15 +165,22 @@ def executive_summary(session: "Session", scores: Any, ratings: dict[str, Any], 
 
 def conclusion(scores: Any, outcomes: Any, improvements: int) -> str:
     """The closing paragraph."""
+    from facilitator.documents.prose import meaningful
+
     weak = sorted({a.capability for a in scores.actions if a.points is not None and a.points < 2 and a.capability})
-    text = ("The exercise met its purpose: it showed where plans and decisions held and where they did not. "
-            if scores.actions else "")
-    if weak:
-        text += "Timeliness fell short in " + "; ".join(weak) + ". "
+    text = "This exercise showed where plans and decisions held and where they did not. " if scores.actions else ""
+    text += ("Timeliness fell short in " + "; ".join(weak) + ". ") if weak else "Every scored action was on time. "
     if outcomes is not None:
-        d = outcomes.difference("team", "doctrine", "incident.exposed_person_min")
-        text += ("In the simulation, taking the expected actions at their standard times changed the exposure to harm: "
-                 f"the teams' decisions left exposure {meaningful_text('incident.exposed_person_min', d)} than doctrine. ")
-    text += (f"The Improvement Plan lists {improvements} corrective action{'s' if improvements != 1 else ''}; "
-             "progress on them should be checked in the next exercise of these capabilities.")
+        metric = "incident.exposed_person_min"
+        d = outcomes.difference("team", "doctrine", metric)
+        if meaningful(metric, d):
+            way = "more" if d["mean"] > 0 else "less"
+            text += (f"In the simulation the teams' decisions left {abs(d['mean']):,.0f} person-minutes {way} exposure "
+                     "to harm than the expected actions taken at their time standards. ")
+        else:
+            text += ("In the simulation the teams' decisions made no meaningful difference to exposure to harm compared "
+                     "with the expected actions taken at their time standards. ")
+    text += (f"The Improvement Plan lists {improvements} corrective action{'s' if improvements != 1 else ''}; check "
+             "progress on them in the next exercise of these capabilities." if improvements else
+             "No corrective action has been recorded yet.")
     return text

@@ -8,7 +8,8 @@ a function ``(row, col, value) -> class``), ``("fig", file, caption)``, ``("list
 The print CSS sizes pages so that both A4 (210 mm) and US Letter (216 mm) hold them: 18 mm side
 margins leave 174 mm of text width, tables use a fixed layout and wrap their cells, and the handling
 marking is printed at the top and bottom of every page (a running header and footer in ``@page``
-margin boxes are not supported by Chromium, so fixed-position elements carry it).
+margin boxes are not supported by Chromium: the body sits in one table whose header and footer rows
+repeat on every printed page).
 
 >>> doc = PrintDoc("Drill", [("h", 1, "Scope"), ("list", ["one venue", "two hours"])])
 >>> print(render_markdown(doc), end="")
@@ -98,10 +99,12 @@ ul{margin:.3em 0 .8em 1.2em;padding:0}li{margin:.15em 0}
 .handling{font-weight:bold;text-align:center;font-size:8.5pt;letter-spacing:.02em;color:#7a0000}
 .handling.top{margin-bottom:1em}.handling.bottom{margin-top:2em}
 .pb{break-after:page}
-@media print{body{max-width:none;margin:0;padding:0}.handling.top,.handling.bottom{display:none}
-.run{position:fixed;left:0;right:0;text-align:center;font-weight:bold;font-size:8pt;color:#7a0000}
-.run.head{top:-12mm}.run.foot{bottom:-11mm}}
-@media screen{.run{display:none}}
+table.page,table.page>*>tr>td{border:0;padding:0;margin:0;font-size:10pt}
+table.page>thead>tr>td,table.page>tfoot>tr>td{font-weight:bold;text-align:center;font-size:8pt;color:#7a0000;
+padding:0 0 4mm}table.page>tfoot>tr>td{padding:4mm 0 0}table.page>tfoot{display:table-footer-group}
+table.page>tbody>tr{break-inside:auto}
+@media print{body{max-width:none;margin:0;padding:0}.handling.top,.handling.bottom{display:none}}
+@media screen{table.page>thead,table.page>tfoot{display:none}}
 """
 """Print CSS: fits A4 and Letter (174 mm text width), wrapped fixed-layout tables, no row split across pages."""
 
@@ -113,7 +116,8 @@ def render_html(doc: PrintDoc, folder: str | os.PathLike[str]) -> str:
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{e(doc.title)}</title><style>{PRINT_CSS}</style></head><body>"]
     if doc.handling:
-        out += [f'<div class="run head">{e(doc.handling)}</div><div class="run foot">{e(doc.handling)}</div>',
+        out += [f'<table class="page"><thead><tr><td>{e(doc.handling)}</td></tr></thead>'
+                f'<tfoot><tr><td>{e(doc.handling)}</td></tr></tfoot><tbody><tr><td>',
                 f'<div class="handling top">{e(doc.handling)}</div>']
     out.append(f"<h1>{e(doc.title)}</h1>")
     if doc.subtitle:
@@ -137,7 +141,7 @@ def render_html(doc: PrintDoc, folder: str | os.PathLike[str]) -> str:
         elif kind == "pagebreak":
             out.append('<div class="pb"></div>')
     if doc.handling:
-        out.append(f'<div class="handling bottom">{e(doc.handling)}</div>')
+        out.append(f'<div class="handling bottom">{e(doc.handling)}</div></td></tr></tbody></table>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 

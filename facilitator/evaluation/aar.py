@@ -161,7 +161,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         shown = final["proposed"] if final else prop.to_dict()
         table.append((o.id, o.capability, tl, shown["rating"] or "-", rating, how or shown["reason"]))
     blocks.append(("table", ["Objective", "Core capability", "Timeliness", "Proposed", "Rating", "Basis"], table,
-                   {"widths": [11, 22, 11, 10, 8, 38]}))
+                   {"widths": [12, 21, 11, 11, 9, 36]}))
 
     # --- per objective
     auto = sec.finding_sentences(session, scores, names)
@@ -311,7 +311,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
                                  "Start – completion", "Modelled effect"],
                        [(f"{r[0]}: {r[1]}", r[2], r[3], f"{r[4]} ({r[5]})", f"{r[6]} – {r[7]}",
                          (f"variant {r[8]}: {r[9]}" if r[8] else "not modelled")) for r in ip_rows],
-                       {"widths": [24, 22, 10, 16, 12, 16]}))
+                       {"widths": [24, 20, 12, 16, 12, 16]}))
         p("Also exported as improvement-plan.csv.")
     else:
         p("No corrective actions recorded yet (exercise evaluate SESSION --from evaluation.yaml).")
