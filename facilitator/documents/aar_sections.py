@@ -13,7 +13,7 @@ from facilitator.documents.prose import action_phrase, meaningful_text, verdict,
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
-__all__ = ["display_names", "finding_sentences", "decision_log", "observations", "executive_summary",
+__all__ = ["when", "display_names", "finding_sentences", "decision_log", "observations", "executive_summary",
            "outcome_rows", "conclusion"]
 
 _NOUNS = {"alert": "alert", "evacuate": "evacuation order", "shelter": "shelter order", "lockdown": "lockdown",

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from simsoft.units import format_duration
+from facilitator.documents.prose import when as format_duration
 
 from facilitator.documents.render import PrintDoc, write_print_document
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from simsoft.units import format_duration
 
-__all__ = ["THRESHOLDS", "meaningful", "meaningful_text", "action_phrase", "verdict"]
+__all__ = ["THRESHOLDS", "meaningful", "meaningful_text", "action_phrase", "verdict", "when"]
 
 THRESHOLDS = {"medical.deaths": 0.5, "medical.preventable_deaths": 0.5, "incident.exposed_person_min": 10.0,
               "egress.t95_s": 30.0, "medical.t_last_immediate_at_hospital_s": 60.0,
@@ -107,5 +107,13 @@ def action_phrase(action: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def when(t_s: float) -> str:
-    """Exercise time as people say it (``6 min 30 s``)."""
-    return format_duration(t_s).replace(" 0 s", "")
+    """Exercise time as people say it (``6 min 30 s``, ``2 min``, ``2 h``).
+
+    >>> when(390.0), when(120.0), when(0.0), when(7200.0)
+    ('6 min 30 s', '2 min', '0 s', '2 h')
+    """
+    text = format_duration(t_s)
+    for zero in (" 0 s", " 0 min"):
+        if text.endswith(zero):
+            text = text[: -len(zero)]
+    return text

@@ -133,7 +133,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     evaluators = [f"{e.name} ({e.organisation})" for e in ov.evaluators]
     evaluators += [e for e in ev.evaluators if not any(e.startswith(x.name) for x in ov.evaluators)]
     rows = [("Exercise name", ov.name), ("Exercise date", date), ("Location", ov.location or "-"),
-            ("Duration", format_duration(ov.duration).replace(" 0 min", "").replace(" 0 s", "") if ov.duration else "-"),
+            ("Duration", sec.when(ov.duration) if ov.duration else "-"),
             ("Type", ov.type), ("Scope", ov.scope or "-"),
             ("Mission areas", ", ".join(ov.mission_areas) or "-"), ("Core capabilities", "; ".join(caps)),
             ("Objectives", " ".join(f"{o.id}: {o.text}" for o in ex.objectives)), ("Threat or hazard", ov.threat or "-"),
