@@ -116,7 +116,7 @@ def observations(session: "Session") -> list[tuple[str, ...]]:
 
 def outcome_rows(outcomes: Any, metrics: Any) -> tuple[list[tuple[str, ...]], list[list[str]]]:
     """Outcome table rows (means per arm and verdicts against no action) and a CSS class per cell."""
-    from facilitator.evaluation.aar import fmt_metric
+    from facilitator.documents.prose import fmt_metric
 
     summ = outcomes.summary()
     rows, classes = [], []

@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from simsoft.units import format_duration
 
-__all__ = ["THRESHOLDS", "meaningful", "meaningful_text", "action_phrase", "verdict", "when"]
+__all__ = ["fmt_metric", "THRESHOLDS", "meaningful", "meaningful_text", "action_phrase", "verdict", "when"]
 
 THRESHOLDS = {"medical.deaths": 0.5, "medical.preventable_deaths": 0.5, "incident.exposed_person_min": 10.0,
               "egress.t95_s": 30.0, "medical.t_last_immediate_at_hospital_s": 60.0,
@@ -23,6 +24,38 @@ an evacuation-time estimate, SFPE Handbook 5th ed. ch. 64), 1 min for times plan
 (transport, accounting), 10 person-minutes of exposure. A difference is *meaningful* when its 95 %
 interval excludes zero and its mean exceeds the threshold. A metric not listed takes 1 min for a time
 (``_s``) and half a person otherwise."""
+
+def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: str | None = None) -> str:
+    """A metric value for people: minutes for times, two decimals for counts (``unit`` for a metric
+    outside :data:`~facilitator.evaluation.outcomes.METRICS`).
+
+    >>> fmt_metric("egress.t95_s", 330.0)
+    '5.5 min'
+    >>> fmt_metric("medical.deaths", -0.25, signed=True), fmt_metric("medical.deaths", 1.5, signed=True)
+    ('-0.25', '+1.50')
+    >>> fmt_metric("egress.t95_s", None)
+    'not reached'
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "not reached"
+    unit = _metric_unit(metric) if unit is None else unit
+    v = value / 60.0 if unit == "min" else value
+    sign = "+" if signed and v > 0 else ""
+    if unit == "min":
+        if v != 0 and abs(v) < 0.1:
+            return f"{sign}{value:.1f} s"
+        return f"{sign}{v:.1f} min"
+    if unit == "person-min":
+        return f"{sign}{v:,.0f}"
+    return f"{sign}{v:.2f}"
+
+
+
+def _metric_unit(metric: str) -> str:
+    from facilitator.evaluation.outcomes import METRICS  # here: facilitator.evaluation imports this module
+
+    return {m: u for m, _, u in METRICS}.get(metric, "")
+
 
 _UNITS = {"medical.deaths": "people", "medical.preventable_deaths": "people",
           "incident.exposed_person_min": "person-min"}

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from simsoft.reports import Doc, save_figure, write_document
 
+from facilitator.documents.prose import fmt_metric
 from facilitator.documents.render import PrintDoc, write_print_document
 from simsoft.units import format_duration
 
@@ -44,31 +45,6 @@ IP_COLUMNS = ("Core Capability", "Issue/Area for Improvement", "Corrective Actio
 
 _UNITS = {m: u for m, _, u in METRICS}
 _LABELS = {m: lbl for m, lbl, _ in METRICS}
-
-
-def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: str | None = None) -> str:
-    """A metric value for people: minutes for times, two decimals for counts (``unit`` for a metric
-    outside :data:`~facilitator.evaluation.outcomes.METRICS`).
-
-    >>> fmt_metric("egress.t95_s", 330.0)
-    '5.5 min'
-    >>> fmt_metric("medical.deaths", -0.25, signed=True), fmt_metric("medical.deaths", 1.5, signed=True)
-    ('-0.25', '+1.50')
-    >>> fmt_metric("egress.t95_s", None)
-    'not reached'
-    """
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "not reached"
-    unit = _UNITS.get(metric, "") if unit is None else unit
-    v = value / 60.0 if unit == "min" else value
-    sign = "+" if signed and v > 0 else ""
-    if unit == "min":
-        if v != 0 and abs(v) < 0.1:
-            return f"{sign}{value:.1f} s"
-        return f"{sign}{v:.1f} min"
-    if unit == "person-min":
-        return f"{sign}{v:,.0f}"
-    return f"{sign}{v:.2f}"
 
 
 def _ci(metric: str, d: dict[str, Any]) -> str:
