@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,18 @@ def _overview_rows(ex: Any) -> list[tuple[str, str]]:
             ("Participating organisations", "; ".join(ov.organisations) or "-"),
             ("Threat or hazard", ov.threat or "-"), ("Point of contact", ov.point_of_contact or "-")]
     return rows
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_.]+)(?::[^{}]*)?\}")
+
+
+def message(text: str) -> str:
+    """An inject's text for paper: live ``{placeholders}`` become ``[inside]``, ``[occupancy.main_hall]``.
+
+    >>> message("{inside:~nobody is|# people are} inside at {t}.")
+    '[inside] inside at [t].'
+    """
+    return _PLACEHOLDER.sub(lambda m: f"[{m.group(1)}]", text)
 
 
 def release_rule(inject: Any) -> str:
@@ -147,13 +160,13 @@ def evaluator_packet(loaded: Any) -> PrintDoc:
                   [(t.id, t.text, format_duration(t.standard) if t.standard is not None else "none",
                     format_duration(t.grace) if t.grace is not None else grace, t.reference or "-")
                    for t in o.critical_tasks], {"widths": [9, 37, 13, 13, 28]}))
-        b.append(("table", ["Rating (P / S / M / U)", "Reason"], [("", "")], {"widths": [25, 75]}))
+        b.append(("lines", "Rating (P / S / M / U) and reason", 2))
     b.append(("h", 1, "Observation sheets"))
     for i in ex.msel:
         b.append(("pagebreak",))
         b.append(("h", 2, f"Inject {i.id} (module {i.module}), released {release_rule(i)}"))
         to = ", ".join(ex.team(t).name for t in i.to)
-        b.append(("p", f"From {i.sender} to {to} by {i.method.replace('_', ' ')}: \"{i.text}\""))
+        b.append(("p", f"From {i.sender} to {to} by {i.method.replace('_', ' ')}: \"{message(i.text)}\""))
         if i.expect:
             b.append(("table", ["Team", "Expected action", "Critical task", "Standard", "Time observed", "Score 2/1/0"],
                       [(*r, "", "") for r in _expect_rows(ex, i)], {"widths": [17, 14, 29, 11, 15, 14]}))
@@ -180,7 +193,7 @@ def controller_packet(loaded: Any) -> PrintDoc:
           for i in ex.msel], {"widths": [9, 9, 42, 30, 10]})]
     for i in ex.msel:
         b.append(("h", 2, f"{i.id} ({i.module}): {release_rule(i)}"))
-        b.append(("p", f"Message: \"{i.text}\""))
+        b.append(("p", f"Message (live values in brackets): \"{message(i.text)}\""))
         if i.expect:
             rows = []
             for e, r in zip(i.expect, _expect_rows(ex, i)):
@@ -226,9 +239,18 @@ def venue_map_figure(scenario: Any) -> Any:
             ax.text(x, y, names[zid], ha="center", va="center", fontsize=9, zorder=2,
                     bbox={"boxstyle": "round,pad=0.35", "facecolor": "#e8edf2", "edgecolor": "#234"})
     exits = {x.id: (getattr(x, "name", None) or x.id) for x in venue.exits}
-    for xid, (x, y) in pos.items():
+    inner = [p for k, p in pos.items() if k in names] or list(pos.values())
+    cx, cy = sum(p[0] for p in inner) / len(inner), sum(p[1] for p in inner) / len(inner)
+    span = max(1.0, max(abs(p[0] - cx) for p in pos.values()), max(abs(p[1] - cy) for p in pos.values()))
+    for xid, (x0, y0) in pos.items():
         if xid in exits:
-            ax.text(x, y, f"exit: {exits[xid]}", ha="center", va="center", fontsize=8, color="#1b5e20", zorder=2,
+            # pushed out from the venue's centre, so that an exit's label never covers the zone beside it
+            dx, dy = x0 - cx, y0 - cy
+            norm = max(1e-9, (dx * dx + dy * dy) ** 0.5)
+            x, y = x0 + 0.18 * span * dx / norm, y0 + 0.18 * span * dy / norm
+            ax.plot([x0, x], [y0, y], color="#1b5e20", linewidth=0.8, linestyle=":", zorder=1)
+            ha = "left" if dx > 0.3 * norm else ("right" if dx < -0.3 * norm else "center")
+            ax.text(x, y, f"exit: {exits[xid]}", ha=ha, va="center", fontsize=8, color="#1b5e20", zorder=2,
                     bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "#1b5e20"})
     ax.set_title(venue.name)
     ax.set_axis_off()
