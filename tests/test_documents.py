@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from facilitator import load_exercise, start_session
 from facilitator.cli import exercise
 from facilitator.documents import controller_packet, evaluator_packet, find_chromium, situation_manual
+from facilitator.documents.packets import message
 from facilitator.documents.prose import meaningful_text
 from facilitator.documents.render import render_html, render_markdown
 from facilitator.exercise.decisions import parse_line
@@ -65,7 +66,7 @@ def test_eeg_and_controller_packet_hold_what_their_readers_need(tmp_path):
             assert t.text in eeg
     for i in ex.msel:
         assert f"## Inject {i.id} " in eeg  # one observation sheet per inject
-        assert i.text in ctl
+        assert message(i.text) in ctl
         if i.notes:
             assert i.notes in ctl
     assert "| Venue management and stewards | close | CT2.1: Courtyard gate closed and staffed | 1 min |" in eeg
