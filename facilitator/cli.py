@@ -68,6 +68,9 @@ def exercise() -> None:
     report SESSION                           the After-Action Report / Improvement Plan
     compare SESSION SESSION ... --out DIR    sessions side by side (teams, years)
     forecast SESSION --team T "VERB ..."     what if T decides this now? (journaled, changes nothing)
+    sitman EXERCISE.yaml                     Situation Manual for participants (HTML, PDF)
+    eeg EXERCISE.yaml                        evaluator packet: tasks, standards, observation sheets
+    controller-packet EXERCISE.yaml          MSEL with expected actions and controller notes
     """
 
 
@@ -223,10 +226,11 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
 @click.option("--log", "log_only", is_flag=True, help="Print the plain session log (and write summary.md) instead.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Folder of the AAR/IP (default SESSION/aar).")
+@click.option("--pdf", is_flag=True, help="Also print aar.pdf with the headless Chromium on PATH.")
 @_outcome_options
-def report(session_dir: str, log_only: bool, out_dir: str | None, replications: int, seed: int | None,
+def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, replications: int, seed: int | None,
            executor: str | None, workers: int | None, progress: bool | None) -> None:
-    """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv)."""
+    """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv; --pdf: aar.pdf)."""
     from facilitator.conduct.store import _rebuild, write_summary
 
     session, _, damage = _rebuild(Path(session_dir), warn=_warn)
@@ -242,10 +246,10 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, replications: 
     bar = _Bar(progress)
     try:
         folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers,
-                           on_start=bar.start, on_runs=bar.runs)
+                           on_start=bar.start, on_runs=bar.runs, pdf=pdf)
     finally:
         bar.close()
-    for name in ("aar.md", "aar.html", "improvement-plan.csv"):
+    for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
         click.echo(f"wrote {folder / name}")
 
 
@@ -440,3 +444,51 @@ def _t(seconds: float) -> str:
 
     return format_duration(seconds)
 from facilitator.web.cli import serve; exercise.add_command(serve)  # noqa: E402,E702 - the web console (Flask loads only when it runs)
+
+
+def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    from facilitator.documents.packets import write_packet
+    from facilitator.exercise.loader import load_exercise
+
+    loaded = load_exercise(exercise_file)
+    out = out_dir if out_dir is not None else str(Path(exercise_file).with_suffix("")) + "-documents"
+    for path in write_packet(loaded, kind, out=out, pdf=pdf):
+        click.echo(f"wrote {path}")
+
+
+_PACKET_OPTIONS = (
+    click.argument("exercise_file", metavar="EXERCISE.yaml", type=click.Path(dir_okay=False, path_type=str)),
+    click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
+                 help="Folder to write into (default: EXERCISE-documents next to the file)."),
+    click.option("--pdf/--no-pdf", default=True, show_default=True,
+                 help="Also print a PDF with the headless Chromium on PATH (an error names what is missing)."),
+)
+
+
+def _packet_options(f):  # type: ignore[no-untyped-def]
+    for option in reversed(_PACKET_OPTIONS):
+        f = option(f)
+    return f
+
+
+@exercise.command()
+@_packet_options
+def sitman(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    """Situation Manual for participants: purpose, scope, objectives, schedule, venue map, modules with their
+    questions, roles. No controller-only content (no MSEL, expected actions or controller notes)."""
+    _packet("sitman", exercise_file, out_dir, pdf)
+
+
+@exercise.command()
+@_packet_options
+def eeg(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    """Evaluator packet (Exercise Evaluation Guide): capabilities, critical tasks, time standards and an
+    observation sheet per inject."""
+    _packet("eeg", exercise_file, out_dir, pdf)
+
+
+@exercise.command("controller-packet")
+@_packet_options
+def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+    """Controller packet: the MSEL with release rules, expected actions, doctrine parameters and controller notes."""
+    _packet("controller-packet", exercise_file, out_dir, pdf)

@@ -65,7 +65,10 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
         for key in ("capability", "issue", "corrective_action", "element", "organisation", "poc"):
             assert item[key] in md
     assert "Casualty information reached EMS dispatch only through the police." in md  # evaluator finding
-    assert "venue evacuate after I2: missing." in md                                   # timeliness finding
+    # timeliness findings are sentences with display names, the inject and the standard
+    assert ("Venue management and stewards never gave the evacuation order expected after inject I2 (Stewards in the "
+            "courtyard, released at 2 min 30 s); the standard is 3 min." in md)
+    assert not re.search(r"D\d+ took effect", md)
     assert "We learned the casualty count from the police, not from the venue." in md  # hot wash
     assert "| I1 | venue | close | CT2.1 | 1 min 0 s | D1 | 4 min 0 s | 0 (too late) |" in md
     assert re.search(r"Discussion-only injects \(no action answers them; not scored\): (I7, )?I8\.", md)
@@ -89,7 +92,7 @@ def test_improvement_plan_csv_and_predicted_variant_effects(evaluated):
     assert rows[0]["Completion Date"] == str(day + dt.timedelta(days=120))
     assert rows[2]["Scenario Variant"] == "second_reunification_site"
     # a second site: its predicted effect is stated either way (completion now waits on the last families, not staff)
-    assert rows[2]["Predicted Effect"].startswith(("Reunification complete", "no significant change over 20 replications"))
+    assert rows[2]["Predicted Effect"].startswith(("Reunification complete", "no meaningful difference over 20 replications"))
     assert rows[1]["Predicted Effect"] == ""
 
 

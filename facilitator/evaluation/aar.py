@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simsoft.reports import Doc, save_figure, write_document
+
+from facilitator.documents.prose import fmt_metric
+from facilitator.documents.render import PrintDoc, write_print_document
 from simsoft.units import format_duration
 
 from facilitator.evaluation.evaluator import EvaluationState, evaluation_state
@@ -44,31 +47,6 @@ _UNITS = {m: u for m, _, u in METRICS}
 _LABELS = {m: lbl for m, lbl, _ in METRICS}
 
 
-def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: str | None = None) -> str:
-    """A metric value for people: minutes for times, two decimals for counts (``unit`` for a metric
-    outside :data:`~facilitator.evaluation.outcomes.METRICS`).
-
-    >>> fmt_metric("egress.t95_s", 330.0)
-    '5.5 min'
-    >>> fmt_metric("medical.deaths", -0.25, signed=True), fmt_metric("medical.deaths", 1.5, signed=True)
-    ('-0.25', '+1.50')
-    >>> fmt_metric("egress.t95_s", None)
-    'not reached'
-    """
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "not reached"
-    unit = _UNITS.get(metric, "") if unit is None else unit
-    v = value / 60.0 if unit == "min" else value
-    sign = "+" if signed and v > 0 else ""
-    if unit == "min":
-        if v != 0 and abs(v) < 0.1:
-            return f"{sign}{value:.1f} s"
-        return f"{sign}{v:.1f} min"
-    if unit == "person-min":
-        return f"{sign}{v:,.0f}"
-    return f"{sign}{v:.2f}"
-
-
 def _ci(metric: str, d: dict[str, Any]) -> str:
     if not d or d.get("mean") is None:
         return "n/a"
@@ -86,7 +64,9 @@ def _mean(metric: str, st: dict[str, Any], n: int) -> str:
 
 
 def predicted_effect(outcomes: Outcomes | None, variant: str | None) -> str:
-    """The significant paired effects of ``variant`` on the team's outcomes, as text."""
+    """The meaningful paired effects of ``variant`` on the team's outcomes, in words and human units."""
+    from facilitator.documents.prose import meaningful, meaningful_text
+
     if outcomes is None or variant is None:
         return ""
     if variant not in outcomes.variants:
@@ -94,45 +74,13 @@ def predicted_effect(outcomes: Outcomes | None, variant: str | None) -> str:
     parts = []
     for metric, label, _ in METRICS:
         d = outcomes.difference(f"variant:{variant}", "team", metric)
-        if d.get("significant"):
-            parts.append(f"{label} {_ci(metric, d).rstrip(' *')}")
-    return "; ".join(parts) or f"no significant change over {outcomes.replications} replications"
-
-
-def _finding_rows(exercise: Any, scores: Scorecard) -> dict[str, list[tuple[str, str, str, str]]]:
-    """Automatic findings from timeliness: ``objective → [(kind, text, reference, analysis)]``."""
-    out: dict[str, list[tuple[str, str, str, str]]] = {o.id: [] for o in exercise.objectives}
-    for a in scores.actions:
-        if a.objective is None or a.points is None:
-            continue
-        task = exercise.task(a.task) if a.task else None
-        std = format_duration(a.standard_s) if a.standard_s is not None else "no standard"
-        ref = f"{a.task}: {task.text}" + (f" ({task.reference})" if task and task.reference else "") + f", standard {std}"
-        what = f"{a.team} {a.action} after {a.inject}"
-        if a.points == 2:
-            out[a.objective].append(("strength", f"{what}: {a.decision} took effect {format_duration(a.taken_after_s or 0)} "
-                                     f"after the inject ({a.status}).", ref, ""))
-        elif a.points == 1 and a.status == "partial":
-            out[a.objective].append(("improvement", f"{what}: partly, {a.decision} took effect "
-                                     f"{format_duration(a.taken_after_s or 0)} after the inject.", ref,
-                                     f"Partial match: {a.reason} (1 of 2 points)."))
-        elif a.points == 1:
-            over = (a.taken_after_s or 0) - (a.standard_s or 0)
-            out[a.objective].append(("improvement", f"{what}: late, {a.decision} took effect "
-                                     f"{format_duration(a.taken_after_s or 0)} after the inject.", ref,
-                                     f"{format_duration(over)} beyond the standard, within the grace of "
-                                     f"{format_duration(a.grace_s or 0)} (1 of 2 points)."))
-        else:
-            why = ("never taken after the inject was released at " + format_duration(a.released_s or 0)
-                   + (f"; {a.reason}" if a.reason else "")
-                   if a.status == "missing" else
-                   f"taken {format_duration(a.taken_after_s or 0)} after the inject, beyond standard and grace")
-            out[a.objective].append(("improvement", f"{what}: {a.status}.", ref, f"{why} (0 of 2 points)."))
-    return out
+        if meaningful(metric, d):
+            parts.append(f"{label}: {meaningful_text(metric, d)}")
+    return "; ".join(parts) or f"no meaningful difference over {outcomes.replications} replications"
 
 
 def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | None, folder: Path,
-              figures: bool = True) -> Doc:
+              figures: bool = True) -> PrintDoc:
     """The AAR/IP document (figures are written into ``folder``)."""
     loaded = session.loaded
     ex = loaded.exercise
@@ -144,18 +92,32 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     h = lambda level, text: blocks.append(("h", level, text))  # noqa: E731
     p = lambda text: blocks.append(("p", text))  # noqa: E731
 
+    from facilitator.documents import aar_sections as sec
+
+    names = sec.display_names(loaded.scenario)
+
+    # --- executive summary
+    h(1, "Executive summary")
+    for text in sec.executive_summary(session, scores, ev.ratings, outcomes, METRICS):
+        p(text)
+
     # --- overview
     h(1, "Exercise overview")
     caps = list(dict.fromkeys(o.capability for o in ex.objectives))
     created = session.start_body.get("created_utc") or _created(session)
-    rows = [("Exercise name", ov.name), ("Exercise date", created or "-"), ("Type", ov.type), ("Scope", ov.scope or "-"),
+    date = str(ov.date) if ov.date else (str(created)[:10] if created else "-")
+    evaluators = [f"{e.name} ({e.organisation})" for e in ov.evaluators]
+    evaluators += [e for e in ev.evaluators if not any(e.startswith(x.name) for x in ov.evaluators)]
+    rows = [("Exercise name", ov.name), ("Exercise date", date), ("Location", ov.location or "-"),
+            ("Duration", sec.when(ov.duration) if ov.duration else "-"),
+            ("Type", ov.type), ("Scope", ov.scope or "-"),
             ("Mission areas", ", ".join(ov.mission_areas) or "-"), ("Core capabilities", "; ".join(caps)),
             ("Objectives", " ".join(f"{o.id}: {o.text}" for o in ex.objectives)), ("Threat or hazard", ov.threat or "-"),
-            ("Scenario", f"{loaded.scenario_file}" + (f", variant {ov.variant}" if ov.variant else "") + f", seed {loaded.seed}"),
+            ("Scenario", f"{Path(loaded.scenario_file).name}" + (f", variant {ov.variant}" if ov.variant else "") + f", seed {loaded.seed}"),
             ("Sponsor", ov.sponsor or "-"), ("Participating organisations", "; ".join(ov.organisations) or "-"),
-            ("Point of contact", ov.point_of_contact or "-"), ("Evaluators", ", ".join(ev.evaluators) or "-"),
-            ("Session", str(session.folder) if session.folder else "-")]
-    blocks.append(("table", ["Item", "Detail"], rows))
+            ("Point of contact", ov.point_of_contact or "-"), ("Evaluators", "; ".join(evaluators) or "none recorded"),
+            ("Handling", ov.handling or "no handling marking set (exercise.handling)")]
+    blocks.append(("table", ["Item", "Detail"], rows, {"widths": [26, 74]}))
 
     # --- capabilities
     h(1, "Analysis of core capabilities")
@@ -174,10 +136,11 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         # The proposal the evaluator saw (journaled with the rating) is the one shown once rated.
         shown = final["proposed"] if final else prop.to_dict()
         table.append((o.id, o.capability, tl, shown["rating"] or "-", rating, how or shown["reason"]))
-    blocks.append(("table", ["Objective", "Core capability", "Timeliness", "Proposed", "Rating", "Basis"], table))
+    blocks.append(("table", ["Objective", "Core capability", "Timeliness", "Proposed", "Rating", "Basis"], table,
+                   {"widths": [12, 21, 11, 11, 9, 36]}))
 
     # --- per objective
-    auto = _finding_rows(ex, scores)
+    auto = sec.finding_sentences(session, scores, names)
     for o in ex.objectives:
         h(2, f"{o.id}: {o.capability}")
         p(o.text + (f" Capability target: {o.capability_target}" if o.capability_target else ""))
@@ -190,9 +153,11 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         areas = [(f.text, f.reference or "", f.analysis or "") for f in own if f.kind == "improvement"]
         areas += [(t, r, a) for k, t, r, a in auto[o.id] if k == "improvement"]
         h(3, "Strengths")
-        blocks.append(("table", ["Strength", "Reference", "Analysis"], strengths) if strengths else ("p", "None recorded."))
+        blocks.append(("table", ["Strength", "Reference", "Analysis"], strengths, {"widths": [45, 27, 28]})
+                      if strengths else ("p", "None recorded."))
         h(3, "Areas for improvement")
-        blocks.append(("table", ["Area for improvement", "Reference", "Analysis"], areas) if areas else ("p", "None recorded."))
+        blocks.append(("table", ["Area for improvement", "Reference", "Analysis"], areas, {"widths": [45, 27, 28]})
+                      if areas else ("p", "None recorded."))
 
     # --- timeline and timeliness
     h(1, "Timeline and time standards")
@@ -207,10 +172,30 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         blocks.append(("fig", "timeline.png", "Injects, decisions (when they took effect) and each expected action's "
                        "time standard, coloured by its score; hatched: the grace."))
     blocks.append(("table", ["Inject", "Team", "Expected action", "Task", "Standard", "Taken", "After", "Score"],
-                   [_score_row(a) for a in scores.actions]))
+                   [_score_row(a) for a in scores.actions], {"widths": [8, 10, 16, 8, 11, 8, 11, 28]}))
     talked = [s.inject.id for s in session.injects if s.inject.discussion_only and s.released_s is not None]
     if talked:
         p(f"Discussion-only injects (no action answers them; not scored): {', '.join(talked)}.")
+
+    # --- decision log
+    h(1, "Decision log")
+    log = sec.decision_log(session, names)
+    if log:
+        p("Every decision the teams took, with their rationale, and every decision the exercise refused, in time order "
+          "(exercise time). Orders the simulated world overrode follow under Contrary actions and overridden orders.")
+        blocks.append(("table", ["Time", "Team", "Inject", "Decision", "Rationale", "Outcome"], log,
+                       {"widths": [9, 18, 8, 25, 22, 18]}))
+    else:
+        p("The teams took no decision.")
+
+    # --- observations
+    h(1, "Evaluator observations and notes by inject")
+    obs = sec.observations(session)
+    if obs:
+        blocks.append(("table", ["Inject", "Time", "By", "Observation"], obs, {"widths": [24, 9, 20, 47]}))
+    else:
+        p("No observation or note was recorded during the session (the evaluator and facilitator pages of the web "
+          "console, or the console's note command, record them against an inject).")
 
     # --- outcomes
     h(1, "Outcomes: your decisions / doctrine / no action")
@@ -221,15 +206,15 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         summ = outcomes.summary()
         p(f"The team's decision record, the doctrine run (every expected action exactly at its time standard) and "
           f"no team action, each over the same {n} seeded replications (seed {outcomes.seed}; common random "
-          "numbers). Differences are paired by replication with 95 % confidence intervals; * marks an interval "
-          "that excludes zero. Lower is better for every indicator.")
-        rows = []
-        for metric, label, _ in METRICS:
-            r = summ[metric]
-            rows.append((label, *(_mean(metric, r["arms"][a], n) for a in ("team", "doctrine", "no_action")),
-                         _ci(metric, r["team_minus_doctrine"]), _ci(metric, r["team_minus_no_action"])))
+          "numbers). Differences are paired by replication with 95 % confidence intervals. Lower is better for "
+          "every indicator.")
+        rows, classes = sec.outcome_rows(outcomes, METRICS)
         blocks.append(("table", ["Indicator", ARM_LABELS["team"], ARM_LABELS["doctrine"], ARM_LABELS["no_action"],
-                                 "yours − doctrine (95 % CI)", "yours − no action (95 % CI)"], rows))
+                                 "yours vs doctrine (95 % CI)", "yours vs no action (95 % CI)"], rows,
+                       {"widths": [20, 12, 12, 12, 22, 22], "cell_class": lambda i, j, _v: classes[i][j]}))
+        p("Shading of the two arms' means against no action: green, meaningfully better; red, meaningfully worse; grey, "
+          "no meaningful difference (interval excluding zero and at least half a person, 30 s of evacuation, 1 min "
+          "for other times, 10 person-minutes of exposure).")
         if outcomes.doctrine_gaps:
             p("The doctrine run could not take: " + "; ".join(outcomes.doctrine_gaps) + ".")
         if figures:
@@ -255,12 +240,15 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             effects = []
             for metric in ("medical.deaths", "incident.exposed_person_min"):
                 if outcomes is not None and c.decision in outcomes.without:
-                    effects.append(_ci(metric, outcomes.effect_of(c.decision, metric)))
+                    from facilitator.documents.prose import meaningful_text
+
+                    effects.append(meaningful_text(metric, outcomes.effect_of(c.decision, metric)))
                 else:
                     effects.append("not computed")
             rows.append((c.decision, c.team, c.inject or "-", format_duration(c.t_s), c.action, c.rule, *effects))
         blocks.append(("table", ["Decision", "Team", "Inject", "In effect", "Action", "Why contrary",
-                                 "Effect on deaths (95 % CI)", "Effect on exposed person-min (95 % CI)"], rows))
+                                 "Effect on deaths (95 % CI)", "Effect on exposed person-min (95 % CI)"], rows,
+                       {"widths": [9, 10, 8, 9, 14, 20, 15, 15]}))
     over = overrides(session)
     if over:
         p("Orders the simulated world did not follow, and why (also shown to controllers during play):")
@@ -295,7 +283,11 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     h(1, "Appendix A: Improvement Plan")
     ip_rows = improvement_rows(ev, outcomes)
     if ip_rows:
-        blocks.append(("table", list(IP_COLUMNS), ip_rows))
+        blocks.append(("table", ["Core capability / issue", "Corrective action", "Element", "Responsible (POC)",
+                                 "Start – completion", "Modelled effect"],
+                       [(f"{r[0]}: {r[1]}", r[2], r[3], f"{r[4]} ({r[5]})", f"{r[6]} – {r[7]}",
+                         (f"variant {r[8]}: {r[9]}" if r[8] else "not modelled")) for r in ip_rows],
+                       {"widths": [24, 20, 12, 16, 12, 16]}))
         p("Also exported as improvement-plan.csv.")
     else:
         p("No corrective actions recorded yet (exercise evaluate SESSION --from evaluation.yaml).")
@@ -307,10 +299,15 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         blocks.append(("fig", "variant-effects.png", "Predicted effect of each corrective action modelled as a scenario "
                        "variant: your decisions replayed with and without it (paired mean, 95 % CI)."))
 
+    # --- conclusion (before the appendices, as HSEEP places it)
+    at = next(k for k, b in enumerate(blocks) if b[:3] == ("h", 1, "Appendix A: Improvement Plan"))
+    blocks[at:at] = [("h", 1, "Conclusion"), ("p", sec.conclusion(scores, outcomes, len(ip_rows)))]
+
     # --- participants
     h(1, "Appendix B: Exercise participants")
-    blocks.append(("table", ["Team", "Name", "Role"], [(t.id, t.name, t.role) for t in ex.teams]))
-    return Doc(title=f"After-Action Report / Improvement Plan: {ov.name}", blocks=blocks)
+    blocks.append(("table", ["Team", "Name", "Role"], [(t.id, t.name, t.role) for t in ex.teams], {"widths": [20, 55, 25]}))
+    return PrintDoc(title=f"After-Action Report / Improvement Plan: {ov.name}", blocks=blocks,
+                    subtitle=" · ".join(x for x in (ov.sponsor, ov.location, date) if x), handling=ov.handling)
 
 
 def _created(session: "Session") -> str | None:
@@ -357,8 +354,11 @@ def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
 def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
               seed: int | None = None, executor: str | None = None, workers: int | None = None,
               figures: bool = True, on_start: Callable[[int], None] | None = None,
-              on_runs: Callable[[int], None] | None = None) -> Path:
+              on_runs: Callable[[int], None] | None = None, pdf: bool = False) -> Path:
     """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
+
+    ``pdf`` also prints ``aar.pdf`` with the headless Chromium on PATH
+    (:func:`facilitator.documents.pdf.html_to_pdf`; an error says when none is installed).
 
     ``replications=0`` leaves out the outcome comparison (no simulation is run). ``on_start`` and
     ``on_runs`` follow the outcome runs (a progress bar; see :func:`~facilitator.evaluation.outcomes.session_outcomes`).
@@ -373,7 +373,11 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
         outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
                                     variants=variants, on_start=on_start, on_runs=on_runs)
     doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures)
-    write_document(folder, doc, "aar")
+    write_print_document(folder, doc, "aar")
+    if pdf:
+        from facilitator.documents.pdf import html_to_pdf
+
+        html_to_pdf(folder / "aar.html")
     (folder / "improvement-plan.csv").write_text(improvement_plan_csv(improvement_rows(ev, outcomes)), encoding="utf-8")
     return folder
 

@@ -12,7 +12,7 @@ from typing import Any
 
 __all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure", "forecast_figure"]
 
-_ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#2ca02c", "no_action": "#7f7f7f", "proposed": "#1f77b4",
+_ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#8c6bb1", "no_action": "#7f7f7f", "proposed": "#1f77b4",
                 "no_further_action": "#7f7f7f"}
 _STATUS_COLOURS = {"on time": "#2ca02c", "taken": "#2ca02c", "late": "#ff7f0e", "too late": "#d62728",
                    "missing": "#d62728", "not released": "#bbbbbb"}
@@ -74,7 +74,9 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
                     end += a.grace_s / 60.0
             if a.taken_after_s is not None:
                 ax.plot(t0 + a.taken_after_s / 60.0, yy, marker="|", color="#1f77b4", markersize=9)
-            ax.text(end + 0.15, yy, f"{a.inject} {a.action}: {a.status}", fontsize=6.5, color=colour, va="center")
+            if a.taken_after_s is not None:  # a late mark beyond the window would cross the label
+                end = max(end, t0 + a.taken_after_s / 60.0)
+            ax.text(end + 0.02 * t_max, yy, f"{a.inject} {a.action}: {a.status}", fontsize=6.5, color=colour, va="center")
     last_x, level = -99.0, 0
     for ident, t, reason in sorted(injects, key=lambda x: x[1]):
         marker = {"scheduled": "v", "trigger": "D", "contingency": "X", "manual": "s"}.get(reason, "o")
@@ -107,12 +109,14 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
 
     handles = [Line2D([], [], marker="v", color="#444444", linestyle="none", label="inject (scheduled)"),
                Line2D([], [], marker="D", color="#444444", linestyle="none", label="inject (state trigger)"),
+               Line2D([], [], marker="X", color="#444444", linestyle="none", label="inject (contingency)"),
                Line2D([], [], marker="o", color="#1f77b4", linestyle="none", label="decision takes effect"),
                Line2D([], [], marker="|", color="#1f77b4", linestyle="none", markersize=9, label="expected action taken"),
                Patch(color="#2ca02c", alpha=0.35, label="time standard (met)"),
                Patch(color="#ff7f0e", alpha=0.35, label="standard (late)"),
-               Patch(color="#d62728", alpha=0.35, label="standard (missing / too late)")]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, fontsize=7, frameon=False)
+               Patch(color="#d62728", alpha=0.35, label="standard (missing / too late)"),
+               Patch(facecolor="none", edgecolor="#555555", hatch="///", label="grace after the standard")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=7, frameon=False)
     ax.set_title(title or "Exercise timeline: injects, decisions and time standards", fontsize=10)
     fig.tight_layout()
     return fig

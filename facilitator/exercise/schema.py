@@ -36,6 +36,7 @@ __all__ = [
     "IfMissing",
     "Inject",
     "Overview",
+    "Person",
     "Exercise",
 ]
 
@@ -97,6 +98,15 @@ class TeamsDecide(Strict):
     """Whether containment sets the cordon itself (default false: the police team decides)."""
 
 
+class Person(Strict):
+    """Someone named in the exercise documents (an evaluator), with the organisation they belong to."""
+
+    name: Annotated[str, Field(min_length=1)]
+    """Name or post (``A. Khan`` or ``Lead evaluator``)."""
+    organisation: Annotated[str, Field(min_length=1)]
+    """The organisation the person represents."""
+
+
 class Overview(Strict):
     """The exercise overview in HSEEP terms (the cover of the situation manual)."""
 
@@ -122,6 +132,17 @@ class Overview(Strict):
     """Participating organisations."""
     point_of_contact: str | None = None
     """Who to contact about the exercise."""
+    date: _dt.date | None = None
+    """Planned exercise date (ISO, ``2026-03-14``); the AAR shows the session's start date when absent."""
+    location: str | None = None
+    """Where the exercise is held (the room, not the scenario's venue)."""
+    duration: Annotated[Duration, Field(gt=0)] | None = None
+    """Planned length of the exercise as a duration with units (``2 h``); must be positive."""
+    evaluators: list[Person] = []
+    """Evaluators by name and organisation (the AAR adds the evaluation files' evaluators)."""
+    handling: str | None = None
+    """Handling marking printed at the top and bottom of every page of the documents
+    (e.g. ``OFFICIAL - for exercise participants only``); none when absent."""
     ends_at: Duration | None = None
     """End of play: injects still waiting for a trigger are not waited for beyond it (default: the scenario's end)."""
     check_every: Duration = 10.0

@@ -1,0 +1,174 @@
+"""Printable documents: the AAR/IP's sections, the Situation Manual (no controller text), the evaluator
+and controller packets, and their PDFs (Chromium; skipped outside CI when it is missing)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from facilitator import load_exercise, start_session
+from facilitator.cli import exercise
+from facilitator.documents import controller_packet, evaluator_packet, find_chromium, situation_manual
+from facilitator.documents.packets import message
+from facilitator.documents.prose import meaningful_text
+from facilitator.documents.render import render_html, render_markdown
+from facilitator.exercise.decisions import parse_line
+
+EX = Path(__file__).resolve().parents[1] / "scenarios" / "exercises"
+EXERCISE = EX / "community-hall.yaml"
+SHIPPED = sorted(p for p in EX.glob("*.yaml") if not re.search(r"-(decisions|contrary-decisions|late-decisions|"
+                                                                  r"evaluation|hotwash)\.yaml$", p.name))
+
+
+def _need_chromium() -> None:
+    if find_chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no chromium on PATH; CI must print the PDFs (.ci/run installs chromium)")
+        pytest.skip("no chromium on PATH (outside CI the PDF tests are skipped)")
+
+
+def _controller_texts(loaded) -> list[str]:
+    ex = loaded.exercise
+    out = [i.notes for i in ex.msel if i.notes] + [i.text for i in ex.msel]
+    out += [f"{e.task}: " for i in ex.msel for e in i.expect if e.task]
+    return out
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_the_sitman_holds_no_controller_only_content(path, tmp_path):
+    loaded = load_exercise(path)
+    doc = situation_manual(loaded)
+    text = render_markdown(doc) + render_html(doc, tmp_path)
+    for secret in _controller_texts(loaded):
+        assert secret not in text, f"controller-only text in the SitMan: {secret!r}"
+    for word in ("Expected", "expect", "MSEL", "contingency", "doctrine"):
+        assert word not in text
+    ex = loaded.exercise
+    for q in (q for m in ex.modules for q in m.questions):
+        assert q in text
+    for heading in ("## Purpose", "## Exercise overview", "## Objectives and core capabilities", "## Schedule",
+                    "## The venue", "## Modules", "## Participant roles"):
+        assert heading in render_markdown(doc)
+
+
+def test_eeg_and_controller_packet_hold_what_their_readers_need(tmp_path):
+    loaded = load_exercise(EXERCISE)
+    eeg = render_markdown(evaluator_packet(loaded))
+    ctl = render_markdown(controller_packet(loaded))
+    ex = loaded.exercise
+    for o in ex.objectives:
+        assert o.capability in eeg
+        for t in o.critical_tasks:
+            assert t.text in eeg
+    for i in ex.msel:
+        assert f"## Inject {i.id} " in eeg  # one observation sheet per inject
+        assert message(i.text) in ctl
+        if i.notes:
+            assert i.notes in ctl
+    assert "| Venue management and stewards | close | CT2.1: Courtyard gate closed and staffed | 1 min |" in eeg
+    assert "contingency: 3 min after I2 if venue has not taken 'alert'" in ctl
+    assert "zones: all" in ctl  # the doctrine parameters of the expected alert
+
+
+def test_cli_writes_each_document_and_a_pdf_that_renders(tmp_path):
+    _need_chromium()
+    runner = CliRunner()
+    for cmd, stem in (("sitman", "situation-manual"), ("eeg", "evaluator-packet"),
+                      ("controller-packet", "controller-packet")):
+        res = runner.invoke(exercise, [cmd, str(EXERCISE), "--out", str(tmp_path)])
+        assert res.exit_code == 0, res.output
+        pdf = (tmp_path / f"{stem}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000
+        html = (tmp_path / f"{stem}.html").read_text(encoding="utf-8")
+        assert "OFFICIAL - for exercise participants" in html and 'src="http' not in html
+    assert (tmp_path / "venue-map.png").stat().st_size > 5_000
+
+
+def test_no_pdf_writes_html_only_and_a_missing_chromium_is_one_clear_line(tmp_path, monkeypatch):
+    res = CliRunner().invoke(exercise, ["sitman", str(EXERCISE), "--out", str(tmp_path), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "situation-manual.html").is_file() and not (tmp_path / "situation-manual.pdf").exists()
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    res = CliRunner().invoke(exercise, ["eeg", str(EXERCISE), "--out", str(tmp_path)])
+    assert res.exit_code == 1
+    assert "no Chromium found on PATH" in res.output and "Traceback" not in res.output
+
+
+def test_bad_overview_fields_are_named_with_file_and_line(tmp_path):
+    text = EXERCISE.read_text(encoding="utf-8").replace("  duration: 2 h", "  duration: -2 h")
+    text = text.replace("scenario: ../community-hall-incident.yaml", f"scenario: {EX.parent / 'community-hall-incident.yaml'}")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(exercise, ["sitman", str(bad), "--no-pdf", "--out", str(tmp_path)])
+    assert res.exit_code == 1
+    assert re.search(r"bad\.yaml:\d+ exercise\.duration", res.output), res.output
+    assert "Traceback" not in res.output
+
+
+def test_differences_are_said_in_human_units():
+    assert meaningful_text("egress.t95_s", {"mean": -0.01, "ci_low": -0.02, "ci_high": -0.005}) == "no meaningful difference"
+    assert meaningful_text("medical.deaths", {"mean": 1.2, "ci_low": 0.6, "ci_high": 1.8}) == "1.2 people higher (0.6 to 1.8 people higher)"
+    assert meaningful_text("medical.deaths", {"mean": None}) == "not computed"
+
+
+@pytest.fixture(scope="module")
+def noted_aar(tmp_path_factory):
+    """A session with notes tied to injects and a refused decision, reported with a PDF when chromium exists."""
+    out = tmp_path_factory.mktemp("noted")
+    s = start_session(load_exercise(EXERCISE), out_dir=out)
+    s.advance_phase("conduct")
+    s.release_next()
+    s.note("Nobody on the rota knew who may close the gate.", team="evaluators", inject="I1")
+    s.decide(parse_line("close connection=courtyard_gate -- keep him out", team="venue"))
+    s.release_next()
+    with pytest.raises(Exception, match="may not dispatch"):
+        s.decide(parse_line("dispatch unit=armed_response -- venue cannot", team="venue"))
+    s.advance_phase("hot_wash")
+    s.note("The cordon had no owner.", team="police", inject="I4")
+    args = ["report", str(s.folder), "-n", "6", "--no-progress"] + (["--pdf"] if find_chromium() else [])
+    res = CliRunner().invoke(exercise, args)
+    assert res.exit_code == 0, res.output
+    return s.folder / "aar"
+
+
+def _sections(md: str) -> dict[str, str]:
+    parts = re.split(r"^## (.+)$", md, flags=re.M)
+    return {parts[k].strip(): parts[k + 1].strip() for k in range(1, len(parts) - 1, 2)}
+
+
+def test_every_aar_section_is_present_and_not_empty(noted_aar):
+    md = (noted_aar / "aar.md").read_text(encoding="utf-8")
+    sections = _sections(md)
+    for name in ("Executive summary", "Exercise overview", "Analysis of core capabilities", "Timeline and time standards",
+                 "Decision log", "Evaluator observations and notes by inject", "Outcomes: your decisions / doctrine / no action",
+                 "Contrary actions and overridden orders", "Hot wash", "Conclusion", "Appendix A: Improvement Plan",
+                 "Appendix B: Exercise participants"):
+        assert sections.get(name), f"section {name!r} missing or empty"
+    overview = sections["Exercise overview"]
+    for row in ("| Location | City emergency management office, training room 2 |", "| Duration | 2 h |",
+                "| Evaluators | Lead evaluator (City emergency management office); EMS evaluator (Regional ambulance service) |",
+                "| Handling | OFFICIAL"):
+        assert row in overview
+    log = sections["Decision log"]
+    assert "keep him out" in log and "refused: team 'venue' may not dispatch" in log
+    obs = sections["Evaluator observations and notes by inject"]
+    assert "| inject I1 (Steward at the courtyard gate, released at 0 s) |" in obs and "The cordon had no owner." in obs
+    assert "-0.0" not in md and "e+0" not in md and not re.search(r"D\d+ took effect", md)
+
+
+def test_the_doctrine_arm_is_shaded_by_its_verdict_not_by_name(noted_aar):
+    html = (noted_aar / "aar.html").read_text(encoding="utf-8")
+    table = html[html.index("<th>Indicator</th>"):]
+    table = table[:table.index("</table>")]
+    classes = re.findall(r'<td class="(good|bad|same)">', table)
+    assert classes and len(classes) == 2 * 7  # your decisions and doctrine, each indicator
+
+
+def test_the_aar_pdf_renders(noted_aar):
+    _need_chromium()
+    pdf = (noted_aar / "aar.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.count(b"/Type /Page") >= 3
