@@ -23,7 +23,7 @@ from facilitator.evaluation.evaluator import evaluation_state
 from facilitator.evaluation.hotwash import hotwash_state
 from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
-from facilitator.web.mapsvg import legend, legend_keys, map_state, venue_svg
+from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg
 from facilitator.web.names import action_words, display_names, with_names
 
 __all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view"]
@@ -104,9 +104,15 @@ def _room_view(ses: Session, *, full: bool) -> dict[str, Any]:
     players = [t for t in ex.teams if t.role == "player"]
     by_team = {t.id: [r for r in _decision_rows(ses, t.id)] for t in players}
     return {**_common(ses), "current": _inject_row(current, full=full) if current else None,
-            "map": venue_svg(ses.loaded.scenario, state), "legend": legend(state, _names(ses)),
+            "map": venue_svg(ses.loaded.scenario, state), "legend": legend(state, _names(ses)) + _left_off(ses),
             "map_keys": legend_keys(), "numbers": _numbers(ses, seen),
             "teams": [{"id": t.id, "name": t.name, "rows": by_team[t.id], "decides": bool(t.may)} for t in players]}
+
+
+def _left_off(ses: Session) -> list[str]:
+    n = left_off(ses.loaded.scenario)
+    return [f"{n} label{'s' if n != 1 else ''} left off where {'they' if n != 1 else 'it'} would cover another mark "
+            "(point at a circle or an exit to read it)"] if n else []
 
 
 def facilitator_view(ses: Session) -> dict[str, Any]:
