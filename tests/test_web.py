@@ -213,12 +213,16 @@ def test_refusals_on_the_pages_are_in_words_with_the_choices(room):
     room.control("start")
     room.control("next")
     venue = _client(room, "team:venue")
-    page = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close"},
-                      follow_redirects=True).get_data(as_text=True)
-    assert "refused: close needs a connection: add connection=... (connections: hall_foyer, foyer_street," in page
-    page = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close", "close.connection": "no_such_door"},
-                      follow_redirects=True).get_data(as_text=True)
-    assert "refused: close: unknown connection &#39;no_such_door&#39; (connections: hall_foyer," in page
+    resp = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close", "close.connection": "",
+                                                  "rationale": "keep them out"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "close: choose the door or passage from the list" in page
+    assert "connection=" not in page.split('id="form-error"')[1].split("</p>")[0]
+    resp = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close", "close.connection": "no_such_door",
+                                                  "rationale": "keep them out"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "refused: close: unknown connection &#39;no_such_door&#39; (connections: hall_foyer," in page
+    assert ">keep them out</textarea>" in page  # the rationale survives a refusal
     assert room.session.decisions == []
     room.control("hot_wash")
     evaluator = _client(room, "evaluator")
@@ -251,3 +255,122 @@ def test_the_ems_forms_offer_the_places_and_the_sites(loaded):
     line = form_to_line(MultiDict([("verb", "staging"), ("staging.near_ccp", "true"), ("staging.zone", "")]),
                         allowed=["staging"])
     assert parse_line(line, team="ems").action == {"do": "staging", "near_ccp": True}
+
+
+def _released_all(room):
+    room.control("start")
+    while room.session.phase == "conduct" and room.control("next").startswith("I"):
+        yield
+
+
+def test_the_projector_shows_nothing_controller_only(room, loaded):
+    """The projector page and its live updates never carry controller notes, expected actions, the
+    MSEL, injects not yet released, join codes or controls; the controller view does (so this can fail)."""
+    fac = _client(room, "facilitator")
+    ex = loaded.exercise
+    notes = [i.notes.strip() for i in ex.msel if i.notes]
+    assert notes and any(i.expect for i in ex.msel)
+    seen_notes = set()
+    for _ in _released_all(room):
+        projector = fac.get("/projector").get_data(as_text=True)
+        live = fac.get("/live/projector?v=0").get_json()["regions"]["live"]
+        controller = fac.get("/facilitator").get_data(as_text=True)
+        released = {s.inject.id for s in room.session.injects if s.released_s is not None}
+        for page in (projector, live):
+            assert "Controller notes" not in page and "Expected:" not in page and 'id="msel"' not in page
+            assert "data-control" not in page and "Discussion only" not in page
+            assert not any(code in page for code in room.codes.values())
+            for note in notes:
+                assert note[:40] not in page.replace("&#39;", "'").replace("&#34;", '"')
+            for inj in ex.msel:
+                # The longest literal stretch of an inject's text (no placeholders) shows only once released.
+                stretch = max((part for part in inj.text.replace("}", "{").split("{")[::2]), key=len).strip()
+                if inj.id not in released and len(stretch) >= 25 and not any(
+                        stretch in i.text for i in ex.msel if i.id in released):
+                    assert stretch not in page.replace("&#39;", "'"), f"{inj.id} shown before release"
+        current = room.session.current_inject()
+        if current is not None and current.inject.notes:
+            assert "Controller notes" in controller
+            seen_notes.add(current.inject.id)
+    assert seen_notes  # the controller view showed notes the projector kept back
+
+
+def test_team_forms_offer_choose_for_every_list_and_keep_what_was_typed(room):
+    room.control("start")
+    room.control("next")
+    venue = _client(room, "team:venue")
+    page = venue.get("/team/venue").get_data(as_text=True)
+    selects = re.findall(r'<select name="([^"]+)"[^>]*>\s*(?:\{#.*?#\}\s*)?<option value="([^"]*)">([^<]*)<', page, re.S)
+    assert len(selects) == page.count("<select name=") >= 2
+    for name, value, text in selects:
+        assert value == "" and text.startswith("choose…"), name
+    # "close" with the list untouched is an error in words, not a silent close of the first door.
+    resp = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close", "close.connection": "",
+                                                  "after": "1min", "rationale": "keep the incident out"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "close: choose the door or passage from the list" in page
+    assert ">keep the incident out</textarea>" in page and '<option value="close" selected>' in page
+    assert '<option value="1min" selected>' in page
+    resp = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "shelter", "rationale": "hide"})
+    assert "shelter: tick at least one of the zones (or all zones)" in resp.get_data(as_text=True)
+    resp = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "", "rationale": "not lost"})
+    assert resp.status_code == 400 and "choose an action first" in resp.get_data(as_text=True)
+    assert ">not lost</textarea>" in resp.get_data(as_text=True)
+    assert room.session.decisions == [] and room.session.rejected == []
+    # Refused by the session (paused): the form comes back as typed, the reason in words.
+    room.control("pause")
+    resp = venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "alert", "alert.zones": "all",
+                                                  "rationale": "tell everyone"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "refused:" in page and "paused" in page
+    assert ">tell everyone</textarea>" in page and 'value="all" checked' in page
+    for leak in ("Field required", "literal[", "action zones", "Value error"):
+        assert leak not in page
+
+
+def test_plain_error_never_shows_the_validators_path():
+    from facilitator.web.forms import plain_error
+
+    assert plain_error(DecisionError("action zones: Field required")) == "zones: missing: choose it from the list"
+    assert plain_error(DecisionError("action zones.literal['all']: must be one of 'all'")) == "zones: must be one of 'all'"
+
+
+def test_situation_reports_on_the_pages_use_names_and_the_journal_keeps_ids(room):
+    room.control("start")
+    room.control("next")
+    room.control("next")
+    venue = _client(room, "team:venue")
+    page = venue.get("/team/venue").get_data(as_text=True)
+    sitrep = page.split('id="sitrep"')[1].split("</section>")[0]
+    assert "Main hall 300" in sitrep and "main_hall" not in sitrep and "side_room" not in sitrep
+    assert "venue_control" not in sitrep
+    assert any("main_hall" in line for line in room.session.sitrep("venue"))  # the session's own text is unchanged
+    evaluator = _client(room, "evaluator")
+    truth = evaluator.get("/evaluator").get_data(as_text=True).split("Ground truth")[1]
+    assert "Main hall" in truth and "main_hall" not in truth
+    fac = _client(room, "facilitator")
+    venue.post("/team/venue/decide", data={"csrf": _token(venue), "verb": "close", "close.connection": "hall_courtyard"})
+    assert "close: door or passage" not in fac.get("/projector").get_data(as_text=True)
+    assert "close: connection Main hall ↔ Courtyard" in fac.get("/projector").get_data(as_text=True)
+    assert room.session.decisions[0].action == {"do": "close", "connection": "hall_courtyard"}
+
+
+def test_the_map_legend_explains_every_ring_and_colour(loaded):
+    from facilitator.web import mapsvg
+
+    keys = [text for _, text in mapsvg.legend_keys()]
+    for needed in ("hot cordon", "warm cordon", "cold cordon", "incident in the zone", "casualties in the zone",
+                   "closed door or passage", "exit, people out", "crowd density: under 1, 2, 4+ people per m²"):
+        assert needed in keys
+    colours = {mapsvg._INCIDENT, mapsvg._HURT, *mapsvg._CORDON.values()}
+    assert len(colours) == 5  # red is the hot cordon only: not the incident, not the casualties
+    swatches = " ".join(s for s, _ in mapsvg.legend_keys())
+    for colour in colours | {mapsvg._CLOSED, mapsvg._EXIT, mapsvg._UNIT}:
+        assert colour in swatches  # every colour drawn has its key
+    state = {"t": "1 min", "occupancy": {"main_hall": 10}, "exited": {}, "hurt": {"main_hall": 2},
+             "affected": ["main_hall"], "closed": {"hall_foyer"}, "cordons": {"courtyard": "hot"}, "units": {}}
+    svg = mapsvg.venue_svg(loaded.scenario, state)
+    drawn = set(re.findall(r'(?:stroke|fill)="(#[0-9a-f]{6})"', svg))
+    assert mapsvg._INCIDENT in drawn and mapsvg._CORDON["hot"] in drawn
+    ring = re.search(r'<circle[^>]*class="affected"', svg).group(0)
+    assert mapsvg._CORDON["hot"] not in ring

@@ -119,7 +119,7 @@ class Server:
 
 
 def _join(browser, url: str, code: str):
-    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})  # a 1080p projector
     ctx.set_default_timeout(10_000)
     page = ctx.new_page()
     page.goto(url + "/")
@@ -156,6 +156,14 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+MAP_TEXT_PX = """() => {
+  const svg = document.querySelector("svg.venue-map");
+  const scale = svg.getScreenCTM().a;
+  return Array.from(svg.querySelectorAll("text")).map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
+}"""
+"""Every map label as drawn on the screen: ``[text, px]`` (font size in map units times the map's scale)."""
+
+
 def _kinds(folder: Path) -> list[str]:
     entries, damage = read_journal(folder / "session.sqlite")
     assert damage is None
@@ -189,6 +197,15 @@ def test_room_plays_an_exercise_across_a_server_kill(browser, tmp_path):
         assert "I1 released at 0 s" in _control(fac, "next")
         expect(venue.locator("#team-injects")).to_contain_text("I1", timeout=LIVE_S * 1000)
         expect(police.locator("#team-injects")).to_contain_text("No message", timeout=LIVE_S * 1000)  # I1 is not for police
+        # "close" with the door list untouched: an error in words, the rationale kept, nothing closed.
+        venue.select_option("#verb", "close")
+        expect(venue.locator("select[name='close.connection']")).to_have_value("")
+        venue.fill("#rationale", "keep the incident out of the courtyard")
+        venue.click("#decision-form button[type=submit]")
+        expect(venue.locator("#form-error")).to_have_text("close: choose the door or passage from the list")
+        expect(venue.locator("#rationale")).to_have_value("keep the incident out of the courtyard")
+        expect(venue.locator("fieldset.verb[data-verb=close]")).to_be_visible()
+        assert not {"decision", "rejected"} & set(_kinds(folder))
         assert "D1 applied" in _decide(venue, "close", {"connection": "courtyard_gate"}, "keep the incident out of the courtyard")
         expect(fac.locator(".dlist[data-team=venue]")).to_contain_text("D1", timeout=LIVE_S * 1000)
 
@@ -219,6 +236,27 @@ def test_room_plays_an_exercise_across_a_server_kill(browser, tmp_path):
         _shot(fac, "facilitator")
         _shot(venue, "team-venue")
         _shot(police, "team-police")
+
+        # The projector: what the room sees, live, with nothing controller-only; map text >= 16 px at 1080p.
+        proj = fctx.new_page()
+        proj.goto(server.url + "/projector")
+        expect(proj.locator("#current-inject")).to_contain_text(fac.locator("#current-inject h2").inner_text().split()[0])
+        assert fac.locator("#current-inject .controller").count() >= 1  # the controller view has notes here...
+        assert proj.locator(".controller").count() == 0  # ...the projector has none
+        for hidden in ("Controller notes", "Expected:", "Join codes", "Next inject", *server.codes.values()):
+            assert hidden not in proj.content(), hidden
+        expect(proj.locator("#map-legend")).to_contain_text("hot cordon")
+        expect(proj.locator("#map-legend")).to_contain_text("incident in the zone")
+        small = [(text, round(px, 1)) for text, px in proj.evaluate(MAP_TEXT_PX) if px < 16]
+        assert not small, f"map labels under 16 px at 1920x1080: {small}"
+        assert not [(t, px) for t, px in fac.evaluate(MAP_TEXT_PX) if px < 16]
+        legend_px = proj.eval_on_selector("#map-legend li span", "e => parseFloat(getComputedStyle(e).fontSize)")
+        assert legend_px >= 16
+        _control(fac, "pause")
+        expect(proj.locator("#paused")).to_be_visible(timeout=LIVE_S * 1000)  # it follows the session live
+        _control(fac, "resume")
+        expect(proj.locator("#paused")).to_have_count(0, timeout=LIVE_S * 1000)
+        _shot(proj, "projector")
 
         # A team can neither read nor act for another team; forged requests are refused; nothing changes.
         kinds = _kinds(folder)

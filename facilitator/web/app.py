@@ -1,4 +1,9 @@
-"""The Flask application: join with a code, three views, controls, decisions, notes, live updates.
+"""The Flask application: join with a code, the views, controls, decisions, notes, live updates.
+
+The facilitator's code opens two pages: ``/facilitator``, the controller view (controls, controller
+notes, expected actions, the MSEL, join codes) for the facilitator's own screen, and ``/projector``,
+what the whole room sees (built from :func:`~facilitator.web.views.projector_view`, which holds nothing
+controller-only).
 
 Pages are rendered on the server; a little JavaScript (``static/console.js``) polls ``/live/VIEW``
 every second and swaps the live parts of the page when the journal has grown, so every browser
@@ -21,7 +26,7 @@ from simsoft.errors import SimsoftError
 from facilitator.web.forms import DELAYS, FormError, form_to_line, plain_error, verb_forms
 from facilitator.web.room import AccessError, Role, Room
 from facilitator.web.sessions import SESSION_TTL_S, ServerSession, SessionTable
-from facilitator.web.views import evaluator_view, facilitator_view, team_view
+from facilitator.web.views import evaluator_view, facilitator_view, projector_view, team_view
 
 __all__ = ["create_app"]
 
@@ -148,6 +153,11 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
                                forecast=room.forecast_view(), forecast_teams=room.forecast_teams(),
                                forecast_action=url_for("facilitator_forecast"))
 
+    @app.get("/projector")
+    def projector() -> Any:
+        need("facilitator")
+        return render_template("projector.html", v=room.view("projector", projector_view))
+
     @app.post("/facilitator/access")
     def access() -> Any:
         need("facilitator")
@@ -196,17 +206,24 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         try:
             line = form_to_line(request.form, allowed=may)
         except FormError as exc:
-            # What was typed is wrong (not a number, nan, negative, out of range): show the form again,
-            # filled in as sent, with the reason; nothing reached the session.
-            view = room.view(f"team:{team_id}", lambda ses: team_view(ses, team_id, room.answering(team_id)))
-            forms = verb_forms(room.session.loaded, view["team"]["may"])
-            return render_template("team.html", v=view, forms=forms, delays=DELAYS, typed=request.form,
-                                   form_error=str(exc)), 400
-        except SimsoftError as exc:  # the team may not take this verb, no verb chosen: as before
+            # What was chosen or typed is incomplete or wrong (no door chosen, not a number, out of
+            # range): the form comes back filled in as sent, rationale included, with the reason.
+            return refill(team_id, str(exc))
+        except SimsoftError as exc:  # the team may not take this verb (a forged form): nothing to refill
             flash(f"refused: {plain_error(exc)}", error=True)
             return back("team", team_id=team_id)
-        attempt(lambda: room.decide(team_id, line))
+        try:
+            flash(room.decide(team_id, line))
+        except SimsoftError as exc:  # refused by the session (paused, unknown place): keep what was typed
+            return refill(team_id, f"refused: {plain_error(exc)}")
         return back("team", team_id=team_id)
+
+    def refill(team_id: str, message: str) -> tuple[str, int]:
+        """The team page with the decision form as it was sent and ``message`` above it (HTTP 400: nothing changed)."""
+        view = room.view(f"team:{team_id}", lambda ses: team_view(ses, team_id, room.answering(team_id)))
+        forms = verb_forms(room.session.loaded, view["team"]["may"])
+        return render_template("team.html", v=view, forms=forms, delays=DELAYS, typed=request.form,
+                               form_error=message), 400
 
     @app.post("/team/<team_id>/note")
     def team_note(team_id: str) -> Any:
@@ -279,6 +296,10 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
             data = room.versioned_view("facilitator", facilitator_view)
             regions = {"live": render_template("_facilitator_live.html", v=data[1], codes=room.team_codes(),
                                                alarm=room.join_alarm())}
+        elif view == "projector":
+            need("facilitator")
+            data = room.versioned_view("projector", projector_view)
+            regions = {"live": render_template("_projector_live.html", v=data[1])}
         elif view == "team" and r.kind == "team":
             data = room.versioned_view(f"team:{r.team}", lambda ses: team_view(ses, str(r.team), room.answering(str(r.team))))
             regions = {"live-main": render_template("_team_main.html", v=data[1]),

@@ -99,6 +99,7 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
     url = f"http://{shown}:{server.effective_port}/"  # type: ignore[union-attr]
     click.echo(f"web console         {url}")
     click.echo(f"facilitator code    {room.code_of_key('facilitator')}")
+    click.echo(f"projector view      {url}projector   (facilitator code; the room's screen: no controller notes)")
     for team_id, name, code in room.team_codes():
         click.echo(f"code {team_id:<14} {code}   ({name})")
     click.echo(f"continue later      simsoft exercise serve {exercise_file} --session {session.folder}", nl=True)

@@ -19,6 +19,7 @@ from simsoft.errors import Problem, ScenarioError, SimsoftError
 
 from facilitator.exercise.decisions import DecisionError, action_fields, action_model
 from facilitator.exercise.loader import LoadedExercise
+from facilitator.web.names import display_names
 
 __all__ = ["Field", "FormError", "VerbForm", "verb_forms", "form_to_line", "plain_error", "DELAYS"]
 
@@ -58,23 +59,38 @@ class VerbForm:
     fields: list[Field] = field(default_factory=list)
 
 
+_SAY = {"connection": "door or passage", "zones": "zones", "zone": "zone", "via": "exits", "unit": "unit",
+        "units": "units", "level": "cordon level", "what": "what to declare", "policy": "policy", "hospital": "hospital",
+        "site": "reunification site", "phone_line": "phone line", "near_ccp": "near the casualty collection point",
+        "far": "far from the scene", "mutual_aid": "mutual aid", "share": "share of people", "count": "ambulances",
+        "triage_teams": "triage teams"}
+"""A parameter as the form names it to a player (the console and the journal keep the parameter's name)."""
+
+
+def say(name: str) -> str:
+    """The words for parameter ``name`` on a form: ``connection`` -> ``door or passage``."""
+    return _SAY.get(name, name.replace("_", " "))
+
+
 def _choices(loaded: LoadedExercise) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``(id, name shown)`` of the lists a form offers: places and units by name (:mod:`facilitator.web.names`)."""
     sc = loaded.scenario
-    zones = tuple((z.id, f"{getattr(z, 'label', z.id)} ({z.id})") for z in sc.venue.zones)
+    names = display_names(sc)
+    zones = tuple((z.id, names[z.id]) for z in sc.venue.zones)
     out: dict[str, tuple[tuple[str, str], ...]] = {
         "zones": (("all", "all zones"), *zones),
         "zone": (("outside", "outside the venue"), *zones),
-        "via": tuple((e.id, f"{getattr(e, 'label', e.id)} ({e.id})") for e in sc.venue.exits),
-        "connection": tuple((c.id, f"{c.id}: {c.from_} ↔ {c.to} ({c.kind.value})") for c in sc.venue.connections),
+        "via": tuple((e.id, names[e.id]) for e in sc.venue.exits),
+        "connection": tuple((c.id, f"{names[c.id]} ({c.kind.value})") for c in sc.venue.connections),
     }
     if sc.response is not None:
-        out["unit"] = tuple((u.id, f"{u.id} ({u.service})") for u in sc.response.units)
+        out["unit"] = tuple((u.id, f"{names[u.id]} ({u.service})") for u in sc.response.units)
     medical = getattr(sc, "medical", None)
     if medical is not None:
-        out["hospital"] = tuple((h.id, f"{getattr(h, 'name', None) or h.id} ({h.id})") for h in medical.hospitals)
+        out["hospital"] = tuple((h.id, names[h.id]) for h in medical.hospitals)
     recovery = getattr(sc, "recovery", None)
     if recovery is not None:
-        out["site"] = tuple((r.id, f"{getattr(r, 'name', None) or r.id} ({r.id})") for r in recovery.reunification)
+        out["site"] = tuple((r.id, names[r.id]) for r in recovery.reunification)
     return out
 
 
@@ -105,20 +121,20 @@ def verb_forms(loaded: LoadedExercise, verbs: list[str]) -> list[VerbForm]:
             default = "" if required or info.default is None else str(info.default)
             annotation = info.annotation
             if name in ("zones", "via"):
-                fields.append(Field(name, name, "multi", lists.get(name, ()), required=required, help=label))
+                fields.append(Field(name, say(name), "multi", lists.get(name, ()), required=required, help=label))
             elif name in lists:
-                fields.append(Field(name, name, "select", lists[name], required=required, default=default, help=label))
+                fields.append(Field(name, say(name), "select", lists[name], required=required, default=default, help=label))
             elif _literals(annotation):
                 values = _literals(annotation)
-                fields.append(Field(name, name, "select", tuple((v, v) for v in values), required=required,
+                fields.append(Field(name, say(name), "select", tuple((v, v) for v in values), required=required,
                                     default=default, help=label))
             elif annotation is bool:
-                fields.append(Field(name, name, "select", (("true", "yes"), ("false", "no")), required=required,
+                fields.append(Field(name, say(name), "select", (("true", "yes"), ("false", "no")), required=required,
                                     default=default.lower(), help=label))
             elif annotation in (int, float) or "int" in str(annotation) or "float" in str(annotation):
-                fields.append(Field(name, name, "number", required=required, default=default, help=label))
+                fields.append(Field(name, say(name), "number", required=required, default=default, help=label))
             else:
-                fields.append(Field(name, name, "text", required=required, default=default, help=label))
+                fields.append(Field(name, say(name), "text", required=required, default=default, help=label))
         doc = (model.__doc__ or verb).strip().split("\n")[0]
         forms.append(VerbForm(verb, doc, fields))
     return forms
@@ -129,6 +145,11 @@ def _safe(value: str, what: str) -> str:
     if "--" in value or any(ch in value for ch in "\r\n\t\"'="):
         raise FormError(f"{what}: {value!r} is not a valid value")
     return value
+
+
+def _required(verb: str, name: str) -> bool:
+    model = action_model(verb)
+    return model is not None and model.model_fields[name].is_required()
 
 
 def _is_number(verb: str, name: str) -> bool:
@@ -193,7 +214,7 @@ def form_to_line(form: Any, *, allowed: list[str]) -> str:
     """
     verb = (form.get("verb") or "").strip()
     if not verb:
-        raise DecisionError("choose an action first")
+        raise FormError("choose an action first")
     if verb not in allowed:
         raise DecisionError(f"your team may not {verb} (may: {', '.join(allowed) or 'nothing'})")
     words = [verb]
@@ -205,8 +226,13 @@ def form_to_line(form: Any, *, allowed: list[str]) -> str:
                 values = ["all"]
             if values:
                 words.append(f"{name}={','.join(values)}")
+            elif _required(verb, name):
+                raise FormError(f"{verb.replace('_', ' ')}: tick at least one of the {say(name)} "
+                                f"({'or all zones' if name == 'zones' else 'the list'})")
         else:
             value = _safe(form.get(key) or "", name)
+            if not value and _required(verb, name):
+                raise FormError(f"{verb.replace('_', ' ')}: choose the {say(name)} from the list")
             if value and _is_number(verb, name):
                 value = _number(value, name, _bounds(verb, name))
             if value:
@@ -243,7 +269,16 @@ def plain_error(exc: SimsoftError) -> str:
     >>> plain_error(ScenarioError(Problem(file=None, line=None, path="ratings[0].reason",
     ...                                   rule="rating S for 'Mass Care Services' overrides the proposed U: give a reason")))
     "reason: rating S for 'Mass Care Services' overrides the proposed U: give a reason"
+    >>> plain_error(ScenarioError(Problem(file=None, line=None, path="", rule="action zones: Field required")))
+    'zones: missing: choose it from the list'
     """
     if isinstance(exc, ScenarioError) and exc.problems and all(p.file is None for p in exc.problems):
-        return "; ".join(_plain_problem(p) for p in exc.problems)
-    return re.sub(r"\bValue error, ", "", str(exc))
+        text = "; ".join(_plain_problem(p) for p in exc.problems)
+    else:
+        text = re.sub(r"\bValue error, ", "", str(exc))
+    # "action zones.literal['all']: ..." (a validator's path inside the action): the field, in words.
+    text = _PATH.sub(lambda m: say(m.group(1)) + ":", text)
+    return text.replace("Field required", "missing: choose it from the list")
+
+
+_PATH = re.compile(r"\baction ([a-z_]+)(?:\.[^\s:]+)?:")

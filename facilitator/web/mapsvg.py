@@ -20,10 +20,22 @@ from simsoft.observation import count_people
 from simsoft.records import Event
 from simsoft.units import format_duration
 
-__all__ = ["positions", "map_state", "venue_svg", "legend"]
+__all__ = ["positions", "map_state", "venue_svg", "legend", "legend_keys", "left_off"]
 
 _W, _H, _PAD = 960.0, 560.0, 70.0
 _CORDON = {"hot": "#c0392b", "warm": "#e67e22", "cold": "#2e86c1"}
+"""Cordon rings by level: the colours of the hot/warm/cold zone convention (JESIP / NFPA 3000 maps)."""
+_INCIDENT = "#6a1b9a"
+"""The incident ring: purple and dashed, so that red means only the hot cordon (and the densest crowd fill)."""
+_CLOSED = "#1b1f24"
+"""Closed doors: black dashes."""
+_HURT = "#1b1f24"
+"""The casualty badge: black, with the count in white."""
+_EXIT = "#2e933c"
+_UNIT = "#1f4e9c"
+NAME_PX = 20
+"""Font size of zone names in map units; with the counts and exit labels (17-24) the smallest text is
+17 units, which the pages draw at >= 1 px per unit at 1920 x 1080 (>= 16 px, tests/test_web_browser.py)."""
 
 
 def positions(scenario: Any) -> dict[str, tuple[float, float]]:
@@ -96,6 +108,46 @@ _LAYOUTS: dict[int, tuple[Any, dict[str, Any]]] = {}
 _LAYOUTS_KEPT = 8
 
 
+_CHAR = 0.62
+"""Mean glyph width over font size of the map's bold sans-serif (DejaVu Sans Bold: 0.6-0.65)."""
+_COUNT_PX, _EXIT_PX = 24, 18
+"""Font sizes of zone counts and exit names in map units (console.css draws them so)."""
+
+
+def _box(x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+    return (x, y, x + w, y + h)
+
+
+def _text_box(x: float, baseline: float, w: float, size: float, anchor: str) -> tuple[float, float, float, float]:
+    """The rectangle a text of width ``w`` and font ``size`` covers, anchored at ``x`` on ``baseline``."""
+    x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+    return (x0, baseline - 0.8 * size, x0 + w, baseline + 0.25 * size)
+
+
+def _free(boxes: list[tuple[float, float, float, float]], placed: list[tuple[float, float, float, float]],
+          circles: dict[str, tuple[float, float, float]], own: str | None) -> bool:
+    """Whether ``boxes`` lie on the canvas and overlap no placed label and no other zone's circle ``(x, y, r)``."""
+
+    def hit(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    def touches(a: tuple[float, ...], c: tuple[float, float, float]) -> bool:
+        nx, ny = min(max(c[0], a[0]), a[2]), min(max(c[1], a[1]), a[3])  # the box's point nearest the centre
+        return math.dist((nx, ny), (c[0], c[1])) < c[2]
+
+    for a in boxes:
+        if a[0] < 2 or a[1] < 2 or a[2] > _W - 2 or a[3] > _H - 2:
+            return False
+        if any(hit(a, b) for b in placed) or any(touches(a, c) for zid, c in circles.items() if zid != own):
+            return False
+    return True
+
+
+def left_off(scenario: Any) -> int:
+    """How many names and counts of zones and exits the map leaves off (they would cover other marks)."""
+    return int(_layout(scenario)["left_off"])
+
+
 def _layout(scenario: Any) -> dict[str, Any]:
     """What the map draws the same way at every refresh: node positions, zone radii, where labels go.
 
@@ -120,30 +172,70 @@ def _layout(scenario: Any) -> dict[str, Any]:
     biggest = max(areas) if areas else 1.0
     room = {z.id: min((math.dist(xy[z.id], xy[o.id]) for o in venue.zones if o.id != z.id), default=200.0)
             for z in venue.zones}
-    zones = {}
-    for z in venue.zones:
+    radius = {z.id: min(26 + 30 * math.sqrt(z.area_m2 / biggest), 0.45 * room[z.id]) for z in venue.zones}
+    circles = {z.id: (xy[z.id][0], xy[z.id][1], radius[z.id] + 3) for z in venue.zones}  # + the cordon ring
+    # Labels are placed biggest zone first and only where they overlap nothing already placed: a dense
+    # venue (a stadium's sixty blocks) loses the names and counts of its small zones, not its legibility.
+    placed = [_box(xy[e.id][0] - 24, xy[e.id][1] - 16, 48, 32) for e in venue.exits]
+    order = sorted(venue.zones, key=lambda z: (-z.area_m2, z.id))
+    names = {z.id: escape(getattr(z, "label", z.id)) for z in venue.zones}
+    inside: dict[str, bool] = {}
+    counts: dict[str, float | None] = {}
+    for z in order:
         x, y = xy[z.id]
-        r = min(26 + 30 * math.sqrt(z.area_m2 / biggest), 0.45 * room[z.id])
-        name = escape(getattr(z, "label", z.id))
-        if 0.6 * 17 * len(name) <= 1.9 * r:  # the name fits inside the circle
+        r = radius[z.id]
+        digits = len(str(int(z.capacity or z.area_m2 * 4)))
+        count_box = _text_box(x, y + 8, _CHAR * _COUNT_PX * digits, _COUNT_PX, "middle")
+        name_w = _CHAR * NAME_PX * len(names[z.id])
+        if name_w <= 1.9 * r and r >= 30:  # name and count both inside the circle
+            boxes = [_text_box(x, y - 4, name_w, NAME_PX, "middle"), _text_box(x, y + 20, count_box[2] - count_box[0],
+                                                                                _COUNT_PX, "middle")]
+            if _free(boxes, placed, circles, z.id):
+                placed += boxes
+                inside[z.id], counts[z.id] = True, y + 20
+                continue
+        if _free([count_box], placed, circles, z.id):
+            placed.append(count_box)
+            counts[z.id] = y + 8
+        else:
+            counts[z.id] = None
+    exits: dict[str, str] = {}
+    for e in venue.exits:
+        x, y = xy[e.id]
+        label = escape(getattr(e, "label", e.id))
+        w = _CHAR * _EXIT_PX * len(label)
+        for tx, ty, anchor in ((x, y + 40, "middle"), (x, y - 24, "middle"), (x + 30, y + 6, "start"),
+                               (x - 30, y + 6, "end")):
+            box = _text_box(tx, ty, w, _EXIT_PX, anchor)
+            if _free([box], placed, circles, None):
+                placed.append(box)
+                exits[e.id] = f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl exit-name" text-anchor="{anchor}">{label}</text>'
+                break
+        else:
+            exits[e.id] = ""
+    zones = {}
+    for z in order:
+        x, y = xy[z.id]
+        r, name = radius[z.id], names[z.id]
+        if inside.get(z.id):
             label = f'<text x="{x:.1f}" y="{y - 4:.1f}" class="lbl zone-name" text-anchor="middle">{name}</text>'
-            count_y = y + 20
-        else:  # beside it, where it is furthest from the other marks
-            w = 0.6 * 17 * len(name)
-            spots = [(x + r + 6 + w / 2, y + 6, "start", x + r + 6), (x - r - 6 - w / 2, y + 6, "end", x - r - 6),
-                     (x, y + r + 20, "middle", x), (x, y - r - 10, "middle", x)]
-            others = [xy[o.id] for o in [*venue.zones, *venue.exits] if o.id != z.id]
-
-            def clearance(spot: tuple[float, float, str, float]) -> float:
-                cx, cy = spot[0], spot[1]
-                inside = 0.0 if 0 <= cx - w / 2 and cx + w / 2 <= _W and 0 <= cy - 17 and cy <= _H else 1e6
-                return min((math.dist((cx, cy), o) for o in others), default=1e6) - inside
-
-            cx, cy, anchor, tx = max(spots, key=clearance)
-            label = f'<text x="{tx:.1f}" y="{cy:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>'
-            count_y = y + 8
-        zones[z.id] = (x, y, r, label, count_y)
-    layout = {"xy": xy, "zones": zones}
+        else:  # beside the circle: right, left, below, above, diagonals; the first spot that overlaps nothing
+            w = _CHAR * NAME_PX * len(name)
+            label = ""
+            d = 0.71 * r + 4  # the diagonals, where the circle's corner leaves room
+            for tx, ty, anchor in ((x + r + 6, y + 7, "start"), (x - r - 6, y + 7, "end"), (x, y + r + 21, "middle"),
+                                   (x, y - r - 8, "middle"), (x + d, y + d + 16, "start"), (x - d, y + d + 16, "end"),
+                                   (x + d, y - d - 4, "start"), (x - d, y - d - 4, "end")):
+                box = _text_box(tx, ty, w, NAME_PX, anchor)
+                if _free([box], placed, circles, z.id):
+                    placed.append(box)
+                    label = f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>'
+                    break
+        zones[z.id] = (x, y, r, label, counts[z.id])
+    zones = {z.id: zones[z.id] for z in venue.zones}
+    missing = (sum((not zones[z.id][3]) + (zones[z.id][4] is None) for z in venue.zones)
+               + sum(1 for e in venue.exits if not exits[e.id]))
+    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing}
     if len(_LAYOUTS) >= _LAYOUTS_KEPT:
         _LAYOUTS.pop(next(iter(_LAYOUTS)))
     _LAYOUTS[id(scenario)] = (scenario, layout)
@@ -160,8 +252,8 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
     for c in venue.connections:
         (x0, y0), (x1, y1) = xy[c.from_], xy[c.to]
         shut = c.id in state["closed"]
-        colour, dash = ("#c0392b", ' stroke-dasharray="10 7"') if shut else ("#9aa0a6", "")
-        width = 3 + 3 * c.width_m
+        colour, dash = (_CLOSED, ' stroke-dasharray="10 7"') if shut else ("#9aa0a6", "")
+        width = min(3 + 3 * c.width_m, 14.0)  # a 10 m gate would otherwise paint over its zones
         out.append(f'<line class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" x1="{x0:.1f}" y1="{y0:.1f}" '
                    f'x2="{x1:.1f}" y2="{y1:.1f}" stroke="{colour}" stroke-width="{width:.1f}"{dash} stroke-linecap="round"/>')
         if shut:
@@ -173,25 +265,28 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
         if z.id in state["cordons"]:
             stroke, sw = _CORDON.get(state["cordons"][z.id], "#333"), 6
         if z.id in state["affected"]:
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 9:.1f}" fill="none" stroke="#c0392b" '
-                       f'stroke-width="5" class="affected"><title>incident in this zone</title></circle>')
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 10:.1f}" fill="none" stroke="{_INCIDENT}" '
+                       f'stroke-width="5" stroke-dasharray="12 6" class="affected"><title>incident in this zone</title></circle>')
         out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}" cx="{x:.1f}" cy="{y:.1f}" '
-                   f'r="{r:.1f}" fill="{_fill(n / max(z.area_m2, 1e-9))}" stroke="{stroke}" stroke-width="{sw}"/>')
+                   f'r="{r:.1f}" fill="{_fill(n / max(z.area_m2, 1e-9))}" stroke="{stroke}" stroke-width="{sw}">'
+                   f'<title>{escape(getattr(z, "label", z.id))}: {round(n)} inside</title></circle>')
         out.append(label)
-        out.append(f'<text x="{x:.1f}" y="{count_y:.1f}" class="lbl zone-count" text-anchor="middle" '
-                   f'data-zone="{escape(z.id)}">{round(n)}</text>')
+        if count_y is not None:
+            out.append(f'<text x="{x:.1f}" y="{count_y:.1f}" class="lbl zone-count" text-anchor="middle" '
+                       f'data-zone="{escape(z.id)}">{round(n)}</text>')
         hurt = state["hurt"].get(z.id, 0)
         if hurt:
             bx, by = x + r * 0.72, y - r * 0.72
-            out.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="15" fill="#c0392b" class="hurt"/>'
+            out.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="{max(17, 6 + 5 * len(str(hurt))):.0f}" fill="{_HURT}" '
+                       f'stroke="#fff" stroke-width="2" class="hurt"><title>{hurt} hurt in this zone</title></circle>'
                        f'<text x="{bx:.1f}" y="{by + 6:.1f}" class="lbl hurt-n" text-anchor="middle">{hurt}</text>')
     for e in venue.exits:
         x, y = xy[e.id]
         n = round(float(state["exited"].get(e.id, 0.0)))
-        out.append(f'<rect class="exit" data-id="{escape(e.id)}" x="{x - 14:.1f}" y="{y - 14:.1f}" width="28" height="28" '
-                   f'rx="4" fill="#2e933c"/>'
-                   f'<text x="{x:.1f}" y="{y + 36:.1f}" class="lbl exit-name" text-anchor="middle">'
-                   f'{escape(getattr(e, "label", e.id))}</text>'
+        half = max(18, 6 + 5.5 * len(str(n)))  # wide enough for the count at 17 units
+        out.append(f'<rect class="exit" data-id="{escape(e.id)}" x="{x - half:.1f}" y="{y - 16:.1f}" width="{2 * half:.1f}" '
+                   f'height="32" rx="4" fill="{_EXIT}"><title>{escape(getattr(e, "label", e.id))}: {n} out</title></rect>'
+                   f'{layout["exits"][e.id]}'
                    f'<text x="{x:.1f}" y="{y + 6:.1f}" class="lbl exit-n" text-anchor="middle">{n}</text>')
     # Responders: on-scene units stand at the first exit (where crews arrive), en-route ones in a legend.
     on_scene = sorted(u for u, s in state["units"].items() if s == "on scene")
@@ -200,21 +295,53 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
         for i, unit in enumerate(on_scene):
             ux, uy = x + 24 + 34 * i, y - 34
             out.append(f'<g class="unit" data-id="{escape(unit)}"><polygon points="{ux:.1f},{uy - 14:.1f} {ux + 13:.1f},{uy + 10:.1f} '
-                       f'{ux - 13:.1f},{uy + 10:.1f}" fill="#1f4e9c"/><title>{escape(unit)} on scene</title></g>')
+                       f'{ux - 13:.1f},{uy + 10:.1f}" fill="{_UNIT}"/><title>{escape(unit)} on scene</title></g>')
     out.append("</svg>")
     return "".join(out)
 
 
-def legend(state: dict[str, Any]) -> list[str]:
-    """Lines under the map: what the marks mean and where the units are."""
-    on_scene = sorted(u for u, s in state["units"].items() if s == "on scene")
-    en_route = sorted(u for u, s in state["units"].items() if s == "en route")
-    lines = ["circle: zone, number inside (colour: density)", "green square: exit, people out",
-             "red badge: casualties; red ring: incident; red dashes: closed"]
+def _swatch(inner: str) -> str:
+    return (f'<svg class="swatch" viewBox="0 0 40 28" width="40" height="28" aria-hidden="true" '
+            f'xmlns="http://www.w3.org/2000/svg">{inner}</svg>')
+
+
+def legend_keys() -> list[tuple[str, str]]:
+    """``(swatch svg, meaning)`` of every mark and colour the map uses, in the order a reader needs them.
+
+    Every ring is listed whether or not it is on the map yet, so that the legend does not change
+    shape during play and a ring that appears is already explained.
+    """
+    ring = '<circle cx="20" cy="14" r="10" fill="#eef3e8" stroke="{c}" stroke-width="{w}"{d}/>'
+    keys = [
+        (_swatch('<circle cx="20" cy="14" r="11" fill="#e3f0dc" stroke="#333" stroke-width="2"/>'
+                 '<text x="20" y="19" font-size="13" font-weight="700" text-anchor="middle">9</text>'),
+         "zone, people inside"),
+        (_swatch("".join(f'<rect x="{1 + 13 * i}" y="6" width="12" height="16" fill="{_fill(d)}" stroke="#333" '
+                         f'stroke-width="1"/>' for i, d in enumerate((0.5, 2.0, 4.0)))),
+         "crowd density: under 1, 2, 4+ people per m²"),
+        (_swatch(f'<rect x="6" y="5" width="28" height="18" rx="3" fill="{_EXIT}"/>'), "exit, people out"),
+        (_swatch(f'<circle cx="20" cy="14" r="11" fill="{_HURT}" stroke="#fff" stroke-width="2"/>'),
+         "casualties in the zone"),
+        (_swatch(ring.format(c=_INCIDENT, w=4, d=' stroke-dasharray="6 3"')), "incident in the zone"),
+    ]
+    for level in ("hot", "warm", "cold"):
+        keys.append((_swatch(ring.format(c=_CORDON[level], w=5, d="")), f"{level} cordon"))
+    keys.append((_swatch(f'<line x1="2" y1="14" x2="38" y2="14" stroke="{_CLOSED}" stroke-width="5" '
+                         f'stroke-dasharray="7 4"/>'), "closed door or passage"))
+    keys.append((_swatch(f'<polygon points="20,3 31,24 9,24" fill="{_UNIT}"/>'), "responder unit on scene"))
+    return keys
+
+
+def legend(state: dict[str, Any], names: dict[str, str] | None = None) -> list[str]:
+    """Lines under the map's keys: the people counted, where the units are (by ``names`` when given)."""
+    names = names or {}
+    on_scene = sorted(names.get(u, u) for u, s in state["units"].items() if s == "on scene")
+    en_route = sorted(names.get(u, u) for u, s in state["units"].items() if s == "en route")
+    lines = []
     if "population" in state:
         lines.append(f"inside {state['inside']:,} (in zones {state['inside'] - state['between_zones']:,}, between zones "
                      f"{state['between_zones']:,}) + out {state['out']:,} + casualties {state['casualties']:,} = "
                      f"{state['population']:,}")
-    lines.append("on scene (▲): " + (", ".join(on_scene) or "none"))
-    lines.append("en route: " + (", ".join(en_route) or "none"))
+    lines.append("units on scene (▲): " + (", ".join(on_scene) or "none"))
+    lines.append("units en route: " + (", ".join(en_route) or "none"))
     return lines

@@ -1,0 +1,105 @@
+"""Display names for the pages: ``main_hall`` -> "Main hall", ``armed_response`` -> "Armed response".
+
+The situation reports, decision lists and forms of the engine speak in ids (that is what the journal,
+the console and decision files use, and replays must stay byte-identical). The pages show people the
+names instead: a zone or exit's ``name`` when the scenario gives one, else its id in words. The mapping
+is applied here, on the way to the page, never to what is journaled.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["humanise", "display_names", "with_names", "action_words"]
+
+_WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*\b")
+
+_PROSE = frozenset({
+    "all", "out", "outside", "inside", "incident", "location", "units", "unit", "people", "casualties", "police",
+    "ems", "fire", "reports", "report", "via", "hot", "warm", "cold", "now", "none", "not", "on", "scene", "the",
+    "and", "or", "a", "an", "in", "at", "to", "of", "for", "you", "your", "since", "dispatched", "known",
+    "confirmed", "contained", "over", "started", "yes", "no", "true", "false",
+})
+"""Words the reports use as words: an id spelled like one (a zone called ``out``) is left as it is in prose."""
+
+_ROLES = {"venue_control": "venue control", "police": "police", "ems": "ambulance service"}
+"""The knowledge roles of :mod:`facilitator.conduct.knowledge`, as a report's reader says them."""
+
+
+def humanise(ident: str) -> str:
+    """An id in words: ``main_hall`` -> ``Main hall``, ``patrol_2`` -> ``Patrol 2``, ``I2c`` stays ``I2c``.
+
+    >>> humanise("main_hall"), humanise("patrol_2"), humanise("Foyer")
+    ('Main hall', 'Patrol 2', 'Foyer')
+    """
+    words = ident.replace("_", " ").split()
+    if not words:
+        return ident
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+def display_names(scenario: Any) -> dict[str, str]:
+    """``{id: name shown to people}`` for the zones, exits, doors, units, hospitals and sites of ``scenario``.
+
+    Doors and passages read as the two places they join (``Main hall ↔ Foyer``); named places keep
+    their name; everything else is its id in words.
+    """
+    venue = scenario.venue
+    out: dict[str, str] = {}
+    for node in [*venue.zones, *venue.exits]:
+        out[node.id] = node.name or humanise(node.id)
+    for c in venue.connections:
+        out[c.id] = f"{out.get(c.from_, humanise(c.from_))} ↔ {out.get(c.to, humanise(c.to))}"
+    response = getattr(scenario, "response", None)
+    for u in getattr(response, "units", None) or ():
+        out.setdefault(u.id, humanise(u.id))
+    medical = getattr(scenario, "medical", None)
+    for h in getattr(medical, "hospitals", None) or ():
+        out.setdefault(h.id, getattr(h, "name", None) or humanise(h.id))
+    recovery = getattr(scenario, "recovery", None)
+    for r in getattr(recovery, "reunification", None) or ():
+        out.setdefault(r.id, getattr(r, "name", None) or humanise(r.id))
+    for role, said in _ROLES.items():
+        out.setdefault(role, said)
+    return out
+
+
+def with_names(text: str, names: dict[str, str]) -> str:
+    """``text`` with every id of ``names`` replaced by its name (words of ordinary prose excepted).
+
+    >>> names = {"main_hall": "Main hall", "courtyard": "Courtyard"}
+    >>> with_names("inside: 20 (main_hall 20, courtyard 0) via Stewards in the courtyard", names)
+    'inside: 20 (Main hall 20, Courtyard 0) via Stewards in the courtyard'
+    """
+
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        name = names.get(word)
+        if name is None or word in _PROSE:
+            return word
+        if name == humanise(word) and word.isalpha():
+            # A one-word id ("courtyard") is also a word: name it only where a list or a field puts it
+            # ("(gallery 60", ", kitchen 6", "location: foyer"), not in a sentence ("in the courtyard").
+            before = text[:m.start()].rstrip()
+            if before and before[-1] not in "(,:;":
+                return word
+        return name
+
+    return _WORD.sub(swap, text)
+
+
+def action_words(action: dict[str, Any], names: dict[str, str]) -> str:
+    """A decision's action as a page shows it: ``close connection=hall_foyer`` -> ``close: connection Main hall ↔ Foyer``.
+
+    >>> action_words({"do": "evacuate", "zones": ["main_hall", "gallery"]}, {"main_hall": "Main hall"})
+    'evacuate: zones Main hall, gallery'
+    """
+
+    def shown(v: Any) -> str:
+        values = v if isinstance(v, list) else [v]
+        return ", ".join(names.get(str(x), "yes" if x is True else "no" if x is False else str(x)) for x in values)
+
+    params = [f"{k.replace('_', ' ')} {shown(v)}" for k, v in action.items() if k != "do"]
+    verb = str(action.get("do", "")).replace("_", " ")
+    return f"{verb}: {'; '.join(params)}" if params else verb
