@@ -120,7 +120,7 @@ class Server:
 
 def _join(browser, url: str, code: str):
     ctx = browser.new_context(viewport={"width": 1920, "height": 1080})  # a 1080p projector
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(30_000)  # a shared 2-core box under load: a step can take > 10 s
     page = ctx.new_page()
     page.goto(url + "/")
     page.fill("#code", code)
