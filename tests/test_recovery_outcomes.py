@@ -143,3 +143,42 @@ def test_new_recovery_defaults_have_sources_and_lie_in_their_ranges(model):
             if not r["relative"]:
                 assert r["low"] <= field.default <= r["high"], (model.__name__, name)
     assert ranged >= 3
+
+
+def _later_death_runs(scenario, seeds):
+    """Runs in which someone dies after the phases were drawn and before the scene handover."""
+    for seed in seeds:
+        r = run(scenario, seed=seed)
+        ev = r.events
+        drawn = next(e for e in ev if e.kind == "recovery.phases_set")
+        handover = next((e.t_s for e in ev if e.kind == "recovery.phase_done" and e.subject == "investigation"),
+                        float("inf"))
+        late = [e for e in ev if e.kind == "medical.died" and drawn.t_s < e.t_s < handover]
+        yield r, drawn, late
+
+
+def test_a_death_after_the_all_clear_makes_the_scene_fatal_for_reopening():
+    from simsoft.loader import load_scenario
+
+    scenario = load_scenario("scenarios/community-hall-incident.yaml")
+    cfg = scenario.recovery.reopening
+    seen = 0
+    for r, drawn, late in _later_death_runs(scenario, range(40)):
+        changes = [e for e in r.events if e.kind == "recovery.phase_changed" and e.subject == "investigation"]
+        if not late:
+            assert not changes  # nobody died later: the timetable drawn at the all clear stands
+            continue
+        seen += 1
+        deaths = drawn.values["deaths"] + len(late)
+        assert changes and all(e.values["reason"] == "deaths since the all clear" for e in changes)
+        # The same draw, re-sized: the ratio to the median is what it was at the all clear.
+        before = drawn.values["investigation_s"] / (
+            cfg.investigation_fatal_median * drawn.values["deaths"] ** cfg.death_exponent
+            if drawn.values["deaths"] else cfg.investigation_median)
+        after = r.metrics["recovery.investigation_s"] / (cfg.investigation_fatal_median * deaths ** cfg.death_exponent)
+        assert after == pytest.approx(before, rel=1e-4)
+        scheduled = [e.values["at_s"] for e in r.events if e.kind == "recovery.reopening_scheduled"]
+        assert scheduled[-1] > scheduled[0] and r.metrics["recovery.t_reopened_s"] == pytest.approx(scheduled[-1], abs=1e-2)
+        if drawn.values["deaths"] == 0:  # a no-death scene turned fatal: days, not hours
+            assert r.metrics["recovery.reopen_days"] > 1.0
+    assert seen >= 2  # seeds 7, 32, 37 and 38 of the shipped community hall

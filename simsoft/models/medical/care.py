@@ -24,6 +24,7 @@ casualties (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import simpy
@@ -63,6 +64,8 @@ class MedicalModel:
         self.recorder = recorder
         self.situation = situation
         self.casualties: dict[str, Casualty] = {}
+        self.death_listeners: list[Callable[[], object]] = []
+        """Called (no arguments) at each death, after it is recorded; recovery re-sizes its phases."""
         self.rank = {cls: i for i, cls in enumerate(self.cfg.transport_order)}
         self.rank["dead"] = len(self.rank)
         self.warm_policy = self.cfg.warm_zone.policy
@@ -258,6 +261,8 @@ class MedicalModel:
         place = {"ccp": "scene"}.get(c.place, c.place)
         self.recorder.emit(self.env.now, "medical.died", c.id, place=place, where=c.place, triage=c.cls,
                            after_care=after_care, preventable=bool(c.survives_care))
+        for listener in self.death_listeners:
+            listener()
 
     def _care(self, c: Casualty, h: HospitalModel) -> None:
         if c.dead or c.cared:

@@ -27,7 +27,12 @@
   draw from their own streams, and only once a message is out, so runs without one are unchanged.
 - **Phases.** Investigation (scene handover), clean-up and reopening preparation run one after the
   other from the all clear; their durations are drawn at the all clear from ``reopening`` (by the deaths
-  so far and the ``damage``) unless ``phases`` states them. The family assistance centre opens after
+  so far and the ``damage``) unless ``phases`` states them. A casualty who dies after the all clear
+  (in transport or in hospital) before the scene is handed over makes it a fatal one: at that death the
+  phases not yet done are re-sized for the deaths by then, with the standard normal draws made at the
+  all clear (no extra randomness; ``recovery.phase_changed`` with reason ``deaths since the all
+  clear``). A death after the handover leaves the venue's timetable as it is.
+  The family assistance centre opens after
   the all clear for a while. A decision changes a phase's duration, also while it runs. The scheduled
   reopening is recorded (``recovery.reopening_scheduled``), so it is known when it lies beyond the run.
 """
@@ -196,6 +201,12 @@ class RecoveryModel:
         self._changed: set[str] = set()
         """Phases a decision set before they were drawn (the decision wins)."""
         self._clear_at: float | None = None
+        self._z: dict[str, float] = {}
+        """Standard normal draw per phase at the all clear (kept, so a re-size adds no randomness)."""
+        self._sized_deaths = 0
+        """Deaths the drawn phases were sized for."""
+        if medical is not None:
+            medical.death_listeners.append(self._resize_for_deaths)
 
     # -- set-up ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -607,22 +618,61 @@ class RecoveryModel:
 
     def _draw_phases(self) -> None:
         """Draw the phases the scenario does not state (and no decision has set) from ``reopening``."""
-        cfg, stated = self.cfg.reopening, self.cfg.phases
+        stated = self.cfg.phases
         deaths = self.deaths()
-        sigma = math.log(cfg.spread) / 2.3263478740408408  # p99 / median = spread
-        clean = cfg.clean_up_median.get(self.cfg.damage, Reopening().clean_up_median[self.cfg.damage])
-        inv = cfg.investigation_fatal_median * deaths ** cfg.death_exponent if deaths > 0 else cfg.investigation_median
-        prep = cfg.preparation_median if deaths > 0 else cfg.preparation_nonfatal_median
-        medians = {"investigation": inv, "clean_up": clean, "reopen_preparation": prep}
+        medians = self._phase_medians(deaths)
         drawn = {}
         for name, median in medians.items():
             z = float(self.streams.stream(f"recovery.phases.{name}").standard_normal())
+            self._z[name] = z
             ph = self.phases[name]
             if getattr(stated, name) is None and name not in self._changed:
-                ph.duration = float(median) * math.exp(sigma * z)
+                ph.duration = float(median) * math.exp(self._sigma() * z)
             drawn[f"{name}_s"] = round(ph.duration, 3)
+        self._sized_deaths = deaths
         self.recorder.emit(self.env.now, "recovery.phases_set", "", deaths=deaths, damage=self.cfg.damage, **drawn)
         self._schedule_reopening("all clear")
+
+    def _sigma(self) -> float:
+        return math.log(self.cfg.reopening.spread) / 2.3263478740408408  # p99 / median = spread
+
+    def _phase_medians(self, deaths: int) -> dict[str, float]:
+        """Median duration of each phase (seconds) for a scene with ``deaths`` and the scenario's damage."""
+        cfg = self.cfg.reopening
+        clean = cfg.clean_up_median.get(self.cfg.damage, Reopening().clean_up_median[self.cfg.damage])
+        inv = cfg.investigation_fatal_median * deaths ** cfg.death_exponent if deaths > 0 else cfg.investigation_median
+        prep = cfg.preparation_median if deaths > 0 else cfg.preparation_nonfatal_median
+        return {"investigation": inv, "clean_up": clean, "reopen_preparation": prep}
+
+    def _resize_for_deaths(self) -> bool:
+        """Re-size the drawn phases not yet done for the deaths since the all clear; True when one changed.
+
+        Only phases neither stated by the scenario nor set by a decision; the draw made at the all clear
+        is kept, so the result is the duration the phases would have had with these deaths known then.
+        """
+        if not self._z or self.phases["investigation"].done is not None:
+            return False  # before the all clear the draw sees every death; after the handover nothing changes
+        deaths = self.deaths()
+        if deaths <= self._sized_deaths:
+            return False
+        self._sized_deaths = deaths
+        stated, sigma, changed = self.cfg.phases, self._sigma(), False
+        for name, median in self._phase_medians(deaths).items():
+            ph = self.phases[name]
+            if ph.done is not None or getattr(stated, name) is not None or name in self._changed:
+                continue
+            duration = float(median) * math.exp(sigma * self._z[name])
+            if duration == ph.duration:
+                continue  # clean-up depends on the damage only
+            ph.duration = duration
+            changed = True
+            self.recorder.emit(self.env.now, "recovery.phase_changed", name, duration_s=ph.duration,
+                               reason="deaths since the all clear")
+            if ph.started is not None and ph.proc is not None and ph.proc.is_alive:
+                ph.proc.interrupt("deaths since the all clear")
+        if changed:
+            self._schedule_reopening("deaths since the all clear")
+        return changed
 
     def projected_reopening(self) -> float | None:
         """When the venue reopens as the phases stand now (seconds), or ``None`` before the all clear."""
