@@ -115,14 +115,14 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--report/--no-report", default=True, show_default=True,
               help="Also write figures (PNG), report.md and a self-contained report.html.")
 def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report: bool) -> None:
-    """Simulate SCENARIO and write a run folder.
+    """Simulate SCENARIO, write a run folder and print what happened, then the details.
 
     The folder OUT/<scenario>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml, events.jsonl,
     metrics.json and timeseries.csv, plus figures, report.md and report.html. The same scenario,
     seed and variant give byte-identical events.jsonl and metrics.json.
     """
     from simsoft import load_scenario, run
-    from simsoft.reports.summary import LABEL_WIDTH, summary_lines
+    from simsoft.reports.summary import LABEL_WIDTH, conclusion_lines, summary_lines
     from simsoft.runfolder import write_run
 
     loaded = load_scenario(scenario)
@@ -135,6 +135,8 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
             return write_run_report(tmp, result)
 
     folder = write_run(result, out_dir=out_dir, extra=extra)
+    for line in [*conclusion_lines(result), ""]:  # what happened first, then the details
+        click.echo(line)
     for line in summary_lines(result):
         click.echo(line)
     click.echo(f"{'run folder'.ljust(LABEL_WIDTH)} {folder}")

@@ -7,6 +7,8 @@ import textwrap
 import numpy as np
 from matplotlib.figure import Figure
 
+from simsoft.reports.names import METRIC_NAMES
+
 __all__ = ["PALETTE", "new_figure", "metric_label", "wrap", "time_axis"]
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a5f", "#5c5c5c",
@@ -17,22 +19,6 @@ PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8
 def new_figure(w: float, h: float) -> Figure:
     """A ``pyplot``-free figure of ``w`` x ``h`` inches with constrained layout."""
     return Figure(figsize=(w, h), dpi=110, layout="constrained")
-
-
-METRIC_NAMES = {
-    "egress.t50_s": "time until 50 % are out",
-    "egress.t90_s": "time until 90 % are out",
-    "egress.t95_s": "time until 95 % are out",
-    "egress.t100_s": "time until everyone is out",
-    "incident.exposed_person_min": "exposure to the incident",
-    "casualties.total": "casualties",
-    "response.t_police_on_scene_s": "police on scene",
-    "response.t_contained_s": "incident contained",
-    "medical.deaths": "deaths",
-    "medical.preventable_deaths": "preventable deaths",
-    "recovery.t_everyone_accounted_s": "everyone accounted for",
-}
-"""Key metrics in words, for titles and axes (other keys are shown as they are)."""
 
 
 def metric_label(metric: str, values: np.ndarray | None = None) -> tuple[str, float]:

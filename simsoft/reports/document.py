@@ -164,6 +164,8 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
     '3 h 32 min [3 h 32 min, 3 h 33 min]'
     >>> human_value("casualties.total", 0.4, low=-0.2, high=1.0)
     '0.4 people [0, 1]'
+    >>> human_value("medical.deaths", 1.0), human_value("medical.deaths", 2.0)
+    ('1 person', '2 people')
     """
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return format_value(x)
@@ -181,7 +183,12 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
     else:
         def one(v: Any) -> str:
             return format_value(float(v))
-    text = one(x) + (" people" if count else "")
+    if count:
+        from simsoft.units import format_count
+
+        text = format_count(max(0.0, float(x)), "person")
+    else:
+        text = one(x)
     if low is not None and high is not None and all(isinstance(v, (int, float)) and math.isfinite(v) for v in (low, high)):
         text += f" [{one(low)}, {one(high)}]"
     return text

@@ -22,8 +22,39 @@ from pathlib import Path
 from typing import Any
 
 from simsoft.experiments.runner import ExperimentFolder, record_files
-from simsoft.experiments.stats import meaningful
+from simsoft.experiments.stats import meaningful, practical_threshold
 from simsoft.reports.document import Doc, format_value, human_value, save_figure, write_document
+from simsoft.reports.names import metric_name
+
+
+def _bare(metric: str, x: Any) -> str:
+    """:func:`human_value` without the word for people (table cells under a heading that names the unit)."""
+    text = human_value(metric, x)
+    for word in (" people", " person"):
+        text = text.removesuffix(word)
+    return text
+
+
+def thresholds_text(metrics: Sequence[str]) -> str:
+    """The practical thresholds of ``metrics`` in words, grouped by value.
+
+    >>> thresholds_text(["egress.t95_s", "medical.deaths", "casualties.total"])
+    '30 s for time until 95 % are out; half a person for deaths and casualties'
+    """
+    groups: dict[str, list[str]] = {}
+    for m in metrics:
+        t = practical_threshold(m)
+        if m.endswith("_s"):
+            what = f"{t:g} s" if t < 60 else f"{t / 60:g} min"
+        elif m.endswith("_person_min"):
+            what = f"{t:g} person-min"
+        elif t == 0.5:
+            what = "half a person"
+        else:
+            what = f"{t:g}"
+        groups.setdefault(what, []).append(metric_name(m))
+    return "; ".join(f"{what} for " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
+                     for what, names in groups.items())
 
 
 def _signed(metric: str, x: Any) -> str:
@@ -158,17 +189,17 @@ def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple
     rows = []
     for metric, sens in result["sensitivity"].items():
         for c in [c for c in sens["coefficients"] if c["coefficient"] is not None][:top]:
-            rows.append((metric, c["path"], f"{c['coefficient']:+.2f}"))
+            rows.append((metric_name(metric), c["path"], f"{c['coefficient']:+.2f}"))
     blocks += [("h", 2, "What drives each outcome (top parameters, reference variant)"),
                ("table", ["metric", "parameter", "rank coefficient"], rows)]
     rows = []
     for v, per in result["differences"].items():
         for metric, d in per.items():
             if d["mean"] is None:
-                rows.append((v, metric, "not reached", "", "", ""))
+                rows.append((v, metric_name(metric), "not reached", "", "", ""))
                 continue
-            rows.append((v, metric, format_value(d["mean"]),
-                         f"{format_value(d['p05'])} to {format_value(d['p95'])}",
+            rows.append((v, metric_name(metric), _signed(metric, d["mean"]),
+                         f"{_signed(metric, d['p05'])} to {_signed(metric, d['p95'])}",
                          f"{100 * d['share_better']:.0f} %" if d["share_better"] is not None else "n/a",
                          f"{100 * d['share_worse']:.0f} %" if d["share_worse"] is not None else "n/a"))
     if rows:
@@ -195,7 +226,7 @@ def _conclusion(manifest: Mapping[str, Any], summary: Mapping[str, Any],
             d = per.get(m) or {}
             if meaningful(m, d):
                 word = "lower (better)" if d["mean"] < 0 else "higher (worse)"
-                found.append(f"{m} {word} by {human_value(m, abs(d['mean'])).removesuffix(' people')}")
+                found.append(f"{metric_name(m)} {word} by {human_value(m, abs(d['mean']))}")
         head = f"'{v}'" + (f" ({what.strip()})" if what else "")
         lines.append(f"{head} against '{ref}': " + ("; ".join(found) if found else "no meaningful difference") + ".")
     blocks: list[tuple[Any, ...]] = [("h", 1, "Conclusion")]
@@ -226,11 +257,13 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         for v, per in summary["variants"].items():
             s = per["metrics"][m]
             def h(x: Any, m: str = m) -> str:
-                return human_value(m, x).removesuffix(" people")
+                return _bare(m, x)
 
             rows.append((v, s["n"], s["missing"], h(s["mean"]), f"{h(s['mean_ci_low'])} - {h(s['mean_ci_high'])}",
                          h(s["p5"]), h(s["median"]), h(s["p95"]), f"{h(s['p95_ci_low'])} - {h(s['p95_ci_high'])}"))
-        blocks += [("h", 2, m), ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
+        unit = " (people)" if _bare(m, 2.0) != human_value(m, 2.0) else ""
+        blocks += [("h", 2, f"{metric_name(m)}{unit}" + (f" ({m})" if metric_name(m) != m else "")),
+                   ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
                                            "median", "p95", "95 % CI of p95"], rows)]
     if summary.get("differences"):
         blocks.append(("h", 1, f"Paired differences to '{summary['reference']}'"))
@@ -240,12 +273,12 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         for v, per in summary["differences"].items():
             for m in keys:
                 d = per[m]
-                rows.append((v, m, d["n"], _signed(m, d["mean"]), f"{_signed(m, d['ci_low'])} to {_signed(m, d['ci_high'])}",
+                rows.append((v, metric_name(m), d["n"], _signed(m, d["mean"]), f"{_signed(m, d['ci_low'])} to {_signed(m, d['ci_high'])}",
                              "yes" if d["significant"] else "no",
                              f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
                              "yes" if meaningful(m, d) else "no"))
         blocks.append(("p", "'meaningful' needs both: the interval excludes zero and the mean difference is at "
-                            "least the threshold (30 s for times, half a person for counts, 1 person-min)."))
+                            "least the practical threshold (" + thresholds_text(keys) + ")."))
         blocks.append(("table", ["variant", "metric", "pairs", "mean difference", "95 % CI", "excludes 0",
                                  "runs lower", "meaningful"], rows))
     blocks.append(("h", 1, "Convergence"))

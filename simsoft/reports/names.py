@@ -1,0 +1,41 @@
+"""Metrics in words: the names reports, summaries and figure labels show instead of dotted keys.
+
+No matplotlib here, so documents and the terminal can name metrics without loading the plotting
+stack; :mod:`simsoft.plots.common` reads the same table for axis labels.
+
+>>> metric_name("egress.t95_s"), metric_name("medical.deaths")
+('time until 95 % are out', 'deaths')
+>>> metric_name("egress.zone.foyer.peak_density_p_m2")
+'egress.zone.foyer.peak_density_p_m2'
+"""
+
+from __future__ import annotations
+
+__all__ = ["METRIC_NAMES", "metric_name"]
+
+METRIC_NAMES = {
+    "egress.t50_s": "time until 50 % are out",
+    "egress.t90_s": "time until 90 % are out",
+    "egress.t95_s": "time until 95 % are out",
+    "egress.t100_s": "time until everyone is out",
+    "egress.exited": "people out of the venue",
+    "incident.exposed_person_min": "exposure to the incident",
+    "incident.t_first_alert_s": "first alert",
+    "incident.t_known_venue_control_s": "venue control knew",
+    "casualties.total": "casualties",
+    "response.t_police_on_scene_s": "police on scene",
+    "response.t_contained_s": "incident contained",
+    "response.t_all_clear_s": "all clear",
+    "medical.deaths": "deaths",
+    "medical.preventable_deaths": "preventable deaths",
+    "medical.t_last_immediate_at_hospital_s": "last immediate casualty at hospital",
+    "recovery.t_everyone_accounted_s": "everyone accounted for",
+    "recovery.reunification.t_complete_s": "reunification complete",
+    "recovery.t_reopened_s": "venue reopened",
+}
+"""Key metrics in words, for conclusions, titles and axes (other keys are shown as they are)."""
+
+
+def metric_name(metric: str) -> str:
+    """``metric`` in words when it has a name in :data:`METRIC_NAMES`, else the key itself."""
+    return METRIC_NAMES.get(metric, metric)
