@@ -302,10 +302,13 @@ def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> No
     if sum(widths) + 2 * (len(widths) - 1) <= 100:
         for r in [header, *rows]:
             click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    else:  # too wide for a terminal: one block per run / experiment row, one metric a line
-        label_w = max(len(h) for h in header[1:])
+    else:  # too wide for a terminal: one block per run / experiment row, one metric (in words) a line
+        from simsoft.reports.names import metric_name
+
+        names = [metric_name(h) for h in header[1:]]
+        label_w = max(len(h) for h in names)
         for r in rows:
-            for line in [str(r[0]), *(f"  {h.ljust(label_w)}  {c}" for h, c in zip(header[1:], r[1:]))]:
+            for line in [str(r[0]), *(f"  {h.ljust(label_w)}  {c}" for h, c in zip(names, r[1:]))]:
                 click.echo(line if len(line) <= 100 else line[:97] + "...")
     click.echo(f"comparison folder: {folder}")
 

@@ -75,7 +75,7 @@ def test_compare_runs_and_experiment(run_folder, tmp_path):
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     # Too wide for 100 columns as a table: one block per row, one metric a line.
-    assert any(ln.strip().startswith("egress.t95_s") for ln in lines) and max(map(len, lines[:-1])) <= 100
+    assert any(ln.strip().startswith("time until 95 % are out") for ln in lines) and max(map(len, lines[:-1])) <= 100
     assert any("[voice_pa_fast, 3 runs]" in ln for ln in lines)
     (cmp_folder,) = (tmp_path / "cmp").iterdir()
     assert sorted(p.name for p in cmp_folder.iterdir()) == ["comparison.csv", "comparison.html", "comparison.md",

@@ -12,9 +12,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simsoft.plots.common import PALETTE, metric_label, new_figure, wrap
+from simsoft.plots.common import BETTER, NEUTRAL, PALETTE, WORSE, is_count, metric_label, new_figure, pad_flat_axis, wrap
 
-__all__ = ["metric_distributions", "paired_differences", "comparison"]
+__all__ = ["metric_distributions", "paired_differences", "comparison", "short_labels"]
 
 
 # --------------------------------------------------------------------------------- experiments: variants
@@ -65,12 +65,13 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
                 # A count of people cannot go below zero: its interval is clipped there.
                 low = min(half, mean) if label.endswith("(people)") else half
                 ax.errorbar(positions[i] + 0.32, mean, yerr=[[low], [half]], fmt="D", color="#d1495b", ms=4, capsize=3, zorder=3)
+        pad_flat_axis(ax, np.concatenate(data) if data else [], axis="y", count=label.endswith("(people)"))
         ticks = [wrap(v, 14) + (f"\n({missing[i]} not reached)" if missing[i] else "") for i, v in enumerate(variants)]
-        ax.set_xticks(positions, ticks, fontsize=7.5, rotation=30 if len(variants) > 3 else 0,
+        ax.set_xticks(positions, ticks, fontsize=8, rotation=30 if len(variants) > 3 else 0,
                       ha="right" if len(variants) > 3 else "center")
         ax.set_xlim(0.4, len(variants) + 0.7)
         ax.set_ylabel(label, fontsize=9)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="y", color="#e5e5e5", lw=0.6)
     handles = [Patch(facecolor="#deebf7", edgecolor="#4a4a4a", label="quartiles, whiskers 5-95th pct"),
                Line2D([], [], color="#08519c", lw=2, label="median"),
@@ -85,36 +86,75 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
 def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], title: str = "") -> Figure:
     """Mean paired difference (variant - reference) of each metric with its 95 % interval, per variant.
 
-    Intervals that exclude zero (a real effect at that confidence) are drawn solid, others hollow.
+    A grey band around zero spans the practical threshold (:func:`~simsoft.experiments.stats.practical_threshold`):
+    a difference is *meaningful* when its interval excludes zero and its mean lies outside the band. Meaningful
+    differences are filled, blue when lower (better) and red when higher (worse); the rest are hollow grey.
     """
+    from simsoft.experiments.stats import meaningful, practical_threshold
+
     ref = summary["reference"]
     variants = list(summary.get("differences", {}))
-    fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.7 + 0.55 * max(2, len(variants)))
+    fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.9 + 0.55 * max(2, len(variants)))
     for ax, metric in zip(axes, metrics):
         rows = [summary["differences"][v].get(metric) or {} for v in variants]
         vals = np.array([abs(r.get(k) or 0.0) for r in rows for k in ("ci_low", "ci_high", "mean")], dtype=float)
         label, scale = metric_label(metric, vals)
+        band = practical_threshold(metric) * scale
+        if band > 0:
+            ax.axvspan(-band, band, color="#ebebeb", zorder=0)
+        drawn = []
         for i, r in enumerate(rows):
             mean = r.get("mean")
             if mean is None:
                 ax.text(0, i, "not reached", va="center", fontsize=8, color="#777777")
                 continue
             lo, hi = r.get("ci_low"), r.get("ci_high")
-            solid = bool(r.get("significant"))
+            colour = (BETTER if mean < 0 else WORSE) if meaningful(metric, r) else NEUTRAL
             if lo is not None and hi is not None:
-                ax.plot([lo * scale, hi * scale], [i, i], color="#1b6ca8", lw=2)
-            ax.plot([mean * scale], [i], "o", ms=7, color="#1b6ca8", mfc="#1b6ca8" if solid else "white", mew=1.5)
+                ax.plot([lo * scale, hi * scale], [i, i], color=colour, lw=2)
+                drawn += [lo * scale, hi * scale]
+            ax.plot([mean * scale], [i], "o", ms=7, color=colour, mfc=colour if colour != NEUTRAL else "white", mew=1.5)
+            drawn.append(mean * scale)
         ax.axvline(0, color="#555555", lw=1)
-        ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8)
+        if pad_flat_axis(ax, drawn, count=is_count(metric), around_zero=True) and drawn:
+            ax.text(0.98, 0.02, "no difference in any run", transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=8, color="#555555")
+        ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)
         ax.set_ylim(len(variants) - 0.5, -0.5)
-        ax.set_xlabel(f"difference in {label}", fontsize=8.5)
-        ax.set_title(label, fontsize=9)
+        ax.set_xlabel(f"variant - {ref}: {label}", fontsize=8.5)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
-    handles = [Line2D([], [], marker="o", color="#1b6ca8", label="mean difference, 95 % CI excludes 0"),
-               Line2D([], [], marker="o", color="#1b6ca8", mfc="white", label="95 % CI includes 0")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(title or f"paired differences to '{ref}' (same seeds; left of 0: lower, which is better)", fontsize=11)
+    handles = [Line2D([], [], marker="o", color=BETTER, label="meaningfully lower (better)"),
+               Line2D([], [], marker="o", color=WORSE, label="meaningfully higher (worse)"),
+               Line2D([], [], marker="o", color=NEUTRAL, mfc="white", label="no meaningful difference"),
+               Patch(color="#ebebeb", label="within the practical threshold"),
+               Line2D([], [], color="#555555", label="line: 95 % interval")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8.5, frameon=False)
+    fig.suptitle(title or f"Each variant against '{ref}': paired differences over the same seeds (lower is better)",
+                 fontsize=11)
     return fig
+
+
+def short_labels(labels: Sequence[str]) -> list[str]:
+    """Comparison labels as a legend shows them: without the UTC time stamp and the folder name all share,
+    keeping the time stamp only where two would otherwise read the same.
+
+    >>> short_labels(["hall/20261206T000308Z-s5 [cctv]", "hall/20261205T235748Z-sweep-s1 [base, 20 runs]"])
+    ['run s5 [cctv]', 'sweep s1 [base, 20 runs]']
+    """
+    parents = {lbl.split("/", 1)[0] for lbl in labels if "/" in lbl}
+    out = []
+    for lbl in labels:
+        text = lbl.split("/", 1)[1] if len(parents) == 1 and "/" in lbl else lbl
+        text = re.sub(r"\d{8}T\d{6}Z-", "", text)
+        text = text.replace("-sweep-", " sweep ").replace("sweep-", "sweep ")
+        if not text.startswith("sweep") and re.match(r"s\d+", text):
+            text = "run " + text
+        text = re.sub(r"(run s\d+)-[^ ]+ \[", r"\1 [", text)  # the variant is in the brackets
+        out.append(text)
+    if len(set(out)) < len(out):  # two runs of the same seed: keep the time stamp that tells them apart
+        return list(labels)
+    return out
 
 
 def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, float | None, float | None]]]], *,
@@ -123,13 +163,11 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
 
     ``entries`` is ``[(label, {metric: (value, ci_low, ci_high)}), ...]``; an interval may be ``None``.
     """
-    fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.9 + 0.5 * max(2, len(entries)))
-    # Folder names start with a UTC time stamp; the figure drops it (the table keeps it).
-    short = [re.sub(r"\d{8}T\d{6}Z-", "", lbl).replace("-sweep-", " sweep ") for lbl, _ in entries]
-    if len(set(short)) < len(short):  # two runs of the same seed: keep the time stamp that tells them apart
-        short = [lbl for lbl, _ in entries]
+    fig, axes = _grid(len(metrics), ncols=2, w=5.6, h=0.9 + 0.42 * max(2, len(entries)))
+    short = short_labels([lbl for lbl, _ in entries])
+    run_colour, exp_colour = "#333333", PALETTE[0]
     for k, (ax, metric) in enumerate(zip(axes, metrics)):
-        vals = np.array([abs(x) for _, d in entries for x in (d.get(metric) or (None,)) if x is not None], dtype=float)
+        vals = np.array([x for _, d in entries for x in (d.get(metric) or (None,)) if x is not None], dtype=float)
         label, scale = metric_label(metric, vals if len(vals) else None)
         for i, (_, d) in enumerate(entries):
             value, lo, hi = d.get(metric) or (None, None, None)
@@ -139,18 +177,20 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
                         transform=ax.get_yaxis_transform())
                 continue
             if lo is not None and hi is not None:
-                ax.plot([lo * scale, hi * scale], [i, i], color=PALETTE[i % len(PALETTE)], lw=2)
-                marker = "D"
+                if is_count(metric):
+                    lo = max(0.0, lo)
+                ax.plot([lo * scale, hi * scale], [i, i], color=exp_colour, lw=2)
+                ax.plot([value * scale], [i], "D", ms=7, color=exp_colour)
             else:
-                marker = "o"
-            ax.plot([value * scale], [i], marker, ms=7, color=PALETTE[i % len(PALETTE)])
-        ax.set_yticks(range(len(entries)), [wrap(lbl, 30) for lbl in short] if k % 2 == 0 else [], fontsize=7.5)
+                ax.plot([value * scale], [i], "o", ms=7, color=run_colour)
+        pad_flat_axis(ax, vals * scale, count=is_count(metric))
+        ax.set_yticks(range(len(entries)), [wrap(lbl, 34) for lbl in short] if k % 2 == 0 else [], fontsize=8)
         ax.set_ylim(len(entries) - 0.5, -0.5)
         ax.set_xlabel(label, fontsize=8.5)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
-    handles = [Line2D([], [], marker="o", color="#555555", ls="", label="single run"),
-               Line2D([], [], marker="D", color="#555555", label="experiment mean ± 95 % CI")]
+    handles = [Line2D([], [], marker="o", color=run_colour, ls="", label="one run: its value"),
+               Line2D([], [], marker="D", color=exp_colour, label="experiment variant: mean and 95 % interval")]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     if title:
         fig.suptitle(title, fontsize=11)

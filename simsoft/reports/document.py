@@ -188,7 +188,7 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
 
         text = format_count(max(0.0, float(x)), "person")
     else:
-        text = one(x)
+        text = one(x) + (" person-min" if metric.endswith("_person_min") else "")
     if low is not None and high is not None and all(isinstance(v, (int, float)) and math.isfinite(v) for v in (low, high)):
         text += f" [{one(low)}, {one(high)}]"
     return text

@@ -30,9 +30,15 @@ from simsoft.reports.names import metric_name
 def _bare(metric: str, x: Any) -> str:
     """:func:`human_value` without the word for people (table cells under a heading that names the unit)."""
     text = human_value(metric, x)
-    for word in (" people", " person"):
+    for word in (" people", " person", " person-min"):
         text = text.removesuffix(word)
     return text
+
+
+def _unit(metric: str) -> str:
+    """The unit a table heading names when the cells leave it out (see :func:`_bare`)."""
+    full = human_value(metric, 2.0)
+    return full[len(_bare(metric, 2.0)):].strip()
 
 
 def thresholds_text(metrics: Sequence[str]) -> str:
@@ -122,7 +128,8 @@ def experiment_figures(folder: str | os.PathLike[str], table: Any, summary: Mapp
     if keys and present:
         samples = {v: {m: table.values(m, v) for m in keys} for v in present}
         fig = plots.metric_distributions(samples, metrics=keys, variants=present,
-                                         title=f"{len(table.variants)} runs: distributions per variant")
+                                         title=f"Key metrics per variant over {len(table.variants)} runs "
+                                               "(lower is better)")
         save_figure(fig, folder / "distributions.png")
         out["distributions"] = "distributions.png"
     if keys and summary.get("differences"):
@@ -261,7 +268,7 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
 
             rows.append((v, s["n"], s["missing"], h(s["mean"]), f"{h(s['mean_ci_low'])} - {h(s['mean_ci_high'])}",
                          h(s["p5"]), h(s["median"]), h(s["p95"]), f"{h(s['p95_ci_low'])} - {h(s['p95_ci_high'])}"))
-        unit = " (people)" if _bare(m, 2.0) != human_value(m, 2.0) else ""
+        unit = f" ({_unit(m)})" if _unit(m) else ""
         blocks += [("h", 2, f"{metric_name(m)}{unit}" + (f" ({m})" if metric_name(m) != m else "")),
                    ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
                                            "median", "p95", "95 % CI of p95"], rows)]
