@@ -11,6 +11,7 @@ import json
 import math
 import os
 import sys
+import textwrap
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -193,6 +194,8 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
     from simsoft.experiments import Experiment, run_experiment
     from simsoft.reports import write_experiment_report
     from simsoft.reports.document import human_value
+    from simsoft.reports.experiment import conclusion_sentences
+    from simsoft.reports.names import metric_name
 
     if sets is not None and until_converged:
         raise SimsoftError("--until-converged is for replications, not --uncertainty")
@@ -206,15 +209,18 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
                             until_converged=until_converged, max_reps=max_reps)
     write_experiment_report(folder)
     s = folder.summary
+    # The conclusion first (as summary.md has it), then each key metric's mean [95 % CI] per variant.
+    for sentence in conclusion_sentences(folder.manifest, s, descriptions=False):
+        click.echo("\n".join(textwrap.wrap(sentence, 100, subsequent_indent="  ", break_on_hyphens=False)))
+    click.echo("")
+    present = [v for v in folder.manifest["variants"] if v in s["variants"]]
+    width = max(len(v) for v in present) if present else 0
     for m in s["key_metrics"]:
-        parts = []
-        for v in folder.manifest["variants"]:
-            if v not in s["variants"]:
-                continue
+        click.echo(f"{metric_name(m)} (mean [95 % CI]):")
+        for v in present:
             st = s["variants"][v]["metrics"][m]
-            parts.append(f"{v} {human_value(m, st['mean'], low=st['mean_ci_low'], high=st['mean_ci_high'])}")
-        click.echo(f"{m}: " + "; ".join(parts))
-    click.echo(f"convergence: {_verdict(s)}")
+            click.echo(f"  {v.ljust(width)}  {human_value(m, st['mean'], low=st['mean_ci_low'], high=st['mean_ci_high'])}")
+    click.echo("\n".join(textwrap.wrap(f"convergence: {_verdict(s)}", 100, subsequent_indent="  ")))
     adaptive = folder.manifest.get("until_converged")
     if adaptive:
         for v, p in adaptive["variants"].items():
@@ -235,6 +241,8 @@ def _uncertainty(scenario: str, *, variants: list[str] | None, sets: int, seed: 
     from simsoft import load_scenario
     from simsoft.experiments.uncertainty import UNCERTAINTY_JSON, UncertaintyExperiment, run_uncertainty
     from simsoft.reports import write_experiment_report
+    from simsoft.reports.experiment import signed_value as _signed
+    from simsoft.reports.names import metric_name
 
     exp = UncertaintyExperiment(load_scenario(scenario), variants=variants, sets=sets, seed=seed)
     folder = run_uncertainty(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
@@ -242,15 +250,17 @@ def _uncertainty(scenario: str, *, variants: list[str] | None, sets: int, seed: 
     write_experiment_report(folder)
     u = json.loads((folder.path / UNCERTAINTY_JSON).read_text(encoding="utf-8"))
     click.echo(f"{len(exp.parameters)} parameters x {sets} sets (Latin hypercube, seed {seed}); reference {u['reference']}")
+    click.echo("what drives each outcome (rank coefficient; + means the outcome rises with the parameter):")
     for m, sens in u["sensitivity"].items():
         top = ", ".join(f"{c['path']} {c['coefficient']:+.2f}" for c in sens["coefficients"][:3]
-                        if c["coefficient"] is not None)
-        click.echo(f"{m} ({sens['method']}): {top or 'no finite values'}")
+                        if c["coefficient"] is not None and abs(c["coefficient"]) > 1e-12)
+        click.echo(f"  {metric_name(m)}: {top or 'did not vary over the sets'}")
     for v, per in u["differences"].items():
+        click.echo(f"{v} - {u['reference']} over the parameter sets (mean, 5-95 % of sets):")
         for m, d in per.items():
             if d["mean"] is None:
                 continue
-            click.echo(f"{v} - {u['reference']} {m}: mean {d['mean']:+.4g}, 5-95% [{d['p05']:+.4g}, {d['p95']:+.4g}], "
+            click.echo(f"  {metric_name(m)}: {_signed(m, d['mean'])} [{_signed(m, d['p05'])}, {_signed(m, d['p95'])}], "
                        f"better in {d['share_better']:.0%} of sets, worse in {d['share_worse']:.0%}")
     click.echo(f"experiment folder: {folder.path}")
 

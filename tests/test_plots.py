@@ -91,7 +91,8 @@ def test_distributions_and_differences():
     summary = {"reference": "base", "differences": {"wider_rear_exit": {"egress.t95_s": {
         "mean": -20.0, "ci_low": -30.0, "ci_high": -10.0, "significant": True}}}}
     text = _texts(plots.paired_differences(summary, metrics=["egress.t95_s"]))
-    assert "variant - base: time until 95 % are out (s)" in text and "meaningfully lower (better)" in text
+    assert "difference (variant - base) in s" in text and "time until 95 % are out" in text
+    assert "meaningfully lower (better)" in text
 
 
 def test_metric_label_units():

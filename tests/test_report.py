@@ -69,7 +69,7 @@ def test_compare_runs_and_experiment(run_folder, tmp_path):
     assert sweep.exit_code == 0, sweep.output
     # The verdict names the check that needs the most replications.
     assert re.search(r"convergence: not converged: about \d+ replications needed \(most for \S+ in "
-                     r"(base|voice_pa_fast): 3 of at least 50 runs", sweep.output), sweep.output
+                     r"(base|voice_pa_fast): 3 of at least 50 runs", re.sub(r"\n +", " ", sweep.output)), sweep.output
     exp = next((tmp_path / "exp" / "community-hall-incident").iterdir())
     res = CliRunner().invoke(cli, ["compare", str(folder), str(other), str(exp), "--out", str(tmp_path / "cmp")])
     assert res.exit_code == 0, res.output

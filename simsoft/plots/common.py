@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from simsoft.reports.names import METRIC_NAMES
 
-__all__ = ["PALETTE", "new_figure", "metric_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
+__all__ = ["PALETTE", "new_figure", "metric_label", "difference_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
            "BETTER", "WORSE", "NEUTRAL"]
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a5f", "#5c5c5c",
@@ -86,6 +86,16 @@ def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False,
             lo = max(lo, -0.5) if centre >= 0 else lo
         (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
     return flat
+
+
+def difference_label(label: str, reference: str) -> str:
+    """The x label of a difference panel whose title names the metric: ``difference (variant - base) in min``.
+
+    >>> difference_label("deaths (people)", "base"), difference_label("share", "base")
+    ('difference (variant - base) in people', 'difference (variant - base)')
+    """
+    unit = label.rsplit(" (", 1)[1].rstrip(")") if label.endswith(")") and " (" in label else ""
+    return f"difference (variant - {reference})" + (f" in {unit}" if unit else "")
 
 
 def wrap(text: str, width: int = 14) -> str:

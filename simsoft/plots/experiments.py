@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simsoft.plots.common import BETTER, NEUTRAL, PALETTE, WORSE, is_count, metric_label, new_figure, pad_flat_axis, wrap
+from simsoft.plots.common import BETTER, NEUTRAL, PALETTE, WORSE, difference_label, is_count, metric_label, new_figure, pad_flat_axis, wrap
 
 __all__ = ["metric_distributions", "paired_differences", "comparison", "short_labels"]
 
@@ -121,7 +121,7 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
                     fontsize=8, color="#555555")
         ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)
         ax.set_ylim(len(variants) - 0.5, -0.5)
-        ax.set_xlabel(f"variant - {ref}: {label}", fontsize=8.5)
+        ax.set_xlabel(difference_label(label, ref), fontsize=8.5)
         ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
     handles = [Line2D([], [], marker="o", color=BETTER, label="meaningfully lower (better)"),

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from simsoft.plots.common import BETTER, PALETTE, WORSE, is_count, metric_label, new_figure, pad_flat_axis, wrap
+from simsoft.plots.common import BETTER, PALETTE, WORSE, difference_label, is_count, metric_label, new_figure, pad_flat_axis, wrap
 
 __all__ = ["parameter_sensitivity", "differences_over_parameters"]
 
@@ -111,7 +111,7 @@ def differences_over_parameters(result: Mapping[str, Any]) -> Figure | None:
                     fontsize=8, color="#555555")
         ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)
         ax.set_ylim(len(variants) - 0.5, -0.5)
-        ax.set_xlabel(f"variant - {result['reference']}: {label}", fontsize=8.5)
+        ax.set_xlabel(difference_label(label, result["reference"]), fontsize=8.5)
         ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
     from matplotlib.lines import Line2D

@@ -166,6 +166,8 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
     '0.4 people [0, 1]'
     >>> human_value("medical.deaths", 1.0), human_value("medical.deaths", 2.0)
     ('1 person', '2 people')
+    >>> human_value("incident.exposed_person_min", 257.0, low=-33.0, high=547.0)
+    '257 person-min [0, 547]'
     """
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return format_value(x)
@@ -173,13 +175,18 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
 
     count = metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
         (".exited", ".total", "_end", ".removed"))
+    # Times, counts and exposure cannot go below zero: neither can their interval bounds.
     if metric.endswith("_s"):
         def one(v: Any) -> str:
-            return format_duration(float(v))
+            return format_duration(max(0.0, float(v)))
     elif count:
         def one(v: Any) -> str:
             v = max(0.0, float(v))
             return f"{v:,.0f}" if abs(v - round(v)) < 0.05 else f"{v:,.1f}"
+    elif metric.endswith("_person_min"):  # exposure: whole person-minutes from 10 up
+        def one(v: Any) -> str:
+            v = max(0.0, float(v))
+            return f"{v:,.0f}" if v >= 10 or v == 0 else f"{v:,.1f}"
     else:
         def one(v: Any) -> str:
             return format_value(float(v))

@@ -63,15 +63,19 @@ def thresholds_text(metrics: Sequence[str]) -> str:
                      for what, names in groups.items())
 
 
-def _signed(metric: str, x: Any) -> str:
+def signed_value(metric: str, x: Any) -> str:
     """A difference in human units with its sign (counts are not clipped: a difference may be negative)."""
     if x is None:
         return format_value(x)
     if metric.endswith("_s"):
         return ("-" if x < 0 else "+") + human_value(metric, abs(x))
-    return f"{x:+,.2f}".rstrip("0").rstrip(".")
+    if metric.endswith("_person_min") and abs(x) >= 10:
+        return f"{x:+,.0f}"
+    text = f"{x:+,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
-__all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks"]
+__all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks",
+           "conclusion_sentences", "thresholds_text", "signed_value"]
 
 
 def write_experiment_report(experiment: ExperimentFolder, *, figures: bool = True) -> list[str]:
@@ -205,8 +209,8 @@ def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple
             if d["mean"] is None:
                 rows.append((v, metric_name(metric), "not reached", "", "", ""))
                 continue
-            rows.append((v, metric_name(metric), _signed(metric, d["mean"]),
-                         f"{_signed(metric, d['p05'])} to {_signed(metric, d['p95'])}",
+            rows.append((v, metric_name(metric), signed_value(metric, d["mean"]),
+                         f"{signed_value(metric, d['p05'])} to {signed_value(metric, d['p95'])}",
                          f"{100 * d['share_better']:.0f} %" if d["share_better"] is not None else "n/a",
                          f"{100 * d['share_worse']:.0f} %" if d["share_worse"] is not None else "n/a"))
     if rows:
@@ -217,30 +221,52 @@ def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple
     return blocks
 
 
-def _conclusion(manifest: Mapping[str, Any], summary: Mapping[str, Any],
-                figures: Mapping[str, str]) -> list[tuple[Any, ...]]:
-    """The plain-language conclusion first: per variant, the key metrics that differ meaningfully from
-    the reference (lower is better), then the key figure."""
-    from simsoft.reports.document import human_value
+def conclusion_sentences(manifest: Mapping[str, Any], summary: Mapping[str, Any], *,
+                         descriptions: bool = True) -> list[str]:
+    """The plain-language conclusion of an experiment: one sentence per variant that differs meaningfully
+    from the reference (which key metrics, better or worse, by how much in human units), then one naming
+    the variants with no meaningful difference. Metrics are named in words.
 
+    >>> summary = {"reference": "base", "key_metrics": ["medical.deaths"], "differences": {
+    ...     "a": {"medical.deaths": {"mean": -1.0, "significant": True}},
+    ...     "b": {"medical.deaths": {"mean": 0.1, "significant": False}}}}
+    >>> conclusion_sentences({}, summary)
+    ["'a' against 'base': deaths lower (better) by 1 person.", "No meaningful difference from 'base' in any key metric: 'b'."]
+    """
     ref = summary["reference"]
     declared = (manifest.get("scenario") or {}).get("variants") or {}
-    lines = []
-    for v, per in (summary.get("differences") or {}).items():
-        what = (declared.get(v) or {}).get("description")
+
+    def head(v: str) -> str:
+        what = (declared.get(v) or {}).get("description") if descriptions else None
+        return f"'{v}'" + (f" ({what.strip().rstrip('.')})" if what else "")
+
+    lines, same = [], []
+    diffs = summary.get("differences") or {}
+    order = [v for v in manifest.get("variants", []) if v in diffs] + [v for v in diffs if v not in manifest.get("variants", [])]
+    for v, per in ((v, diffs[v]) for v in order):
         found = []
         for m in summary["key_metrics"]:
             d = per.get(m) or {}
             if meaningful(m, d):
                 word = "lower (better)" if d["mean"] < 0 else "higher (worse)"
                 found.append(f"{metric_name(m)} {word} by {human_value(m, abs(d['mean']))}")
-        head = f"'{v}'" + (f" ({what.strip()})" if what else "")
-        lines.append(f"{head} against '{ref}': " + ("; ".join(found) if found else "no meaningful difference") + ".")
+        if found:
+            lines.append(f"{head(v)} against '{ref}': " + "; ".join(found) + ".")
+        else:
+            same.append(head(v))
+    if same:
+        lines.append(f"No meaningful difference from '{ref}' in any key metric: " + "; ".join(same) + ".")
+    return lines or [f"One variant ('{ref}'): nothing to compare; see the tables."]
+
+
+def _conclusion(manifest: Mapping[str, Any], summary: Mapping[str, Any],
+                figures: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """The plain-language conclusion first, then the key figure."""
     blocks: list[tuple[Any, ...]] = [("h", 1, "Conclusion")]
-    blocks += [("p", ln) for ln in lines] or [("p", f"One variant ('{ref}'): nothing to compare; see the tables.")]
+    blocks += [("p", ln) for ln in conclusion_sentences(manifest, summary)]
     key = figures.get("differences") or figures.get("distributions")
     if key:
-        blocks.append(("fig", key, "Key figure (lower is better)."))
+        blocks.append(("fig", key, "Key figure: each variant against the reference (lower is better)."))
     return blocks
 
 
@@ -268,8 +294,8 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
 
             rows.append((v, s["n"], s["missing"], h(s["mean"]), f"{h(s['mean_ci_low'])} - {h(s['mean_ci_high'])}",
                          h(s["p5"]), h(s["median"]), h(s["p95"]), f"{h(s['p95_ci_low'])} - {h(s['p95_ci_high'])}"))
-        unit = f" ({_unit(m)})" if _unit(m) else ""
-        blocks += [("h", 2, f"{metric_name(m)}{unit}" + (f" ({m})" if metric_name(m) != m else "")),
+        note = "; ".join(x for x in (_unit(m), m if metric_name(m) != m else "") if x)
+        blocks += [("h", 2, metric_name(m) + (f" ({note})" if note else "")),
                    ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
                                            "median", "p95", "95 % CI of p95"], rows)]
     if summary.get("differences"):
@@ -280,7 +306,7 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
         for v, per in summary["differences"].items():
             for m in keys:
                 d = per[m]
-                rows.append((v, metric_name(m), d["n"], _signed(m, d["mean"]), f"{_signed(m, d['ci_low'])} to {_signed(m, d['ci_high'])}",
+                rows.append((v, metric_name(m), d["n"], signed_value(m, d["mean"]), f"{signed_value(m, d['ci_low'])} to {signed_value(m, d['ci_high'])}",
                              "yes" if d["significant"] else "no",
                              f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
                              "yes" if meaningful(m, d) else "no"))
