@@ -110,3 +110,39 @@ def test_metric_names_cover_the_default_key_metrics():
     from simsoft.experiments.summary import DEFAULT_KEY_METRICS
 
     assert set(DEFAULT_KEY_METRICS) <= set(METRIC_NAMES)
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory):
+    from simsoft.experiments import Experiment, run_experiment
+    from simsoft.reports import write_experiment_report
+
+    exp = Experiment(load_scenario(INCIDENT), variants=["base", "monitored_cctv"], replications=4, seed=2)
+    folder = run_experiment(exp, out_dir=tmp_path_factory.mktemp("exp"), executor="serial", progress=False)
+    write_experiment_report(folder)
+    return folder
+
+
+def test_experiment_summary_leads_with_the_conclusion_in_words_and_collapses_the_tables(experiment):
+    md = (experiment.path / "summary.md").read_text(encoding="utf-8")
+    html = (experiment.path / "summary.html").read_text(encoding="utf-8")
+    heads = re.findall(r"^## (.+)$", md, flags=re.M)
+    assert heads[0] == "Conclusion"
+    conclusion = md.split("## Conclusion", 1)[1].split("\n## ", 1)[0]
+    assert "'monitored_cctv'" in conclusion and "against 'base'" in conclusion or "No meaningful difference" in conclusion
+    assert not re.search(r"\b(egress|medical|incident|response|recovery|casualties)\.[a-z_]+", conclusion)
+    assert md.count("(differences.png)") == 1  # the key figure, not repeated under Figures
+    assert "<details><summary>time until 95 % are out" in html
+    assert "e+0" not in md and "e-0" not in md
+
+
+def test_comparison_page_has_one_short_table_per_metric(experiment, incident_run, tmp_path):
+    from simsoft.reports import compare
+    from simsoft.runfolder import write_run
+
+    run_folder = write_run(incident_run, out_dir=tmp_path / "runs")
+    _, _, folder = compare([run_folder, experiment.path], out_dir=tmp_path / "cmp")
+    md = (folder / "comparison.md").read_text(encoding="utf-8")
+    assert "## time until 95 % are out (egress.t95_s)" in md
+    assert max(len(line) for line in md.splitlines() if line.startswith("|")) < 120
+    assert "T0" not in md.split("![")[1]  # no UTC time stamps in the page's labels (the CSV keeps the paths)

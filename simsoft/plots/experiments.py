@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simsoft.plots.common import BETTER, NEUTRAL, PALETTE, WORSE, difference_label, is_count, metric_label, new_figure, pad_flat_axis, wrap
+from simsoft.reports.names import short_labels
 
 __all__ = ["metric_distributions", "paired_differences", "comparison", "short_labels"]
 
@@ -133,28 +133,6 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
     fig.suptitle(title or f"Each variant against '{ref}': paired differences over the same seeds (lower is better)",
                  fontsize=11)
     return fig
-
-
-def short_labels(labels: Sequence[str]) -> list[str]:
-    """Comparison labels as a legend shows them: without the UTC time stamp and the folder name all share,
-    keeping the time stamp only where two would otherwise read the same.
-
-    >>> short_labels(["hall/20261206T000308Z-s5 [cctv]", "hall/20261205T235748Z-sweep-s1 [base, 20 runs]"])
-    ['run s5 [cctv]', 'sweep s1 [base, 20 runs]']
-    """
-    parents = {lbl.split("/", 1)[0] for lbl in labels if "/" in lbl}
-    out = []
-    for lbl in labels:
-        text = lbl.split("/", 1)[1] if len(parents) == 1 and "/" in lbl else lbl
-        text = re.sub(r"\d{8}T\d{6}Z-", "", text)
-        text = text.replace("-sweep-", " sweep ").replace("sweep-", "sweep ")
-        if not text.startswith("sweep") and re.match(r"s\d+", text):
-            text = "run " + text
-        text = re.sub(r"(run s\d+)-[^ ]+ \[", r"\1 [", text)  # the variant is in the brackets
-        out.append(text)
-    if len(set(out)) < len(out):  # two runs of the same seed: keep the time stamp that tells them apart
-        return list(labels)
-    return out
 
 
 def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, float | None, float | None]]]], *,

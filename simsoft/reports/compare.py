@@ -28,7 +28,7 @@ from simsoft.errors import SimsoftError
 from simsoft.experiments.runner import load_experiment
 from simsoft.experiments.summary import DEFAULT_KEY_METRICS
 from simsoft.reports.document import Doc, human_value, save_figure, write_document
-from simsoft.reports.names import metric_name
+from simsoft.reports.names import metric_name, short_labels
 
 __all__ = ["compare_entries", "compare"]
 
@@ -107,13 +107,22 @@ def compare(paths: Sequence[str | os.PathLike[str]], *, metrics: Sequence[str] |
             for label, d in entries:
                 w.writerow([label, *[("" if x is None else repr(float(x))) for m in chosen for x in (d.get(m) or (None,) * 3)]])
             (tmp / "comparison.csv").write_text(buf.getvalue(), encoding="utf-8")
-            named = [header[0], *(f"{metric_name(m)} ({m})" if metric_name(m) != m else m for m in header[1:])]
+            # The page names entries as the figure does; comparison.csv keeps the folder paths.
+            short = short_labels([r[0] for r in rows])
+            if len(header) <= 5:  # fits a page as one table
+                tables: list[tuple[Any, ...]] = [("table", [header[0], *(metric_name(m) for m in header[1:])],
+                                                  [[lbl, *r[1:]] for lbl, r in zip(short, rows)])]
+            else:  # one short table per metric, instead of a table too wide for a page
+                tables = []
+                for k, m in enumerate(header[1:], start=1):
+                    tables += [("h", 2, metric_name(m) + (f" ({m})" if metric_name(m) != m else "")),
+                               ("table", [header[0], "value (mean [95 % CI] for experiments)"], [[lbl, r[k]] for lbl, r in zip(short, rows)])]
             doc = Doc("Comparison", [("p", "Runs show their value; experiments their mean with the 95 % interval "
                                            "in brackets; '-' marks a metric the run does not have. Lower is better "
-                                           "for every metric here."),
+                                           "for every metric here. comparison.csv has every value by metric key."),
                                      ("fig", "comparison.png", "Runs (dots) and experiment variants (diamonds with "
                                                                "their 95 % interval) side by side."),
-                                     ("table", named, rows)])
+                                     *tables])
             write_document(tmp, doc, "comparison")
             folder = parent / base
             n = 2

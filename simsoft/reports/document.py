@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,17 +74,23 @@ def render_markdown(doc: Doc) -> str:
 
 _CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:0.5em 0 1.2em;font-size:0.9em}
-th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:left}th{background:#f2f2f2}
+th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:left;overflow-wrap:break-word}th{background:#f2f2f2}
 td.num{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;height:auto}
 figure{margin:1em 0 2em}figcaption{color:#555;font-size:0.9em}details{margin:1em 0}"""
 
 
+_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+( ?%)?$")
+
+
 def _is_num(x: Any) -> bool:
-    try:
-        float(str(x).replace(",", "").split(" ")[0])
-        return True
-    except ValueError:
-        return False
+    """Whether a cell is a plain number (right-aligned); labels such as ``50 % out`` and values with
+    words (``3 min 58 s``) stay left-aligned, so a column never zigzags."""
+    return bool(_NUMBER.match(str(x).strip()))
+
+
+def _cell(x: Any) -> str:
+    """A table cell as HTML: a number and its unit (``21 min``, ``6 people``) never split across lines."""
+    return re.sub(r"(\d) (?=[a-z%])", "\\1&nbsp;", html.escape(str(x)))
 
 
 def render_html(doc: Doc, folder: str | os.PathLike[str]) -> str:
@@ -103,8 +110,8 @@ def render_html(doc: Doc, folder: str | os.PathLike[str]) -> str:
                 out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in b[1])
                            + "</tr></thead><tbody>")
                 for r in b[2]:
-                    cells = "".join(f'<td class="num">{html.escape(str(c))}</td>' if _is_num(c)
-                                    else f"<td>{html.escape(str(c))}</td>" for c in r)
+                    cells = "".join(f'<td class="num">{_cell(c)}</td>' if _is_num(c)
+                                    else f"<td>{_cell(c)}</td>" for c in r)
                     out.append(f"<tr>{cells}</tr>")
                 out.append("</tbody></table>")
             elif b[0] == "fig":

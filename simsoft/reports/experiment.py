@@ -284,7 +284,8 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
     blocks.append(("p", scope_statement(manifest)))
     blocks = [*_conclusion(manifest, summary, figures), *blocks]
     blocks.append(("h", 1, "Key metrics per variant"))
-    blocks.append(("p", "Lower is better for every key metric here (times, exposure, casualties, deaths)."))
+    blocks.append(("p", "Lower is better for every key metric here (times, exposure, casualties, deaths). "
+                        "Each table gives the mean with its 95 % interval and the 5th, 50th and 95th percentiles."))
     for m in keys:
         rows = []
         for v, per in summary["variants"].items():
@@ -295,30 +296,39 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
             rows.append((v, s["n"], s["missing"], h(s["mean"]), f"{h(s['mean_ci_low'])} - {h(s['mean_ci_high'])}",
                          h(s["p5"]), h(s["median"]), h(s["p95"]), f"{h(s['p95_ci_low'])} - {h(s['p95_ci_high'])}"))
         note = "; ".join(x for x in (_unit(m), m if metric_name(m) != m else "") if x)
-        blocks += [("h", 2, metric_name(m) + (f" ({note})" if note else "")),
-                   ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
-                                           "median", "p95", "95 % CI of p95"], rows)]
+        # Collapsed: the conclusion and the figures carry the message; the tables are there to check it.
+        blocks.append(("details", metric_name(m) + (f" ({note})" if note else ""),
+                       [("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
+                                   "median", "p95", "95 % CI of p95"], rows)]))
     if summary.get("differences"):
         blocks.append(("h", 1, f"Paired differences to '{summary['reference']}'"))
         blocks.append(("p", "Per replication, variant minus reference with the same seed; an interval that excludes "
                             "zero marks a difference beyond replication noise at 95 % confidence."))
-        rows = []
+        rows, shown = [], []
         for v, per in summary["differences"].items():
             for m in keys:
                 d = per[m]
-                rows.append((v, metric_name(m), d["n"], signed_value(m, d["mean"]), f"{signed_value(m, d['ci_low'])} to {signed_value(m, d['ci_high'])}",
-                             "yes" if d["significant"] else "no",
-                             f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
-                             "yes" if meaningful(m, d) else "no"))
+                row = (v, metric_name(m), d["n"], signed_value(m, d["mean"]),
+                       f"{signed_value(m, d['ci_low'])} to {signed_value(m, d['ci_high'])}",
+                       "yes" if d["significant"] else "no",
+                       f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
+                       "yes" if meaningful(m, d) else "no")
+                rows.append(row)
+                if meaningful(m, d):
+                    shown.append(row)
         blocks.append(("p", "'meaningful' needs both: the interval excludes zero and the mean difference is at "
                             "least the practical threshold (" + thresholds_text(keys) + ")."))
-        blocks.append(("table", ["variant", "metric", "pairs", "mean difference", "95 % CI", "excludes 0",
-                                 "runs lower", "meaningful"], rows))
+        header = ["variant", "metric", "pairs", "mean difference", "95 % CI", "excludes 0", "runs lower", "meaningful"]
+        if shown:
+            blocks.append(("table", header, shown))
+        else:
+            blocks.append(("p", "No variant differs meaningfully from the reference in any key metric."))
+        blocks.append(("details", f"All paired differences ({len(rows)} rows)", [("table", header, rows)]))
     blocks.append(("h", 1, "Convergence"))
     verdict = ("All key metrics have converged." if summary["converged"] else
                f"More replications are needed: about {summary['replications_needed']} per variant.")
     blocks.append(("p", f"Rule: {summary['convergence_rule']}. {verdict}"))
-    rows = [(v, m, c["n"], "yes" if c["converged"] else "no", c["needed"], c["reason"])
+    rows = [(v, metric_name(m), c["n"], "yes" if c["converged"] else "no", c["needed"], c["reason"])
             for v, per in summary["convergence"].items() for m, c in per.items()]
     blocks.append(("details", f"Convergence per variant and metric ({len(rows)} rows)",
                    [("table", ["variant", "metric", "runs", "converged", "runs needed", "why"], rows)]))
@@ -330,6 +340,7 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
                 "differences": f"Paired differences to '{summary['reference']}' with 95 % intervals.",
                 "sensitivity": "What drives each outcome: rank coefficients of the uncertain parameters.",
                 "uncertain-differences": "Each variant's difference to the reference across the parameter sets."}
-        blocks += [("fig", f, caps.get(k, k)) for k, f in figures.items()]
+        key = figures.get("differences") or figures.get("distributions")  # already under the conclusion
+        blocks += [("fig", f, caps.get(k, k)) for k, f in figures.items() if f != key]
     blocks.append(("p", "Every metric of every variant is in summary.json; every run is a row of replications.csv."))
     return Doc(f"Experiment summary: {manifest['scenario_name']}", blocks)

@@ -11,7 +11,10 @@ stack; :mod:`simsoft.plots.common` reads the same table for axis labels.
 
 from __future__ import annotations
 
-__all__ = ["METRIC_NAMES", "metric_name"]
+import re
+from collections.abc import Sequence
+
+__all__ = ["METRIC_NAMES", "metric_name", "short_labels"]
 
 METRIC_NAMES = {
     "egress.t50_s": "time until 50 % are out",
@@ -42,3 +45,25 @@ METRIC_NAMES = {
 def metric_name(metric: str) -> str:
     """``metric`` in words when it has a name in :data:`METRIC_NAMES`, else the key itself."""
     return METRIC_NAMES.get(metric, metric)
+
+
+def short_labels(labels: Sequence[str]) -> list[str]:
+    """Comparison labels as a legend shows them: without the UTC time stamp and the folder name all share,
+    keeping the time stamp only where two would otherwise read the same.
+
+    >>> short_labels(["hall/20261206T000308Z-s5 [cctv]", "hall/20261205T235748Z-sweep-s1 [base, 20 runs]"])
+    ['run s5 [cctv]', 'sweep s1 [base, 20 runs]']
+    """
+    parents = {lbl.split("/", 1)[0] for lbl in labels if "/" in lbl}
+    out = []
+    for lbl in labels:
+        text = lbl.split("/", 1)[1] if len(parents) == 1 and "/" in lbl else lbl
+        text = re.sub(r"\d{8}T\d{6}Z-", "", text)
+        text = text.replace("-sweep-", " sweep ").replace("sweep-", "sweep ")
+        if not text.startswith("sweep") and re.match(r"s\d+", text):
+            text = "run " + text
+        text = re.sub(r"(run s\d+)-[^ ]+ \[", r"\1 [", text)  # the variant is in the brackets
+        out.append(text)
+    if len(set(out)) < len(out):  # two runs of the same seed: keep the time stamp that tells them apart
+        return list(labels)
+    return out
