@@ -67,10 +67,12 @@ def is_count(metric: str) -> bool:
         (".exited", ".total", "_end", ".removed"))
 
 
-def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False, around_zero: bool = False) -> bool:
+def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False, around_zero: bool = False,
+                  half_width: float = 0.0) -> bool:
     """Give an axis whose values are all equal a readable range instead of matplotlib's +-0.04.
 
-    Counts get whole-number ticks. Returns whether the values were flat (the caller may say so).
+    Counts get whole-number ticks; ``half_width`` widens the range to at least +-that (a threshold band
+    drawn around the values stays visible as a band). Returns whether the values were flat.
     """
     v = np.asarray([x for x in np.ravel(values) if x is not None], dtype=float)
     v = v[np.isfinite(v)]
@@ -80,7 +82,7 @@ def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False,
         get.get_major_locator().set_params(integer=True)
     if flat:
         centre = float(v[0]) if v.size else 0.0
-        half = 1.0 if count or centre == 0 else abs(centre) * 0.1
+        half = max(1.0 if count or centre == 0 else abs(centre) * 0.1, half_width)
         lo, hi = (centre - half, centre + half)
         if count and not around_zero:
             lo = max(lo, -0.5) if centre >= 0 else lo

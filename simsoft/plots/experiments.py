@@ -116,7 +116,7 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
             ax.plot([mean * scale], [i], "o", ms=7, color=colour, mfc=colour if colour != NEUTRAL else "white", mew=1.5)
             drawn.append(mean * scale)
         ax.axvline(0, color="#555555", lw=1)
-        if pad_flat_axis(ax, drawn, count=is_count(metric), around_zero=True) and drawn:
+        if pad_flat_axis(ax, drawn, count=is_count(metric), around_zero=True, half_width=1.5 * band) and drawn:
             ax.text(0.98, 0.02, "no difference in any run", transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=8, color="#555555")
         ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)

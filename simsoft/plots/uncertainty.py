@@ -106,7 +106,7 @@ def differences_over_parameters(result: Mapping[str, Any]) -> Figure | None:
             if d["mean"] is not None:
                 ax.plot([d["mean"] * scale], [i], "D", ms=7, color="white", mec="#111111", mew=1.5)
         ax.axvline(0, color="#555555", lw=1)
-        if pad_flat_axis(ax, every * scale, count=is_count(metric), around_zero=True) and every.size:
+        if pad_flat_axis(ax, every * scale, count=is_count(metric), around_zero=True, half_width=1.5 * band) and every.size:
             ax.text(0.98, 0.04, "no difference in any set", transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=8, color="#555555")
         ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)

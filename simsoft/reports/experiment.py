@@ -64,15 +64,28 @@ def thresholds_text(metrics: Sequence[str]) -> str:
 
 
 def signed_value(metric: str, x: Any) -> str:
-    """A difference in human units with its sign (counts are not clipped: a difference may be negative)."""
+    """A difference in human units with its sign (counts are not clipped: a difference may be negative);
+    a difference that rounds to nothing is written without a sign, never ``-0.0 s``.
+
+    >>> signed_value("egress.t95_s", -90.0), signed_value("egress.t95_s", -0.01), signed_value("medical.deaths", 0.0)
+    ('-1 min 30 s', '0 s', '0')
+    >>> signed_value("incident.exposed_person_min", 46.2), signed_value("casualties.total", 1.1)
+    ('+46', '+1.1')
+    """
     if x is None:
         return format_value(x)
+    x = float(x)
     if metric.endswith("_s"):
+        if abs(x) < 0.05:
+            return "0 s"
         return ("-" if x < 0 else "+") + human_value(metric, abs(x))
     if metric.endswith("_person_min") and abs(x) >= 10:
         return f"{x:+,.0f}"
+    if abs(x) < 0.005:
+        return "0"
     text = f"{x:+,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 __all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks",
            "conclusion_sentences", "thresholds_text", "signed_value"]
@@ -199,7 +212,10 @@ def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple
         "noise into the coefficients."))]
     rows = []
     for metric, sens in result["sensitivity"].items():
-        for c in [c for c in sens["coefficients"] if c["coefficient"] is not None][:top]:
+        ranked = [c for c in sens["coefficients"] if c["coefficient"] is not None and abs(c["coefficient"]) > 1e-12]
+        if not ranked:
+            rows.append((metric_name(metric), "(did not vary over the sets: nothing to rank)", ""))
+        for c in ranked[:top]:
             rows.append((metric_name(metric), c["path"], f"{c['coefficient']:+.2f}"))
     blocks += [("h", 2, "What drives each outcome (top parameters, reference variant)"),
                ("table", ["metric", "parameter", "rank coefficient"], rows)]
