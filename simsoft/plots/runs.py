@@ -47,33 +47,39 @@ def _venue_positions(scenario: Any) -> tuple[nx.Graph, dict[str, tuple[float, fl
     return graph, {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
 
 
-def _place_labels(fig: Figure, ax: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Place each label where it overlaps no placed label and no other marker: below its marker, else
-    above, right or left. Items are tried in order (most important first); returns those that found no
-    place (their annotation removed), so the caller can number them instead.
-
-    Each item: ``xy`` (data), ``radius_pt`` (its marker), ``text``, ``style`` (annotate keywords).
-    """
+def _boxes(fig: Figure, ax: Any, items: list[dict[str, Any]]) -> tuple[Any, list[tuple[float, ...]], Any]:
+    """Draw the figure (settling the layout) and return the renderer, the items' marker boxes and the frame."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    FigureCanvasAgg(fig)
-    fig.canvas.draw()  # settles the layout, so display coordinates hold
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     px = fig.dpi / 72.0
     centres = [ax.transData.transform(it["xy"]) for it in items]
     markers = [(c[0] - it["radius_pt"] * px, c[1] - it["radius_pt"] * px, c[0] + it["radius_pt"] * px,
                 c[1] + it["radius_pt"] * px) for c, it in zip(centres, items)]
-    frame = ax.get_window_extent(renderer)
-    taken: list[tuple[float, float, float, float]] = []
-    failed = []
+    return renderer, markers, ax.get_window_extent(renderer)
 
-    def clashes(box: Any, own: int) -> bool:
-        b = (box.x0 - 1, box.y0 - 1, box.x1 + 1, box.y1 + 1)
-        if b[0] < frame.x0 or b[2] > frame.x1 or b[1] < frame.y0 or b[3] > frame.y1:
-            return True
-        others = [m for j, m in enumerate(markers) if j != own] + taken
-        return any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in others)
 
+def _clashes(box: Any, own: int, markers: list[tuple[float, ...]], taken: list[tuple[float, ...]], frame: Any) -> bool:
+    b = (box.x0 - 1, box.y0 - 1, box.x1 + 1, box.y1 + 1)
+    if b[0] < frame.x0 or b[2] > frame.x1 or b[1] < frame.y0 or b[3] > frame.y1:
+        return True
+    others = [m for j, m in enumerate(markers) if j != own] + taken
+    return any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in others)
+
+
+def _place_labels(fig: Figure, ax: Any, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Place each label where it overlaps no placed label and no other marker: below its marker, else
+    above, right or left. Items are tried in order (most important first); returns those that found no
+    place, so the caller can number them instead, and the annotations placed.
+
+    Each item: ``xy`` (data), ``radius_pt`` (its marker), ``text``, ``style`` (annotate keywords).
+    """
+    renderer, markers, frame = _boxes(fig, ax, items)
+    taken: list[tuple[float, ...]] = []
+    failed, placed = [], []
     for i, it in enumerate(items):
         r = it["radius_pt"] + 2
         for dx, dy, ha, va in ((0, -r, "center", "top"), (0, r, "center", "bottom"), (r, 0, "left", "center"),
@@ -81,13 +87,26 @@ def _place_labels(fig: Figure, ax: Any, items: list[dict[str, Any]]) -> list[dic
             ann = ax.annotate(it["text"], it["xy"], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                               **it["style"])
             box = ann.get_window_extent(renderer)
-            if not clashes(box, i):
+            if not _clashes(box, i, markers, taken, frame):
                 taken.append((box.x0, box.y0, box.x1, box.y1))
+                placed.append((i, ann))
                 break
             ann.remove()
         else:
             failed.append(it)
-    return failed
+    return failed, placed
+
+
+def _still_clear(fig: Figure, ax: Any, items: list[dict[str, Any]], placed: list[tuple[int, Any]]) -> bool:
+    """Whether placed labels still overlap nothing after the layout changed (a longer legend)."""
+    renderer, markers, frame = _boxes(fig, ax, items)
+    taken: list[tuple[float, ...]] = []
+    for i, ann in placed:
+        box = ann.get_window_extent(renderer)
+        if _clashes(box, i, markers, taken, frame):
+            return False
+        taken.append((box.x0, box.y0, box.x1, box.y1))
+    return True
 
 
 _CROWDED_LABELS = 10
@@ -163,21 +182,32 @@ def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: 
         items.append({"xy": pos[e.id], "radius_pt": math.sqrt(180) / 2, "text": wrap(e.label, 18),
                       "key": f"{e.label} (exit)",
                       "style": {"fontsize": 8.5, "zorder": 4, "color": "#1d5e26", "bbox": box}})
+    base = [Line2D([], [], marker="o", ls="", mfc="#f4a582", mec="#333", ms=10, label="zone (size ~ floor area)"),
+            Line2D([], [], marker="s", ls="", color="#2e933c", ms=8, label="exit"),
+            Line2D([], [], color="#9a9a9a", lw=3, label="door / gate / opening"),
+            Line2D([], [], color="#9a9a9a", lw=3, ls="--", label="stair")]
+
+    def key(numbered: list[dict[str, Any]]) -> None:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        handles = base + [Line2D([], [], color="none", label=f"{n}: {it['key']}") for n, it in enumerate(numbered, 1)]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.08), ncol=2 if numbered else 4,
+                  fontsize=8.5, frameon=False)
+
     # A crowded venue (a stadium bowl) has no free space between markers: its highest zones are numbered
     # and named in the key instead (a label there would sit on some other zone).
-    failed = items[:_CROWDED_LABELS] if crowded else _place_labels(fig, ax, items)
-    handles = [Line2D([], [], marker="o", ls="", mfc="#f4a582", mec="#333", ms=10, label="zone (size ~ floor area)"),
-               Line2D([], [], marker="s", ls="", color="#2e933c", ms=8, label="exit"),
-               Line2D([], [], color="#9a9a9a", lw=3, label="door / gate / opening"),
-               Line2D([], [], color="#9a9a9a", lw=3, ls="--", label="stair")]
-    numbered = 0
-    for it in failed:
-        numbered += 1
-        ax.annotate(str(numbered), it["xy"], ha="center", va="center", fontsize=9, fontweight="bold", zorder=5,
+    failed = items[:_CROWDED_LABELS] if crowded else []
+    key(failed)  # the key is part of the layout before any label is measured
+    for attempt in range(3 if not crowded else 0):
+        failed, placed = _place_labels(fig, ax, items)
+        key(failed)
+        if not failed or attempt == 2 or _still_clear(fig, ax, items, placed):
+            break
+        for _, ann in placed:  # the longer key shrank the map: place again with the final layout
+            ann.remove()
+    for n, it in enumerate(failed, 1):
+        ax.annotate(str(n), it["xy"], ha="center", va="center", fontsize=9, fontweight="bold", zorder=5,
                     color="black", bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "#333333", "lw": 0.8})
-        handles.append(Line2D([], [], color="none", label=f"{numbered}: {it['key']}"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.08), ncol=2 if numbered else 4, fontsize=8.5,
-              frameon=False)
     return fig
 
 
