@@ -36,7 +36,9 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
     ``samples[variant][metric]`` holds one value per replication (NaN where never reached).
     """
     rng = np.random.default_rng(seed)
-    fig, axes = _grid(len(metrics))
+    # Many variants: wider panels, two a row, so tick labels never run together.
+    many = len(variants) > 4
+    fig, axes = _grid(len(metrics), ncols=2 if many else 3, w=max(4.2, 0.75 * len(variants) + 1.0))
     for ax, metric in zip(axes, metrics):
         allv = np.concatenate([np.asarray(samples[v][metric], dtype=float) for v in variants]) if variants else np.zeros(0)
         label, scale = metric_label(metric, allv)
