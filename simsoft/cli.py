@@ -11,6 +11,7 @@ import json
 import math
 import os
 import sys
+import textwrap
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -115,14 +116,14 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--report/--no-report", default=True, show_default=True,
               help="Also write figures (PNG), report.md and a self-contained report.html.")
 def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report: bool) -> None:
-    """Simulate SCENARIO and write a run folder.
+    """Simulate SCENARIO, write a run folder and print what happened, then the details.
 
     The folder OUT/<scenario>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml, events.jsonl,
     metrics.json and timeseries.csv, plus figures, report.md and report.html. The same scenario,
     seed and variant give byte-identical events.jsonl and metrics.json.
     """
     from simsoft import load_scenario, run
-    from simsoft.reports.summary import LABEL_WIDTH, summary_lines
+    from simsoft.reports.summary import LABEL_WIDTH, conclusion_lines, summary_lines
     from simsoft.runfolder import write_run
 
     loaded = load_scenario(scenario)
@@ -135,6 +136,8 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
             return write_run_report(tmp, result)
 
     folder = write_run(result, out_dir=out_dir, extra=extra)
+    for line in [*conclusion_lines(result), ""]:  # what happened first, then the details
+        click.echo(line)
     for line in summary_lines(result):
         click.echo(line)
     click.echo(f"{'run folder'.ljust(LABEL_WIDTH)} {folder}")
@@ -191,6 +194,8 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
     from simsoft.experiments import Experiment, run_experiment
     from simsoft.reports import write_experiment_report
     from simsoft.reports.document import human_value
+    from simsoft.reports.experiment import conclusion_sentences
+    from simsoft.reports.names import metric_name
 
     if sets is not None and until_converged:
         raise SimsoftError("--until-converged is for replications, not --uncertainty")
@@ -204,15 +209,18 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
                             until_converged=until_converged, max_reps=max_reps)
     write_experiment_report(folder)
     s = folder.summary
+    # The conclusion first (as summary.md has it), then each key metric's mean [95 % CI] per variant.
+    for sentence in conclusion_sentences(folder.manifest, s, descriptions=False):
+        click.echo("\n".join(textwrap.wrap(sentence, 100, subsequent_indent="  ", break_on_hyphens=False)))
+    click.echo("")
+    present = [v for v in folder.manifest["variants"] if v in s["variants"]]
+    width = max(len(v) for v in present) if present else 0
     for m in s["key_metrics"]:
-        parts = []
-        for v in folder.manifest["variants"]:
-            if v not in s["variants"]:
-                continue
+        click.echo(f"{metric_name(m)} (mean [95 % CI]):")
+        for v in present:
             st = s["variants"][v]["metrics"][m]
-            parts.append(f"{v} {human_value(m, st['mean'], low=st['mean_ci_low'], high=st['mean_ci_high'])}")
-        click.echo(f"{m}: " + "; ".join(parts))
-    click.echo(f"convergence: {_verdict(s)}")
+            click.echo(f"  {v.ljust(width)}  {human_value(m, st['mean'], low=st['mean_ci_low'], high=st['mean_ci_high'])}")
+    click.echo("\n".join(textwrap.wrap(f"convergence: {_verdict(s)}", 100, subsequent_indent="  ")))
     adaptive = folder.manifest.get("until_converged")
     if adaptive:
         for v, p in adaptive["variants"].items():
@@ -233,6 +241,8 @@ def _uncertainty(scenario: str, *, variants: list[str] | None, sets: int, seed: 
     from simsoft import load_scenario
     from simsoft.experiments.uncertainty import UNCERTAINTY_JSON, UncertaintyExperiment, run_uncertainty
     from simsoft.reports import write_experiment_report
+    from simsoft.reports.experiment import signed_value as _signed
+    from simsoft.reports.names import metric_name
 
     exp = UncertaintyExperiment(load_scenario(scenario), variants=variants, sets=sets, seed=seed)
     folder = run_uncertainty(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
@@ -240,15 +250,17 @@ def _uncertainty(scenario: str, *, variants: list[str] | None, sets: int, seed: 
     write_experiment_report(folder)
     u = json.loads((folder.path / UNCERTAINTY_JSON).read_text(encoding="utf-8"))
     click.echo(f"{len(exp.parameters)} parameters x {sets} sets (Latin hypercube, seed {seed}); reference {u['reference']}")
+    click.echo("what drives each outcome (rank coefficient; + means the outcome rises with the parameter):")
     for m, sens in u["sensitivity"].items():
         top = ", ".join(f"{c['path']} {c['coefficient']:+.2f}" for c in sens["coefficients"][:3]
-                        if c["coefficient"] is not None)
-        click.echo(f"{m} ({sens['method']}): {top or 'no finite values'}")
+                        if c["coefficient"] is not None and abs(c["coefficient"]) > 1e-12)
+        click.echo(f"  {metric_name(m)}: {top or 'did not vary over the sets'}")
     for v, per in u["differences"].items():
+        click.echo(f"{v} - {u['reference']} over the parameter sets (mean, 5-95 % of sets):")
         for m, d in per.items():
             if d["mean"] is None:
                 continue
-            click.echo(f"{v} - {u['reference']} {m}: mean {d['mean']:+.4g}, 5-95% [{d['p05']:+.4g}, {d['p95']:+.4g}], "
+            click.echo(f"  {metric_name(m)}: {_signed(m, d['mean'])} [{_signed(m, d['p05'])}, {_signed(m, d['p95'])}], "
                        f"better in {d['share_better']:.0%} of sets, worse in {d['share_worse']:.0%}")
     click.echo(f"experiment folder: {folder.path}")
 
@@ -300,10 +312,13 @@ def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> No
     if sum(widths) + 2 * (len(widths) - 1) <= 100:
         for r in [header, *rows]:
             click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    else:  # too wide for a terminal: one block per run / experiment row, one metric a line
-        label_w = max(len(h) for h in header[1:])
+    else:  # too wide for a terminal: one block per run / experiment row, one metric (in words) a line
+        from simsoft.reports.names import metric_name
+
+        names = [metric_name(h) for h in header[1:]]
+        label_w = max(len(h) for h in names)
         for r in rows:
-            for line in [str(r[0]), *(f"  {h.ljust(label_w)}  {c}" for h, c in zip(header[1:], r[1:]))]:
+            for line in [str(r[0]), *(f"  {h.ljust(label_w)}  {c}" for h, c in zip(names, r[1:]))]:
                 click.echo(line if len(line) <= 100 else line[:97] + "...")
     click.echo(f"comparison folder: {folder}")
 

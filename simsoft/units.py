@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["parse_duration", "format_duration", "check_seconds", "DURATION_UNITS", "MAX_DURATION_S"]
+__all__ = ["parse_duration", "format_duration", "format_count", "check_seconds", "DURATION_UNITS", "MAX_DURATION_S"]
 
 _UNIT_WORDS: dict[float, tuple[str, ...]] = {
     1.0: ("s", "sec", "secs", "second", "seconds"),
@@ -89,3 +89,32 @@ def format_duration(seconds: float) -> str:
         return f"{sign}{m} min {rest} s"
     h, rest = divmod(round(s), 3600)
     return f"{sign}{h} h {rest // 60} min"
+
+
+_IRREGULAR = {"person": "people", "child": "children", "person-minute": "person-minutes"}
+
+
+def format_count(n: float, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: the one helper every report and figure label uses.
+
+    Whole numbers print with thousands separators, others with one decimal (a mean over runs); the
+    noun is singular only for exactly one. ``plural`` overrides the rule (``person`` -> ``people``,
+    consonant + ``y`` -> ``ies``, else ``s``).
+
+    >>> format_count(1, "person"), format_count(2, "person"), format_count(1, "casualty"), format_count(0, "death")
+    ('1 person', '2 people', '1 casualty', '0 deaths')
+    >>> format_count(1200, "person"), format_count(0.4, "person"), format_count(3, "bed")
+    ('1,200 people', '0.4 people', '3 beds')
+    """
+    value = float(n)
+    text = f"{value:,.0f}" if abs(value - round(value)) < 0.05 else f"{value:,.1f}"
+    if text in ("1", "-1"):
+        return f"{text} {noun}"
+    if plural is None:
+        if noun in _IRREGULAR:
+            plural = _IRREGULAR[noun]
+        elif noun.endswith("y") and len(noun) > 1 and noun[-2] not in "aeiou":
+            plural = noun[:-1] + "ies"
+        else:
+            plural = noun + "s"
+    return f"{text} {plural}"

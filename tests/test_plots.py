@@ -30,12 +30,12 @@ def _texts(fig: Figure) -> str:
 
 def test_run_figures_have_labels(incident_run, tmp_path):
     for fn, words in [
-        (lambda r: plots.venue_map(r), ["peak density (p/m²)", "x (m)", "Main hall", "exit"]),
+        (lambda r: plots.venue_map(r), ["peak density (people per m²)", "x (m)", "Main hall", "exit"]),
         (lambda r: plots.venue_map(r, color_by="casualties"), ["casualties (people)"]),
-        (plots.incident_timeline, ["time since start (min)", "incident: main_hall", "decision: lockdown",
+        (plots.incident_timeline, ["time since start (min)", "incident in Main hall", "decision: lockdown",
                                    "police on scene", "phase: recovery"]),
         (plots.evacuation_curves, ["occupants (people)", "inside the venue", "95 % out"]),
-        (plots.casualty_flow, ["injured at scene", "casualties (cumulative)"]),
+        (plots.casualty_flow, ["injured at scene", "casualties so far (people)"]),
     ]:
         fig = fn(incident_run)
         assert isinstance(fig, Figure)
@@ -61,8 +61,8 @@ def test_casualty_flow_and_hospital_load_read_medical_events_and_degrade_without
     assert plots.has_casualty_flow(incident_run) and plots.has_hospital_load(incident_run)
     text = _texts(plots.casualty_flow(incident_run))
     injured = sum(1 for e in incident_run.events if e.kind == "casualty.injured")
-    assert f"injured at scene ({injured})" in text and "at collection point" in text and "at hospital" in text
-    assert "beds (60)" in _texts(plots.hospital_load(incident_run))  # trauma unit: 25 ED beds / 2.5 h x 6 h
+    assert f"injured at scene: {injured} casualties" in text and "at collection point" in text and "at hospital" in text
+    assert "60 beds" in _texts(plots.hospital_load(incident_run))  # trauma unit: 25 ED beds / 2.5 h x 6 h
     bare = replace(incident_run, events=tuple(e for e in incident_run.events if not e.kind.startswith("medical.")))
     assert "injuries only" in _texts(plots.casualty_flow(bare))
     assert not plots.has_hospital_load(bare) and "no hospital data" in _texts(plots.hospital_load(bare))
@@ -70,13 +70,13 @@ def test_casualty_flow_and_hospital_load_read_medical_events_and_degrade_without
     assert not plots.has_casualty_flow(none) and "no casualties" in _texts(plots.casualty_flow(none))
     extra = (Event(400.0, "ems.casualty_collection", "x1"), Event(900.0, "ems.transported", "x1"))
     text = _texts(plots.casualty_flow(replace(none, events=none.events + extra)))
-    assert "at collection point (1)" in text and "transported (1)" in text
+    assert "at collection point: 1 casualty" in text and "transported: 1 casualty" in text
 
 
 def test_timeline_keeps_a_readable_window_when_recovery_lasts_days(incident_run):
     fig = plots.incident_timeline(incident_run)
     text = _texts(fig)
-    assert "time since start (min)" in text and "venue reopened" in text and "(after this window)" in text
+    assert "time since start (min)" in text and "venue reopened" in text and "(later, not drawn)" in text
     assert fig.axes[0].get_xlim()[1] < 180
 
 
@@ -90,7 +90,9 @@ def test_distributions_and_differences():
     assert "time until 95 % are out (min)" in text and "(3 not reached)" in text and "mean ± 95 % CI" in text
     summary = {"reference": "base", "differences": {"wider_rear_exit": {"egress.t95_s": {
         "mean": -20.0, "ci_low": -30.0, "ci_high": -10.0, "significant": True}}}}
-    assert "difference in time until 95 % are out (s)" in _texts(plots.paired_differences(summary, metrics=["egress.t95_s"]))
+    text = _texts(plots.paired_differences(summary, metrics=["egress.t95_s"]))
+    assert "difference (variant - base) in s" in text and "time until 95 % are out" in text
+    assert "meaningfully lower (better)" in text
 
 
 def test_metric_label_units():

@@ -11,19 +11,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from simsoft.experiments import PRACTICAL_THRESHOLDS, practical_threshold
 from simsoft.units import format_duration
 
 __all__ = ["fmt_metric", "THRESHOLDS", "meaningful", "meaningful_text", "action_phrase", "verdict", "when"]
 
-THRESHOLDS = {"medical.deaths": 0.5, "medical.preventable_deaths": 0.5, "incident.exposed_person_min": 10.0,
-              "egress.t95_s": 30.0, "medical.t_last_immediate_at_hospital_s": 60.0,
-              "recovery.t_everyone_accounted_s": 60.0}
-"""Practical-significance threshold per metric (issue 19): half a person for counts (a count is whole
-people, so a mean change below 0.5 is not one person), 30 s for the evacuation time (the resolution of
-an evacuation-time estimate, SFPE Handbook 5th ed. ch. 64), 1 min for times planned in minutes
-(transport, accounting), 10 person-minutes of exposure. A difference is *meaningful* when its 95 %
-interval excludes zero and its mean exceeds the threshold. A metric not listed takes 1 min for a time
-(``_s``) and half a person otherwise."""
+THRESHOLDS = PRACTICAL_THRESHOLDS
+"""Practical-significance threshold per metric: simsoft's one table
+(:data:`simsoft.experiments.PRACTICAL_THRESHOLDS`, with its reasons), so the AAR/IP and the
+experiment summaries call the same differences meaningful."""
 
 def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: str | None = None) -> str:
     """A metric value for people: minutes for times, two decimals for counts (``unit`` for a metric
@@ -67,8 +63,7 @@ def meaningful(metric: str, d: dict[str, Any]) -> bool:
         return False
     lo, hi = d.get("ci_low"), d.get("ci_high")
     excludes = lo is not None and hi is not None and (lo > 0 or hi < 0)
-    default = 60.0 if metric.endswith("_s") else 0.5
-    return bool(excludes and abs(d["mean"]) >= THRESHOLDS.get(metric, default))
+    return bool(excludes and abs(d["mean"]) >= practical_threshold(metric))
 
 
 def _amount(metric: str, v: float) -> str:

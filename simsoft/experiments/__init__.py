@@ -16,12 +16,15 @@ from simsoft.experiments.progress import Progress
 from simsoft.experiments.runner import ExperimentFolder, load_experiment, record_files, run_experiment
 from simsoft.experiments.stats import (
     MIN_RUNS,
+    PRACTICAL_THRESHOLDS,
     Convergence,
     Difference,
     MetricStats,
     convergence,
     describe,
+    meaningful,
     paired_difference,
+    practical_threshold,
 )
 from simsoft.experiments.summary import DEFAULT_KEY_METRICS, summarize
 from simsoft.experiments.table import MetricsTable, read_table
@@ -35,6 +38,7 @@ __all__ = [
     "Experiment",
     "ExperimentFolder",
     "MIN_RUNS",
+    "PRACTICAL_THRESHOLDS",
     "MetricStats",
     "MetricsTable",
     "Progress",
@@ -45,7 +49,9 @@ __all__ = [
     "describe",
     "execute",
     "load_experiment",
+    "meaningful",
     "paired_difference",
+    "practical_threshold",
     "read_table",
     "record_files",
     "replication_seeds",

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MetricStats", "Difference", "Convergence", "describe", "paired_difference", "convergence",
-           "t_quantile", "practical_threshold", "meaningful", "MIN_RUNS", "REL_TOL", "DEFAULT_MAX_REPS"]
+           "t_quantile", "practical_threshold", "PRACTICAL_THRESHOLDS", "meaningful", "MIN_RUNS", "REL_TOL", "DEFAULT_MAX_REPS"]
 
 MIN_RUNS = 50
 """Fewest replications for a converged estimate: the IMO MSC.1/Circ.1533 (2016) advanced evacuation analysis
@@ -162,20 +162,42 @@ class Difference:
         return out
 
 
-def practical_threshold(metric: str) -> float:
-    """Smallest difference of ``metric`` worth reporting (presentation only): 30 s for durations, half a
-    person for counts of people, 1 person-min for exposure, else 0 (every excluded-zero difference counts).
+PRACTICAL_THRESHOLDS: dict[str, float] = {
+    "egress.t95_s": 30.0,
+    "medical.t_last_immediate_at_hospital_s": 60.0,
+    "recovery.t_everyone_accounted_s": 60.0,
+    "recovery.reunification.t_complete_s": 60.0,
+    "incident.exposed_person_min": 10.0,
+    "medical.deaths": 0.5,
+    "medical.preventable_deaths": 0.5,
+}
+"""Smallest difference worth reporting, per metric (presentation only; issue 19). The one table that
+experiment summaries and the facilitator's AAR/IP both read.
 
-    A project choice: 30 s is about the resolution of incident logs and exercise timings; half a person
-    separates "one person more or less" from none. Smaller differences are "no meaningful difference".
+30 s for evacuation times (the resolution of an evacuation-time estimate, SFPE Handbook 5th ed.
+ch. 64, and of incident logs and exercise timings); 1 min for times planned in minutes (transport,
+accounting, reunification); half a person for counts of people (a count is whole people, so a mean
+change below 0.5 is not one person more or less); 10 person-minutes of exposure. A metric not listed
+falls back by its unit: 30 s for a duration (``_s``), 10 person-min for ``_person_min``, half a person
+for a count of people, else 0 (every interval that excludes zero counts). Project choices."""
+
+
+def practical_threshold(metric: str) -> float:
+    """Smallest difference of ``metric`` worth reporting: :data:`PRACTICAL_THRESHOLDS`, else by unit.
+
+    Smaller differences are "no meaningful difference".
 
     >>> practical_threshold("egress.t95_s"), practical_threshold("casualties.total")
     (30.0, 0.5)
+    >>> practical_threshold("medical.t_last_immediate_at_hospital_s"), practical_threshold("response.t_contained_s")
+    (60.0, 30.0)
     """
+    if metric in PRACTICAL_THRESHOLDS:
+        return PRACTICAL_THRESHOLDS[metric]
     if metric.endswith("_s"):
         return 30.0
     if metric.endswith("_person_min"):
-        return 1.0
+        return 10.0
     if metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
             (".exited", ".total", "_end", ".removed")):
         return 0.5

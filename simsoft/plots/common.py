@@ -3,36 +3,27 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "new_figure", "metric_label", "wrap", "time_axis"]
+from simsoft.reports.names import METRIC_NAMES
+
+__all__ = ["PALETTE", "new_figure", "metric_label", "difference_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
+           "BETTER", "WORSE", "NEUTRAL"]
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a5f", "#5c5c5c",
            "#e36414", "#3d5a80"]
 """Line and marker colours, in order."""
 
+BETTER, WORSE, NEUTRAL = "#1b6ca8", "#c0392b", "#8c8c8c"
+"""Colours of a difference: meaningfully lower (better), meaningfully higher (worse), not meaningful."""
+
 
 def new_figure(w: float, h: float) -> Figure:
     """A ``pyplot``-free figure of ``w`` x ``h`` inches with constrained layout."""
     return Figure(figsize=(w, h), dpi=110, layout="constrained")
-
-
-METRIC_NAMES = {
-    "egress.t50_s": "time until 50 % are out",
-    "egress.t90_s": "time until 90 % are out",
-    "egress.t95_s": "time until 95 % are out",
-    "egress.t100_s": "time until everyone is out",
-    "incident.exposed_person_min": "exposure to the incident",
-    "casualties.total": "casualties",
-    "response.t_police_on_scene_s": "police on scene",
-    "response.t_contained_s": "incident contained",
-    "medical.deaths": "deaths",
-    "medical.preventable_deaths": "preventable deaths",
-    "recovery.t_everyone_accounted_s": "everyone accounted for",
-}
-"""Key metrics in words, for titles and axes (other keys are shown as they are)."""
 
 
 def metric_label(metric: str, values: np.ndarray | None = None) -> tuple[str, float]:
@@ -51,17 +42,62 @@ def metric_label(metric: str, values: np.ndarray | None = None) -> tuple[str, fl
         return f"{named} ({base_label.rsplit('(', 1)[1]}" if "(" in base_label else named, scale
     name = metric
     if metric.endswith("_s"):
-        top = float(np.nanmax(np.abs(values))) if values is not None and np.isfinite(values).any() else 0.0
-        if top > 3 * 3600:
+        finite = np.asarray(values, dtype=float)[np.isfinite(values)] if values is not None else np.zeros(0)
+        top = float(np.abs(finite).max()) if finite.size else 0.0
+        spread = float(finite.max() - finite.min()) if finite.size else 0.0
+        # Hours only when the values spread over hours: 3.38 h against 3.42 h reads better as 203 and 205 min.
+        if top > 3 * 3600 and (values is None or spread >= 3600):
             return f"{metric[:-2]} (h)", 1 / 3600
         return (f"{metric[:-2]} (min)", 1 / 60) if top > 300 else (f"{metric[:-2]} (s)", 1.0)
     for suffix, unit in (("_person_min", "person-min"), ("_min", "min"), ("_p_m2", "p/m²"), ("_m", "m")):
         if metric.endswith(suffix):
             return f"{metric[: -len(suffix)]} ({unit})", 1.0
-    if metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
-            (".exited", ".total", "_end", ".removed")):
+    if is_count(metric):
         return f"{name} (people)", 1.0
     return name, 1.0
+
+
+def is_count(metric: str) -> bool:
+    """Whether ``metric`` counts people (whole people, never below zero).
+
+    >>> is_count("medical.deaths"), is_count("egress.t95_s")
+    (True, False)
+    """
+    return metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
+        (".exited", ".total", "_end", ".removed"))
+
+
+def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False, around_zero: bool = False,
+                  half_width: float = 0.0) -> bool:
+    """Give an axis whose values are all equal a readable range instead of matplotlib's +-0.04.
+
+    Counts get whole-number ticks; ``half_width`` widens the range to at least +-that (a threshold band
+    drawn around the values stays visible as a band). Returns whether the values were flat.
+    """
+    v = np.asarray([x for x in np.ravel(values) if x is not None], dtype=float)
+    v = v[np.isfinite(v)]
+    flat = v.size == 0 or float(v.max() - v.min()) < 1e-9
+    get = ax.get_xaxis() if axis == "x" else ax.get_yaxis()
+    if count:
+        get.get_major_locator().set_params(integer=True)
+    if flat:
+        centre = float(v[0]) if v.size else 0.0
+        half = max(1.0 if count or centre == 0 else abs(centre) * 0.1, half_width)
+        lo, hi = (centre - half, centre + half)
+        if count and not around_zero:
+            lo = max(lo, -0.5) if centre >= 0 else lo
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
+    return flat
+
+
+def difference_label(label: str, reference: str) -> str:
+    """The x label of a difference panel whose title names the metric: ``difference (variant - base) in min``.
+
+    >>> difference_label("deaths (people)", "base"), difference_label("share", "base")
+    ('difference (variant - base) in people', 'difference (variant - base)')
+    """
+    unit = label.rsplit(" (", 1)[1].rstrip(")") if label.endswith(")") and " (" in label else ""
+    return f"difference (variant - {reference})" + (f" in {unit}" if unit else "")
 
 
 def wrap(text: str, width: int = 14) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,9 +11,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simsoft.plots.common import PALETTE, metric_label, new_figure, wrap
+from simsoft.plots.common import BETTER, NEUTRAL, PALETTE, WORSE, difference_label, is_count, metric_label, new_figure, pad_flat_axis, wrap
+from simsoft.reports.names import short_labels
 
-__all__ = ["metric_distributions", "paired_differences", "comparison"]
+__all__ = ["metric_distributions", "paired_differences", "comparison", "short_labels"]
 
 
 # --------------------------------------------------------------------------------- experiments: variants
@@ -36,7 +36,9 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
     ``samples[variant][metric]`` holds one value per replication (NaN where never reached).
     """
     rng = np.random.default_rng(seed)
-    fig, axes = _grid(len(metrics))
+    # Many variants: wider panels, two a row, so tick labels never run together.
+    many = len(variants) > 4
+    fig, axes = _grid(len(metrics), ncols=2 if many else 3, w=max(4.2, 0.75 * len(variants) + 1.0))
     for ax, metric in zip(axes, metrics):
         allv = np.concatenate([np.asarray(samples[v][metric], dtype=float) for v in variants]) if variants else np.zeros(0)
         label, scale = metric_label(metric, allv)
@@ -65,12 +67,13 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
                 # A count of people cannot go below zero: its interval is clipped there.
                 low = min(half, mean) if label.endswith("(people)") else half
                 ax.errorbar(positions[i] + 0.32, mean, yerr=[[low], [half]], fmt="D", color="#d1495b", ms=4, capsize=3, zorder=3)
+        pad_flat_axis(ax, np.concatenate(data) if data else [], axis="y", count=label.endswith("(people)"))
         ticks = [wrap(v, 14) + (f"\n({missing[i]} not reached)" if missing[i] else "") for i, v in enumerate(variants)]
-        ax.set_xticks(positions, ticks, fontsize=7.5, rotation=30 if len(variants) > 3 else 0,
+        ax.set_xticks(positions, ticks, fontsize=8, rotation=30 if len(variants) > 3 else 0,
                       ha="right" if len(variants) > 3 else "center")
         ax.set_xlim(0.4, len(variants) + 0.7)
         ax.set_ylabel(label, fontsize=9)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="y", color="#e5e5e5", lw=0.6)
     handles = [Patch(facecolor="#deebf7", edgecolor="#4a4a4a", label="quartiles, whiskers 5-95th pct"),
                Line2D([], [], color="#08519c", lw=2, label="median"),
@@ -85,35 +88,52 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
 def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], title: str = "") -> Figure:
     """Mean paired difference (variant - reference) of each metric with its 95 % interval, per variant.
 
-    Intervals that exclude zero (a real effect at that confidence) are drawn solid, others hollow.
+    A grey band around zero spans the practical threshold (:func:`~simsoft.experiments.stats.practical_threshold`):
+    a difference is *meaningful* when its interval excludes zero and its mean lies outside the band. Meaningful
+    differences are filled, blue when lower (better) and red when higher (worse); the rest are hollow grey.
     """
+    from simsoft.experiments.stats import meaningful, practical_threshold
+
     ref = summary["reference"]
     variants = list(summary.get("differences", {}))
-    fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.7 + 0.55 * max(2, len(variants)))
+    fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.9 + 0.55 * max(2, len(variants)))
     for ax, metric in zip(axes, metrics):
         rows = [summary["differences"][v].get(metric) or {} for v in variants]
         vals = np.array([abs(r.get(k) or 0.0) for r in rows for k in ("ci_low", "ci_high", "mean")], dtype=float)
         label, scale = metric_label(metric, vals)
+        band = practical_threshold(metric) * scale
+        if band > 0:
+            ax.axvspan(-band, band, color="#ebebeb", zorder=0)
+        drawn = []
         for i, r in enumerate(rows):
             mean = r.get("mean")
             if mean is None:
                 ax.text(0, i, "not reached", va="center", fontsize=8, color="#777777")
                 continue
             lo, hi = r.get("ci_low"), r.get("ci_high")
-            solid = bool(r.get("significant"))
+            colour = (BETTER if mean < 0 else WORSE) if meaningful(metric, r) else NEUTRAL
             if lo is not None and hi is not None:
-                ax.plot([lo * scale, hi * scale], [i, i], color="#1b6ca8", lw=2)
-            ax.plot([mean * scale], [i], "o", ms=7, color="#1b6ca8", mfc="#1b6ca8" if solid else "white", mew=1.5)
+                ax.plot([lo * scale, hi * scale], [i, i], color=colour, lw=2)
+                drawn += [lo * scale, hi * scale]
+            ax.plot([mean * scale], [i], "o", ms=7, color=colour, mfc=colour if colour != NEUTRAL else "white", mew=1.5)
+            drawn.append(mean * scale)
         ax.axvline(0, color="#555555", lw=1)
-        ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8)
+        if pad_flat_axis(ax, drawn, count=is_count(metric), around_zero=True, half_width=1.5 * band) and drawn:
+            ax.text(0.98, 0.02, "no difference in any run", transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=8, color="#555555")
+        ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)
         ax.set_ylim(len(variants) - 0.5, -0.5)
-        ax.set_xlabel(f"difference in {label}", fontsize=8.5)
-        ax.set_title(label, fontsize=9)
+        ax.set_xlabel(difference_label(label, ref), fontsize=8.5)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
-    handles = [Line2D([], [], marker="o", color="#1b6ca8", label="mean difference, 95 % CI excludes 0"),
-               Line2D([], [], marker="o", color="#1b6ca8", mfc="white", label="95 % CI includes 0")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(title or f"paired differences to '{ref}' (same seeds; left of 0: lower, which is better)", fontsize=11)
+    handles = [Line2D([], [], marker="o", color=BETTER, label="meaningfully lower (better)"),
+               Line2D([], [], marker="o", color=WORSE, label="meaningfully higher (worse)"),
+               Line2D([], [], marker="o", color=NEUTRAL, mfc="white", label="no meaningful difference"),
+               Patch(color="#ebebeb", label="within the practical threshold"),
+               Line2D([], [], color="#555555", label="line: 95 % interval")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8.5, frameon=False)
+    fig.suptitle(title or f"Each variant against '{ref}': paired differences over the same seeds (lower is better)",
+                 fontsize=11)
     return fig
 
 
@@ -123,13 +143,11 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
 
     ``entries`` is ``[(label, {metric: (value, ci_low, ci_high)}), ...]``; an interval may be ``None``.
     """
-    fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.9 + 0.5 * max(2, len(entries)))
-    # Folder names start with a UTC time stamp; the figure drops it (the table keeps it).
-    short = [re.sub(r"\d{8}T\d{6}Z-", "", lbl).replace("-sweep-", " sweep ") for lbl, _ in entries]
-    if len(set(short)) < len(short):  # two runs of the same seed: keep the time stamp that tells them apart
-        short = [lbl for lbl, _ in entries]
+    fig, axes = _grid(len(metrics), ncols=2, w=5.6, h=0.9 + 0.42 * max(2, len(entries)))
+    short = short_labels([lbl for lbl, _ in entries])
+    run_colour, exp_colour = "#333333", PALETTE[0]
     for k, (ax, metric) in enumerate(zip(axes, metrics)):
-        vals = np.array([abs(x) for _, d in entries for x in (d.get(metric) or (None,)) if x is not None], dtype=float)
+        vals = np.array([x for _, d in entries for x in (d.get(metric) or (None,)) if x is not None], dtype=float)
         label, scale = metric_label(metric, vals if len(vals) else None)
         for i, (_, d) in enumerate(entries):
             value, lo, hi = d.get(metric) or (None, None, None)
@@ -139,18 +157,20 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
                         transform=ax.get_yaxis_transform())
                 continue
             if lo is not None and hi is not None:
-                ax.plot([lo * scale, hi * scale], [i, i], color=PALETTE[i % len(PALETTE)], lw=2)
-                marker = "D"
+                if is_count(metric):
+                    lo = max(0.0, lo)
+                ax.plot([lo * scale, hi * scale], [i, i], color=exp_colour, lw=2)
+                ax.plot([value * scale], [i], "D", ms=7, color=exp_colour)
             else:
-                marker = "o"
-            ax.plot([value * scale], [i], marker, ms=7, color=PALETTE[i % len(PALETTE)])
-        ax.set_yticks(range(len(entries)), [wrap(lbl, 30) for lbl in short] if k % 2 == 0 else [], fontsize=7.5)
+                ax.plot([value * scale], [i], "o", ms=7, color=run_colour)
+        pad_flat_axis(ax, vals * scale, count=is_count(metric))
+        ax.set_yticks(range(len(entries)), [wrap(lbl, 34) for lbl in short] if k % 2 == 0 else [], fontsize=8)
         ax.set_ylim(len(entries) - 0.5, -0.5)
         ax.set_xlabel(label, fontsize=8.5)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
-    handles = [Line2D([], [], marker="o", color="#555555", ls="", label="single run"),
-               Line2D([], [], marker="D", color="#555555", label="experiment mean ± 95 % CI")]
+    handles = [Line2D([], [], marker="o", color=run_colour, ls="", label="one run: its value"),
+               Line2D([], [], marker="D", color=exp_colour, label="experiment variant: mean and 95 % interval")]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     if title:
         fig.suptitle(title, fontsize=11)

@@ -1,4 +1,4 @@
-"""Figures of one run: venue map, incident timeline, evacuation curves, casualty flow, hospital load.
+"""Figures of one run: incident timeline, evacuation curves, casualty flow, hospital load (the venue map: venue.py).
 
 Each function takes a :class:`~simsoft.engine.RunResult` (possibly read back from a run folder with
 :func:`simsoft.runfolder.load_run`) and returns a :class:`matplotlib.figure.Figure`; none simulates.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -17,108 +16,11 @@ from matplotlib.patches import Patch
 
 from simsoft.engine import RunResult
 from simsoft.plots.common import PALETTE, new_figure, time_axis, wrap
+from simsoft.plots.venue import _venue_positions, venue_map  # noqa: F401  (re-exported)
+from simsoft.units import format_count
 
 __all__ = ["venue_map", "incident_timeline", "evacuation_curves", "casualty_flow", "hospital_load",
            "has_casualty_flow", "has_hospital_load", "CASUALTY_STAGES"]
-
-
-# --------------------------------------------------------------------------------------------- venue map
-def _venue_positions(scenario: Any) -> tuple[nx.Graph, dict[str, tuple[float, float]]]:
-    venue = scenario.venue
-    graph = nx.Graph()
-    known: dict[str, tuple[float, float]] = {}
-    for z in venue.zones:
-        graph.add_node(z.id, kind="zone")
-        if z.position is not None:
-            known[z.id] = tuple(z.position)
-    for e in venue.exits:
-        graph.add_node(e.id, kind="exit")
-        if e.position is not None:
-            known[e.id] = tuple(e.position)
-    for c in venue.connections:
-        graph.add_edge(c.from_, c.to, id=c.id, kind=c.kind.value, width_m=c.width_m)
-    if len(known) == graph.number_of_nodes():
-        return graph, known
-    # A fixed seed makes the layout of zones without a position deterministic (networkx layouts are random).
-    pos = nx.spring_layout(graph, pos=known or None, fixed=list(known) or None, seed=0, k=None if known else 1.0)
-    if not known:
-        pos = {n: (float(x) * 20, float(y) * 20) for n, (x, y) in pos.items()}
-    return graph, {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
-
-
-def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: int = 24) -> Figure:
-    """Zones and exits of the venue, zones coloured by peak density (p/m²) or casualties.
-
-    Zones are placed at their ``position`` from the venue file; zones without one get a spring layout
-    with ``seed=0`` (the same picture every time). Marker area grows with the zone's floor area. A
-    venue with more than ``max_labels`` zones (a stadium bowl) labels only the ``max_labels`` zones
-    with the highest values, and no exit names, so the labels stay readable.
-    """
-    if color_by not in ("peak_density", "casualties"):
-        raise ValueError(f"color_by must be 'peak_density' or 'casualties', got {color_by!r}")
-    scenario, m = result.scenario, result.metrics
-    graph, pos = _venue_positions(scenario)
-    zones = scenario.venue.zones
-    if color_by == "peak_density":
-        values = [float(m.get(f"egress.zone.{z.id}.peak_density_p_m2") or 0.0) for z in zones]
-        label, vmax = "peak density (p/m²)", max(4.0, max(values, default=0.0))
-    else:
-        values = [float(m.get(f"casualties.zone.{z.id}") or 0.0) for z in zones]
-        label, vmax = "casualties (people)", max(1.0, max(values, default=0.0))
-    fig = new_figure(8.0, 6.0)
-    ax = fig.add_subplot()
-    for a, b, data in graph.edges(data=True):
-        (x0, y0), (x1, y1) = pos[a], pos[b]
-        style = "--" if data["kind"] == "stair" else "-"
-        ax.plot([x0, x1], [y0, y1], style, color="#9a9a9a", lw=1 + 1.5 * data["width_m"], zorder=1,
-                solid_capstyle="round")
-    areas = np.array([z.area_m2 for z in zones], dtype=float)
-    sizes = 250 + 1400 * np.sqrt(areas / areas.max())
-    sc = ax.scatter([pos[z.id][0] for z in zones], [pos[z.id][1] for z in zones], s=sizes, c=values, cmap="YlOrRd",
-                    vmin=0.0, vmax=vmax, edgecolors="#333333", linewidths=1.0, zorder=2)
-    exits = scenario.venue.exits
-    ax.scatter([pos[e.id][0] for e in exits], [pos[e.id][1] for e in exits], marker="s", s=180, color="#2e933c",
-               edgecolors="#1d5e26", zorder=3)
-    # Labels sit under each marker, so they never hide the colour they describe.
-    crowded = len(zones) > max_labels
-    shown = set(range(len(zones)))
-    if crowded:
-        # Greedy: highest values first, skipping any zone too close to one already labelled.
-        xy = np.array([pos[z.id] for z in zones], dtype=float)
-        span = float(max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 1.0))
-        # Labels are wide and short: keep them apart by a text width across or a text height down.
-        gap_x, gap_y = 0.2 * span, 0.09 * span
-        shown = set()
-        for i in sorted(range(len(zones)), key=lambda i: (-values[i], i)):
-            if len(shown) >= max_labels:
-                break
-            if all(abs(xy[i, 0] - xy[j, 0]) >= gap_x or abs(xy[i, 1] - xy[j, 1]) >= gap_y for j in shown):
-                shown.add(i)
-    for i, (z, v, size) in enumerate(zip(zones, values, sizes)):
-        if i not in shown:
-            continue
-        value = f"{v:.1f} p/m²" if color_by == "peak_density" else f"{v:.0f}"
-        text = f"{wrap(z.label, 16)}\n{value}" + (f" (level {z.level})" if z.level else "")
-        ax.annotate(text, pos[z.id], xytext=(0, -(math.sqrt(size) / 2 + 2)), textcoords="offset points", ha="center",
-                    va="top", fontsize=7.5, zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
-    for e in exits if not crowded else ():
-        ax.annotate(wrap(e.label, 16), pos[e.id], xytext=(0, -14), textcoords="offset points", ha="center",
-                    va="top", fontsize=7.5, color="#1d5e26", zorder=4)
-    fig.colorbar(sc, ax=ax, label=label, shrink=0.8)
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.margins(0.15)
-    ax.set_xlabel("x (m)")
-    ax.set_ylabel("y (m)")
-    what = "peak density" if color_by == "peak_density" else "casualties"
-    note = f"\n(labels on the highest zones, spaced apart; {len(zones)} zones in all)" if len(zones) > max_labels else ""
-    ax.set_title(f"{scenario.name}: {what} by zone{note}")
-    handles = [Line2D([], [], marker="o", ls="", mfc="#f4a582", mec="#333", ms=10, label="zone (size ~ area)"),
-               Line2D([], [], marker="s", ls="", color="#2e933c", ms=8, label="exit"),
-               Line2D([], [], color="#9a9a9a", lw=3, label="door / gate / opening"),
-               Line2D([], [], color="#9a9a9a", lw=3, ls="--", label="stair")]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=4, fontsize=8, frameon=False)
-    return fig
 
 
 # --------------------------------------------------------------------------------------- incident timeline
@@ -136,10 +38,22 @@ _MILESTONES = (
     ("recovery.reunification.t_complete_s", "reunification complete"),
     ("recovery.t_reopened_s", "venue reopened"),
 )
-_WINDOW_KEYS = ("egress.t100_s", "incident.t_end_s", "response.t_contained_s", "response.t_all_clear_s",
-                "medical.t_last_transport_s")
-"""Milestones that set the time window of the timeline; later ones (recovery over days) are listed, not drawn."""
-_SOURCE_COLOURS = {"plan": "#1b6ca8", "occupants": "#edae49", "decision": "#d1495b", "scenario": "#6a4c93"}
+_WINDOW_KEYS = ("egress.t95_s", "incident.t_end_s", "response.t_contained_s", "medical.t_last_transport_s")
+"""Milestones that set the time window of the timeline; later ones (the all clear after a long search,
+the last sheltered people leaving after their release, recovery over days) are listed with their time,
+not drawn."""
+_SOURCE_COLOURS = {"plan": "#6a4c93", "occupants": "#edae49", "decision": "#111111", "scenario": "#8d6a5f"}
+"""Decision markers by who took them; no other mark of the timeline uses these colours."""
+_SOURCE_WORDS = {"plan": "the venue's plan", "occupants": "occupants", "decision": "a team",
+                 "scenario": "the scenario script"}
+_MILESTONE_COLOUR = "#4d4d4d"
+
+
+def _later(t_s: float) -> str:
+    """A time past a figure's window, as a legend states it (``53 min``, ``2.9 h``, ``4.3 days``)."""
+    if t_s >= 48 * 3600:
+        return f"{t_s / 86400:.1f} days"
+    return f"{t_s / 3600:.1f} h" if t_s >= 3600 else f"{t_s / 60:.0f} min"
 
 
 def incident_timeline(result: RunResult) -> Figure:
@@ -149,6 +63,7 @@ def incident_timeline(result: RunResult) -> Figure:
     who took them (the venue's plan, occupants, a team decision, the scenario script).
     """
     ev, m = result.events, result.metrics
+    zone_names = {z.id: z.label for z in result.scenario.venue.zones}
     lanes: list[str] = []
 
     def lane(name: str) -> int:
@@ -182,13 +97,13 @@ def incident_timeline(result: RunResult) -> Figure:
                 ax.axvspan(a / div, min(b, window) / div, color=colour, zorder=0)
     for e in ev:
         if e.kind == "incident.zone_affected":
-            y = lane(f"incident: {e.subject}")
+            y = lane(f"incident in {zone_names.get(e.subject, e.subject)}")
             until = float(e.values.get("until_s") or window)
             ax.barh(y, (until - e.t_s) / div, left=e.t_s / div, height=0.5, color="#b2182b", zorder=2)
     dispatched = {e.subject: e.t_s for e in ev if e.kind == "response.dispatched"}
     on_scene = {e.subject: e.t_s for e in ev if e.kind == "response.on_scene"}
     for uid in sorted(set(dispatched) | set(on_scene), key=lambda u: dispatched.get(u, on_scene.get(u, 0.0))):
-        y = lane(f"unit: {uid}")
+        y = lane(f"unit {uid.replace('_', ' ')}")
         t0 = dispatched.get(uid, on_scene.get(uid))
         if uid in on_scene:
             ax.barh(y, (on_scene[uid] - t0) / div, left=t0 / div, height=0.5, color="#92c5de", zorder=2)
@@ -196,55 +111,82 @@ def incident_timeline(result: RunResult) -> Figure:
         else:
             ax.barh(y, (window - t0) / div, left=t0 / div, height=0.5, color="#d1e5f0", zorder=2)
     sources_seen: set[str] = set()
+    later: list[Any] = []
     for e in ev:
         if e.kind.startswith("action."):
             if e.t_s > window:
+                later.append(e)
                 continue
-            y = lane(f"decision: {e.kind.split('.', 1)[1]}")
+            y = lane(f"decision: {e.kind.split('.', 1)[1].replace('_', ' ')}")
             source = str(e.values.get("source", "decision"))
             sources_seen.add(source)
             ax.plot([e.t_s / div], [y], marker="o", ms=7, ls="", color=_SOURCE_COLOURS.get(source, "#5c5c5c"),
                     mec="black", mew=0.5, zorder=4)
     handles: list[Any] = []
-    styles = ["--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1))]
-    for i, (key, label) in enumerate(_MILESTONES):
-        t = m.get(key)
-        if t is None:
+    # Milestones: thin grey lines numbered at the top (numbers staggered when close), named in the legend;
+    # one neutral colour, so no colour means a milestone here and something else elsewhere.
+    placed: list[tuple[float, int]] = []
+    present = sorted((float(m[key]), i, label) for i, (key, label) in enumerate(_MILESTONES) if m.get(key) is not None)
+    for number, (t, _, label) in enumerate(present, start=1):
+        if t > window:  # hours or days later (search, recovery): listed with its time, not drawn
+            shown = _later(t)
+            handles.append(Line2D([], [], color="none", label=f"{number}  {label}: {shown} (later, not drawn)"))
             continue
-        colour = PALETTE[i % len(PALETTE)]
-        t = float(t)
-        if t > window:  # days later (recovery): listed with its time, not drawn
-            shown = f"{t / 3600:.1f} h" if t >= 3 * 3600 else f"{t / 60:.1f} min"
-            handles.append(Line2D([], [], color="none", label=f"{label} {shown} (after this window)"))
-            continue
-        ax.axvline(t / div, color=colour, ls=styles[i % len(styles)], lw=1.5, zorder=1)
-        handles.append(Line2D([], [], color=colour, ls=styles[i % len(styles)], label=f"{label} {t / div:.1f} {unit}"))
+        x = t / window
+        row = 0
+        while any(abs(x - px) < 0.035 and pr == row for px, pr in placed):
+            row += 1
+        placed.append((x, row))
+        ax.axvline(t / div, color=_MILESTONE_COLOUR, ls=(0, (4, 2)), lw=1.0, zorder=1)
+        ax.annotate(str(number), (t / div, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3 + 13 * row),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=8, color="white",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": _MILESTONE_COLOUR, "ec": "none"}, annotation_clip=False)
+        handles.append(Line2D([], [], color=_MILESTONE_COLOUR, ls=(0, (4, 2)),
+                              label=f"{number}  {label}: {t / div:.1f} {unit}"))
     for source in sorted(sources_seen):
         handles.append(Line2D([], [], marker="o", ls="", color=_SOURCE_COLOURS.get(source, "#5c5c5c"), mec="black",
-                              label=f"decision by {source}"))
-    if any(ln.startswith("incident:") for ln in lanes):
+                              label=f"decision by {_SOURCE_WORDS.get(source, source)}"))
+    if later:
+        first = later[0]
+        what = first.kind.split(".", 1)[1].replace("_", " ")
+        more = f" and {len(later) - 1} more" if len(later) > 1 else ""
+        handles.append(Line2D([], [], color="none", label=f"later decisions, not drawn: {what} at "
+                                                          f"{_later(first.t_s)}{more}"))
+    if any(ln.startswith("incident in") for ln in lanes):
         handles.append(Patch(color="#b2182b", label="incident in zone"))
-    if any(ln.startswith("unit:") for ln in lanes):
+    if any(ln.startswith("unit ") for ln in lanes):
         handles.append(Patch(color="#92c5de", label="unit travelling (◆ on scene)"))
     for name, a, b, colour in phases:
         if b > a:
             handles.append(Patch(color=colour, label=f"phase: {name}"))
     if not lanes:
         lanes.append("(no incident, unit or decision events)")
-    ax.set_yticks(range(len(lanes)), lanes, fontsize=8)
+    ax.set_yticks(range(len(lanes)), lanes, fontsize=9)
     ax.set_ylim(len(lanes) - 0.5, -0.5)
     ax.set_xlim(0, window / div)
     ax.set_xlabel(f"time since start ({unit})")
     what = "incident timeline" if result.scenario.incident is not None else "timeline"
-    ax.set_title(f"{result.scenario.name}: {what}" + (f" [variant {result.variant}]" if result.variant else ""))
+    rows = 1 + max((r for _, r in placed), default=0)
+    fig.set_figheight(max(fig.get_figheight(), 0.9 + 0.2 * len(handles) + 0.18 * rows))  # the legend fits
+    ax.set_title(f"{result.scenario.name}: {what}" + (f" [variant {result.variant}]" if result.variant else ""),
+                 pad=6 + 13 * rows)
     ax.grid(axis="x", color="#dddddd", lw=0.6, zorder=0)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False,
+              title="numbered lines: milestones", title_fontsize=8.5, alignment="left")
     return fig
 
 
 # -------------------------------------------------------------------------------------- evacuation curves
-def evacuation_curves(result: RunResult) -> Figure:
-    """Occupants of each zone over time (top) and people inside / out by exit (bottom)."""
+def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
+    """Occupants of each zone over time (top) and people inside / out by exit (bottom).
+
+    A venue with more than ``max_zones`` zones shows the ``max_zones`` fullest zones and one line for the
+    rest together, so the legend stays readable. The window ends when everyone able to leave is out; when a
+    few people leave much later (sheltered people released after the all clear), it ends after the main
+    evacuation and a note says how many left later and when.
+    """
+    from matplotlib.ticker import FuncFormatter
+
     ts = result.timeseries
     fig = new_figure(10.0, 7.0)
     top, bottom = fig.subplots(2, 1, sharex=True)
@@ -256,43 +198,72 @@ def evacuation_curves(result: RunResult) -> Figure:
     # able to leave is out, so the window stops there and recovery stays on the timeline figure.
     m = result.metrics
     done = m.get("egress.t100_s")
-    if done is None and m.get("egress.t95_s") is not None:
-        done = 1.5 * float(m["egress.t95_s"])
+    t95 = m.get("egress.t95_s")
+    if done is None and t95 is not None:
+        done = 1.5 * float(t95)
     if done is not None:
         t_end = min(t_end, float(done))
+    late_note = ""
+    if t95 is not None and t_end > 2.0 * float(t95) + 600.0:
+        cut = 1.5 * float(t95) + 300.0
+        if len(t_in):
+            at_cut = float(np.interp(cut, t_in, v_in))
+            final = float(v_in[-1])
+            still = at_cut - final
+            if still >= 0.5:
+                late_note = f"{format_count(still, 'more person', 'more people')} left later,\nthe last at {_later(t_end)}"
+        t_end = cut
     window = t_end * 1.05 + 30.0
     div, unit = time_axis(window)
-    zones = [z.id for z in result.scenario.venue.zones]
-    labels = {z.id: z.label for z in result.scenario.venue.zones}
-    for i, z in enumerate(zones):
-        t, v = ts.select("occupants", z)
-        if len(t):
-            top.plot(t / div, v, color=PALETTE[i % len(PALETTE)], lw=1.6, label=labels[z],
-                     ls="-" if i < len(PALETTE) else "--")
+    zones = result.scenario.venue.zones
+    series = {z.id: ts.select("occupants", z.id) for z in zones}
+    shown = [z for z in zones if len(series[z.id][0])]
+    rest: list[Any] = []
+    if len(shown) > max_zones + 1:  # "the other 1 zone" would save nothing
+        peak = {z.id: float(np.max(series[z.id][1])) for z in shown}
+        keep = set(sorted(peak, key=lambda zid: (-peak[zid], zid))[:max_zones])
+        rest = [z for z in shown if z.id not in keep]
+        shown = [z for z in shown if z.id in keep]
+    for i, z in enumerate(shown):
+        t, v = series[z.id]
+        top.plot(t / div, v, color=PALETTE[i % len(PALETTE)], lw=1.6, label=wrap(z.label, 26),
+                 ls="-" if i < len(PALETTE) else "--")
+    if rest:
+        grid = np.unique(np.concatenate([series[z.id][0] for z in rest]))
+        total_rest = sum(np.interp(grid, *series[z.id]) for z in rest)
+        top.plot(grid / div, total_rest, color="#8c8c8c", lw=1.6, ls="--",
+                 label=f"the other {len(rest)} zones together")
     top.set_ylabel("occupants (people)")
-    top.set_title("occupancy by zone (people in each zone)")
-    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    top.set_title("people in each zone" + (f" (the {len(shown)} fullest of {len(zones)} zones)" if rest else ""))
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     t, inside = ts.select("inside", "")
     if len(t):
         bottom.plot(t / div, inside, color="black", lw=2, label="inside the venue")
     for i, e in enumerate(result.scenario.venue.exits):
         t, v = ts.select("exited", e.id)
         if len(t):
-            bottom.plot(t / div, v, color=PALETTE[(i + 1) % len(PALETTE)], lw=1.6, label=f"out via {e.label}")
+            bottom.plot(t / div, v, color=PALETTE[(i + 1) % len(PALETTE)], lw=1.6, label=f"out via {wrap(e.label, 24)}",
+                        ls="-" if i + 1 < len(PALETTE) else "--")
     total = result.metrics.get("run.population") or 0
-    for key, label, ls in (("egress.t50_s", "50 %", ":"), ("egress.t95_s", "95 %", "--")):
+    for key, label, ls in (("egress.t50_s", "50 % out", ":"), ("egress.t95_s", "95 % out", "--"),
+                           ("egress.t100_s", "everyone out", "-.")):
         tm = result.metrics.get(key)
-        if tm is not None:
+        if tm is not None and float(tm) <= window:
             bottom.axvline(float(tm) / div, color="#777777", ls=ls, lw=1.2,
-                           label=f"{label} out ({float(tm) / div:.1f} {unit})")
-    bottom.set_ylabel("people (count)")
+                           label=f"{label}: {float(tm) / div:.1f} {unit}")
+    bottom.set_ylabel("people")
     bottom.set_xlabel(f"time since start ({unit})")
-    bottom.set_title(f"evacuation ({total:,} people)")
-    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    bottom.set_title(f"inside and out by exit ({format_count(total, 'person')} in all)")
+    if late_note:
+        bottom.text(1.02, 0.0, late_note, transform=bottom.transAxes, ha="left", va="bottom", fontsize=8.5,
+                    color="#333333")
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
+    thousands = FuncFormatter(lambda v, _: f"{v:,.0f}")
     for ax in (top, bottom):
         ax.grid(color="#e5e5e5", lw=0.6)
         ax.set_xlim(0, window / div)
         ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(thousands)
     fig.suptitle(f"{result.scenario.name}: evacuation" + (f" [variant {result.variant}]" if result.variant else ""))
     return fig
 
@@ -364,7 +335,8 @@ def casualty_flow(result: RunResult) -> Figure:
             continue
         t = np.concatenate([[0.0], times, [horizon]])
         n = np.concatenate([[0], np.arange(1, len(times) + 1), [len(times)]])
-        ax.step(t / div, n, where="post", lw=2, color=PALETTE[i], label=f"{stage} ({len(times)})",
+        ax.step(t / div, n, where="post", lw=2, color="#111111" if stage == "died" else PALETTE[i],
+                label=f"{stage}: " + (format_count(len(times), "person") if stage == "died" else format_count(len(times), "casualty")),
                 ls="--" if stage == "died" else "-")
     title = f"{result.scenario.name}: casualty flow"
     if not stages:
@@ -372,7 +344,7 @@ def casualty_flow(result: RunResult) -> Figure:
     elif set(stages) == {"injured at scene"}:
         title += " (no medical-care events in this run: injuries only)"
     ax.set_xlabel(f"time since start ({unit})")
-    ax.set_ylabel("casualties (cumulative)")
+    ax.set_ylabel("casualties so far (people)")
     ax.set_title(title, fontsize=11)
     ax.set_xlim(0, horizon / div)
     ax.set_ylim(bottom=0)
@@ -433,24 +405,38 @@ def hospital_load(result: RunResult) -> Figure:
     ax = fig.add_subplot()
     last = max((float(t[-1]) for t, _ in load.values() if len(t)), default=0.0)
     horizon = last * 1.1 + 60.0
+    top_used = max((float(np.max(v)) for _, v in load.values() if len(v)), default=0.0)
+    # Beds far above the load would flatten it into the axis: then the scale fits the load and the
+    # legend gives the beds.
+    y_top = max(4.0, 1.6 * top_used)
+    off_scale = False
     div, unit = time_axis(horizon)
     for i, (name, (t, v)) in enumerate(sorted(load.items())):
         colour = PALETTE[i % len(PALETTE)]
         ts = np.concatenate([t, [horizon]])
         vs = np.concatenate([v, [v[-1] if len(v) else 0.0]])
         label = wrap(names.get(name, name), 32)
-        ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: beds in use")
+        peak = float(np.max(v)) if len(v) else 0.0
+        used = f"beds in use (peak {peak:g})" if peak else "no patients"
+        ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: {used}")
         if name in capacity and math.isfinite(capacity[name]):
-            ax.axhline(capacity[name], color=colour, ls="--", lw=1.2, label=f"{label}: beds ({capacity[name]:g})")
+            if capacity[name] <= 4 * max(top_used, 1.0):
+                y_top = max(y_top, 1.08 * capacity[name])
+                ax.axhline(capacity[name], color=colour, ls="--", lw=1.2,
+                           label=f"{label}: {format_count(capacity[name], 'bed')}")
+            else:
+                off_scale = True
+                ax.plot([], [], color="none", label=f"{label}: {format_count(capacity[name], 'bed')} (far above, not drawn)")
     if not load:
         ax.text(0.5, 0.5, "no hospital data in this run", ha="center", va="center", transform=ax.transAxes)
     else:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.set_xlabel(f"time since start ({unit})")
     ax.set_ylabel("beds in use (patients)")
-    ax.set_title(f"{result.scenario.name}: hospital beds in use against capacity")
+    ax.set_title(f"{result.scenario.name}: hospital beds in use" + (" (far below the beds)" if off_scale else
+                                                                    " against capacity"))
     ax.set_xlim(0, horizon / div)
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, y_top)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.grid(color="#e5e5e5", lw=0.6)
     return fig

@@ -10,14 +10,26 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from simsoft.plots.common import PALETTE, metric_label, new_figure
+from simsoft.plots.common import BETTER, PALETTE, WORSE, difference_label, is_count, metric_label, new_figure, pad_flat_axis, wrap
 
 __all__ = ["parameter_sensitivity", "differences_over_parameters"]
 
 
 def _short(path: str, width: int = 38) -> str:
-    """A parameter path that fits a tick label: the tail, which names the quantity."""
-    return path if len(path) <= width else "…" + path[-(width - 1):]
+    """A parameter path that fits a tick label: its last whole components, which name the quantity.
+
+    >>> _short("detection.public_calls.first_call.median", 31)
+    '…public_calls.first_call.median'
+    """
+    if len(path) <= width:
+        return path
+    parts = path.split(".")
+    tail = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(part) + 1 + len(tail) + 1 > width:
+            break
+        tail = f"{part}.{tail}"
+    return "…" + tail
 
 
 def parameter_sensitivity(result: Mapping[str, Any], *, top: int = 8) -> Figure:
@@ -36,19 +48,22 @@ def parameter_sensitivity(result: Mapping[str, Any], *, top: int = 8) -> Figure:
         ax.set_visible(False)
     for ax, metric in zip(axes, metrics):
         sens = result["sensitivity"][metric]
-        rows = [c for c in sens["coefficients"] if c["coefficient"] is not None][:top]
+        rows = [c for c in sens["coefficients"] if c["coefficient"] is not None and abs(c["coefficient"]) > 1e-12][:top]
         values = [c["coefficient"] for c in rows]
+        if not rows:
+            ax.text(0.5, 0.5, "this outcome did not vary over the sets:\nnothing to rank", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=9, color="#555555")
         y = np.arange(len(rows))
-        ax.barh(y, values, color=[PALETTE[1] if v > 0 else PALETTE[0] for v in values], height=0.65)
-        ax.set_yticks(y, [_short(c["path"]) for c in rows], fontsize=7.5)
-        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.barh(y, values, color=[WORSE if v > 0 else BETTER for v in values], height=0.65)
+        ax.set_yticks(y, [_short(c["path"]) for c in rows], fontsize=8)
+        ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
         ax.set_xlim(-1.0, 1.0)
         ax.axvline(0, color="#555555", lw=0.8)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
         ax.set_xlabel(f"rank coefficient ({sens['method']}, {sens['n']} sets)", fontsize=8)
-        ax.set_title(metric_label(metric)[0].rsplit(" (", 1)[0], fontsize=9)
-    fig.legend(handles=[Patch(color=PALETTE[1], label="outcome rises with the parameter"),
-                        Patch(color=PALETTE[0], label="outcome falls as the parameter rises")],
+        ax.set_title(metric_label(metric)[0].rsplit(" (", 1)[0], fontsize=10)
+    fig.legend(handles=[Patch(color=WORSE, label="outcome rises with the parameter (worse)"),
+                        Patch(color=BETTER, label="outcome falls as the parameter rises (better)")],
                loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     fig.suptitle(f"What drives each outcome over {result['sets']} parameter sets "
                  f"(reference variant '{result['reference']}')", fontsize=11)
@@ -69,11 +84,16 @@ def differences_over_parameters(result: Mapping[str, Any]) -> Figure | None:
     axes = np.atleast_1d(fig.subplots(-(-len(metrics) // 2), min(2, len(metrics)), squeeze=False)).ravel().tolist()
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
+    from simsoft.experiments.stats import practical_threshold
+
     rng = np.random.default_rng(0)
     for ax, metric in zip(axes, metrics):
         every = np.array([x for v in variants for x in (result["differences"][v][metric]["differences"] or [])
                           if x is not None], dtype=float)
         label, scale = metric_label(metric, every if every.size else None)
+        band = practical_threshold(metric) * scale
+        if band > 0:
+            ax.axvspan(-band, band, color="#ebebeb", zorder=0)
         for i, v in enumerate(variants):
             d = result["differences"][v][metric]
             xs = np.array([x for x in d["differences"] or [] if x is not None], dtype=float) * scale
@@ -84,18 +104,22 @@ def differences_over_parameters(result: Mapping[str, Any]) -> Figure | None:
             if d["p05"] is not None and d["p95"] is not None:
                 ax.plot([d["p05"] * scale, d["p95"] * scale], [i, i], color="#333333", lw=2.2)
             if d["mean"] is not None:
-                ax.plot([d["mean"] * scale], [i], "D", ms=7, color=PALETTE[2], mec="#333333")
+                ax.plot([d["mean"] * scale], [i], "D", ms=7, color="white", mec="#111111", mew=1.5)
         ax.axvline(0, color="#555555", lw=1)
-        ax.set_yticks(range(len(variants)), variants, fontsize=8)
+        if pad_flat_axis(ax, every * scale, count=is_count(metric), around_zero=True, half_width=1.5 * band) and every.size:
+            ax.text(0.98, 0.04, "no difference in any set", transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=8, color="#555555")
+        ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)
         ax.set_ylim(len(variants) - 0.5, -0.5)
-        ax.set_xlabel(f"difference in {label} (variant - {result['reference']})", fontsize=8)
-        ax.set_title(label.rsplit(" (", 1)[0], fontsize=9)
+        ax.set_xlabel(difference_label(label, result["reference"]), fontsize=8.5)
+        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
     from matplotlib.lines import Line2D
 
     fig.legend(handles=[Line2D([], [], marker="o", ls="", color=PALETTE[0], alpha=0.6, label="one parameter set"),
                         Line2D([], [], color="#333333", lw=2.2, label="5-95 % of the sets"),
-                        Line2D([], [], marker="D", ls="", color=PALETTE[2], mec="#333333", label="mean")],
-               loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+                        Line2D([], [], marker="D", ls="", color="white", mec="#111111", label="mean"),
+                        Patch(color="#ebebeb", label="within the practical threshold")],
+               loc="outside lower center", ncol=4, fontsize=8, frameon=False)
     fig.suptitle("Does the advantage survive parameter uncertainty? (left of 0: the variant does better)", fontsize=11)
     return fig

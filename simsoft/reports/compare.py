@@ -28,6 +28,7 @@ from simsoft.errors import SimsoftError
 from simsoft.experiments.runner import load_experiment
 from simsoft.experiments.summary import DEFAULT_KEY_METRICS
 from simsoft.reports.document import Doc, human_value, save_figure, write_document
+from simsoft.reports.names import metric_name, short_labels
 
 __all__ = ["compare_entries", "compare"]
 
@@ -41,7 +42,9 @@ def compare_entries(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, 
             raise SimsoftError(f"{path}: not a folder")
         if (path / "replications.csv").is_file():
             exp = load_experiment(path)
-            for v, per in exp.summary["variants"].items():
+            order = [v for v in exp.manifest.get("variants", []) if v in exp.summary["variants"]]
+            order += [v for v in exp.summary["variants"] if v not in order]
+            for v, per in ((v, exp.summary["variants"][v]) for v in order):
                 vals = {m: (s["mean"], s["mean_ci_low"], s["mean_ci_high"]) for m, s in per["metrics"].items()}
                 entries.append((f"{path.parent.name}/{path.name} [{v}, {per['runs']} runs]", vals))
         elif (path / "metrics.json").is_file():
@@ -96,7 +99,7 @@ def compare(paths: Sequence[str | os.PathLike[str]], *, metrics: Sequence[str] |
         base = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-compare"
         tmp = Path(tempfile.mkdtemp(prefix=f".{base}.", suffix=".partial", dir=parent))
         try:
-            save_figure(plots.comparison(entries, metrics=chosen, title="comparison (runs: value; experiments: mean ± 95 % CI)"),
+            save_figure(plots.comparison(entries, metrics=chosen, title="Runs and experiments side by side (lower is better)"),
                   tmp / "comparison.png")
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
@@ -104,9 +107,22 @@ def compare(paths: Sequence[str | os.PathLike[str]], *, metrics: Sequence[str] |
             for label, d in entries:
                 w.writerow([label, *[("" if x is None else repr(float(x))) for m in chosen for x in (d.get(m) or (None,) * 3)]])
             (tmp / "comparison.csv").write_text(buf.getvalue(), encoding="utf-8")
+            # The page names entries as the figure does; comparison.csv keeps the folder paths.
+            short = short_labels([r[0] for r in rows])
+            if len(header) <= 5:  # fits a page as one table
+                tables: list[tuple[Any, ...]] = [("table", [header[0], *(metric_name(m) for m in header[1:])],
+                                                  [[lbl, *r[1:]] for lbl, r in zip(short, rows)])]
+            else:  # one short table per metric, instead of a table too wide for a page
+                tables = []
+                for k, m in enumerate(header[1:], start=1):
+                    tables += [("h", 2, metric_name(m) + (f" ({m})" if metric_name(m) != m else "")),
+                               ("table", [header[0], "value (mean [95 % CI] for experiments)"], [[lbl, r[k]] for lbl, r in zip(short, rows)])]
             doc = Doc("Comparison", [("p", "Runs show their value; experiments their mean with the 95 % interval "
-                                           "in brackets; '-' marks a metric the run does not have."),
-                                     ("table", header, rows), ("fig", "comparison.png", "Side by side.")])
+                                           "in brackets; '-' marks a metric the run does not have. Lower is better "
+                                           "for every metric here. comparison.csv has every value by metric key."),
+                                     ("fig", "comparison.png", "Runs (dots) and experiment variants (diamonds with "
+                                                               "their 95 % interval) side by side."),
+                                     *tables])
             write_document(tmp, doc, "comparison")
             folder = parent / base
             n = 2

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,17 +74,23 @@ def render_markdown(doc: Doc) -> str:
 
 _CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:0.5em 0 1.2em;font-size:0.9em}
-th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:left}th{background:#f2f2f2}
+th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:left;overflow-wrap:break-word}th{background:#f2f2f2}
 td.num{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;height:auto}
 figure{margin:1em 0 2em}figcaption{color:#555;font-size:0.9em}details{margin:1em 0}"""
 
 
+_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+( ?%)?$")
+
+
 def _is_num(x: Any) -> bool:
-    try:
-        float(str(x).replace(",", "").split(" ")[0])
-        return True
-    except ValueError:
-        return False
+    """Whether a cell is a plain number (right-aligned); labels such as ``50 % out`` and values with
+    words (``3 min 58 s``) stay left-aligned, so a column never zigzags."""
+    return bool(_NUMBER.match(str(x).strip()))
+
+
+def _cell(x: Any) -> str:
+    """A table cell as HTML: a number and its unit (``21 min``, ``6 people``) never split across lines."""
+    return re.sub(r"(\d) (?=[a-z%])", "\\1&nbsp;", html.escape(str(x)))
 
 
 def render_html(doc: Doc, folder: str | os.PathLike[str]) -> str:
@@ -103,8 +110,8 @@ def render_html(doc: Doc, folder: str | os.PathLike[str]) -> str:
                 out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in b[1])
                            + "</tr></thead><tbody>")
                 for r in b[2]:
-                    cells = "".join(f'<td class="num">{html.escape(str(c))}</td>' if _is_num(c)
-                                    else f"<td>{html.escape(str(c))}</td>" for c in r)
+                    cells = "".join(f'<td class="num">{_cell(c)}</td>' if _is_num(c)
+                                    else f"<td>{_cell(c)}</td>" for c in r)
                     out.append(f"<tr>{cells}</tr>")
                 out.append("</tbody></table>")
             elif b[0] == "fig":
@@ -164,6 +171,10 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
     '3 h 32 min [3 h 32 min, 3 h 33 min]'
     >>> human_value("casualties.total", 0.4, low=-0.2, high=1.0)
     '0.4 people [0, 1]'
+    >>> human_value("medical.deaths", 1.0), human_value("medical.deaths", 2.0)
+    ('1 person', '2 people')
+    >>> human_value("incident.exposed_person_min", 257.0, low=-33.0, high=547.0)
+    '257 person-min [0, 547]'
     """
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return format_value(x)
@@ -171,17 +182,27 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
 
     count = metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
         (".exited", ".total", "_end", ".removed"))
+    # Times, counts and exposure cannot go below zero: neither can their interval bounds.
     if metric.endswith("_s"):
         def one(v: Any) -> str:
-            return format_duration(float(v))
+            return format_duration(max(0.0, float(v)))
     elif count:
         def one(v: Any) -> str:
             v = max(0.0, float(v))
             return f"{v:,.0f}" if abs(v - round(v)) < 0.05 else f"{v:,.1f}"
+    elif metric.endswith("_person_min"):  # exposure: whole person-minutes from 10 up
+        def one(v: Any) -> str:
+            v = max(0.0, float(v))
+            return f"{v:,.0f}" if v >= 10 or v == 0 else f"{v:,.1f}"
     else:
         def one(v: Any) -> str:
             return format_value(float(v))
-    text = one(x) + (" people" if count else "")
+    if count:
+        from simsoft.units import format_count
+
+        text = format_count(max(0.0, float(x)), "person")
+    else:
+        text = one(x) + (" person-min" if metric.endswith("_person_min") else "")
     if low is not None and high is not None and all(isinstance(v, (int, float)) and math.isfinite(v) for v in (low, high)):
         text += f" [{one(low)}, {one(high)}]"
     return text

@@ -22,19 +22,73 @@ from pathlib import Path
 from typing import Any
 
 from simsoft.experiments.runner import ExperimentFolder, record_files
-from simsoft.experiments.stats import meaningful
+from simsoft.experiments.stats import meaningful, practical_threshold
 from simsoft.reports.document import Doc, format_value, human_value, save_figure, write_document
+from simsoft.reports.names import metric_name
 
 
-def _signed(metric: str, x: Any) -> str:
-    """A difference in human units with its sign (counts are not clipped: a difference may be negative)."""
+def _bare(metric: str, x: Any) -> str:
+    """:func:`human_value` without the word for people (table cells under a heading that names the unit)."""
+    text = human_value(metric, x)
+    for word in (" people", " person", " person-min"):
+        text = text.removesuffix(word)
+    return text
+
+
+def _unit(metric: str) -> str:
+    """The unit a table heading names when the cells leave it out (see :func:`_bare`)."""
+    full = human_value(metric, 2.0)
+    return full[len(_bare(metric, 2.0)):].strip()
+
+
+def thresholds_text(metrics: Sequence[str]) -> str:
+    """The practical thresholds of ``metrics`` in words, grouped by value.
+
+    >>> thresholds_text(["egress.t95_s", "medical.deaths", "casualties.total"])
+    '30 s for time until 95 % are out; half a person for deaths and casualties'
+    """
+    groups: dict[str, list[str]] = {}
+    for m in metrics:
+        t = practical_threshold(m)
+        if m.endswith("_s"):
+            what = f"{t:g} s" if t < 60 else f"{t / 60:g} min"
+        elif m.endswith("_person_min"):
+            what = f"{t:g} person-min"
+        elif t == 0.5:
+            what = "half a person"
+        else:
+            what = f"{t:g}"
+        groups.setdefault(what, []).append(metric_name(m))
+    return "; ".join(f"{what} for " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
+                     for what, names in groups.items())
+
+
+def signed_value(metric: str, x: Any) -> str:
+    """A difference in human units with its sign (counts are not clipped: a difference may be negative);
+    a difference that rounds to nothing is written without a sign, never ``-0.0 s``.
+
+    >>> signed_value("egress.t95_s", -90.0), signed_value("egress.t95_s", -0.01), signed_value("medical.deaths", 0.0)
+    ('-1 min 30 s', '0 s', '0')
+    >>> signed_value("incident.exposed_person_min", 46.2), signed_value("casualties.total", 1.1)
+    ('+46', '+1.1')
+    """
     if x is None:
         return format_value(x)
+    x = float(x)
     if metric.endswith("_s"):
+        if abs(x) < 0.05:
+            return "0 s"
         return ("-" if x < 0 else "+") + human_value(metric, abs(x))
-    return f"{x:+,.2f}".rstrip("0").rstrip(".")
+    if metric.endswith("_person_min") and abs(x) >= 10:
+        return f"{x:+,.0f}"
+    if abs(x) < 0.005:
+        return "0"
+    text = f"{x:+,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
-__all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks"]
+
+__all__ = ["experiment_figures", "experiment_document", "write_experiment_report", "uncertainty_figures", "uncertainty_blocks",
+           "conclusion_sentences", "thresholds_text", "signed_value"]
 
 
 def write_experiment_report(experiment: ExperimentFolder, *, figures: bool = True) -> list[str]:
@@ -91,7 +145,8 @@ def experiment_figures(folder: str | os.PathLike[str], table: Any, summary: Mapp
     if keys and present:
         samples = {v: {m: table.values(m, v) for m in keys} for v in present}
         fig = plots.metric_distributions(samples, metrics=keys, variants=present,
-                                         title=f"{len(table.variants)} runs: distributions per variant")
+                                         title=f"Key metrics per variant over {len(table.variants)} runs "
+                                               "(lower is better)")
         save_figure(fig, folder / "distributions.png")
         out["distributions"] = "distributions.png"
     if keys and summary.get("differences"):
@@ -157,18 +212,21 @@ def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple
         "noise into the coefficients."))]
     rows = []
     for metric, sens in result["sensitivity"].items():
-        for c in [c for c in sens["coefficients"] if c["coefficient"] is not None][:top]:
-            rows.append((metric, c["path"], f"{c['coefficient']:+.2f}"))
+        ranked = [c for c in sens["coefficients"] if c["coefficient"] is not None and abs(c["coefficient"]) > 1e-12]
+        if not ranked:
+            rows.append((metric_name(metric), "(did not vary over the sets: nothing to rank)", ""))
+        for c in ranked[:top]:
+            rows.append((metric_name(metric), c["path"], f"{c['coefficient']:+.2f}"))
     blocks += [("h", 2, "What drives each outcome (top parameters, reference variant)"),
                ("table", ["metric", "parameter", "rank coefficient"], rows)]
     rows = []
     for v, per in result["differences"].items():
         for metric, d in per.items():
             if d["mean"] is None:
-                rows.append((v, metric, "not reached", "", "", ""))
+                rows.append((v, metric_name(metric), "not reached", "", "", ""))
                 continue
-            rows.append((v, metric, format_value(d["mean"]),
-                         f"{format_value(d['p05'])} to {format_value(d['p95'])}",
+            rows.append((v, metric_name(metric), signed_value(metric, d["mean"]),
+                         f"{signed_value(metric, d['p05'])} to {signed_value(metric, d['p95'])}",
                          f"{100 * d['share_better']:.0f} %" if d["share_better"] is not None else "n/a",
                          f"{100 * d['share_worse']:.0f} %" if d["share_worse"] is not None else "n/a"))
     if rows:
@@ -179,30 +237,52 @@ def uncertainty_blocks(result: Mapping[str, Any], *, top: int = 5) -> list[tuple
     return blocks
 
 
-def _conclusion(manifest: Mapping[str, Any], summary: Mapping[str, Any],
-                figures: Mapping[str, str]) -> list[tuple[Any, ...]]:
-    """The plain-language conclusion first: per variant, the key metrics that differ meaningfully from
-    the reference (lower is better), then the key figure."""
-    from simsoft.reports.document import human_value
+def conclusion_sentences(manifest: Mapping[str, Any], summary: Mapping[str, Any], *,
+                         descriptions: bool = True) -> list[str]:
+    """The plain-language conclusion of an experiment: one sentence per variant that differs meaningfully
+    from the reference (which key metrics, better or worse, by how much in human units), then one naming
+    the variants with no meaningful difference. Metrics are named in words.
 
+    >>> summary = {"reference": "base", "key_metrics": ["medical.deaths"], "differences": {
+    ...     "a": {"medical.deaths": {"mean": -1.0, "significant": True}},
+    ...     "b": {"medical.deaths": {"mean": 0.1, "significant": False}}}}
+    >>> conclusion_sentences({}, summary)
+    ["'a' against 'base': deaths lower (better) by 1 person.", "No meaningful difference from 'base' in any key metric: 'b'."]
+    """
     ref = summary["reference"]
     declared = (manifest.get("scenario") or {}).get("variants") or {}
-    lines = []
-    for v, per in (summary.get("differences") or {}).items():
-        what = (declared.get(v) or {}).get("description")
+
+    def head(v: str) -> str:
+        what = (declared.get(v) or {}).get("description") if descriptions else None
+        return f"'{v}'" + (f" ({what.strip().rstrip('.')})" if what else "")
+
+    lines, same = [], []
+    diffs = summary.get("differences") or {}
+    order = [v for v in manifest.get("variants", []) if v in diffs] + [v for v in diffs if v not in manifest.get("variants", [])]
+    for v, per in ((v, diffs[v]) for v in order):
         found = []
         for m in summary["key_metrics"]:
             d = per.get(m) or {}
             if meaningful(m, d):
                 word = "lower (better)" if d["mean"] < 0 else "higher (worse)"
-                found.append(f"{m} {word} by {human_value(m, abs(d['mean'])).removesuffix(' people')}")
-        head = f"'{v}'" + (f" ({what.strip()})" if what else "")
-        lines.append(f"{head} against '{ref}': " + ("; ".join(found) if found else "no meaningful difference") + ".")
+                found.append(f"{metric_name(m)} {word} by {human_value(m, abs(d['mean']))}")
+        if found:
+            lines.append(f"{head(v)} against '{ref}': " + "; ".join(found) + ".")
+        else:
+            same.append(head(v))
+    if same:
+        lines.append(f"No meaningful difference from '{ref}' in any key metric: " + "; ".join(same) + ".")
+    return lines or [f"One variant ('{ref}'): nothing to compare; see the tables."]
+
+
+def _conclusion(manifest: Mapping[str, Any], summary: Mapping[str, Any],
+                figures: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """The plain-language conclusion first, then the key figure."""
     blocks: list[tuple[Any, ...]] = [("h", 1, "Conclusion")]
-    blocks += [("p", ln) for ln in lines] or [("p", f"One variant ('{ref}'): nothing to compare; see the tables.")]
+    blocks += [("p", ln) for ln in conclusion_sentences(manifest, summary)]
     key = figures.get("differences") or figures.get("distributions")
     if key:
-        blocks.append(("fig", key, "Key figure (lower is better)."))
+        blocks.append(("fig", key, "Key figure: each variant against the reference (lower is better)."))
     return blocks
 
 
@@ -220,39 +300,51 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
     blocks.append(("p", scope_statement(manifest)))
     blocks = [*_conclusion(manifest, summary, figures), *blocks]
     blocks.append(("h", 1, "Key metrics per variant"))
-    blocks.append(("p", "Lower is better for every key metric here (times, exposure, casualties, deaths)."))
+    blocks.append(("p", "Lower is better for every key metric here (times, exposure, casualties, deaths). "
+                        "Each table gives the mean with its 95 % interval and the 5th, 50th and 95th percentiles."))
     for m in keys:
         rows = []
         for v, per in summary["variants"].items():
             s = per["metrics"][m]
             def h(x: Any, m: str = m) -> str:
-                return human_value(m, x).removesuffix(" people")
+                return _bare(m, x)
 
             rows.append((v, s["n"], s["missing"], h(s["mean"]), f"{h(s['mean_ci_low'])} - {h(s['mean_ci_high'])}",
                          h(s["p5"]), h(s["median"]), h(s["p95"]), f"{h(s['p95_ci_low'])} - {h(s['p95_ci_high'])}"))
-        blocks += [("h", 2, m), ("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
-                                           "median", "p95", "95 % CI of p95"], rows)]
+        note = "; ".join(x for x in (_unit(m), m if metric_name(m) != m else "") if x)
+        # Collapsed: the conclusion and the figures carry the message; the tables are there to check it.
+        blocks.append(("details", metric_name(m) + (f" ({note})" if note else ""),
+                       [("table", ["variant", "runs", "not reached", "mean", "95 % CI of mean", "p5",
+                                   "median", "p95", "95 % CI of p95"], rows)]))
     if summary.get("differences"):
         blocks.append(("h", 1, f"Paired differences to '{summary['reference']}'"))
         blocks.append(("p", "Per replication, variant minus reference with the same seed; an interval that excludes "
                             "zero marks a difference beyond replication noise at 95 % confidence."))
-        rows = []
+        rows, shown = [], []
         for v, per in summary["differences"].items():
             for m in keys:
                 d = per[m]
-                rows.append((v, m, d["n"], _signed(m, d["mean"]), f"{_signed(m, d['ci_low'])} to {_signed(m, d['ci_high'])}",
-                             "yes" if d["significant"] else "no",
-                             f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
-                             "yes" if meaningful(m, d) else "no"))
+                row = (v, metric_name(m), d["n"], signed_value(m, d["mean"]),
+                       f"{signed_value(m, d['ci_low'])} to {signed_value(m, d['ci_high'])}",
+                       "yes" if d["significant"] else "no",
+                       f"{100 * d['share_lower']:.0f} %" if d["share_lower"] is not None else "n/a",
+                       "yes" if meaningful(m, d) else "no")
+                rows.append(row)
+                if meaningful(m, d):
+                    shown.append(row)
         blocks.append(("p", "'meaningful' needs both: the interval excludes zero and the mean difference is at "
-                            "least the threshold (30 s for times, half a person for counts, 1 person-min)."))
-        blocks.append(("table", ["variant", "metric", "pairs", "mean difference", "95 % CI", "excludes 0",
-                                 "runs lower", "meaningful"], rows))
+                            "least the practical threshold (" + thresholds_text(keys) + ")."))
+        header = ["variant", "metric", "pairs", "mean difference", "95 % CI", "excludes 0", "runs lower", "meaningful"]
+        if shown:
+            blocks.append(("table", header, shown))
+        else:
+            blocks.append(("p", "No variant differs meaningfully from the reference in any key metric."))
+        blocks.append(("details", f"All paired differences ({len(rows)} rows)", [("table", header, rows)]))
     blocks.append(("h", 1, "Convergence"))
     verdict = ("All key metrics have converged." if summary["converged"] else
                f"More replications are needed: about {summary['replications_needed']} per variant.")
     blocks.append(("p", f"Rule: {summary['convergence_rule']}. {verdict}"))
-    rows = [(v, m, c["n"], "yes" if c["converged"] else "no", c["needed"], c["reason"])
+    rows = [(v, metric_name(m), c["n"], "yes" if c["converged"] else "no", c["needed"], c["reason"])
             for v, per in summary["convergence"].items() for m, c in per.items()]
     blocks.append(("details", f"Convergence per variant and metric ({len(rows)} rows)",
                    [("table", ["variant", "metric", "runs", "converged", "runs needed", "why"], rows)]))
@@ -264,6 +356,7 @@ def experiment_document(*, manifest: Mapping[str, Any], summary: Mapping[str, An
                 "differences": f"Paired differences to '{summary['reference']}' with 95 % intervals.",
                 "sensitivity": "What drives each outcome: rank coefficients of the uncertain parameters.",
                 "uncertain-differences": "Each variant's difference to the reference across the parameter sets."}
-        blocks += [("fig", f, caps.get(k, k)) for k, f in figures.items()]
+        key = figures.get("differences") or figures.get("distributions")  # already under the conclusion
+        blocks += [("fig", f, caps.get(k, k)) for k, f in figures.items() if f != key]
     blocks.append(("p", "Every metric of every variant is in summary.json; every run is a row of replications.csv."))
     return Doc(f"Experiment summary: {manifest['scenario_name']}", blocks)

@@ -25,7 +25,7 @@ import yaml
 
 from simsoft.engine import RunResult
 from simsoft.reports.document import Doc, format_value, save_figure, write_document
-from simsoft.reports.summary import LABEL_WIDTH, summary_lines
+from simsoft.reports.summary import conclusion_sentences, summary_rows
 from simsoft.runfolder import load_run
 
 __all__ = ["REPORT_FILES", "run_figures", "write_run_report", "rebuild_run_report"]
@@ -60,6 +60,17 @@ _CAPTIONS = {
 }
 
 
+_SOURCES = {"plan": "venue plan", "occupants": "occupants", "decision": "team decision", "scenario": "scenario script"}
+"""Who took an action (the ``source`` of an ``action.*`` event), in words."""
+
+
+def _clock(t_s: float) -> str:
+    """A time since the start as ``m:ss`` (``h:mm:ss`` past an hour), for the decisions table."""
+    s = int(round(t_s))
+    h, rest = divmod(s, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
 def write_run_report(folder: str | os.PathLike[str], result: RunResult | None = None, *,
                      manifest: Mapping[str, Any] | None = None) -> list[str]:
     """Write figures (PNG), ``report.md`` and ``report.html`` into a run folder; return the file names.
@@ -78,24 +89,43 @@ def write_run_report(folder: str | os.PathLike[str], result: RunResult | None = 
         save_figure(fig, path / name)
         files.append(name)
         figs.append((name, _CAPTIONS.get(stem, stem)))
-    rows = [(line[:LABEL_WIDTH].strip(), line[LABEL_WIDTH:].strip()) for line in summary_lines(result)]
     meta = (f"Seed {result.seed}" + (f", variant {result.variant}" if result.variant else "")
             + f"; simsoft {manifest.get('simsoft_version', '?')}, schema {manifest.get('schema_version', '?')}"
             + (f"; created {manifest['created_utc']}" if manifest.get("created_utc") else "")
             + (f"; scenario file {manifest['scenario_file']}" if manifest.get("scenario_file") else "") + ".")
-    blocks: list[tuple[Any, ...]] = [("p", meta)]
+    # Conclusion first: what happened in words, then the key figure, then the details.
+    blocks: list[tuple[Any, ...]] = [("h", 1, "What happened"), ("p", " ".join(conclusion_sentences(result)))]
+    key = "evacuation.png" if "evacuation.png" in files else (figs[0][0] if figs else None)
+    if key:
+        blocks.append(("fig", key, dict(figs)[key]))
+    blocks += [("h", 1, "About this run"), ("p", meta)]
     if result.scenario.description:
         blocks.append(("p", result.scenario.description))
-    blocks += [("h", 1, "Summary"), ("table", ["what", "value"], rows), ("h", 1, "Figures")]
-    blocks += [("fig", name, caption) for name, caption in figs]
+    blocks += [("h", 1, "Summary"), ("table", ["what", "value"], summary_rows(result)), ("h", 1, "Figures")]
+    blocks += [("fig", name, caption) for name, caption in figs if name != key]
     decisions = [e for e in result.events if e.kind.startswith("action.")]
     if decisions:
-        drow = [(f"{e.t_s / 60:.1f}", e.kind.split(".", 1)[1], str(e.values.get("source", "")),
-                 ", ".join(e.values.get("zones") or []) or e.values.get("connection", "") or e.values.get("unit", ""),
-                 e.values.get("rejected", "")) for e in decisions]
-        blocks += [("h", 1, "Decisions"), ("table", ["at (min)", "action", "by", "zones / target", "rejected"], drow)]
+        names = {z.id: z.label for z in result.scenario.venue.zones}
+        names.update({x.id: x.label for x in result.scenario.venue.exits})
+        names.update({c.id: f"{c.kind.value} {names.get(c.from_, c.from_)} to {names.get(c.to, c.to)}"
+                      for c in result.scenario.venue.connections})
+
+        def target(values: Mapping[str, Any]) -> str:
+            zones = values.get("zones") or []
+            if zones:
+                return ", ".join(names.get(str(z), str(z)) for z in zones)
+            for k in ("connection", "unit"):
+                if values.get(k):
+                    return names.get(str(values[k]), str(values[k]).replace("_", " "))
+            return ""
+
+        drow = [(_clock(e.t_s), e.kind.split(".", 1)[1].replace("_", " "), _SOURCES.get(str(e.values.get("source", "")),
+                 str(e.values.get("source", ""))), target(e.values), e.values.get("rejected", "")) for e in decisions]
+        blocks += [("h", 1, "Decisions"),
+                   ("table", ["at (m:ss)", "action", "taken by", "zones / target", "refused because"], drow)]
     mrows = [(k, format_value(v)) for k, v in sorted(result.metrics.items())]
-    blocks.append(("details", f"All metrics ({len(mrows)})", [("table", ["metric", "value"], mrows)]))
+    blocks.append(("details", f"All metrics ({len(mrows)}, by key as in metrics.json)",
+                   [("table", ["metric", "value"], mrows)]))
     title = f"Run report: {result.scenario.name}" + (f" [{result.variant}]" if result.variant else "")
     files += write_document(path, Doc(title, blocks), "report")
     return files
