@@ -25,7 +25,7 @@ from simsoft.plans.write import write_venue
 __all__ = ["import_plan", "read_plan", "build_venue", "write_venue", "Layers", "Plan", "Report", "Finding",
            "PlanError", "MAX_PLAN_BYTES", "UNIT_M", "DEFAULT_MIN_WIDTH_M", "DEFAULT_SNAP_M"]
 
-MAX_PLAN_BYTES = 50 * 1024 * 1024
+MAX_PLAN_BYTES = 50_000_000
 """Largest plan file read, 50 MB: a building's floor plan with only its area, door and stair layers is well
 under this; a bigger file is usually a whole project drawing (export only the floor's layers)."""
 _SNIFF = 4096

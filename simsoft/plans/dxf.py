@@ -159,6 +159,10 @@ def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | Non
     except ezdxf.DXFError as exc:
         report.add(ERROR, "", f"not a readable DXF file ({exc}); save it from the CAD program as DXF (ASCII or binary)")
         report.raise_errors()
+    except OSError as exc:  # ezdxf raises IOError for text that is not DXF
+        report.add(ERROR, "", f"not a readable DXF file ({str(exc).replace(file, 'file')}); save it from the CAD program "
+                   "as DXF (ASCII or binary)")
+        report.raise_errors()
     except UnicodeDecodeError as exc:
         report.add(ERROR, "", f"not a readable DXF file (text encoding: {exc.reason} at byte {exc.start})")
         report.raise_errors()

@@ -21,6 +21,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from simsoft.plans._deps import require
 from simsoft.plans.dxf import UNIT_M
 from simsoft.plans.model import Door, Plan, Room, Stair
@@ -92,7 +94,7 @@ def _coords(data: Any) -> list[tuple[float, float]]:
 def read_geojson(path: str | Path, *, text: str | None = None, units: str | None = None) -> Plan:
     """Read the indoor GeoJSON file at ``path`` into a :class:`Plan` (metres); problems go to ``plan.report``."""
     shape = require("shapely.geometry").shape
-    transform = require("shapely.ops").transform
+    shapely = require("shapely")
     file = str(path)
     report = Report(file)
     plan = Plan(file=file, report=report)
@@ -137,7 +139,7 @@ def read_geojson(path: str | Path, *, text: str | None = None, units: str | None
         where = f"feature {fid}"
         geo = f.get("geometry")
         try:
-            geom = transform(to_m, shape(geo)) if geo else None
+            geom = shapely.transform(shape(geo), lambda xy: np.column_stack(to_m(xy[:, 0], xy[:, 1]))) if geo else None
         except Exception as exc:  # shapely raises several types for malformed geometry
             report.add(ERROR, where, f"geometry cannot be read: {exc}")
             continue

@@ -1,0 +1,139 @@
+"""Plan import round trips: a generated plan with known areas and widths imports to exactly those values,
+and the written venue loads with the existing loader."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+pytest.importorskip("ezdxf")
+pytest.importorskip("shapely")
+
+from plan_helpers import PLANS, make_plans_module, rect, write_dxf  # noqa: E402
+
+from simsoft.cli import cli  # noqa: E402
+from simsoft.loader import validate_file  # noqa: E402
+from simsoft.plans import import_plan, write_venue  # noqa: E402
+from simsoft.plans.check import load_venue  # noqa: E402
+
+MAKE = make_plans_module()
+
+
+def _tables(venue: dict) -> dict:
+    v = venue["venue"]
+    exits = {e["id"] for e in v["exits"]}
+    zones = {z["id"]: (z["kind"], z["area_m2"]) for z in v["zones"]}
+    doors = {tuple(sorted((c["from"], c["to"]))): c["width_m"] for c in v["connections"]
+             if c["kind"] == "door" and c["to"] not in exits}
+    out = {c["from"]: c["width_m"] for c in v["connections"] if c["to"] in exits}
+    stairs = {(c["from"], c["to"]): (c["width_m"], c["length_m"]) for c in v["connections"] if c["kind"] == "stair"}
+    return {"zones": zones, "doors": doors, "exits": out, "stairs": stairs}
+
+
+def _expected(table: dict) -> dict:
+    return {"zones": table["zones"], "doors": {tuple(sorted(k)): w for k, w in table["doors"].items()},
+            "exits": table["exits"], "stairs": table.get("stairs", {})}
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["shipped", "regenerated"])
+def test_sample_dxf_imports_to_exactly_the_drawn_areas_and_widths(tmp_path, fresh):
+    folder = tmp_path if fresh else PLANS
+    if fresh:
+        MAKE.write_dxf(tmp_path / "place-of-worship.dxf")
+    venue, report = import_plan(folder / "place-of-worship.dxf")
+    assert _tables(venue) == _expected(MAKE.DXF_EXPECTED)
+    assert any("drawing units mm" in str(f) for f in report.findings)
+    assert any("layer A-DOOR handle" in f.source and "door block 'DOOR-900'" in f.message for f in report.findings)
+    assert not report.of("warning")
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["shipped", "regenerated"])
+def test_sample_geojson_imports_two_levels_joined_by_a_stair(tmp_path, fresh):
+    folder = tmp_path if fresh else PLANS
+    if fresh:
+        MAKE.write_geojson(tmp_path / "place-of-worship.geojson")
+    venue, report = import_plan(folder / "place-of-worship.geojson")
+    assert _tables(venue) == _expected(MAKE.GEOJSON_EXPECTED)
+    levels = {z["id"]: z.get("level", 0) for z in venue["venue"]["zones"]}
+    assert levels["gallery"] == 1 and levels["prayer_hall"] == 0
+    assert {e["id"] for e in venue["venue"]["exits"]} == {"main_entrance", "garden_door", "exit_rear_corridor",
+                                                          "exit_side_room"}
+    # The side-room door has no entrance tag: it is an exit because it is on the outside wall, and says so.
+    assert any(f.source == "feature n7" and "on the outside wall" in f.message for f in report.findings)
+
+
+@pytest.mark.parametrize(("w", "h", "door"), [(8.0, 5.0, 1.0), (12.5, 7.2, 0.85), (30.0, 21.0, 2.4), (3.3, 3.3, 0.9)])
+def test_rectangle_round_trip_in_millimetres(tmp_path, w, h, door):
+    plan = write_dxf(tmp_path / "room.dxf", units=4, scale=1000.0, rooms=[("A-AREA", rect(0, 0, w, h))],
+                     doors=[((w + 0.1, h / 2 - door / 2), (w + 0.1, h / 2 + door / 2))], labels=[((w / 2, h / 2), "Room")])
+    venue, _ = import_plan(plan)
+    (zone,) = venue["venue"]["zones"]
+    (conn,) = venue["venue"]["connections"]
+    assert zone["area_m2"] == round(w * h, 2) and zone["id"] == "room"
+    assert conn["width_m"] == door and conn["to"] == "exit_room"
+    assert zone["polygon"] == [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]]
+
+
+def test_written_venue_loads_and_keeps_polygons(tmp_path):
+    venue, report = import_plan(PLANS / "place-of-worship.geojson")
+    target = write_venue(venue, tmp_path / "pow.yaml", source="place-of-worship.geojson", report=report)
+    assert validate_file(target) == "venue"
+    loaded = load_venue(target)
+    hall = loaded.zone("prayer_hall")
+    assert hall.polygon is not None and len(hall.polygon) == 4 and hall.area_m2 == 360.0
+    assert "Venue imported by `simsoft venue import`" in target.read_text()
+
+
+def test_dxf_stair_joins_the_rooms_at_its_ends_and_labels_set_kind_and_level(tmp_path):
+    plan = write_dxf(
+        tmp_path / "two.dxf",
+        rooms=[("A-AREA", rect(0, 0, 10, 10)), ("A-AREA", rect(14, 0, 24, 10))],
+        stairs=[rect(10, 4, 14, 5.5)],
+        exits=[((-0.1, 4), (-0.1, 5.5))],
+        labels=[((5, 5), "Basement\nkind: hall\nlevel: -1"), ((19, 5), "Foyer")],
+    )
+    venue, report = import_plan(plan, riser_mm=165, tread_mm=305)
+    zones = {z["id"]: z for z in venue["venue"]["zones"]}
+    assert zones["basement"]["kind"] == "hall" and zones["basement"]["level"] == -1
+    (stair,) = [c for c in venue["venue"]["connections"] if c["kind"] == "stair"]
+    assert (stair["from"], stair["to"]) == ("foyer", "basement")
+    assert stair["width_m"] == 1.5 and stair["riser_mm"] == 165 and stair["tread_mm"] == 305
+    assert stair["length_m"] == round(4 * (1 + (165 / 305) ** 2) ** 0.5, 2)
+    # The foyer has no exit of its own: its way out is the stair down, and nothing is reported missing.
+    assert not [f for f in report.of("warning") if "no way out" in f.message]
+
+
+def test_cli_import_then_check_then_new(tmp_path):
+    runner = CliRunner()
+    venue = tmp_path / "venues" / "pow.yaml"
+    r = runner.invoke(cli, ["venue", "import", str(PLANS / "place-of-worship.dxf"), "--to", str(venue)],
+                      catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "wrote" in r.output and "4 zones, 7 connections, 4 exits" in r.output
+    again = runner.invoke(cli, ["venue", "import", str(PLANS / "place-of-worship.dxf"), "--to", str(venue)])
+    assert again.exit_code == 1 and "exists; use --force" in again.output
+    r = runner.invoke(cli, ["venue", "check", str(venue), "--density", "1.5", "--out", str(tmp_path / "chk")],
+                      catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "occupant load at 1.5 p/m^2" in r.output and "Prayer hall" in r.output and "540 people" in r.output
+    assert "hydraulic estimate" in r.output
+    png, html = tmp_path / "chk" / "pow.png", tmp_path / "chk" / "pow.html"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "data:image/png;base64," in html.read_text()
+    r = runner.invoke(cli, ["new", "Riverside Mosque", "--venue", str(venue), "--dir", str(tmp_path)],
+                      catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    scenario = tmp_path / "riverside-mosque.yaml"
+    text = scenario.read_text()
+    assert "import:\n  - venues/pow.yaml" in text and "placeholder incident" in text
+    assert validate_file(scenario) == "scenario"
+    data = yaml.safe_load(text)
+    assert data["incident"]["affected"][0]["zone"] == "prayer_hall"  # the largest zone
+    assert {g["zone"]: g["count"] for g in data["population"]["groups"]}["prayer_hall"] == 180
+
+
+def test_venue_check_reads_a_hand_written_scenario_too(tmp_path):
+    r = CliRunner().invoke(cli, ["venue", "check", str(PLANS.parent / "place-of-worship.yaml"), "--out", str(tmp_path)],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "Prayer hall" in r.output and (tmp_path / "place-of-worship.png").exists()
