@@ -137,3 +137,22 @@ def test_venue_check_reads_a_hand_written_scenario_too(tmp_path):
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "Prayer hall" in r.output and (tmp_path / "place-of-worship.png").exists()
+
+
+def test_worked_example_in_the_docs_is_what_the_commands_print(tmp_path):
+    runner = CliRunner()
+    venue = tmp_path / "venues" / "place-of-worship.yaml"
+    imp = runner.invoke(cli, ["venue", "import", str(PLANS / "place-of-worship.geojson"), "--to", str(venue)],
+                        catch_exceptions=False)
+    chk = runner.invoke(cli, ["venue", "check", str(venue), "--out", str(tmp_path)], catch_exceptions=False)
+    doc = (PLANS.parents[1] / "docs" / "venue-import.md").read_text(encoding="utf-8")
+    for line in chk.output.splitlines():
+        if not line.startswith("wrote"):
+            assert line in doc, line
+    for line in imp.output.splitlines():
+        if ": inferred: feature " in line and line.split(": inferred: ", 1)[1] in doc:
+            break
+    else:
+        raise AssertionError("no import line of the docs matches the import output")
+    for quoted in [x.split(": inferred: ", 1)[1] for x in doc.splitlines() if x.startswith("...: inferred: ")]:
+        assert quoted in imp.output, quoted

@@ -198,7 +198,8 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
             exits.append(ex)
             cid = _unique(f"door_to_{eid}", conn_ids)
             connections.append({"id": cid, "from": ids[k], "to": eid, "kind": "door", "width_m": width})
-            why = "on the exit layer / entrance tag" if door.exit else "on the outside wall"
+            why = ("tagged entrance" if door.source.startswith("feature") else "on the exit layer") if door.exit \
+                else "on the outside wall"
             report.add(INFERRED, door.source, f"exit {eid} from zone {ids[k]} ({why}), clear width {width:g} m")
         else:
             report.add(WARNING, door.source, f"door touches only zone {ids[hits[0][1]]} and is not on the outside wall: "
