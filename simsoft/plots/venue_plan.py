@@ -42,14 +42,22 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
     doors: dict[str, tuple[float, float]] = {}
     for c in venue.connections:
         x, y = layout.door[c.id]
-        while any(math.dist((x, y), q) < 2.0 for q in doors.values()):
-            x += 2.5
+        while any(math.dist((x, y), q) < 2.5 for q in doors.values()):
+            x += 3.0
         doors[c.id] = (x, y)
     zone_by_id = {z.id: z for z in venue.zones}
     exit_ids = {e.id for e in venue.exits}
     exit_by_id = {e.id: e for e in venue.exits}
+    narrow = set()
+    for zid, pts in layout.outline.items():
+        if min(max(p[0] for p in pts) - min(p[0] for p in pts), max(p[1] for p in pts) - min(p[1] for p in pts)) < 3.0:
+            narrow.add(zid)
     for ax, lvl in zip(axes, levels):
         here = [z for z in venue.zones if z.level == lvl]
+        for z in venue.zones:  # the other levels' outlines, faint, to see what lies above and below
+            if z.level != lvl and z.id in layout.outline:
+                ax.add_patch(PolygonPatch(layout.outline[z.id], closed=True, fill=False, edgecolor="#b0b0b0", lw=0.8,
+                                          ls="--", zorder=0))
         for z in here:
             fill = ZONE_FILL.get(z.kind.value, "#eeeeee")
             cx, cy = layout.centre[z.id]
@@ -62,10 +70,7 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
                                            (cx + side / 2, cy + side / 2), (cx - side / 2, cy + side / 2)],
                                           closed=True, facecolor=fill, edgecolor="#333333", lw=1.0, ls="--", zorder=1))
             parts = [z.label, f"{z.area_m2:g} m²"] + ([f"{loads[z.id]} people"] if z.id in loads else [])
-            pts = layout.outline.get(z.id)
-            narrow = pts is not None and min(max(p[0] for p in pts) - min(p[0] for p in pts),
-                                             max(p[1] for p in pts) - min(p[1] for p in pts)) < 5.0
-            text = (" · " if narrow else "\n").join(parts)  # one line in a corridor, so it stays inside
+            text = (" · " if z.id in narrow else "\n").join(parts)  # one line in a corridor, so it stays inside
             ax.text(cx, cy, text, ha="center", va="center", fontsize=8.5, zorder=5,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75})
         for c in venue.connections:
@@ -86,14 +91,18 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
             label = f"{c.width_m:g} m"
             if stair:
                 other = b if a is not None and a.level == lvl else a
-                label = f"stair {c.width_m:g} m" + (f" to {other.label} (L{other.level})" if other is not None else "")
+                label = f"stair {c.width_m:g} m" + (f" to L{other.level}" if other is not None else "")
             elif c.id in flows:
                 label += f", {flows[c.id] * 60:.0f} p/min"
             # The width goes on the side away from the nearest zone label.
-            near = min((layout.centre[z.id] for z in here), key=lambda p: math.dist(p, (dx, dy)))
-            ux, uy = dx - near[0], dy - near[1]
-            off = (5, 5) if (abs(ux) > abs(uy) or uy > 0) and not stair else (5, -12)
-            ax.annotate(label, (dx, dy), xytext=off, textcoords="offset points", fontsize=7.5, color=colour, zorder=7,
+            nz = min(here, key=lambda z: math.dist(layout.centre[z.id], (dx, dy)))
+            ux, uy = dx - layout.centre[nz.id][0], dy - layout.centre[nz.id][1]
+            if abs(ux) > abs(uy) and nz.id not in narrow:  # a corridor's one-line label runs along it: go across
+                off, ha, va = (6 if ux > 0 else -6, 3), ("left" if ux > 0 else "right"), "bottom"
+            else:
+                off, ha, va = (4, 6 if uy > 0 else -6), "left", ("bottom" if uy > 0 else "top")
+            ax.annotate(label, (dx, dy), xytext=off, textcoords="offset points", ha=ha, va=va, fontsize=7.5, color=colour,
+                        zorder=7,
                         bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
         for e in venue.exits:
             feeds = [c for c in venue.connections if c.to == e.id and c.from_ in zone_by_id and zone_by_id[c.from_].level == lvl]
