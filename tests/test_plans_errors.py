@@ -188,3 +188,29 @@ def test_cli_prints_one_clear_error_never_a_traceback(tmp_path, monkeypatch, cas
     assert "Traceback" not in result.output and not isinstance(result.exception, Exception) or \
         isinstance(result.exception, SystemExit)
     assert not (tmp_path / "v.yaml").exists()
+
+
+def test_overlaps_narrow_doors_and_rooms_without_a_way_out_are_reported_with_their_entity(tmp_path):
+    plan = write_dxf(
+        tmp_path / "plan.dxf",
+        rooms=[("A-AREA", rect(0, 0, 10, 8)), ("A-AREA", rect(9, 0, 15, 8)), ("A-AREA", rect(30, 0, 34, 4))],
+        doors=[((-0.1, 3), (-0.1, 3.7))],
+        labels=[((4, 4), "Hall"), ((13, 4), "Annex"), ((32, 2), "Store")],
+    )
+    venue, report = import_plan(plan)
+    warnings = [str(w) for w in report.of("warning")]
+    assert any(re.fullmatch(rf"warning: {HANDLE}: zone annex overlaps zone hall \({HANDLE}\) by 8.0 m\^2: the area is "
+                            r"counted twice", w) for w in warnings), warnings
+    assert any(re.fullmatch(r"warning: layer A-DOOR handle [0-9A-F]+: clear width 0.7 m is below the minimum 0.8 m "
+                            r"\(kept as drawn: check it\)", w) for w in warnings), warnings
+    assert any(re.fullmatch(rf"warning: {HANDLE}: zone store has no way out: no door or stair leads from it to an exit "
+                            r"\(the loader refuses people there\)", w) for w in warnings), warnings
+    assert [e["id"] for e in venue["venue"]["exits"]] == ["exit_hall"]
+
+
+def test_a_plan_without_any_exit_stops(tmp_path):
+    plan = write_dxf(tmp_path / "plan.dxf", rooms=[("A-AREA", rect(0, 0, 10, 8)), ("A-AREA", rect(10.2, 0, 20, 8))],
+                     doors=[((10.1, 3), (10.1, 4))])
+    with pytest.raises(PlanError, match=r"plan.dxf: no exit: no door is on the outside wall or on the exit layer "
+                                        r"\(or tagged entrance\)"):
+        import_plan(plan)
