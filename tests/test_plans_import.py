@@ -156,3 +156,57 @@ def test_worked_example_in_the_docs_is_what_the_commands_print(tmp_path):
         raise AssertionError("no import line of the docs matches the import output")
     for quoted in [x.split(": inferred: ", 1)[1] for x in doc.splitlines() if x.startswith("...: inferred: ")]:
         assert quoted in imp.output, quoted
+
+
+def test_old_style_polylines_open_polyline_doors_and_custom_layers(tmp_path):
+    import ezdxf
+
+    doc = ezdxf.new("R2010", units=6)
+    msp = doc.modelspace()
+    msp.add_polyline2d(rect(0, 0, 6, 4), close=True, dxfattribs={"layer": "ROOMS"})
+    msp.add_polyline2d(rect(6.2, 0, 10.2, 4), close=True, dxfattribs={"layer": "ROOMS-CORR"})
+    msp.add_lwpolyline([(6.1, 1), (6.1, 1.5), (6.1, 2.1)], dxfattribs={"layer": "DOORS"})
+    msp.add_line((10.3, 1), (10.3, 2.5), dxfattribs={"layer": "DOORS"})
+    doc.saveas(tmp_path / "custom.dxf")
+    from simsoft.plans import Layers
+
+    venue, _ = import_plan(tmp_path / "custom.dxf", layers=Layers.parse("rooms=ROOMS,doors=DOORS"))
+    zones = {z["id"]: (z["kind"], z["area_m2"]) for z in venue["venue"]["zones"]}
+    assert zones == {"room_1": ("room", 24.0), "corridor_2": ("corridor", 16.0)}
+    widths = sorted(c["width_m"] for c in venue["venue"]["connections"])
+    assert widths == [1.1, 1.5]
+
+
+def test_cli_rejects_a_bad_layers_option_and_an_invalid_venue(tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["venue", "import", str(PLANS / "place-of-worship.dxf"), "--to", str(tmp_path / "v.yaml"),
+                            "--layers", "walls=X"])
+    assert r.exit_code == 2 and "--layers 'walls=X': write ROLE=LAYER with ROLE one of rooms, labels, doors, exits, stairs" \
+        in r.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("venue:\n  zones:\n    - {id: a, area_m2: -1}\n  exits: [{id: out}]\n"
+                   "  connections: [{id: d, from: a, to: out, width_m: 1}]\n")
+    r = runner.invoke(cli, ["venue", "check", str(bad), "--out", str(tmp_path)])
+    assert r.exit_code == 1 and "bad.yaml:3 venue.zones[0].area_m2: -1" in r.output and "Traceback" not in r.output
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    given = None
+
+if given is not None:
+    @settings(max_examples=25, deadline=None)
+    @given(w=st.integers(20, 400), h=st.integers(20, 400), door=st.integers(60, 300), cm=st.booleans())
+    def test_any_room_round_trips_exactly(tmp_path_factory, w, h, door, cm):
+        """Widths and lengths in decimetres (w, h) and centimetres (door), drawn in cm or mm: exact areas and widths."""
+        w_m, h_m, d_m = w / 10, h / 10, door / 100
+        d_m = min(d_m, h_m - 0.2)
+        folder = tmp_path_factory.mktemp("prop")
+        plan = write_dxf(folder / "room.dxf", units=5 if cm else 4, scale=100.0 if cm else 1000.0,
+                         rooms=[("A-AREA", rect(0, 0, w_m, h_m))],
+                         doors=[((w_m + 0.1, 0.1), (w_m + 0.1, 0.1 + d_m))], labels=[((w_m / 2, h_m / 2), "Room")])
+        venue, _ = import_plan(plan)
+        assert venue["venue"]["zones"][0]["area_m2"] == round(w_m * h_m, 2)
+        assert venue["venue"]["connections"][0]["width_m"] == round(d_m, 2)

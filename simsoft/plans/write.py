@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from simsoft.errors import ScenarioError
 from simsoft.loader import validate_file
 from simsoft.plans.report import PlanError, Report
 
@@ -50,6 +51,6 @@ def write_venue(venue: dict[str, Any], path: str | Path, *, source: str, report:
     target.write_text(text, encoding="utf-8")
     try:
         validate_file(target)
-    except Exception as exc:  # the import must never write what the loader refuses
+    except ScenarioError as exc:  # the import must never write what the loader refuses
         raise PlanError(source, f"the written venue {target} does not validate (please report this bug): {exc}") from None
     return target
