@@ -55,7 +55,7 @@ def check_venue(path: str | os.PathLike[str], *, out_dir: str | os.PathLike[str]
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{escape(venue.name or stem)}: venue check</title>"
         "<style>body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em}"
-        "img{max-width:100%;border:1px solid #ccc}pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>"
+        "img{max-width:100%;border:1px solid #ccc}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}</style>"
         f"</head><body><h1>{escape(venue.name or stem)}</h1>"
         f"<p>Drawn from <code>{escape(str(path))}</code> by <code>simsoft venue check</code>. Compare it with the "
         "building: outlines, areas, door widths, exits and stairs.</p>"
