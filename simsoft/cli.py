@@ -367,18 +367,103 @@ def scenarios(folder: str) -> None:
 @click.argument("name")
 @click.option("--dir", "folder", default=".", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder to write the new scenario file into.")
+@click.option("--venue", "venue_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Start on this venue file (e.g. one written by `simsoft venue import`): the scenario imports it "
+              "and puts people, a placeholder incident and responders on its zones.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def new(name: str, folder: str, force: bool) -> None:
+def new(name: str, folder: str, venue_file: str | None, force: bool) -> None:
     """Write a commented starter scenario NAME.yaml that a trainer can edit."""
     from simsoft.schema.common import slug
 
     target = Path(folder) / f"{slug(name)}.yaml"
     if target.exists() and not force:
         raise SimsoftError(f"{target} exists; use --force to overwrite it")
-    template = resources.files("simsoft").joinpath("templates/starter.yaml").read_text(encoding="utf-8")
+    if venue_file is not None:
+        from simsoft.plans.starter import starter_on_venue
+
+        text = starter_on_venue(name, venue_file=venue_file, target=target)
+    else:
+        template = resources.files("simsoft").joinpath("templates/starter.yaml").read_text(encoding="utf-8")
+        text = template.format(name=name, file=target.as_posix())
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(template.format(name=name, file=target.as_posix()), encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}; next: simsoft validate {target.as_posix()}")
+
+
+@cli.group("venue", cls=_Group)
+def venue_group() -> None:
+    """Build a venue from a floor plan and check it (DXF drawings, indoor GeoJSON)."""
+
+
+@venue_group.command("import")
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--to", "to_file", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="Venue file to write (YAML, loadable with `import:` from a scenario).")
+@click.option("--layers", default=None, help="DXF layer names, ROLE=LAYER separated by commas; roles rooms, labels, "
+              "doors, exits, stairs (default rooms=A-AREA,labels=A-AREA-IDEN,doors=A-DOOR,exits=A-DOOR-EXIT,stairs=A-FLOR-STRS).")
+@click.option("--units", type=click.Choice(["m", "cm", "mm", "ft", "in"]), default=None,
+              help="Unit of the drawing when its header names none (DXF), or of planar GeoJSON coordinates "
+              "(default: the DXF header; GeoJSON longitude/latitude).")
+@click.option("--min-width", "min_width", type=FiniteFloat(min=0.0, max=10.0), default=0.8, show_default=True,
+              help="Doors and stairs narrower than this (m) are reported (and kept as drawn).")
+@click.option("--snap", type=FiniteFloat(min=0.0, max=2.0), default=0.3, show_default=True,
+              help="How far (m) a door may lie from a room outline and still open into it: half the thickest wall.")
+@click.option("--riser-mm", type=FiniteFloat(min=50.0, max=400.0), default=178.0, show_default=True,
+              help="Riser height of every stair (SFPE default 178 mm).")
+@click.option("--tread-mm", type=FiniteFloat(min=100.0, max=1000.0), default=279.0, show_default=True,
+              help="Tread depth of every stair (SFPE default 279 mm).")
+@click.option("--force", is_flag=True, help="Overwrite an existing venue file.")
+def venue_import(plan: str, to_file: str, layers: str | None, units: str | None, min_width: float, snap: float,
+                 riser_mm: float, tread_mm: float, force: bool) -> None:
+    """Make a venue file from the floor plan PLAN (.dxf or .geojson).
+
+    Closed room outlines become zones (area from the outline), doors become connections between the
+    two rooms they touch (width from the door line, block or `width` tag), doors on the outside wall
+    become exits, stairs join the rooms at their ends. Every inferred value and everything left out is
+    printed with the entity it comes from (DXF layer and handle, GeoJSON feature id). Needs the `plans`
+    extra: pip install "simsoft[plans]".
+    """
+    from simsoft.plans import Layers, import_plan, write_venue
+
+    target = Path(to_file)
+    if target.exists() and not force:
+        raise SimsoftError(f"{target} exists; use --force to overwrite it")
+    try:
+        parsed = Layers.parse(layers)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--layers") from None
+    venue, report = import_plan(plan, layers=parsed, units=units, min_width_m=min_width, snap_m=snap,
+                                riser_mm=riser_mm, tread_mm=tread_mm)
+    for f in report.findings:
+        click.secho(f"{plan}: {f}", fg="yellow" if f.severity == "warning" else None, err=f.severity == "warning")
+    write_venue(venue, target, source=plan, report=report)
+    v = venue["venue"]
+    click.echo(f"wrote {target}: {len(v['zones'])} zones, {len(v['connections'])} connections, {len(v['exits'])} exits; "
+               f"next: simsoft venue check {target.as_posix()}")
+
+
+@venue_group.command("check")
+@click.argument("venue_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--density", type=FiniteFloat(min=0.1, max=10.0), default=2.0, show_default=True,
+              help="Occupant density (people per m^2 of zone) for the occupant load.")
+@click.option("--out", "out_dir", default="outputs/venue-check", show_default=True,
+              type=click.Path(file_okay=False, path_type=str), help="Folder for the PNG and HTML.")
+def venue_check(venue_file: str, density: float, out_dir: str) -> None:
+    """Draw VENUE_FILE (a venue or a scenario) to PNG and HTML and print its capacity.
+
+    The picture shows zones to scale (outlines when the venue has them) with names, areas and
+    occupant loads, doors with widths, exits with their SFPE capacity, stairs and the route graph,
+    one panel per level. The summary gives the occupant load per zone at DENSITY, each exit's
+    capacity (effective width x SFPE maximum specific flow) and a hydraulic evacuation estimate.
+    """
+    from simsoft.plans.capacity import format_summary
+    from simsoft.plans.check import check_venue
+
+    summary, files = check_venue(venue_file, out_dir=out_dir, density_p_m2=density)
+    for line in format_summary(summary):
+        click.echo(line)
+    for f in files:
+        click.echo(f"wrote {f}")
 
 
 @cli.command()

@@ -158,14 +158,19 @@ def _layout(scenario: Any) -> dict[str, Any]:
     if kept is not None and kept[0] is scenario:
         return kept[1]
     pos = positions(scenario)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
+    # Imported venues carry zone outlines (metres, the frame of the positions): the map fits them too.
+    outline = {z.id: [(float(x), float(y)) for x, y in z.polygon] for z in scenario.venue.zones
+               if getattr(z, "polygon", None)}
+    xs = [p[0] for p in pos.values()] + [x for pts in outline.values() for x, _ in pts]
+    ys = [p[1] for p in pos.values()] + [y for pts in outline.values() for _, y in pts]
     span = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
     scale = min((_W - 2 * _PAD) / span[0], (_H - 2 * _PAD) / span[1])
     ox = _PAD + ((_W - 2 * _PAD) - span[0] * scale) / 2
     oy = _PAD + ((_H - 2 * _PAD) - span[1] * scale) / 2
     x_min, y_min = min(xs), min(ys)
     xy = {node: (ox + (x - x_min) * scale, _H - (oy + (y - y_min) * scale)) for node, (x, y) in pos.items()}  # north up
+    outlines = {zid: " ".join(f"{ox + (x - x_min) * scale:.1f},{_H - (oy + (y - y_min) * scale):.1f}" for x, y in pts)
+                for zid, pts in outline.items()}
 
     venue = scenario.venue
     areas = [z.area_m2 for z in venue.zones]
@@ -235,7 +240,7 @@ def _layout(scenario: Any) -> dict[str, Any]:
     zones = {z.id: zones[z.id] for z in venue.zones}
     missing = (sum((not zones[z.id][3]) + (zones[z.id][4] is None) for z in venue.zones)
                + sum(1 for e in venue.exits if not exits[e.id]))
-    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing}
+    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing, "outlines": outlines}
     if len(_LAYOUTS) >= _LAYOUTS_KEPT:
         _LAYOUTS.pop(next(iter(_LAYOUTS)))
     _LAYOUTS[id(scenario)] = (scenario, layout)
@@ -249,6 +254,9 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
     venue = scenario.venue
     out = [f'<svg class="venue-map" viewBox="0 0 {_W:.0f} {_H:.0f}" role="img" '
            f'aria-label="Venue map at {escape(state["t"])}" xmlns="http://www.w3.org/2000/svg">']
+    for zid, points in layout["outlines"].items():  # the real shapes of an imported venue, under the live marks
+        out.append(f'<polygon class="outline" data-zone="{escape(zid)}" points="{points}" fill="#f4f6f8" '
+                   f'stroke="#8a9099" stroke-width="2"/>')
     for c in venue.connections:
         (x0, y0), (x1, y1) = xy[c.from_], xy[c.to]
         shut = c.id in state["closed"]

@@ -45,6 +45,7 @@ class AssetKind(str, Enum):
 
 
 Position = Annotated[tuple[float, float], Field(description="x and y in metres, for drawing.")]
+Outline = Annotated[list[tuple[float, float]], Field(min_length=3, max_length=10_000)]
 
 
 class Zone(Strict):
@@ -66,6 +67,9 @@ class Zone(Strict):
     """Where the zone's centre is drawn, in metres."""
     travel_length_m: Annotated[float, Field(ge=0.01, le=1e5)] | None = None
     """Typical walking distance across the zone to its doors, in metres (defaults to the square root of the area)."""
+    polygon: Outline | None = None
+    """Outline of the zone as x, y points in metres, in the frame of ``position`` (3 to 10,000 points; written by
+    ``simsoft venue import`` from a floor plan). Used for drawing only: the model uses ``area_m2``."""
 
     @property
     def label(self) -> str:

@@ -1,0 +1,262 @@
+"""Read a DXF floor plan: closed polylines on room layers, door lines or blocks, stair outlines, labels.
+
+Layer names follow the AIA CAD Layer Guidelines (US National CAD Standard) by default:
+
+========  ===============  ==========================================================
+role      default layer    what is read there
+========  ===============  ==========================================================
+rooms     ``A-AREA``       closed (LW)POLYLINEs, one per zone; ``A-AREA-HALL``, ``A-AREA-CORR``...
+                           sub-layers set the zone kind (see :data:`KIND_SUFFIXES`)
+labels    ``A-AREA-IDEN``  TEXT/MTEXT inside a room: first line the name, ``kind: hall``, ``level: 1``
+doors     ``A-DOOR``       LINEs (or open polylines) across the clear opening, or door block INSERTs
+exits     ``A-DOOR-EXIT``  the same, always made exits (doors on the outside wall become exits anyway)
+stairs    ``A-FLOR-STRS``  closed polylines around a flight; it joins the two rooms at its ends
+========  ===============  ==========================================================
+
+Units come from the header variable ``$INSUNITS`` or the caller; when both are given and differ the
+import stops (a plan drawn in millimetres read as metres is 1,000 times too big).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from simsoft.plans._deps import require
+from simsoft.plans.model import Door, Plan, Room, Stair
+from simsoft.plans.report import ERROR, INFERRED, WARNING, Report
+
+__all__ = ["Layers", "read_dxf", "INSUNITS", "KIND_SUFFIXES", "UNIT_M"]
+
+UNIT_M = {"m": 1.0, "cm": 0.01, "mm": 0.001, "ft": 0.3048, "in": 0.0254}
+"""Metres per drawing unit."""
+INSUNITS = {1: "in", 2: "ft", 4: "mm", 5: "cm", 6: "m"}
+"""DXF ``$INSUNITS`` codes of the units a floor plan is drawn in (AutoCAD DXF reference, HEADER section)."""
+KIND_SUFFIXES = {
+    "HALL": "hall", "CORR": "corridor", "CIRC": "corridor", "LOBB": "concourse", "CONC": "concourse",
+    "FOYR": "concourse", "OUTD": "outdoor", "EXTR": "outdoor", "STRS": "stair", "SHEL": "shelter", "ROOM": "room",
+}
+"""Sub-layer suffix (``A-AREA-HALL``) -> zone kind; other suffixes give ``room``."""
+ZONE_KINDS = ("room", "hall", "corridor", "concourse", "stair", "outdoor", "shelter")
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Layer names of each role (compared without regard to case)."""
+
+    rooms: str = "A-AREA"
+    labels: str = "A-AREA-IDEN"
+    doors: str = "A-DOOR"
+    exits: str = "A-DOOR-EXIT"
+    stairs: str = "A-FLOR-STRS"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Layers:
+        """``"rooms=ROOMS,doors=DOORS"`` -> :class:`Layers` (unnamed roles keep their default)."""
+        if not text:
+            return cls()
+        values: dict[str, str] = {}
+        for part in text.split(","):
+            role, sep, name = part.partition("=")
+            role = role.strip()
+            if not sep or role not in cls.__dataclass_fields__ or not name.strip():
+                roles = ", ".join(cls.__dataclass_fields__)
+                raise ValueError(f"--layers {part.strip()!r}: write ROLE=LAYER with ROLE one of {roles}")
+            values[role] = name.strip()
+        return cls(**values)
+
+
+def _where(e) -> str:  # type: ignore[no-untyped-def]
+    return f"layer {e.dxf.layer} handle {e.dxf.handle}"
+
+
+def _units(doc, given: str | None, report: Report) -> float:  # type: ignore[no-untyped-def]
+    code = int(doc.header.get("$INSUNITS", 0) or 0)
+    header = INSUNITS.get(code)
+    if given is not None and header is not None and given != header:
+        report.add(ERROR, "header $INSUNITS", f"the drawing says it is in {header} but --units {given} was given; "
+                   f"leave --units out or correct the drawing's units")
+        return UNIT_M[given]
+    if given is not None:
+        return UNIT_M[given]
+    if header is not None:
+        report.add(INFERRED, "header $INSUNITS", f"drawing units {header} (code {code})")
+        return UNIT_M[header]
+    if code:
+        report.add(ERROR, "header $INSUNITS", f"unit code {code} is not a floor-plan unit (m, cm, mm, ft, in): give --units")
+    else:
+        report.add(INFERRED, "header $INSUNITS", "the drawing names no units: assumed metres (give --units if not)")
+    return 1.0
+
+
+def _outline(e, scale: float, report: Report) -> tuple[list[tuple[float, float]], bool] | None:  # type: ignore[no-untyped-def]
+    kind = e.dxftype()
+    if kind == "LWPOLYLINE":
+        pts = [(float(x), float(y)) for x, y, *_ in e.get_points("xyb")]
+        bulged = any(abs(b) > 1e-12 for *_, b in e.get_points("xyb"))
+        closed = bool(e.closed)
+    elif kind == "POLYLINE":
+        pts = [(float(v.x), float(v.y)) for v in e.points()]
+        bulged = any(abs(v.dxf.get("bulge", 0.0)) > 1e-12 for v in e.vertices)
+        closed = bool(e.is_closed)
+    else:
+        return None
+    if bulged:
+        report.add(INFERRED, _where(e), "arc segments read as straight lines (the area is that of the straight outline)")
+    if len(pts) > 1 and math.dist(pts[0], pts[-1]) < 1e-9:
+        pts, closed = pts[:-1], True
+    return [(x * scale, y * scale) for x, y in pts], closed
+
+
+def _labels(msp, layers: Layers, scale: float) -> list[tuple[tuple[float, float], list[str]]]:  # type: ignore[no-untyped-def]
+    out = []
+    for e in msp.query("TEXT MTEXT"):
+        if not _is_room_layer(e.dxf.layer, layers) and e.dxf.layer.upper() != layers.labels.upper():
+            continue
+        text = e.plain_text() if e.dxftype() == "MTEXT" else e.dxf.text
+        lines = [t.strip() for t in str(text).splitlines() if t.strip()]
+        if lines:
+            p = e.dxf.insert
+            out.append(((float(p.x) * scale, float(p.y) * scale), lines))
+    return out
+
+
+def _is_room_layer(layer: str, layers: Layers) -> bool:
+    up, rooms = layer.upper(), layers.rooms.upper()
+    return up != layers.labels.upper() and (up == rooms or up.startswith(rooms + "-"))
+
+
+def _apply_label(room: Room, lines: list[str], report: Report) -> None:
+    for line in lines:
+        key, sep, value = line.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if sep and key == "kind":
+            if value.lower() in ZONE_KINDS:
+                room.kind = value.lower()
+            else:
+                report.add(WARNING, room.source, f"label kind {value!r} is not one of {', '.join(ZONE_KINDS)}: ignored")
+        elif sep and key == "level":
+            try:
+                room.level = int(value)
+            except ValueError:
+                report.add(ERROR, room.source, f"label level {value!r} is not a whole number")
+        elif room.name is None:
+            room.name = line
+
+
+def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | None = None) -> Plan:
+    """Read the DXF file at ``path`` into a :class:`Plan` (metres); problems go to ``plan.report``."""
+    ezdxf = require("ezdxf")
+    geometry = require("shapely.geometry")
+    bbox = require("ezdxf.bbox")
+    layers = layers or Layers()
+    file = str(path)
+    report = Report(file)
+    plan = Plan(file=file, report=report, name=Path(path).stem.replace("-", " ").replace("_", " ").capitalize())
+    try:
+        doc = ezdxf.readfile(file)
+    except ezdxf.DXFError as exc:
+        report.add(ERROR, "", f"not a readable DXF file ({exc}); save it from the CAD program as DXF (ASCII or binary)")
+        report.raise_errors()
+    except OSError as exc:  # ezdxf raises IOError for text that is not DXF
+        report.add(ERROR, "", f"not a readable DXF file ({str(exc).replace(file, 'file')}); save it from the CAD program "
+                   "as DXF (ASCII or binary)")
+        report.raise_errors()
+    except UnicodeDecodeError as exc:
+        report.add(ERROR, "", f"not a readable DXF file (text encoding: {exc.reason} at byte {exc.start})")
+        report.raise_errors()
+    scale = _units(doc, units, report)
+    msp = doc.modelspace()
+    found = sorted({e.dxf.layer for e in msp})
+
+    for e in msp:
+        layer = e.dxf.layer
+        up = layer.upper()
+        if _is_room_layer(layer, layers):
+            got = _outline(e, scale, report)
+            if got is None:
+                if e.dxftype() not in ("TEXT", "MTEXT", "HATCH", "DIMENSION"):
+                    report.add(WARNING, _where(e), f"{e.dxftype()} on a room layer left out: rooms are closed polylines")
+                continue
+            pts, closed = got
+            if not closed:
+                gap = math.dist(pts[0], pts[-1]) if len(pts) > 1 else 0.0
+                report.add(ERROR, _where(e), f"room outline is not closed (its ends are {gap:.2f} m apart): "
+                           "close the polyline in the CAD program")
+                continue
+            if len(pts) < 3:
+                report.add(ERROR, _where(e), f"room outline has {len(pts)} point(s); a room needs at least 3")
+                continue
+            suffix = up[len(layers.rooms) + 1:] if up != layers.rooms.upper() else ""
+            kind = next((k for s, k in KIND_SUFFIXES.items() if suffix.startswith(s)), None) if suffix else None
+            plan.rooms.append(Room(source=_where(e), polygon=geometry.Polygon(pts), kind=kind))
+        elif up in (layers.doors.upper(), layers.exits.upper()):
+            is_exit = up == layers.exits.upper()
+            kind = e.dxftype()
+            if kind == "LINE":
+                a, b = e.dxf.start, e.dxf.end
+                line = [(a.x * scale, a.y * scale), (b.x * scale, b.y * scale)]
+            elif kind in ("LWPOLYLINE", "POLYLINE"):
+                got = _outline(e, scale, report)
+                assert got is not None
+                pts, closed = got
+                if closed or len(pts) < 2:
+                    report.add(WARNING, _where(e), "closed polyline on a door layer left out: draw a door as a line "
+                               "across its clear opening")
+                    continue
+                line = [pts[0], pts[-1]]
+            elif kind == "INSERT":
+                box = bbox.extents(e.virtual_entities())
+                if not box.has_data:
+                    report.add(WARNING, _where(e), f"door block {e.dxf.name!r} draws nothing: left out")
+                    continue
+                (x0, y0), (x1, y1) = (box.extmin.x * scale, box.extmin.y * scale), (box.extmax.x * scale, box.extmax.y * scale)
+                width = max(x1 - x0, y1 - y0)
+                attrs = {a.dxf.tag.upper(): a.dxf.text for a in e.attribs}
+                if "WIDTH" in attrs:
+                    try:
+                        width = float(attrs["WIDTH"]) * scale
+                    except ValueError:
+                        report.add(WARNING, _where(e), f"block attribute WIDTH {attrs['WIDTH']!r} is not a number: "
+                                   "width taken from the block's extent")
+                report.add(INFERRED, _where(e), f"door block {e.dxf.name!r}: clear width {width:.2f} m from "
+                           f"{'its WIDTH attribute' if 'WIDTH' in attrs else 'the larger side of its extent'}")
+                plan.doors.append(Door(source=_where(e), geometry=geometry.box(x0, y0, x1, y1), width_m=width,
+                                       exit=is_exit, name=attrs.get("NAME")))
+                continue
+            else:
+                if kind not in ("TEXT", "MTEXT", "ARC", "HATCH", "DIMENSION"):
+                    report.add(WARNING, _where(e), f"{kind} on a door layer left out")
+                continue
+            width = math.dist(*line)
+            if width <= 0:
+                report.add(ERROR, _where(e), "door line has zero length")
+                continue
+            plan.doors.append(Door(source=_where(e), geometry=geometry.LineString(line), width_m=width, exit=is_exit))
+        elif up == layers.stairs.upper():
+            got = _outline(e, scale, report)
+            if got is None:
+                continue
+            pts, closed = got
+            if not closed or len(pts) < 3:
+                report.add(ERROR, _where(e), "stair outline is not a closed polyline: close it in the CAD program")
+                continue
+            plan.stairs.append(Stair(source=_where(e), polygon=geometry.Polygon(pts)))
+
+    for role in ("rooms", "doors"):
+        name = getattr(layers, role)
+        if role == "rooms" and not plan.rooms and not report.of(ERROR):
+            report.add(ERROR, f"layer {name}", f"no closed polylines on the room layer (layers in the drawing: "
+                       f"{', '.join(found) or 'none'}); name the room layer with --layers rooms=NAME")
+        if role == "doors" and not plan.doors:
+            report.add(WARNING, f"layer {name}", f"no doors on the door layer (layers in the drawing: {', '.join(found) or 'none'})")
+
+    point = geometry.Point
+    for xy, lines in _labels(msp, layers, scale):
+        inside = [r for r in plan.rooms if r.polygon.contains(point(xy))]
+        if inside:
+            _apply_label(min(inside, key=lambda r: r.polygon.area), lines, report)
+        else:
+            report.add(WARNING, f"label {lines[0]!r}", "is inside no room: left out")
+    return plan
