@@ -11,7 +11,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["humanise", "display_names", "with_names", "action_words"]
+from facilitator.i18n import N_, Translator
+
+__all__ = ["humanise", "display_names", "with_names", "action_words", "VERB_WORDS", "verb_words"]
+
+VERB_WORDS = {
+    "accountability": N_("accountability"), "alert": N_("alert"), "casualty_collection_point": N_("casualty collection point"),
+    "close": N_("close"), "cordon": N_("cordon"), "declare": N_("declare"), "dispatch": N_("dispatch"),
+    "distribution": N_("distribution"), "evacuate": N_("evacuate"), "hospital_plan": N_("hospital plan"),
+    "lockdown": N_("lockdown"), "major_incident": N_("major incident"), "mutual_aid": N_("mutual aid"), "open": N_("open"),
+    "public_information": N_("public information"), "recovery": N_("recovery"), "release": N_("release"),
+    "request_ambulances": N_("request ambulances"), "reunification": N_("reunification"),
+    "scene_resources": N_("scene resources"), "shelter": N_("shelter"), "staging": N_("staging"), "warm_zone": N_("warm zone"),
+}
+"""Every action verb in words (the console, the journal and decision files keep the verb itself)."""
+
+
+def verb_words(verb: str, tr: Translator | None = None) -> str:
+    """``major_incident`` -> ``major incident`` (in ``tr``'s language when given)."""
+    said = VERB_WORDS.get(verb, verb.replace("_", " "))
+    return tr.gettext(said) if tr is not None else said
 
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*\b")
 
@@ -39,18 +58,22 @@ def humanise(ident: str) -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-def display_names(scenario: Any) -> dict[str, str]:
+def display_names(scenario: Any, given: dict[str, str] | None = None) -> dict[str, str]:
     """``{id: name shown to people}`` for the zones, exits, doors, units, hospitals and sites of ``scenario``.
 
     Doors and passages read as the two places they join (``Main hall ↔ Foyer``); named places keep
-    their name; everything else is its id in words.
+    their name; everything else is its id in words. ``given`` (an exercise's ``names:`` in the page's
+    language) names any of them first.
     """
     venue = scenario.venue
+    given = given or {}
     out: dict[str, str] = {}
     for node in [*venue.zones, *venue.exits]:
-        out[node.id] = node.name or humanise(node.id)
+        out[node.id] = given.get(node.id) or node.name or humanise(node.id)
     for c in venue.connections:
-        out[c.id] = f"{out.get(c.from_, humanise(c.from_))} ↔ {out.get(c.to, humanise(c.to))}"
+        out[c.id] = given.get(c.id) or f"{out.get(c.from_, humanise(c.from_))} ↔ {out.get(c.to, humanise(c.to))}"
+    for ident, name in given.items():
+        out.setdefault(ident, name)
     response = getattr(scenario, "response", None)
     for u in getattr(response, "units", None) or ():
         out.setdefault(u.id, humanise(u.id))
@@ -89,17 +112,22 @@ def with_names(text: str, names: dict[str, str]) -> str:
     return _WORD.sub(swap, text)
 
 
-def action_words(action: dict[str, Any], names: dict[str, str]) -> str:
+def action_words(action: dict[str, Any], names: dict[str, str], tr: Translator | None = None) -> str:
     """A decision's action as a page shows it: ``close connection=hall_foyer`` -> ``close: connection Main hall ↔ Foyer``.
 
     >>> action_words({"do": "evacuate", "zones": ["main_hall", "gallery"]}, {"main_hall": "Main hall"})
     'evacuate: zones Main hall, gallery'
     """
 
+    from facilitator.web.forms import say
+
+    t = tr.gettext if tr is not None else (lambda text: text)
+
     def shown(v: Any) -> str:
         values = v if isinstance(v, list) else [v]
-        return ", ".join(names.get(str(x), "yes" if x is True else "no" if x is False else str(x)) for x in values)
+        return ", ".join(names.get(str(x), t("yes") if x is True else t("no") if x is False else str(x)) for x in values)
 
-    params = [f"{k.replace('_', ' ')} {shown(v)}" for k, v in action.items() if k != "do"]
-    verb = str(action.get("do", "")).replace("_", " ")
+    params = [f"{say(k, tr) if tr is not None and tr.lang != 'en' else k.replace('_', ' ')} {shown(v)}"
+              for k, v in action.items() if k != "do"]
+    verb = verb_words(str(action.get("do", "")), tr)
     return f"{verb}: {'; '.join(params)}" if params else verb

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from facilitator.i18n import N_
 from facilitator.conduct.session import Session, SessionError
 from facilitator.conduct.store import write_summary
 from facilitator.evaluation.evaluator import check_evaluation, record_evaluation
@@ -46,7 +47,19 @@ T = TypeVar("T")
 
 
 class AccessError(Exception):
-    """A request the sender may not make (wrong code, another team, missing CSRF token): nothing changes."""
+    """A request the sender may not make (wrong code, another team, missing CSRF token): nothing changes.
+
+    ``message`` is a catalog message (:mod:`facilitator.i18n`) and ``values`` fill its placeholders, so a
+    page says it in the reader's language; ``str()`` is the English text.
+    """
+
+    def __init__(self, message: str, **values: Any) -> None:
+        super().__init__(message % values if values else message)
+        self.message, self.values = message, values
+
+    def said(self, tr: Any) -> str:
+        """The refusal in ``tr``'s language (a :class:`facilitator.i18n.Translator`)."""
+        return str(tr.gettext(self.message, **self.values))
 
 
 def new_code() -> str:
@@ -203,12 +216,12 @@ class Room:
             recent = self._failures.get(client, deque())
             if len(recent) >= JOIN_ATTEMPTS:
                 wait = int(JOIN_WINDOW_S - (now - recent[0])) + 1
-                raise AccessError(f"too many wrong codes from this address; wait {wait} s and try again")
+                raise AccessError(N_("too many wrong codes from this address; wait %(wait)s s and try again"), wait=wait)
             if len(self._room_failures) >= ROOM_ATTEMPTS and client not in self._joined_from:
                 wait = int(ROOM_WINDOW_S - (now - self._room_failures[-ROOM_ATTEMPTS][0])) + 1
-                raise AccessError(f"joining is paused: {len(self._room_failures)} wrong codes were tried in the last "
-                                  f"{int(ROOM_WINDOW_S // 60)} min; ask the facilitator to reopen joining, "
-                                  f"or wait {wait} s")
+                raise AccessError(N_("joining is paused: %(n)s wrong codes were tried in the last %(minutes)s min; "
+                                     "ask the facilitator to reopen joining, or wait %(wait)s s"),
+                                  n=len(self._room_failures), minutes=int(ROOM_WINDOW_S // 60), wait=wait)
         try:
             role = self._match(code)
         except AccessError:
@@ -273,7 +286,7 @@ class Room:
             if secrets.compare_digest(_normal(value).encode(), given.encode()):
                 found = key
         if found is None or not given:
-            raise AccessError("that code is not valid for this session; check it on the facilitator screen")
+            raise AccessError(N_("that code is not valid for this session; check it on the facilitator screen"))
         return Role.from_key(found)
 
     def code_of(self, role: Role) -> str:
