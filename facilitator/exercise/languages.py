@@ -149,17 +149,22 @@ def split_texts(data: Any) -> tuple[Any, Texts, list[tuple[FieldPath, str]]]:
         if not isinstance(value, dict):
             continue  # the schema reports the wrong type
         bad = [k for k in value if not (isinstance(k, str) and LANGUAGE_CODE.match(k))]
+        # A problem is reported here, once; the schema then sees a text and says nothing more about it.
+        stand_in = next((v for v in [value.get(fallback), *value.values()] if isinstance(v, str) and v.strip()), "-")
         if bad:
             problems.append((path, f"{bad[0]!r} is not a language code (write en, ar, fr ...: a text or a mapping "
                                    "of language to text)"))
+            _set(plain, path, stand_in)
             continue
         wrong = [k for k, v in value.items() if not isinstance(v, str) or not v.strip()]
         if wrong:
             problems.append((path + (wrong[0],), "a translation must be a non-empty text"))
+            _set(plain, path, stand_in)
             continue
         if fallback not in value:
             problems.append((path, f"has no text in the fallback language {fallback!r} (languages.fallback); "
                                    f"given: {', '.join(sorted(value))}"))
+            _set(plain, path, stand_in)
             continue
         by_key[key], paths[key] = dict(value), path
         _set(plain, path, value[fallback])

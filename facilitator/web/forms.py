@@ -178,6 +178,9 @@ def verb_forms(loaded: LoadedExercise, verbs: list[str], *, tr: Translator | Non
             elif annotation is bool:
                 fields.append(Field(name, say(name, tr), "select", (("true", tr.gettext("yes")), ("false", tr.gettext("no"))), required=required,
                                     default=default.lower(), help=label))
+            elif _is_duration(verb, name):
+                fields.append(Field(name, say(name, tr), "text", required=required, default=default or "12 h",
+                                    help=label))
             elif annotation in (int, float) or "int" in str(annotation) or "float" in str(annotation):
                 fields.append(Field(name, say(name, tr), "number", required=required, default=default, help=label))
             else:
@@ -200,9 +203,17 @@ def _required(verb: str, name: str) -> bool:
     return model is not None and model.model_fields[name].is_required()
 
 
-def _is_number(verb: str, name: str) -> bool:
+def _is_duration(verb: str, name: str) -> bool:
+    """Whether parameter ``name`` of ``verb`` is a duration (typed with its unit: ``12 h``), not a bare number."""
     model = action_model(verb)
     if model is None:
+        return False
+    return any(getattr(getattr(m, "func", None), "__name__", "") == "_duration" for m in model.model_fields[name].metadata)
+
+
+def _is_number(verb: str, name: str) -> bool:
+    model = action_model(verb)
+    if model is None or _is_duration(verb, name):
         return False
     annotation = model.model_fields[name].annotation
     return annotation in (int, float) or "int" in str(annotation) or "float" in str(annotation)
