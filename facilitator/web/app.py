@@ -75,6 +75,10 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     def tr() -> Translator:
         return translator(current_lang())
 
+    def forecast_teams() -> list[tuple[str, str]]:
+        texts, lang = room.session.loaded.texts, current_lang()
+        return [(i, texts.get(("team", i, "name"), lang, name) or name) for i, name in room.forecast_teams()]
+
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: tr().gettext(message),
@@ -199,7 +203,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         lang = current_lang()  # read here: the view is built on the session's thread, outside this request
         view = room.view(f"facilitator:{lang}", lambda ses: facilitator_view(ses, lang))
         return render_template("facilitator.html", v=view, codes=room.team_codes(), alarm=room.join_alarm(),
-                               forecast=room.forecast_view(), forecast_teams=room.forecast_teams(),
+                               forecast=room.forecast_view(), forecast_teams=forecast_teams(),
                                forecast_action=url_for("facilitator_forecast"))
 
     @app.get("/projector")
@@ -232,7 +236,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     def control() -> Any:
         need("facilitator")
         command = request.form.get("command", "")
-        attempt(lambda: room.control(command, request.form.get("inject") or None))
+        attempt(lambda: room.control(command, request.form.get("inject") or None, tr=tr()))
         return back("facilitator")
 
     @app.post("/facilitator/note")
@@ -271,7 +275,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
             flash(refused(exc), error=True)
             return back("team", team_id=team_id)
         try:
-            flash(room.decide(team_id, line))
+            flash(room.decide(team_id, line, tr=tr()))
         except SimsoftError as exc:  # refused by the session (paused, unknown place): keep what was typed
             return refill(team_id, refused(exc))
         return back("team", team_id=team_id)
@@ -301,7 +305,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         view = room.view(f"evaluator:{lang}", lambda ses: evaluator_view(ses, lang))
         injects = [i.id for i in room.session.loaded.exercise.msel]
         return render_template("evaluator.html", v=view, injects=injects, forecast=room.forecast_view(),
-                               forecast_teams=room.forecast_teams(), forecast_action=url_for("evaluator_forecast"))
+                               forecast_teams=forecast_teams(), forecast_action=url_for("evaluator_forecast"))
 
     @app.post("/evaluator/note")
     def evaluator_note() -> Any:
