@@ -19,6 +19,7 @@ from facilitator.exercise.loader import check_language_coverage
 from facilitator.exercise.templates import render, template_problem
 from facilitator.i18n import LANGUAGES, LanguageError, catalog_path, default_language, translator
 from facilitator.web import Room, create_app
+from facilitator.web.sitrep_words import translate_line
 
 ROOT = Path(__file__).resolve().parents[1]
 POW = ROOT / "scenarios" / "exercises" / "place-of-worship.yaml"
@@ -248,6 +249,7 @@ def _play(lang: str, out: Path) -> tuple[Room, dict[str, str]]:
     fac = _join(app, room, "facilitator", lang)
     teams = {t: _join(app, room, f"team:{t}", lang) for t in ("venue", "police", "ems", "recovery")}
     pages: dict[str, str] = {}
+    unknown: set[str] = set()
 
     def control(command: str) -> None:
         assert fac.post("/facilitator/control", data={"csrf": _csrf(fac, "/facilitator"),
@@ -271,10 +273,15 @@ def _play(lang: str, out: Path) -> tuple[Room, dict[str, str]]:
                 assert resp.status_code == 303, resp.get_data(as_text=True)
                 done.add(i)
                 pages[f"team:{d.team}:{s.inject.id}"] = client.get(f"/team/{d.team}").get_data(as_text=True)
+        for who in [*teams, None]:  # every line of every report, at every step, must be known to the translator
+            for line in room.call(lambda ses: ses.sitrep(who)):
+                if not translate_line(line, translator(lang))[1]:
+                    unknown.add(line)
     assert done == set(range(len(script))), f"decisions not played: {sorted(set(range(len(script))) - done)}"
     pages["facilitator"] = fac.get("/facilitator").get_data(as_text=True)
     pages["evaluator-as-facilitator"] = fac.get("/evaluator").get_data(as_text=True)
     pages["projector"] = fac.get("/projector").get_data(as_text=True)
+    pages["unknown sitrep lines"] = "\n".join(sorted(unknown))
     return room, {k: html.unescape(v) for k, v in pages.items()}
 
 
@@ -308,6 +315,12 @@ def test_place_of_worship_plays_end_to_end_in_each_language_with_one_journal(pla
 @pytest.mark.slow
 def test_pages_speak_the_reader_language(played):
     en, fr, ar = (played[lang][1] for lang in ("en", "fr", "ar"))
+    assert ar["unknown sitrep lines"] == "" and fr["unknown sitrep lines"] == ""
+    assert "تقرير الحالة لـمدير المناوبة لدى مجلس الأمناء والمنظِّمون" in ar["team:venue:I4"]  # the report, in Arabic
+    assert re.search(r"الأشخاص في الداخل: (نحو )?[\d,]+ \(قاعة الصلاة (نحو )?[\d,]+, الشرفة", ar["team:venue:I4"])
+    assert "أُبلغتم بالحادث عند 5 د 19 ث (عبر العاملين في المكان)" in ar["team:venue:I4"]
+    assert "POINT DE SITUATION pour" in fr["team:police:I5"] and "SITUATION REPORT" in en["team:police:I5"]
+    assert "الحالة الفعلية عند" in ar["evaluator-as-facilitator"]
     page = ar["team:venue:I4"]
     assert '<html lang="ar" dir="rtl">' in page
     assert "قراراتكم" in page and "تقرير الحالة" in page  # "Your decisions", "Situation report"

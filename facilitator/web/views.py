@@ -26,6 +26,7 @@ from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
 from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg
 from facilitator.web.names import action_words, display_names, with_names
+from facilitator.web.sitrep_words import translate_report
 
 __all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view", "Local"]
 
@@ -74,12 +75,16 @@ def _decision_rows(ses: Session, team: str | None, loc: Local) -> list[dict[str,
 def _sitrep(ses: Session, team_id: str | None, loc: Local) -> list[str]:
     """The situation report's lines with names for ids (``main_hall`` -> ``Main hall``); the journal is untouched."""
     names = loc.names
-    lines = [with_names(line, names) for line in ses.sitrep(team_id)]
+    lines = ses.sitrep(team_id)
     if team_id is not None and lines:
         # "SITUATION REPORT for Police (police)": the role in brackets says nothing when it is the name.
         name = ses.loaded.exercise.team(team_id).name
         lines[0] = lines[0].replace(f"{name} ({name.lower()})", name)
-    return lines
+    # In another language each line is said again through the catalogs (facilitator.web.sitrep_words).
+    lines = translate_report(lines, loc.lang)
+    if team_id is not None and lines and loc.lang != "en":
+        lines[0] = lines[0].replace(ses.loaded.exercise.team(team_id).name, loc.team(team_id))
+    return [with_names(line, names) for line in lines]
 
 
 def _numbers(ses: Session, seen: Observation, loc: Local) -> list[tuple[str, str, str]]:
