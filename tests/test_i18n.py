@@ -361,3 +361,32 @@ def test_a_browser_switches_its_own_language(tmp_path):
         assert resp.status_code == 400 and "اختاروا إجراءً أولًا" in resp.get_data(as_text=True)
     finally:
         room.close()
+
+
+def _console(lang: str, out: Path) -> tuple[list[str], list[tuple[str, dict]]]:
+    from facilitator.conduct.console import Console
+
+    loaded = load_exercise(POW)
+    session = start_session(loaded, out_dir=out)
+    typed = iter(["", "close connection=courtyard_gate -- keep the gate shut", "sitrep", "", "status", "quit"])
+    said: list[str] = []
+    Console(session, read=lambda prompt: (said.append(prompt), next(typed))[1], write=said.append, figures=False,
+            lang=lang).run()
+    entries, _ = read_journal(session.folder / "session.sqlite")
+
+    drop = {"wall_utc", "folder", "created_utc", "session", "out_dir"}
+    return said, [(e.kind, {k: v for k, v in e.body.items() if k not in drop}) for e in entries]
+
+
+def test_terminal_console_speaks_arabic_and_french_and_journals_the_same(tmp_path):
+    en, journal_en = _console("en", tmp_path / "en")
+    ar, journal_ar = _console("ar", tmp_path / "ar")
+    fr, journal_fr = _console("fr", tmp_path / "fr")
+    assert journal_ar == journal_en and journal_fr == journal_en  # typed commands and verbs are the same everywhere
+    text_ar, text_fr, text_en = "\n".join(ar), "\n".join(fr), "\n".join(en)
+    assert "الصلاة الأسبوعية الرئيسية جارية: في الموقع" in text_ar and "Main weekly service under way" in text_en
+    assert "Office hebdomadaire principal en cours" in text_fr
+    assert "طُبِّق D1 عند 0 ث: close connection=courtyard_gate" in text_ar  # the console line stays as typed
+    assert "D1 appliquée à 0 s : close connection=courtyard_gate" in text_fr
+    assert "الميسِّر> " in ar and "animateur> " in fr and "facilitator> " in en
+    assert "بقيت الجلسة مفتوحة" in text_ar and "session laissée ouverte" in text_fr
