@@ -390,3 +390,4 @@ def test_terminal_console_speaks_arabic_and_french_and_journals_the_same(tmp_pat
     assert "D1 appliquée à 0 s : close connection=courtyard_gate" in text_fr
     assert "الميسِّر> " in ar and "animateur> " in fr and "facilitator> " in en
     assert "بقيت الجلسة مفتوحة" in text_ar and "session laissée ouverte" in text_fr
+    assert "تقرير الحالة لـ" in text_ar and "POINT DE SITUATION pour" in text_fr and "SITUATION REPORT for" in text_en

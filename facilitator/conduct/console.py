@@ -206,7 +206,7 @@ class Console:
                     self.write("  " + self.tr.gettext("actions: %(verbs)s", verbs=", ".join(team.may)) + "; "
                                + "; ".join(f"{k}: {self.tr.gettext(v)}" for k, v in TEAM_COMMANDS.items()))
                 elif word == "sitrep":
-                    for text in self.session.sitrep(team_id):
+                    for text in self._report(team_id):
                         self.write(f"  {text}")
                 elif word == "note":
                     self.session.note(line[4:].strip(), team=team_id, inject=inject_id)
@@ -327,7 +327,7 @@ class Console:
             if team is not None and team not in teams:
                 w("  " + t("unknown team %(team)s (teams: %(teams)s)", team=repr(team), teams=", ".join(teams)))
                 return None
-            for text in ses.sitrep(team):
+            for text in self._report(team):
                 w(f"  {text}")
         elif cmd == "status":
             self.status()
@@ -340,7 +340,7 @@ class Console:
             ses.advance_phase("hot_wash")
             w("-- " + t("hot wash: the engine ran to %(t)s. Type observations (one per line), 'next' for the evaluation",
                         t=self.local.t(ses.now_s)))
-            for text in ses.sitrep(None):
+            for text in self._report(None):
                 w(f"  {text}")
         elif cmd == "close":
             while ses.phase != "closed":
@@ -368,6 +368,12 @@ class Console:
             path = ses.folder / "figures" / f"forecast-{len(ses.forecasts)}.png"
             draw_in_background(result, path)
             self.write(f"  figure (drawing in the background): {path}")
+
+    def _report(self, team_id: str | None) -> list[str]:
+        """The situation report of ``team_id`` (ground truth for ``None``) in the console's language."""
+        from facilitator.web.sitrep_words import translate_report
+
+        return translate_report(self.session.sitrep(team_id), self.lang)
 
     def _questions(self) -> None:
         current = self.session.current_inject()
