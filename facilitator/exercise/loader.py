@@ -117,9 +117,7 @@ def _check_texts(ex: Exercise, scenario: Scenario | None, texts: Texts, where: "
                 rule = template_problem(text, names, lang=lang)
                 if rule:
                     where.bad(("msel", i, "text", lang), rule, show=False)
-        from facilitator.web.names import display_names
-
-        known = sorted(display_names(scenario))
+        known = sorted(_named_ids(scenario))
         for ident in ex.names:
             if ident not in known:
                 where.bad(("names", ident), f"{ident!r} is not a zone, exit, door, unit, hospital or site of the "
@@ -127,6 +125,15 @@ def _check_texts(ex: Exercise, scenario: Scenario | None, texts: Texts, where: "
     for lang in texts.covers:
         for text_path, _ in texts.missing(lang):
             where.bad(text_path, f"has no {lang!r} text, but languages.covers lists {lang!r}", show=False)
+
+
+def _named_ids(scenario: Scenario) -> set[str]:
+    """The ids an exercise's ``names:`` may name: zones, exits, doors, units, hospitals, reunification sites."""
+    venue = scenario.venue
+    ids = {x.id for x in [*venue.zones, *venue.exits, *venue.connections]}
+    for part, items in (("response", "units"), ("medical", "hospitals"), ("recovery", "reunification")):
+        ids |= {x.id for x in getattr(getattr(scenario, part, None), items, None) or ()}
+    return ids
 
 
 def check_language_coverage(loaded: LoadedExercise, lang: str) -> None:

@@ -20,7 +20,7 @@ from simsoft.errors import Problem, ScenarioError, SimsoftError
 from facilitator.exercise.decisions import DecisionError, action_fields, action_model
 from facilitator.exercise.loader import LoadedExercise
 from facilitator.i18n import N_, Translator, translator
-from facilitator.web.names import display_names, verb_words
+from facilitator.web.names import display_names, say, verb_words
 
 __all__ = ["Field", "FormError", "VerbForm", "verb_forms", "form_to_line", "plain_error", "DELAYS", "delays", "say"]
 
@@ -67,16 +67,6 @@ class VerbForm:
     """The verb as the page names it (the verb itself in English)."""
 
 
-_SAY = {"connection": N_("door or passage"), "zones": N_("zones"), "zone": N_("zone"), "via": N_("exits"),
-        "unit": N_("unit"), "units": N_("units"), "level": N_("cordon level"), "what": N_("what to declare"),
-        "policy": N_("policy"), "hospital": N_("hospital"), "site": N_("reunification site"), "phone_line": N_("phone line"),
-        "near_ccp": N_("near the casualty collection point"), "far": N_("far from the scene"), "mutual_aid": N_("mutual aid"),
-        "share": N_("share of people"), "count": N_("ambulances"), "triage_teams": N_("triage teams"),
-        "announce_assembly": N_("announce assembly"), "count_at_exits": N_("count at exits"),
-        "digital_checkin": N_("digital check-in"), "phase": N_("phase"), "duration": N_("duration"),
-        "add_staff": N_("add staff"), "open": N_("open"), "bearers": N_("bearers"), "stretchers": N_("stretchers")}
-"""A parameter as the form names it to a player (the console and the journal keep the parameter's name)."""
-
 _HELP = (
     N_("Help account for everyone: announce the assembly points, post staff to count at every exit, start digital check-in."),
     N_("Occupants of the zones get a cue; their pre-movement clock starts, they stay put until told to move."),
@@ -104,12 +94,6 @@ _HELP = (
 )
 """The first line of each action's docstring (a form's help), so that the catalogs carry them; a line
 changed in the engine and not yet in the catalogs shows in English."""
-
-
-def say(name: str, tr: Translator | None = None) -> str:
-    """The words for parameter ``name`` on a form: ``connection`` -> ``door or passage`` (in ``tr``'s language)."""
-    said = _SAY.get(name, name.replace("_", " "))
-    return tr.gettext(said) if tr is not None else said
 
 
 def _choices(loaded: LoadedExercise, names: dict[str, str], tr: Translator) -> dict[str, tuple[tuple[str, str], ...]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from facilitator.i18n import N_, Translator
 
-__all__ = ["humanise", "display_names", "with_names", "action_words", "VERB_WORDS", "verb_words"]
+__all__ = ["humanise", "display_names", "with_names", "action_words", "VERB_WORDS", "verb_words", "say"]
 
 VERB_WORDS = {
     "accountability": N_("accountability"), "alert": N_("alert"), "casualty_collection_point": N_("casualty collection point"),
@@ -25,6 +25,22 @@ VERB_WORDS = {
     "scene_resources": N_("scene resources"), "shelter": N_("shelter"), "staging": N_("staging"), "warm_zone": N_("warm zone"),
 }
 """Every action verb in words (the console, the journal and decision files keep the verb itself)."""
+
+
+_SAY = {"connection": N_("door or passage"), "zones": N_("zones"), "zone": N_("zone"), "via": N_("exits"),
+        "unit": N_("unit"), "units": N_("units"), "level": N_("cordon level"), "what": N_("what to declare"),
+        "policy": N_("policy"), "hospital": N_("hospital"), "site": N_("reunification site"), "phone_line": N_("phone line"),
+        "near_ccp": N_("near the casualty collection point"), "far": N_("far from the scene"), "mutual_aid": N_("mutual aid"),
+        "share": N_("share of people"), "count": N_("ambulances"), "triage_teams": N_("triage teams"),
+        "announce_assembly": N_("announce assembly"), "count_at_exits": N_("count at exits"),
+        "digital_checkin": N_("digital check-in"), "phase": N_("phase"), "duration": N_("duration"),
+        "add_staff": N_("add staff"), "open": N_("open"), "bearers": N_("bearers"), "stretchers": N_("stretchers")}
+"""A parameter as the form names it to a player (the console and the journal keep the parameter's name)."""
+
+def say(name: str, tr: Translator | None = None) -> str:
+    """The words for parameter ``name`` on a form: ``connection`` -> ``door or passage`` (in ``tr``'s language)."""
+    said = _SAY.get(name, name.replace("_", " "))
+    return tr.gettext(said) if tr is not None else said
 
 
 def verb_words(verb: str, tr: Translator | None = None) -> str:
@@ -118,8 +134,6 @@ def action_words(action: dict[str, Any], names: dict[str, str], tr: Translator |
     >>> action_words({"do": "evacuate", "zones": ["main_hall", "gallery"]}, {"main_hall": "Main hall"})
     'evacuate: zones Main hall, gallery'
     """
-
-    from facilitator.web.forms import say
 
     t = tr.gettext if tr is not None else (lambda text: text)
 
