@@ -34,7 +34,7 @@ def _warn(text: str) -> None:
     click.secho(f"warning: {text}", fg="yellow", err=True)
 
 
-def _conduct(session, *, scripted: bool, pace: float, figures: bool = True) -> None:  # type: ignore[no-untyped-def]
+def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     from facilitator.conduct.store import play, remaining_script
     from facilitator.conduct.console import run_console
 
@@ -45,8 +45,24 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True) -> N
         play(session, pace_s=pace, echo=click.echo)
         click.echo(f"session closed; log: {session.folder / 'summary.md'}")
     else:
-        run_console(session, figures=figures)
+        run_console(session, figures=figures, lang=lang)
     click.echo(f"session folder      {session.folder}")
+
+
+LANG_OPTION = click.option(
+    "--lang", "lang", default=None, metavar="LANG",
+    help="Language of the console and of the exercise's texts: en, ar or fr (default: $SIMSOFT_LANG, else en). "
+         "The exercise file must translate every text into it; the journal stays in the file's language.")
+
+
+def _language(loaded, lang: str | None) -> str:  # type: ignore[no-untyped-def]
+    """The session's language (``--lang``, else ``$SIMSOFT_LANG``, else English), checked against the file."""
+    from facilitator.exercise.loader import check_language_coverage
+    from facilitator.i18n import default_language
+
+    chosen = default_language(lang)
+    check_language_coverage(loaded, chosen)
+    return chosen
 
 
 _NO_FIGURES = click.option("--no-figures", "no_figures", is_flag=True,
@@ -82,9 +98,10 @@ def exercise() -> None:
 @click.option("--out", "out_dir", default="outputs/sessions", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the session folder is written.")
 @click.option("--pace", type=FiniteFloat(min=0), default=0.0, help="Seconds to wait after each scripted step (for a room to follow).")
+@LANG_OPTION
 @_NO_FIGURES
 def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_dir: str, pace: float,
-          no_figures: bool) -> None:
+          lang: str | None, no_figures: bool) -> None:
     """Start a session of EXERCISE.yaml: validate it, then walk the MSEL (console or scripted)."""
     from facilitator.conduct.store import start_session
     from facilitator.exercise.decisions import load_decisions
@@ -93,6 +110,7 @@ def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_
     loaded = load_exercise(exercise_file, seed=seed)
     for text in loaded.warnings:
         _warn(text)
+    language = _language(loaded, lang)
     script = None
     if decisions_file:
         script = load_decisions(decisions_file)
@@ -100,20 +118,23 @@ def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_
     extra = {"decisions_file": decisions_file} if decisions_file else {}
     session = start_session(loaded, out_dir=out_dir, script=script, extra=extra)
     click.echo(f"session {session.folder} (seed {loaded.seed})")
-    _conduct(session, scripted=script is not None, pace=pace, figures=not no_figures)
+    _conduct(session, scripted=script is not None, pace=pace, figures=not no_figures, lang=language)
 
 
 @exercise.command()
 @click.argument("session_dir", metavar="SESSION", type=click.Path(file_okay=False, path_type=str))
 @click.option("--pace", type=FiniteFloat(min=0), default=0.0, help="Seconds to wait after each scripted step.")
+@LANG_OPTION
 @_NO_FIGURES
-def resume(session_dir: str, pace: float, no_figures: bool) -> None:
+def resume(session_dir: str, pace: float, lang: str | None, no_figures: bool) -> None:
     """Continue SESSION exactly where its journal ends (after a break or a crash)."""
     from facilitator.conduct.store import open_session
 
     session = open_session(session_dir, warn=_warn)
+    language = _language(session.loaded, lang)
     click.echo(f"resumed {session.folder} at {_t(session.now_s)} ({session.phase}, {len(session.decisions)} decisions)")
-    _conduct(session, scripted=session.start_body.get("mode") == "scripted", pace=pace, figures=not no_figures)
+    _conduct(session, scripted=session.start_body.get("mode") == "scripted", pace=pace, figures=not no_figures,
+             lang=language)
 
 
 @exercise.command()

@@ -23,29 +23,31 @@ from facilitator.conduct.session import Session
 from facilitator.conduct.sitrep import key_numbers, live_values
 from facilitator.conduct.store import write_summary
 from facilitator.exercise.decisions import action_fields, action_verbs, parse_line
+from facilitator.i18n import N_, translator
 
 __all__ = ["Console", "run_console", "COMMANDS"]
 
 COMMANDS = {
-    "next": "release the next inject (the engine runs to its time)",
-    "now": "now ID - release inject ID at the current time",
-    "skip": "skip [ID] - skip the next pending inject (or ID)",
-    "pause": "pause the session",
-    "resume": "resume a paused session",
-    "decide": "decide TEAM VERB key=value ... [-- rationale] - a decision outside the team prompts",
-    "forecast": "forecast TEAM VERB key=value ... - what if TEAM decides this now? (vs no further action and doctrine)",
-    "sitrep": "sitrep [TEAM] - situation report (ground truth without TEAM)",
-    "status": "the MSEL with each inject's status",
-    "questions": "discussion questions of the current module",
-    "note": "note TEXT - a facilitator note",
-    "end": "end conduct and go to the hot wash (the engine runs to the end)",
-    "close": "close the session (from the hot wash or the evaluation)",
-    "quit": "leave the console; the session stays open (simsoft exercise resume)",
-    "help": "this list",
+    "next": N_("release the next inject (the engine runs to its time)"),
+    "now": N_("now ID - release inject ID at the current time"),
+    "skip": N_("skip [ID] - skip the next pending inject (or ID)"),
+    "pause": N_("pause the session"),
+    "resume": N_("resume a paused session"),
+    "decide": N_("decide TEAM VERB key=value ... [-- rationale] - a decision outside the team prompts"),
+    "forecast": N_("forecast TEAM VERB key=value ... - what if TEAM decides this now? (vs no further action and doctrine)"),
+    "sitrep": N_("sitrep [TEAM] - situation report (ground truth without TEAM)"),
+    "status": N_("the MSEL with each inject's status"),
+    "questions": N_("discussion questions of the current module"),
+    "note": N_("note TEXT - a facilitator note"),
+    "end": N_("end conduct and go to the hot wash (the engine runs to the end)"),
+    "close": N_("close the session (from the hot wash or the evaluation)"),
+    "quit": N_("leave the console; the session stays open (simsoft exercise resume)"),
+    "help": N_("this list"),
 }
 FACILITATOR_ONLY = ("quit", "next", "end", "close", "pause", "resume", "skip", "status", "questions")
 """Facilitator commands a person may type at a team prompt by habit (none is an action verb)."""
-TEAM_COMMANDS = {"sitrep": "your situation report", "note": "note TEXT", "help": "this help", "done": "end your turn (or an empty line)"}
+TEAM_COMMANDS = {"sitrep": N_("your situation report"), "note": N_("note TEXT"), "help": N_("this help"),
+                 "done": N_("end your turn (or an empty line)")}
 
 
 class Console:
@@ -53,11 +55,20 @@ class Console:
 
     With ``figures`` each released inject queues a figure of that moment in a background worker
     (drawn once per session state, off the inject step); :meth:`run` waits for the last ones when it ends.
+
+    ``lang`` is the language of what the console says (:mod:`facilitator.i18n`) and of the exercise's
+    texts where the file translates them; commands, verbs and ``key=value`` stay as typed, and the
+    journal stays in the file's language.
     """
 
     def __init__(self, session: Session, *, read: Callable[[str], str] = input, write: Callable[[str], None] = print,
-                 figures: bool = True) -> None:
+                 figures: bool = True, lang: str = "en") -> None:
+        from facilitator.i18n.exercise import Local
+
         self.session = session
+        self.lang = lang
+        self.tr = translator(lang)
+        self.local = Local(session, lang)
         self.read = read
         self.write = write
         self.figures = figures
@@ -125,21 +136,25 @@ class Console:
         ex = self.session.loaded.exercise
         inj = s.inject
         module = next((m for m in ex.modules if m.id == inj.module), None)
-        w = self.write
+        w, t, loc = self.write, self.tr.gettext, self.local
         w("")
-        w(f"== {inj.id} ({module.name if module else inj.module}) at {format_duration(s.released_s or 0.0)}"
-          f" [{s.reason}] {inj.method} from {inj.sender} to {', '.join(inj.to)}")
-        w(s.text or inj.text)
+        w("== " + t("%(id)s (%(module)s) at %(t)s [%(reason)s] %(method)s from %(sender)s to %(to)s", id=inj.id,
+                    module=loc.module_name(module.id, module.name) if module else inj.module,
+                    t=loc.t(s.released_s or 0.0), reason=s.reason, method=inj.method,
+                    sender=loc.text(("inject", inj.id, "sender"), inj.sender), to=", ".join(inj.to)))
+        w(loc.inject_text(s) if s.text else loc.text(("inject", inj.id, "text"), inj.text))
         sim = self.session.sim
         w(f"-- {key_numbers(live_values(sim.observe(), sim.recorder.events))}")
         if self.figures:
-            w(f"-- figure: {self._figure(inj.id)}")
+            w("-- " + t("figure: %(path)s", path=self._figure(inj.id)))
         if inj.notes:
-            w(f"-- controller notes: {inj.notes}")
+            w("-- " + t("controller notes: %(notes)s", notes=loc.text(("inject", inj.id, "notes"), inj.notes)))
         for e in inj.expect:
-            w(f"-- expected: {e.team} {e.action}" + (f" (task {e.task})" if e.task else ""))
+            w("-- " + t("expected: %(team)s %(action)s", team=e.team, action=e.action)
+              + (" " + t("(task %(task)s)", task=e.task) if e.task else ""))
         if inj.discussion_only:
-            w("-- discussion only: no action answers this inject; ask the module's questions ('questions') and note the answers")
+            w("-- " + t("discussion only: no action answers this inject; ask the module's questions ('questions') and "
+                        "note the answers"))
 
     def _figure(self, label: str) -> str:
         """Queue the figure of now as ``label``; its path (drawn in the background), or why there is none."""
@@ -180,23 +195,26 @@ class Console:
         team = self.session.loaded.exercise.team(team_id)
         self._team = team_id
         try:
-            self.write(f"-- {team.name}: decide (VERB key=value ... -- rationale), 'sitrep', 'note TEXT', empty line when done")
+            self.write("-- " + self.tr.gettext("%(team)s: decide (VERB key=value ... -- rationale), 'sitrep', 'note TEXT', "
+                                               "empty line when done", team=self.local.team(team_id)))
             while True:
                 line = self.read(f"{team_id}> ").strip()
                 if line in ("", "done"):
                     return
                 word = line.split()[0]
                 if word == "help":
-                    self.write("  actions: " + ", ".join(team.may) + "; " + "; ".join(f"{k}: {v}" for k, v in TEAM_COMMANDS.items()))
+                    self.write("  " + self.tr.gettext("actions: %(verbs)s", verbs=", ".join(team.may)) + "; "
+                               + "; ".join(f"{k}: {self.tr.gettext(v)}" for k, v in TEAM_COMMANDS.items()))
                 elif word == "sitrep":
-                    for text in self.session.sitrep(team_id):
+                    for text in self._report(team_id):
                         self.write(f"  {text}")
                 elif word == "note":
                     self.session.note(line[4:].strip(), team=team_id, inject=inject_id)
-                    self.write("  noted")
+                    self.write("  " + self.tr.gettext("noted"))
                 elif word in FACILITATOR_ONLY and len(line.split()) == 1:
                     # A facilitator command typed at a team's prompt: say so rather than refuse it as a verb.
-                    self.write(f"  '{word}' is a facilitator command: first end this team's turn with an empty line")
+                    self.write("  " + self.tr.gettext("'%(word)s' is a facilitator command: first end this team's turn with "
+                                                      "an empty line", word=word))
                 else:
                     self._decide(team_id, line, inject_id)
         finally:
@@ -206,16 +224,17 @@ class Console:
         try:
             made = self.session.decide(parse_line(line, team=team_id, inject=inject_id))
         except SimsoftError as exc:
-            self.write(f"  refused: {exc}")
+            self.write("  " + self.tr.gettext("refused: %(reason)s", reason=str(exc)))
             return
-        when = format_duration(made.t_s + made.after_s)
-        self.write(f"  {made.id} applied at {when}: {' '.join(line.split(' -- ')[0].split())}")
+        when = self.local.t(made.t_s + made.after_s)
+        self.write("  " + self.tr.gettext("%(id)s applied at %(t)s: %(line)s", id=made.id, t=when,
+                                          line=" ".join(line.split(" -- ")[0].split())))
 
     def release(self, how: str, arg: str | None = None) -> None:
         """Release (next / now ID) and give each recipient player team its turn."""
         s = self.session.release_next() if how == "next" else self.session.release_now(arg or "")
         if s is None:
-            self.write("no inject left to come: 'end' goes to the hot wash")
+            self.write(self.tr.gettext("no inject left to come: 'end' goes to the hot wash"))
             return
         self.show_inject(s)
         for team_id in s.inject.to:
@@ -234,15 +253,17 @@ class Console:
 
     def _loop(self) -> str:
         ses = self.session
-        w = self.write
-        w(f"Exercise: {ses.loaded.name}  (phase {ses.phase}, exercise time {format_duration(ses.now_s)})")
-        w("type 'help' for commands; Enter releases the next inject")
+        w, t = self.write, self.tr.gettext
+        w(t("Exercise: %(name)s  (phase %(phase)s, exercise time %(t)s)",
+            name=self.local.text(("exercise", "name"), ses.loaded.name), phase=ses.phase, t=self.local.t(ses.now_s)))
+        w(t("type 'help' for commands; Enter releases the next inject"))
         if ses.phase == "briefing":
             ses.advance_phase("conduct")
         while True:
-            prompt = {"conduct": "facilitator> ", "hot_wash": "hot wash> ", "evaluation": "evaluation> "}.get(ses.phase, "> ")
+            prompt = {"conduct": t("facilitator") + "> ", "hot_wash": t("hot wash") + "> ",
+                      "evaluation": t("evaluation") + "> "}.get(ses.phase, "> ")
             if ses.paused:
-                prompt = "paused> "
+                prompt = t("paused") + "> "
             try:
                 line = self.read(prompt).strip()
             except EOFError:
@@ -251,31 +272,31 @@ class Console:
             try:
                 outcome = self._command(line)
             except SimsoftError as exc:
-                w(f"error: {exc}")
+                w(t("error: %(reason)s", reason=str(exc)))
                 continue
             if outcome:
                 return outcome
 
     def _command(self, line: str) -> str | None:
         ses = self.session
-        w = self.write
+        w, t = self.write, self.tr.gettext
         try:
             words = shlex.split(line) if line else []
         except ValueError as exc:  # an unclosed quote: say so at the prompt, never a traceback
-            w(f"  cannot read {line!r} ({exc}): close the quote or leave it out")
+            w("  " + t("cannot read %(line)s (%(reason)s): close the quote or leave it out", line=repr(line), reason=str(exc)))
             return None
         cmd = words[0] if words else ("next" if ses.phase == "conduct" else "")
         rest = line[len(cmd):].strip() if words else ""
         if cmd == "help":
             for k, v in COMMANDS.items():
-                w(f"  {k:<10} {v}")
+                w(f"  {k:<10} {t(v)}")
         elif cmd == "quit":
             write_summary(ses)
-            w(f"session kept open: simsoft exercise resume {ses.folder}")
+            w(t("session kept open: simsoft exercise resume %(folder)s", folder=ses.folder))
             return "quit"
         elif ses.phase in ("hot_wash", "evaluation") and cmd not in ("close", "next", "sitrep", "status", "note", ""):
             ses.note(line, team=None)
-            w("  noted")
+            w("  " + t("noted"))
         elif cmd == "next" and ses.phase in ("hot_wash", "evaluation"):
             ses.advance_phase()
             w(f"-- {ses.phase}")
@@ -285,16 +306,16 @@ class Console:
             self.release("now", words[1] if len(words) > 1 else None)
         elif cmd == "skip":
             s = ses.skip(words[1] if len(words) > 1 else None)
-            w(f"  {s.inject.id} skipped")
+            w("  " + t("%(id)s skipped", id=s.inject.id))
         elif cmd == "pause":
             ses.pause()
-            w("  paused (exercise time is frozen; 'resume' to go on)")
+            w("  " + t("paused (exercise time is frozen; 'resume' to go on)"))
         elif cmd == "resume":
             ses.resume()
-            w("  resumed")
+            w("  " + t("resumed"))
         elif cmd == "decide":
             if len(words) < 3:
-                w("  usage: decide TEAM VERB key=value ... [-- rationale]")
+                w("  " + t("usage: decide TEAM VERB key=value ... [-- rationale]"))
             else:
                 current = ses.current_inject()
                 self._decide(words[1], rest.split(None, 1)[1], current.inject.id if current else None)
@@ -304,9 +325,9 @@ class Console:
             team = words[1] if len(words) > 1 else None
             teams = [t.id for t in ses.loaded.exercise.teams]
             if team is not None and team not in teams:
-                w(f"  unknown team {team!r} (teams: {', '.join(teams)})")
+                w("  " + t("unknown team %(team)s (teams: %(teams)s)", team=repr(team), teams=", ".join(teams)))
                 return None
-            for text in ses.sitrep(team):
+            for text in self._report(team):
                 w(f"  {text}")
         elif cmd == "status":
             self.status()
@@ -314,20 +335,21 @@ class Console:
             self._questions()
         elif cmd == "note":
             ses.note(rest, team=None)
-            w("  noted")
+            w("  " + t("noted"))
         elif cmd == "end":
             ses.advance_phase("hot_wash")
-            w(f"-- hot wash: the engine ran to {format_duration(ses.now_s)}. Type observations (one per line), 'next' for the evaluation")
-            for text in ses.sitrep(None):
+            w("-- " + t("hot wash: the engine ran to %(t)s. Type observations (one per line), 'next' for the evaluation",
+                        t=self.local.t(ses.now_s)))
+            for text in self._report(None):
                 w(f"  {text}")
         elif cmd == "close":
             while ses.phase != "closed":
                 ses.advance_phase()
             path = write_summary(ses)
-            w(f"session closed; log: {path}")
+            w(t("session closed; log: %(path)s", path=path))
             return "closed"
         elif cmd:
-            w(f"  unknown command {cmd!r}: type 'help'")
+            w("  " + t("unknown command %(cmd)s: type 'help'", cmd=repr(cmd)))
         return None
 
     def _forecast(self, words: list[str], rest: str) -> None:
@@ -347,13 +369,19 @@ class Console:
             draw_in_background(result, path)
             self.write(f"  figure (drawing in the background): {path}")
 
+    def _report(self, team_id: str | None) -> list[str]:
+        """The situation report of ``team_id`` (ground truth for ``None``) in the console's language."""
+        from facilitator.web.sitrep_words import translate_report
+
+        return translate_report(self.session.sitrep(team_id), self.lang)
+
     def _questions(self) -> None:
         current = self.session.current_inject()
         ex = self.session.loaded.exercise
         module = next((m for m in ex.modules if current and m.id == current.inject.module), ex.modules[0])
-        self.write(f"-- {module.name}")
-        for q in module.questions:
-            self.write(f"  - {q}")
+        self.write(f"-- {self.local.module_name(module.id, module.name)}")
+        for j, q in enumerate(module.questions):
+            self.write(f"  - {self.local.question(module.id, j, q)}")
 
 
 def run_console(session: Session, **kwargs: Any) -> str:

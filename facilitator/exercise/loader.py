@@ -24,9 +24,10 @@ from simsoft.units import check_seconds, format_duration
 from facilitator.exercise.decisions import (DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_fields,
                                             action_verbs, missing_fields, plain_action_error)
 from facilitator.exercise.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
+from facilitator.exercise.languages import Texts, split_texts
 from facilitator.exercise.templates import placeholder_names, template_problem
 
-__all__ = ["LoadedExercise", "load_exercise", "for_play", "check_decisions", "check_decision", "plan_checker", "EVENT_FAMILIES"]
+__all__ = ["LoadedExercise", "load_exercise", "check_language_coverage", "for_play", "check_decisions", "check_decision", "plan_checker", "EVENT_FAMILIES"]
 
 _KEYS = known_keys(Exercise)
 
@@ -52,6 +53,8 @@ class LoadedExercise:
     warnings: tuple[str, ...] = ()
     """What is allowed but deserves the author's look (an inject to a team with actions that expects none and is
     not marked ``discussion_only``), each as ``file:line path: message``."""
+    texts: Texts = Texts()
+    """The translations of the file's texts (:mod:`facilitator.exercise.languages`); the exercise holds the fallback's."""
 
     @property
     def name(self) -> str:
@@ -69,16 +72,24 @@ def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> L
     Raises :class:`ExerciseError` listing every problem (scenario problems included).
     """
     doc = read_yaml(path)
+    # Multi-language texts are taken apart first: the model holds the fallback language's text.
+    data, texts, text_problems = split_texts(doc.data)
     try:
-        exercise = Exercise.model_validate(doc.data, context=FROM_FILE)
+        exercise = Exercise.model_validate(data, context=FROM_FILE)
     except ValidationError as exc:
-        found = problems_from_validation(exc, doc.data, doc.sources, keys=_KEYS)
-        _raw_references(doc, os.fspath(path), _Where(doc, found), {p.path for p in found})
+        found = problems_from_validation(exc, data, doc.sources, keys=_KEYS)
+        where = _Where(doc, found)
+        for text_path, rule in text_problems:
+            where.bad(text_path, rule, show=False)
+        _raw_references(doc, os.fspath(path), where, {p.path for p in found})
         raise ExerciseError(found) from None
     problems: list[Problem] = []
     where = _Where(doc, problems)
+    for text_path, rule in text_problems:
+        where.bad(text_path, rule, show=False)
     scenario, scenario_file = _scenario(exercise, os.fspath(path), where)
     _cross_check(exercise, scenario, where)
+    _check_texts(exercise, scenario, texts, where)
     if problems:
         raise ExerciseError(problems)
     assert scenario is not None
@@ -91,7 +102,56 @@ def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> L
     chosen = seed if seed is not None else exercise.exercise.seed
     return LoadedExercise(exercise=exercise, scenario=scenario, file=doc.file, scenario_file=scenario_file,
                           seed=DEFAULT_SEED if chosen is None else int(chosen), exercise_sha256=ex_sha, scenario_sha256=sc_sha,
-                          warnings=tuple(str(w) for w in _unanswered(exercise, where)))
+                          warnings=tuple(str(w) for w in _unanswered(exercise, where)), texts=texts)
+
+
+def _check_texts(ex: Exercise, scenario: Scenario | None, texts: Texts, where: "_Where") -> None:
+    """Translated inject texts render (placeholders and plural forms per language); ``names`` name real
+    places and units; every language of ``languages.covers`` is complete."""
+    if scenario is not None:
+        names = placeholder_names(scenario)
+        for i, inj in enumerate(ex.msel):
+            for lang, text in sorted(texts.by_key.get(("inject", inj.id, "text"), {}).items()):
+                if lang == texts.fallback:
+                    continue
+                rule = template_problem(text, names, lang=lang)
+                if rule:
+                    where.bad(("msel", i, "text", lang), rule, show=False)
+        known = sorted(_named_ids(scenario))
+        for ident in ex.names:
+            if ident not in known:
+                where.bad(("names", ident), f"{ident!r} is not a zone, exit, door, unit, hospital or site of the "
+                                            f"scenario ({_hint(ident, known)})", show=False)
+    for lang in texts.covers:
+        for text_path, _ in texts.missing(lang):
+            where.bad(text_path, f"has no {lang!r} text, but languages.covers lists {lang!r}", show=False)
+
+
+def _named_ids(scenario: Scenario) -> set[str]:
+    """The ids an exercise's ``names:`` may name: zones, exits, doors, units, hospitals, reunification sites."""
+    venue = scenario.venue
+    ids = {x.id for x in [*venue.zones, *venue.exits, *venue.connections]}
+    for part, items in (("response", "units"), ("medical", "hospitals"), ("recovery", "reunification")):
+        ids |= {x.id for x in getattr(getattr(scenario, part, None), items, None) or ()}
+    return ids
+
+
+def check_language_coverage(loaded: LoadedExercise, lang: str) -> None:
+    """Refuse to play ``loaded`` in ``lang`` unless every text of the file has a ``lang`` translation.
+
+    The :class:`ExerciseError` names every missing translation (file, line, field path). The fallback
+    language is always complete.
+    """
+    texts = loaded.texts
+    missing = texts.missing(lang)
+    if not missing:
+        return
+    doc = read_yaml(loaded.file)
+    where = _Where(doc, [])
+    for text_path, _ in missing:
+        where.bad(text_path, f"has no {lang!r} translation (the session's language; the file's fallback is "
+                             f"{texts.fallback!r})", show=False)
+    raise ExerciseError(where.problems)
 
 
 def _unanswered(ex: Exercise, where: "_Where") -> list[Problem]:

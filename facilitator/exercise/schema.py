@@ -362,8 +362,28 @@ class Inject(Strict):
         return self
 
 
+class Languages(Strict):
+    """The languages of an exercise file's texts (:mod:`facilitator.exercise.languages`).
+
+    Any text people read (the exercise name, objectives, capability targets, critical tasks, team and
+    module names, questions, inject senders, texts and notes, and ``names``) may be a plain string in
+    the fallback language or a mapping ``{en: ..., ar: ..., fr: ...}`` that includes it.
+    """
+
+    fallback: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    """The language of the plain strings, shown where a translation is missing (every mapping must give it)."""
+    covers: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []
+    """Languages the file claims to cover completely; the loader names every text missing in one of them."""
+
+
 class Exercise(Strict):
     """A whole exercise file."""
+
+    languages: Languages = Languages()
+    """The languages of the file's texts (default: English only)."""
+    names: dict[str, str] = {}
+    """Display names of the scenario's zones, exits, doors, units, hospitals and reunification sites by id,
+    as pages show them (a text or a mapping of language to text); unnamed ones keep the scenario's name."""
 
     exercise: Overview
     """Overview and the scenario played."""

@@ -14,6 +14,16 @@ right whatever the number:
 - **about** ``{occupancy.rear:~}``: a count as a person on the spot would report it, rounded to two
   significant figures from 100 on ("about 6,000"); it combines with forms: ``{inside:~person|people}``.
 
+A translated text (:mod:`facilitator.exercise.languages`) is rendered with ``lang=``: numbers take the
+locale's separators (Babel), "about" its word, and two forms follow the language's own singular rule
+(French: 0 and 1 are singular). Arabic may give all six CLDR forms, ``zero|one|two|few|many|other``
+(``#`` is the number), so a count agrees with its noun: ``{casualties:لا أحد|شخص واحد|شخصان|# أشخاص|# شخصًا|# شخص}``.
+
+>>> render("{inside:~personne|personnes}", {"inside": 1234}, lang="fr")
+'environ 1 200 personnes'
+>>> [render("{n:لا أحد|شخص واحد|شخصان|# أشخاص|# شخصًا|# شخص}", {"n": n}, lang="ar") for n in (2, 3, 11)]
+['شخصان', '3 أشخاص', '11 شخصًا']
+
 >>> render("{inside} still inside at {t}", {"inside": 12, "t": "3 min"})
 '12 still inside at 3 min'
 >>> render("{casualties:nobody is|one person is|# people are} hurt", {"casualties": 1})
@@ -76,7 +86,21 @@ def _about(n: int) -> tuple[int, bool]:
     return rounded, rounded != n
 
 
-def format_count(n: int, spec: str = "") -> str:
+_ABOUT = {"en": "about ", "fr": "environ ", "ar": "نحو "}
+"""The word of ``~`` (a rounded count) per language."""
+
+_CLDR = ("zero", "one", "two", "few", "many", "other")
+
+
+def _number_text(n: int, lang: str) -> str:
+    if lang == "en":
+        return f"{n:,}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale=lang)
+
+
+def format_count(n: int, spec: str = "", *, lang: str = "en") -> str:
     """A count in words by a template spec: ``""``, ``"~"``, ``"one|other"``, ``"zero|one|other"`` (``#`` is the number).
 
     >>> [format_count(n, "person|people") for n in (0, 1, 2, 12345)]
@@ -87,13 +111,24 @@ def format_count(n: int, spec: str = "") -> str:
     about = spec.startswith("~")
     forms = spec[1:] if about else spec
     shown, rounded = _about(n) if about else (n, False)
-    number = ("about " if rounded else "") + f"{shown:,}"
+    number = (_ABOUT.get(lang, "about ") if rounded else "") + _number_text(shown, lang)
     if not forms:
         return number
     parts = forms.split("|")
     if len(parts) == 2:
-        form = parts[0] if n == 1 else parts[1]
+        singular = n == 1
+        if lang != "en":
+            from babel import Locale
+
+            singular = Locale.parse(lang).plural_form(n) == "one"
+        form = parts[0] if singular else parts[1]
         return form.replace("#", number) if "#" in form else f"{number} {form}"
+    if len(parts) == 6:
+        from babel import Locale
+
+        category = "zero" if n == 0 else Locale.parse(lang if lang != "en" else "ar").plural_form(n)
+        form = parts[_CLDR.index(category)]
+        return form.replace("#", number)
     form = parts[0] if n == 0 else parts[1] if n == 1 else parts[2]
     return form.replace("#", number)
 
@@ -103,11 +138,14 @@ def _words_spec(spec: str | None) -> bool:
     return bool(spec) and (spec.startswith("~") or "|" in spec)
 
 
-def _words_problem(name: str, spec: str) -> str | None:
+def _words_problem(name: str, spec: str, lang: str = "en") -> str | None:
     if name == "t":
         return f"placeholder {{t:{spec}}}: the exercise time takes no plural forms or ~"
     forms = spec[1:] if spec.startswith("~") else spec
-    if forms and len(forms.split("|")) not in (2, 3):
+    if forms and lang == "ar" and len(forms.split("|")) not in (2, 3, 6):
+        return (f"placeholder {{{name}:{spec}}} needs two plural forms, three (zero|one|other) or the six "
+                f"Arabic forms (zero|one|two|few|many|other)")
+    if forms and lang != "ar" and len(forms.split("|")) not in (2, 3):
         return (f"placeholder {{{name}:{spec}}} needs two plural forms (one|other, e.g. person|people) "
                 f"or three (zero|one|other, e.g. nobody|one person|# people)")
     if forms and any(not part.strip() for part in forms.split("|")):
@@ -115,7 +153,7 @@ def _words_problem(name: str, spec: str) -> str | None:
     return None
 
 
-def template_problem(text: str, names: Sequence[str]) -> str | None:
+def template_problem(text: str, names: Sequence[str], *, lang: str = "en") -> str | None:
     """Why ``text`` cannot be rendered with ``names``, or ``None`` if it can.
 
     >>> template_problem("{inside} inside", ["t", "inside"]) is None
@@ -141,7 +179,7 @@ def template_problem(text: str, names: Sequence[str]) -> str | None:
         if spec and "{" in spec:
             return f"placeholder {{{name}}} has a nested field in its format"
         if _words_spec(spec):
-            problem = _words_problem(name, spec)
+            problem = _words_problem(name, spec, lang)
             if problem:
                 return problem
             continue
@@ -165,7 +203,7 @@ def _convert(value: Any, conversion: str | None) -> Any:
     return value
 
 
-def render(text: str, values: Mapping[str, Any]) -> str:
+def render(text: str, values: Mapping[str, Any], *, lang: str = "en") -> str:
     """Fill ``{placeholders}`` of ``text`` from ``values`` (flat names only, never attribute access).
 
     A dotted name is one key, not an attribute:
@@ -181,7 +219,7 @@ def render(text: str, values: Mapping[str, Any]) -> str:
             value = values[name]
             if isinstance(value, int) and not isinstance(value, bool) and conversion is None and (
                     _words_spec(spec) or not spec):
-                out.append(format_count(value, spec or ""))
+                out.append(format_count(value, spec or "", lang=lang))
                 continue
             spec = "" if spec and (_spec_problem(name, spec) or _words_spec(spec)) else spec
             out.append(format(_convert(value, conversion), spec or ""))

@@ -18,12 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
 from simsoft.errors import SimsoftError
 
-from facilitator.web.forms import DELAYS, FormError, form_to_line, plain_error, verb_forms
+from facilitator.i18n import LANGUAGE_NAMES, LANGUAGES, N_, LanguageError, Translator, check_language, translator
+from facilitator.web.forms import FormError, delays, form_to_line, plain_error, verb_forms
 from facilitator.web.room import AccessError, Role, Room
 from facilitator.web.sessions import SESSION_TTL_S, ServerSession, SessionTable
 from facilitator.web.views import evaluator_view, facilitator_view, projector_view, team_view
@@ -31,6 +32,9 @@ from facilitator.web.views import evaluator_view, facilitator_view, projector_vi
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
+
+LANG_COOKIE = "simsoft_lang"
+"""The browser's own language choice (a plain cookie: it opens nothing, so it needs no CSRF token)."""
 
 
 class Refused(HTTPException):
@@ -43,17 +47,43 @@ class Refused(HTTPException):
         self.message = message
 
 
-def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
+def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = "en") -> Flask:
     """The web console of ``room`` (a WSGI app; ``facilitator.web.cli.serve`` runs it with waitress).
 
     Browsers stay signed in ``session_ttl_s`` seconds after joining, in this app's memory only
     (:mod:`facilitator.web.sessions`): ``app.extensions["simsoft_sessions"]`` is the table.
+
+    ``lang`` is the session's default language; each browser may choose its own with the selector at
+    the top of every page (``/lang?lang=ar``, kept in a cookie). Pages go through the message catalogs
+    of :mod:`facilitator.i18n` (Babel's translations installed in Jinja with its ``i18n`` extension:
+    the same catalogs serve the terminal console, compiled from the ``.po`` files at first use).
     """
+    default_lang = check_language(lang)
     app = Flask("facilitator.web", template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.config.update(MAX_CONTENT_LENGTH=64 * 1024, TEMPLATES_AUTO_RELOAD=False)
     table = SessionTable(ttl_s=session_ttl_s)
     app.session_interface = table
     app.extensions["simsoft_sessions"] = table
+
+    # -- languages -----------------------------------------------------------------------------
+    def current_lang() -> str:
+        if "lang" not in g:
+            chosen = request.cookies.get(LANG_COOKIE, "")
+            g.lang = chosen if chosen in LANGUAGES else default_lang
+        return str(g.lang)
+
+    def tr() -> Translator:
+        return translator(current_lang())
+
+    def forecast_teams() -> list[tuple[str, str]]:
+        texts, lang = room.session.loaded.texts, current_lang()
+        return [(i, texts.get(("team", i, "name"), lang, name) or name) for i, name in room.forecast_teams()]
+
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: tr().gettext(message),
+        lambda singular, plural, num: tr().select(singular, plural, num),
+        newstyle=True)
 
     # -- helpers -------------------------------------------------------------------------------
     def csrf_token() -> str:
@@ -70,13 +100,15 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     def need(kind: str, team: str | None = None) -> Role:
         r = role()
         if r is None:
-            raise Refused("join with your code first")
+            raise Refused(tr().gettext("join with your code first"))
         if kind == "evaluator" and r.kind == "facilitator":
             return r
         if r.kind != kind:
-            raise Refused(f"you joined as {_who(r)}; this page is for {kind}s")
+            raise Refused(tr().gettext("you joined as %(who)s; this page is for %(kind)s", who=_who(r, tr()),
+                                       kind=tr().gettext(_KINDS.get(kind, kind))))
         if kind == "team" and r.team != team:
-            raise Refused(f"you joined as team {r.team}; you cannot read or act for team {team}")
+            raise Refused(tr().gettext("you joined as team %(mine)s; you cannot read or act for team %(other)s",
+                                       mine=r.team, other=team))
         return r
 
     def flash(text: str, *, error: bool = False) -> None:
@@ -89,13 +121,32 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         try:
             flash(fn())
         except SimsoftError as exc:
-            flash(f"refused: {plain_error(exc)}", error=True)
+            flash(refused(exc), error=True)
+
+    def refused(exc: SimsoftError) -> str:
+        return tr().gettext("refused: %(reason)s", reason=plain_error(exc))
 
     app.jinja_env.globals.update(csrf_token=csrf_token)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"me": role(), "flash": session.pop("flash", None), "version": room.version}
+        t = tr()
+        return {"me": role(), "flash": session.pop("flash", None), "version": room.version, "lang": t.lang,
+                "dir": t.dir, "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]}
+
+    @app.get("/lang")
+    def choose_language() -> Any:
+        """Keep this browser's language (a cookie) and go back to the page it came from."""
+        try:
+            chosen = check_language(request.args.get("lang", ""), where="language")
+        except LanguageError as exc:
+            raise Refused(str(exc)) from None
+        target = request.args.get("next", "/")
+        if not target.startswith("/") or target.startswith("//") or "\\" in target:
+            target = "/"  # only a page of this console: never an open redirect
+        resp = redirect(target, code=303)
+        resp.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        return resp
 
     @app.before_request
     def _csrf() -> None:
@@ -104,7 +155,8 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         given = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
         known = session.get("csrf")
         if not known or not secrets.compare_digest(str(known).encode(), given.encode()):
-            raise Refused("the form's security token is missing or wrong (a forged or stale form); reload the page and try again")
+            raise Refused(tr().gettext("the form's security token is missing or wrong (a forged or stale form); reload "
+                                       "the page and try again"))
 
     @app.errorhandler(Refused)
     def _refused(exc: Refused) -> tuple[str, int]:
@@ -132,7 +184,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         try:
             r = room.join(request.form.get("code", ""), client=request.remote_addr or "")
         except AccessError as exc:
-            return render_template("join.html", name=room.session.loaded.name, error=str(exc)), 403
+            return render_template("join.html", name=room.session.loaded.name, error=exc.said(tr())), 403
         session.clear()
         assert isinstance(session, ServerSession)
         session.new_id()  # a fresh id on join: an id planted before joining is worth nothing
@@ -148,15 +200,17 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     @app.get("/facilitator")
     def facilitator() -> Any:
         need("facilitator")
-        view = room.view("facilitator", facilitator_view)
+        lang = current_lang()  # read here: the view is built on the session's thread, outside this request
+        view = room.view(f"facilitator:{lang}", lambda ses: facilitator_view(ses, lang))
         return render_template("facilitator.html", v=view, codes=room.team_codes(), alarm=room.join_alarm(),
-                               forecast=room.forecast_view(), forecast_teams=room.forecast_teams(),
+                               forecast=room.forecast_view(), forecast_teams=forecast_teams(),
                                forecast_action=url_for("facilitator_forecast"))
 
     @app.get("/projector")
     def projector() -> Any:
         need("facilitator")
-        return render_template("projector.html", v=room.view("projector", projector_view))
+        lang = current_lang()
+        return render_template("projector.html", v=room.view(f"projector:{lang}", lambda ses: projector_view(ses, lang)))
 
     @app.post("/facilitator/access")
     def access() -> Any:
@@ -169,20 +223,20 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
             try:
                 code = room.new_code_for(key)
             except SimsoftError as exc:
-                flash(f"refused: {exc}", error=True)
+                flash(tr().gettext("refused: %(reason)s", reason=str(exc)), error=True)
             else:
                 gone = table.revoke_role(key)
-                flash(f"new code for {key.removeprefix('team:')}: {code}; the old code no longer works "
-                      f"and {gone} browser(s) joined with it must join again")
+                flash(tr().gettext("new code for %(who)s: %(code)s; the old code no longer works and %(n)s browser(s) "
+                                   "joined with it must join again", who=key.removeprefix("team:"), code=code, n=gone))
         else:
-            flash(f"refused: unknown access action {what!r}", error=True)
+            flash(tr().gettext("refused: unknown access action %(what)s", what=repr(what)), error=True)
         return back("facilitator")
 
     @app.post("/facilitator/control")
     def control() -> Any:
         need("facilitator")
         command = request.form.get("command", "")
-        attempt(lambda: room.control(command, request.form.get("inject") or None))
+        attempt(lambda: room.control(command, request.form.get("inject") or None, tr=tr()))
         return back("facilitator")
 
     @app.post("/facilitator/note")
@@ -192,37 +246,44 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
         return back("facilitator")
 
     # -- teams ------------------------------------------------------------------------------------
+    def team_page(team_id: str) -> dict[str, Any]:
+        lang = current_lang()
+        return room.view(f"team:{team_id}:{lang}", lambda ses: team_view(ses, team_id, room.answering(team_id), lang))
+
+    def team_forms(view: dict[str, Any]) -> list[Any]:
+        lang = current_lang()
+        return room.view(f"forms:{view['team']['id']}:{lang}", lambda ses: verb_forms(
+            ses.loaded, view["team"]["may"], tr=translator(lang), names=_local_names(ses, lang)))
+
     @app.get("/team/<team_id>")
     def team(team_id: str) -> Any:
         need("team", team_id)
-        view = room.view(f"team:{team_id}", lambda ses: team_view(ses, team_id, room.answering(team_id)))
-        forms = verb_forms(room.session.loaded, view["team"]["may"])
-        return render_template("team.html", v=view, forms=forms, delays=DELAYS)
+        view = team_page(team_id)
+        return render_template("team.html", v=view, forms=team_forms(view), delays=delays(tr()))
 
     @app.post("/team/<team_id>/decide")
     def decide(team_id: str) -> Any:
         need("team", team_id)
         may = room.session.loaded.exercise.team(team_id).may
         try:
-            line = form_to_line(request.form, allowed=may)
+            line = form_to_line(request.form, allowed=may, tr=tr())
         except FormError as exc:
             # What was chosen or typed is incomplete or wrong (no door chosen, not a number, out of
             # range): the form comes back filled in as sent, rationale included, with the reason.
             return refill(team_id, str(exc))
         except SimsoftError as exc:  # the team may not take this verb (a forged form): nothing to refill
-            flash(f"refused: {plain_error(exc)}", error=True)
+            flash(refused(exc), error=True)
             return back("team", team_id=team_id)
         try:
-            flash(room.decide(team_id, line))
+            flash(room.decide(team_id, line, tr=tr()))
         except SimsoftError as exc:  # refused by the session (paused, unknown place): keep what was typed
-            return refill(team_id, f"refused: {plain_error(exc)}")
+            return refill(team_id, refused(exc))
         return back("team", team_id=team_id)
 
     def refill(team_id: str, message: str) -> tuple[str, int]:
         """The team page with the decision form as it was sent and ``message`` above it (HTTP 400: nothing changed)."""
-        view = room.view(f"team:{team_id}", lambda ses: team_view(ses, team_id, room.answering(team_id)))
-        forms = verb_forms(room.session.loaded, view["team"]["may"])
-        return render_template("team.html", v=view, forms=forms, delays=DELAYS, typed=request.form,
+        view = team_page(team_id)
+        return render_template("team.html", v=view, forms=team_forms(view), delays=delays(tr()), typed=request.form,
                                form_error=message), 400
 
     @app.post("/team/<team_id>/note")
@@ -240,10 +301,11 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     @app.get("/evaluator")
     def evaluator() -> Any:
         need("evaluator")
-        view = room.view("evaluator", evaluator_view)
+        lang = current_lang()
+        view = room.view(f"evaluator:{lang}", lambda ses: evaluator_view(ses, lang))
         injects = [i.id for i in room.session.loaded.exercise.msel]
         return render_template("evaluator.html", v=view, injects=injects, forecast=room.forecast_view(),
-                               forecast_teams=room.forecast_teams(), forecast_action=url_for("evaluator_forecast"))
+                               forecast_teams=forecast_teams(), forecast_action=url_for("evaluator_forecast"))
 
     @app.post("/evaluator/note")
     def evaluator_note() -> Any:
@@ -286,27 +348,29 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     def live(view: str) -> Any:
         r = role()
         if r is None:
-            raise Refused("join with your code first")
+            raise Refused(tr().gettext("join with your code first"))
+        lang = current_lang()
         since = request.args.get("v", type=int)
         current = room.version
         if since == current:
             return jsonify(v=current)
         if view == "facilitator":
             need("facilitator")
-            data = room.versioned_view("facilitator", facilitator_view)
+            data = room.versioned_view(f"facilitator:{lang}", lambda ses: facilitator_view(ses, lang))
             regions = {"live": render_template("_facilitator_live.html", v=data[1], codes=room.team_codes(),
                                                alarm=room.join_alarm())}
         elif view == "projector":
             need("facilitator")
-            data = room.versioned_view("projector", projector_view)
+            data = room.versioned_view(f"projector:{lang}", lambda ses: projector_view(ses, lang))
             regions = {"live": render_template("_projector_live.html", v=data[1])}
         elif view == "team" and r.kind == "team":
-            data = room.versioned_view(f"team:{r.team}", lambda ses: team_view(ses, str(r.team), room.answering(str(r.team))))
+            data = room.versioned_view(f"team:{r.team}:{lang}",
+                                       lambda ses: team_view(ses, str(r.team), room.answering(str(r.team)), lang))
             regions = {"live-main": render_template("_team_main.html", v=data[1]),
                        "live-side": render_template("_team_side.html", v=data[1])}
         elif view == "evaluator":
             need("evaluator")
-            data = room.versioned_view("evaluator", evaluator_view)
+            data = room.versioned_view(f"evaluator:{lang}", lambda ses: evaluator_view(ses, lang))
             regions = {"live": render_template("_evaluator_live.html", v=data[1])}
         else:
             abort(404)
@@ -316,8 +380,19 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S) -> Flask:
     return app
 
 
-def _who(r: Role) -> str:
-    return f"team {r.team}" if r.kind == "team" else r.kind
+_KINDS = {"team": "teams", "facilitator": "facilitators", "evaluator": "evaluators"}
+"""Whom a page is for, as a refusal says it (marked for the catalogs below)."""
+_ = [N_("teams"), N_("facilitators"), N_("evaluators"), N_("team"), N_("facilitator"), N_("evaluator")]
+
+
+def _who(r: Role, tr: Translator) -> str:
+    return tr.gettext("team %(team)s", team=r.team) if r.kind == "team" else tr.gettext(r.kind)
+
+
+def _local_names(ses: Any, lang: str) -> dict[str, str]:
+    from facilitator.web.views import Local
+
+    return Local(ses, lang).names
 
 
 def _home(r: Role) -> str:

@@ -57,10 +57,13 @@ def session_folder(exercise_name: str, session: str, out_dir: str) -> Path:
               type=click.Path(file_okay=False, path_type=str), help="Folder under which new sessions are written.")
 @click.option("--threads", type=click.IntRange(min=2, max=64), default=8, show_default=True,
               help="Worker threads (each open page polls once a second).")
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="The session's default language: en, ar or fr (default: $SIMSOFT_LANG, else en); each browser "
+                   "may switch its own. The exercise file must translate every text into it.")
 @click.option("--signed-in-hours", "signed_in_h", type=FiniteFloat(min=0.25, max=72), default=12.0,
               show_default=True, help="How long a browser stays signed in after joining (a restart signs everyone out).")
 def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed: int | None, out_dir: str,
-          threads: int, signed_in_h: float) -> None:
+          threads: int, signed_in_h: float, lang: str | None = None) -> None:
     """Serve the web console on a session of EXERCISE.yaml (a new one, or --session to continue one)."""
     import waitress
 
@@ -69,7 +72,12 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
     from facilitator.conduct.session import Session, SessionError
     from facilitator.web import Room, create_app
 
+    from facilitator.exercise.loader import check_language_coverage
+    from facilitator.i18n import default_language
+
     loaded = load_exercise(exercise_file, seed=seed)
+    language = default_language(lang)
+    check_language_coverage(loaded, language)
     if session_id:
         folder = session_folder(loaded.name, session_id, out_dir)
 
@@ -90,7 +98,7 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
                    f"{len(session.decisions)} decisions)")
     else:
         click.echo(f"session {session.folder} (seed {loaded.seed})")
-    app = create_app(room, session_ttl_s=signed_in_h * 3600.0)
+    app = create_app(room, session_ttl_s=signed_in_h * 3600.0, lang=language)
     warning = exposure_warning(host)
     if warning:
         click.secho(warning, fg="yellow", err=True)

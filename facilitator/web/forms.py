@@ -19,13 +19,19 @@ from simsoft.errors import Problem, ScenarioError, SimsoftError
 
 from facilitator.exercise.decisions import DecisionError, action_fields, action_model
 from facilitator.exercise.loader import LoadedExercise
-from facilitator.web.names import display_names
+from facilitator.i18n import N_, Translator, translator
+from facilitator.web.names import display_names, say, verb_words
 
-__all__ = ["Field", "FormError", "VerbForm", "verb_forms", "form_to_line", "plain_error", "DELAYS"]
+__all__ = ["Field", "FormError", "VerbForm", "verb_forms", "form_to_line", "plain_error", "DELAYS", "delays", "say"]
 
-DELAYS = (("", "now"), ("30s", "in 30 s"), ("1min", "in 1 min"), ("2min", "in 2 min"), ("5min", "in 5 min"),
-          ("10min", "in 10 min"))
-"""Choices of ``after`` (when the decision takes effect), as the console writes them."""
+DELAYS = (("", N_("now")), ("30s", N_("in 30 s")), ("1min", N_("in 1 min")), ("2min", N_("in 2 min")),
+          ("5min", N_("in 5 min")), ("10min", N_("in 10 min")))
+"""Choices of ``after`` (when the decision takes effect), as the console writes them (labels in English)."""
+
+
+def delays(tr: Translator) -> tuple[tuple[str, str], ...]:
+    """:data:`DELAYS` with labels in ``tr``'s language."""
+    return tuple((value, tr.gettext(label)) for value, label in DELAYS)
 
 
 class FormError(DecisionError):
@@ -57,31 +63,49 @@ class VerbForm:
     verb: str
     help: str
     fields: list[Field] = field(default_factory=list)
+    label: str = ""
+    """The verb as the page names it (the verb itself in English)."""
 
 
-_SAY = {"connection": "door or passage", "zones": "zones", "zone": "zone", "via": "exits", "unit": "unit",
-        "units": "units", "level": "cordon level", "what": "what to declare", "policy": "policy", "hospital": "hospital",
-        "site": "reunification site", "phone_line": "phone line", "near_ccp": "near the casualty collection point",
-        "far": "far from the scene", "mutual_aid": "mutual aid", "share": "share of people", "count": "ambulances",
-        "triage_teams": "triage teams"}
-"""A parameter as the form names it to a player (the console and the journal keep the parameter's name)."""
+_HELP = (
+    N_("Help account for everyone: announce the assembly points, post staff to count at every exit, start digital check-in."),
+    N_("Occupants of the zones get a cue; their pre-movement clock starts, they stay put until told to move."),
+    N_("Place the casualty collection point (CCP): outside the venue (the plan's place), far outside, or in a zone."),
+    N_("Close a connection (blocked, locked, unsafe): nobody passes until it is opened."),
+    N_("Set the cordon level of zones: hot (threat present), warm (secured but not cleared), cold (safe)."),
+    N_("Declare the incident contained (needs a capable unit on scene) or the venue all clear (after containment)."),
+    N_("Send a responding unit now (one that is not sent automatically, or sooner than automatic dispatch)."),
+    N_("Change how ambulances choose a hospital."),
+    N_("Occupants of the zones leave for the exits (after their pre-movement if not alerted before)."),
+    N_("A hospital activates its full disaster plan now (its surge capacity rises to the full-plan value)."),
+    N_("Occupants stay in the zones and every lockable connection of those zones is closed."),
+    N_("EMS declares a major incident now: ambulances switch to the mass-casualty mode (``medical.ambulances.mci``:"),
+    N_("Request more units from neighbouring services (built from ``response.mutual_aid``)."),
+    N_("Open a closed connection again."),
+    N_("A public information message naming the reunification site and/or a phone line for families."),
+    N_("Change the duration of a recovery phase (investigation, clean-up, reopening preparation, family assistance)."),
+    N_("End shelter or lockdown: lockable connections re-open and occupants may leave."),
+    N_("Request more ambulances: from the local service (``medical.ambulances.arrival``) or as mutual aid."),
+    N_("Open a reunification site (a standby one, or earlier than planned) and/or add staff to it."),
+    N_("More bearers, stretchers or triage teams reach the scene (fire crews, extra staff, improvised stretchers)."),
+    N_("Occupants stay (or gather) in the zones and do not leave until released."),
+    N_("Set the ambulance staging and loading point: next to the CCP (short loading) or away from it (long loading)."),
+    N_("Change when medics may enter: after containment, or earlier with a rescue task force."),
+)
+"""The first line of each action's docstring (a form's help), so that the catalogs carry them; a line
+changed in the engine and not yet in the catalogs shows in English."""
 
 
-def say(name: str) -> str:
-    """The words for parameter ``name`` on a form: ``connection`` -> ``door or passage``."""
-    return _SAY.get(name, name.replace("_", " "))
-
-
-def _choices(loaded: LoadedExercise) -> dict[str, tuple[tuple[str, str], ...]]:
+def _choices(loaded: LoadedExercise, names: dict[str, str], tr: Translator) -> dict[str, tuple[tuple[str, str], ...]]:
     """``(id, name shown)`` of the lists a form offers: places and units by name (:mod:`facilitator.web.names`)."""
     sc = loaded.scenario
-    names = display_names(sc)
     zones = tuple((z.id, names[z.id]) for z in sc.venue.zones)
     out: dict[str, tuple[tuple[str, str], ...]] = {
-        "zones": (("all", "all zones"), *zones),
-        "zone": (("outside", "outside the venue"), *zones),
+        "zones": (("all", tr.gettext("all zones")), *zones),
+        "zone": (("outside", tr.gettext("outside the venue")), *zones),
         "via": tuple((e.id, names[e.id]) for e in sc.venue.exits),
-        "connection": tuple((c.id, f"{names[c.id]} ({c.kind.value})") for c in sc.venue.connections),
+        "connection": tuple((c.id, f"{names[c.id]} ({tr.gettext(_KINDS.get(c.kind.value, c.kind.value))})")
+                            for c in sc.venue.connections),
     }
     if sc.response is not None:
         out["unit"] = tuple((u.id, f"{names[u.id]} ({u.service})") for u in sc.response.units)
@@ -105,9 +129,16 @@ def _literals(annotation: Any) -> tuple[str, ...]:
     return ()
 
 
-def verb_forms(loaded: LoadedExercise, verbs: list[str]) -> list[VerbForm]:
-    """The forms of ``verbs`` (a team's ``may``), in that order."""
-    lists = _choices(loaded)
+_KINDS = {"door": N_("door"), "corridor": N_("corridor"), "stair": N_("stair"), "gate": N_("gate"),
+          "opening": N_("opening")}
+"""Kinds of connection as a form names them."""
+
+
+def verb_forms(loaded: LoadedExercise, verbs: list[str], *, tr: Translator | None = None,
+               names: dict[str, str] | None = None) -> list[VerbForm]:
+    """The forms of ``verbs`` (a team's ``may``), in that order, in ``tr``'s language (English by default)."""
+    tr = tr or translator("en")
+    lists = _choices(loaded, names if names is not None else display_names(loaded.scenario), tr)
     forms = []
     for verb in verbs:
         model = action_model(verb)
@@ -121,29 +152,33 @@ def verb_forms(loaded: LoadedExercise, verbs: list[str]) -> list[VerbForm]:
             default = "" if required or info.default is None else str(info.default)
             annotation = info.annotation
             if name in ("zones", "via"):
-                fields.append(Field(name, say(name), "multi", lists.get(name, ()), required=required, help=label))
+                fields.append(Field(name, say(name, tr), "multi", lists.get(name, ()), required=required, help=label))
             elif name in lists:
-                fields.append(Field(name, say(name), "select", lists[name], required=required, default=default, help=label))
+                fields.append(Field(name, say(name, tr), "select", lists[name], required=required, default=default, help=label))
             elif _literals(annotation):
                 values = _literals(annotation)
-                fields.append(Field(name, say(name), "select", tuple((v, v) for v in values), required=required,
+                fields.append(Field(name, say(name, tr), "select", tuple((v, v) for v in values), required=required,
                                     default=default, help=label))
             elif annotation is bool:
-                fields.append(Field(name, say(name), "select", (("true", "yes"), ("false", "no")), required=required,
+                fields.append(Field(name, say(name, tr), "select", (("true", tr.gettext("yes")), ("false", tr.gettext("no"))), required=required,
                                     default=default.lower(), help=label))
+            elif _is_duration(verb, name):
+                fields.append(Field(name, say(name, tr), "text", required=required, default=default or "12 h",
+                                    help=label))
             elif annotation in (int, float) or "int" in str(annotation) or "float" in str(annotation):
-                fields.append(Field(name, say(name), "number", required=required, default=default, help=label))
+                fields.append(Field(name, say(name, tr), "number", required=required, default=default, help=label))
             else:
-                fields.append(Field(name, say(name), "text", required=required, default=default, help=label))
+                fields.append(Field(name, say(name, tr), "text", required=required, default=default, help=label))
         doc = (model.__doc__ or verb).strip().split("\n")[0]
-        forms.append(VerbForm(verb, doc, fields))
+        forms.append(VerbForm(verb, tr.gettext(doc), fields, label=verb if tr.lang == "en" else verb_words(verb, tr)))
     return forms
 
 
-def _safe(value: str, what: str) -> str:
+def _safe(value: str, what: str, tr: Translator | None = None) -> str:
     value = value.strip()
     if "--" in value or any(ch in value for ch in "\r\n\t\"'="):
-        raise FormError(f"{what}: {value!r} is not a valid value")
+        raise FormError((tr or translator("en")).gettext("%(field)s: %(value)s is not a valid value", field=what,
+                                                          value=repr(value)))
     return value
 
 
@@ -152,9 +187,17 @@ def _required(verb: str, name: str) -> bool:
     return model is not None and model.model_fields[name].is_required()
 
 
-def _is_number(verb: str, name: str) -> bool:
+def _is_duration(verb: str, name: str) -> bool:
+    """Whether parameter ``name`` of ``verb`` is a duration (typed with its unit: ``12 h``), not a bare number."""
     model = action_model(verb)
     if model is None:
+        return False
+    return any(getattr(getattr(m, "func", None), "__name__", "") == "_duration" for m in model.model_fields[name].metadata)
+
+
+def _is_number(verb: str, name: str) -> bool:
+    model = action_model(verb)
+    if model is None or _is_duration(verb, name):
         return False
     annotation = model.model_fields[name].annotation
     return annotation in (int, float) or "int" in str(annotation) or "float" in str(annotation)
@@ -172,27 +215,29 @@ def _bounds(verb: str, name: str) -> list[tuple[str, float]]:
     return out
 
 
-_SAYS = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+_SAYS = {"gt": N_("more than"), "ge": N_("at least"), "lt": N_("less than"), "le": N_("at most")}
 
 
-def _number(value: str, what: str, bounds: list[tuple[str, float]]) -> str:
+def _number(value: str, what: str, bounds: list[tuple[str, float]], tr: Translator | None = None) -> str:
     """``value`` if it is a finite number within ``bounds``; :class:`FormError` in plain words if not."""
+    t = (tr or translator("en")).gettext
     shown = value if len(value) <= 40 else value[:40] + "…"
     try:
         number = float(value)
     except ValueError:
-        raise FormError(f"{what}: {shown!r} is not a number; write e.g. 0.5") from None
+        raise FormError(t("%(field)s: %(value)s is not a number; write e.g. 0.5", field=what, value=repr(shown))) from None
     if not math.isfinite(number):
-        raise FormError(f"{what}: {shown!r} is not a usable number; write an ordinary number such as 0.5")
-    rule = " and ".join(f"{_SAYS[op]} {limit:g}" for op, limit in bounds)
+        raise FormError(t("%(field)s: %(value)s is not a usable number; write an ordinary number such as 0.5",
+                          field=what, value=repr(shown)))
+    rule = t(" and ").join(f"{t(_SAYS[op])} {limit:g}" for op, limit in bounds)
     ok = all({"gt": number > limit, "ge": number >= limit, "lt": number < limit, "le": number <= limit}[op]
              for op, limit in bounds)
     if not ok:
-        raise FormError(f"{what}: must be {rule}; you typed {shown}")
+        raise FormError(t("%(field)s: must be %(rule)s; you typed %(value)s", field=what, rule=rule, value=shown))
     return value
 
 
-def _after(value: str) -> str:
+def _after(value: str, tr: Translator | None = None) -> str:
     """``value`` if it is a delay the session accepts (a finite duration, not negative, under 400 days)."""
     from simsoft.units import parse_duration
 
@@ -200,46 +245,53 @@ def _after(value: str) -> str:
         parse_duration(value)
     except ValueError as exc:
         shown = value if len(value) <= 40 else value[:40] + "…"
-        raise FormError(f"takes effect (after): {shown!r} {exc}") from None
+        raise FormError((tr or translator("en")).gettext("takes effect (after): %(value)s %(reason)s",
+                                                          value=repr(shown), reason=str(exc))) from None
     return value
 
 
-def form_to_line(form: Any, *, allowed: list[str]) -> str:
+def form_to_line(form: Any, *, allowed: list[str], tr: Translator | None = None) -> str:
     """The console line of a submitted decision form (``form`` is a multi-dict: ``get`` and ``getlist``).
 
     Only the chosen verb's fields (named ``VERB.FIELD``) are read. Numbers must be finite and within
     the action's limits, ``after`` a duration the session accepts (:class:`FormError` otherwise).
     Whether the team may take the verb and whether the zones, exits and units exist is left to the
-    session, as at the console.
+    session, as at the console. Messages are in ``tr``'s language (English by default); the line is not.
     """
+    tr = tr or translator("en")
+    t = tr.gettext
     verb = (form.get("verb") or "").strip()
     if not verb:
-        raise FormError("choose an action first")
+        raise FormError(t("choose an action first"))
     if verb not in allowed:
-        raise DecisionError(f"your team may not {verb} (may: {', '.join(allowed) or 'nothing'})")
+        raise DecisionError(t("your team may not %(verb)s (may: %(allowed)s)", verb=verb,
+                              allowed=", ".join(allowed) or t("nothing")))
     words = [verb]
     for name in action_fields(verb):
         key = f"{verb}.{name}"
         if name in ("zones", "via"):
-            values = [_safe(v, name) for v in form.getlist(key) if v.strip()]
+            values = [_safe(v, name, tr) for v in form.getlist(key) if v.strip()]
             if name == "zones" and "all" in values:
                 values = ["all"]
             if values:
                 words.append(f"{name}={','.join(values)}")
             elif _required(verb, name):
-                raise FormError(f"{verb.replace('_', ' ')}: tick at least one of the {say(name)} "
-                                f"({'or all zones' if name == 'zones' else 'the list'})")
+                raise FormError(t("%(verb)s: tick at least one of the %(field)s (or all zones)", verb=verb_words(verb, tr),
+                                  field=say(name, tr)) if name == "zones" else
+                                t("%(verb)s: tick at least one of the %(field)s (the list)", verb=verb_words(verb, tr),
+                                  field=say(name, tr)))
         else:
-            value = _safe(form.get(key) or "", name)
+            value = _safe(form.get(key) or "", name, tr)
             if not value and _required(verb, name):
-                raise FormError(f"{verb.replace('_', ' ')}: choose the {say(name)} from the list")
+                raise FormError(t("%(verb)s: choose the %(field)s from the list", verb=verb_words(verb, tr),
+                                  field=say(name, tr)))
             if value and _is_number(verb, name):
-                value = _number(value, name, _bounds(verb, name))
+                value = _number(value, name if tr.lang == "en" else say(name, tr), _bounds(verb, name), tr)
             if value:
                 words.append(f"{name}={value}")
-    after = _safe(form.get("after") or "", "after")
+    after = _safe(form.get("after") or "", "after", tr)
     if after:
-        words.append(f"after={_after(after)}")
+        words.append(f"after={_after(after, tr)}")
     rationale = " ".join((form.get("rationale") or "").split())
     line = shlex.join(words)
     return f"{line} -- {rationale}" if rationale else line

@@ -20,6 +20,8 @@ from simsoft.observation import count_people
 from simsoft.records import Event
 from simsoft.units import format_duration
 
+from facilitator.i18n import N_, Translator, translator
+
 __all__ = ["positions", "map_state", "venue_svg", "legend", "legend_keys", "left_off"]
 
 _W, _H, _PAD = 960.0, 560.0, 70.0
@@ -323,33 +325,37 @@ def legend_keys() -> list[tuple[str, str]]:
     keys = [
         (_swatch('<circle cx="20" cy="14" r="11" fill="#e3f0dc" stroke="#333" stroke-width="2"/>'
                  '<text x="20" y="19" font-size="13" font-weight="700" text-anchor="middle">9</text>'),
-         "zone, people inside"),
+         N_("zone, people inside")),
         (_swatch("".join(f'<rect x="{1 + 13 * i}" y="6" width="12" height="16" fill="{_fill(d)}" stroke="#333" '
                          f'stroke-width="1"/>' for i, d in enumerate((0.5, 2.0, 4.0)))),
-         "crowd density: under 1, 2, 4+ people per m²"),
-        (_swatch(f'<rect x="6" y="5" width="28" height="18" rx="3" fill="{_EXIT}"/>'), "exit, people out"),
+         N_("crowd density: under 1, 2, 4+ people per m²")),
+        (_swatch(f'<rect x="6" y="5" width="28" height="18" rx="3" fill="{_EXIT}"/>'), N_("exit, people out")),
         (_swatch(f'<circle cx="20" cy="14" r="11" fill="{_HURT}" stroke="#fff" stroke-width="2"/>'),
-         "casualties in the zone"),
-        (_swatch(ring.format(c=_INCIDENT, w=4, d=' stroke-dasharray="6 3"')), "incident in the zone"),
+         N_("casualties in the zone")),
+        (_swatch(ring.format(c=_INCIDENT, w=4, d=' stroke-dasharray="6 3"')), N_("incident in the zone")),
     ]
-    for level in ("hot", "warm", "cold"):
-        keys.append((_swatch(ring.format(c=_CORDON[level], w=5, d="")), f"{level} cordon"))
+    for level, said in (("hot", N_("hot cordon")), ("warm", N_("warm cordon")), ("cold", N_("cold cordon"))):
+        keys.append((_swatch(ring.format(c=_CORDON[level], w=5, d="")), said))
     keys.append((_swatch(f'<line x1="2" y1="14" x2="38" y2="14" stroke="{_CLOSED}" stroke-width="5" '
-                         f'stroke-dasharray="7 4"/>'), "closed door or passage"))
-    keys.append((_swatch(f'<polygon points="20,3 31,24 9,24" fill="{_UNIT}"/>'), "responder unit on scene"))
+                         f'stroke-dasharray="7 4"/>'), N_("closed door or passage")))
+    keys.append((_swatch(f'<polygon points="20,3 31,24 9,24" fill="{_UNIT}"/>'), N_("responder unit on scene")))
     return keys
 
 
-def legend(state: dict[str, Any], names: dict[str, str] | None = None) -> list[str]:
-    """Lines under the map's keys: the people counted, where the units are (by ``names`` when given)."""
+def legend(state: dict[str, Any], names: dict[str, str] | None = None, tr: Translator | None = None) -> list[str]:
+    """Lines under the map's keys: the people counted, where the units are (by ``names`` when given), in ``tr``'s language."""
     names = names or {}
+    tr = tr or translator("en")
+    n = tr.format_number
     on_scene = sorted(names.get(u, u) for u, s in state["units"].items() if s == "on scene")
     en_route = sorted(names.get(u, u) for u, s in state["units"].items() if s == "en route")
     lines = []
     if "population" in state:
-        lines.append(f"inside {state['inside']:,} (in zones {state['inside'] - state['between_zones']:,}, between zones "
-                     f"{state['between_zones']:,}) + out {state['out']:,} + casualties {state['casualties']:,} = "
-                     f"{state['population']:,}")
-    lines.append("units on scene (▲): " + (", ".join(on_scene) or "none"))
-    lines.append("units en route: " + (", ".join(en_route) or "none"))
+        lines.append(tr.gettext("inside %(inside)s (in zones %(zones)s, between zones %(between)s) + out %(out)s + "
+                                "casualties %(casualties)s = %(population)s", inside=n(state["inside"]),
+                                zones=n(state["inside"] - state["between_zones"]), between=n(state["between_zones"]),
+                                out=n(state["out"]), casualties=n(state["casualties"]), population=n(state["population"])))
+    none = tr.gettext("none")
+    lines.append(tr.gettext("units on scene (▲): %(units)s", units=", ".join(on_scene) or none))
+    lines.append(tr.gettext("units en route: %(units)s", units=", ".join(en_route) or none))
     return lines

@@ -11,7 +11,42 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["humanise", "display_names", "with_names", "action_words"]
+from facilitator.i18n import N_, Translator
+
+__all__ = ["humanise", "display_names", "with_names", "action_words", "VERB_WORDS", "verb_words", "say"]
+
+VERB_WORDS = {
+    "accountability": N_("accountability"), "alert": N_("alert"), "casualty_collection_point": N_("casualty collection point"),
+    "close": N_("close"), "cordon": N_("cordon"), "declare": N_("declare"), "dispatch": N_("dispatch"),
+    "distribution": N_("distribution"), "evacuate": N_("evacuate"), "hospital_plan": N_("hospital plan"),
+    "lockdown": N_("lockdown"), "major_incident": N_("major incident"), "mutual_aid": N_("mutual aid"), "open": N_("open"),
+    "public_information": N_("public information"), "recovery": N_("recovery"), "release": N_("release"),
+    "request_ambulances": N_("request ambulances"), "reunification": N_("reunification"),
+    "scene_resources": N_("scene resources"), "shelter": N_("shelter"), "staging": N_("staging"), "warm_zone": N_("warm zone"),
+}
+"""Every action verb in words (the console, the journal and decision files keep the verb itself)."""
+
+
+_SAY = {"connection": N_("door or passage"), "zones": N_("zones"), "zone": N_("zone"), "via": N_("exits"),
+        "unit": N_("unit"), "units": N_("units"), "level": N_("cordon level"), "what": N_("what to declare"),
+        "policy": N_("policy"), "hospital": N_("hospital"), "site": N_("reunification site"), "phone_line": N_("phone line"),
+        "near_ccp": N_("near the casualty collection point"), "far": N_("far from the scene"), "mutual_aid": N_("mutual aid"),
+        "share": N_("share of people"), "count": N_("ambulances"), "triage_teams": N_("triage teams"),
+        "announce_assembly": N_("announce assembly"), "count_at_exits": N_("count at exits"),
+        "digital_checkin": N_("digital check-in"), "phase": N_("phase"), "duration": N_("duration"),
+        "add_staff": N_("add staff"), "open": N_("open"), "bearers": N_("bearers"), "stretchers": N_("stretchers")}
+"""A parameter as the form names it to a player (the console and the journal keep the parameter's name)."""
+
+def say(name: str, tr: Translator | None = None) -> str:
+    """The words for parameter ``name`` on a form: ``connection`` -> ``door or passage`` (in ``tr``'s language)."""
+    said = _SAY.get(name, name.replace("_", " "))
+    return tr.gettext(said) if tr is not None else said
+
+
+def verb_words(verb: str, tr: Translator | None = None) -> str:
+    """``major_incident`` -> ``major incident`` (in ``tr``'s language when given)."""
+    said = VERB_WORDS.get(verb, verb.replace("_", " "))
+    return tr.gettext(said) if tr is not None else said
 
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*\b")
 
@@ -39,18 +74,22 @@ def humanise(ident: str) -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-def display_names(scenario: Any) -> dict[str, str]:
+def display_names(scenario: Any, given: dict[str, str] | None = None) -> dict[str, str]:
     """``{id: name shown to people}`` for the zones, exits, doors, units, hospitals and sites of ``scenario``.
 
     Doors and passages read as the two places they join (``Main hall ↔ Foyer``); named places keep
-    their name; everything else is its id in words.
+    their name; everything else is its id in words. ``given`` (an exercise's ``names:`` in the page's
+    language) names any of them first.
     """
     venue = scenario.venue
+    given = given or {}
     out: dict[str, str] = {}
     for node in [*venue.zones, *venue.exits]:
-        out[node.id] = node.name or humanise(node.id)
+        out[node.id] = given.get(node.id) or node.name or humanise(node.id)
     for c in venue.connections:
-        out[c.id] = f"{out.get(c.from_, humanise(c.from_))} ↔ {out.get(c.to, humanise(c.to))}"
+        out[c.id] = given.get(c.id) or f"{out.get(c.from_, humanise(c.from_))} ↔ {out.get(c.to, humanise(c.to))}"
+    for ident, name in given.items():
+        out.setdefault(ident, name)
     response = getattr(scenario, "response", None)
     for u in getattr(response, "units", None) or ():
         out.setdefault(u.id, humanise(u.id))
@@ -89,17 +128,20 @@ def with_names(text: str, names: dict[str, str]) -> str:
     return _WORD.sub(swap, text)
 
 
-def action_words(action: dict[str, Any], names: dict[str, str]) -> str:
+def action_words(action: dict[str, Any], names: dict[str, str], tr: Translator | None = None) -> str:
     """A decision's action as a page shows it: ``close connection=hall_foyer`` -> ``close: connection Main hall ↔ Foyer``.
 
     >>> action_words({"do": "evacuate", "zones": ["main_hall", "gallery"]}, {"main_hall": "Main hall"})
     'evacuate: zones Main hall, gallery'
     """
 
+    t = tr.gettext if tr is not None else (lambda text: text)
+
     def shown(v: Any) -> str:
         values = v if isinstance(v, list) else [v]
-        return ", ".join(names.get(str(x), "yes" if x is True else "no" if x is False else str(x)) for x in values)
+        return ", ".join(names.get(str(x), t("yes") if x is True else t("no") if x is False else str(x)) for x in values)
 
-    params = [f"{k.replace('_', ' ')} {shown(v)}" for k, v in action.items() if k != "do"]
-    verb = str(action.get("do", "")).replace("_", " ")
+    params = [f"{say(k, tr) if tr is not None and tr.lang != 'en' else k.replace('_', ' ')} {shown(v)}"
+              for k, v in action.items() if k != "do"]
+    verb = verb_words(str(action.get("do", "")), tr)
     return f"{verb}: {'; '.join(params)}" if params else verb

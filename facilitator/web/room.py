@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from facilitator.i18n import N_, Translator, translator
 from facilitator.conduct.session import Session, SessionError
 from facilitator.conduct.store import write_summary
 from facilitator.evaluation.evaluator import check_evaluation, record_evaluation
@@ -45,8 +46,25 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 T = TypeVar("T")
 
 
+_REASONS = {"scheduled": N_("scheduled"), "manual": N_("manual"), "trigger": N_("trigger"),
+            "contingency": N_("contingency")}
+"""Why an inject was released, as a page says it (the journal keeps the word)."""
+
+
 class AccessError(Exception):
-    """A request the sender may not make (wrong code, another team, missing CSRF token): nothing changes."""
+    """A request the sender may not make (wrong code, another team, missing CSRF token): nothing changes.
+
+    ``message`` is a catalog message (:mod:`facilitator.i18n`) and ``values`` fill its placeholders, so a
+    page says it in the reader's language; ``str()`` is the English text.
+    """
+
+    def __init__(self, message: str, **values: Any) -> None:
+        super().__init__(message % values if values else message)
+        self.message, self.values = message, values
+
+    def said(self, tr: Any) -> str:
+        """The refusal in ``tr``'s language (a :class:`facilitator.i18n.Translator`)."""
+        return str(tr.gettext(self.message, **self.values))
 
 
 def new_code() -> str:
@@ -203,12 +221,12 @@ class Room:
             recent = self._failures.get(client, deque())
             if len(recent) >= JOIN_ATTEMPTS:
                 wait = int(JOIN_WINDOW_S - (now - recent[0])) + 1
-                raise AccessError(f"too many wrong codes from this address; wait {wait} s and try again")
+                raise AccessError(N_("too many wrong codes from this address; wait %(wait)s s and try again"), wait=wait)
             if len(self._room_failures) >= ROOM_ATTEMPTS and client not in self._joined_from:
                 wait = int(ROOM_WINDOW_S - (now - self._room_failures[-ROOM_ATTEMPTS][0])) + 1
-                raise AccessError(f"joining is paused: {len(self._room_failures)} wrong codes were tried in the last "
-                                  f"{int(ROOM_WINDOW_S // 60)} min; ask the facilitator to reopen joining, "
-                                  f"or wait {wait} s")
+                raise AccessError(N_("joining is paused: %(n)s wrong codes were tried in the last %(minutes)s min; "
+                                     "ask the facilitator to reopen joining, or wait %(wait)s s"),
+                                  n=len(self._room_failures), minutes=int(ROOM_WINDOW_S // 60), wait=wait)
         try:
             role = self._match(code)
         except AccessError:
@@ -273,7 +291,7 @@ class Room:
             if secrets.compare_digest(_normal(value).encode(), given.encode()):
                 found = key
         if found is None or not given:
-            raise AccessError("that code is not valid for this session; check it on the facilitator screen")
+            raise AccessError(N_("that code is not valid for this session; check it on the facilitator screen"))
         return Role.from_key(found)
 
     def code_of(self, role: Role) -> str:
@@ -298,46 +316,52 @@ class Room:
         return journal.seq if journal is not None else 0
 
     # -- facilitator controls ---------------------------------------------------------------------
-    def control(self, command: str, arg: str | None = None) -> str:
-        """Run one facilitator control; returns what happened, raises :class:`SessionError` if it cannot."""
-        from simsoft.units import format_duration as fmt
+    def control(self, command: str, arg: str | None = None, *, tr: Translator | None = None) -> str:
+        """Run one facilitator control; returns what happened (in ``tr``'s language), raises
+        :class:`SessionError` if it cannot."""
+        tr = tr or translator("en")
+        t, fmt = tr.gettext, tr.format_duration
 
         def go(ses: Session) -> str:
             if command == "start":
                 ses.advance_phase("conduct")
-                return "conduct started"
+                return t("conduct started")
             if command == "next":
                 s = ses.release_next()
                 if s is None:
-                    return "no inject left to come: move to the hot wash when the room is ready"
-                return f"{s.inject.id} released at {fmt(s.released_s or 0.0)} ({s.reason})"
+                    return t("no inject left to come: move to the hot wash when the room is ready")
+                return t("%(id)s released at %(t)s (%(reason)s)", id=s.inject.id, t=fmt(s.released_s or 0.0),
+                         reason=t(_REASONS.get(s.reason or "", s.reason or "")))
             if command == "now":
                 s = ses.release_now(arg or "")
-                return f"{s.inject.id} released now at {fmt(s.released_s or 0.0)}"
+                return t("%(id)s released now at %(t)s", id=s.inject.id, t=fmt(s.released_s or 0.0))
             if command == "skip":
                 s = ses.skip(arg or None)
-                return f"{s.inject.id} skipped"
+                return t("%(id)s skipped", id=s.inject.id)
             if command == "pause":
                 ses.pause()
-                return "paused: nothing is released or decided until you resume"
+                return t("paused: nothing is released or decided until you resume")
             if command == "resume":
                 ses.resume()
-                return "resumed"
+                return t("resumed")
             if command == "end_module":
-                return self._end_module(ses)
-            if command in ("hot_wash", "evaluation"):
+                return self._end_module(ses, tr)
+            if command == "hot_wash":
                 ses.advance_phase(command)
-                return f"now in {command.replace('_', ' ')}" + (f"; the engine ran to {fmt(ses.now_s)}" if command == "hot_wash" else "")
+                return t("now in hot wash; the engine ran to %(t)s", t=fmt(ses.now_s))
+            if command == "evaluation":
+                ses.advance_phase(command)
+                return t("now in evaluation")
             if command == "close":
                 while ses.phase != "closed":
                     ses.advance_phase()
                 path = write_summary(ses)
-                return f"session closed; log: {path}"
+                return t("session closed; log: %(path)s", path=path)
             raise SessionError(f"unknown control {command!r}")
 
         return self.call(go)
 
-    def _end_module(self, ses: Session) -> str:
+    def _end_module(self, ses: Session, tr: Translator) -> str:
         current = ses.current_inject()
         if current is None:
             raise SessionError("no inject has been released yet, so no module is running")
@@ -346,8 +370,8 @@ class Room:
         for inject_id in pending:
             if ses.state(inject_id).status == "pending":  # a skip may cancel a contingency on the way
                 ses.skip(inject_id)
-        shown = ", ".join(pending) if pending else "none was pending"
-        return f"module {module} ended: skipped {shown}"
+        shown = ", ".join(pending) if pending else tr.gettext("none was pending")
+        return tr.gettext("module %(module)s ended: skipped %(shown)s", module=module, shown=shown)
 
     # -- teams, evaluators ------------------------------------------------------------------------
     def answering(self, team_id: str) -> str | None:
@@ -359,14 +383,15 @@ class Room:
         current = ses.current_inject()
         return current.inject.id if current else None
 
-    def decide(self, team_id: str, line: str) -> str:
+    def decide(self, team_id: str, line: str, *, tr: Translator | None = None) -> str:
         """Parse a console line for ``team_id`` and apply it; :class:`DecisionError` if refused."""
-        from simsoft.units import format_duration as fmt
+        tr = tr or translator("en")
 
         def go(ses: Session) -> str:
             decision = parse_line(line, team=team_id, inject=self.answering(team_id))
             made = ses.decide(decision)
-            return f"{made.id} applied at {fmt(made.t_s + made.after_s)}: {decision.line()}"
+            return tr.gettext("%(id)s applied at %(t)s: %(line)s", id=made.id,
+                              t=tr.format_duration(made.t_s + made.after_s), line=decision.line())
 
         return self.call(go)
 

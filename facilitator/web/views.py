@@ -14,148 +14,187 @@ from __future__ import annotations
 from typing import Any
 
 from simsoft import Observation
-from simsoft.units import format_duration
 
 from facilitator.conduct.session import Session
 from facilitator.conduct.sitrep import live_values
 from facilitator.exercise.decisions import action_text
+from facilitator.i18n import N_, Translator, translator
+from facilitator.i18n.exercise import Local
 from facilitator.evaluation.evaluator import evaluation_state
 from facilitator.evaluation.hotwash import hotwash_state
 from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
 from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg
 from facilitator.web.names import action_words, display_names, with_names
+from facilitator.web.sitrep_words import translate_report
 
-__all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view"]
+__all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view", "Local"]
+
+PHASES = {"briefing": N_("briefing"), "conduct": N_("conduct"), "hot_wash": N_("hot wash"),
+          "evaluation": N_("evaluation"), "closed": N_("closed")}
+STATUSES = {"pending": N_("pending"), "released": N_("released"), "skipped": N_("skipped"), "cancelled": N_("cancelled")}
+METHODS = {"in_person": N_("in person"), "phone": N_("phone"), "radio": N_("radio"), "email": N_("email"),
+           "text_message": N_("text message"), "public_address": N_("public address"), "social_media": N_("social media"),
+           "news_media": N_("news media"), "document": N_("document")}
+"""Phases, inject statuses and delivery methods in words (the journal keeps the ids)."""
 
 
 def _t(seconds: float | None) -> str:
-    return format_duration(seconds) if seconds is not None else "–"
+    return translator("en").format_duration(seconds)
 
 
-def _module(ses: Session) -> dict[str, Any] | None:
+def _module(ses: Session, loc: Local) -> dict[str, Any] | None:
     current = ses.current_inject()
     ex = ses.loaded.exercise
     if current is None:
         return None
     m = next((m for m in ex.modules if m.id == current.inject.module), None)
-    return {"id": m.id, "name": m.name, "phase": m.phase, "questions": list(m.questions)} if m else None
+    if m is None:
+        return None
+    return {"id": m.id, "name": loc.text(("module", m.id, "name"), m.name), "phase": m.phase,
+            "questions": [loc.text(("module", m.id, "question", str(j)), q) for j, q in enumerate(m.questions)]}
 
 
 def _names(ses: Session) -> dict[str, str]:
     return display_names(ses.loaded.scenario)
 
 
-def _decision_rows(ses: Session, team: str | None) -> list[dict[str, Any]]:
-    names = _names(ses)
-    rows = [{"id": d.id, "team": d.team, "inject": d.inject or "–", "t": _t(d.t_s),
-             "effect": _t(d.t_s + d.after_s), "action": action_words(d.action, names), "line": action_text(d.action),
+def _decision_rows(ses: Session, team: str | None, loc: Local) -> list[dict[str, Any]]:
+    names, tr = loc.names, loc.tr
+    rows = [{"id": d.id, "team": d.team, "inject": d.inject or "–", "t": loc.t(d.t_s),
+             "effect": loc.t(d.t_s + d.after_s), "action": action_words(d.action, names, tr), "line": action_text(d.action),
              "rationale": d.rationale, "refused": False, "message": ""}
             for d in ses.decisions if team is None or d.team == team]
-    rows += [{"id": "refused", "team": r["team"], "inject": r.get("inject") or "–", "t": _t(r["t_s"]), "effect": "–",
-              "action": action_words(r["action"], names), "line": action_text(r["action"]),
+    rows += [{"id": tr.gettext("refused"), "team": r["team"], "inject": r.get("inject") or "–", "t": loc.t(r["t_s"]),
+              "effect": "–", "action": action_words(r["action"], names, tr), "line": action_text(r["action"]),
               "rationale": r.get("rationale", ""), "refused": True, "message": r["message"]}
              for r in ses.rejected if team is None or r["team"] == team]
     return rows
 
 
-def _sitrep(ses: Session, team_id: str | None) -> list[str]:
+def _sitrep(ses: Session, team_id: str | None, loc: Local) -> list[str]:
     """The situation report's lines with names for ids (``main_hall`` -> ``Main hall``); the journal is untouched."""
-    names = _names(ses)
-    lines = [with_names(line, names) for line in ses.sitrep(team_id)]
+    names = loc.names
+    lines = ses.sitrep(team_id)
     if team_id is not None and lines:
         # "SITUATION REPORT for Police (police)": the role in brackets says nothing when it is the name.
         name = ses.loaded.exercise.team(team_id).name
         lines[0] = lines[0].replace(f"{name} ({name.lower()})", name)
-    return lines
+    # In another language each line is said again through the catalogs (facilitator.web.sitrep_words).
+    lines = translate_report(lines, loc.lang)
+    if team_id is not None and lines and loc.lang != "en":
+        lines[0] = lines[0].replace(ses.loaded.exercise.team(team_id).name, loc.team(team_id))
+    return [with_names(line, names) for line in lines]
 
 
-def _numbers(ses: Session, seen: Observation) -> list[tuple[str, str]]:
-    """The key numbers tiles: the whole-person counts every view shows (inside + out + casualties = population)."""
+def _numbers(ses: Session, seen: Observation, loc: Local) -> list[tuple[str, str, str]]:
+    """The key numbers tiles ``(key, label, value)``: the whole-person counts every view shows (inside + out +
+    casualties = population)."""
     v = live_values(seen, ses.sim.recorder.events)
-    return [("inside", f"{v['inside']:,}"), ("out", f"{v['exited']:,}"),
-            ("casualties", f"{v['casualties']:,}"), ("population", f"{v['population']:,}"),
-            ("units on scene", str(v["units_on_scene"])), ("decisions", str(len(ses.decisions)))]
+    n, t = loc.tr.format_number, loc.tr.gettext
+    return [("inside", t("inside"), n(v["inside"])), ("out", t("out"), n(v["exited"])),
+            ("casualties", t("casualties"), n(v["casualties"])), ("population", t("population"), n(v["population"])),
+            ("units on scene", t("units on scene"), n(v["units_on_scene"])),
+            ("decisions", t("decisions"), n(len(ses.decisions)))]
 
 
-def _common(ses: Session) -> dict[str, Any]:
-    return {"phase": ses.phase, "phase_label": ses.phase.replace("_", " "), "paused": ses.paused,
-            "clock": _t(ses.now_s), "module": _module(ses), "name": ses.loaded.name}
+def _common(ses: Session, loc: Local) -> dict[str, Any]:
+    return {"phase": ses.phase, "phase_label": loc.tr.gettext(PHASES.get(ses.phase, ses.phase.replace("_", " "))),
+            "paused": ses.paused, "clock": loc.t(ses.now_s), "module": _module(ses, loc),
+            "name": loc.text(("exercise", "name"), ses.loaded.name)}
 
 
-def _inject_row(s: Any, *, full: bool) -> dict[str, Any]:
-    inj = s.inject
-    rule = (f"at {_t(inj.at)}" if inj.at is not None else "on a trigger" if inj.when is not None
-            else f"if {inj.if_missing.action} missing")  # type: ignore[union-attr]
-    row = {"id": inj.id, "module": inj.module, "status": s.status, "released": _t(s.released_s), "rule": rule,
-           "sender": inj.sender, "to": list(inj.to), "method": inj.method.replace("_", " "),
-           "text": s.text or (inj.text if full else ""), "discussion_only": inj.discussion_only}
+def _inject_row(s: Any, *, full: bool, loc: Local) -> dict[str, Any]:
+    inj, tr = s.inject, loc.tr
+    rule = (tr.gettext("at %(t)s", t=loc.t(inj.at)) if inj.at is not None else tr.gettext("on a trigger")
+            if inj.when is not None else tr.gettext("if %(action)s missing", action=inj.if_missing.action))  # type: ignore[union-attr]
+    text = loc.inject_text(s) if s.text else (loc.text(("inject", inj.id, "text"), inj.text) if full else "")
+    row = {"id": inj.id, "module": inj.module, "status": s.status,
+           "status_label": tr.gettext(STATUSES.get(s.status, s.status)), "released": loc.t(s.released_s), "rule": rule,
+           "sender": loc.text(("inject", inj.id, "sender"), inj.sender), "to": [loc.team(t) if loc.lang != "en" else t
+                                                                                for t in inj.to],
+           "method": tr.gettext(METHODS.get(inj.method, inj.method.replace("_", " "))),
+           "text": text, "discussion_only": inj.discussion_only}
     if full:
-        row["notes"] = inj.notes or ""
-        row["expect"] = [f"{e.team}: {e.action}" + (f" (task {e.task})" if e.task else "") for e in inj.expect]
+        row["notes"] = loc.text(("inject", inj.id, "notes"), inj.notes or "")
+        row["expect"] = [f"{e.team}: {e.action}" + (" " + tr.gettext("(task %(task)s)", task=e.task) if e.task else "")
+                         for e in inj.expect]
     return row
 
 
-def _room_view(ses: Session, *, full: bool) -> dict[str, Any]:
+def _room_view(ses: Session, *, full: bool, loc: Local) -> dict[str, Any]:
     ex = ses.loaded.exercise
     current = ses.current_inject()
     seen = ses.sim.observe()  # one snapshot for the map and the numbers
     state = map_state(seen, ses.sim.recorder.events)
     players = [t for t in ex.teams if t.role == "player"]
-    by_team = {t.id: [r for r in _decision_rows(ses, t.id)] for t in players}
-    return {**_common(ses), "current": _inject_row(current, full=full) if current else None,
-            "map": venue_svg(ses.loaded.scenario, state), "legend": legend(state, _names(ses)) + _left_off(ses),
-            "map_keys": legend_keys(), "numbers": _numbers(ses, seen),
-            "teams": [{"id": t.id, "name": t.name, "rows": by_team[t.id], "decides": bool(t.may)} for t in players]}
+    by_team = {t.id: [r for r in _decision_rows(ses, t.id, loc)] for t in players}
+    return {**_common(ses, loc), "current": _inject_row(current, full=full, loc=loc) if current else None,
+            "map": venue_svg(ses.loaded.scenario, state),
+            "legend": legend(state, loc.names, loc.tr) + _left_off(ses, loc),
+            "map_keys": [(swatch, loc.tr.gettext(text)) for swatch, text in legend_keys()],
+            "numbers": _numbers(ses, seen, loc),
+            "teams": [{"id": t.id, "name": loc.team(t.id), "rows": by_team[t.id], "decides": bool(t.may)} for t in players]}
 
 
-def _left_off(ses: Session) -> list[str]:
+def _left_off(ses: Session, loc: Local) -> list[str]:
     n = left_off(ses.loaded.scenario)
-    return [f"{n} label{'s' if n != 1 else ''} left off where {'they' if n != 1 else 'it'} would cover another mark "
-            "(point at a circle or an exit to read it)"] if n else []
+    return [loc.tr.ngettext("%(num)s label left off where it would cover another mark (point at a circle or an exit "
+                            "to read it)", "%(num)s labels left off where they would cover another mark (point at a "
+                            "circle or an exit to read it)", n)] if n else []
 
 
-def facilitator_view(ses: Session) -> dict[str, Any]:
+def facilitator_view(ses: Session, lang: str = "en") -> dict[str, Any]:
     """The controller view: the projector's content plus controller notes, expected actions and the MSEL."""
-    return {**_room_view(ses, full=True), "msel": [_inject_row(s, full=True) for s in ses.injects],
+    loc = Local(ses, lang)
+    return {**_room_view(ses, full=True, loc=loc), "msel": [_inject_row(s, full=True, loc=loc) for s in ses.injects],
             "pending": [s.inject.id for s in ses.injects if s.status == "pending"]}
 
 
-def projector_view(ses: Session) -> dict[str, Any]:
+def projector_view(ses: Session, lang: str = "en") -> dict[str, Any]:
     """What the room sees: clock, module and its questions, the released inject, map, numbers, decisions.
 
     Built without anything controller-only (notes, expected actions, the MSEL, injects not yet
     released), so a template cannot show it by mistake.
     """
-    return _room_view(ses, full=False)
+    return _room_view(ses, full=False, loc=Local(ses, lang))
 
 
-def team_view(ses: Session, team_id: str, answering: str | None) -> dict[str, Any]:
-    """A team's page: its injects (latest first), its situation report, its decisions."""
+def team_view(ses: Session, team_id: str, answering: str | None, lang: str = "en") -> dict[str, Any]:
+    """A team's page: its injects (latest first), its situation report, its decisions (in ``lang``)."""
+    loc = Local(ses, lang)
     team = ses.loaded.exercise.team(team_id)
     mine = [s for s in ses.injects if s.released_s is not None and team_id in s.inject.to]
     mine.sort(key=lambda s: (s.released_s, ses.injects.index(s)), reverse=True)
     notes = [n for n in ses.notes if n.get("team") == team_id]
-    return {**_common(ses), "team": {"id": team.id, "name": team.name, "may": list(team.may)},
-            "injects": [_inject_row(s, full=False) for s in mine], "answering": answering,
-            "sitrep": _sitrep(ses, team_id), "rows": _decision_rows(ses, team_id),
-            "notes": [{"t": _t(n["t_s"]), "phase": n["phase"].replace("_", " "), "text": n["text"]} for n in notes],
+    return {**_common(ses, loc), "team": {"id": team.id, "name": loc.team(team.id), "may": list(team.may)},
+            "injects": [_inject_row(s, full=False, loc=loc) for s in mine], "answering": answering,
+            "sitrep": _sitrep(ses, team_id, loc), "rows": _decision_rows(ses, team_id, loc),
+            "notes": [{"t": loc.t(n["t_s"]), "phase": loc.tr.gettext(PHASES.get(n["phase"], n["phase"].replace("_", " "))),
+                       "text": n["text"]} for n in notes],
             "hotwash": _hotwash(ses, team_id),
             "can_decide": ses.phase == "conduct" and not ses.paused and bool(team.may)}
 
 
-def _standard_status(row: dict[str, Any]) -> str:
+def _standard_status(row: dict[str, Any], tr: Translator | None = None) -> tuple[str, str]:
+    """``(key, words)`` of an expected action's standing: the key (English, for the row's colour) and its words."""
+    t = (tr or translator("en")).gettext
     if row["status"] in ("skipped", "cancelled"):
-        return row["status"]
+        return row["status"], t(STATUSES[row["status"]])
     if row["released_s"] is None:
-        return "not released"
+        return "not-released", t("not released")
     if row["decision"] is None:
-        return "not taken" + (f" ({row['reason']})" if row.get("reason") else "")
-    partial = f", partial: {row['reason']}" if row.get("match") == "partial" else ""
+        return "not-taken", (t("not taken (%(reason)s)", reason=row["reason"]) if row.get("reason") else t("not taken"))
+    partial = row["reason"] if row.get("match") == "partial" else ""
     if row["standard_s"] is None:
-        return "taken (no standard" + partial + ")"
-    timing = "within standard" if row["after_s"] <= row["standard_s"] else "later than standard"
-    return timing + (f" ({partial[2:]})" if partial else "")
+        return "taken", (t("taken (no standard, partial: %(reason)s)", reason=partial) if partial
+                         else t("taken (no standard)"))
+    within = row["after_s"] <= row["standard_s"]
+    key = "within-standard" if within else "later-than-standard"
+    if partial:
+        return key, (t("within standard (partial: %(reason)s)", reason=partial) if within
+                     else t("later than standard (partial: %(reason)s)", reason=partial))
+    return key, t("within standard") if within else t("later than standard")
 
 
 def _hotwash(ses: Session, team: str | None) -> list[dict[str, Any]]:
@@ -176,17 +215,20 @@ def _proposals(ses: Session) -> list[dict[str, Any]]:
     return out
 
 
-def evaluator_view(ses: Session) -> dict[str, Any]:
+def evaluator_view(ses: Session, lang: str = "en") -> dict[str, Any]:
     """Expected actions against time standards, observation notes, rating proposals when scoring exists."""
+    loc = Local(ses, lang)
     rows = []
     for r in ses.expected_actions():
+        key, status = _standard_status(r, loc.tr)
         rows.append({"inject": r["inject"], "team": r["team"], "action": r["action"], "task": r["task"] or "–",
-                     "standard": _t(r["standard_s"]), "released": _t(r["released_s"]), "decision": r["decision"] or "–",
-                     "after": _t(r["after_s"]), "status": _standard_status(r)})
-    notes = [{"t": _t(n["t_s"]), "phase": n["phase"].replace("_", " "), "who": n.get("team") or "facilitator",
+                     "standard": loc.t(r["standard_s"]), "released": loc.t(r["released_s"]),
+                     "decision": r["decision"] or "–", "after": loc.t(r["after_s"]), "status": status, "status_key": key})
+    notes = [{"t": loc.t(n["t_s"]), "phase": loc.tr.gettext(PHASES.get(n["phase"], n["phase"].replace("_", " "))),
+              "who": n.get("team") or loc.tr.gettext("facilitator"),
               "inject": n.get("inject") or "–", "text": n["text"]} for n in ses.notes]
     released = [s.inject.id for s in ses.injects if s.released_s is not None]
     # The ground-truth report and the tiles count the same snapshot (nothing runs between the two).
-    return {**_common(ses), "expected": rows, "notes": notes, "released": released, "hotwash": _hotwash(ses, None),
+    return {**_common(ses, loc), "expected": rows, "notes": notes, "released": released, "hotwash": _hotwash(ses, None),
             "proposals": _proposals(ses),
-            "sitrep": _sitrep(ses, None), "numbers": _numbers(ses, ses.sim.observe())}
+            "sitrep": _sitrep(ses, None, loc), "numbers": _numbers(ses, ses.sim.observe(), loc)}

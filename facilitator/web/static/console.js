@@ -45,6 +45,14 @@
     show();
   }
 
+  function languageSwitch() {
+    // The selector works without JavaScript (its button); with it, choosing a language is enough.
+    var select = document.getElementById("lang-select");
+    if (!select || !select.form) { return; }
+    select.addEventListener("change", function () { select.form.submit(); });
+  }
+
   verbSwitch();
+  languageSwitch();
   window.setTimeout(poll, 1000);
 })();
