@@ -38,7 +38,8 @@ ALLOWED = {("simsoft.engine", "simsoft.loader")}
 which validates the overrides exactly as it validates a file (a lazy import inside ``run``)."""
 
 PUBLIC = ("simsoft", "simsoft.errors", "simsoft.units", "simsoft.records", "simsoft.loader", "simsoft.schema",
-          "simsoft.experiments", "simsoft.plots", "simsoft.cli", "simsoft.reports", "simsoft.observation")
+          "simsoft.experiments", "simsoft.plots", "simsoft.cli", "simsoft.reports", "simsoft.observation",
+          "simsoft.plans")
 """Modules whose ``__all__`` a plug-in such as the facilitator may import from."""
 
 

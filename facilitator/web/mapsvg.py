@@ -3,7 +3,7 @@
 Drawn from zone positions, the run's records and the whole-person counts of a snapshot
 (:func:`simsoft.observation.count_people`, the numbers every other view shows), so a refresh costs
 microseconds; matplotlib is never imported here.
-Zones without a position get the same seeded spring layout as :func:`simsoft.plots.venue_map`.
+Zones without a position get the seeded spring layout every venue drawing shares (:func:`simsoft.plans.layout.positions`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from html import escape
 from collections.abc import Sequence
 from typing import Any
 
-import networkx as nx
-
 from simsoft import Observation
 from simsoft.observation import count_people
+from simsoft.plans import venue_positions
 from simsoft.records import Event
 from simsoft.units import format_duration
 
@@ -42,20 +41,7 @@ NAME_PX = 20
 
 def positions(scenario: Any) -> dict[str, tuple[float, float]]:
     """Zone and exit positions in metres (given, or a spring layout with ``seed=0``)."""
-    venue = scenario.venue
-    graph = nx.Graph()
-    known: dict[str, tuple[float, float]] = {}
-    for node in [*venue.zones, *venue.exits]:
-        graph.add_node(node.id)
-        if node.position is not None:
-            known[node.id] = (float(node.position[0]), float(node.position[1]))
-    for c in venue.connections:
-        graph.add_edge(c.from_, c.to)
-    if len(known) == graph.number_of_nodes():
-        return known
-    pos = nx.spring_layout(graph, pos=known or None, fixed=list(known) or None, seed=0, k=None if known else 1.0)
-    scale = 1.0 if known else 20.0
-    return {n: (float(p[0]) * scale, float(p[1]) * scale) for n, p in pos.items()}
+    return venue_positions(scenario.venue)
 
 
 def map_state(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:

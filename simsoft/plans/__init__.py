@@ -18,12 +18,13 @@ from typing import Any
 from simsoft.plans.build import DEFAULT_MIN_WIDTH_M, DEFAULT_SNAP_M, build_venue
 from simsoft.plans.dxf import UNIT_M, Layers, read_dxf
 from simsoft.plans.geojson import read_geojson
+from simsoft.plans.layout import positions as venue_positions
 from simsoft.plans.model import Plan
 from simsoft.plans.report import Finding, PlanError, Report
 from simsoft.plans.write import write_venue
 
 __all__ = ["import_plan", "read_plan", "build_venue", "write_venue", "Layers", "Plan", "Report", "Finding",
-           "PlanError", "MAX_PLAN_BYTES", "UNIT_M", "DEFAULT_MIN_WIDTH_M", "DEFAULT_SNAP_M"]
+           "PlanError", "venue_positions", "MAX_PLAN_BYTES", "UNIT_M", "DEFAULT_MIN_WIDTH_M", "DEFAULT_SNAP_M"]
 
 MAX_PLAN_BYTES = 50_000_000
 """Largest plan file read, 50 MB: a building's floor plan with only its area, door and stair layers is well

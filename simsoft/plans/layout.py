@@ -14,7 +14,7 @@ import networkx as nx
 
 from simsoft.schema.venue import Venue
 
-__all__ = ["Layout", "layout"]
+__all__ = ["Layout", "layout", "positions"]
 
 Point = tuple[float, float]
 
@@ -78,8 +78,10 @@ def _shared_middle(a: list[Point], b: list[Point], tol: float = 0.5) -> Point | 
     return _closest((cx, cy), a)
 
 
-def layout(venue: Venue) -> Layout:
-    """The drawing coordinates of ``venue`` (positions as given; a spring layout with ``seed=0`` for the rest)."""
+def positions(venue: Venue) -> dict[str, Point]:
+    """Zone and exit positions in metres: as given, else a spring layout with ``seed=0`` (20 m a unit when
+    nothing is placed). The one layout of every venue drawing: the run's venue map, the web console map
+    and ``simsoft venue check`` put the same zone in the same place."""
     graph = nx.Graph()
     known: dict[str, Point] = {}
     for node in [*venue.zones, *venue.exits]:
@@ -88,13 +90,18 @@ def layout(venue: Venue) -> Layout:
             known[node.id] = (float(node.position[0]), float(node.position[1]))
     for c in venue.connections:
         graph.add_edge(c.from_, c.to)
-    exact = len(known) == graph.number_of_nodes()
-    if exact:
-        centre = known
-    else:
-        pos = nx.spring_layout(graph, pos=known or None, fixed=list(known) or None, seed=0, k=None if known else 1.0)
-        scale = 1.0 if known else 20.0
-        centre = {n: (float(p[0]) * scale, float(p[1]) * scale) for n, p in pos.items()}
+    if len(known) == graph.number_of_nodes():
+        return known
+    # A fixed seed makes the layout of zones without a position deterministic (networkx layouts are random).
+    pos = nx.spring_layout(graph, pos=known or None, fixed=list(known) or None, seed=0, k=None if known else 1.0)
+    scale = 1.0 if known else 20.0
+    return {n: (float(p[0]) * scale, float(p[1]) * scale) for n, p in pos.items()}
+
+
+def layout(venue: Venue) -> Layout:
+    """The drawing coordinates of ``venue`` (positions as given; a spring layout with ``seed=0`` for the rest)."""
+    centre = positions(venue)
+    exact = all(node.position is not None for node in [*venue.zones, *venue.exits])
     outline = {z.id: [(float(x), float(y)) for x, y in z.polygon] for z in venue.zones if z.polygon}
     level = {z.id: z.level for z in venue.zones}
     door: dict[str, Point] = {}

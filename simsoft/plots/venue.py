@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simsoft.engine import RunResult
+from simsoft.plans.layout import positions
 from simsoft.plots.common import new_figure, wrap
 from simsoft.units import format_count
 
@@ -24,24 +25,13 @@ __all__ = ["venue_map"]
 def _venue_positions(scenario: Any) -> tuple[nx.Graph, dict[str, tuple[float, float]]]:
     venue = scenario.venue
     graph = nx.Graph()
-    known: dict[str, tuple[float, float]] = {}
     for z in venue.zones:
         graph.add_node(z.id, kind="zone")
-        if z.position is not None:
-            known[z.id] = tuple(z.position)
     for e in venue.exits:
         graph.add_node(e.id, kind="exit")
-        if e.position is not None:
-            known[e.id] = tuple(e.position)
     for c in venue.connections:
         graph.add_edge(c.from_, c.to, id=c.id, kind=c.kind.value, width_m=c.width_m)
-    if len(known) == graph.number_of_nodes():
-        return graph, known
-    # A fixed seed makes the layout of zones without a position deterministic (networkx layouts are random).
-    pos = nx.spring_layout(graph, pos=known or None, fixed=list(known) or None, seed=0, k=None if known else 1.0)
-    if not known:
-        pos = {n: (float(x) * 20, float(y) * 20) for n, (x, y) in pos.items()}
-    return graph, {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+    return graph, positions(venue)
 
 
 def _boxes(fig: Figure, ax: Any, items: list[dict[str, Any]]) -> tuple[Any, list[tuple[float, ...]], Any]:
