@@ -210,3 +210,30 @@ if given is not None:
         venue, _ = import_plan(plan)
         assert venue["venue"]["zones"][0]["area_m2"] == round(w_m * h_m, 2)
         assert venue["venue"]["connections"][0]["width_m"] == round(d_m, 2)
+
+
+def test_sample_dxf_is_byte_reproducible(tmp_path):
+    """make_plans.py writes the shipped DXF byte for byte, whatever the process's hash seed."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import ezdxf
+
+    shipped = (PLANS / "place-of-worship.dxf").read_bytes()
+    made = re.search(rb"ezdxf (\S+) \(scenarios/plans/make_plans.py\)", shipped)
+    assert made, "the shipped DXF does not name the ezdxf that wrote it: regenerate it with make_plans.py"
+    if made.group(1).decode() != ezdxf.__version__:
+        pytest.skip(f"the sample was written by ezdxf {made.group(1).decode()}, this is {ezdxf.__version__}")
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, str(PLANS / "make_plans.py"), str(out)], check=True, env=env,
+                       capture_output=True)
+        outs.append((out / "place-of-worship.dxf").read_bytes())
+    assert outs[0] == outs[1], "two runs of make_plans.py wrote different DXF bytes"
+    assert outs[0] == shipped, "scenarios/plans/place-of-worship.dxf is not what make_plans.py writes: regenerate it"
+    geo = (tmp_path / "1" / "place-of-worship.geojson").read_bytes()
+    assert geo == (PLANS / "place-of-worship.geojson").read_bytes()
