@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from simsoft.plans.build import DEFAULT_MIN_WIDTH_M, DEFAULT_SNAP_M, build_venue
-from simsoft.plans.dxf import UNIT_M, Layers, read_dxf
+from simsoft.plans.dxf import UNIT_M, Layers, dxf_problem, read_dxf
 from simsoft.plans.geojson import read_geojson
 from simsoft.plans.layout import positions as venue_positions
 from simsoft.plans.model import Plan
@@ -64,6 +64,9 @@ def read_plan(path: str | Path, *, layers: Layers | None = None, units: str | No
         raise PlanError(str(p), "is empty")
     with p.open("rb") as fh:
         head = fh.read(_SNIFF)
+    dwg = dxf_problem(head) if head.startswith(b"AC10") else None
+    if dwg:  # a DWG saved as .dxf (or a DWG given by mistake): say so rather than "a binary file"
+        raise PlanError(str(p), dwg)
     if not head.startswith(b"AutoCAD Binary DXF"):
         if b"\x00" in head:
             nul = head.index(b"\x00")

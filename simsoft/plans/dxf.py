@@ -20,6 +20,7 @@ import stops (a plan drawn in millimetres read as metres is 1,000 times too big)
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from simsoft.plans._deps import require
 from simsoft.plans.model import Door, Plan, Room, Stair
 from simsoft.plans.report import ERROR, INFERRED, WARNING, Report
 
-__all__ = ["Layers", "read_dxf", "INSUNITS", "KIND_SUFFIXES", "UNIT_M"]
+__all__ = ["Layers", "read_dxf", "dxf_problem", "INSUNITS", "KIND_SUFFIXES", "UNIT_M"]
 
 UNIT_M = {"m": 1.0, "cm": 0.01, "mm": 0.001, "ft": 0.3048, "in": 0.0254}
 """Metres per drawing unit."""
@@ -145,6 +146,52 @@ def _apply_label(room: Room, lines: list[str], report: Report) -> None:
             room.name = line
 
 
+_BINARY_SENTINEL = b"AutoCAD Binary DXF\r\n\x1a\x00"
+"""First 22 bytes of a binary DXF (AutoCAD DXF reference, "Binary DXF Files")."""
+_SECTION = re.compile(rb"(?:^|\n)[ \t]*0[ \t]*\r?\nSECTION[ \t]*\r?\n[ \t]*2[ \t]*\r?\n([^\r\n]*)")
+_AGAIN = "save it again from the CAD program as DXF (ASCII or binary)"
+
+
+def dxf_problem(data: bytes) -> str | None:
+    r"""What makes ``data`` not a whole DXF file, in words, or None when it looks like one.
+
+    A DXF is pairs of lines, a group code then its value, from ``0 SECTION`` to ``0 EOF`` (AutoCAD DXF
+    reference, "General DXF File Structure"); a binary DXF starts with its sentinel and ends with ``EOF``.
+
+    >>> dxf_problem(b"  0\nSECTION\n  2\nHEADER\n  0\nENDSEC\n  0\nEOF\n") is None
+    True
+    >>> dxf_problem(b"hello\nworld\n")
+    "is not a DXF file: a DXF starts with the group code 0 and SECTION, this one with 'hello'"
+    """
+    if data.startswith(b"AC10") and data[4:6].isdigit():
+        return (f"is a DWG drawing ({data[:6].decode('ascii')}), not DXF: DWG is not read; "
+                "save the drawing as DXF from the CAD program")
+    if data.startswith(b"AutoCAD Binary DXF"):
+        if not data.startswith(_BINARY_SENTINEL):
+            return "is a damaged binary DXF (its first line is cut short): " + _AGAIN
+        if not data.rstrip(b"\x00\r\n ").endswith(b"EOF"):
+            return (f"is a truncated binary DXF: its {len(data):,} bytes stop before the end-of-file marker "
+                    f"(EOF), so part of the drawing is missing; " + _AGAIN)
+        return None
+    text = data.decode("latin-1")
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return "holds only blank lines, no DXF"
+    head = lines[first].strip()
+    value = lines[first + 1].strip() if first + 1 < len(lines) else ""
+    if not ((head == "0" and value == "SECTION") or head == "999"):
+        shown = head if len(head) <= 40 else head[:40] + "..."
+        return f"is not a DXF file: a DXF starts with the group code 0 and SECTION, this one with {shown!r}"
+    tail = [line.strip() for line in lines if line.strip()][-2:]
+    if tail != ["0", "EOF"]:
+        sections = _SECTION.findall(data)
+        where = f", inside the {sections[-1].decode('latin-1').strip()} section" if sections else ""
+        return (f"is truncated: it stops at line {len(lines):,}{where}, without the end-of-file marker (0 EOF), so "
+                f"part of the drawing is missing (cut off while copying or saving?); " + _AGAIN)
+    return None
+
+
 def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | None = None) -> Plan:
     """Read the DXF file at ``path`` into a :class:`Plan` (metres); problems go to ``plan.report``."""
     ezdxf = require("ezdxf")
@@ -154,17 +201,23 @@ def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | Non
     file = str(path)
     report = Report(file)
     plan = Plan(file=file, report=report, name=Path(path).stem.replace("-", " ").replace("_", " ").capitalize())
+    problem = dxf_problem(Path(path).read_bytes())
+    if problem:
+        report.add(ERROR, "", problem)
+        report.raise_errors()
     try:
         doc = ezdxf.readfile(file)
-    except ezdxf.DXFError as exc:
-        report.add(ERROR, "", f"not a readable DXF file ({exc}); save it from the CAD program as DXF (ASCII or binary)")
-        report.raise_errors()
-    except OSError as exc:  # ezdxf raises IOError for text that is not DXF
-        report.add(ERROR, "", f"not a readable DXF file ({str(exc).replace(file, 'file')}); save it from the CAD program "
-                   "as DXF (ASCII or binary)")
+    except ezdxf.DXFStructureError as exc:
+        # ezdxf's own words name the defect ("Invalid group code ... at line 5"); its class name is noise.
+        reason = str(exc).removeprefix("DXFStructureError:").strip().replace("\n", "")
+        report.add(ERROR, "", f"is a damaged DXF file ({reason}): " + _AGAIN)
         report.raise_errors()
     except UnicodeDecodeError as exc:
-        report.add(ERROR, "", f"not a readable DXF file (text encoding: {exc.reason} at byte {exc.start})")
+        report.add(ERROR, "", f"is a DXF file in an unknown text encoding ({exc.reason} at byte {exc.start}): " + _AGAIN)
+        report.raise_errors()
+    except Exception as exc:  # ezdxf raises OSError, StopIteration, IndexError... on a damaged file
+        report.add(ERROR, "", f"is a damaged DXF file that cannot be read ({type(exc).__name__}"
+                   f"{': ' + str(exc).replace(file, 'the file') if str(exc) else ''}): " + _AGAIN)
         report.raise_errors()
     scale = _units(doc, units, report)
     msp = doc.modelspace()
