@@ -237,3 +237,33 @@ def test_sample_dxf_is_byte_reproducible(tmp_path):
     assert outs[0] == shipped, "scenarios/plans/place-of-worship.dxf is not what make_plans.py writes: regenerate it"
     geo = (tmp_path / "1" / "place-of-worship.geojson").read_bytes()
     assert geo == (PLANS / "place-of-worship.geojson").read_bytes()
+
+
+def test_connections_carry_the_door_position_measured_on_the_plan(tmp_path):
+    from simsoft.plans.layout import layout
+
+    venue, _ = import_plan(PLANS / "place-of-worship.dxf")
+    at = {frozenset((c["from"], c["to"])): c["at"] for c in venue["venue"]["connections"]}
+    assert at[frozenset(("prayer_hall", "lobby"))] == [24.1, 5.0]  # the middle of the door line (24.1, 3.8)-(24.1, 6.2)
+    assert at[frozenset(("prayer_hall", "rear_corridor"))] == [10.9, 15.1]
+    assert at[frozenset(("lobby", "exit_lobby"))] == [32.3, 4.6]
+    assert at[frozenset(("side_room", "exit_side_room"))] == [29.45, 14.65]  # the centre of the 900 mm door block
+    geo, _ = import_plan(PLANS / "place-of-worship.geojson")
+    stair = next(c for c in geo["venue"]["connections"] if c["kind"] == "stair")
+    assert [round(v, 2) for v in stair["at"]] == [22.0, 16.0]  # the centre of the flight (20, 15)-(24, 17)
+    path = write_venue(venue, tmp_path / "v.yaml", source="plan.dxf")
+    loaded = load_venue(path)
+    drawn = layout(loaded)
+    assert drawn.door["lobby_prayer_hall"] == (24.1, 5.0) and "lobby_prayer_hall" in drawn.door_given
+
+
+def test_a_bad_door_position_is_refused_with_its_field(tmp_path):
+    from simsoft.errors import ScenarioError
+
+    venue, _ = import_plan(PLANS / "place-of-worship.dxf")
+    path = write_venue(venue, tmp_path / "v.yaml", source="plan.dxf")
+    text = path.read_text(encoding="utf-8").replace("at: [24.1, 5.0]", "at: [24.1]", 1)
+    assert "at: [24.1]" in text
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"v.yaml:\d+ venue.connections\[0\].at"):
+        validate_file(path)

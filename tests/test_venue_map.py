@@ -40,3 +40,16 @@ def test_imported_outlines_are_drawn_under_the_zones():
 def test_venues_without_outlines_draw_none():
     svg = venue_svg(load_scenario(PLANS.parent / "place-of-worship.yaml"), STATE)
     assert 'class="outline"' not in svg
+
+
+def test_doors_the_venue_places_route_the_map_through_them():
+    scenario = _imported()
+    svg = venue_svg(scenario, STATE)
+    lines = dict(re.findall(r'<polyline class="conn" data-id="([a-z_]+)" fill="none" points="([^"]+)"', svg))
+    assert set(lines) == {c.id for c in scenario.venue.connections}  # every imported door has its point
+    for points in lines.values():
+        assert len(points.split()) == 3  # centre -> door -> centre
+    # The hall-lobby door sits on the wall between them, at x = 24.1 m: right of the hall's centre, left of the lobby's.
+    (lx, _), (dx, _), (hx, _) = (tuple(map(float, p.split(","))) for p in lines["lobby_prayer_hall"].split())
+    assert hx < dx < lx
+    assert "<polyline" not in venue_svg(load_scenario(PLANS.parent / "place-of-worship.yaml"), STATE)

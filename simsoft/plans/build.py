@@ -101,6 +101,11 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
     def shift(x: float, y: float) -> tuple[float, float]:
         return _r(x - x0, 3), _r(y - y0, 3)
 
+    def at_of(geom: Any) -> list[float]:
+        # The middle of the opening: a door line's midpoint, a door point, a door block's or a flight's centre.
+        c = geom.interpolate(0.5, normalized=True) if geom.geom_type == "LineString" else geom.centroid
+        return list(shift(c.x, c.y))
+
     taken: set[str] = set()
     zones: list[dict[str, Any]] = []
     ids: list[str] = []
@@ -181,7 +186,8 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
                 others = ", ".join(ids[k] for _, k in hits)
                 report.add(WARNING, door.source, f"door touches {len(hits)} rooms ({others}): joined the two nearest")
             cid = _unique(_slug(door.name) if door.name else f"{ids[a]}_{ids[b]}", conn_ids)
-            connections.append({"id": cid, "from": ids[a], "to": ids[b], "kind": "door", "width_m": width})
+            connections.append({"id": cid, "from": ids[a], "to": ids[b], "kind": "door", "width_m": width,
+                                "at": at_of(door.geometry)})
             report.add(INFERRED, door.source, f"connection {cid}: door {ids[a]} - {ids[b]}, clear width {width:g} m")
         elif door.exit or outside:
             k = hits[0][1]
@@ -197,7 +203,8 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
                   "position": list(shift(mid.x + 2.0 * dx / norm, mid.y + 2.0 * dy / norm))}
             exits.append(ex)
             cid = _unique(f"door_to_{eid}", conn_ids)
-            connections.append({"id": cid, "from": ids[k], "to": eid, "kind": "door", "width_m": width})
+            connections.append({"id": cid, "from": ids[k], "to": eid, "kind": "door", "width_m": width,
+                                "at": at_of(door.geometry)})
             why = ("tagged entrance" if door.source.startswith("feature") else "on the exit layer") if door.exit \
                 else "on the outside wall"
             report.add(INFERRED, door.source, f"exit {eid} from zone {ids[k]} ({why}), clear width {width:g} m")
@@ -242,7 +249,8 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
         length = _r(long_side * slope)
         cid = _unique(_slug(stair.name) if stair.name else f"stair_{ids[pair[0]]}_{ids[pair[1]]}", conn_ids)
         connections.append({"id": cid, "from": ids[pair[0]], "to": ids[pair[1]], "kind": "stair", "width_m": width,
-                            "length_m": length, "riser_mm": riser_mm, "tread_mm": tread_mm})
+                            "length_m": length, "riser_mm": riser_mm, "tread_mm": tread_mm,
+                            "at": at_of(stair.polygon)})
         report.add(INFERRED, stair.source, f"stair {cid}: {ids[pair[0]]} - {ids[pair[1]]}, width {width:g} m"
                    f"{'' if stair.width_m is not None else ' (short side)'}, length {length:g} m along the slope "
                    f"(run {long_side:.2f} m, riser {riser_mm:g} mm, tread {tread_mm:g} mm)")

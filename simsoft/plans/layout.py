@@ -1,7 +1,8 @@
 """Where to draw a venue: zone outlines and centres, door points between outlines, exits (plain Python).
 
-Door points are not in the venue file (a connection has no position); they are placed where the two
-zones' outlines come closest, or between the centres when a zone has no outline. No shapely needed:
+A door point is the connection's ``at`` when the venue gives one (``simsoft venue import`` writes it from
+the plan's door geometry); otherwise it is estimated where the two zones' outlines come closest, or
+between the centres when a zone has no outline. No shapely needed:
 ``simsoft venue check`` draws venues written by hand as well as imported ones.
 """
 
@@ -29,6 +30,8 @@ class Layout:
     door: dict[str, Point]
     exact: bool
     """Whether every zone has a position (otherwise a seeded spring layout placed the rest)."""
+    door_given: frozenset[str] = frozenset()
+    """Connections whose point is the venue's own ``at`` (the others are estimates)."""
 
 
 def _closest_on_segment(p: Point, a: Point, b: Point) -> Point:
@@ -107,7 +110,9 @@ def layout(venue: Venue) -> Layout:
     door: dict[str, Point] = {}
     for c in venue.connections:
         a, b = outline.get(c.from_), outline.get(c.to)
-        if a and b:
+        if c.at is not None:  # measured on the plan by the import (or typed by hand)
+            door[c.id] = (float(c.at[0]), float(c.at[1]))
+        elif a and b:
             door[c.id] = _shared_middle(a, b) or _between(a, b)
         elif a:
             door[c.id] = _closest(centre[c.to], a)
@@ -116,4 +121,5 @@ def layout(venue: Venue) -> Layout:
         else:
             p, q = centre[c.from_], centre[c.to]
             door[c.id] = ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
-    return Layout(centre=centre, outline=outline, level=level, door=door, exact=exact)
+    given = frozenset(c.id for c in venue.connections if c.at is not None)
+    return Layout(centre=centre, outline=outline, level=level, door=door, exact=exact, door_given=given)

@@ -38,11 +38,13 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
     panel_w = 7.5 if ncol == 1 else 6.0
     fig = new_figure(panel_w * ncol, max(4.0, min(9.0, panel_w * span_y / span_x + 1.2)))
     axes = fig.subplots(1, ncol, squeeze=False, sharex=True, sharey=True)[0]
-    # Door points are estimates (where outlines meet); two on one spot are drawn apart so both stay visible.
+    # Door points without an ``at`` are estimates (where outlines meet); two estimates on one spot are drawn
+    # apart so both stay visible. A door the venue places is drawn where it is.
     doors: dict[str, tuple[float, float]] = {}
-    for c in venue.connections:
+    given = getattr(layout, "door_given", frozenset())
+    for c in sorted(venue.connections, key=lambda c: c.id not in given):
         x, y = layout.door[c.id]
-        while any(math.dist((x, y), q) < 2.5 for q in doors.values()):
+        while c.id not in given and any(math.dist((x, y), q) < 2.5 for q in doors.values()):
             x += 3.0
         doors[c.id] = (x, y)
     zone_by_id = {z.id: z for z in venue.zones}
