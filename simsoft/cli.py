@@ -464,6 +464,7 @@ def venue_check(venue_file: str, density: float, out_dir: str) -> None:
     occupant loads, doors with widths, exits with their SFPE capacity, stairs and the route graph,
     one panel per level. The summary gives the occupant load per zone at DENSITY, each exit's
     capacity (effective width x SFPE maximum specific flow) and a hydraulic evacuation estimate.
+    A door whose `at` lies more than 1 m from the outline of a zone it opens into is reported.
     """
     from simsoft.plans.capacity import format_summary
     from simsoft.plans.check import check_venue
@@ -471,6 +472,11 @@ def venue_check(venue_file: str, density: float, out_dir: str) -> None:
     summary, files = check_venue(venue_file, out_dir=out_dir, density_p_m2=density)
     for line in format_summary(summary):
         click.echo(line)
+    from simsoft.plans.check import load_venue
+    from simsoft.plans.layout import misplaced_doors
+
+    for line in misplaced_doors(load_venue(venue_file)):
+        click.secho(f"warning: {line}", fg="yellow", err=True)
     for f in files:
         click.echo(f"wrote {f}")
 

@@ -267,3 +267,16 @@ def test_a_bad_door_position_is_refused_with_its_field(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"v.yaml:\d+ venue.connections\[0\].at"):
         validate_file(path)
+
+
+def test_venue_check_reports_a_door_placed_away_from_its_zones(tmp_path):
+    venue, _ = import_plan(PLANS / "place-of-worship.dxf")
+    path = write_venue(venue, tmp_path / "v.yaml", source="plan.dxf")
+    good = CliRunner().invoke(cli, ["venue", "check", str(path), "--out", str(tmp_path / "out")])
+    assert good.exit_code == 0 and "warning" not in good.stderr  # every imported door sits on its walls
+    text = path.read_text(encoding="utf-8").replace("at: [24.1, 5.0]", "at: [5.0, 5.0]", 1)
+    path.write_text(text, encoding="utf-8")
+    bad = CliRunner().invoke(cli, ["venue", "check", str(path), "--out", str(tmp_path / "out")])
+    assert bad.exit_code == 0
+    assert "warning: connection lobby_prayer_hall: its at (5, 5) is 19.2 m from the outline of zone lobby (more than " \
+           "1 m): check the position" in bad.stderr

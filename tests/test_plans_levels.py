@@ -143,3 +143,19 @@ def test_cli_level_from_layer(tmp_path):
     result = CliRunner().invoke(cli, ["venue", "import", str(plan), "--to", str(tmp_path / "v.yaml"), "--level-from", "layer"])
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output and "3 zones, 3 connections, 1 exits" in result.output
+
+
+def test_an_unbound_xref_is_reported_not_read(tmp_path):
+    import ezdxf
+
+    doc = ezdxf.new("R2010", units=6)
+    msp = doc.modelspace()
+    msp.add_lwpolyline(rect(0, 0, 10, 8), close=True, dxfattribs={"layer": "A-AREA"})
+    msp.add_line((10.1, 3), (10.1, 4.2), dxfattribs={"layer": "A-DOOR"})
+    doc.blocks.new("FLOOR-2", dxfattribs={"flags": 4, "xref_path": "floor2.dxf"})  # 4: an external reference
+    msp.add_blockref("FLOOR-2", (0, 0), dxfattribs={"layer": "A-ANNO"})
+    doc.saveas(tmp_path / "plan.dxf")
+    venue, report = import_plan(tmp_path / "plan.dxf")
+    assert [z["id"] for z in venue["venue"]["zones"]] == ["room_1"]
+    assert any(f.source.startswith("layer A-ANNO handle ") and f.message == "xref 'FLOOR-2' is not read: bind it into "
+               "the drawing (BIND in the CAD program) and give its insert a LEVEL attribute" for f in report.of("warning"))
