@@ -247,7 +247,7 @@ def test_connections_carry_the_door_position_measured_on_the_plan(tmp_path):
     assert at[frozenset(("prayer_hall", "lobby"))] == [24.1, 5.0]  # the middle of the door line (24.1, 3.8)-(24.1, 6.2)
     assert at[frozenset(("prayer_hall", "rear_corridor"))] == [10.9, 15.1]
     assert at[frozenset(("lobby", "exit_lobby"))] == [32.3, 4.6]
-    assert at[frozenset(("side_room", "exit_side_room"))] == [29.45, 14.65]  # the centre of the 900 mm door block
+    assert at[frozenset(("side_room", "exit_side_room"))] == [29.45, 15.1]  # the 900 mm door block: its side on the wall
     geo, _ = import_plan(PLANS / "place-of-worship.geojson")
     stair = next(c for c in geo["venue"]["connections"] if c["kind"] == "stair")
     assert [round(v, 2) for v in stair["at"]] == [22.0, 16.0]  # the centre of the flight (20, 15)-(24, 17)
