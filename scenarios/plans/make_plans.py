@@ -7,9 +7,10 @@ and widths are round numbers; :data:`DXF_EXPECTED` and :data:`GEOJSON_EXPECTED` 
 
 The DXF is drawn the way an architect draws: in millimetres, rooms as closed polylines inside 200 mm
 walls on AIA layers (``A-AREA``, ``A-AREA-HALL``...), door lines across the openings on ``A-DOOR``, one
-door block, labels on ``A-AREA-IDEN``; the same bytes every run (fixed dates, GUIDs and class order). The GeoJSON follows OpenStreetMap's Simple Indoor Tagging:
-rooms share their walls, doors are points on them with a ``width`` tag, a gallery on level 1 is
-reached by a stair polygon tagged ``stairs=yes`` and ``level=0;1``.
+door block, labels on ``A-AREA-IDEN``; it is the same bytes every run (fixed dates, GUIDs and class
+order). The GeoJSON follows OpenStreetMap's Simple Indoor Tagging: rooms share their walls, doors are
+points on them with a ``width`` tag, a gallery on level 1 is reached by a stair polygon tagged
+``stairs=yes`` and ``level=0;1``.
 """
 
 from __future__ import annotations
