@@ -101,3 +101,13 @@ def test_the_casualty_map_of_an_imported_venue_counts_whole_casualties(tmp_path)
     bar = fig.axes[-1]
     assert bar.get_ylabel() == "casualties (people)"
     assert all(float(t).is_integer() for t in bar.get_yticks())
+
+
+def test_upper_floor_outlines_are_dashed_over_the_ground_floor():
+    venue, _ = import_plan(PLANS / "place-of-worship.geojson")
+    scenario = scenario_from_dict({"name": "map", "venue": venue["venue"], "duration": "10 min",
+                                   "population": {"groups": [{"zone": "prayer_hall", "count": 10}]}})
+    svg = venue_svg(scenario, STATE)
+    assert re.findall(r'<polygon class="outline upper" data-zone="([a-z_]+)"[^>]*fill="none"[^>]*stroke-dasharray', svg) \
+        == ["gallery"]
+    assert len(re.findall(r'<polygon class="outline" ', svg)) == 4

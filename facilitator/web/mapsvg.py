@@ -244,9 +244,15 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
     venue = scenario.venue
     out = [f'<svg class="venue-map" viewBox="0 0 {_W:.0f} {_H:.0f}" role="img" '
            f'aria-label="Venue map at {escape(state["t"])}" xmlns="http://www.w3.org/2000/svg">']
+    ground = min((z.level for z in venue.zones), default=0)
+    level = {z.id: z.level for z in venue.zones}
     for zid, points in layout["outlines"].items():  # the real shapes of an imported venue, under the live marks
-        out.append(f'<polygon class="outline" data-zone="{escape(zid)}" points="{points}" fill="#f4f6f8" '
-                   f'stroke="#8a9099" stroke-width="2"/>')
+        if level.get(zid, ground) == ground:
+            out.append(f'<polygon class="outline" data-zone="{escape(zid)}" points="{points}" fill="#f4f6f8" '
+                       f'stroke="#8a9099" stroke-width="2"/>')
+        else:  # an upper floor over the ground floor: its outline only, dashed, so both stay readable
+            out.append(f'<polygon class="outline upper" data-zone="{escape(zid)}" points="{points}" fill="none" '
+                       f'stroke="#8a9099" stroke-width="2" stroke-dasharray="8 6"/>')
     for c in venue.connections:
         (x0, y0), (x1, y1) = xy[c.from_], xy[c.to]
         shut = c.id in state["closed"]
