@@ -52,6 +52,10 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     import yaml
 
     md = (evaluated / "aar" / "aar.md").read_text(encoding="utf-8")
+    # The venue figure: what the incident affected and the exits used (a schematic: this venue has no outlines).
+    assert (evaluated / "aar" / "venue.png").stat().st_size > 10_000
+    assert re.search(r"!\[[^\]]*\]\(venue.png\)", md)
+    assert re.search(r"a schematic \(the venue file has no zone outlines\).*people out by exit \(\d of 3 exits used\)", md)
     ex = yaml.safe_load(EXERCISE.read_text(encoding="utf-8"))
     ev = yaml.safe_load((EX / "community-hall-evaluation.yaml").read_text(encoding="utf-8"))
     for o in ex["objectives"]:
@@ -76,7 +80,7 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     for name in ("timeline.png", "outcomes.png", "variant-effects.png"):
         assert (evaluated / "aar" / name).stat().st_size > 10_000
     html = (evaluated / "aar" / "aar.html").read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 3 and 'src="http' not in html
+    assert html.count('src="data:image/png;base64,') == 4 and 'src="http' not in html
 
 
 def test_improvement_plan_csv_and_predicted_variant_effects(evaluated):

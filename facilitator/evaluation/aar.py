@@ -118,6 +118,12 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             ("Point of contact", ov.point_of_contact or "-"), ("Evaluators", "; ".join(evaluators) or "none recorded"),
             ("Handling", ov.handling or "no handling marking set (exercise.handling)")]
     blocks.append(("table", ["Item", "Detail"], rows, {"widths": [26, 74]}))
+    if figures:
+        from facilitator.evaluation.venue_figure import venue_figure
+
+        fig, caption = venue_figure(session)
+        _fig(fig, folder / "venue.png")
+        blocks.append(("fig", "venue.png", caption))
 
     # --- capabilities
     h(1, "Analysis of core capabilities")

@@ -159,6 +159,8 @@ def _layout(scenario: Any) -> dict[str, Any]:
     xy = {node: (ox + (x - x_min) * scale, _H - (oy + (y - y_min) * scale)) for node, (x, y) in pos.items()}  # north up
     outlines = {zid: " ".join(f"{ox + (x - x_min) * scale:.1f},{_H - (oy + (y - y_min) * scale):.1f}" for x, y in pts)
                 for zid, pts in outline.items()}
+    doors = {c.id: (ox + (float(c.at[0]) - x_min) * scale, _H - (oy + (float(c.at[1]) - y_min) * scale))
+             for c in scenario.venue.connections if getattr(c, "at", None) is not None}
 
     venue = scenario.venue
     areas = [z.area_m2 for z in venue.zones]
@@ -228,7 +230,7 @@ def _layout(scenario: Any) -> dict[str, Any]:
     zones = {z.id: zones[z.id] for z in venue.zones}
     missing = (sum((not zones[z.id][3]) + (zones[z.id][4] is None) for z in venue.zones)
                + sum(1 for e in venue.exits if not exits[e.id]))
-    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing, "outlines": outlines}
+    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing, "outlines": outlines, "doors": doors}
     if len(_LAYOUTS) >= _LAYOUTS_KEPT:
         _LAYOUTS.pop(next(iter(_LAYOUTS)))
     _LAYOUTS[id(scenario)] = (scenario, layout)
@@ -242,16 +244,29 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
     venue = scenario.venue
     out = [f'<svg class="venue-map" viewBox="0 0 {_W:.0f} {_H:.0f}" role="img" '
            f'aria-label="Venue map at {escape(state["t"])}" xmlns="http://www.w3.org/2000/svg">']
+    ground = min((z.level for z in venue.zones), default=0)
+    level = {z.id: z.level for z in venue.zones}
     for zid, points in layout["outlines"].items():  # the real shapes of an imported venue, under the live marks
-        out.append(f'<polygon class="outline" data-zone="{escape(zid)}" points="{points}" fill="#f4f6f8" '
-                   f'stroke="#8a9099" stroke-width="2"/>')
+        if level.get(zid, ground) == ground:
+            out.append(f'<polygon class="outline" data-zone="{escape(zid)}" points="{points}" fill="#f4f6f8" '
+                       f'stroke="#8a9099" stroke-width="2"/>')
+        else:  # an upper floor over the ground floor: its outline only, dashed, so both stay readable
+            out.append(f'<polygon class="outline upper" data-zone="{escape(zid)}" points="{points}" fill="none" '
+                       f'stroke="#8a9099" stroke-width="2" stroke-dasharray="8 6"/>')
     for c in venue.connections:
         (x0, y0), (x1, y1) = xy[c.from_], xy[c.to]
         shut = c.id in state["closed"]
         colour, dash = (_CLOSED, ' stroke-dasharray="10 7"') if shut else ("#9aa0a6", "")
         width = min(3 + 3 * c.width_m, 14.0)  # a 10 m gate would otherwise paint over its zones
-        out.append(f'<line class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" x1="{x0:.1f}" y1="{y0:.1f}" '
-                   f'x2="{x1:.1f}" y2="{y1:.1f}" stroke="{colour}" stroke-width="{width:.1f}"{dash} stroke-linecap="round"/>')
+        door = layout["doors"].get(c.id)
+        if door is not None:  # the venue places the door (an imported plan): the route runs through it
+            out.append(f'<polyline class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" fill="none" '
+                       f'points="{x0:.1f},{y0:.1f} {door[0]:.1f},{door[1]:.1f} {x1:.1f},{y1:.1f}" stroke="{colour}" '
+                       f'stroke-width="{width:.1f}"{dash} stroke-linecap="round" stroke-linejoin="round"/>')
+        else:
+            out.append(f'<line class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" x1="{x0:.1f}" '
+                       f'y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="{colour}" stroke-width="{width:.1f}"{dash} '
+                       'stroke-linecap="round"/>')
         if shut:
             out.append(f'<title>{escape(c.id)} closed</title>')
     for z in venue.zones:
