@@ -110,9 +110,38 @@ def test_bad_overview_fields_are_named_with_file_and_line(tmp_path):
 
 
 def test_differences_are_said_in_human_units():
-    assert meaningful_text("egress.t95_s", {"mean": -0.01, "ci_low": -0.02, "ci_high": -0.005}) == "no meaningful difference"
-    assert meaningful_text("medical.deaths", {"mean": 1.2, "ci_low": 0.6, "ci_high": 1.8}) == "1.2 people higher (0.6 to 1.8 people higher)"
+    assert meaningful_text("egress.t95_s", {"mean": -0.01, "ci_low": -0.02, "ci_high": -0.005,
+                                            "significant": True}) == "no meaningful difference"
+    assert meaningful_text("medical.deaths", {"mean": 1.2, "ci_low": 0.6, "ci_high": 1.8, "significant": True}
+                           ) == "1.2 people higher (0.6 to 1.8 people higher)"
     assert meaningful_text("medical.deaths", {"mean": None}) == "not computed"
+
+
+def test_meaningful_reads_the_experiments_significant_flag_not_the_interval():
+    """One rule everywhere: the AAR's prose and the experiment summaries agree on every difference."""
+    from facilitator.documents.prose import meaningful
+    from simsoft.experiments import meaningful as experiments_meaningful
+    from simsoft.experiments import paired_difference
+
+    # An interval that excludes zero but a difference the experiments do not flag (one paired run).
+    one_run = {"n": 1, "mean": 2.0, "ci_low": 1.0, "ci_high": 3.0, "significant": False}
+    assert not meaningful("medical.deaths", one_run)
+    assert meaningful_text("medical.deaths", one_run) == "no meaningful difference"
+    # Flagged significant but below the practical threshold (30 s of evacuation).
+    assert not meaningful("egress.t95_s", {"n": 10, "mean": 20.0, "ci_low": 10.0, "ci_high": 30.0, "significant": True})
+    # Without the flag (a hand-made dict) nothing is meaningful: the rule is never re-derived from bounds.
+    assert not meaningful("medical.deaths", {"mean": 2.0, "ci_low": 1.0, "ci_high": 3.0})
+    # Real paired differences: prose and experiments say the same.
+    cases = [([10.0, 11.0, 12.0, 13.0], [13.0, 14.0, 15.0, 16.5]),   # +3 people, interval excludes zero
+             ([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.2]),           # within half a person
+             ([1.0, 2.0, 3.0, 4.0], [3.0, 0.0, 5.0, 2.0]),           # interval spans zero
+             ([100.0, 200.0], [100.0 + 1e-12, 200.0 + 1e-12])]       # float noise only
+    seen = []
+    for ref, var in cases:
+        d = paired_difference(ref, var).to_dict()
+        seen.append(meaningful("medical.deaths", d))
+        assert meaningful("medical.deaths", d) == experiments_meaningful("medical.deaths", d)
+    assert seen == [True, False, False, False]
 
 
 @pytest.fixture(scope="module")
