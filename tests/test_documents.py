@@ -201,3 +201,29 @@ def test_the_aar_pdf_renders(noted_aar):
     _need_chromium()
     pdf = (noted_aar / "aar.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and pdf.count(b"/Type /Page") >= 3
+    assert _page_sizes_mm(pdf) == {(210, 297)}  # A4 by default
+    assert "@page{size:A4;" in (noted_aar / "aar.html").read_text(encoding="utf-8")
+
+
+def _page_sizes_mm(pdf: bytes) -> set[tuple[int, int]]:
+    """Every page's MediaBox in whole millimetres (1 pt = 25.4/72 mm)."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes, "no MediaBox in the PDF"
+    return {(round((float(x1) - float(x0)) * 25.4 / 72), round((float(y1) - float(y0)) * 25.4 / 72))
+            for x0, y0, x1, y1 in boxes}
+
+
+def test_paper_letter_prints_the_aar_and_the_packets_on_letter(noted_aar, tmp_path):
+    _need_chromium()
+    res = CliRunner().invoke(exercise, ["report", str(noted_aar.parent), "-n", "0", "--pdf", "--paper", "letter",
+                                        "--out", str(tmp_path / "aar")])
+    assert res.exit_code == 0, res.output
+    assert "@page{size:letter;" in (tmp_path / "aar" / "aar.html").read_text(encoding="utf-8")
+    assert _page_sizes_mm((tmp_path / "aar" / "aar.pdf").read_bytes()) == {(216, 279)}  # 8.5 x 11 in
+    for paper, size in (("letter", (216, 279)), ("a4", (210, 297))):
+        res = CliRunner().invoke(exercise, ["eeg", str(EXERCISE), "--out", str(tmp_path / paper), "--paper", paper])
+        assert res.exit_code == 0, res.output
+        assert _page_sizes_mm((tmp_path / paper / "evaluator-packet.pdf").read_bytes()) == {size}
+    res = CliRunner().invoke(exercise, ["sitman", str(EXERCISE), "--out", str(tmp_path / "x"), "--paper", "a5"])
+    assert res.exit_code == 2 and "'a5' is not one of 'a4', 'letter'" in res.output
+    assert not (tmp_path / "x").exists()

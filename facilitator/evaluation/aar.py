@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from simsoft.reports import Doc, save_figure, write_document
 
 from facilitator.documents.prose import fmt_metric
-from facilitator.documents.render import PrintDoc, write_print_document
+from facilitator.documents.render import DEFAULT_PAPER, PrintDoc, write_print_document
 from simsoft.units import format_duration
 
 from facilitator.evaluation.evaluator import EvaluationState, evaluation_state
@@ -354,8 +354,10 @@ def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
 def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
               seed: int | None = None, executor: str | None = None, workers: int | None = None,
               figures: bool = True, on_start: Callable[[int], None] | None = None,
-              on_runs: Callable[[int], None] | None = None, pdf: bool = False) -> Path:
+              on_runs: Callable[[int], None] | None = None, pdf: bool = False, paper: str = DEFAULT_PAPER) -> Path:
     """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
+
+    ``paper`` (``a4`` or ``letter``) sizes the printed pages (CSS ``@page`` of ``aar.html`` and ``aar.pdf``).
 
     ``pdf`` also prints ``aar.pdf`` with the headless Chromium on PATH
     (:func:`facilitator.documents.pdf.html_to_pdf`; an error says when none is installed).
@@ -373,7 +375,7 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
         outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
                                     variants=variants, on_start=on_start, on_runs=on_runs)
     doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures)
-    write_print_document(folder, doc, "aar")
+    write_print_document(folder, doc, "aar", paper=paper)
     if pdf:
         from facilitator.documents.pdf import html_to_pdf
 
