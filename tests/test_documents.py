@@ -185,7 +185,8 @@ def test_every_aar_section_is_present_and_not_empty(noted_aar):
     log = sections["Decision log"]
     assert "keep him out" in log and "refused: team 'venue' may not dispatch" in log
     obs = sections["Evaluator observations and notes by inject"]
-    assert "| inject I1 (Steward at the courtyard gate, released at 0 s) |" in obs and "The cordon had no owner." in obs
+    assert re.search(r"\| inject I1 \(Steward at the courtyard gate, released at 0 s, \d\d:\d\d UTC\) \|", obs)
+    assert "The cordon had no owner." in obs
     assert "-0.0" not in md and "e+0" not in md and not re.search(r"D\d+ took effect", md)
 
 
@@ -227,3 +228,41 @@ def test_paper_letter_prints_the_aar_and_the_packets_on_letter(noted_aar, tmp_pa
     res = CliRunner().invoke(exercise, ["sitman", str(EXERCISE), "--out", str(tmp_path / "x"), "--paper", "a5"])
     assert res.exit_code == 2 and "'a5' is not one of 'a4', 'letter'" in res.output
     assert not (tmp_path / "x").exists()
+
+
+def test_findings_and_the_decision_log_give_the_room_clock_beside_exercise_time(noted_aar):
+    """The journal stamps every step with UTC: the AAR shows it beside the simulated time (issue 19)."""
+    from facilitator.conduct.journal import read_journal
+
+    entries, _ = read_journal(noted_aar.parent / "session.sqlite")
+    wall = {e.kind + ":" + str(e.body.get("id") or e.body.get("inject") or e.seq): e.wall_utc[11:16] for e in entries}
+    md = (noted_aar / "aar.md").read_text(encoding="utf-8")
+    sections = _sections(md)
+    log = sections["Decision log"]
+    d1 = next(line for line in log.splitlines() if "D1:" in line)
+    assert f"({wall['decision:D1']} UTC)" in d1.split("|")[1]
+    refused = next(line for line in log.splitlines() if "refused:" in line)
+    assert re.search(r"^\| [^|]*\(\d\d:\d\d UTC\) \|", refused)
+    # The finding on the gate closure: decision and inject release with their room clock.
+    assert f"released at 0 s, {wall['release:I1']} UTC)" in md
+    assert re.search(r"closed the [^.]* at [^,]*\(\d\d:\d\d UTC\), [^;]* after inject I1 \([^)]*released at [^)]*, \d\d:\d\d UTC\)",
+                     md), md[:3000]
+    obs = sections["Evaluator observations and notes by inject"]
+    note = next(line for line in obs.splitlines() if "Nobody on the rota" in line)
+    assert re.search(r"\| \d[^|]*\(\d\d:\d\d UTC\) \|", note), note
+    assert re.search(r"\| after play \(\d\d:\d\d UTC\) \|", obs)
+
+
+def test_a_session_without_a_journal_keeps_exercise_time_only():
+    from facilitator.documents.aar_sections import decision_log, display_names, wall_times
+
+    loaded = load_exercise(EXERCISE)
+    from facilitator.conduct.session import Session
+
+    ses = Session(loaded)  # in memory: no folder, no journal
+    ses.advance_phase("conduct")
+    ses.release_next()
+    ses.decide(parse_line("close connection=courtyard_gate -- keep him out", team="venue"))
+    assert wall_times(ses) is None
+    rows = decision_log(ses, display_names(loaded.scenario))
+    assert rows and "UTC" not in rows[0][0]

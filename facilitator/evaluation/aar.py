@@ -182,9 +182,10 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     log = sec.decision_log(session, names)
     if log:
         p("Every decision the teams took, with their rationale, and every decision the exercise refused, in time order "
-          "(exercise time). Orders the simulated world overrode follow under Contrary actions and overridden orders.")
+          "(exercise time, with the room's clock in UTC when the session journal recorded it). Orders the simulated "
+          "world overrode follow under Contrary actions and overridden orders.")
         blocks.append(("table", ["Time", "Team", "Inject", "Decision", "Rationale", "Outcome"], log,
-                       {"widths": [9, 18, 8, 25, 22, 18]}))
+                       {"widths": [11, 17, 8, 24, 22, 18]}))
     else:
         p("The teams took no decision.")
 
