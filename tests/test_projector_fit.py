@@ -62,6 +62,18 @@ def _measure(browser, client, name: str, when: str) -> list[str]:  # noqa: F811
                 small = [(t, round(px, 1)) for t, px in page.evaluate(MAP_TEXT_PX) if px < 16]
                 if small:
                     problems.append(f"{name} ({when}): map text under 16 px at 1080p: {small[:3]}")
+            hidden = page.locator("circle.zone[tabindex]")
+            if height == 1080 and hidden.count():  # a name left off shows while its circle has the focus
+                zid = hidden.nth(hidden.count() // 2).get_attribute("data-id")
+                label = page.locator(f'text.hover-name[data-for="{zid}"]')
+                page.locator(f'circle.zone[data-id="{zid}"]').focus()
+                shown = label.get_attribute("visibility")
+                page.evaluate("document.activeElement.blur()")
+                if (shown, label.get_attribute("visibility")) != ("visible", "hidden"):
+                    problems.append(f"{name} ({when}): the name of {zid} does not show on focus")
+                page.locator(f'circle.zone[data-id="{zid}"]').focus()
+                page.screenshot(path=str(SHOTS / f"fit-{name}-{when}-focus.png"))
+                page.evaluate("document.activeElement.blur()")
             if page.locator(".controller").count():
                 problems.append(f"{name} ({when}): controller-only text on the projector")
             SHOTS.mkdir(parents=True, exist_ok=True)

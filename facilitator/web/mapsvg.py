@@ -173,6 +173,26 @@ def watch_list(scenario: Any, state: dict[str, Any], *, limit: int = 6) -> list[
     return rows
 
 
+def _beside(zid: str, x: float, y: float, r: float, name: str, placed: list[tuple[float, float, float, float]],
+            circles: dict[str, tuple[float, float, float]], *, further: int = 0) -> str:
+    """A zone's name beside its circle: right, left, below, above, diagonals, then (``further`` steps of
+    one line) further below and above; the first spot that overlaps no placed label and none of
+    ``circles`` (then ``placed`` takes it), or ``""``."""
+    w = _CHAR * NAME_PX * len(name)
+    d = 0.71 * r + 4  # the diagonals, where the circle's corner leaves room
+    spots = [(x + r + 6, y + 7, "start"), (x - r - 6, y + 7, "end"), (x, y + r + 21, "middle"),
+             (x, y - r - 8, "middle"), (x + d, y + d + 16, "start"), (x - d, y + d + 16, "end"),
+             (x + d, y - d - 4, "start"), (x - d, y - d - 4, "end")]
+    for k in range(1, further + 1):
+        spots += [(x, y + r + 21 + 24 * k, "middle"), (x, y - r - 8 - 24 * k, "middle")]
+    for tx, ty, anchor in spots:
+        box = _text_box(tx, ty, w, NAME_PX, anchor)
+        if _free([box], placed, circles, zid):
+            placed.append(box)
+            return f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>'
+    return ""
+
+
 def _layout(scenario: Any, priority: tuple[str, ...] = ()) -> dict[str, Any]:
     """What the map draws the same way at every refresh: node positions, zone radii, where labels go.
 
@@ -214,13 +234,17 @@ def _layout(scenario: Any, priority: tuple[str, ...] = ()) -> dict[str, Any]:
     names = {z.id: escape(getattr(z, "label", z.id)) for z in venue.zones}
     inside: dict[str, bool] = {}
     counts: dict[str, float | None] = {}
+    # The zones that matter now get their names beside the circle before any other label is placed; they
+    # may lie over other zones' circles (drawn on top, with a white halo), never over another label.
+    early = {z.id: _beside(z.id, *xy[z.id], radius[z.id], names[z.id], placed, {}, further=4)
+             for z in order if z.id in first}
     for z in order:
         x, y = xy[z.id]
         r = radius[z.id]
         digits = len(str(int(z.capacity or z.area_m2 * 4)))
         count_box = _text_box(x, y + 8, _CHAR * _COUNT_PX * digits, _COUNT_PX, "middle")
         name_w = _CHAR * NAME_PX * len(names[z.id])
-        if name_w <= 1.9 * r and r >= 30:  # name and count both inside the circle
+        if z.id not in early and name_w <= 1.9 * r and r >= 30:  # name and count both inside the circle
             boxes = [_text_box(x, y - 4, name_w, NAME_PX, "middle"), _text_box(x, y + 20, count_box[2] - count_box[0],
                                                                                 _COUNT_PX, "middle")]
             if _free(boxes, placed, circles, z.id):
@@ -252,23 +276,28 @@ def _layout(scenario: Any, priority: tuple[str, ...] = ()) -> dict[str, Any]:
         r, name = radius[z.id], names[z.id]
         if inside.get(z.id):
             label = f'<text x="{x:.1f}" y="{y - 4:.1f}" class="lbl zone-name" text-anchor="middle">{name}</text>'
-        else:  # beside the circle: right, left, below, above, diagonals; the first spot that overlaps nothing
-            w = _CHAR * NAME_PX * len(name)
-            label = ""
-            d = 0.71 * r + 4  # the diagonals, where the circle's corner leaves room
-            for tx, ty, anchor in ((x + r + 6, y + 7, "start"), (x - r - 6, y + 7, "end"), (x, y + r + 21, "middle"),
-                                   (x, y - r - 8, "middle"), (x + d, y + d + 16, "start"), (x - d, y + d + 16, "end"),
-                                   (x + d, y - d - 4, "start"), (x - d, y - d - 4, "end")):
-                box = _text_box(tx, ty, w, NAME_PX, anchor)
-                if _free([box], placed, circles, z.id):
-                    placed.append(box)
-                    label = f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>'
-                    break
+        elif z.id in early:
+            label = early[z.id]
+        else:
+            label = _beside(z.id, x, y, r, name, placed, circles)
         zones[z.id] = (x, y, r, label, counts[z.id])
     zones = {z.id: zones[z.id] for z in venue.zones}
+    # A name left off is still there to read: drawn above its circle, on top of everything, shown while
+    # the circle is pointed at or has the keyboard focus (console.js), hidden otherwise.
+    hover = {}
+    for z in venue.zones:
+        if zones[z.id][3]:
+            continue
+        x, y, r = zones[z.id][:3]
+        w = _CHAR * NAME_PX * len(names[z.id])
+        tx = min(max(x, w / 2 + 4), _W - w / 2 - 4)
+        ty = y - r - 10 if y - r - 10 - NAME_PX > 2 else y + r + NAME_PX + 6
+        hover[z.id] = (f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl zone-name hover-name" text-anchor="middle" '
+                       f'data-for="{escape(z.id)}" visibility="hidden">{names[z.id]}</text>')
     missing = (sum((not zones[z.id][3]) + (zones[z.id][4] is None) for z in venue.zones)
                + sum(1 for e in venue.exits if not exits[e.id]))
-    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing, "outlines": outlines}
+    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing, "outlines": outlines, "hover": hover,
+              "on_top": first}
     if len(_LAYOUTS) >= _LAYOUTS_KEPT:
         _LAYOUTS.pop(next(iter(_LAYOUTS)))
     _LAYOUTS[key] = (scenario, layout)
@@ -303,10 +332,12 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
         if z.id in state["affected"]:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 10:.1f}" fill="none" stroke="{_INCIDENT}" '
                        f'stroke-width="5" stroke-dasharray="12 6" class="affected"><title>incident in this zone</title></circle>')
-        out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}" cx="{x:.1f}" cy="{y:.1f}" '
+        focus = ' tabindex="0"' if z.id in layout["hover"] else ""
+        out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}"{focus} cx="{x:.1f}" cy="{y:.1f}" '
                    f'r="{r:.1f}" fill="{_fill(n / max(z.area_m2, 1e-9))}" stroke="{stroke}" stroke-width="{sw}">'
                    f'<title>{escape(getattr(z, "label", z.id))}: {round(n)} inside</title></circle>')
-        out.append(label)
+        if z.id not in layout["on_top"]:
+            out.append(label)
         if count_y is not None:
             out.append(f'<text x="{x:.1f}" y="{count_y:.1f}" class="lbl zone-count" text-anchor="middle" '
                        f'data-zone="{escape(z.id)}">{round(n)}</text>')
@@ -332,6 +363,8 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
             ux, uy = x + 24 + 34 * i, y - 34
             out.append(f'<g class="unit" data-id="{escape(unit)}"><polygon points="{ux:.1f},{uy - 14:.1f} {ux + 13:.1f},{uy + 10:.1f} '
                        f'{ux - 13:.1f},{uy + 10:.1f}" fill="{_UNIT}"/><title>{escape(unit)} on scene</title></g>')
+    out.extend(zones[z][3] for z in sorted(layout["on_top"]))  # names of the zones that matter, over the marks
+    out.extend(layout["hover"].values())  # last, so a shown name lies on top of every mark
     out.append("</svg>")
     return "".join(out)
 
