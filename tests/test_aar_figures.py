@@ -57,3 +57,17 @@ def test_forecast_panels_follow_the_same_rules():
     fig = forecast_figure(_arms([a for a, _ in arms], _value), metrics=METRICS, arms=arms, replications=6)
     zero, hours = fig.axes[:2]
     assert hours.get_ylabel() == "h" and "0 in every arm" in [t.get_text() for t in zero.texts]
+
+
+def test_variant_effects_say_when_no_variant_moves_any_outcome():
+    from facilitator.evaluation.plots import variant_effects_figure
+
+    summary = {m: {"arms": {"team": {"mean": _value(m) or 1.0}},
+                   "variant_minus_team": {v: {"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0} for v in ("voice_pa_fast", "b")}}
+               for m, _, _ in METRICS}
+    ax = variant_effects_figure(summary, metrics=METRICS, variants=["voice_pa_fast", "b"]).axes[0]
+    assert ax.get_xlim() == (-5.0, 5.0)
+    assert any("no modelled effect on any outcome" in t.get_text() for t in ax.texts)
+    assert "95 % evacuation time (voice pa fast)" in [t.get_text() for t in ax.get_yticklabels()]
+    marks = [ln for ln in ax.get_lines() if ln.get_marker() == "|" and ln.get_markersize() == 9]
+    assert len(marks) == 2 * len(METRICS)  # every zero effect is drawn

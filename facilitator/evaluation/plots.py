@@ -206,6 +206,7 @@ def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tupl
     ticks, names = [], []
     pos = 0
     colours = ["#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+    largest = 0.0
     for metric, label, _ in metrics:
         base = summary[metric]["arms"]["team"].get("mean")
         for i, v in enumerate(variants):
@@ -215,15 +216,23 @@ def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tupl
                 lo = 100 * d["ci_low"] / abs(base) if d.get("ci_low") is not None else mean
                 hi = 100 * d["ci_high"] / abs(base) if d.get("ci_high") is not None else mean
                 ax.barh(pos, mean, color=colours[i % len(colours)], xerr=[[max(0, mean - lo)], [max(0, hi - mean)]],
-                        capsize=3, label=v if metric == metrics[0][0] else None)
+                        capsize=3, label=v.replace("_", " ") if metric == metrics[0][0] else None)
+                # a zero effect still shows where it lies (a bar of width 0 draws nothing)
+                ax.plot(mean, pos, marker="|", markersize=9, color=colours[i % len(colours)], linestyle="none")
+                largest = max(largest, abs(lo), abs(hi), abs(mean))
             ticks.append(pos)
-            names.append(f"{label} ({v})" if len(variants) > 1 else label)
+            names.append(f"{label} ({v.replace('_', ' ')})" if len(variants) > 1 else label)
             pos += 1
         pos += 0.5
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(ticks, names, fontsize=7.5)
     ax.invert_yaxis()
     ax.set_xlabel("change vs your decisions without the corrective action (%, lower is better)")
+    if largest < 0.05:  # no variant moves any outcome: a readable axis and the words
+        ax.set_xlim(-5, 5)
+        ax.text(0.5, 0.02, "no modelled effect on any outcome (every change under 0.05 %)", transform=ax.transAxes,
+                ha="center", va="bottom", fontsize=8, color="#555555",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     if len(variants) > 1:
         ax.legend(fontsize=7)
     ax.set_title("Predicted effect of corrective actions modelled as scenario variants", fontsize=10)
