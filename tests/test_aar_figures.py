@@ -31,8 +31,11 @@ def test_decisions_at_the_same_moment_share_one_label_and_no_labels_overlap():
     decisions += [("D9", "police", 0.0, 0.0, "dispatch"), ("D10", "police", 420.0, 420.0, "dispatch"),
                   ("D11", "police", 1800.0, 1800.0, "declare")]
     fig = timeline_figure(injects=[("I1", 0.0, "scheduled"), ("I2", 390.0, "trigger")], decisions=decisions,
-                          expected=[], teams=["venue", "police"], title="t")
+                          expected=[], teams=["venue", "police"], title="t",
+                          team_names={"venue": "Stadium control room (safety officer and stewards)"})
     ax = fig.axes[0]
+    lanes = [t.get_text() for t in ax.get_yticklabels()]
+    assert lanes == ["injects", "Stadium control room\n(safety officer and\nstewards)", "police"]  # names, wrapped
     labels = [t for t in ax.texts if t.get_text().startswith("D")]
     lines = [line for t in labels for line in t.get_text().split("\n")]
     assert "D3, D1, D2, D5 close" in lines  # one line for the four closures, in the order they took effect

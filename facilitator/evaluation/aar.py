@@ -167,7 +167,8 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         fig = timeline_figure(
             injects=[(s.inject.id, s.released_s, s.reason or "") for s in session.injects if s.released_s is not None],
             decisions=[(d.id, d.team, d.t_s, d.t_s + d.after_s, str(d.action.get("do"))) for d in session.decisions],
-            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=ov.name)
+            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=ov.name,
+            team_names={t.id: t.name for t in ex.teams})
         _fig(fig, folder / "timeline.png")
         blocks.append(("fig", "timeline.png", "Injects, decisions (when they took effect) and each expected action's "
                        "time standard, coloured by its score; hatched: the grace."))

@@ -34,7 +34,8 @@ def _scale(metric_unit: str, value: float | None) -> float | None:
 
 
 def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Sequence[tuple[str, str, float, float, str]],
-                    expected: Sequence[Any], teams: Sequence[str], title: str = "") -> Any:
+                    expected: Sequence[Any], teams: Sequence[str], title: str = "",
+                    team_names: Mapping[str, str] | None = None) -> Any:
     """Injects and decisions on the exercise clock, one lane per player team.
 
     Args:
@@ -43,6 +44,7 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
         expected: :class:`facilitator.evaluation.scoring.ActionScore` rows; each draws its standard window
             (release → standard) in its team's lane, coloured by its score.
         teams: player team ids, top to bottom.
+        team_names: how the lanes are labelled (a team's name, wrapped), by id; the id where none is given.
     """
     plt = _plt()
     # Each team gets a band: its decisions on the band's base line, one thin row per expected action above.
@@ -109,7 +111,9 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
                     fontsize=6.5, va="top", linespacing=1.1)
     for t in teams:
         ax.axhline(base[t] - 0.35, color="#dddddd", linewidth=0.8)
-    ax.set_yticks([y_inj, *[base[t] for t in teams]], ["injects", *teams])
+    names = team_names or {}
+    ax.set_yticks([y_inj, *[base[t] for t in teams]], ["injects", *(_wrap(names.get(t, t), 22) for t in teams)],
+                  fontsize=8)
     ax.set_ylim(-0.6, y_inj + 0.9)
     ax.set_xlim(-0.02 * t_max, t_max)
     ax.set_xlabel("exercise time (min)")
