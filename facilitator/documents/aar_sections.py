@@ -4,6 +4,7 @@ observations tied to injects, honest outcome verdicts and the conclusion (used b
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from simsoft.units import format_duration
@@ -13,13 +14,72 @@ from facilitator.documents.prose import action_phrase, meaningful_text, verdict,
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
-__all__ = ["when", "display_names", "finding_sentences", "decision_log", "observations", "executive_summary",
+__all__ = ["when", "WallTimes", "wall_times", "clock", "display_names", "finding_sentences", "decision_log", "observations", "executive_summary",
            "outcome_rows", "conclusion"]
 
 _NOUNS = {"alert": "alert", "evacuate": "evacuation order", "shelter": "shelter order", "lockdown": "lockdown",
           "release": "release of the sheltered zones", "close": "closure", "open": "opening", "dispatch": "dispatch",
           "cordon": "cordon", "declare": "declaration", "public_information": "public information message",
           "staging": "ambulance staging point", "casualty_collection_point": "casualty collection point"}
+
+
+@dataclass(frozen=True)
+class WallTimes:
+    """The room's clock (UTC ``HH:MM``) of each journaled step the AAR cites: what the session's journal
+    stamped when the step was written. Simulated time stands still while teams talk, so the two clocks
+    differ; an evaluator matching notes and recordings to the log needs both."""
+
+    decisions: dict[str, str] = field(default_factory=dict)
+    """Decision id → when it was journaled."""
+    rejected: list[str] = field(default_factory=list)
+    """Refused decisions, in journal order (the order of ``Session.rejected``)."""
+    notes: list[str] = field(default_factory=list)
+    """Notes, in journal order (the order of ``Session.notes``)."""
+    releases: dict[str, str] = field(default_factory=dict)
+    """Inject id → when it was released."""
+
+
+def _hhmm(wall_utc: str) -> str:
+    """``2026-12-06T10:42:13.5Z`` → ``10:42``."""
+    return wall_utc[11:16]
+
+
+def wall_times(session: "Session") -> WallTimes | None:
+    """The room's clock of the session's steps from its journal, or None (no folder, no readable journal)."""
+    if session.folder is None:
+        return None
+    from facilitator.conduct.journal import JournalError, read_journal
+    from facilitator.conduct.store import JOURNAL
+
+    path = session.folder / JOURNAL
+    if not path.is_file():
+        return None
+    try:
+        entries, _ = read_journal(path)
+    except (JournalError, OSError):
+        return None
+    out = WallTimes()
+    for e in entries:
+        if not e.wall_utc:
+            continue
+        if e.kind == "decision":
+            out.decisions[str(e.body.get("id"))] = _hhmm(e.wall_utc)
+        elif e.kind == "rejected":
+            out.rejected.append(_hhmm(e.wall_utc))
+        elif e.kind == "note":
+            out.notes.append(_hhmm(e.wall_utc))
+        elif e.kind == "release" and e.body.get("inject"):
+            out.releases[str(e.body["inject"])] = _hhmm(e.wall_utc)
+    return out
+
+
+def clock(t_s: float, wall: str | None) -> str:
+    """Exercise time with the room's clock beside it when known: ``6 min 30 s (10:42 UTC)``.
+
+    >>> clock(390.0, "10:42"), clock(390.0, None)
+    ('6 min 30 s (10:42 UTC)', '6 min 30 s')
+    """
+    return f"{when(t_s)} ({wall} UTC)" if wall else when(t_s)
 
 
 def display_names(scenario: Any) -> dict[str, str]:
@@ -40,17 +100,21 @@ def _team(ex: Any, team: str) -> str:
         return team
 
 
-def _inject_ref(session: "Session", inject_id: str) -> str:
+def _inject_ref(session: "Session", inject_id: str, wall: WallTimes | None = None) -> str:
     for s in session.injects:
         if s.inject.id == inject_id:
-            at = f", released at {when(s.released_s)}" if s.released_s is not None else ""
+            rel = wall.releases.get(inject_id) if wall else None
+            # Inside the inject's own parentheses the room's clock follows a comma, not a second bracket.
+            at = (f", released at {when(s.released_s)}" + (f", {rel} UTC" if rel else "")) if s.released_s is not None else ""
             return f"inject {inject_id} ({s.inject.sender}{at})"
     return f"inject {inject_id}"
 
 
 def finding_sentences(session: "Session", scores: Any, names: dict[str, str]) -> dict[str, list[tuple[str, str, str, str]]]:
-    """Timeliness findings per objective as ``(kind, sentence, reference, analysis)``."""
+    """Timeliness findings per objective as ``(kind, sentence, reference, analysis)``; times read in exercise
+    time with the room's clock beside them when the session has a journal."""
     ex = session.loaded.exercise
+    wall = wall_times(session)
     decisions = {d.id: d for d in session.decisions}
     out: dict[str, list[tuple[str, str, str, str]]] = {o.id: [] for o in ex.objectives}
     for a in scores.actions:
@@ -60,11 +124,14 @@ def finding_sentences(session: "Session", scores: Any, names: dict[str, str]) ->
         std = (f"the standard is {when(a.standard_s)}" if a.standard_s is not None else "there is no time standard")
         ref = (f"{a.task}: {task.text}" if task else a.action) + (f" ({task.reference})" if task and task.reference else "")
         who = _team(ex, a.team)
-        inj = _inject_ref(session, a.inject)
+        inj = _inject_ref(session, a.inject, wall)
         d = decisions.get(a.decision or "")
         if d is not None and a.taken_after_s is not None:
             gap = "immediately" if a.taken_after_s < 1 else when(a.taken_after_s)
-            did = f"{who} {action_phrase(d.action, names)} at {when(d.t_s + d.after_s)}, {gap} after {inj}; {std}."
+            decided = wall.decisions.get(d.id) if wall else None
+            at = (clock(d.t_s, decided) if not d.after_s else
+                  f"{when(d.t_s + d.after_s)} (decided at {clock(d.t_s, decided)})" if decided else when(d.t_s + d.after_s))
+            did = f"{who} {action_phrase(d.action, names)} at {at}, {gap} after {inj}; {std}."
         else:
             did = f"{who} never gave the {_NOUNS.get(a.action, a.action.replace('_', ' '))} expected after {inj}; {std}."
         over = (a.taken_after_s or 0) - (a.standard_s or 0)
@@ -87,15 +154,18 @@ def finding_sentences(session: "Session", scores: Any, names: dict[str, str]) ->
 
 
 def decision_log(session: "Session", names: dict[str, str]) -> list[tuple[str, ...]]:
-    """Every decision and refusal in time order: time, team, inject, decision, rationale, outcome."""
+    """Every decision and refusal in time order: time (with the room's clock when the session has a journal),
+    team, inject, decision, rationale, outcome."""
     ex = session.loaded.exercise
+    wall = wall_times(session)
     rows: list[tuple[float, tuple[str, ...]]] = []
     for d in session.decisions:
         effect = f"in effect at {when(d.t_s + d.after_s)}" if d.after_s else "in effect at once"
-        rows.append((d.t_s, (when(d.t_s), f"{d.id}: {_team(ex, d.team)}", d.inject or "-",
-                             action_phrase(d.action, names), d.rationale or "-", effect)))
-    for r in session.rejected:
-        rows.append((r["t_s"], (when(r["t_s"]), f"refused: {_team(ex, r['team'])}", r.get("inject") or "-",
+        rows.append((d.t_s, (clock(d.t_s, wall.decisions.get(d.id) if wall else None), f"{d.id}: {_team(ex, d.team)}",
+                             d.inject or "-", action_phrase(d.action, names), d.rationale or "-", effect)))
+    for k, r in enumerate(session.rejected):
+        refused_at = wall.rejected[k] if wall and k < len(wall.rejected) else None
+        rows.append((r["t_s"], (clock(r["t_s"], refused_at), f"refused: {_team(ex, r['team'])}", r.get("inject") or "-",
                                 action_phrase(r.get("action") or {}, names), r.get("rationale") or "-",
                                 f"refused: {r['message']}")))
     return [r for _, r in sorted(rows, key=lambda x: x[0])]
@@ -105,12 +175,16 @@ def observations(session: "Session") -> list[tuple[str, ...]]:
     """Notes (evaluator, facilitator, team) grouped by the inject they are tied to, in inject order."""
     ex = session.loaded.exercise
     order = {i.id: k for k, i in enumerate(ex.msel)}
+    wall = wall_times(session)
+    written = {id(n): (wall.notes[k] if wall and k < len(wall.notes) else None) for k, n in enumerate(session.notes)}
     rows = []
     for n in sorted(session.notes, key=lambda n: (order.get(n.get("inject") or "", len(order)), n["t_s"])):
         who = _team(ex, n["team"]) if n.get("team") else "facilitator"
         phase = "hot wash" if n.get("phase") == "hot_wash" else n.get("phase", "")
-        inj = _inject_ref(session, n["inject"]) if n.get("inject") else "no inject"
-        rows.append((inj, "after play" if phase == "hot wash" else when(n["t_s"]), f"{who} ({phase})", n["text"]))
+        inj = _inject_ref(session, n["inject"], wall) if n.get("inject") else "no inject"
+        at = f"after play ({written[id(n)]} UTC)" if phase == "hot wash" and written[id(n)] else (
+            "after play" if phase == "hot wash" else clock(n["t_s"], written[id(n)]))
+        rows.append((inj, at, f"{who} ({phase})", n["text"]))
     return rows
 
 

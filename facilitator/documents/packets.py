@@ -18,7 +18,7 @@ from typing import Any
 
 from facilitator.documents.prose import when as format_duration
 
-from facilitator.documents.render import PrintDoc, write_print_document
+from facilitator.documents.render import DEFAULT_PAPER, PrintDoc, write_print_document
 
 __all__ = ["situation_manual", "evaluator_packet", "controller_packet", "write_packet", "release_rule", "KINDS"]
 
@@ -258,8 +258,10 @@ def venue_map_figure(scenario: Any) -> Any:
     return fig
 
 
-def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bool = True) -> list[Path]:
-    """Write one document (``kind`` in :data:`KINDS`) into ``out``: Markdown, HTML and (``pdf``) PDF."""
+def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bool = True,
+                 paper: str = DEFAULT_PAPER) -> list[Path]:
+    """Write one document (``kind`` in :data:`KINDS`) into ``out``: Markdown, HTML and (``pdf``) PDF, on ``paper``
+    (``a4`` or ``letter``)."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "sitman":
@@ -276,7 +278,7 @@ def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bo
         doc = controller_packet(loaded)
     else:
         raise ValueError(f"unknown document {kind!r} ({', '.join(KINDS)})")
-    paths = write_print_document(folder, doc, KINDS[kind])
+    paths = write_print_document(folder, doc, KINDS[kind], paper=paper)
     if pdf:
         from facilitator.documents.pdf import html_to_pdf
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from simsoft.reports import Doc, save_figure, write_document
 
 from facilitator.documents.prose import fmt_metric
-from facilitator.documents.render import PrintDoc, write_print_document
+from facilitator.documents.render import DEFAULT_PAPER, PrintDoc, write_print_document
 from simsoft.units import format_duration
 
 from facilitator.evaluation.evaluator import EvaluationState, evaluation_state
@@ -173,7 +173,8 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         fig = timeline_figure(
             injects=[(s.inject.id, s.released_s, s.reason or "") for s in session.injects if s.released_s is not None],
             decisions=[(d.id, d.team, d.t_s, d.t_s + d.after_s, str(d.action.get("do"))) for d in session.decisions],
-            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=ov.name)
+            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=ov.name,
+            team_names={t.id: t.name for t in ex.teams})
         _fig(fig, folder / "timeline.png")
         blocks.append(("fig", "timeline.png", "Injects, decisions (when they took effect) and each expected action's "
                        "time standard, coloured by its score; hatched: the grace."))
@@ -188,9 +189,10 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     log = sec.decision_log(session, names)
     if log:
         p("Every decision the teams took, with their rationale, and every decision the exercise refused, in time order "
-          "(exercise time). Orders the simulated world overrode follow under Contrary actions and overridden orders.")
+          "(exercise time, with the room's clock in UTC when the session journal recorded it). Orders the simulated "
+          "world overrode follow under Contrary actions and overridden orders.")
         blocks.append(("table", ["Time", "Team", "Inject", "Decision", "Rationale", "Outcome"], log,
-                       {"widths": [9, 18, 8, 25, 22, 18]}))
+                       {"widths": [11, 17, 8, 24, 22, 18]}))
     else:
         p("The teams took no decision.")
 
@@ -360,8 +362,10 @@ def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
 def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
               seed: int | None = None, executor: str | None = None, workers: int | None = None,
               figures: bool = True, on_start: Callable[[int], None] | None = None,
-              on_runs: Callable[[int], None] | None = None, pdf: bool = False) -> Path:
+              on_runs: Callable[[int], None] | None = None, pdf: bool = False, paper: str = DEFAULT_PAPER) -> Path:
     """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
+
+    ``paper`` (``a4`` or ``letter``) sizes the printed pages (CSS ``@page`` of ``aar.html`` and ``aar.pdf``).
 
     ``pdf`` also prints ``aar.pdf`` with the headless Chromium on PATH
     (:func:`facilitator.documents.pdf.html_to_pdf`; an error says when none is installed).
@@ -379,7 +383,7 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
         outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
                                     variants=variants, on_start=on_start, on_runs=on_runs)
     doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures)
-    write_print_document(folder, doc, "aar")
+    write_print_document(folder, doc, "aar", paper=paper)
     if pdf:
         from facilitator.documents.pdf import html_to_pdf
 
