@@ -92,10 +92,11 @@ class AmbulanceFleet:
         self.first_arrival = env.event()
         """Succeeds when the first ambulance (its crew: the first medics) reaches the scene."""
 
-    def send(self, delay_s: float, *, source: str, start: simpy.Event | None = None) -> str:
-        """An ambulance that reaches the scene after ``delay_s`` and starts work once ``start`` has happened."""
+    def send(self, delay_s: float, *, source: str, start: simpy.Event | None = None, vid: str | None = None) -> str:
+        """An ambulance that reaches the scene after ``delay_s`` and starts work once ``start`` has happened;
+        ``vid`` names it (a regional unit), else it is ``amb<n>``."""
         self.count += 1
-        aid = f"amb{self.count}"
+        aid = f"amb{self.count}" if vid is None else vid
         self.env.process(self._run(aid, delay_s, source, start))
         return aid
 
@@ -131,13 +132,13 @@ class AmbulanceFleet:
             depart(self, aid, load, hosp)
             yield from deliver(self, aid, load, hosp)
             handover = cfg.handover_time if self.mci is None else self.mci.handover
-            yield env.timeout(handover + hosp.spec.travel)
+            yield env.timeout(handover + hosp.travel_s)
             self.recorder.emit(env.now, "medical.ambulance_back", aid)
 
 
 def deliver(fleet: AmbulanceFleet, vid: str, load: list[Casualty], hosp: HospitalModel):
     """Drive ``load`` to ``hosp`` and admit them (a SimPy sub-process of a vehicle)."""
-    yield fleet.env.timeout(hosp.spec.travel)
+    yield fleet.env.timeout(hosp.travel_s)
     hosp.en_route -= len(load)
     hosp.en_route_critical -= sum(1 for c in load if c.critical)
     for c in load:
@@ -188,5 +189,5 @@ class OtherVehicle:
             yield from deliver(fleet, self.vid, load, hosp)
             mci = fleet.mci
             handover = fleet.cfg.handover_time if mci is None else mci.handover
-            yield env.timeout(handover + hosp.spec.travel)
+            yield env.timeout(handover + hosp.travel_s)
             fleet.recorder.emit(env.now, "medical.vehicle_back", self.vid)
