@@ -25,6 +25,8 @@ from simsoft.region.loader import LoadedRegion, apply_region_variant
 from simsoft.region.network import RoadNetwork
 from simsoft.region.pool import RegionalPool
 from simsoft.rng import DEFAULT_SEED, stream_key
+from simsoft.schema import Scenario
+from simsoft.schema.medical import Hospital
 
 __all__ = ["RegionResult", "RegionalRun", "run_region", "site_seed"]
 
@@ -79,10 +81,21 @@ class RegionalRun:
         self.seeds = {s.id: site_seed(self.seed, s.id) for s in region.sites}
         self.sims: dict[str, Simulation] = {}
         for s in region.sites:
-            self.sims[s.id] = Simulation(loaded.scenarios[s.id], seed=self.seeds[s.id], env=self.env, lean=lean,
+            scenario = self._with_region_hospitals(loaded.scenarios[s.id], s.id)
+            self.sims[s.id] = Simulation(scenario, seed=self.seeds[s.id], env=self.env, lean=lean,
                                          shared=self.pool.for_site(s.id) if lends else None)
         self.horizon = float(region.duration if region.duration is not None
                              else max(sim.scenario.duration for sim in self.sims.values()))
+
+    def _with_region_hospitals(self, scenario: Scenario, site: str) -> Scenario:
+        """The site's scenario naming the region's hospitals (travel: free-flow road time from the site) instead
+        of its own, so that its records, metrics and actions speak of the hospitals the patients go to."""
+        hospitals = self.loaded.region.hospitals
+        if not hospitals or scenario.medical is None:
+            return scenario
+        own = [Hospital.model_validate({**h.model_dump(exclude={"location", "travel"}),
+                                        "travel": self.network.free_flow_s(site, h.id)}) for h in hospitals]
+        return scenario.model_copy(update={"medical": scenario.medical.model_copy(update={"hospitals": own})})
 
     def run_to_end(self) -> None:
         """Run every site until nothing more is scheduled or the region's horizon, then close the records."""
