@@ -269,3 +269,9 @@ def test_region_validate_and_run_from_the_command_line(tmp_path):
     assert "site_seeds" in (folders[0] / "manifest.yaml").read_text()
     unknown = runner.invoke(cli, ["region", "run", str(CITY), "--variant", "nope", "--out", str(out)])
     assert unknown.exit_code == 1 and "unknown variant 'nope'" in unknown.output
+
+
+def test_a_region_file_given_to_the_scenario_commands_points_to_the_region_commands():
+    runner = CliRunner()
+    res = runner.invoke(cli, ["validate", str(CITY)])
+    assert res.exit_code == 1 and "is a region file, not a scenario: use `simsoft region validate" in res.output

@@ -114,6 +114,7 @@ _OTHER_FILES = (
     (("ratings", "improvement_plan", "findings"), "is an evaluation file, not a scenario: use "
                                                   "`simsoft exercise evaluate SESSION --from {file}`"),
     (("feedback", "teams"), "is a hot-wash file, not a scenario: use `simsoft exercise hotwash SESSION --from {file}`"),
+    (("sites", "roads"), "is a region file, not a scenario: use `simsoft region validate {file}` or `simsoft region run {file}`"),
     (("decisions",), "is a scripted decision set, not a scenario: play it with "
                      "`simsoft exercise start EXERCISE.yaml --decisions {file}`"),
 )
