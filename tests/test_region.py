@@ -275,3 +275,14 @@ def test_a_region_file_given_to_the_scenario_commands_points_to_the_region_comma
     runner = CliRunner()
     res = runner.invoke(cli, ["validate", str(CITY)])
     assert res.exit_code == 1 and "is a region file, not a scenario: use `simsoft region validate" in res.output
+
+
+def test_a_variant_naming_what_the_region_does_not_have_is_located(tmp_path):
+    text = BASE + 'variants:\n  v:\n    set: {"police[0].units": 0, distribution: balanced}\n'
+    (found,) = _problems(tmp_path, text)
+    assert found.endswith("variants.v.set.police[0].units: 'police' is not in the region file")
+
+
+def test_a_scenario_given_as_a_region_is_pointed_to_simsoft_validate(tmp_path):
+    (found,) = _problems(tmp_path, (ROOT / "scenarios" / "stadium.yaml").read_text())
+    assert found.endswith(":1: is a scenario, not a region: use `simsoft validate`")

@@ -230,9 +230,14 @@ def _check_variants(region: Region, data: dict, sources: SourceMap, file: str, b
         base_data = {k: val for k, val in data.items() if k != "variants"}
         try:
             new = apply_overrides(base_data, v.set)
-        except (KeyError, IndexError, ValueError) as exc:
-            f, line = sources.locate(("variants", name, "set"))
-            problems.append(Problem(file=f, line=line, path=f"variants.{name}.set", rule=str(exc.args[0] if exc.args else exc)))
+        except (KeyError, IndexError, ValueError):
+            for key in v.set:
+                try:
+                    apply_overrides(base_data, {key: v.set[key]})
+                except (KeyError, IndexError, ValueError) as one:
+                    f, line = sources.locate(("variants", name, "set", key))
+                    msg = str(one.args[0] if one.args else one).replace("the base scenario", "the region file")
+                    problems.append(Problem(file=f, line=line, path=f"variants.{name}.set.{key}", rule=msg))
             continue
         reg, found = _problems(new, sources, file, note=f" (variant {name})")
         problems += found
@@ -252,7 +257,7 @@ def load_region(path: str | os.PathLike[str]) -> LoadedRegion:
     data = doc.data
     if not isinstance(data, dict):
         raise ScenarioError(Problem(file=doc.file, line=1, path="", rule="a region file is a mapping (name, sites, roads...)"))
-    if "venue" in data and "sites" not in data:
+    if "sites" not in data and any(k in data for k in ("venue", "import", "population")):
         raise ScenarioError(Problem(file=doc.file, line=1, path="", rule="is a scenario, not a region: use `simsoft validate`"))
     region, problems = _problems(data, doc.sources, doc.file)
     base = Path(doc.file).parent
