@@ -286,3 +286,22 @@ def test_a_variant_naming_what_the_region_does_not_have_is_located(tmp_path):
 def test_a_scenario_given_as_a_region_is_pointed_to_simsoft_validate(tmp_path):
     (found,) = _problems(tmp_path, (ROOT / "scenarios" / "stadium.yaml").read_text())
     assert found.endswith(":1: is a scenario, not a region: use `simsoft validate`")
+
+
+def test_a_teams_ambulance_request_goes_to_the_regions_bases_and_mutual_aid_stays_outside():
+    from simsoft.region import RegionalRun, apply_region_variant
+
+    loaded = apply_region_variant(load_region(CITY), "more_ambulances")
+    rr = RegionalRun(loaded, seed=1, lean=True)
+    rr.sims["st_marks"].apply({"do": "request_ambulances", "count": 3, "at": "50 min"})
+    rr.sims["st_marks"].apply({"do": "request_ambulances", "count": 1, "mutual_aid": True, "at": "50 min"})
+    rr.run_to_end()
+    result = rr.result()
+    assigned = [e for e in result.events if e.kind == "region.unit_assigned" and e.values["site"] == "st_marks"
+                and e.values["unit_kind"] == "ambulance"]
+    # 4 at the alert (14 vehicles, the station took 8), then the 3 requested: 2 left, 1 short.
+    assert len(assigned) == 6
+    short = [e for e in result.events if e.kind == "region.shortfall" and e.subject == "st_marks"]
+    assert [(e.values["wanted"], e.values["sent"]) for e in short] == [(3, 2)]
+    arrived = [e for e in result.sites["st_marks"].events if e.kind == "medical.ambulance_arrived"]
+    assert sorted(e.values["source"] for e in arrived).count("mutual_aid") == 1
