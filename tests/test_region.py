@@ -305,3 +305,28 @@ def test_a_teams_ambulance_request_goes_to_the_regions_bases_and_mutual_aid_stay
     assert [(e.values["wanted"], e.values["sent"]) for e in short] == [(3, 2)]
     arrived = [e for e in result.sites["st_marks"].events if e.kind == "medical.ambulance_arrived"]
     assert sorted(e.values["source"] for e in arrived).count("mutual_aid") == 1
+
+
+def test_congestion_windows_may_run_over_midnight_and_coordinates_join_the_nearest_node():
+    from simsoft.region.schema import ACCESS_SPEED_KM_H, Location, Region
+
+    region = Region.model_validate({
+        "name": "r", "sites": [{"id": "a", "scenario": "x", "location": {"x_km": 3.0, "y_km": 4.0}}],
+        "roads": {"nodes": [{"id": "o", "x_km": 0, "y_km": 0}, {"id": "p", "x_km": 10, "y_km": 0}],
+                  "edges": [{"from": "o", "to": "p", "minutes": 10}], "clock_start": "23:00",
+                  "congestion": [{"start": "22:30", "end": "00:30", "factor": 2.0}]}})
+    net = RoadNetwork(region)
+    assert net.node_of("a") == "o"
+    net.add_place("h", Location(node="p"))
+    access = 5.0 / ACCESS_SPEED_KM_H * 3600.0  # 5 km off the road at 30 km/h
+    assert net.free_flow_s("a", "h") == pytest.approx(access + 600.0)
+    assert net.congestion(0.0) == 2.0 and net.congestion(3600.0) == 2.0  # 23:00 and 00:00
+    assert net.congestion(2 * 3600.0) == 1.0  # 01:00
+
+
+def test_a_quiet_site_keeps_its_crowd_and_has_no_incident(city):
+    for sid in ("stadium", "festival"):
+        r = city.sites[sid]
+        assert r.scenario.incident is None and r.scenario.medical is None
+        assert not [e for e in r.events if e.kind.startswith(("incident.", "casualty.", "medical."))]
+        assert r.metrics["run.population"] == r.scenario.population.total
