@@ -90,6 +90,10 @@ def test_the_shipped_region_is_about_100000_people_at_four_venues_with_two_incid
 
 
 def test_a_shared_unit_is_in_one_place_at_a_time(city):
+    check_units(city)
+
+
+def check_units(city):
     assigned = [e for e in city.events if e.kind == "region.unit_assigned"]
     ids = [e.subject for e in assigned]
     assert ids and len(ids) == len(set(ids)), "a unit was assigned twice"
@@ -117,13 +121,27 @@ def test_a_shared_unit_is_in_one_place_at_a_time(city):
 def test_hospital_beds_are_counted_across_sites(city):
     # Every site's admission record carries the hospital's bed count at that moment: region-wide, it rises
     # by one for each living patient whichever site they come from.
+    check_beds(city)
+    sites = {sid for sid, r in city.sites.items() for e in r.events if e.kind == "medical.at_hospital" and e.values["hospital"] == "royal"}
+    assert sites == {"station", "st_marks"}
+
+
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_units_and_beds_hold_for_other_seeds_and_variants(seed):
+    for variant in (None, "balanced"):
+        result = run_region(load_region(CITY), seed=seed, variant=variant, lean=True)
+        check_units(result)
+        check_beds(result)
+        for sid, r in result.sites.items():
+            assert r.metrics["run.population"] == r.scenario.population.total
+
+
+def check_beds(city):
     for h in city.loaded.region.hospitals:
         rows = sorted(((e.t_s, sid, e) for sid, r in city.sites.items() for e in r.events
                        if e.kind == "medical.at_hospital" and e.values["hospital"] == h.id), key=lambda r: r[0])
         alive = [e for _, _, e in rows if e.values["alive"]]
         assert [e.values["beds_used"] for e in alive] == list(range(1, len(alive) + 1))
-    sites = {sid for sid, r in city.sites.items() for e in r.events if e.kind == "medical.at_hospital" and e.values["hospital"] == "royal"}
-    assert sites == {"station", "st_marks"}
 
 
 def test_the_region_run_is_reproducible(city):
