@@ -284,6 +284,10 @@ def test_region_validate_and_run_from_the_command_line(tmp_path):
     sites = {json.loads(line)["site"] for line in lines}
     assert sites == {"", "station", "st_marks", "stadium", "festival"}
     assert (folders[0] / "sites" / "station" / "metrics.json").is_file()
+    from simsoft.loader import load_scenario as load_file
+    ran = load_file(folders[0] / "sites" / "st_marks" / "scenario.yaml")
+    assert ran.incident.starts_at == load_scenario(ROOT / "scenarios" / "place-of-worship.yaml").incident.starts_at + 1800
+    assert [h.id for h in ran.medical.hospitals] == ["royal", "st_marys", "east_city"]
     assert "site_seeds" in (folders[0] / "manifest.yaml").read_text()
     unknown = runner.invoke(cli, ["region", "run", str(CITY), "--variant", "nope", "--out", str(out)])
     assert unknown.exit_code == 1 and "unknown variant 'nope'" in unknown.output

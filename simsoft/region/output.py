@@ -3,7 +3,8 @@
 ``<out>/<region slug>/<UTC time>-s<seed>[-<variant>]/`` holds ``manifest.yaml`` (versions, seeds of the
 region and of every site, the resolved region), ``events.jsonl`` (every record with its ``site``; ``""``
 for the region's own), ``metrics.json`` (regional metrics), ``summary.md`` and, per site,
-``sites/<id>/metrics.json``. Files are written in a hidden temporary folder renamed into place at the end.
+``sites/<id>/metrics.json`` and ``sites/<id>/scenario.yaml`` (the scenario as the site ran it: start offset
+applied, the region's hospitals named). Files are written in a hidden temporary folder renamed into place at the end.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _manifest(result: RegionResult, created: _dt.datetime) -> dict[str, Any]:
         "region_file": result.loaded.file,
         "site_seeds": dict(result.seeds),
         "site_scenarios": {sid: r.scenario.source for sid, r in result.sites.items()},
-        "files": [*REGION_FILES, *(f"sites/{sid}/metrics.json" for sid in result.sites)],
+        "files": [*REGION_FILES, *(f"sites/{sid}/{name}" for sid in result.sites for name in ("metrics.json", "scenario.yaml"))],
         "region": result.loaded.region.model_dump(mode="json", by_alias=True),
     }
 
@@ -130,6 +131,9 @@ def write_region_run(result: RegionResult, *, out_dir: str | os.PathLike[str] = 
         for sid, r in result.sites.items():
             (tmp / "sites" / sid).mkdir(parents=True)
             (tmp / "sites" / sid / "metrics.json").write_text(metrics_json(r), encoding="utf-8")
+            resolved = yaml.safe_dump(r.scenario.model_dump(mode="json", by_alias=True), sort_keys=False,
+                                      allow_unicode=True, width=100)
+            (tmp / "sites" / sid / "scenario.yaml").write_text(resolved, encoding="utf-8")
         if extra is not None:
             data["files"] += [n for n in (extra(tmp) or []) if n not in data["files"]]
         (tmp / "manifest.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
