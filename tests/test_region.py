@@ -352,3 +352,18 @@ def test_a_quiet_site_keeps_its_crowd_and_has_no_incident(city):
         assert r.scenario.incident is None and r.scenario.medical is None
         assert not [e for e in r.events if e.kind.startswith(("incident.", "casualty.", "medical."))]
         assert r.metrics["run.population"] == r.scenario.population.total
+
+
+def test_the_regional_map_shows_every_site_hospital_and_base(city, tmp_path):
+    from simsoft.plots import region_map
+
+    fig = region_map(city)
+    ax = fig.axes[0]
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for s in city.loaded.region.sites:
+        assert (s.name or s.id) in texts
+    assert "peak 61/60 beds (102%)" in texts  # the trauma unit above its beds, seed 1
+    for b in (*city.loaded.region.ambulance_bases, *city.loaded.region.police):
+        assert f"{b.id}: " in texts
+    fig.savefig(tmp_path / "map.png")
+    assert (tmp_path / "map.png").stat().st_size > 20_000

@@ -19,6 +19,7 @@ from simsoft.plots.runs import (
     incident_timeline,
     venue_map,
 )
+from simsoft.plots.region import region_map
 from simsoft.plots.uncertainty import differences_over_parameters, parameter_sensitivity
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "metric_label",
     "paired_differences",
     "parameter_sensitivity",
+    "region_map",
     "venue_map",
 ]
