@@ -49,3 +49,8 @@ class SharedResources(Protocol):
 
     def police(self, *, count: int) -> list[PoliceAssignment] | None:
         """Assign up to ``count`` shared police units to the site now, or ``None`` when the region has none."""
+
+    def walk_in(self, hospitals: list[HospitalModel], *, nearest: HospitalModel,
+                draw: Callable[[], float]) -> HospitalModel:
+        """The hospital a self-presenting casualty heads for (``nearest`` unless public information steers them
+        elsewhere); ``draw`` gives the site's uniform draw, called only when a message could apply."""

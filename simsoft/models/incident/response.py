@@ -21,7 +21,7 @@ from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.incident.alerting import resolve_zones
 from simsoft.models.incident.situation import Situation
-from simsoft.models.shared import SharedResources
+from simsoft.models.shared import PoliceAssignment, SharedResources
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario
@@ -137,7 +137,11 @@ class ResponseModel:
     def _shared_police(self, wanted: int):
         assert self.shared is not None
         yield self.situation.known["police"]
-        for a in self.shared.police(count=wanted) or []:
+        self.receive_police(self.shared.police(count=wanted) or [])
+
+    def receive_police(self, assignments: list[PoliceAssignment]) -> None:
+        """Shared police units the region sends now (at the site's request or by a regional decision)."""
+        for a in assignments:
             self.units[a.unit] = Unit(id=a.unit, service="police", can_contain=a.can_contain, auto_dispatch=False)
             self._fixed_travel[a.unit] = a.travel_s
             self.env.process(self._send_after(a.unit, a.dispatch_s))

@@ -327,6 +327,10 @@ class MedicalModel:
         if c.dead:
             return
         h = min(self.hospitals, key=lambda x: (x.travel_s, x.id))
+        if self.shared is not None:
+            # A region's public information can steer walk-ins away from a diverted or full hospital.
+            h = self.shared.walk_in(self.hospitals, nearest=h,
+                                    draw=lambda: float(self.streams.stream("medical.walk_in_informed").random()))
         c.place = "transport"
         self.recorder.emit(self.env.now, "medical.self_presented", c.id, hospital=h.id, triage=c.cls)
         yield self.env.timeout(h.travel_s * self.cfg.self_presentation.travel_factor)

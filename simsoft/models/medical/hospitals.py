@@ -49,6 +49,8 @@ class HospitalLoad:
         self.busy_until = 0.0
         self.busy_since = 0.0
         self.seq = 0
+        self.diverted = False
+        """Diverted (a regional decision): ambulances take no new patients there while another hospital is open."""
 
 
 def _shared(name: str, doc: str) -> property:
@@ -90,6 +92,7 @@ class HospitalModel:
     _busy_until = _shared("busy_until", "End of the service in progress (s).")
     _busy_since = _shared("busy_since", "Start of the service in progress (s).")
     _seq = _shared("seq", "Critical admissions so far.")
+    diverted = _shared("diverted", "Diverted: no new ambulance patients while another hospital is open.")
 
     @property
     def travel_s(self) -> float:
@@ -193,6 +196,8 @@ class HospitalModel:
 def choose_hospital(hospitals: list[HospitalModel], c: Casualty, *, policy: str) -> HospitalModel:
     """The hospital an ambulance takes ``c`` to.
 
+    A diverted hospital (regional decision) is left out while another is not diverted.
+
     ``nearest``: the nearest with a free bed (the nearest of all when every one is full).
     ``balanced``: critical patients to the earliest expected start of critical care (travel or queue,
     whichever is longer), others to the lowest bed occupancy; ties go to the nearer hospital.
@@ -201,7 +206,8 @@ def choose_hospital(hospitals: list[HospitalModel], c: Casualty, *, policy: str)
     centre (else the nearest): the trauma-network triage rule of sending the severely injured to the
     centre and sparing it the rest (NHS England, Regional Trauma Networks, 2010; ACS-COT field triage).
     """
-    open_ = [h for h in hospitals if not h.full] or hospitals
+    open_ = [h for h in hospitals if not h.full and not h.diverted] or [h for h in hospitals if not h.diverted] \
+        or hospitals
     if policy == "balanced":
         if c.critical:
             return min(open_, key=lambda h: (h.expected_start_s(h.travel_s), h.travel_s, h.id))
