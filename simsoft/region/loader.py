@@ -30,10 +30,11 @@ __all__ = ["LoadedRegion", "load_region", "apply_region_variant", "find_scenario
 
 _KEYS = known_keys(Region)
 
-_VARIANT_ROOTS = frozenset({"hospitals", "ambulance_bases", "police", "distribution", "coordination", "roads"})
+_VARIANT_ROOTS = frozenset({"hospitals", "ambulance_bases", "police", "distribution", "coordination", "roads",
+                            "actions"})
 """Top-level keys of the region a variant may change (``roads`` only under ``roads.congestion``)."""
 _SCOPE_RULE = ("a region variant compares the response: it may change hospitals, ambulance_bases, police, "
-               "distribution, coordination and roads.congestion, never which venues there are, where, when, "
+               "distribution, coordination, actions and roads.congestion, never which venues there are, where, when, "
                "or their incidents")
 
 
@@ -139,6 +140,11 @@ def _cross_check(region: Region, sources: SourceMap, *, note: str = "") -> list[
             if t.id in seen:
                 add(("coordination", "teams", i, "id"), t.id, "duplicate team id")
             seen.add(t.id)
+    from simsoft.region.decisions import check_decision
+
+    for i, action in enumerate(region.actions):
+        for key, value, rule in check_decision(region, action):
+            add(("actions", i, key), value, rule)
     if not out:
         g = build_graph(region)
         comps = list(nx.strongly_connected_components(g))

@@ -56,18 +56,22 @@ def region_metrics(result: RegionResult) -> dict[str, Any]:
             totals[k] += v
         m[f"site.{s.id}.time_to_hospital_median_min"] = _q(tth, 0.5)
         m[f"site.{s.id}.time_to_hospital_p90_min"] = _q(tth, 0.9)
-        m[f"site.{s.id}.ambulances_committed"] = sum(1 for e in assigned if e.values["site"] == s.id and e.values["unit_kind"] == "ambulance")
-        m[f"site.{s.id}.police_committed"] = sum(1 for e in assigned if e.values["site"] == s.id and e.values["unit_kind"] == "police")
+        m[f"site.{s.id}.ambulances_committed"] = len({e.subject for e in assigned if e.values["site"] == s.id
+                                                       and e.values["unit_kind"] == "ambulance"})
+        m[f"site.{s.id}.police_committed"] = len({e.subject for e in assigned if e.values["site"] == s.id
+                                                  and e.values["unit_kind"] == "police"})
         m[f"site.{s.id}.incident"] = r.scenario.incident is not None
+    over_all = 0
     for h in region.hospitals:
         beds = h.bed_count
-        peak_beds, patients, peak_backlog = 0, 0, 0.0
+        peak_beds, patients, peak_backlog, over = 0, 0, 0.0, 0
         by_site: dict[str, int] = {}
         for sid, r in result.sites.items():
             here = [e for e in r.events if e.kind == "medical.at_hospital" and e.values.get("hospital") == h.id]
             patients += len(here)
             by_site[sid] = len(here)
             peak_beds = max([peak_beds] + [int(e.values.get("beds_used", 0)) for e in here])
+            over += sum(1 for e in here if e.values.get("alive") and int(e.values.get("beds_used", 0)) > beds)
             _, values = r.timeseries.select("hospital_backlog", h.id)
             if len(values):
                 peak_backlog = max(peak_backlog, float(values.max()))
@@ -76,20 +80,33 @@ def region_metrics(result: RegionResult) -> dict[str, Any]:
         m[f"hospital.{h.id}.peak_beds_used"] = peak_beds
         m[f"hospital.{h.id}.peak_load_vs_beds"] = round(peak_beds / beds, 3)
         m[f"hospital.{h.id}.peak_backlog"] = round(peak_backlog, 3)
+        m[f"hospital.{h.id}.over_capacity"] = over
+        m[f"hospital.{h.id}.peak_over_beds"] = max(0, peak_beds - beds)
+        over_all += over
         for sid, n in by_site.items():
             m[f"hospital.{h.id}.from.{sid}"] = n
     kinds = {"ambulance": [b.vehicles for b in region.ambulance_bases], "police": [p.units for p in region.police]}
     for kind, counts in kinds.items():
-        total = sum(counts)
-        committed = sum(1 for e in assigned if e.values["unit_kind"] == kind)
+        aid = sum(1 for e in result.events if e.kind == "region.mutual_aid_arrived" and e.values["unit_kind"] == kind)
+        total = sum(counts) + aid
+        committed = len({e.subject for e in assigned if e.values["unit_kind"] == kind})
         short = [e for e in result.events if e.kind == "region.shortfall" and e.values["unit_kind"] == kind]
+        served = [e for e in result.events if e.kind == "region.request_served" and e.values["unit_kind"] == kind]
         m[f"units.{kind}.total"] = total
         m[f"units.{kind}.committed"] = committed
         m[f"units.{kind}.idle"] = total - committed
         m[f"units.{kind}.shortfall"] = sum(int(e.values["wanted"]) - int(e.values["sent"]) for e in short)
+        if aid:
+            m[f"units.{kind}.mutual_aid"] = aid
+        if served:
+            m[f"units.{kind}.served_from_queue"] = sum(int(e.values["sent"]) for e in served)
     for k, v in totals.items():
         m[f"region.{k}"] = v
     m["region.sites"] = len(region.sites)
+    m["region.over_capacity"] = over_all
+    decisions = [e for e in result.events if e.kind == "region.decision"]
+    if decisions:
+        m["region.decisions"] = len(decisions)
     m["region.time_to_hospital_median_min"] = _q(all_tth, 0.5)
     m["region.time_to_hospital_p90_min"] = _q(all_tth, 0.9)
     end = [e for e in result.events if e.kind == "region.end"]

@@ -84,6 +84,12 @@ class RegionalRun:
             scenario = self._with_region_hospitals(loaded.scenarios[s.id], s.id)
             self.sims[s.id] = Simulation(scenario, seed=self.seeds[s.id], env=self.env, lean=lean,
                                          shared=self.pool.for_site(s.id) if lends else None)
+        from simsoft.region.decisions import RegionalDecisions
+
+        self.decisions = RegionalDecisions(self)
+        """Regional decisions (scripted ``actions``, or an exercise's teams)."""
+        for action in region.actions:
+            self.decisions.apply(action, source="region")
         self.horizon = float(region.duration if region.duration is not None
                              else max(sim.scenario.duration for sim in self.sims.values()))
 

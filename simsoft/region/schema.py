@@ -14,7 +14,9 @@ from pydantic import Field, model_validator
 from simsoft.schema.common import Count, Duration, Id, PositiveCount, Strict
 from simsoft.schema.medical import Hospital
 
-__all__ = ["Region", "Site", "Location", "RoadNode", "Road", "Congestion", "Roads", "RegionHospital",
+__all__ = ["Region", "RegionAction", "AssignUnits", "ReleaseUnits", "ReassignUnits", "RegionMutualAid",
+           "RegionDistribution", "Divert", "Posture", "RegionPublicInformation", "SiteAction",
+           "MUTUAL_AID_DELAY_S", "INFO_REACH_MAX", "INFO_REACH_TAU_S", "Site", "Location", "RoadNode", "Road", "Congestion", "Roads", "RegionHospital",
            "AmbulanceBase", "PoliceStation", "Coordination", "Team", "RegionVariant", "REGION_SCHEMA_VERSION",
            "ACCESS_SPEED_KM_H", "time_of_day_s"]
 
@@ -228,6 +230,168 @@ class RegionVariant(Strict):
         return self
 
 
+MUTUAL_AID_DELAY_S = 1800.0
+"""Default time from a mutual-aid request to the units joining the region's pool: 30 min, judgement (range
+20-60 min: neighbouring services' vehicles driving in from 15-50 km away after their own mobilisation; give
+the local mutual-aid agreement's figure)."""
+
+INFO_REACH_MAX = 0.6
+"""Share of the public a public information message reaches in the end: 0.6, judgement (range 0.4-0.9).
+Surveys after emergency alerts report that a majority, not all, received or heard of the message within the
+first hours (e.g. Bean et al. 2015, Wireless Emergency Alerts; Sutton & Kuligowski 2019) [verify]."""
+
+INFO_REACH_TAU_S = 900.0
+"""Time constant of the reach: ``reach(t) = max * (1 - exp(-(t - sent) / tau))``, tau 15 min, judgement (range
+5-45 min: broadcast and social media relay; a cell-broadcast alert is at the short end)."""
+
+
+class _RegionTimed(Strict):
+    at: Duration = 0.0
+    """Region time the decision takes effect (from the region's t = 0)."""
+    note: str | None = None
+    """Why (shown in the event log)."""
+
+
+class AssignUnits(_RegionTimed):
+    """Send free shared units to a site (nearest to it first). What cannot be sent now is queued and sent
+    when a unit is released or mutual aid arrives."""
+
+    do: Literal["assign_units"]
+    """The verb: ``assign_units``."""
+    site: Id
+    """The site the units go to."""
+    kind: Literal["ambulance", "police"]
+    """Which units."""
+    count: PositiveCount
+    """How many."""
+
+
+class ReleaseUnits(_RegionTimed):
+    """Release a site's shared ambulances: each finishes the transport it is on, then drives back to its base
+    and is free (for the queue, or the next decision) from the moment it is released."""
+
+    do: Literal["release_units"]
+    """The verb: ``release_units``."""
+    site: Id
+    """The site whose units are released."""
+    kind: Literal["ambulance", "police"] = "ambulance"
+    """Which units: ambulances, or police units standing guard (a ``posture`` guard); police at an incident
+    site stay until the run ends (not built)."""
+    count: PositiveCount
+    """How many (the units assigned last go first)."""
+
+
+class ReassignUnits(_RegionTimed):
+    """Move shared ambulances from one site to another: released from ``from``, each drives straight on to ``to``."""
+
+    do: Literal["reassign_units"]
+    """The verb: ``reassign_units``."""
+    from_: Id = Field(alias="from")
+    """The site giving the units."""
+    to: Id
+    """The site receiving them."""
+    count: PositiveCount
+    """How many ambulances."""
+
+
+class RegionMutualAid(_RegionTimed):
+    """Ask for units from outside the region: they join the pool at ``base`` after ``delay`` and serve the queue
+    first."""
+
+    do: Literal["mutual_aid"]
+    """The verb: ``mutual_aid``."""
+    kind: Literal["ambulance", "police"]
+    """Which units."""
+    count: PositiveCount
+    """How many."""
+    delay: Duration = MUTUAL_AID_DELAY_S
+    """Time from the request to the units being available at ``base`` (default :data:`MUTUAL_AID_DELAY_S`)."""
+    base: Id | None = None
+    """Ambulance base or police station where they join (default: the first of their kind)."""
+    armed: bool = False
+    """Police only: whether the units can contain an incident."""
+
+
+class RegionDistribution(_RegionTimed):
+    """Change the hospital distribution policy of every site from now on."""
+
+    do: Literal["distribution"]
+    """The verb: ``distribution``."""
+    policy: Literal["nearest", "balanced", "by_trauma_level"]
+    """The policy (see ``distribution`` of the region)."""
+
+
+class Divert(_RegionTimed):
+    """Divert a hospital: ambulances of every site take no new patients there while another hospital is not
+    diverted (``on: false`` lifts it). Walk-ins still come unless public information reaches them."""
+
+    do: Literal["divert"]
+    """The verb: ``divert``."""
+    hospital: Id
+    """The regional hospital."""
+    on: bool = True
+    """``false``: end the diversion."""
+
+
+class Posture(_RegionTimed):
+    """Raise the protective posture of venues (usually the quiet ones): through each venue's own actions,
+    ``lockdown`` locks every zone (people stay inside), ``close`` and ``postpone`` send everyone out (the
+    venue's evacuation, an alert first for ``postpone``), ``guard`` sends ``units`` shared police units to
+    stand at the venue (they are then not free for other sites)."""
+
+    do: Literal["posture"]
+    """The verb: ``posture``."""
+    sites: Annotated[list[Id], Field(min_length=1)]
+    """The venues."""
+    measure: Literal["lockdown", "close", "postpone", "guard"]
+    """What they do."""
+    units: PositiveCount = 1
+    """``guard`` only: police units per venue."""
+
+
+class RegionPublicInformation(_RegionTimed):
+    """A public information message to the region's public. Its reach grows over time (:data:`INFO_REACH_MAX`,
+    :data:`INFO_REACH_TAU_S`); a self-presenting casualty it has reached avoids the ``hospitals`` it names (to
+    the nearest other one with a free bed) and the people of the ``sites`` it names who have not set out stay
+    away (the site's families, through its ``public_information`` action when it has a reunification site)."""
+
+    do: Literal["public_information"]
+    """The verb: ``public_information``."""
+    hospitals: list[Id] = Field(default_factory=list)
+    """Hospitals the message asks people to avoid (diverted or full)."""
+    sites: list[Id] = Field(default_factory=list)
+    """Sites the message asks people to stay away from."""
+    reach: Annotated[float, Field(gt=0.0, le=1.0)] = INFO_REACH_MAX
+    """Share of the public reached in the end."""
+    tau: Duration = INFO_REACH_TAU_S
+    """Time constant of the reach."""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if not self.hospitals and not self.sites:
+            raise ValueError("a public information message names hospitals or sites to avoid")
+        return self
+
+
+class SiteAction(_RegionTimed):
+    """A venue action (any ``do`` of a scenario's ``actions``) at one site, on the region's clock."""
+
+    do: Literal["site"]
+    """The verb: ``site``."""
+    site: Id
+    """The site."""
+    action: dict[str, Any]
+    """The venue action (its ``at`` is ignored: the decision's ``at`` applies)."""
+
+
+RegionAction = Annotated[
+    AssignUnits | ReleaseUnits | ReassignUnits | RegionMutualAid | RegionDistribution | Divert | Posture
+    | RegionPublicInformation | SiteAction,
+    Field(discriminator="do"),
+]
+"""One regional decision, chosen by its ``do`` key."""
+
+
 class Region(Strict):
     """A region file: several venues in one simulated time, sharing police, ambulances and hospitals."""
 
@@ -254,3 +418,5 @@ class Region(Strict):
     """Region time to simulate (default: the longest site's shifted duration)."""
     variants: dict[str, RegionVariant] = Field(default_factory=dict)
     """Named response options of the region."""
+    actions: list[RegionAction] = Field(default_factory=list)
+    """Scripted regional decisions (the coordination centre's plan, or an exercise's decision set)."""
