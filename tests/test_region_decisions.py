@@ -148,3 +148,24 @@ def test_over_capacity_admissions_are_counted_apart(decided):
         m = decided.metrics
         assert m[f"hospital.{h.id}.peak_over_beds"] == max(0, m[f"hospital.{h.id}.peak_beds_used"] - h.bed_count)
         assert (m[f"hospital.{h.id}.over_capacity"] > 0) == (m[f"hospital.{h.id}.peak_over_beds"] > 0)
+
+
+def test_the_shipped_region_reports_its_walk_in_over_capacity_and_ambulances_add_none_while_a_bed_is_free():
+    result = run_region(load_region(CITY), seed=1, lean=True)
+    beds = {h.id: h.bed_count for h in result.loaded.region.hospitals}
+    rows = sorted(((e.t_s, e) for r in result.sites.values() for e in r.events if e.kind == "medical.at_hospital"),
+                  key=lambda r: r[0])
+    used = dict.fromkeys(beds, 0)
+    over = dict.fromkeys(beds, 0)
+    for _, e in rows:
+        h = e.values["hospital"]
+        if not e.values["alive"]:
+            continue
+        if e.values["beds_used"] > beds[h]:
+            over[h] += 1
+            if e.values["via"] != "self":
+                assert all(used[o] >= beds[o] for o in beds if o != h), "an ambulance overfilled a hospital"
+        used[h] = e.values["beds_used"]
+    for h in beds:
+        assert result.metrics[f"hospital.{h}.over_capacity"] == over[h]
+    assert result.metrics["hospital.st_marys.over_capacity"] == 1 == result.metrics["region.over_capacity"]
