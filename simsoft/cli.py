@@ -455,6 +455,39 @@ def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_m
     click.echo(f"run folder {folder}")
 
 
+@region_group.command("sweep")
+@click.argument("region", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--variants", default=None, help="Variants to compare, separated by commas (default: base and every "
+              "variant of the region); the first is the reference of the paired differences.")
+@click.option("--reps", type=click.IntRange(min=1), default=20, show_default=True, help="Replications per variant.")
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+              help="Sweep seed (replication seeds derive from it; every variant of a replication uses the same).")
+@click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default="processes", show_default=True,
+              help="Where runs execute.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
+@click.option("--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); without it the "
+              "dask executor starts a local cluster.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which the sweep folder is written.")
+def region_sweep(region: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
+                 scheduler: str | None, out_dir: str) -> None:
+    """Run REPS seeded replications of REGION's response variants and compare them.
+
+    Every variant of a replication meets the same incidents (common random numbers; region variants change
+    the response only). Writes OUT/<region>/sweep-<UTC time>-s<seed>/ with replications.csv (regional metrics,
+    one row per run), summary.json and summary.md (key metrics per variant, paired differences to the first).
+    """
+    from simsoft.region import load_region
+    from simsoft.region.sweep import sweep_region
+
+    names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
+    folder = sweep_region(load_region(region), variants=names, replications=reps, seed=seed, executor=executor,
+                          workers=workers, scheduler=scheduler, out_dir=out_dir)
+    click.echo((folder / "summary.md").read_text(encoding="utf-8").rstrip())
+    click.echo("")
+    click.echo(f"sweep folder {folder}")
+
+
 @cli.group("venue", cls=_Group)
 def venue_group() -> None:
     """Build a venue from a floor plan and check it (DXF drawings, indoor GeoJSON)."""
