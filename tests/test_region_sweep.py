@@ -57,3 +57,11 @@ def test_region_sweep_cli(tmp_path):
     assert "sweep over response variants" in res.output and "| balanced |" in res.output
     (folder,) = (tmp_path / "riverside-city").iterdir()
     assert sorted(p.name for p in folder.iterdir()) == ["replications.csv", "summary.json", "summary.md"]
+
+
+def test_dask_gives_the_same_table(loaded, tmp_path):
+    pytest.importorskip("distributed")
+    kw = dict(variants=["base"], replications=2, seed=5)
+    serial = sweep_region(loaded, executor="serial", out_dir=tmp_path / "a", **kw)
+    dask = sweep_region(loaded, executor="dask", workers=2, out_dir=tmp_path / "b", **kw)
+    assert (serial / "replications.csv").read_bytes() == (dask / "replications.csv").read_bytes()

@@ -214,14 +214,15 @@ def execute(
     workers: int | None = None,
     scheduler: str | None = None,
     on_rows: Callable[[list[Row]], None],
-    runner: Runner = run_chunk,
+    runner: Runner | None = None,
 ) -> None:
     """Run ``tasks`` on ``executor`` and hand each batch of finished rows to ``on_rows`` as it arrives.
 
     ``workers`` defaults to all cores (``processes``, local ``dask``); ``scheduler`` is a Dask scheduler
     address (``tcp://host:8786``); without it ``dask`` starts a local cluster and closes it at the end.
     A ``KeyboardInterrupt`` stops the workers and propagates; rows already handed over are kept.
-    ``runner`` runs a chunk of ``scenario`` (any picklable model, e.g. a region) and returns its rows.
+    ``runner`` runs a chunk of ``scenario`` (any picklable model, e.g. a region) and returns its rows
+    (default :func:`run_chunk`, looked up when called).
     """
     if executor not in EXECUTORS:
         raise SimsoftError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
@@ -233,7 +234,7 @@ def execute(
     if executor == "processes" and n == 1:
         executor = "serial"
     run = {"serial": _serial, "processes": _processes, "dask": _dask}[executor]
-    batches = run(scenario, tasks, workers=n, scheduler=scheduler, runner=runner)
+    batches = run(scenario, tasks, workers=n, scheduler=scheduler, runner=run_chunk if runner is None else runner)
     try:
         for rows in batches:
             on_rows(rows)
