@@ -71,17 +71,27 @@ def summary_lines(result: RegionResult) -> list[str]:
                      f"{m[k + 'casualties']} | {m[k + 'deaths']} | {_fmt(m[k + 'time_to_hospital_median_min'])} / "
                      f"{_fmt(m[k + 'time_to_hospital_p90_min'])} | {m[k + 'ambulances_committed']} | {m[k + 'police_committed']} |")
     if region.hospitals:
-        lines += ["", "## Hospitals", "", "| hospital | trauma level | patients | peak beds used / beds | peak critical backlog |",
-                  "|---|---|---:|---:|---:|"]
+        lines += ["", "## Hospitals", "", "| hospital | trauma level | patients | peak beds used / beds | "
+                  "admitted over capacity | peak critical backlog |", "|---|---|---:|---:|---:|---:|"]
         for h in region.hospitals:
             k = f"hospital.{h.id}."
             over = " **over**" if m[k + "peak_beds_used"] > m[k + "beds"] else ""
             lines.append(f"| {h.name or h.id} | {h.trauma_level or '-'} | {m[k + 'patients']} | "
-                         f"{m[k + 'peak_beds_used']} / {m[k + 'beds']}{over} | {m[k + 'peak_backlog']:.1f} |")
+                         f"{m[k + 'peak_beds_used']} / {m[k + 'beds']}{over} | {m.get(k + 'over_capacity', 0)} | "
+                         f"{m[k + 'peak_backlog']:.1f} |")
     lines += ["", "## Shared units", "", "| units | total | committed | idle | not available when asked |", "|---|---:|---:|---:|---:|"]
     for kind in ("ambulance", "police"):
         k = f"units.{kind}."
-        lines.append(f"| {kind} | {m[k + 'total']} | {m[k + 'committed']} | {m[k + 'idle']} | {m[k + 'shortfall']} |")
+        aid = m.get(k + "mutual_aid")
+        lines.append(f"| {kind} | {m[k + 'total']}{f' (mutual aid {aid})' if aid else ''} | {m[k + 'committed']} | "
+                     f"{m[k + 'idle']} | {m[k + 'shortfall']} |")
+    decisions = [e for e in result.events if e.kind == "region.decision"]
+    if decisions:
+        lines += ["", "## Regional decisions", ""]
+        for e in decisions:
+            what = ", ".join(f"{k}={v}" for k, v in e.values.items() if k not in ("source", "note"))
+            lines.append(f"- {e.t_s / 60.0:.0f} min `{e.subject}` ({e.values.get('source')}): {what}"
+                         + (f" ({e.values['note']})" if e.values.get("note") else ""))
     lines += ["", f"Run ended at {m['region.end_s'] / 3600.0:.1f} h ({m['region.end_reason']}). "
               "A site without shared units of a kind uses its scenario's own."]
     return lines
