@@ -434,7 +434,8 @@ def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_m
     The folder OUT/<region>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml (the seed of every site),
     events.jsonl (every record with its site), metrics.json (regional metrics), summary.md,
     sites/<id>/metrics.json, sites/<id>/scenario.yaml (as the site ran it) and region-map.png. The same
-    region, seed and variant give byte-identical events.jsonl and metrics.json.
+    region, seed and variant give byte-identical events.jsonl and metrics.json. The region's scripted
+    decisions (actions, or a variant's) are applied and listed in the summary.
     """
     from simsoft.region import load_region, run_region
     from simsoft.region.output import summary_lines, write_region_run

@@ -180,3 +180,19 @@ def test_the_shipped_coordinated_plan_is_carried_out_without_a_rejected_decision
     # St Mark's families are told where to go: the venue's own public information action, from the region.
     pi = [e for e in result.sites["st_marks"].events if e.kind == "action.public_information"]
     assert pi and pi[0].values["source"] == "region"
+
+
+def test_ambulances_are_not_sent_to_a_quiet_venue(tmp_path):
+    path = region_file(tmp_path, [{"do": "assign_units", "site": "stadium", "kind": "ambulance", "count": 2}])
+    with pytest.raises(ScenarioError) as info:
+        load_region(path)
+    (found,) = [str(p) for p in info.value.problems]
+    assert "actions[0].site: 'stadium' has no casualty care to send ambulances to" in found
+
+
+def test_a_venue_action_at_a_site_is_checked_against_that_venue_at_load(tmp_path):
+    path = region_file(tmp_path, [{"do": "site", "site": "stadium", "action": {"do": "evacuate", "zones": ["moon"]}}])
+    with pytest.raises(ScenarioError) as info:
+        load_region(path)
+    (found,) = [str(p) for p in info.value.problems]
+    assert "actions[0].action: evacuate: unknown zone 'moon'" in found

@@ -56,8 +56,9 @@ def parse_decision(action: Any, *, units_required: bool = True) -> Any:
         raise ActionError(f"regional action {where}: {first['msg']}") from None
 
 
-def check_decision(region: Region, action: Any) -> list[tuple[str, Any, str]]:
-    """``(field, value, rule)`` for each name in ``action`` that the region lacks (empty when it is sound)."""
+def check_decision(region: Region, action: Any, *, scenarios: Mapping[str, Any] | None = None) -> list[tuple[str, Any, str]]:
+    """``(field, value, rule)`` for each name in ``action`` that the region lacks (empty when it is sound);
+    with the sites' ``scenarios``, ambulances sent to a site without casualty care are refused too."""
     sites = {s.id for s in region.sites}
     hospitals = {h.id for h in region.hospitals}
     out: list[tuple[str, Any, str]] = []
@@ -74,6 +75,13 @@ def check_decision(region: Region, action: Any) -> list[tuple[str, Any, str]]:
         if not have:
             out.append(("kind", action.kind, f"the region has no shared {action.kind} units (add "
                                              f"{'ambulance_bases' if action.kind == 'ambulance' else 'police'})"))
+    if scenarios is not None:
+        target = action.site if do == "assign_units" and action.kind == "ambulance" else \
+            action.to if do == "reassign_units" else None
+        sc = scenarios.get(target) if target is not None else None
+        if sc is not None and sc.medical is None:
+            out.append(("to" if do == "reassign_units" else "site", target,
+                        "has no casualty care to send ambulances to (a quiet venue, incident: false)"))
     if do == "reassign_units":
         site("from", action.from_)
         site("to", action.to)
@@ -123,7 +131,7 @@ class RegionalDecisions:
     def check(self, action: Any, *, units_required: bool = True) -> Any:
         """The validated action; :class:`ActionError` naming the first problem when the region lacks a name."""
         action = parse_decision(action, units_required=units_required)
-        problems = check_decision(self.region, action)
+        problems = check_decision(self.region, action, scenarios={s: sim.scenario for s, sim in self.run.sims.items()})
         if problems:
             f, v, rule = problems[0]
             raise ActionError(f"{action.do}: {f} {v!r} {rule}")
@@ -175,7 +183,7 @@ class RegionalDecisions:
         ids = self._release(a.site, a.count)
         values["released"] = ids
         if not ids:
-            values["rejected"] = "no shared ambulance works for this site now"
+            values["rejected"] = "no shared ambulance at work at this site now (vehicles still on their way stay)"
 
     def _release(self, site: str, count: int) -> list[str]:
         fleet = self.pool.fleets.get(site)
@@ -195,7 +203,7 @@ class RegionalDecisions:
             self.reassign_to[uid] = a.to
         values.update(**{"from": a.from_}, to=a.to, wanted=a.count, reassigned=ids)
         if not ids:
-            values["rejected"] = f"no shared ambulance works for {a.from_} now"
+            values["rejected"] = f"no shared ambulance at work at {a.from_} now (vehicles still on their way stay)"
 
     def _released(self, aid: str, site: str) -> None:
         unit = self.pool.units[aid]

@@ -254,6 +254,30 @@ def _check_variants(region: Region, data: dict, sources: SourceMap, file: str, b
     return problems
 
 
+def _check_actions_on_sites(region: Region, scenarios: dict[str, Scenario], sources: SourceMap) -> list[Problem]:
+    """Scripted decisions against the sites' scenarios (ambulances only where there is casualty care)."""
+    from simsoft.region.decisions import check_decision
+
+    from simsoft.engine import Simulation
+    from simsoft.errors import ActionError
+
+    out = []
+    checkers: dict[str, Simulation] = {}
+    for i, action in enumerate(region.actions):
+        for key, value, rule in check_decision(region, action, scenarios=scenarios):
+            f, line = sources.locate(("actions", i, key))
+            out.append(Problem(file=f, line=line, path=f"actions[{i}].{key}", rule=rule, value=value, has_value=True))
+        if action.do == "site" and action.site in scenarios:
+            # A venue action is checked against its site's venue and models, as a scenario's actions are.
+            sim = checkers.get(action.site) or checkers.setdefault(action.site, Simulation(scenarios[action.site], lean=True))
+            try:
+                sim.check({**action.action, "at": "0 s"})
+            except ActionError as exc:
+                f, line = sources.locate(("actions", i, "action"))
+                out.append(Problem(file=f, line=line, path=f"actions[{i}].action", rule=str(exc)))
+    return out
+
+
 def load_region(path: str | os.PathLike[str]) -> LoadedRegion:
     """Load, validate and cross-check the region file at ``path``, with every site's scenario and every variant.
 
@@ -270,6 +294,8 @@ def load_region(path: str | os.PathLike[str]) -> LoadedRegion:
     scenarios: dict[str, Scenario] = {}
     if region is not None and not problems:
         scenarios, problems = _load_sites(region, data, doc.sources, base)
+        if not problems:
+            problems = _check_actions_on_sites(region, scenarios, doc.sources)
         if not problems:
             problems = _check_variants(region, data, doc.sources, doc.file, base)
     if problems:
