@@ -196,3 +196,28 @@ def test_a_venue_action_at_a_site_is_checked_against_that_venue_at_load(tmp_path
         load_region(path)
     (found,) = [str(p) for p in info.value.problems]
     assert "actions[0].action: evacuate: unknown zone 'moon'" in found
+
+
+def test_a_region_run_in_steps_with_a_decision_from_code_equals_the_scripted_run(tmp_path):
+    # What a regional exercise does: advance, look at the region, decide, go on. The same decision scripted in
+    # the file gives the same records.
+    decision = {"do": "divert", "hospital": "royal", "at": "40 min"}
+    scripted = run_region(load_region(region_file(tmp_path, [decision])), seed=2, lean=True)
+    run = RegionalRun(load_region(CITY), seed=2, lean=True)
+    seen = []
+    for t in (600.0, 1800.0, 2400.0):
+        run.run_until(t)
+        view = run.observe()
+        seen.append(view)
+    run.decisions.apply({**decision, "at": "0 s"}, source="region")
+    run.run_to_end()
+    stepped = run.result()
+    assert stepped.metrics == scripted.metrics
+    assert [(e.t_s, e.kind, e.subject) for e in stepped.events] == [(e.t_s, e.kind, e.subject) for e in scripted.events]
+    last = seen[-1]
+    assert last.t_s == 2400.0 and set(last.hospitals) == {"royal", "st_marys", "east_city"}
+    assert last.units_total == {"ambulance": 10, "police": 7}
+    # By 40 min both incidents have drawn every ambulance: the region's units are exhausted, one request waits.
+    assert last.units_exhausted("ambulance") and last.queued["ambulance"] == 2
+    assert not last.hospitals["royal"].diverted and run.observe().hospitals["royal"].diverted
+    assert last.sites["station"].t_s == 2400.0

@@ -28,7 +28,7 @@ from simsoft.rng import DEFAULT_SEED, stream_key
 from simsoft.schema import Scenario
 from simsoft.schema.medical import Hospital
 
-__all__ = ["RegionResult", "RegionalRun", "run_region", "site_seed"]
+__all__ = ["RegionResult", "RegionView", "HospitalState", "RegionalRun", "run_region", "site_seed"]
 
 
 def site_seed(seed: int, site: str) -> int:
@@ -62,6 +62,41 @@ class RegionResult:
         order = {"": 0} | {s.id: i + 1 for i, s in enumerate(self.loaded.region.sites)}
         rows = [("", e) for e in self.events] + [(sid, e) for sid, r in self.sites.items() for e in r.events]
         return sorted(rows, key=lambda r: (r[1].t_s, order[r[0]]))
+
+
+@dataclass(frozen=True)
+class HospitalState:
+    """One shared hospital now, as every site sees it."""
+
+    beds: int
+    beds_used: int
+    en_route: int
+    backlog: float
+    diverted: bool
+
+    @property
+    def at_capacity(self) -> bool:
+        """Every bed taken or promised to a patient on the way."""
+        return self.beds_used + self.en_route >= self.beds
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """A frozen snapshot of the region now, for a regional exercise's views and state triggers (a hospital
+    reaching capacity, units exhausted); each site's own view is ``sites[id]`` (:class:`simsoft.Observation`)."""
+
+    t_s: float
+    hospitals: dict[str, HospitalState]
+    units_free: dict[str, int]
+    """Kind -> shared units free now (including those driving home)."""
+    units_total: dict[str, int]
+    queued: dict[str, int]
+    """Kind -> units wanted by requests still waiting."""
+    sites: dict[str, Any]
+
+    def units_exhausted(self, kind: str) -> bool:
+        """The region has units of ``kind`` and none is free."""
+        return self.units_total.get(kind, 0) > 0 and self.units_free.get(kind, 0) == 0
 
 
 class RegionalRun:
@@ -102,6 +137,32 @@ class RegionalRun:
         own = [Hospital.model_validate({**h.model_dump(exclude={"location", "travel"}),
                                         "travel": self.network.free_flow_s(site, h.id)}) for h in hospitals]
         return scenario.model_copy(update={"medical": scenario.medical.model_copy(update={"hospitals": own})})
+
+    def run_until(self, t_s: float) -> None:
+        """Advance every site to region time ``t_s`` (no further than the horizon); records stay open, so an
+        exercise can look (:meth:`observe`), decide (``decisions.apply``) and go on; :meth:`run_to_end` closes."""
+        target = min(float(t_s), self.horizon)
+        if target > self.env.now:
+            self.env.run(until=target)
+
+    def observe(self) -> RegionView:
+        """The region now: shared hospitals, free, total and queued units, and every site's observation."""
+        pool = self.pool
+        now = float(self.env.now)
+        hospitals = {}
+        for h in self.loaded.region.hospitals:
+            load = pool.loads[h.id]
+            model = next((m for sim in self.sims.values() if sim.medical is not None
+                          for m in sim.medical.hospitals if m.id == h.id), None)
+            hospitals[h.id] = HospitalState(beds=h.bed_count, beds_used=load.beds_used, en_route=load.en_route,
+                                            backlog=round(model.backlog(now), 3) if model is not None else 0.0,
+                                            diverted=bool(load.diverted))
+        kinds = ("ambulance", "police")
+        free = {k: sum(1 for u in pool.units.values() if u.kind == k and u.site is None) for k in kinds}
+        total = {k: sum(1 for u in pool.units.values() if u.kind == k) for k in kinds}
+        queued = {k: sum(int(q[2]) for q in pool.queue if q[1] == k) for k in kinds}
+        return RegionView(t_s=now, hospitals=hospitals, units_free=free, units_total=total, queued=queued,
+                          sites={sid: sim.observe() for sid, sim in self.sims.items()})
 
     def run_to_end(self) -> None:
         """Run every site until nothing more is scheduled or the region's horizon, then close the records."""
