@@ -390,6 +390,105 @@ def new(name: str, folder: str, venue_file: str | None, force: bool) -> None:
     click.echo(f"wrote {target}; next: simsoft validate {target.as_posix()}")
 
 
+@cli.group("region", cls=_Group)
+def region_group() -> None:
+    """City-wide exercises: several venues on a road network sharing police, ambulances and hospitals."""
+
+
+@region_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+def region_validate(files: tuple[str, ...]) -> None:
+    """Check region FILES: schema, road graph, sites' scenarios, shared resources, variants.
+
+    Prints every problem with file, line, field, value and rule; exits 1 if any file has one.
+    """
+    from simsoft.region import load_region
+
+    bad = 0
+    for f in files:
+        try:
+            loaded = load_region(f)
+        except ScenarioError as exc:
+            bad += 1
+            for p in exc.problems:
+                click.secho(str(p), fg="red", err=True)
+        else:
+            r = loaded.region
+            click.echo(f"ok  {f}  (region: {len(r.sites)} sites, {len(r.roads.nodes)} road nodes, "
+                       f"{len(r.hospitals)} hospitals, {len(r.variants)} variants)")
+    if bad:
+        click.secho(f"error: {bad} of {len(files)} file(s) invalid", fg="red", err=True)
+        sys.exit(1)
+
+
+@region_group.command("run")
+@click.argument("region", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True, help="Seed of the run.")
+@click.option("--variant", default=None, help="Name of a variant of the region to apply.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which the run folder is written.")
+@click.option("--map/--no-map", "draw_map", default=True, show_default=True, help="Also draw the regional map (PNG).")
+def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_map: bool) -> None:
+    """Simulate every site of REGION in one run, write a run folder and print the regional summary.
+
+    The folder OUT/<region>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml (the seed of every site),
+    events.jsonl (every record with its site), metrics.json (regional metrics), summary.md,
+    sites/<id>/metrics.json, sites/<id>/scenario.yaml (as the site ran it) and region-map.png. The same
+    region, seed and variant give byte-identical events.jsonl and metrics.json. The region's scripted
+    decisions (actions, or a variant's) are applied and listed in the summary.
+    """
+    from simsoft.region import load_region, run_region
+    from simsoft.region.output import summary_lines, write_region_run
+
+    result = run_region(load_region(region), seed=seed, variant=variant)
+    extra = None
+    if draw_map:
+        def extra(tmp: Path) -> list[str]:
+            from simsoft.plots.region import save_region_map
+
+            save_region_map(result, tmp / "region-map.png")
+            return ["region-map.png"]
+
+    folder = write_region_run(result, out_dir=out_dir, extra=extra)
+    for line in summary_lines(result):
+        click.echo(line)
+    click.echo("")
+    click.echo(f"run folder {folder}")
+
+
+@region_group.command("sweep")
+@click.argument("region", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--variants", default=None, help="Variants to compare, separated by commas (default: base and every "
+              "variant of the region); the first is the reference of the paired differences.")
+@click.option("--reps", type=click.IntRange(min=1), default=20, show_default=True, help="Replications per variant.")
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+              help="Sweep seed (replication seeds derive from it; every variant of a replication uses the same).")
+@click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default="processes", show_default=True,
+              help="Where runs execute.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
+@click.option("--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); without it the "
+              "dask executor starts a local cluster.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder under which the sweep folder is written.")
+def region_sweep(region: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
+                 scheduler: str | None, out_dir: str) -> None:
+    """Run REPS seeded replications of REGION's response variants and compare them.
+
+    Every variant of a replication meets the same incidents (common random numbers; region variants change
+    the response only). Writes OUT/<region>/sweep-<UTC time>-s<seed>/ with replications.csv (regional metrics,
+    one row per run), summary.json and summary.md (key metrics per variant, paired differences to the first).
+    """
+    from simsoft.region import load_region
+    from simsoft.region.sweep import sweep_region
+
+    names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
+    folder = sweep_region(load_region(region), variants=names, replications=reps, seed=seed, executor=executor,
+                          workers=workers, scheduler=scheduler, out_dir=out_dir)
+    click.echo((folder / "summary.md").read_text(encoding="utf-8").rstrip())
+    click.echo("")
+    click.echo(f"sweep folder {folder}")
+
+
 @cli.group("venue", cls=_Group)
 def venue_group() -> None:
     """Build a venue from a floor plan and check it (DXF drawings, indoor GeoJSON)."""

@@ -21,6 +21,7 @@ from simsoft.models.egress import EgressModel
 from simsoft.models.egress import protective_actions
 from simsoft.models.incident import AlertingModel, DetectionModel, IncidentModel, ResponseModel, Situation
 from simsoft.models.medical import MedicalModel
+from simsoft.models.shared import SharedResources
 from simsoft.models.recovery import RecoveryModel
 from simsoft.observation import HospitalView, IncidentView, Observation, freeze
 from simsoft.records import Event, Recorder, Timeseries
@@ -62,7 +63,8 @@ class Simulation:
     """
 
     def __init__(self, scenario: Scenario, *, seed: int = DEFAULT_SEED, variant: str | None = None,
-                 lean: bool = False) -> None:
+                 lean: bool = False, env: simpy.Environment | None = None,
+                 shared: SharedResources | None = None) -> None:
         self.scenario = scenario
         self.seed = int(seed)
         self.variant = variant
@@ -70,7 +72,11 @@ class Simulation:
         """A lean run keeps only the time series its metrics read (:data:`~simsoft.metrics.METRIC_SERIES`):
         its events and metrics are the full run's, bit for bit; its ``timeseries`` holds no crowd samples.
         Outcome and experiment runs are lean; a run folder, a plot or an exercise needs the full records."""
-        self.env = simpy.Environment()
+        self.env = simpy.Environment() if env is None else env
+        """The SimPy environment: the run's own, or one shared by the sites of a region (:mod:`simsoft.region`),
+        which then drives it; :meth:`run_to_end` is for a run that owns its environment."""
+        self.shared = shared
+        """Resources lent by a region (hospitals, ambulances, police), or ``None`` for a single venue."""
         self.streams = Streams(self.seed)
         self.recorder = Recorder(series=METRIC_SERIES if self.lean else None)
         self._pending: list[simpy.Process] = []
@@ -91,12 +97,12 @@ class Simulation:
             sit = self.situation
             self.detection = DetectionModel(**common, situation=sit)
             self.alerting = AlertingModel(**common, situation=sit, egress=self.egress, apply=self._apply_internal)
-            self.response = ResponseModel(**common, situation=sit, locate=self.detection.locate_on_arrival)
+            self.response = ResponseModel(**common, situation=sit, locate=self.detection.locate_on_arrival, shared=shared)
             self.incident = IncidentModel(**common, egress=self.egress, situation=sit)
             self.incident.on_zone_affected = self._zone_affected  # type: ignore[method-assign]
             models: list = [self.detection, self.alerting, self.response, self.incident]
             if scenario.medical is not None:
-                self.medical = MedicalModel(**common, situation=sit)
+                self.medical = MedicalModel(**common, situation=sit, shared=shared)
                 models.append(self.medical)
             if scenario.recovery is not None:
                 self.recovery = RecoveryModel(**common, situation=sit, egress=self.egress, medical=self.medical,

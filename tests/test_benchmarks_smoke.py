@@ -101,3 +101,15 @@ def test_exercise_benchmark_prints_well_formed_lines_in_quick_mode():
             assert names.get(f"exercise.{mode}.{figure}") == "s", (mode, figure, lines)
         assert names.get(f"exercise.{mode}.goal_met") == "bool"
     assert all(float(line.split()[1]) > 0 for line in lines if line.split()[2] == "s")
+
+
+def test_region_benchmark_prints_well_formed_lines():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "region.py"), "--reps", "1"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines and all(LINE.match(line) for line in lines), lines
+    names = {line.split()[0]: line.split()[1:] for line in lines}
+    assert names["region.riverside-city.sites"] == ["4", "count"]
+    assert names["region.riverside-city.wall_median"][1] == "s"
+    assert names["region.riverside-city.goal_met"][0] in ("0", "1")

@@ -21,7 +21,7 @@ from simsoft.errors import SimsoftError
 from simsoft.experiments.design import BASE, Task
 from simsoft.schema import Scenario
 
-__all__ = ["EXECUTORS", "Row", "execute", "run_chunk", "default_workers"]
+__all__ = ["EXECUTORS", "Row", "Runner", "execute", "run_chunk", "default_workers"]
 
 EXECUTORS = ("serial", "processes", "dask")
 """Names accepted by :func:`execute`."""
@@ -105,28 +105,34 @@ def chunks(tasks: Sequence[Task], *, workers: int, largest: int = 16, tail: int 
     return out
 
 
-def _serial(scenario: Scenario, tasks: Sequence[Task], **_: Any) -> Iterator[list[Row]]:
+Runner = Callable[[Any, Sequence[Task]], list[Row]]
+"""Runs a chunk of tasks of one model (``run_chunk`` for a scenario; regions bring their own): a module-level
+function, so that processes and Dask workers can be handed it."""
+
+
+def _serial(scenario: Scenario, tasks: Sequence[Task], *, runner: Runner = run_chunk, **_: Any) -> Iterator[list[Row]]:
     for task in tasks:
-        yield run_chunk(scenario, [task])
+        yield runner(scenario, [task])
 
 
-_WORKER_SCENARIO: list[Scenario] = []
+_WORKER_SCENARIO: list[Any] = []
 
 
-def _init_worker(scenario: Scenario) -> None:
+def _init_worker(scenario: Scenario, runner: Runner = run_chunk) -> None:
     # Ctrl-C goes to the whole process group: the parent handles it, workers just get terminated.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_SCENARIO[:] = [scenario]
+    _WORKER_SCENARIO[:] = [scenario, runner]
 
 
 def _pool_chunk(chunk: list[Task]) -> list[Row]:
-    return run_chunk(_WORKER_SCENARIO[0], chunk)
+    return _WORKER_SCENARIO[1](_WORKER_SCENARIO[0], chunk)
 
 
-def _processes(scenario: Scenario, tasks: Sequence[Task], *, workers: int, **_: Any) -> Iterator[list[Row]]:
+def _processes(scenario: Scenario, tasks: Sequence[Task], *, workers: int, runner: Runner = run_chunk,
+               **_: Any) -> Iterator[list[Row]]:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ctx.Pool(processes=workers, initializer=_init_worker, initargs=(scenario,))
+    pool = ctx.Pool(processes=workers, initializer=_init_worker, initargs=(scenario, runner))
     try:
         for rows in pool.imap_unordered(_pool_chunk, chunks(tasks, workers=workers)):
             yield rows
@@ -152,7 +158,7 @@ reached by ``--scheduler`` keeps its own settings."""
 
 
 def _dask(scenario: Scenario, tasks: Sequence[Task], *, workers: int, scheduler: str | None = None,
-          **_: Any) -> Iterator[list[Row]]:
+          runner: Runner = run_chunk, **_: Any) -> Iterator[list[Row]]:
     try:
         import dask
         from distributed import Client, LocalCluster, as_completed
@@ -178,7 +184,7 @@ def _dask(scenario: Scenario, tasks: Sequence[Task], *, workers: int, scheduler:
         futures = []
         try:
             shared = client.scatter(scenario, broadcast=True)
-            futures = [client.submit(run_chunk, shared, chunk, pure=False) for chunk in chunks(tasks, workers=n)]
+            futures = [client.submit(runner, shared, chunk, pure=False) for chunk in chunks(tasks, workers=n)]
             for future in as_completed(futures):
                 yield future.result()
         finally:
@@ -208,12 +214,15 @@ def execute(
     workers: int | None = None,
     scheduler: str | None = None,
     on_rows: Callable[[list[Row]], None],
+    runner: Runner | None = None,
 ) -> None:
     """Run ``tasks`` on ``executor`` and hand each batch of finished rows to ``on_rows`` as it arrives.
 
     ``workers`` defaults to all cores (``processes``, local ``dask``); ``scheduler`` is a Dask scheduler
     address (``tcp://host:8786``); without it ``dask`` starts a local cluster and closes it at the end.
     A ``KeyboardInterrupt`` stops the workers and propagates; rows already handed over are kept.
+    ``runner`` runs a chunk of ``scenario`` (any picklable model, e.g. a region) and returns its rows
+    (default :func:`run_chunk`, looked up when called).
     """
     if executor not in EXECUTORS:
         raise SimsoftError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
@@ -225,7 +234,7 @@ def execute(
     if executor == "processes" and n == 1:
         executor = "serial"
     run = {"serial": _serial, "processes": _processes, "dask": _dask}[executor]
-    batches = run(scenario, tasks, workers=n, scheduler=scheduler)
+    batches = run(scenario, tasks, workers=n, scheduler=scheduler, runner=run_chunk if runner is None else runner)
     try:
         for rows in batches:
             on_rows(rows)

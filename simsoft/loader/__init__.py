@@ -6,8 +6,8 @@ exercise files) read their own YAML with the same guarantees and message format:
 :func:`problems_from_validation` and :func:`known_keys` (pydantic errors as located problems).
 """
 
-from simsoft.loader.load import (apply_variant, load_document, load_scenario, scenario_from_dict, validate_file,
-                                 with_overrides)
+from simsoft.loader.load import (apply_variant, load_document, load_scenario, scenario_from_dict, script_overrides,
+                                 validate_file, with_overrides)
 from simsoft.loader.messages import known_keys, problems_from_validation
 from simsoft.loader.yaml_io import Document, SourceMap, format_path, read_file_bytes, read_yaml
 from simsoft.loader.yaml_io import Path as FieldPath
@@ -25,6 +25,7 @@ __all__ = [
     "read_file_bytes",
     "read_yaml",
     "scenario_from_dict",
+    "script_overrides",
     "validate_file",
     "with_overrides",
 ]

@@ -16,7 +16,8 @@ from simsoft.loader.yaml_io import Document, SourceMap
 from simsoft.schema import Scenario, Venue
 from simsoft.schema.common import FROM_FILE
 
-__all__ = ["load_scenario", "load_document", "apply_variant", "validate_file", "scenario_from_dict", "with_overrides"]
+__all__ = ["load_scenario", "load_document", "apply_variant", "validate_file", "scenario_from_dict", "with_overrides",
+           "script_overrides"]
 
 _KEYS = known_keys(Scenario)
 
@@ -73,25 +74,39 @@ _SCRIPT_RULE = ("a variant may not change the incident script (its kind, start, 
 def _out_of_scope(doc: Document, name: str, variant: Any) -> list[Problem]:
     """Overrides that would turn a variant into a different incident (the scope guard)."""
     problems = []
-    for key in variant.set:
+    for key, rule in script_overrides(variant.set, load_sensitivity=variant.load_sensitivity):
+        file, line = doc.sources.locate(("variants", name, "set", key))
+        problems.append(Problem(file=file, line=line, path=f"variants.{name}.set.{key}", rule=rule))
+    return problems
+
+
+def script_overrides(keys: Any, *, load_sensitivity: bool = False) -> list[tuple[str, str]]:
+    """``(key, rule)`` for each override path in ``keys`` that the scope guard of variants refuses.
+
+    A variant may change protective measures and the response, never the incident's script; changing its
+    casualty intensity is allowed only as a marked load sensitivity. Regions apply the same guard to the
+    overrides of each site (:mod:`simsoft.region.loader`).
+
+    >>> script_overrides(["incident.starts_at", "response.security.stewards"])[0][0]
+    'incident.starts_at'
+    """
+    out = []
+    for key in keys:
         try:
             path = parse_override_path(key)
         except ValueError:
             continue  # reported with the other override problems
         if path[0] != "incident":
             continue
-        file, line = doc.sources.locate(("variants", name, "set", key))
-        where = f"variants.{name}.set.{key}"
         if len(path) >= 2 and path[1] == "access_control":
             continue  # keeping the incident out of zones is a protective measure
         if len(path) >= 2 and path[1] == "intensity":
-            if not variant.load_sensitivity:
-                problems.append(Problem(file=file, line=line, path=where, rule=(
-                    "changing the casualty intensity is a load sensitivity, not a protective measure: "
-                    "mark the variant with 'load_sensitivity: true' if that is what it tests")))
+            if not load_sensitivity:
+                out.append((key, "changing the casualty intensity is a load sensitivity, not a protective measure: "
+                                 "mark the variant with 'load_sensitivity: true' if that is what it tests"))
             continue
-        problems.append(Problem(file=file, line=line, path=where, rule=_SCRIPT_RULE))
-    return problems
+        out.append((key, _SCRIPT_RULE))
+    return out
 
 
 _OTHER_FILES = (
@@ -99,6 +114,7 @@ _OTHER_FILES = (
     (("ratings", "improvement_plan", "findings"), "is an evaluation file, not a scenario: use "
                                                   "`simsoft exercise evaluate SESSION --from {file}`"),
     (("feedback", "teams"), "is a hot-wash file, not a scenario: use `simsoft exercise hotwash SESSION --from {file}`"),
+    (("sites", "roads"), "is a region file, not a scenario: use `simsoft region validate {file}` or `simsoft region run {file}`"),
     (("decisions",), "is a scripted decision set, not a scenario: play it with "
                      "`simsoft exercise start EXERCISE.yaml --decisions {file}`"),
 )

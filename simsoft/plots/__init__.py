@@ -19,6 +19,7 @@ from simsoft.plots.runs import (
     incident_timeline,
     venue_map,
 )
+from simsoft.plots.region import region_map
 from simsoft.plots.uncertainty import differences_over_parameters, parameter_sensitivity
 from simsoft.plots.venue import situation_from_records
 from simsoft.plots.situation import venue_situation
@@ -37,6 +38,7 @@ __all__ = [
     "metric_label",
     "paired_differences",
     "parameter_sensitivity",
+    "region_map",
     "situation_from_records",
     "venue_map",
     "venue_situation",

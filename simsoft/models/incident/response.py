@@ -21,6 +21,7 @@ from simsoft.errors import ActionError
 from simsoft.models.actions import ActionHandler, ActionTable
 from simsoft.models.incident.alerting import resolve_zones
 from simsoft.models.incident.situation import Situation
+from simsoft.models.shared import PoliceAssignment, SharedResources
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario
@@ -36,7 +37,7 @@ class ResponseModel:
     """Units, containment and cordons for one run."""
 
     def __init__(self, *, scenario: Scenario, env: simpy.Environment, streams: Streams, recorder: Recorder,
-                 situation: Situation, locate) -> None:
+                 situation: Situation, locate, shared: SharedResources | None = None) -> None:
         self.scenario = scenario
         self.cfg = scenario.response
         self.env = env
@@ -45,6 +46,10 @@ class ResponseModel:
         self.situation = situation
         self.locate = locate
         self.units: dict[str, Unit] = {u.id: u for u in self.cfg.units}
+        self.shared = shared
+        """A region's resources: its police units replace the scenario's own (``None``: single venue)."""
+        self._fixed_travel: dict[str, float] = {}
+        """Travel times of shared units, given by the region's road network (s)."""
         self.sent: set[str] = set()
         self.on_scene: dict[str, float] = {}
         self.aid_count = 0
@@ -105,8 +110,15 @@ class ResponseModel:
     def start(self) -> None:
         """Register automatic dispatch, on-site security, and the all-clear search."""
         kind = self.scenario.incident.kind.value if self.scenario.incident else "other"
+        own_police = [u for u in self.cfg.units if u.service == "police"]
+        if self.shared is not None and own_police and self.shared.police(count=0) is not None:
+            # The region's police replace the scenario's own: as many units as it would auto-dispatch.
+            for u in own_police:
+                del self.units[u.id]
+            wanted = sum(1 for u in own_police if u.auto_dispatch)
+            self.env.process(self._shared_police(wanted))
         for unit in self.cfg.units:
-            if not unit.auto_dispatch:
+            if not unit.auto_dispatch or unit.id not in self.units:
                 continue
             if unit.service == "fire" and kind not in ("fire", "explosion"):
                 continue
@@ -121,6 +133,23 @@ class ResponseModel:
         yield self.situation.known[_SERVICE_ROLE[unit.service]]
         yield self.env.timeout(self._draw(f"{unit.id}.dispatch", unit.dispatch))
         self.dispatch(unit.id, reason="automatic")
+
+    def _shared_police(self, wanted: int):
+        assert self.shared is not None
+        yield self.situation.known["police"]
+        self.receive_police(self.shared.police(count=wanted) or [])
+
+    def receive_police(self, assignments: list[PoliceAssignment]) -> None:
+        """Shared police units the region sends now (at the site's request or by a regional decision)."""
+        for a in assignments:
+            self.units[a.unit] = Unit(id=a.unit, service="police", can_contain=a.can_contain, auto_dispatch=False)
+            self._fixed_travel[a.unit] = a.travel_s
+            self.env.process(self._send_after(a.unit, a.dispatch_s))
+
+    def _send_after(self, unit_id: str, delay_s: float):
+        if delay_s > 0:
+            yield self.env.timeout(delay_s)
+        self.dispatch(unit_id, reason="regional")
 
     def dispatch(self, unit_id: str, *, reason: str = "decision") -> bool:
         """Send ``unit_id`` now; ``False`` if it was already sent."""
@@ -147,7 +176,8 @@ class ResponseModel:
         return ids
 
     def _travel(self, unit: Unit):
-        yield self.env.timeout(self._draw(f"{unit.id}.travel", unit.travel))
+        fixed = self._fixed_travel.get(unit.id)
+        yield self.env.timeout(self._draw(f"{unit.id}.travel", unit.travel) if fixed is None else fixed)
         now = float(self.env.now)
         self.on_scene[unit.id] = now
         self.recorder.emit(now, "response.on_scene", unit.id, service=unit.service)

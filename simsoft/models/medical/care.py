@@ -38,6 +38,7 @@ from simsoft.models.medical.scene import OUTSIDE, SceneLayout, StagedAmbulances,
 from simsoft.models.medical.major_incident import MajorIncident
 from simsoft.models.medical.survival import NEVER, Casualty, deadline_min
 from simsoft.models.medical.transport import AmbulanceFleet, CollectionPoint
+from simsoft.models.shared import SharedResources
 from simsoft.records import Recorder
 from simsoft.rng import Streams
 from simsoft.schema import Scenario
@@ -54,7 +55,7 @@ class MedicalModel:
     """Casualty care for one run."""
 
     def __init__(self, *, scenario: Scenario, env: simpy.Environment, streams: Streams, recorder: Recorder,
-                 situation: Situation) -> None:
+                 situation: Situation, shared: SharedResources | None = None) -> None:
         if scenario.medical is None:
             raise ValueError("the scenario has no medical block")
         self.scenario = scenario
@@ -69,9 +70,14 @@ class MedicalModel:
         self.rank = {cls: i for i, cls in enumerate(self.cfg.transport_order)}
         self.rank["dead"] = len(self.rank)
         self.warm_policy = self.cfg.warm_zone.policy
-        self.distribution = self.cfg.distribution
+        self.shared = shared
+        """A region's resources replacing the scenario's own hospitals and ambulances (``None``: single venue)."""
+        self.distribution: str = (shared.distribution if shared is not None else None) or self.cfg.distribution
         self.access = env.event()
-        self.hospitals = [HospitalModel(h, env=env, recorder=recorder, on_care=self._care) for h in self.cfg.hospitals]
+        hospitals = shared.hospitals(recorder=recorder, on_care=self._care) if shared is not None else None
+        if hospitals is None:
+            hospitals = [HospitalModel(h, env=env, recorder=recorder, on_care=self._care) for h in self.cfg.hospitals]
+        self.hospitals = hospitals
         self.by_id = {h.id: h for h in self.hospitals}
         self.ccp = CollectionPoint(env, self.rank)
         self.staged = StagedAmbulances(self.cfg.ambulances)
@@ -122,6 +128,8 @@ class MedicalModel:
     def _dispatch_initial(self):
         yield self.situation.known["ems"]
         n = self.cfg.ambulances.initial
+        if n and self.shared is not None and self.shared.send_ambulances(self.fleet, count=n, source="initial"):
+            return
         if n:
             delays = sample(self.cfg.ambulances.arrival, rng=self.streams.stream("medical.ambulance_arrival"), n=n)
             for d in delays:
@@ -135,10 +143,18 @@ class MedicalModel:
 
     def _request(self, count: int, mutual_aid: bool, source: str, stream: str | None = None):
         yield self.situation.known["ems"]
+        if not mutual_aid and self.shared is not None:
+            # Ambulances of the region come from its bases; mutual aid comes from outside the region.
+            self.recorder.emit(self.env.now, "medical.ambulances_requested", "", count=count, mutual_aid=mutual_aid,
+                               source=source)
+            if self.shared.send_ambulances(self.fleet, count=count, source="request"):
+                return
         amb = self.cfg.ambulances
         spec, name = (amb.mutual_aid_arrival, "mutual_aid") if mutual_aid else (amb.arrival, "request")
         delays = sample(spec, rng=self.streams.stream(stream or f"medical.ambulance_{name}"), n=count)
-        self.recorder.emit(self.env.now, "medical.ambulances_requested", "", count=count, mutual_aid=mutual_aid, source=source)
+        if mutual_aid or self.shared is None:
+            self.recorder.emit(self.env.now, "medical.ambulances_requested", "", count=count, mutual_aid=mutual_aid,
+                               source=source)
         for d in delays:
             self.fleet.send(float(d), source="mutual_aid" if mutual_aid else "request")
 
@@ -310,10 +326,14 @@ class MedicalModel:
         yield self.env.timeout(c.draws["self_delay"])
         if c.dead:
             return
-        h = min(self.hospitals, key=lambda x: (x.spec.travel, x.id))
+        h = min(self.hospitals, key=lambda x: (x.travel_s, x.id))
+        if self.shared is not None:
+            # A region's public information can steer walk-ins away from a diverted or full hospital.
+            h = self.shared.walk_in(self.hospitals, nearest=h,
+                                    draw=lambda: float(self.streams.stream("medical.walk_in_informed").random()))
         c.place = "transport"
         self.recorder.emit(self.env.now, "medical.self_presented", c.id, hospital=h.id, triage=c.cls)
-        yield self.env.timeout(h.spec.travel * self.cfg.self_presentation.travel_factor)
+        yield self.env.timeout(h.travel_s * self.cfg.self_presentation.travel_factor)
         h.admit(c, via="self")
 
     def _triage_team(self):

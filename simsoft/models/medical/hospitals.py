@@ -21,14 +21,54 @@ from simsoft.models.medical.survival import Casualty
 from simsoft.records import Recorder
 from simsoft.schema.medical import Hospital
 
-__all__ = ["HospitalModel", "choose_hospital"]
+__all__ = ["HospitalLoad", "HospitalModel", "choose_hospital", "POLICIES"]
+
+POLICIES = ("nearest", "balanced", "by_trauma_level")
+"""Distribution policies :func:`choose_hospital` knows."""
+
+
+class HospitalLoad:
+    """The state of one hospital that every site sending it patients shares: the critical-care line, beds,
+    the backlog, patients on their way and the full plan's ramps.
+
+    A single-venue run gives each hospital its own; a region (:mod:`simsoft.region`) gives one to each
+    regional hospital and binds it to every site, so beds and surge capacity hold region-wide.
+    """
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.line = simpy.PriorityResource(env, capacity=1)
+        self.ramps: list[tuple[float, float]] = []
+        """Full-plan activations as (start, duration) in seconds; the fastest one sets the rate."""
+        self.full_plan = False
+        self.beds_used = 0
+        self.peak_beds = 0
+        self.waiting = 0
+        self.peak_waiting = 0
+        self.en_route_critical = 0
+        self.en_route = 0
+        self.busy_until = 0.0
+        self.busy_since = 0.0
+        self.seq = 0
+        self.diverted = False
+        """Diverted (a regional decision): ambulances take no new patients there while another hospital is open."""
+
+
+def _shared(name: str, doc: str) -> property:
+    """A property reading and writing ``name`` of the hospital's :class:`HospitalLoad`."""
+    return property(lambda self: getattr(self.load, name), lambda self, v: setattr(self.load, name, v), doc=doc)
 
 
 class HospitalModel:
-    """One hospital during a run."""
+    """One hospital during a run, as one site sees it: its travel time from the site, the site's records,
+    and the shared :class:`HospitalLoad` (its own unless ``load`` is given).
+
+    ``travel`` (a function of the time now, in seconds) replaces ``spec.travel`` where a road network
+    gives the time (regions); by default the travel time is the spec's, constant.
+    """
 
     def __init__(self, spec: Hospital, *, env: simpy.Environment, recorder: Recorder,
-                 on_care: Callable[[Casualty, "HospitalModel"], None] | None = None) -> None:
+                 on_care: Callable[[Casualty, "HospitalModel"], None] | None = None,
+                 load: HospitalLoad | None = None, travel: Callable[[float], float] | None = None) -> None:
         self.spec = spec
         self.id = spec.id
         self.env = env
@@ -37,19 +77,29 @@ class HospitalModel:
         self.base_per_h = spec.surge_per_hour
         self.full_per_h = spec.surge_per_hour_full_plan
         self.beds = spec.bed_count
-        self.ramps: list[tuple[float, float]] = []
-        """Full-plan activations as (start, duration) in seconds; the fastest one sets the rate."""
-        self.full_plan = False
-        self.line = simpy.PriorityResource(env, capacity=1)
-        self.beds_used = 0
-        self.peak_beds = 0
-        self.waiting = 0
-        self.peak_waiting = 0
-        self.en_route_critical = 0
-        self.en_route = 0
-        self._busy_until = 0.0
-        self._busy_since = 0.0
-        self._seq = 0
+        self.load = HospitalLoad(env) if load is None else load
+        self._travel = travel
+
+    line = _shared("line", "The critical-care line (one patient at a time, at the surge rate).")
+    ramps = _shared("ramps", "Full-plan activations as (start, duration) in seconds.")
+    full_plan = _shared("full_plan", "Whether the full plan has been activated.")
+    beds_used = _shared("beds_used", "Beds taken by patients of the incident(s).")
+    peak_beds = _shared("peak_beds", "Most beds taken at once.")
+    waiting = _shared("waiting", "Critical patients waiting for the line.")
+    peak_waiting = _shared("peak_waiting", "Most critical patients waiting at once.")
+    en_route_critical = _shared("en_route_critical", "Critical patients on their way.")
+    en_route = _shared("en_route", "Patients on their way.")
+    _busy_until = _shared("busy_until", "End of the service in progress (s).")
+    _busy_since = _shared("busy_since", "Start of the service in progress (s).")
+    _seq = _shared("seq", "Critical admissions so far.")
+    diverted = _shared("diverted", "Diverted: no new ambulance patients while another hospital is open.")
+
+    @property
+    def travel_s(self) -> float:
+        """One-way travel time between the site and this hospital for a vehicle leaving now (s)."""
+        if self._travel is None:
+            return self.spec.travel
+        return float(self._travel(float(self.env.now)))
 
     def rate_per_h(self, now: float | None = None) -> float:
         """Critical patients per hour the line takes at ``now``: the immediate value, rising linearly to the
@@ -146,13 +196,29 @@ class HospitalModel:
 def choose_hospital(hospitals: list[HospitalModel], c: Casualty, *, policy: str) -> HospitalModel:
     """The hospital an ambulance takes ``c`` to.
 
+    A diverted hospital (regional decision) is left out while another is not diverted.
+
     ``nearest``: the nearest with a free bed (the nearest of all when every one is full).
     ``balanced``: critical patients to the earliest expected start of critical care (travel or queue,
     whichever is longer), others to the lowest bed occupancy; ties go to the nearer hospital.
+    ``by_trauma_level``: critical patients to the nearest major trauma centre with a free bed (else the
+    nearest trauma unit, else the nearest), others to the nearest hospital that is not a major trauma
+    centre (else the nearest): the trauma-network triage rule of sending the severely injured to the
+    centre and sparing it the rest (NHS England, Regional Trauma Networks, 2010; ACS-COT field triage).
     """
-    open_ = [h for h in hospitals if not h.full] or hospitals
+    open_ = [h for h in hospitals if not h.full and not h.diverted] or [h for h in hospitals if not h.diverted] \
+        or hospitals
     if policy == "balanced":
         if c.critical:
-            return min(open_, key=lambda h: (h.expected_start_s(h.spec.travel), h.spec.travel, h.id))
-        return min(open_, key=lambda h: ((h.beds_used + h.en_route) / h.beds, h.spec.travel, h.id))
-    return min(open_, key=lambda h: (h.spec.travel, h.id))
+            return min(open_, key=lambda h: (h.expected_start_s(h.travel_s), h.travel_s, h.id))
+        return min(open_, key=lambda h: ((h.beds_used + h.en_route) / h.beds, h.travel_s, h.id))
+    if policy == "by_trauma_level":
+        if c.critical:
+            tiers = (("major_trauma_centre",), ("trauma_unit",))
+        else:
+            tiers = (("trauma_unit", "local_emergency_hospital", None),)
+        for levels in tiers:
+            fit = [h for h in open_ if h.spec.trauma_level in levels]
+            if fit:
+                return min(fit, key=lambda h: (h.travel_s, h.id))
+    return min(open_, key=lambda h: (h.travel_s, h.id))

@@ -91,13 +91,34 @@ class AmbulanceFleet:
         """The mass-casualty mode once a major incident is declared (``None``: normal operation)."""
         self.first_arrival = env.event()
         """Succeeds when the first ambulance (its crew: the first medics) reaches the scene."""
+        self._working: set[str] = set()
+        """Vehicles at work for this scene (arrived, not released)."""
+        self._released: set[str] = set()
+        """Vehicles released and not yet gone (regional reassignment; never in a venue run)."""
+        self._wake: dict[str, simpy.Event] = {}
+        """Vehicle id -> the event that wakes it while it waits at the loading point to be released."""
+        self.on_released: Callable[[str], None] | None = None
+        """Called with a vehicle's id when it leaves the fleet after :meth:`release` (a region frees the unit)."""
 
-    def send(self, delay_s: float, *, source: str, start: simpy.Event | None = None) -> str:
-        """An ambulance that reaches the scene after ``delay_s`` and starts work once ``start`` has happened."""
+    def send(self, delay_s: float, *, source: str, start: simpy.Event | None = None, vid: str | None = None) -> str:
+        """An ambulance that reaches the scene after ``delay_s`` and starts work once ``start`` has happened;
+        ``vid`` names it (a regional unit), else it is ``amb<n>``."""
         self.count += 1
-        aid = f"amb{self.count}"
+        aid = f"amb{self.count}" if vid is None else vid
         self.env.process(self._run(aid, delay_s, source, start))
         return aid
+
+    def release(self, vid: str) -> bool:
+        """Release vehicle ``vid`` from this scene: it finishes the transport it is on (or stops waiting at the
+        loading point), records ``medical.ambulance_released`` and leaves the fleet, then :attr:`on_released`
+        is called. ``False`` if it is not working here or already released."""
+        if vid not in self._working or vid in self._released:
+            return False
+        self._released.add(vid)
+        wake = self._wake.pop(vid, None)
+        if wake is not None and not wake.triggered:
+            wake.succeed()
+        return True
 
     def _run(self, aid: str, delay_s: float, source: str, start: simpy.Event | None):
         env, cfg = self.env, self.cfg
@@ -109,8 +130,22 @@ class AmbulanceFleet:
             self.first_arrival.succeed(env.now)
         if start is not None and not start.triggered:
             yield start
+        self._working.add(aid)
         while True:
-            item = yield self.ccp.store.get()
+            if aid in self._released:
+                break
+            get = self.ccp.store.get()
+            if self.on_released is not None:
+                # A regional vehicle can be released while it waits; a venue's own never is.
+                wake = self._wake[aid] = self.env.event()
+                yield get | wake
+                self._wake.pop(aid, None)
+                if not get.triggered:
+                    get.cancel()
+                    break
+                item = get.value
+            else:
+                item = yield get
             first: Casualty = item.item
             if first.dead:
                 continue
@@ -131,13 +166,18 @@ class AmbulanceFleet:
             depart(self, aid, load, hosp)
             yield from deliver(self, aid, load, hosp)
             handover = cfg.handover_time if self.mci is None else self.mci.handover
-            yield env.timeout(handover + hosp.spec.travel)
+            yield env.timeout(handover + hosp.travel_s)
             self.recorder.emit(env.now, "medical.ambulance_back", aid)
+        self._working.discard(aid)
+        self._released.discard(aid)
+        self.recorder.emit(env.now, "medical.ambulance_released", aid)
+        if self.on_released is not None:
+            self.on_released(aid)
 
 
 def deliver(fleet: AmbulanceFleet, vid: str, load: list[Casualty], hosp: HospitalModel):
     """Drive ``load`` to ``hosp`` and admit them (a SimPy sub-process of a vehicle)."""
-    yield fleet.env.timeout(hosp.spec.travel)
+    yield fleet.env.timeout(hosp.travel_s)
     hosp.en_route -= len(load)
     hosp.en_route_critical -= sum(1 for c in load if c.critical)
     for c in load:
@@ -188,5 +228,5 @@ class OtherVehicle:
             yield from deliver(fleet, self.vid, load, hosp)
             mci = fleet.mci
             handover = fleet.cfg.handover_time if mci is None else mci.handover
-            yield env.timeout(handover + hosp.spec.travel)
+            yield env.timeout(handover + hosp.travel_s)
             fleet.recorder.emit(env.now, "medical.vehicle_back", self.vid)

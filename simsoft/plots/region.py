@@ -1,0 +1,107 @@
+"""The regional map: roads with driving times, sites (casualties, deaths), hospitals (peak load vs beds),
+ambulance bases and police stations (units committed). Drawn from a regional result; it runs nothing."""
+
+from __future__ import annotations
+
+import os
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from simsoft.plots.common import new_figure
+from simsoft.region.network import RoadNetwork
+from simsoft.region.run import RegionResult
+
+__all__ = ["region_map", "save_region_map"]
+
+_SITE, _QUIET, _HOSP, _OVER, _AMB, _POL, _ROAD = "#d1495b", "#8c8c8c", "#1b6ca8", "#c0392b", "#2e933c", "#3d5a80", "#c8c8c8"
+
+
+def region_map(result: RegionResult) -> Figure:
+    """The region on its road graph with each place's outcome or load; returns the figure."""
+    region, m = result.loaded.region, result.metrics
+    net = RoadNetwork(region)
+    for group in (region.hospitals, region.ambulance_bases, region.police):
+        for item in group:
+            net.add_place(item.id, item.location)
+    fig = new_figure(9.0, 7.5)
+    ax = fig.add_subplot()
+    g = net.graph
+    drawn: set[frozenset[str]] = set()
+    for a, b, d in sorted(g.edges(data=True)):
+        key = frozenset((a, b))
+        if key in drawn:
+            continue
+        drawn.add(key)
+        (xa, ya), (xb, yb) = (g.nodes[a]["x_km"], g.nodes[a]["y_km"]), (g.nodes[b]["x_km"], g.nodes[b]["y_km"])
+        ax.plot([xa, xb], [ya, yb], color=_ROAD, lw=3, zorder=1, solid_capstyle="round")
+        ax.text((xa + xb) / 2, (ya + yb) / 2, f"{d['minutes']:g}'", fontsize=7, color="#777777", ha="center",
+                va="center", zorder=2, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+
+    def joined(name: str, loc) -> tuple[float, float]:
+        x, y = net.xy(name, loc)
+        if loc.node is None:  # dashed access line to the road node the place is joined to
+            nx_, ny_ = net.xy(name)
+            ax.plot([x, nx_], [y, ny_], color=_ROAD, lw=1.2, ls="--", zorder=1)
+        return x, y
+
+    for s in region.sites:
+        x, y = joined(s.id, s.location)
+        k = f"site.{s.id}."
+        hit = bool(m[k + "incident"])
+        people = m[k + "population"]
+        size = 120 + 380 * min(1.0, people / 60000.0)
+        ax.scatter([x], [y], s=size, marker="o", color=_SITE if hit else _QUIET, edgecolor="black", zorder=4)
+        label = f"{s.name or s.id}\n{people:,} people"
+        if hit:
+            deaths = m[k + "deaths"]
+            label += f"\n{m[k + 'casualties']} casualties, {deaths} death{'' if deaths == 1 else 's'}"
+            if m[k + "time_to_hospital_median_min"] is not None:
+                label += f"\nto hospital: median {m[k + 'time_to_hospital_median_min']:.0f} min"
+            offset = s.start_offset / 60.0
+            label += f"\nincident at +{offset:.0f} min" if offset else ""
+        ax.annotate(label, (x, y), xytext=(10, 8), textcoords="offset points", fontsize=8, va="bottom", zorder=6)
+    for h in region.hospitals:
+        x, y = joined(h.id, h.location)
+        k = f"hospital.{h.id}."
+        load = m[k + "peak_load_vs_beds"]
+        colour = _OVER if load > 1.0 else _HOSP
+        ax.scatter([x], [y], s=260, marker="P", color=colour, edgecolor="black", zorder=5)
+        level = {"major_trauma_centre": "MTC", "trauma_unit": "TU", "local_emergency_hospital": "LEH"}.get(h.trauma_level or "", "")
+        ax.annotate(f"{h.name or h.id}\npeak {m[k + 'peak_beds_used']}/{m[k + 'beds']} beds ({load:.0%}){' ' + level if level else ''}"
+                    f"\npeak critical backlog {m[k + 'peak_backlog']:.1f}",
+                    (x, y), xytext=(10, -10), textcoords="offset points", fontsize=8, va="top", color=colour, zorder=6)
+    assigned = [e for e in result.events if e.kind == "region.unit_assigned"]
+    for group, marker, colour in ((region.ambulance_bases, "s", _AMB), (region.police, "^", _POL)):
+        for b in group:
+            x, y = joined(b.id, b.location)
+            total = getattr(b, "vehicles", None) or getattr(b, "units", 0)
+            used = sum(1 for e in assigned if e.values["home"] == b.id)
+            ax.scatter([x], [y], s=110, marker=marker, color=colour, edgecolor="black", zorder=5)
+            ax.annotate(f"{b.id}: {used}/{total} sent", (x, y), xytext=(-8, -12), textcoords="offset points", fontsize=7,
+                        color=colour, ha="right", zorder=6)
+    xs = [g.nodes[n]["x_km"] for n in g.nodes]
+    ys = [g.nodes[n]["y_km"] for n in g.nodes]
+    ax.set_xlim(min(xs) - 1.5, max(xs) + 3.5)
+    ax.set_ylim(min(ys) - 2.0, max(ys) + 1.5)
+    ax.set_aspect("equal")
+    ax.set_xlabel("east (km)")
+    ax.set_ylabel("north (km)")
+    title = region.name + (f", variant {result.variant}" if result.variant else "")
+    ax.set_title(f"{title}: sites, shared hospitals and units (seed {result.seed})", fontsize=11)
+    handles = [Line2D([], [], marker="o", ls="", color=_SITE, mec="black", label="site with an incident"),
+               Line2D([], [], marker="o", ls="", color=_QUIET, mec="black", label="site open, no incident"),
+               Line2D([], [], marker="P", ls="", color=_HOSP, mec="black", ms=10, label="hospital (peak beds used / beds)"),
+               Line2D([], [], marker="P", ls="", color=_OVER, mec="black", ms=10, label="hospital over its beds"),
+               Line2D([], [], marker="s", ls="", color=_AMB, mec="black", label="ambulance base (units sent)"),
+               Line2D([], [], marker="^", ls="", color=_POL, mec="black", label="police station (units sent)"),
+               Line2D([], [], color=_ROAD, lw=3, label="road (free-flow minutes)")]
+    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    ax.grid(alpha=0.2)
+    return fig
+
+
+def save_region_map(result: RegionResult, path: str | os.PathLike[str]) -> None:
+    """Draw :func:`region_map` and save it as PNG at ``path``."""
+    fig = region_map(result)
+    fig.savefig(path)

@@ -1,0 +1,22 @@
+"""City-wide exercises: several venue scenarios in one region, one SimPy environment, shared resources.
+
+Parts, one concept each:
+
+- :mod:`~simsoft.region.schema`: the region language (sites, roads, hospitals, ambulance bases, police,
+  coordination, variants);
+- :mod:`~simsoft.region.loader`: ``load_region`` (safe YAML, every problem at once, the variants' scope guard);
+- :mod:`~simsoft.region.network`: driving times on the road graph with time-of-day congestion;
+- :mod:`~simsoft.region.pool`: the shared hospitals and units, and what each site borrows;
+- :mod:`~simsoft.region.run`: ``run_region`` and the per-site seeds;
+- :mod:`~simsoft.region.metrics`: regional metrics from records;
+- :mod:`~simsoft.region.output`: the regional run folder and its summary.
+"""
+
+from simsoft.region.loader import LoadedRegion, apply_region_variant, load_region
+from simsoft.region.metrics import region_metrics
+from simsoft.region.network import RoadNetwork
+from simsoft.region.run import RegionalRun, RegionResult, run_region, site_seed
+from simsoft.region.schema import Region
+
+__all__ = ["LoadedRegion", "Region", "RegionResult", "RegionalRun", "RoadNetwork", "apply_region_variant",
+           "load_region", "region_metrics", "run_region", "site_seed"]
