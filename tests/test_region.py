@@ -364,6 +364,11 @@ def test_the_regional_map_shows_every_site_hospital_and_base(city, tmp_path):
         assert (s.name or s.id) in texts
     assert "peak 61/60 beds (102%)" in texts  # the trauma unit above its beds, seed 1
     for b in (*city.loaded.region.ambulance_bases, *city.loaded.region.police):
-        assert f"{b.id}: " in texts
+        assert f"{b.name or b.id}: " in texts
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if "sent" in t.get_text()]
+    others = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts]
+    for text, box in boxes:  # a base's label covers no other label
+        assert not [o for o, ob in others if o != text and box.overlaps(ob)], text
     fig.savefig(tmp_path / "map.png")
     assert (tmp_path / "map.png").stat().st_size > 20_000

@@ -7,6 +7,7 @@ import os
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox
 
 from simsoft.plots.common import new_figure
 from simsoft.region.network import RoadNetwork
@@ -67,22 +68,22 @@ def region_map(result: RegionResult) -> Figure:
         load = m[k + "peak_load_vs_beds"]
         colour = _OVER if load > 1.0 else _HOSP
         ax.scatter([x], [y], s=260, marker="P", color=colour, edgecolor="black", zorder=5)
-        level = {"major_trauma_centre": "MTC", "trauma_unit": "TU", "local_emergency_hospital": "LEH"}.get(h.trauma_level or "", "")
-        ax.annotate(f"{h.name or h.id}\npeak {m[k + 'peak_beds_used']}/{m[k + 'beds']} beds ({load:.0%}){' ' + level if level else ''}"
-                    f"\npeak critical backlog {m[k + 'peak_backlog']:.1f}",
+        waiting = round(m[k + "peak_backlog"])  # the fluid backlog, said in whole patients
+        ax.annotate(f"{h.name or h.id}\npeak {m[k + 'peak_beds_used']}/{m[k + 'beds']} beds ({load:.0%})"
+                    f"\ncritical patients waiting, peak: {'none' if waiting == 0 else f'about {waiting}'}",
                     (x, y), xytext=(10, -10), textcoords="offset points", fontsize=8, va="top", color=colour, zorder=6)
     assigned = [e for e in result.events if e.kind == "region.unit_assigned"]
+    bases: list[tuple[str, tuple[float, float], str]] = []
     for group, marker, colour in ((region.ambulance_bases, "s", _AMB), (region.police, "^", _POL)):
         for b in group:
             x, y = joined(b.id, b.location)
             total = getattr(b, "vehicles", None) or getattr(b, "units", 0)
             used = sum(1 for e in assigned if e.values["home"] == b.id)
             ax.scatter([x], [y], s=110, marker=marker, color=colour, edgecolor="black", zorder=5)
-            ax.annotate(f"{b.id}: {used}/{total} sent", (x, y), xytext=(-8, -12), textcoords="offset points", fontsize=7,
-                        color=colour, ha="right", zorder=6)
+            bases.append((f"{b.name or b.id}: {used} of {total} sent", (x, y), colour))
     xs = [g.nodes[n]["x_km"] for n in g.nodes]
     ys = [g.nodes[n]["y_km"] for n in g.nodes]
-    ax.set_xlim(min(xs) - 1.5, max(xs) + 3.5)
+    ax.set_xlim(min(xs) - 1.5, max(xs) + 4.5)
     ax.set_ylim(min(ys) - 2.0, max(ys) + 1.5)
     ax.set_aspect("equal")
     ax.set_xlabel("east (km)")
@@ -98,7 +99,47 @@ def region_map(result: RegionResult) -> Figure:
                Line2D([], [], color=_ROAD, lw=3, label="road (free-flow minutes)")]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
     ax.grid(alpha=0.2)
+    _place_base_labels(fig, ax, bases)
     return fig
+
+
+_BASE_SPOTS = ((-8, -12, "right", "top"), (8, -12, "left", "top"), (8, 8, "left", "bottom"), (-8, 8, "right", "bottom"),
+               (-10, 0, "right", "center"), (10, 0, "left", "center"), (0, -14, "center", "top"), (0, 12, "center", "bottom"),
+               (-8, -24, "right", "top"), (8, -24, "left", "top"))
+"""Where a base's label may go, in points from its marker: below left first, then the other corners, the sides,
+and a little further down."""
+
+
+def _place_base_labels(fig: Figure, ax, bases: list[tuple[str, tuple[float, float], str]]) -> None:
+    """Label each ambulance base and police station at the first corner of its marker where the label covers
+    no text already drawn (the sites' and hospitals' labels, earlier bases); below left when every corner is taken."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()  # settle the constrained layout before measuring
+    renderer = fig.canvas.get_renderer()
+    taken = [t.get_window_extent(renderer) for t in ax.texts]
+    px = fig.dpi / 72.0
+    for coll in ax.collections:  # the markers: a label should not cover a site, hospital or base either
+        sizes = coll.get_sizes()
+        for i, (cx, cy) in enumerate(ax.transData.transform(coll.get_offsets())):
+            r = (sizes[i % len(sizes)] ** 0.5) / 2.0 * px
+            taken.append(Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
+    for text, (x, y), colour in bases:
+        spots = [*_BASE_SPOTS]
+        for dx, dy, ha, va in _BASE_SPOTS:
+            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=7, color=colour,
+                                ha=ha, va=va, zorder=6)
+            box = label.get_window_extent(renderer)
+            label.remove()
+            if not any(box.overlaps(other) for other in taken):
+                spots = [(dx, dy, ha, va)]
+                break
+        dx, dy, ha, va = spots[0]
+        label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=7, color=colour,
+                            ha=ha, va=va, zorder=6)
+        taken.append(label.get_window_extent(renderer))
 
 
 def save_region_map(result: RegionResult, path: str | os.PathLike[str]) -> None:
