@@ -119,7 +119,7 @@ class Fronts:
 
     def densest(self) -> int | None:
         """Index of the densest front (the first of equals), or ``None`` when there is none."""
-        return int(np.argmax(self.density_p_m2)) if len(self.dl) else None
+        return int(self.density_p_m2.argmax()) if len(self.dl) else None  # the method: np.argmax without its wrapper
 
 
 class QueueFronts:
@@ -136,12 +136,19 @@ class QueueFronts:
         self.area = np.where(self.ok, approach_area_m2(width_m=self.width, depth_m=settings.approach_depth_m,
                                                         area_m2=src_area), 0.0)
         self.dl_conn = np.repeat(net.link_conn, 2)
+        self._area_pos = self.area > 0
+        self._area_div = np.where(self._area_pos, self.area, 1.0)
+        self._orderly_cap = settings.orderly_density_p_m2 * self.area  # what front_density_p_m2 computes per front
         self._since = np.full(n_dl, np.nan)
         self._since_clear = True  # every entry of _since is nan
         self._last: tuple | None = None
         self._memo: tuple | None = None
         """(inputs, is_pressing, tired, fronts) of the last full reading, see :meth:`_inputs`."""
         self._empty = Fronts(0.0, *(np.zeros(0, dtype=np.int64),) * 2, *(np.zeros(0),) * 5)
+        self.changes = 0
+        """Changes of the crowd outside a step (actions, removals): the egress model counts them (:meth:`below`)."""
+        self._stamp: tuple | None = None
+        """(steps, people removed, changes) of the crowd the last reading (``_last``) read."""
 
     def read(self, now: float) -> Fronts:
         """The fronts now (cached for the same time and crowd; empty when nobody queues)."""
@@ -151,7 +158,26 @@ class QueueFronts:
             return self._last[1]
         fronts = self._read(now)
         self._last = (key, fronts)
+        self._stamp = (s.steps, s.removed_total, self.changes)
         return fronts
+
+    def below(self, density_p_m2: float) -> bool:
+        """True when a reading now would find no front denser than ``density_p_m2``, known without reading.
+
+        That is so when the crowd is the one the last reading read (no step, removal or action since)
+        and that reading's densest front stays below ``density_p_m2`` by a margin of 1e-9 relative. Time
+        alone only ends pressing: a front that has pressed ``press_limit`` settles, and the density of a
+        front never rises when people stop pressing (``front_density_p_m2`` is the people who fit orderly
+        plus those pressing: ``min(queue, orderly x area + pressing) / area``, non-decreasing in
+        ``pressing``; the margin covers the rounding of that sum). The crush watch asks this before
+        each reading, which is then skipped: the crowd does not change between the reading after a step
+        and the watch's reading before the next, nor during a jump over quiet steps.
+        """
+        s = self.s
+        if self._last is None or self._stamp != (s.steps, s.removed_total, self.changes):
+            return False
+        d = self._last[1].density_p_m2
+        return not len(d) or np.maximum.reduce(d) < density_p_m2 * (1.0 - 1e-9)
 
     def _inputs(self) -> tuple:
         """Everything a reading depends on but the time: the crowd arrays it reads and when fronts started pressing.
@@ -224,15 +250,17 @@ class QueueFronts:
         self._since_clear = not _any(is_pressing)
         tired = is_pressing & (now - since >= cfg.press_limit - _EPS)
         pressing[tired] = 0.0
-        idx = np.flatnonzero(queue > _EPS)
+        idx = (queue > _EPS).nonzero()[0]  # np.flatnonzero without its wrapper (1-D)
         if len(idx) == 0:
             self._memo = (self._inputs(), is_pressing, tired.tobytes(), self._empty)
             return self._empty
         node = src[idx]
         area = self.area[idx]
         q, p = queue[idx], pressing[idx]
-        d = front_density_p_m2(queue_p=q, pressing_p=p, area_m2=area, orderly_p_m2=cfg.orderly_density_p_m2,
-                               max_p_m2=cfg.max_density_p_m2)
+        # front_density_p_m2 over the fronts, with its per-link factors indexed instead of recomputed
+        # (the same products and quotients, so the same floats).
+        orderly = np.minimum(q - p, self._orderly_cap[idx])
+        d = np.minimum(np.where(self._area_pos[idx], (orderly + p) / self._area_div[idx], 0.0), cfg.max_density_p_m2)
         node_density = s.occupancy()[node] / net.area_m2[node]
         d = np.maximum(d, node_density)  # a front is never less dense than its node as a whole
         front = np.minimum(q, d * area)
@@ -289,7 +317,7 @@ class FrontRecorder:
             self.peak_where = (self.conn_ids[int(self.fronts.dl_conn[f.dl[k]])], self.node_ids[int(f.node[k])])
         for i, thr in enumerate(FRONT_THRESHOLDS_P_M2):
             above = d >= thr - _EPS
-            if not above.any():
+            if not _any(above):
                 self._above_until[i] = -math.inf
                 continue
             since = f.pressing_since_s[above]

@@ -347,6 +347,7 @@ class EgressModel:
 
     def _interrupt(self) -> None:
         """Catch up with a jump in progress and end it (the state is about to change)."""
+        self.fronts.changes += 1
         if self._jump is not None:
             self._catch_up()
             self.wake()

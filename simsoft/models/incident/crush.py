@@ -10,7 +10,8 @@ Dynamics*, PhD thesis (2000), 4 and 5 p/m^2; Helbing, Johansson & Al-Abideen, Ph
 (2007), crowd turbulence at the highest densities. The rates are judgements: no per-minute injury rate
 has been published.
 
-The usual case, no front at 4 p/m^2, costs one comparison per step.
+The usual case, no front at 4 p/m^2, costs one comparison per step: the fronts are not even read again
+when the crowd is the one the egress model read after its last step (:meth:`.QueueFronts.below`).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class CrushWatch:
         fronts_of = self.egress.fronts
         while True:
             yield self.env.timeout(self.dt)
+            if fronts_of.below(DANGER_DENSITY_P_M2) and not self.egress.idle:
+                continue  # the crowd is the one last read, and no front of it reached 4 p/m^2: no reading
             now = float(self.env.now)
             fronts = fronts_of.read(now)
             d = fronts.density_p_m2
