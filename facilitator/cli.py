@@ -248,15 +248,19 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Folder of the AAR/IP (default SESSION/aar).")
 @click.option("--pdf", is_flag=True, help="Also print aar.pdf with the headless Chromium on PATH.")
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of the AAR/IP: en, ar (right to left) or fr (default: $SIMSOFT_LANG, else en). The same "
+                   "session reports in any of them; the exercise file must translate its texts into it.")
 @_outcome_options
-def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, replications: int, seed: int | None,
-           executor: str | None, workers: int | None, progress: bool | None) -> None:
+def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lang: str | None, replications: int,
+           seed: int | None, executor: str | None, workers: int | None, progress: bool | None) -> None:
     """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv; --pdf: aar.pdf)."""
     from facilitator.conduct.store import _rebuild, write_summary
 
     session, _, damage = _rebuild(Path(session_dir), warn=_warn)
     if damage:
         _warn(f"journal damaged: {damage}")
+    language = _language(session.loaded, lang)
     session.folder = Path(session_dir)
     write_summary(session)
     if log_only:
@@ -267,7 +271,7 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, rep
     bar = _Bar(progress)
     try:
         folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers,
-                           on_start=bar.start, on_runs=bar.runs, pdf=pdf)
+                           on_start=bar.start, on_runs=bar.runs, pdf=pdf, lang=language)
     finally:
         bar.close()
     for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):

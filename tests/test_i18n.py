@@ -35,7 +35,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 def _extracted() -> dict[object, list[str]]:
     """Every message of the code and templates, extracted with Babel as babel.cfg says: ``{msgid: [where]}``."""
     method_map = [("facilitator/web/**.py", "python"), ("facilitator/conduct/console.py", "python"),
-                  ("facilitator/i18n/**.py", "python"), ("facilitator/web/templates/**.html", "jinja2")]
+                  ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
+                  ("facilitator/evaluation/aar.py", "python"), ("facilitator/evaluation/contrary.py", "python"),
+                  ("facilitator/evaluation/plots.py", "python"), ("facilitator/web/templates/**.html", "jinja2")]
     found: dict[object, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
         key = message if isinstance(message, str) else tuple(message)
@@ -60,6 +62,8 @@ def catalogs():
 def test_babel_cfg_names_the_files_the_test_extracts():
     cfg = (ROOT / "babel.cfg").read_text()
     for section in ("[python: facilitator/web/**.py]", "[python: facilitator/conduct/console.py]",
+                    "[python: facilitator/documents/**.py]", "[python: facilitator/evaluation/aar.py]",
+                    "[python: facilitator/evaluation/contrary.py]", "[python: facilitator/evaluation/plots.py]",
                     "[jinja2: facilitator/web/templates/**.html]"):
         assert section in cfg
 

@@ -10,7 +10,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure", "forecast_figure"]
+__all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure", "forecast_figure", "shape",
+           "native_layout"]
 
 _ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#8c6bb1", "no_action": "#7f7f7f", "proposed": "#1f77b4",
                 "no_further_action": "#7f7f7f"}
@@ -27,6 +28,57 @@ def _plt() -> Any:
     return plt
 
 
+def native_layout() -> bool:
+    """Whether matplotlib lays out complex scripts itself (3.11 and later, built with libraqm: Arabic letters
+    joined and right-to-left runs ordered by matplotlib)."""
+    from matplotlib import ft2font
+
+    return bool(getattr(ft2font, "__libraqm_version__", None))
+
+
+def shape(text: str, lang: str, *, native: bool | None = None) -> str:
+    """``text`` ready for a figure in ``lang``.
+
+    matplotlib 3.11 and later join Arabic letters and order right-to-left runs themselves (libraqm):
+    the text goes as it is. An older matplotlib draws characters one by one, left to right: the letters
+    are then joined with arabic-reshaper and put in display order with python-bidi (the ``i18n`` extra;
+    without it the text goes as it is, unjoined). matplotlib's own DejaVu Sans has the Arabic glyphs.
+
+    >>> shape("قاعة الصلاة", "ar", native=True), shape("Prayer hall", "en", native=False)
+    ('قاعة الصلاة', 'Prayer hall')
+    """
+    if lang != "ar" or not text:
+        return text
+    if native_layout() if native is None else native:
+        return text
+    try:
+        import arabic_reshaper
+        from bidi import get_display
+    except ImportError:  # pragma: no cover - the i18n extra is missing
+        return text
+    return "\n".join(get_display(arabic_reshaper.reshape(line), base_dir="R") for line in text.split("\n"))
+
+
+def _words(tr: Any) -> Any:
+    """``_(message, **values)``: ``message`` in ``tr``'s language (English when ``None``), shaped for a figure."""
+    from facilitator.i18n import translator
+
+    tr = tr or translator("en")
+
+    def say(message: str, **values: Any) -> str:
+        return shape(tr(message, **values), tr.lang)
+
+    say.tr = tr  # type: ignore[attr-defined]
+    return say
+
+
+def _word(text: str, tr: Any) -> str:
+    """A fixed word (a metric label, a status) in ``tr``'s language, shaped for a figure."""
+    from facilitator.documents.words import word
+
+    return shape(word(text, tr), tr.lang) if tr is not None else text
+
+
 def _scale(metric_unit: str, value: float | None) -> float | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
@@ -34,7 +86,7 @@ def _scale(metric_unit: str, value: float | None) -> float | None:
 
 
 def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Sequence[tuple[str, str, float, float, str]],
-                    expected: Sequence[Any], teams: Sequence[str], title: str = "") -> Any:
+                    expected: Sequence[Any], teams: Sequence[str], title: str = "", tr: Any = None) -> Any:
     """Injects and decisions on the exercise clock, one lane per player team.
 
     Args:
@@ -43,8 +95,10 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
         expected: :class:`facilitator.evaluation.scoring.ActionScore` rows; each draws its standard window
             (release → standard) in its team's lane, coloured by its score.
         teams: player team ids, top to bottom.
+        tr: the :class:`facilitator.i18n.Translator` of the labels (English when ``None``).
     """
     plt = _plt()
+    _ = _words(tr)
     # Each team gets a band: its decisions on the band's base line, one thin row per expected action above.
     rows_of = {t: [a for a in expected if a.team == t and a.released_s is not None] for t in teams}
     base: dict[str, float] = {}
@@ -76,7 +130,13 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
                 ax.plot(t0 + a.taken_after_s / 60.0, yy, marker="|", color="#1f77b4", markersize=9)
             if a.taken_after_s is not None:  # a late mark beyond the window would cross the label
                 end = max(end, t0 + a.taken_after_s / 60.0)
-            ax.text(end + 0.02 * t_max, yy, f"{a.inject} {a.action}: {a.status}", fontsize=6.5, color=colour, va="center")
+            if tr is None or tr.lang == "en":
+                said = f"{a.inject} {a.action}: {a.status}"
+            else:
+                from facilitator.documents.words import noun, word
+
+                said = shape(f"{a.inject} {noun(a.action, tr)}: {word(a.status, tr)}", tr.lang)
+            ax.text(end + 0.02 * t_max, yy, said, fontsize=6.5, color=colour, va="center")
     last_x, level = -99.0, 0
     for ident, t, reason in sorted(injects, key=lambda x: x[1]):
         marker = {"scheduled": "v", "trigger": "D", "contingency": "X", "manual": "s"}.get(reason, "o")
@@ -95,49 +155,57 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
         ax.plot(effect / 60.0, base[team], marker="o", color="#1f77b4", markersize=6, linestyle="none")
         if effect > t:
             ax.plot([t / 60.0, effect / 60.0], [base[team], base[team]], color="#1f77b4", linewidth=1, linestyle=":")
+        if tr is not None and tr.lang != "en":
+            from facilitator.documents.words import noun
+
+            verb = shape(noun(verb, tr), tr.lang)
         ax.annotate(f"{ident} {verb}", (effect / 60.0, base[team]), xytext=(3, -9 - 7 * (lvl % 2)),
                     textcoords="offset points", fontsize=6.5)
     for t in teams:
         ax.axhline(base[t] - 0.35, color="#dddddd", linewidth=0.8)
-    ax.set_yticks([y_inj, *[base[t] for t in teams]], ["injects", *teams])
+    ax.set_yticks([y_inj, *[base[t] for t in teams]], [_("injects"), *teams])
     ax.set_ylim(-0.6, y_inj + 0.9)
     ax.set_xlim(-0.02 * t_max, t_max)
-    ax.set_xlabel("exercise time (min)")
+    ax.set_xlabel(_("exercise time (min)"))
     ax.grid(axis="x", alpha=0.3)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Line2D([], [], marker="v", color="#444444", linestyle="none", label="inject (scheduled)"),
-               Line2D([], [], marker="D", color="#444444", linestyle="none", label="inject (state trigger)"),
-               Line2D([], [], marker="X", color="#444444", linestyle="none", label="inject (contingency)"),
-               Line2D([], [], marker="o", color="#1f77b4", linestyle="none", label="decision takes effect"),
-               Line2D([], [], marker="|", color="#1f77b4", linestyle="none", markersize=9, label="expected action taken"),
-               Patch(color="#2ca02c", alpha=0.35, label="time standard (met)"),
-               Patch(color="#ff7f0e", alpha=0.35, label="standard (late)"),
-               Patch(color="#d62728", alpha=0.35, label="standard (missing / too late)"),
-               Patch(facecolor="none", edgecolor="#555555", hatch="///", label="grace after the standard")]
+    handles = [Line2D([], [], marker="v", color="#444444", linestyle="none", label=_("inject (scheduled)")),
+               Line2D([], [], marker="D", color="#444444", linestyle="none", label=_("inject (state trigger)")),
+               Line2D([], [], marker="X", color="#444444", linestyle="none", label=_("inject (contingency)")),
+               Line2D([], [], marker="o", color="#1f77b4", linestyle="none", label=_("decision takes effect")),
+               Line2D([], [], marker="|", color="#1f77b4", linestyle="none", markersize=9, label=_("expected action taken")),
+               Patch(color="#2ca02c", alpha=0.35, label=_("time standard (met)")),
+               Patch(color="#ff7f0e", alpha=0.35, label=_("standard (late)")),
+               Patch(color="#d62728", alpha=0.35, label=_("standard (missing / too late)")),
+               Patch(facecolor="none", edgecolor="#555555", hatch="///", label=_("grace after the standard"))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=7, frameon=False)
-    ax.set_title(title or "Exercise timeline: injects, decisions and time standards", fontsize=10)
+    ax.set_title(shape(title, _.tr.lang) if title else _("Exercise timeline: injects, decisions and time standards"),
+                 fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], replications: int) -> Any:
-    """One panel per outcome metric: mean and 95 % interval of your decisions / doctrine / no action."""
+def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], replications: int,
+                    tr: Any = None) -> Any:
+    """One panel per outcome metric: mean and 95 % interval of your decisions / doctrine / no action
+    (labels in ``tr``'s language, English when ``None``)."""
     plt = _plt()
+    _ = _words(tr)
     n = len(metrics)
     cols = 4
     rows = -(-n // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(11, 2.6 * rows), squeeze=False)
     arms = ("team", "doctrine", "no_action")
-    labels = ("your\ndecisions", "doctrine", "no\naction")
+    labels = (_("your\ndecisions"), _("doctrine"), _("no\naction"))
     for k, (metric, label, unit) in enumerate(metrics):
         ax = axes[k // cols][k % cols]
         for j, arm in enumerate(arms):
             st = summary[metric]["arms"].get(arm, {})
             mean, lo, hi = (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high"))
             if mean is None:
-                ax.text(j, 0, "not\nreached", ha="center", va="bottom", fontsize=7, color="#888888")
+                ax.text(j, 0, _("not\nreached"), ha="center", va="bottom", fontsize=7, color="#888888")
                 continue
             err = None
             if lo is not None and hi is not None:
@@ -145,28 +213,32 @@ def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, 
             ax.bar(j, mean, color=_ARM_COLOURS[arm], alpha=0.85, yerr=err, capsize=3)
             reached = st.get("n", 0)
             if reached < replications:
-                ax.text(j, 0, f"{reached}/{replications}\nruns", ha="center", va="bottom", fontsize=6, color="white")
+                ax.text(j, 0, _("%(reached)s/%(replications)s\nruns", reached=reached, replications=replications),
+                        ha="center", va="bottom", fontsize=6, color="white")
         ax.set_xticks(range(3), labels, fontsize=7)
-        ax.set_title(label, fontsize=8.5)
-        ax.set_ylabel(unit, fontsize=7)
+        ax.set_title(_word(label, tr), fontsize=8.5)
+        ax.set_ylabel(_word(unit, tr) if unit != "min" else shape(_.tr.units[1], _.tr.lang), fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.set_ylim(bottom=0)
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].axis("off")
-    fig.suptitle(f"Outcomes over {replications} replications (mean, 95 % CI; common random numbers)", fontsize=10)
+    fig.suptitle(_("Outcomes over %(n)s replications (mean, 95 %% CI; common random numbers)", n=replications), fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], variants: Sequence[str]) -> Any:
+def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], variants: Sequence[str],
+                           tr: Any = None) -> Any:
     """Predicted effect of each improvement-plan variant on your decisions' outcomes (paired mean, 95 % CI),
-    as a share of the value without it."""
+    as a share of the value without it (labels in ``tr``'s language, English when ``None``)."""
     plt = _plt()
+    _ = _words(tr)
     fig, ax = plt.subplots(figsize=(9, 0.6 + 0.45 * len(metrics) * max(1, len(variants))))
     ticks, names = [], []
     pos = 0
     colours = ["#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
-    for metric, label, _ in metrics:
+    for metric, label, _unit in metrics:
+        label = _word(label, tr)
         base = summary[metric]["arms"]["team"].get("mean")
         for i, v in enumerate(variants):
             d = summary[metric]["variant_minus_team"].get(v, {})
@@ -183,10 +255,10 @@ def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tupl
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(ticks, names, fontsize=7.5)
     ax.invert_yaxis()
-    ax.set_xlabel("change vs your decisions without the corrective action (%, lower is better)")
+    ax.set_xlabel(_("change vs your decisions without the corrective action (%%, lower is better)"))
     if len(variants) > 1:
         ax.legend(fontsize=7)
-    ax.set_title("Predicted effect of corrective actions modelled as scenario variants", fontsize=10)
+    ax.set_title(_("Predicted effect of corrective actions modelled as scenario variants"), fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
