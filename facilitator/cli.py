@@ -471,13 +471,14 @@ def _t(seconds: float) -> str:
 from facilitator.web.cli import serve; exercise.add_command(serve)  # noqa: E402,E702 - the web console (Flask loads only when it runs)
 
 
-def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None = None) -> None:
     from facilitator.documents.packets import write_packet
     from facilitator.exercise.loader import load_exercise
 
     loaded = load_exercise(exercise_file)
+    language = _language(loaded, lang)
     out = out_dir if out_dir is not None else str(Path(exercise_file).with_suffix("")) + "-documents"
-    for path in write_packet(loaded, kind, out=out, pdf=pdf):
+    for path in write_packet(loaded, kind, out=out, pdf=pdf, lang=language):
         click.echo(f"wrote {path}")
 
 
@@ -487,6 +488,9 @@ _PACKET_OPTIONS = (
                  help="Folder to write into (default: EXERCISE-documents next to the file)."),
     click.option("--pdf/--no-pdf", default=True, show_default=True,
                  help="Also print a PDF with the headless Chromium on PATH (an error names what is missing)."),
+    click.option("--lang", "lang", default=None, metavar="LANG",
+                 help="Language of the document: en, ar (right to left) or fr (default: $SIMSOFT_LANG, else en); the "
+                      "exercise file must translate its texts into it."),
 )
 
 
@@ -498,22 +502,22 @@ def _packet_options(f):  # type: ignore[no-untyped-def]
 
 @exercise.command()
 @_packet_options
-def sitman(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+def sitman(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None) -> None:
     """Situation Manual for participants: purpose, scope, objectives, schedule, venue map, modules with their
     questions, roles. No controller-only content (no MSEL, expected actions or controller notes)."""
-    _packet("sitman", exercise_file, out_dir, pdf)
+    _packet("sitman", exercise_file, out_dir, pdf, lang)
 
 
 @exercise.command()
 @_packet_options
-def eeg(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+def eeg(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None) -> None:
     """Evaluator packet (Exercise Evaluation Guide): capabilities, critical tasks, time standards and an
     observation sheet per inject."""
-    _packet("eeg", exercise_file, out_dir, pdf)
+    _packet("eeg", exercise_file, out_dir, pdf, lang)
 
 
 @exercise.command("controller-packet")
 @_packet_options
-def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool) -> None:
+def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None) -> None:
     """Controller packet: the MSEL with release rules, expected actions, doctrine parameters and controller notes."""
-    _packet("controller-packet", exercise_file, out_dir, pdf)
+    _packet("controller-packet", exercise_file, out_dir, pdf, lang)

@@ -192,3 +192,66 @@ def test_reasons_and_rules_are_said_again_in_another_language():
     assert rule_words(c, translator("ar"), {"prayer_hall": "قاعة الصلاة", "gallery": "الشرفة"}) == (
         "الاحتماء في المكان حيث يقع الأذى (قاعة الصلاة، الشرفة)")
     assert rule_words(c, translator("en"), {}) == "x"
+
+
+# -- the printed documents -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    """The Situation Manual, evaluator packet and controller packet of place-of-worship in en, fr and ar (no PDF)."""
+    out = tmp_path_factory.mktemp("pow-documents")
+    runner = CliRunner()
+    for lang in ("en", "fr", "ar"):
+        for kind in ("sitman", "eeg", "controller-packet"):
+            res = runner.invoke(exercise, [kind, str(POW), "--no-pdf", "--lang", lang, "--out", str(out / lang)])
+            assert res.exit_code == 0, res.output
+    return out
+
+
+STEMS = ("situation-manual", "evaluator-packet", "controller-packet")
+
+
+def test_printed_documents_in_arabic_and_french(documents):
+    for stem in STEMS:
+        ar = (documents / "ar" / f"{stem}.md").read_text(encoding="utf-8")
+        fr = (documents / "fr" / f"{stem}.md").read_text(encoding="utf-8")
+        assert '<html lang="ar" dir="rtl">' in (documents / "ar" / f"{stem}.html").read_text(encoding="utf-8")
+        assert ar.startswith("**رسمي - للمشاركين في التمرين") and fr.startswith("**OFFICIEL - réservé")
+        # Left in English: ids (also quoted in the file's own notes), live-value markers ([inside]), event kinds,
+        # the scenario's file and the venue's name (a scenario text, not the exercise's).
+        text = re.sub(r"\[[\w.]+\]|\b[a-z]+(?:\.[a-z_]+)+\b|\b[a-z]+_[a-z0-9_]+\b|\b[A-Z]+\d+(?:\.\d+)?c?\b|[\w-]+\.(?:yaml|md|png)|docs/[\w./-]+|"
+                      r"Place of worship|Radestad et al|Hirshberg et al|\b(?:venue|police|ems|recovery|control|evaluators|"
+                      r"observers|EEG|MSEL)\b", "", ar)
+        left = sorted(set(re.findall(r"[A-Za-z]{3,}(?: [A-Za-z]{2,})*", text)))
+        assert not left, f"{stem}: English left in Arabic: {left[:20]}"
+        assert not re.search(r"\b(?:the|with|when|after|which|people|released)\b", re.sub(r"\[[\w.]+\]", "", fr)), stem
+    sitman = (documents / "ar" / "situation-manual.md").read_text(encoding="utf-8")
+    assert "## أدوار المشاركين" in sitman and "| 1,200 |" in sitman  # capacities with Latin digits
+    assert "مخرج: بوابة الحديقة" not in sitman  # map labels live in the PNG, not the text
+    eeg = (documents / "fr" / "evaluator-packet.md").read_text(encoding="utf-8")
+    assert "## Fiches d'observation" in eeg and "Stimulus I4 (module M2), diffusé à 5 min 30 s" in eeg
+
+
+def test_english_documents_are_unchanged_by_the_languages(documents, tmp_path):
+    runner = CliRunner()
+    for kind in ("sitman", "eeg", "controller-packet"):
+        res = runner.invoke(exercise, [kind, str(POW), "--no-pdf", "--out", str(tmp_path)])
+        assert res.exit_code == 0, res.output
+    for stem in STEMS:
+        for ext in ("md", "html"):
+            assert (tmp_path / f"{stem}.{ext}").read_bytes() == (documents / "en" / f"{stem}.{ext}").read_bytes()
+    assert (tmp_path / "venue-map.png").read_bytes() == (documents / "en" / "venue-map.png").read_bytes()
+    en = (documents / "en" / "evaluator-packet.md").read_text(encoding="utf-8")
+    assert "## Observation sheets" in en and '<html lang="en"><head>' in (documents / "en" / "evaluator-packet.html").read_text()
+
+
+def test_the_arabic_situation_manual_prints(documents):
+    if find_chromium() is None:
+        pytest.skip("no chromium on PATH")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = html_to_pdf(documents / "ar" / "situation-manual.html", SHOTS / "situation-manual-ar.pdf")
+    png = html_to_png(documents / "ar" / "situation-manual.html", SHOTS / "situation-manual-ar.png", width_px=900,
+                      height_px=1800)
+    assert pdf.read_bytes().startswith(b"%PDF") and png.stat().st_size > 50_000
+    (SHOTS / "venue-map-ar.png").write_bytes((documents / "ar" / "venue-map.png").read_bytes())

@@ -52,6 +52,12 @@ WORDS = frozenset(_CAPABILITIES) | {
     N_("Deaths"), N_("Preventable deaths"), N_("Exposed person-minutes"), N_("95 %% evacuation time"),
     N_("Last immediate patient at hospital"), N_("Everyone accounted for"), N_("Reunification complete"),
     N_("all clear"), N_("contained"),
+    # how an inject reaches its recipients (schema.DELIVERY_METHODS, in words) and what a zone is (venue ZoneKind)
+    N_("in person"), N_("phone"), N_("radio"), N_("email"), N_("text message"), N_("public address"),
+    N_("social media"), N_("news media"), N_("document"),
+    N_("room"), N_("hall"), N_("corridor"), N_("concourse"), N_("stair"), N_("outdoor"),
+    # recovery phases (simsoft.schema.recovery.PHASES, in words)
+    N_("investigation"), N_("clean up"), N_("reopen preparation"), N_("family assistance"),
     N_("your decisions"), N_("doctrine"), N_("no action"), N_("people"), N_("person-min"),
     # who overrides an order, what happens instead, and why (simsoft's override.order / override.cordon events)
     N_("occupants"), N_("plan"), N_("containment"), N_("scenario"),
