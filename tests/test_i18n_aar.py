@@ -255,3 +255,26 @@ def test_the_arabic_situation_manual_prints(documents):
                       height_px=1800)
     assert pdf.read_bytes().startswith(b"%PDF") and png.stat().st_size > 50_000
     (SHOTS / "venue-map-ar.png").write_bytes((documents / "ar" / "venue-map.png").read_bytes())
+
+
+def test_the_web_console_links_the_aar_in_the_reader_language(tmp_path):
+    from facilitator import load_exercise, start_session
+    from facilitator.web import Room, create_app
+    from tests.test_i18n import _join
+
+    room = Room(lambda: start_session(load_exercise(POW), out_dir=tmp_path))
+    try:
+        app = create_app(room, lang="ar")
+        fac = _join(app, room, "facilitator", "ar")
+        assert 'id="aar-link"' in fac.get("/facilitator").get_data(as_text=True)
+        resp = fac.get("/aar")
+        page = resp.get_data(as_text=True)
+        assert resp.status_code == 200 and '<html lang="ar" dir="rtl">' in page and "تقرير ما بعد العمل" in page
+        assert "'unsafe-inline'" in resp.headers["Content-Security-Policy"]  # the document's own stylesheet
+        assert "'unsafe-inline'" not in fac.get("/facilitator").headers["Content-Security-Policy"]
+        fac.get("/lang?lang=fr&next=/")
+        assert "Rapport après action / plan d&#x27;amélioration" in fac.get("/aar").get_data(as_text=True)
+        team = _join(app, room, "team:venue", "ar")
+        assert team.get("/aar").status_code == 403  # evaluators and the facilitator only
+    finally:
+        room.close()
