@@ -38,12 +38,15 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang
     from facilitator.conduct.store import play, remaining_script
     from facilitator.conduct.console import run_console
 
+    from facilitator.i18n import translator
+
+    _ = translator(lang)
     if session.phase == "closed":
-        click.echo(f"session is closed: {session.folder}")
+        click.echo(_("session is closed: %(folder)s", folder=session.folder))
         return
     if scripted or remaining_script(session):
-        play(session, pace_s=pace, echo=click.echo)
-        click.echo(f"session closed; log: {session.folder / 'summary.md'}")
+        play(session, pace_s=pace, echo=click.echo, lang=lang)
+        click.echo(_("session closed; log: %(path)s", path=session.folder / "summary.md"))
     else:
         run_console(session, figures=figures, lang=lang)
     click.echo(f"session folder      {session.folder}")

@@ -35,6 +35,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 def _extracted() -> dict[object, list[str]]:
     """Every message of the code and templates, extracted with Babel as babel.cfg says: ``{msgid: [where]}``."""
     method_map = [("facilitator/web/**.py", "python"), ("facilitator/conduct/console.py", "python"),
+                  ("facilitator/conduct/store.py", "python"), ("facilitator/cli.py", "python"),
                   ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
                   ("facilitator/evaluation/aar.py", "python"), ("facilitator/evaluation/contrary.py", "python"),
                   ("facilitator/evaluation/plots.py", "python"), ("facilitator/web/templates/**.html", "jinja2")]

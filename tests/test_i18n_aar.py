@@ -278,3 +278,24 @@ def test_the_web_console_links_the_aar_in_the_reader_language(tmp_path):
         assert team.get("/aar").status_code == 403  # evaluators and the facilitator only
     finally:
         room.close()
+
+
+def test_scripted_play_speaks_the_language_and_journals_the_same(tmp_path):
+    from facilitator.conduct.journal import read_journal
+
+    runner = CliRunner()
+    said, journals = {}, {}
+    drop = {"wall_utc", "folder", "created_utc", "session", "out_dir"}
+    for lang in ("en", "ar"):
+        res = runner.invoke(exercise, ["start", str(POW), "--decisions", str(EX / "place-of-worship-decisions.yaml"),
+                                       "--out", str(tmp_path / lang), "--no-figures", "--lang", lang])
+        assert res.exit_code == 0, res.output
+        said[lang] = res.output
+        folder = sorted(p.parent for p in (tmp_path / lang).rglob("session.sqlite"))[-1]
+        entries, damage = read_journal(folder / "session.sqlite")
+        assert damage is None
+        journals[lang] = [(e.kind, {k: v for k, v in e.body.items() if k not in drop}) for e in entries]
+    assert journals["ar"] == journals["en"]  # the language is the console's, never the journal's
+    assert "I1 at 0 s (scheduled): Main weekly service under way" in said["en"]
+    assert "I1 عند 0 ث (مُجدوَل): الصلاة الأسبوعية الرئيسية جارية" in said["ar"]
+    assert "  D1 venue: close connection=courtyard_gate" in said["ar"]  # decisions as typed, in every language
