@@ -322,7 +322,7 @@ def test_pages_speak_the_reader_language(played):
     en, fr, ar = (played[lang][1] for lang in ("en", "fr", "ar"))
     assert ar["unknown sitrep lines"] == "" and fr["unknown sitrep lines"] == ""
     assert "تقرير الحالة لـمدير المناوبة لدى مجلس الأمناء والمنظِّمون" in ar["team:venue:I4"]  # the report, in Arabic
-    assert re.search(r"الأشخاص في الداخل: (نحو )?[\d,]+ \(قاعة الصلاة (نحو )?[\d,]+, الشرفة", ar["team:venue:I4"])
+    assert re.search(r"الأشخاص في الداخل: (نحو )?[\d,]+ \(قاعة الصلاة (نحو )?[\d,]+، الشرفة", ar["team:venue:I4"])
     assert "أُبلغتم بالحادث عند 5 د 19 ث (عبر العاملين في المكان)" in ar["team:venue:I4"]
     assert "POINT DE SITUATION pour" in fr["team:police:I5"] and "SITUATION REPORT" in en["team:police:I5"]
     assert "الحالة الفعلية عند" in ar["evaluator-as-facilitator"]

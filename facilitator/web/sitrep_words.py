@@ -115,7 +115,9 @@ def _counts(text: str, tr: Translator) -> str:
     """Every count and duration inside a list (``prayer_hall about 1,000, gallery 300``), in the locale."""
     text = re.sub(_DUR, lambda m: _dur(m.group(0), tr), text)
     text = re.sub(r"between zones", lambda m: tr.gettext("between zones"), text)
-    return re.sub(_NUM, lambda m: _num(m.group(0), tr), text)
+    text = re.sub(_NUM, lambda m: _num(m.group(0), tr), text)
+    # Items are separated by ", " (a thousands comma has no space after it): Arabic writes "، ".
+    return text.replace(", ", "، ") if tr.lang == "ar" else text
 
 
 def _note(text: str, tr: Translator) -> str:
@@ -139,7 +141,7 @@ def _unit_states(text: str, tr: Translator) -> str:
         said = N_("%(unit)s dispatched %(t)s") if m.group(2) == "dispatched" else N_("%(unit)s on scene %(t)s")
         return tr.gettext(said, unit=m.group(1), t=_dur(m.group(3), tr))
 
-    return "; ".join(one(x) for x in text.split("; "))
+    return tr.join((one(x) for x in text.split("; ")), semicolon=True)
 
 
 def _actions(text: str, tr: Translator, *, source: bool) -> str:
@@ -150,7 +152,7 @@ def _actions(text: str, tr: Translator, *, source: bool) -> str:
         said = f"{_dur(m.group(1), tr)} {verb_words(m.group(2), tr)}"
         return said + (f" ({m.group(3)})" if source and m.group(3) else "")
 
-    return "; ".join(one(x) for x in text.split("; "))
+    return tr.join((one(x) for x in text.split("; ")), semicolon=True)
 
 
 Rule = tuple["re.Pattern[str]", Callable[["re.Match[str]", Translator], str]]
