@@ -389,7 +389,8 @@ def venue_map_figure(scenario: Any, names: dict[str, str] | None = None, tr: Tra
                     bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "#1b5e20"})
     ax.set_title(venue.name)
     ax.set_axis_off()
-    ax.margins(0.15)
+    # Exit labels in French and Arabic run longer than the English ones the 0.15 margin was set for.
+    ax.margins(0.15 if _.lang == "en" else 0.3)
     return fig
 
 
