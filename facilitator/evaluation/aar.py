@@ -178,7 +178,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     if figures:
         from facilitator.evaluation.venue_figure import venue_figure
 
-        fig, caption = venue_figure(session)
+        fig, caption = venue_figure(session, tr=_)
         _fig(fig, folder / "venue.png")
         blocks.append(("fig", "venue.png", caption))
 
