@@ -38,12 +38,15 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang
     from facilitator.conduct.store import play, remaining_script
     from facilitator.conduct.console import run_console
 
+    from facilitator.i18n import translator
+
+    _ = translator(lang)
     if session.phase == "closed":
-        click.echo(f"session is closed: {session.folder}")
+        click.echo(_("session is closed: %(folder)s", folder=session.folder))
         return
     if scripted or remaining_script(session):
-        play(session, pace_s=pace, echo=click.echo)
-        click.echo(f"session closed; log: {session.folder / 'summary.md'}")
+        play(session, pace_s=pace, echo=click.echo, lang=lang)
+        click.echo(_("session closed; log: %(path)s", path=session.folder / "summary.md"))
     else:
         run_console(session, figures=figures, lang=lang)
     click.echo(f"session folder      {session.folder}")
@@ -248,18 +251,23 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=str),
               help="Folder of the AAR/IP (default SESSION/aar).")
 @click.option("--pdf", is_flag=True, help="Also print aar.pdf with the headless Chromium on PATH.")
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of the AAR/IP: en, ar (right to left) or fr (default: $SIMSOFT_LANG, else en). The same "
+                   "session reports in any of them; the exercise file must translate its texts into it.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper of the printed AAR/IP (aar.html's print layout and aar.pdf); a4 is the ISO standard, "
                    "letter the US one.")
 @_outcome_options
-def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, paper: str, replications: int,
-           seed: int | None, executor: str | None, workers: int | None, progress: bool | None) -> None:
+def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lang: str | None, paper: str,
+           replications: int, seed: int | None, executor: str | None, workers: int | None,
+           progress: bool | None) -> None:
     """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv; --pdf: aar.pdf)."""
     from facilitator.conduct.store import _rebuild, write_summary
 
     session, _, damage = _rebuild(Path(session_dir), warn=_warn)
     if damage:
         _warn(f"journal damaged: {damage}")
+    language = _language(session.loaded, lang)
     session.folder = Path(session_dir)
     write_summary(session)
     if log_only:
@@ -270,7 +278,7 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, pap
     bar = _Bar(progress)
     try:
         folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers,
-                           on_start=bar.start, on_runs=bar.runs, pdf=pdf, paper=paper)
+                           on_start=bar.start, on_runs=bar.runs, pdf=pdf, lang=language, paper=paper)
     finally:
         bar.close()
     for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
@@ -470,13 +478,15 @@ def _t(seconds: float) -> str:
 from facilitator.web.cli import serve; exercise.add_command(serve)  # noqa: E402,E702 - the web console (Flask loads only when it runs)
 
 
-def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool, paper: str) -> None:
+def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None = None,
+            paper: str = "a4") -> None:
     from facilitator.documents.packets import write_packet
     from facilitator.exercise.loader import load_exercise
 
     loaded = load_exercise(exercise_file)
+    language = _language(loaded, lang)
     out = out_dir if out_dir is not None else str(Path(exercise_file).with_suffix("")) + "-documents"
-    for path in write_packet(loaded, kind, out=out, pdf=pdf, paper=paper):
+    for path in write_packet(loaded, kind, out=out, pdf=pdf, lang=language, paper=paper):
         click.echo(f"wrote {path}")
 
 
@@ -486,6 +496,9 @@ _PACKET_OPTIONS = (
                  help="Folder to write into (default: EXERCISE-documents next to the file)."),
     click.option("--pdf/--no-pdf", default=True, show_default=True,
                  help="Also print a PDF with the headless Chromium on PATH (an error names what is missing)."),
+    click.option("--lang", "lang", default=None, metavar="LANG",
+                 help="Language of the document: en, ar (right to left) or fr (default: $SIMSOFT_LANG, else en); the "
+                      "exercise file must translate its texts into it."),
     click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
                  help="Paper of the printed document (HTML print layout and PDF); a4 is the ISO standard, letter the US one."),
 )
@@ -499,22 +512,22 @@ def _packet_options(f):  # type: ignore[no-untyped-def]
 
 @exercise.command()
 @_packet_options
-def sitman(exercise_file: str, out_dir: str | None, pdf: bool, paper: str) -> None:
+def sitman(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None, paper: str) -> None:
     """Situation Manual for participants: purpose, scope, objectives, schedule, venue map, modules with their
     questions, roles. No controller-only content (no MSEL, expected actions or controller notes)."""
-    _packet("sitman", exercise_file, out_dir, pdf, paper)
+    _packet("sitman", exercise_file, out_dir, pdf, lang, paper)
 
 
 @exercise.command()
 @_packet_options
-def eeg(exercise_file: str, out_dir: str | None, pdf: bool, paper: str) -> None:
+def eeg(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None, paper: str) -> None:
     """Evaluator packet (Exercise Evaluation Guide): capabilities, critical tasks, time standards and an
     observation sheet per inject."""
-    _packet("eeg", exercise_file, out_dir, pdf, paper)
+    _packet("eeg", exercise_file, out_dir, pdf, lang, paper)
 
 
 @exercise.command("controller-packet")
 @_packet_options
-def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool, paper: str) -> None:
+def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None, paper: str) -> None:
     """Controller packet: the MSEL with release rules, expected actions, doctrine parameters and controller notes."""
-    _packet("controller-packet", exercise_file, out_dir, pdf, paper)
+    _packet("controller-packet", exercise_file, out_dir, pdf, lang, paper)

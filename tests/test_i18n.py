@@ -35,7 +35,11 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 def _extracted() -> dict[object, list[str]]:
     """Every message of the code and templates, extracted with Babel as babel.cfg says: ``{msgid: [where]}``."""
     method_map = [("facilitator/web/**.py", "python"), ("facilitator/conduct/console.py", "python"),
-                  ("facilitator/i18n/**.py", "python"), ("facilitator/web/templates/**.html", "jinja2")]
+                  ("facilitator/conduct/store.py", "python"), ("facilitator/cli.py", "python"),
+                  ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
+                  ("facilitator/evaluation/aar.py", "python"), ("facilitator/evaluation/contrary.py", "python"),
+                  ("facilitator/evaluation/plots.py", "python"), ("facilitator/evaluation/venue_figure.py", "python"),
+                  ("facilitator/web/templates/**.html", "jinja2")]
     found: dict[object, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
         key = message if isinstance(message, str) else tuple(message)
@@ -60,7 +64,9 @@ def catalogs():
 def test_babel_cfg_names_the_files_the_test_extracts():
     cfg = (ROOT / "babel.cfg").read_text()
     for section in ("[python: facilitator/web/**.py]", "[python: facilitator/conduct/console.py]",
-                    "[jinja2: facilitator/web/templates/**.html]"):
+                    "[python: facilitator/documents/**.py]", "[python: facilitator/evaluation/aar.py]",
+                    "[python: facilitator/evaluation/contrary.py]", "[python: facilitator/evaluation/plots.py]",
+                    "[python: facilitator/evaluation/venue_figure.py]", "[jinja2: facilitator/web/templates/**.html]"):
         assert section in cfg
 
 
@@ -317,7 +323,7 @@ def test_pages_speak_the_reader_language(played):
     en, fr, ar = (played[lang][1] for lang in ("en", "fr", "ar"))
     assert ar["unknown sitrep lines"] == "" and fr["unknown sitrep lines"] == ""
     assert "تقرير الحالة لـمدير المناوبة لدى مجلس الأمناء والمنظِّمون" in ar["team:venue:I4"]  # the report, in Arabic
-    assert re.search(r"الأشخاص في الداخل: (نحو )?[\d,]+ \(قاعة الصلاة (نحو )?[\d,]+, الشرفة", ar["team:venue:I4"])
+    assert re.search(r"الأشخاص في الداخل: (نحو )?[\d,]+ \(قاعة الصلاة (نحو )?[\d,]+، الشرفة", ar["team:venue:I4"])
     assert "أُبلغتم بالحادث عند 5 د 19 ث (عبر العاملين في المكان)" in ar["team:venue:I4"]
     assert "POINT DE SITUATION pour" in fr["team:police:I5"] and "SITUATION REPORT" in en["team:police:I5"]
     assert "الحالة الفعلية عند" in ar["evaluator-as-facilitator"]

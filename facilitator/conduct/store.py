@@ -294,14 +294,23 @@ def remaining_script(session: Session) -> list[tuple[int, ScriptedDecision]]:
 
 
 def play(session: Session, *, pace_s: float = 0.0, echo: Callable[[str], None] | None = None,
-         close: bool = True) -> Session:
+         close: bool = True, lang: str = "en") -> Session:
     """Conduct ``session`` with its scripted decision set: each decision is taken when its inject is released.
 
     Decisions for injects already released are taken first (a resumed or forked session). ``pace_s``
     waits that many wall-clock seconds after each step, so a room can follow a scripted run.
-    Refused decisions are journaled as refused and reported through ``echo``; play goes on.
+    Refused decisions are journaled as refused and reported through ``echo``; play goes on. ``echo``
+    speaks ``lang`` (the injects in the exercise file's translation); the journal is the same in any.
     """
+    from facilitator.i18n import translator
+
     say = echo or (lambda _text: None)
+    _ = translator(lang)
+    local = None
+    if lang != "en":
+        from facilitator.i18n.exercise import Local
+
+        local = Local(session, lang)
 
     def step() -> None:
         if pace_s:
@@ -314,9 +323,9 @@ def play(session: Session, *, pace_s: float = 0.0, echo: Callable[[str], None] |
             try:
                 made = session.decide(d, script_index=i)
             except DecisionError as exc:
-                say(f"  refused ({d.team}): {exc}")
+                say(_("  refused (%(team)s): %(error)s", team=d.team, error=exc))
             else:
-                say(f"  {made.id} {made.team}: {d.line()}")
+                say(_("  %(id)s %(team)s: %(line)s", id=made.id, team=made.team, line=d.line()))
             step()
 
     if session.phase == "briefing":
@@ -330,11 +339,15 @@ def play(session: Session, *, pace_s: float = 0.0, echo: Callable[[str], None] |
             released = session.release_next()
             if released is None:
                 break
-            say(f"{released.inject.id} at {_fmt(released.released_s)} ({released.reason}): {released.text}")
+            if local is None:
+                say(f"{released.inject.id} at {_fmt(released.released_s)} ({released.reason}): {released.text}")
+            else:
+                say(_("%(id)s at %(t)s (%(reason)s): %(text)s", id=released.inject.id, t=local.t(released.released_s),
+                      reason=_.gettext(released.reason or ""), text=local.inject_text(released)))
             step()
             answer(released.inject.id)
         for _, d in remaining_script(session):
-            say(f"  not played ({d.team}, {d.inject}): its inject was never released")
+            say(_("  not played (%(team)s, %(inject)s): its inject was never released", team=d.team, inject=d.inject))
     if close:
         while session.phase != "closed":
             session.advance_phase()

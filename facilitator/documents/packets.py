@@ -16,25 +16,65 @@ import re
 from pathlib import Path
 from typing import Any
 
-from facilitator.documents.prose import when as format_duration
+from facilitator.documents.prose import when
+from facilitator.documents.words import capability, noun, word
+from facilitator.i18n import N_, Translator, translator
 
 from facilitator.documents.render import DEFAULT_PAPER, PrintDoc, write_print_document
 
 __all__ = ["situation_manual", "evaluator_packet", "controller_packet", "write_packet", "release_rule", "KINDS"]
 
-_PHASES = {"pre_incident": "pre-incident", "response": "response", "recovery": "recovery"}
+_PHASES = {"pre_incident": N_("pre-incident"), "response": N_("response"), "recovery": N_("recovery")}
 
 
-def _overview_rows(ex: Any) -> list[tuple[str, str]]:
+class _Texts:
+    """One language's view of an exercise file: the catalogs and the file's own translations."""
+
+    def __init__(self, loaded: Any, lang: str) -> None:
+        self.tr, self.lang = translator(lang), lang
+        self.ex = loaded.exercise
+        self.texts = getattr(loaded, "texts", None)
+
+    def text(self, key: tuple[str, ...], default: str) -> str:
+        if self.lang == "en" or self.texts is None or not default:
+            return default
+        return self.texts.get(key, self.lang, default) or default
+
+    def team(self, team: str) -> str:
+        return self.text(("team", team, "name"), self.ex.team(team).name)
+
+    def name(self, ident: str, default: str) -> str:
+        return self.text(("name", ident), default)
+
+    def duration(self, seconds: float) -> str:
+        return when(seconds, self.tr)
+
+
+def _overview_rows(ex: Any, x: "_Texts | None" = None) -> list[tuple[str, str]]:
+    x = x or _Texts(_Plain(ex), "en")
+    _ = x.tr
     ov = ex.exercise
-    rows = [("Exercise", ov.name), ("Type", ov.type), ("Date", str(ov.date) if ov.date else "to be set"),
-            ("Location", ov.location or "to be set"),
-            ("Duration", format_duration(ov.duration) if ov.duration else "to be set"),
-            ("Sponsor", ov.sponsor or "-"), ("Scope", ov.scope or "-"),
-            ("Mission areas", ", ".join(ov.mission_areas) or "-"),
-            ("Participating organisations", "; ".join(ov.organisations) or "-"),
-            ("Threat or hazard", ov.threat or "-"), ("Point of contact", ov.point_of_contact or "-")]
+    tbs = _("to be set")
+    orgs = [x.text(("exercise", "organisations", str(k)), o) for k, o in enumerate(ov.organisations)]
+    rows = [(_("Exercise"), x.text(("exercise", "name"), ov.name)), (_("Type"), word(ov.type, _)),
+            (_("Date"), _.format_date(str(ov.date)) if ov.date else tbs),
+            (_("Location"), x.text(("exercise", "location"), ov.location) if ov.location else tbs),
+            (_("Duration"), x.duration(ov.duration) if ov.duration else tbs),
+            (_("Sponsor"), x.text(("exercise", "sponsor"), ov.sponsor) if ov.sponsor else "-"),
+            (_("Scope"), x.text(("exercise", "scope"), ov.scope) if ov.scope else "-"),
+            (_("Mission areas"), _.join(word(m, _) for m in ov.mission_areas) or "-"),
+            (_("Participating organisations"), _.join(orgs, semicolon=True) or "-"),
+            (_("Threat or hazard"), x.text(("exercise", "threat"), ov.threat) if ov.threat else "-"),
+            (_("Point of contact"), x.text(("exercise", "point_of_contact"), ov.point_of_contact) if ov.point_of_contact
+             else "-")]
     return rows
+
+
+class _Plain:
+    """An exercise without a file's translations (English)."""
+
+    def __init__(self, ex: Any) -> None:
+        self.exercise, self.texts = ex, None
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_.]+)(?::[^{}]*)?\}")
@@ -49,175 +89,270 @@ def message(text: str) -> str:
     return _PLACEHOLDER.sub(lambda m: f"[{m.group(1)}]", text)
 
 
-def release_rule(inject: Any) -> str:
-    """When an inject is released, in words (``at 2 min 30 s``, ``when ...``, ``if ... is missing``)."""
+def release_rule(inject: Any, tr: Translator | None = None, names: dict[str, str] | None = None) -> str:
+    """When an inject is released, in words (``at 2 min 30 s``, ``when ...``, ``if ... is missing``), in ``tr``'s language."""
+    _ = tr or translator("en")
+    names = names or {}
     if inject.at is not None:
-        return f"at {format_duration(inject.at)}"
+        return _("at %(t)s", t=when(inject.at, _))
     if inject.when is not None:
         w = inject.when
         if hasattr(w, "event"):
-            return f"when the simulation first records {w.event}" + (f" ({w.subject})" if w.subject else "")
+            if w.subject:
+                return _("when the simulation first records %(event)s (%(subject)s)", event=w.event,
+                         subject=names.get(w.subject, w.subject))
+            return _("when the simulation first records %(event)s", event=w.event)
         if hasattr(w, "zone"):
-            return f"when {w.zone} holds more than {w.above} people"
+            return _("when %(zone)s holds more than %(n)s people", zone=names.get(w.zone, w.zone), n=w.above)
         if hasattr(w, "inside_below"):
-            return f"when fewer than {w.inside_below} people remain inside"
-        return f"when more than {w.casualties_above} people have been hurt"
+            return _("when fewer than %(n)s people remain inside", n=w.inside_below)
+        return _("when more than %(n)s people have been hurt", n=w.casualties_above)
     m = inject.if_missing
-    who = f"{m.team} " if m.team else ""
-    return f"contingency: {format_duration(m.after)} after {m.inject} if {who}has not taken '{m.action}'"
+    action = m.action if _.lang == "en" else noun(m.action, _)
+    if m.team:
+        return _("contingency: %(t)s after %(inject)s if %(team)s has not taken '%(action)s'", t=when(m.after, _),
+                 inject=m.inject, team=m.team, action=action)
+    return _("contingency: %(t)s after %(inject)s if nobody has taken '%(action)s'", t=when(m.after, _),
+             inject=m.inject, action=action) if _.lang != "en" else (
+        f"contingency: {when(m.after)} after {m.inject} if has not taken '{m.action}'")
 
 
-def _objectives(ex: Any) -> tuple[Any, ...]:
-    return ("table", ["Objective", "Core capability"], [(f"{o.id}: {o.text}", o.capability) for o in ex.objectives],
+def _objectives(ex: Any, x: _Texts) -> tuple[Any, ...]:
+    _ = x.tr
+    return ("table", [_("Objective"), _("Core capability")],
+            [(f"{o.id}: {x.text(('objective', o.id, 'text'), o.text)}", capability(o.capability, _)) for o in ex.objectives],
             {"widths": [70, 30]})
 
 
-def situation_manual(loaded: Any, *, map_file: str | None = None) -> PrintDoc:
-    """The Situation Manual of an exercise (no controller-only content)."""
+def situation_manual(loaded: Any, *, map_file: str | None = None, lang: str = "en") -> PrintDoc:
+    """The Situation Manual of an exercise (no controller-only content), in ``lang``."""
+    x = _Texts(loaded, lang)
+    _ = x.tr
     ex = loaded.exercise
     ov = ex.exercise
+    name = x.text(("exercise", "name"), ov.name)
     b: list[tuple[Any, ...]] = []
-    b += [("h", 1, "Purpose"),
-          ("p", f"This Situation Manual gives participants in the {ov.type} '{ov.name}' what they need to take part: "
-                "the scope, the objectives, the schedule, the venue, the modules with their discussion questions and "
-                "who plays which role. It is read before the exercise and used during it. Exercise play is "
-                "no-fault: the purpose is to find what works and what needs improving in plans, not to rate people."),
-          ("h", 1, "Exercise overview"), ("table", ["Item", "Detail"], _overview_rows(ex), {"widths": [28, 72]}),
-          ("h", 1, "Objectives and core capabilities"), _objectives(ex)]
-    b.append(("h", 1, "Schedule"))
-    b.append(("table", ["Module", "Title", "Part of the exercise", "Discussion questions"],
-              [(m.id, m.name, _PHASES[m.phase], len(m.questions)) for m in ex.modules], {"widths": [12, 46, 22, 20]}))
-    b.append(("p", "Each module opens with a scenario update from the facilitator; teams then discuss and decide, "
-                   "and the simulated venue shows the consequences of their decisions. A hot wash closes the exercise."
-                   + (f" Planned length: {format_duration(ov.duration)}." if ov.duration else "")))
-    b.append(("h", 1, "The venue"))
+    b += [("h", 1, _("Purpose")),
+          ("p", _("This Situation Manual gives participants in the %(type)s '%(name)s' what they need to take part: "
+                  "the scope, the objectives, the schedule, the venue, the modules with their discussion questions and "
+                  "who plays which role. It is read before the exercise and used during it. Exercise play is "
+                  "no-fault: the purpose is to find what works and what needs improving in plans, not to rate people.",
+                  type=word(ov.type, _), name=name)),
+          ("h", 1, _("Exercise overview")), ("table", [_("Item"), _("Detail")], _overview_rows(ex, x), {"widths": [28, 72]}),
+          ("h", 1, _("Objectives and core capabilities")), _objectives(ex, x)]
+    b.append(("h", 1, _("Schedule")))
+    b.append(("table", [_("Module"), _("Title"), _("Part of the exercise"), _("Discussion questions")],
+              [(m.id, x.text(("module", m.id, "name"), m.name), _(_PHASES[m.phase]), len(m.questions)) for m in ex.modules],
+              {"widths": [12, 46, 22, 20]}))
+    b.append(("p", _("Each module opens with a scenario update from the facilitator; teams then discuss and decide, "
+                     "and the simulated venue shows the consequences of their decisions. A hot wash closes the exercise.")
+              + (_(" Planned length: %(t)s.", t=x.duration(ov.duration)) if ov.duration else "")))
+    b.append(("h", 1, _("The venue")))
     venue = loaded.scenario.venue
     if map_file:
-        b.append(("fig", map_file, f"{venue.name}: zones (blue boxes), the connections between them (lines) and the exits (green)."))
-    zone_rows = [(z.name, getattr(z.kind, "value", z.kind), f"{z.capacity:,}" if getattr(z, "capacity", None) else "-") for z in venue.zones]
-    b.append(("table", ["Zone", "Kind", "Capacity (people)"], zone_rows, {"widths": [50, 25, 25]}))
-    b.append(("h", 1, "Modules"))
+        b.append(("fig", map_file, _("%(venue)s: zones (blue boxes), the connections between them (lines) and the exits "
+                                     "(green).", venue=venue.name)))
+    def people(n: Any) -> str:
+        return f"{n:,}" if lang == "en" else _.fixed(n, 0, grouped=True)
+
+    zone_rows = [(x.name(z.id, z.name), word(getattr(z.kind, "value", z.kind), _),
+                  people(z.capacity) if getattr(z, "capacity", None) else "-") for z in venue.zones]
+    b.append(("table", [_("Zone"), _("Kind"), _("Capacity (people)")], zone_rows, {"widths": [50, 25, 25]}))
+    b.append(("h", 1, _("Modules")))
     for m in ex.modules:
-        b.append(("h", 2, f"Module {m.id}: {m.name}"))
-        b.append(("p", f"Part of the exercise: {_PHASES[m.phase]}."))
+        b.append(("h", 2, _("Module %(id)s: %(name)s", id=m.id, name=x.text(("module", m.id, "name"), m.name))))
+        b.append(("p", _("Part of the exercise: %(phase)s.", phase=_(_PHASES[m.phase]))))
         if m.questions:
-            b.append(("h", 3, "Discussion questions"))
-            b.append(("list", m.questions))
-    b.append(("h", 1, "Participant roles"))
+            b.append(("h", 3, _("Discussion questions")))
+            b.append(("list", [x.text(("module", m.id, "question", str(j)), q) for j, q in enumerate(m.questions)]))
+    b.append(("h", 1, _("Participant roles")))
     roles = []
     for t in ex.teams:
         if t.role == "player":
-            what = "decides: " + ", ".join(v.replace("_", " ") for v in t.may) if t.may else "discusses"
+            if lang == "en":
+                what = "decides: " + ", ".join(v.replace("_", " ") for v in t.may) if t.may else "discusses"
+            else:
+                from facilitator.web.names import verb_words
+
+                what = _("decides: %(verbs)s", verbs=_.join(verb_words(v, _) for v in t.may)) if t.may else _("discusses")
         else:
-            what = {"controller": "runs the exercise and delivers the scenario updates",
-                    "evaluator": "observes and records what happens against the objectives",
-                    "observer": "watches; does not take part in the discussion"}[t.role]
-        roles.append((t.name, t.role, what))
-    b.append(("table", ["Team", "Role", "What it does"], roles, {"widths": [30, 15, 55]}))
-    b.append(("p", "Ground rules: respond as you would in your real role; decisions are made with the information "
-                   "given at the time; ask the facilitator when something is unclear."))
-    return PrintDoc(title=f"Situation Manual: {ov.name}", subtitle=_subtitle(ov), blocks=b, handling=ov.handling)
+            what = _({"controller": N_("runs the exercise and delivers the scenario updates"),
+                      "evaluator": N_("observes and records what happens against the objectives"),
+                      "observer": N_("watches; does not take part in the discussion")}[t.role])
+        roles.append((x.team(t.id), word(t.role, _), what))
+    b.append(("table", [_("Team"), _("Role"), _("What it does")], roles, {"widths": [30, 15, 55]}))
+    b.append(("p", _("Ground rules: respond as you would in your real role; decisions are made with the information "
+                     "given at the time; ask the facilitator when something is unclear.")))
+    return PrintDoc(title=_("Situation Manual: %(name)s", name=name), subtitle=_subtitle(ov, x), blocks=b,
+                    handling=_handling(ov, x), lang=lang)
 
 
-def _subtitle(ov: Any) -> str:
-    parts = [ov.sponsor, ov.location, str(ov.date) if ov.date else None]
-    return " · ".join(p for p in parts if p) or ov.type
+def _handling(ov: Any, x: _Texts) -> str | None:
+    return x.text(("exercise", "handling"), ov.handling) if ov.handling else ov.handling
 
 
-def _expect_rows(ex: Any, inject: Any) -> list[tuple[str, ...]]:
+def _subtitle(ov: Any, x: _Texts | None = None) -> str:
+    if x is None or x.lang == "en":
+        parts = [ov.sponsor, ov.location, str(ov.date) if ov.date else None]
+        return " · ".join(p for p in parts if p) or ov.type
+    parts = [x.text(("exercise", "sponsor"), ov.sponsor or ""), x.text(("exercise", "location"), ov.location or ""),
+             x.tr.format_date(str(ov.date)) if ov.date else None]
+    return " · ".join(p for p in parts if p) or word(ov.type, x.tr)
+
+
+def _expect_rows(ex: Any, inject: Any, x: _Texts | None = None) -> list[tuple[str, ...]]:
+    x = x or _Texts(_Plain(ex), "en")
+    _ = x.tr
     rows = []
     for e in inject.expect:
         task = ex.task(e.task) if e.task else None
         within = e.within if e.within is not None else (task.standard if task else None)
-        rows.append((ex.team(e.team).name, e.action.replace("_", " "), f"{e.task}: {task.text}" if task else "-",
-                     format_duration(within) if within is not None else "none"))
+        action = e.action.replace("_", " ") if x.lang == "en" else noun(e.action, _)
+        rows.append((x.team(e.team), action, f"{e.task}: {x.text(('task', task.id, 'text'), task.text)}" if task else "-",
+                     x.duration(within) if within is not None else _("none")))
     return rows
 
 
-def evaluator_packet(loaded: Any) -> PrintDoc:
-    """The evaluator packet (Exercise Evaluation Guide): capabilities, tasks, standards, observation sheets."""
+def evaluator_packet(loaded: Any, *, lang: str = "en") -> PrintDoc:
+    """The evaluator packet (Exercise Evaluation Guide): capabilities, tasks, standards, observation sheets, in ``lang``."""
+    x = _Texts(loaded, lang)
+    _ = x.tr
     ex = loaded.exercise
     ov = ex.exercise
-    grace = format_duration(ov.grace) if ov.grace is not None else "equal to the standard"
+    names = _names(loaded, x)
+    grace = x.duration(ov.grace) if ov.grace is not None else _("equal to the standard")
     b: list[tuple[Any, ...]] = [
-        ("h", 1, "How to use this packet"),
-        ("p", "For each core capability, record what you see against its critical tasks: who acted, when (exercise "
-              "time) and how. An expected action scores 2 when it takes effect within its time standard after the "
-              f"inject, 1 when late within the grace ({grace}), 0 when later or missing (docs/evaluator-guide.md). "
-              "Ratings: P performed without challenges, S with some challenges, M with major challenges, U unable "
-              "to be performed."),
-        ("h", 1, "Exercise overview"), ("table", ["Item", "Detail"], _overview_rows(ex), {"widths": [28, 72]})]
+        ("h", 1, _("How to use this packet")),
+        ("p", _("For each core capability, record what you see against its critical tasks: who acted, when (exercise "
+                "time) and how. An expected action scores 2 when it takes effect within its time standard after the "
+                "inject, 1 when late within the grace (%(grace)s), 0 when later or missing (docs/evaluator-guide.md). "
+                "Ratings: P performed without challenges, S with some challenges, M with major challenges, U unable "
+                "to be performed.", grace=grace)),
+        ("h", 1, _("Exercise overview")), ("table", [_("Item"), _("Detail")], _overview_rows(ex, x), {"widths": [28, 72]})]
     if ov.evaluators:
-        b.append(("table", ["Evaluator", "Organisation"], [(p.name, p.organisation) for p in ov.evaluators],
-                  {"widths": [40, 60]}))
-    b.append(("h", 1, "Core capabilities and critical tasks"))
+        b.append(("table", [_("Evaluator"), _("Organisation")],
+                  [(x.text(("exercise", "evaluators", str(k), "name"), p.name),
+                    x.text(("exercise", "evaluators", str(k), "organisation"), p.organisation))
+                   for k, p in enumerate(ov.evaluators)], {"widths": [40, 60]}))
+    b.append(("h", 1, _("Core capabilities and critical tasks")))
     for o in ex.objectives:
-        b.append(("h", 2, f"{o.id}: {o.capability}"))
-        b.append(("p", f"Objective: {o.text}"))
+        b.append(("h", 2, f"{o.id}: {capability(o.capability, _)}"))
+        b.append(("p", _("Objective: %(text)s", text=x.text(("objective", o.id, "text"), o.text))))
         if o.capability_target:
-            b.append(("p", f"Capability target: {o.capability_target}"))
-        b.append(("table", ["Task", "Critical task", "Time standard", "Grace", "Reference"],
-                  [(t.id, t.text, format_duration(t.standard) if t.standard is not None else "none",
-                    format_duration(t.grace) if t.grace is not None else grace, t.reference or "-")
+            b.append(("p", _("Capability target: %(target)s",
+                             target=x.text(("objective", o.id, "capability_target"), o.capability_target))))
+        b.append(("table", [_("Task"), _("Critical task"), _("Time standard"), _("Grace"), _("Reference")],
+                  [(t.id, x.text(("task", t.id, "text"), t.text), x.duration(t.standard) if t.standard is not None else _("none"),
+                    x.duration(t.grace) if t.grace is not None else grace,
+                    x.text(("task", t.id, "reference"), t.reference) if t.reference else "-")
                    for t in o.critical_tasks], {"widths": [9, 37, 13, 13, 28]}))
-        b.append(("lines", "Rating (P / S / M / U) and reason", 2))
-    b.append(("h", 1, "Observation sheets"))
+        b.append(("lines", _("Rating (P / S / M / U) and reason"), 2))
+    b.append(("h", 1, _("Observation sheets")))
     for i in ex.msel:
         b.append(("pagebreak",))
-        b.append(("h", 2, f"Inject {i.id} (module {i.module}), released {release_rule(i)}"))
-        to = ", ".join(ex.team(t).name for t in i.to)
-        b.append(("p", f"From {i.sender} to {to} by {i.method.replace('_', ' ')}: \"{message(i.text)}\""))
+        b.append(("h", 2, _("Inject %(id)s (module %(module)s), released %(rule)s", id=i.id, module=i.module,
+                            rule=release_rule(i, _, names))))
+        to = _.join(x.team(t) for t in i.to)
+        b.append(("p", _("From %(sender)s to %(to)s by %(method)s: \"%(text)s\"",
+                         sender=x.text(("inject", i.id, "sender"), i.sender), to=to,
+                         method=word(i.method.replace("_", " "), _), text=message(x.text(("inject", i.id, "text"), i.text)))))
         if i.expect:
-            b.append(("table", ["Team", "Expected action", "Critical task", "Standard", "Time observed", "Score 2/1/0"],
-                      [(*r, "", "") for r in _expect_rows(ex, i)], {"widths": [17, 14, 29, 11, 15, 14]}))
+            b.append(("table", [_("Team"), _("Expected action"), _("Critical task"), _("Standard"), _("Time observed"),
+                                _("Score 2/1/0")],
+                      [(*r, "", "") for r in _expect_rows(ex, i, x)], {"widths": [17, 14, 29, 11, 15, 14]}))
         elif i.discussion_only:
-            b.append(("p", "Discussion only: no action is expected; record what the teams say."))
+            b.append(("p", _("Discussion only: no action is expected; record what the teams say.")))
         if i.notes:
-            b.append(("p", f"Controller note: {i.notes}"))
-        b.append(("lines", "Observations (who, what, when, why)", 6))
-    return PrintDoc(title=f"Evaluator packet (EEG): {ov.name}", subtitle=_subtitle(ov), blocks=b, handling=ov.handling)
+            b.append(("p", _("Controller note: %(notes)s", notes=x.text(("inject", i.id, "notes"), i.notes))))
+        b.append(("lines", _("Observations (who, what, when, why)"), 6))
+    return PrintDoc(title=_("Evaluator packet (EEG): %(name)s", name=x.text(("exercise", "name"), ov.name)),
+                    subtitle=_subtitle(ov, x), blocks=b, handling=_handling(ov, x), lang=lang)
 
 
-def controller_packet(loaded: Any) -> PrintDoc:
-    """The controller packet: the MSEL with release rules, expected actions, doctrine and controller notes."""
+def _names(loaded: Any, x: _Texts) -> dict[str, str]:
+    """Zone and other ids → names in the reader's language (English: the ids, as the packets always showed them)."""
+    if x.lang == "en":
+        return {}
+    from facilitator.documents.aar_sections import display_names
+
+    return display_names(loaded.scenario, x.texts, x.lang)
+
+
+def _parameter(key: str, value: Any, tr: Translator, names: dict[str, str]) -> str:
+    """A doctrine parameter for a reader of another language: the form's words for the key, names for ids."""
+    from facilitator.web.names import say
+
+    from simsoft.units import parse_duration
+
+    def one(v: Any) -> str:
+        if v is True or v is False:
+            return tr("yes") if v else tr("no")
+        if v == "all":
+            return tr("all zones")
+        if isinstance(v, str) and re.match(r"^\d+(\.\d+)?\s*[a-z]+$", v.strip()):
+            try:
+                return when(parse_duration(v), tr)
+            except Exception:  # noqa: BLE001 - not a duration: said as a word
+                pass
+        return names.get(str(v), word(str(v).replace("_", " "), tr))
+
+    shown = [one(v) for v in (value if isinstance(value, list) else [value])]
+    return f"{say(key, tr)}: {tr.join(shown)}"
+
+
+def controller_packet(loaded: Any, *, lang: str = "en") -> PrintDoc:
+    """The controller packet: the MSEL with release rules, expected actions, doctrine and controller notes, in ``lang``."""
+    x = _Texts(loaded, lang)
+    _ = x.tr
     ex = loaded.exercise
     ov = ex.exercise
+    names = _names(loaded, x)
+    ends = x.duration(ov.ends_at) if ov.ends_at is not None else _("the scenario's end")
+    scenario = _("Scenario: %(file)s", file=Path(loaded.scenario_file).name) + (
+        _(", variant %(variant)s", variant=ov.variant) if ov.variant else "") + _(
+        ", seed %(seed)s. Play ends at %(end)s.", seed=loaded.seed, end=ends)
     b: list[tuple[Any, ...]] = [
-        ("h", 1, "Exercise overview"), ("table", ["Item", "Detail"], _overview_rows(ex), {"widths": [28, 72]}),
-        ("p", f"Scenario: {Path(loaded.scenario_file).name}" + (f", variant {ov.variant}" if ov.variant else "")
-              + f", seed {loaded.seed}. Play ends at "
-              + (format_duration(ov.ends_at) if ov.ends_at is not None else "the scenario's end") + "."),
-        ("h", 1, "Master scenario events list (MSEL)"),
-        ("table", ["Inject", "Module", "Release", "From → to", "Method"],
-         [(i.id, i.module, release_rule(i), f"{i.sender} → {', '.join(i.to)}", i.method.replace("_", " "))
-          for i in ex.msel], {"widths": [9, 9, 42, 30, 10]})]
+        ("h", 1, _("Exercise overview")), ("table", [_("Item"), _("Detail")], _overview_rows(ex, x), {"widths": [28, 72]}),
+        ("p", scenario),
+        ("h", 1, _("Master scenario events list (MSEL)")),
+        ("table", [_("Inject"), _("Module"), _("Release"), _("From → to"), _("Method")],
+         [(i.id, i.module, release_rule(i, _, names),
+           f"{x.text(('inject', i.id, 'sender'), i.sender)} → {_.join(i.to if lang == 'en' else [x.team(t) for t in i.to])}",
+           word(i.method.replace("_", " "), _)) for i in ex.msel], {"widths": [9, 9, 42, 30, 10]})]
     for i in ex.msel:
-        b.append(("h", 2, f"{i.id} ({i.module}): {release_rule(i)}"))
-        b.append(("p", f"Message (live values in brackets): \"{message(i.text)}\""))
+        b.append(("h", 2, f"{i.id} ({i.module}): {release_rule(i, _, names)}"))
+        b.append(("p", _("Message (live values in brackets): \"%(text)s\"",
+                         text=message(x.text(("inject", i.id, "text"), i.text)))))
         if i.expect:
             rows = []
-            for e, r in zip(i.expect, _expect_rows(ex, i)):
-                doctrine = ", ".join(f"{k}: {v}" for k, v in e.doctrine.items()) or "the team's own parameters"
+            for e, r in zip(i.expect, _expect_rows(ex, i, x)):
+                doctrine = _.join(f"{k}: {v}" if lang == "en" else _parameter(k, v, _, names)
+                                  for k, v in e.doctrine.items()) or _("the team's own parameters")
                 rows.append((*r, doctrine))
-            b.append(("table", ["Team", "Expected action", "Critical task", "Standard", "Doctrine run takes"], rows,
-                      {"widths": [18, 14, 30, 11, 27]}))
+            b.append(("table", [_("Team"), _("Expected action"), _("Critical task"), _("Standard"), _("Doctrine run takes")],
+                      rows, {"widths": [18, 14, 30, 11, 27]}))
         elif i.discussion_only:
-            b.append(("p", "Discussion only: no action answers it; ask the module's questions."))
+            b.append(("p", _("Discussion only: no action answers it; ask the module's questions.")))
         if i.notes:
-            b.append(("p", f"Controller notes: {i.notes}"))
-    b.append(("h", 1, "Discussion questions by module"))
+            b.append(("p", _("Controller notes: %(notes)s", notes=x.text(("inject", i.id, "notes"), i.notes))))
+    b.append(("h", 1, _("Discussion questions by module")))
     for m in ex.modules:
-        b.append(("h", 3, f"{m.id}: {m.name}"))
-        b.append(("list", m.questions or ["(none)"]))
-    return PrintDoc(title=f"Controller packet: {ov.name}", subtitle=_subtitle(ov), blocks=b, handling=ov.handling)
+        b.append(("h", 3, f"{m.id}: {x.text(('module', m.id, 'name'), m.name)}"))
+        b.append(("list", [x.text(("module", m.id, "question", str(j)), q) for j, q in enumerate(m.questions)]
+                  or [_("(none)")]))
+    return PrintDoc(title=_("Controller packet: %(name)s", name=x.text(("exercise", "name"), ov.name)),
+                    subtitle=_subtitle(ov, x), blocks=b, handling=_handling(ov, x), lang=lang)
 
 
 KINDS = {"sitman": "situation-manual", "eeg": "evaluator-packet", "controller-packet": "controller-packet"}
 """Document kind → file stem."""
 
 
-def venue_map_figure(scenario: Any) -> Any:
-    """A plain venue map for print: zones as labelled boxes at their positions, connections, exits."""
+def venue_map_figure(scenario: Any, names: dict[str, str] | None = None, tr: Translator | None = None) -> Any:
+    """A plain venue map for print: zones as labelled boxes at their positions, connections, exits
+    (``names``: display names in the reader's language; ``tr``: the words, English when ``None``)."""
+    _ = tr or translator("en")
+    given = names or {}
     import matplotlib
 
     matplotlib.use("Agg")
@@ -228,7 +363,7 @@ def venue_map_figure(scenario: Any) -> Any:
     pos = positions(scenario)
     venue = scenario.venue
     fig, ax = plt.subplots(figsize=(7.0, 4.6), layout="constrained")
-    names = {z.id: z.name for z in venue.zones}
+    names = {z.id: given.get(z.id, z.name) for z in venue.zones}
     for c in venue.connections:
         ends = [e for e in (c.from_, c.to) if e in pos]
         if len(ends) >= 2:
@@ -238,7 +373,7 @@ def venue_map_figure(scenario: Any) -> Any:
         if zid in names:
             ax.text(x, y, names[zid], ha="center", va="center", fontsize=9, zorder=2,
                     bbox={"boxstyle": "round,pad=0.35", "facecolor": "#e8edf2", "edgecolor": "#234"})
-    exits = {x.id: (getattr(x, "name", None) or x.id) for x in venue.exits}
+    exits = {x.id: given.get(x.id, getattr(x, "name", None) or x.id) for x in venue.exits}
     inner = [p for k, p in pos.items() if k in names] or list(pos.values())
     cx, cy = sum(p[0] for p in inner) / len(inner), sum(p[1] for p in inner) / len(inner)
     span = max(1.0, max(abs(p[0] - cx) for p in pos.values()), max(abs(p[1] - cy) for p in pos.values()))
@@ -250,32 +385,35 @@ def venue_map_figure(scenario: Any) -> Any:
             x, y = x0 + 0.18 * span * dx / norm, y0 + 0.18 * span * dy / norm
             ax.plot([x0, x], [y0, y], color="#1b5e20", linewidth=0.8, linestyle=":", zorder=1)
             ha = "left" if dx > 0.3 * norm else ("right" if dx < -0.3 * norm else "center")
-            ax.text(x, y, f"exit: {exits[xid]}", ha=ha, va="center", fontsize=8, color="#1b5e20", zorder=2,
+            ax.text(x, y, _("exit: %(name)s", name=exits[xid]), ha=ha, va="center", fontsize=8, color="#1b5e20", zorder=2,
                     bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "#1b5e20"})
     ax.set_title(venue.name)
     ax.set_axis_off()
-    ax.margins(0.15)
+    # Exit labels in French and Arabic run longer than the English ones the 0.15 margin was set for.
+    ax.margins(0.15 if _.lang == "en" else 0.3)
     return fig
 
 
-def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bool = True,
+def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bool = True, lang: str = "en",
                  paper: str = DEFAULT_PAPER) -> list[Path]:
-    """Write one document (``kind`` in :data:`KINDS`) into ``out``: Markdown, HTML and (``pdf``) PDF, on ``paper``
-    (``a4`` or ``letter``)."""
+    """Write one document (``kind`` in :data:`KINDS`) into ``out`` in ``lang``: Markdown, HTML and (``pdf``) PDF, on
+    ``paper`` (``a4`` or ``letter``)."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "sitman":
         from simsoft.reports import save_figure
         import matplotlib.pyplot as plt
 
-        fig = venue_map_figure(loaded.scenario)
+        x = _Texts(loaded, lang)
+        names = {k: v[0].upper() + v[1:] for k, v in _names(loaded, x).items()}
+        fig = venue_map_figure(loaded.scenario, names, x.tr) if lang != "en" else venue_map_figure(loaded.scenario)
         save_figure(fig, folder / "venue-map.png")
         plt.close(fig)
-        doc = situation_manual(loaded, map_file="venue-map.png")
+        doc = situation_manual(loaded, map_file="venue-map.png", lang=lang)
     elif kind == "eeg":
-        doc = evaluator_packet(loaded)
+        doc = evaluator_packet(loaded, lang=lang)
     elif kind == "controller-packet":
-        doc = controller_packet(loaded)
+        doc = controller_packet(loaded, lang=lang)
     else:
         raise ValueError(f"unknown document {kind!r} ({', '.join(KINDS)})")
     paths = write_print_document(folder, doc, KINDS[kind], paper=paper)

@@ -9,11 +9,13 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from simsoft.experiments import PRACTICAL_THRESHOLDS
 from simsoft.experiments import meaningful as _meaningful
-from simsoft.units import format_duration
+
+from facilitator.i18n import Translator, translator
 
 __all__ = ["fmt_metric", "THRESHOLDS", "meaningful", "meaningful_text", "action_phrase", "verdict", "when"]
 
@@ -22,30 +24,32 @@ THRESHOLDS = PRACTICAL_THRESHOLDS
 (:data:`simsoft.experiments.PRACTICAL_THRESHOLDS`, with its reasons), so the AAR/IP and the
 experiment summaries call the same differences meaningful."""
 
-def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: str | None = None) -> str:
+def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: str | None = None,
+               tr: Translator | None = None) -> str:
     """A metric value for people: minutes for times, two decimals for counts (``unit`` for a metric
-    outside :data:`~facilitator.evaluation.outcomes.METRICS`).
+    outside :data:`~facilitator.evaluation.outcomes.METRICS`), in ``tr``'s language (default English).
 
     >>> fmt_metric("egress.t95_s", 330.0)
     '5.5 min'
     >>> fmt_metric("medical.deaths", -0.25, signed=True), fmt_metric("medical.deaths", 1.5, signed=True)
     ('-0.25', '+1.50')
-    >>> fmt_metric("egress.t95_s", None)
-    'not reached'
+    >>> fmt_metric("egress.t95_s", None), fmt_metric("egress.t95_s", 330.0, tr=translator("ar"))
+    ('not reached', '5.5 د')
     """
+    tr = _ = tr or translator("en")
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "not reached"
+        return _("not reached")
     unit = _metric_unit(metric) if unit is None else unit
     v = value / 60.0 if unit == "min" else value
     sign = "+" if signed and v > 0 else ""
+    sec, mins = tr.units[:2]
     if unit == "min":
         if v != 0 and abs(v) < 0.1:
-            return f"{sign}{value:.1f} s"
-        return f"{sign}{v:.1f} min"
+            return f"{sign}{tr.fixed(value, 1)} {sec}"
+        return f"{sign}{tr.fixed(v, 1)} {mins}"
     if unit == "person-min":
-        return f"{sign}{v:,.0f}"
-    return f"{sign}{v:.2f}"
-
+        return f"{sign}{tr.fixed(v, 0, grouped=True)}"
+    return f"{sign}{tr.fixed(v, 2)}"
 
 
 def _metric_unit(metric: str) -> str:
@@ -79,30 +83,40 @@ def meaningful(metric: str, d: dict[str, Any]) -> bool:
     return _meaningful(metric, d)
 
 
-def _amount(metric: str, v: float) -> str:
+def _amount(metric: str, v: float, tr: Translator) -> str:
+    _ = tr
     unit = _UNITS.get(metric)
     if unit == "people":
-        return f"{abs(v):.1f} {'person' if abs(v) == 1 else 'people'}"
+        n = tr.fixed(abs(v), 1)
+        return _("%(value)s person", value=n) if abs(v) == 1 else _("%(value)s people", value=n)
     if unit == "person-min":
-        return f"{abs(v):,.0f} person-min"
+        return _("%(value)s person-min", value=tr.fixed(abs(v), 0, grouped=True))
     m = abs(v) / 60.0
-    return f"{m:.1f} min" if m < 10 else f"{m:.0f} min"
+    return f"{tr.fixed(m, 1)} {tr.units[1]}" if m < 10 else f"{tr.fixed(m, 0)} {tr.units[1]}"
 
 
-def meaningful_text(metric: str, d: dict[str, Any]) -> str:
+def meaningful_text(metric: str, d: dict[str, Any], tr: Translator | None = None) -> str:
     """``d`` (a paired difference, positive: higher) as words with its interval, or 'no meaningful difference'."""
+    tr = _ = tr or translator("en")
     if not d or d.get("mean") is None:
-        return "not computed"
+        return _("not computed")
     if not meaningful(metric, d):
-        return "no meaningful difference"
+        return _("no meaningful difference")
     mean, lo, hi = d["mean"], d["ci_low"], d["ci_high"]
-    way = "higher" if mean > 0 else "lower"
     a, b = sorted((abs(lo), abs(hi)))
     if _UNITS.get(metric) is None:
-        a_txt, b_txt = f"{a / 60:.0f}", f"{b / 60:.0f} min"
+        a_txt, b_txt = tr.fixed(a / 60, 0), f"{tr.fixed(b / 60, 0)} {tr.units[1]}"
     else:
-        a_txt, b_txt = _amount(metric, a).split(" ")[0], _amount(metric, b)
-    return f"{_amount(metric, mean)} {way} ({a_txt} to {b_txt} {way})"
+        a_txt, b_txt = _first_number(_amount(metric, a, tr)), _amount(metric, b, tr)
+    if mean > 0:
+        return _("%(amount)s higher (%(low)s to %(high)s higher)", amount=_amount(metric, mean, tr), low=a_txt, high=b_txt)
+    return _("%(amount)s lower (%(low)s to %(high)s lower)", amount=_amount(metric, mean, tr), low=a_txt, high=b_txt)
+
+
+def _first_number(text: str) -> str:
+    """The number an amount starts with (``1.5 people`` -> ``1.5``), wherever the language puts it."""
+    found = re.search(r"[-+]?[\d][\d.,\u202f\u00a0]*", text)
+    return found.group(0) if found else text.split(" ")[0]
 
 
 def verdict(metric: str, d: dict[str, Any]) -> str:
@@ -122,19 +136,44 @@ _VERBS = {"alert": "alerted", "evacuate": "ordered the evacuation of", "shelter"
           "casualty_collection_point": "set the casualty collection point", "staging": "set the ambulance staging point"}
 
 
-def action_phrase(action: dict[str, Any], names: dict[str, str]) -> str:
-    """A decision as a verb phrase with display names (``closed the Courtyard gate``)."""
-    verb = str(action.get("do"))
-    head = _VERBS.get(verb, f"took the action '{verb.replace('_', ' ')}'")
-    target = None
+def _target(action: dict[str, Any], names: dict[str, str], tr: Translator) -> str | None:
+    _ = tr
     for key in ("zones", "zone", "connection", "unit", "what", "site"):
         if key in action:
             v = action[key]
             if isinstance(v, list):
-                target = ", ".join(names.get(str(x), str(x).replace("_", " ")) for x in v)
-            else:
-                target = "all zones" if v == "all" else names.get(str(v), str(v).replace("_", " "))
-            break
+                return tr.join(names.get(str(x), str(x).replace("_", " ")) for x in v)
+            if key == "what" and tr.lang != "en":
+                from facilitator.documents.words import word
+
+                return word(str(v).replace("_", " "), tr)
+            return _("all zones") if v == "all" else names.get(str(v), str(v).replace("_", " "))
+    return None
+
+
+def action_phrase(action: dict[str, Any], names: dict[str, str], tr: Translator | None = None) -> str:
+    """A decision as a verb phrase with display names (``closed the Courtyard gate``).
+
+    Other languages say it as a noun and its target (``fermeture (portail de la cour)``), which reads
+    the same whoever the team is (no verb to agree with it).
+
+    >>> action_phrase({"do": "close", "connection": "gate"}, {"gate": "courtyard gate"})
+    'closed the courtyard gate'
+    >>> action_phrase({"do": "close", "connection": "gate"}, {"gate": "portail de la cour"}, translator("fr"))
+    'fermeture (portail de la cour)'
+    """
+    verb = str(action.get("do"))
+    if tr is not None and tr.lang != "en":
+        from facilitator.documents.words import noun, word
+
+        _ = tr
+        what = noun(verb, tr)
+        if verb == "cordon" and action.get("level"):
+            what = _("%(level)s cordon", level=word(str(action["level"]), tr))
+        target = _target(action, names, tr)
+        return _("%(what)s (%(target)s)", what=what, target=target) if target else what
+    head = _VERBS.get(verb, f"took the action '{verb.replace('_', ' ')}'")
+    target = _target(action, names, translator("en"))
     if verb == "cordon" and action.get("level"):
         head = f"set a {action['level']} cordon around"
     if verb in ("close", "open") and target:
@@ -147,14 +186,16 @@ def action_phrase(action: dict[str, Any], names: dict[str, str]) -> str:
     return f"{head} {target}" if target else head
 
 
-def when(t_s: float) -> str:
-    """Exercise time as people say it (``6 min 30 s``, ``2 min``, ``2 h``).
+def when(t_s: float, tr: Translator | None = None) -> str:
+    """Exercise time as people say it (``6 min 30 s``, ``2 min``, ``2 h``), in ``tr``'s language.
 
-    >>> when(390.0), when(120.0), when(0.0), when(7200.0)
-    ('6 min 30 s', '2 min', '0 s', '2 h')
+    >>> when(390.0), when(120.0), when(0.0), when(7200.0), when(7200.0, translator("ar"))
+    ('6 min 30 s', '2 min', '0 s', '2 h', '2 س')
     """
-    text = format_duration(t_s)
-    for zero in (" 0 s", " 0 min"):
+    tr = tr or translator("en")
+    text = tr.format_duration(t_s)
+    sec, mins = tr.units[:2]
+    for zero in (f" 0 {sec}", f" 0 {mins}"):
         if text.endswith(zero):
             text = text[: -len(zero)]
     return text

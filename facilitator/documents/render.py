@@ -65,6 +65,8 @@ class PrintDoc:
     subtitle: str | None = None
     handling: str | None = None
     meta: list[tuple[str, str]] = field(default_factory=list)
+    lang: str = "en"
+    """The document's language (``<html lang>``; Arabic pages are laid out right to left)."""
 
 
 def _md(x: Any) -> str:
@@ -130,13 +132,27 @@ table.page>tbody>tr{break-inside:auto}
 """Print CSS: fits A4 and Letter (174 mm text width), wrapped fixed-layout tables, no row split across pages
 (the page size itself comes from :func:`page_css`)."""
 
+RTL_CSS = """
+th,td{text-align:right}ul{margin:.3em 1.2em .8em 0}
+tr.strength td:first-child{border-left:1px solid #999;border-right:4px solid #2e7d32}
+tr.improvement td:first-child{border-left:1px solid #999;border-right:4px solid #c62828}
+html{font-family:"DejaVu Sans","Noto Sans Arabic","Noto Naskh Arabic",Arial,sans-serif}
+"""
+"""Added for a right-to-left document: cells, lists and the strength/improvement marks mirrored."""
+
+_RTL = frozenset({"ar"})
+
 
 def render_html(doc: PrintDoc, folder: str | os.PathLike[str], *, paper: str = DEFAULT_PAPER) -> str:
     """``doc`` as one self-contained HTML page (figures embedded from ``folder``), printed on ``paper``."""
     folder = Path(folder)
     e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{e(doc.title)}</title><style>\n{page_css(paper)}{PRINT_CSS}</style></head><body>"]
+    if doc.lang == "en":  # the English page exactly as before languages came
+        head = '<html lang="en"><head><meta charset="utf-8">'
+    else:
+        head = f'<html lang="{e(doc.lang)}" dir="{"rtl" if doc.lang in _RTL else "ltr"}"><head><meta charset="utf-8">'
+    css = PRINT_CSS + (RTL_CSS if doc.lang in _RTL else "")
+    out = ["<!DOCTYPE html>", head, f"<title>{e(doc.title)}</title><style>\n{page_css(paper)}{css}</style></head><body>"]
     if doc.handling:
         out += [f'<table class="page"><thead><tr><td>{e(doc.handling)}</td></tr></thead>'
                 f'<tfoot><tr><td>{e(doc.handling)}</td></tr></tfoot><tbody><tr><td>',

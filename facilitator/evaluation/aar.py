@@ -26,6 +26,9 @@ from facilitator.documents.prose import fmt_metric
 from facilitator.documents.render import DEFAULT_PAPER, PrintDoc, write_print_document
 from simsoft.units import format_duration
 
+from facilitator.documents.words import noun, word
+from facilitator.i18n import Translator, translator
+
 from facilitator.evaluation.evaluator import EvaluationState, evaluation_state
 from facilitator.evaluation.hotwash import FEEDBACK_ITEMS, hotwash_state
 from facilitator.evaluation.outcomes import ARM_LABELS, DEFAULT_REPLICATIONS, METRICS, Outcomes, session_outcomes
@@ -63,186 +66,245 @@ def _mean(metric: str, st: dict[str, Any], n: int) -> str:
     return text if reached in (0, n) else f"{text} ({reached}/{n} runs)"
 
 
-def predicted_effect(outcomes: Outcomes | None, variant: str | None) -> str:
+def predicted_effect(outcomes: Outcomes | None, variant: str | None, tr: Translator | None = None) -> str:
     """The meaningful paired effects of ``variant`` on the team's outcomes, in words and human units."""
     from facilitator.documents.prose import meaningful, meaningful_text
 
+    _ = tr or translator("en")
     if outcomes is None or variant is None:
         return ""
     if variant not in outcomes.variants:
-        return "not computed"
+        return _("not computed")
     parts = []
-    for metric, label, _ in METRICS:
+    for metric, label, _u in METRICS:
         d = outcomes.difference(f"variant:{variant}", "team", metric)
         if meaningful(metric, d):
-            parts.append(f"{label}: {meaningful_text(metric, d)}")
-    return "; ".join(parts) or f"no meaningful difference over {outcomes.replications} replications"
+            parts.append(f"{word(label, _)}: {meaningful_text(metric, d, _)}")
+    return _.join(parts, semicolon=True) or _("no meaningful difference over %(n)s replications", n=outcomes.replications)
+
+
+_DOWN = {"P": "S", "S": "M", "M": "M", "U": "U"}
+
+
+def proposal_reason(proposed: dict[str, Any], tr: Translator | None = None) -> str:
+    """The reason of a proposed rating (:class:`~facilitator.evaluation.ratings.Proposal`) in ``tr``'s language.
+
+    English gives the reason as it was proposed (and journaled); another language says it again from the
+    proposal's timeliness roll-up and worse-than-doctrine indicators, by the same rules.
+    """
+    if tr is None or tr.lang == "en":
+        return str(proposed.get("reason") or "")
+    _ = tr
+    roll, worse = proposed.get("timeliness") or {}, list(proposed.get("worse") or [])
+    if proposed.get("rating") is None or not roll.get("possible"):
+        return _("no expected action with this capability was scored: rate from observation")
+    pts = _("timeliness %(points)s/%(possible)s", points=roll["points"], possible=roll["possible"])
+    share = roll["points"] / roll["possible"]
+    if share < 0.5:
+        return _("%(timeliness)s (< 50 %%): the critical tasks were not achieved in time", timeliness=pts)
+    if share == 1:
+        rating, why = "P", _("%(timeliness)s: every expected action on time", timeliness=pts)
+    elif share >= 0.75 and roll.get("missing") == 0:
+        rating, why = "S", _("%(timeliness)s (≥ 75 %%, none missing): some actions late", timeliness=pts)
+    else:
+        rating, why = "M", _("%(timeliness)s: %(missing)s missing or too late, %(late)s late", timeliness=pts,
+                             missing=roll.get("missing"), late=roll.get("late"))
+    if worse:
+        shown = tr.join(word(_LABELS.get(m, m), tr) for m in worse)
+        down = _DOWN[rating]
+        why += (_("; worse than doctrine on %(indicators)s: %(rating)s → %(down)s", indicators=shown, rating=rating,
+                  down=down) if down != rating else _("; also worse than doctrine on %(indicators)s", indicators=shown))
+    return why
 
 
 def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | None, folder: Path,
-              figures: bool = True) -> PrintDoc:
-    """The AAR/IP document (figures are written into ``folder``)."""
+              figures: bool = True, lang: str = "en") -> PrintDoc:
+    """The AAR/IP document in ``lang`` (figures are written into ``folder``).
+
+    Every word comes from the message catalogs (:mod:`facilitator.i18n`) or the exercise file's own
+    translations; what people wrote (findings, reasons, rationales, hot-wash statements) stays as written.
+    """
+    from facilitator.documents import aar_sections as sec
+
+    _ = translator(lang)
     loaded = session.loaded
     ex = loaded.exercise
     ov = ex.exercise
     ev = evaluation_state(session)
     hw = hotwash_state(session)
+    r = sec.Reader(session, _)
     proposals = {p.capability: p for p in propose_all(ex, scores, outcomes)}
     blocks: list[tuple[Any, ...]] = []
     h = lambda level, text: blocks.append(("h", level, text))  # noqa: E731
     p = lambda text: blocks.append(("p", text))  # noqa: E731
+    t = lambda seconds: format_duration(seconds) if lang == "en" else _.format_duration(seconds)  # noqa: E731
+    name = r.text(("exercise", "name"), ov.name)
 
-    from facilitator.documents import aar_sections as sec
+    def field(key: str, value: str | None, default: str) -> str:
+        return r.text(("exercise", key), value) if value else default
 
     names = sec.display_names(loaded.scenario)
 
     # --- executive summary
-    h(1, "Executive summary")
-    for text in sec.executive_summary(session, scores, ev.ratings, outcomes, METRICS):
+    h(1, _("Executive summary"))
+    for text in sec.executive_summary(session, scores, ev.ratings, outcomes, METRICS, _):
         p(text)
 
     # --- overview
-    h(1, "Exercise overview")
+    h(1, _("Exercise overview"))
     caps = list(dict.fromkeys(o.capability for o in ex.objectives))
     created = session.start_body.get("created_utc") or _created(session)
     date = str(ov.date) if ov.date else (str(created)[:10] if created else "-")
-    evaluators = [f"{e.name} ({e.organisation})" for e in ov.evaluators]
+    date = _.format_date(date)
+    evaluators = [f"{r.text(('exercise', 'evaluators', str(k), 'name'), e.name)} "
+                  f"({r.text(('exercise', 'evaluators', str(k), 'organisation'), e.organisation)})"
+                  for k, e in enumerate(ov.evaluators)]
     evaluators += [e for e in ev.evaluators if not any(e.startswith(x.name) for x in ov.evaluators)]
-    rows = [("Exercise name", ov.name), ("Exercise date", date), ("Location", ov.location or "-"),
-            ("Duration", sec.when(ov.duration) if ov.duration else "-"),
-            ("Type", ov.type), ("Scope", ov.scope or "-"),
-            ("Mission areas", ", ".join(ov.mission_areas) or "-"), ("Core capabilities", "; ".join(caps)),
-            ("Objectives", " ".join(f"{o.id}: {o.text}" for o in ex.objectives)), ("Threat or hazard", ov.threat or "-"),
-            ("Scenario", f"{Path(loaded.scenario_file).name}" + (f", variant {ov.variant}" if ov.variant else "") + f", seed {loaded.seed}"),
-            ("Sponsor", ov.sponsor or "-"), ("Participating organisations", "; ".join(ov.organisations) or "-"),
-            ("Point of contact", ov.point_of_contact or "-"), ("Evaluators", "; ".join(evaluators) or "none recorded"),
-            ("Handling", ov.handling or "no handling marking set (exercise.handling)")]
-    blocks.append(("table", ["Item", "Detail"], rows, {"widths": [26, 74]}))
+    organisations = [r.text(("exercise", "organisations", str(k)), o) for k, o in enumerate(ov.organisations)]
+    rows = [(_("Exercise name"), name), (_("Exercise date"), date), (_("Location"), field("location", ov.location, "-")),
+            (_("Duration"), sec.when(ov.duration, _) if ov.duration else "-"),
+            (_("Type"), r.word(ov.type)), (_("Scope"), field("scope", ov.scope, "-")),
+            (_("Mission areas"), _.join(r.word(m) for m in ov.mission_areas) or "-"),
+            (_("Core capabilities"), _.join((r.cap(c) for c in caps), semicolon=True)),
+            (_("Objectives"), " ".join(f"{o.id}: {r.text(('objective', o.id, 'text'), o.text)}" for o in ex.objectives)),
+            (_("Threat or hazard"), field("threat", ov.threat, "-")),
+            (_("Scenario"), f"{Path(loaded.scenario_file).name}"
+             + (_(", variant %(variant)s", variant=ov.variant) if ov.variant else "") + _(", seed %(seed)s", seed=loaded.seed)),
+            (_("Sponsor"), field("sponsor", ov.sponsor, "-")), (_("Participating organisations"), _.join(organisations, semicolon=True) or "-"),
+            (_("Point of contact"), field("point_of_contact", ov.point_of_contact, "-")),
+            (_("Evaluators"), _.join(evaluators, semicolon=True) or _("none recorded")),
+            (_("Handling"), field("handling", ov.handling, _("no handling marking set (exercise.handling)")))]
+    blocks.append(("table", [_("Item"), _("Detail")], rows, {"widths": [26, 74]}))
     if figures:
         from facilitator.evaluation.venue_figure import venue_figure
 
-        fig, caption = venue_figure(session)
+        fig, caption = venue_figure(session, tr=_)
         _fig(fig, folder / "venue.png")
         blocks.append(("fig", "venue.png", caption))
 
     # --- capabilities
-    h(1, "Analysis of core capabilities")
-    p("Ratings: P performed without challenges; S performed with some challenges; M performed with major challenges; "
-      "U unable to be performed. The proposal follows the documented rules (docs/evaluator-guide.md) from timeliness "
-      "and outcome indicators; the rating is the evaluator's, with the reason for any override.")
+    h(1, _("Analysis of core capabilities"))
+    p(_("Ratings: P performed without challenges; S performed with some challenges; M performed with major challenges; "
+        "U unable to be performed. The proposal follows the documented rules (docs/evaluator-guide.md) from timeliness "
+        "and outcome indicators; the rating is the evaluator's, with the reason for any override."))
     table = []
     for o in ex.objectives:
         prop = proposals[o.capability]
         final = ev.ratings.get(o.capability)
         roll = scores.capability(o.capability)
         tl = f"{roll.points}/{roll.possible}" if roll and roll.possible else "-"
-        rating = final["rating"] if final else "not yet rated"
-        how = ("confirmed" if final and final["confirmed"] else
-               f"override: {final['reason']}" if final else "")
+        rating = final["rating"] if final else _("not yet rated")
+        how = (_("confirmed") if final and final["confirmed"] else
+               _("override: %(reason)s", reason=final["reason"]) if final else "")
         # The proposal the evaluator saw (journaled with the rating) is the one shown once rated.
         shown = final["proposed"] if final else prop.to_dict()
-        table.append((o.id, o.capability, tl, shown["rating"] or "-", rating, how or shown["reason"]))
-    blocks.append(("table", ["Objective", "Core capability", "Timeliness", "Proposed", "Rating", "Basis"], table,
-                   {"widths": [12, 21, 11, 11, 9, 36]}))
+        table.append((o.id, r.cap(o.capability), tl, shown["rating"] or "-", rating, how or proposal_reason(shown, _)))
+    blocks.append(("table", [_("Objective"), _("Core capability"), _("Timeliness"), _("Proposed"), _("Rating"), _("Basis")],
+                   table, {"widths": [12, 21, 11, 11, 9, 36]}))
 
     # --- per objective
-    auto = sec.finding_sentences(session, scores, names)
+    auto = sec.finding_sentences(session, scores, names, _)
     for o in ex.objectives:
-        h(2, f"{o.id}: {o.capability}")
-        p(o.text + (f" Capability target: {o.capability_target}" if o.capability_target else ""))
+        h(2, f"{o.id}: {r.cap(o.capability)}")
+        target = r.text(("objective", o.id, "capability_target"), o.capability_target or "")
+        p(r.text(("objective", o.id, "text"), o.text)
+          + (_(" Capability target: %(target)s", target=target) if o.capability_target else ""))
         final = ev.ratings.get(o.capability)
         if final:
-            p(f"Rating: {final['rating']} ({RATING_NAMES[final['rating']]}).")
+            p(_("Rating: %(rating)s (%(name)s).", rating=final["rating"], name=r.word(RATING_NAMES[final["rating"]])))
         own = [f for f in ev.findings if f.objective == o.id]
         strengths = [(f.text, f.reference or "", f.analysis or "") for f in own if f.kind == "strength"]
-        strengths += [(t, r, a) for k, t, r, a in auto[o.id] if k == "strength"]
+        strengths += [(t_, ref, an) for k, t_, ref, an in auto[o.id] if k == "strength"]
         areas = [(f.text, f.reference or "", f.analysis or "") for f in own if f.kind == "improvement"]
-        areas += [(t, r, a) for k, t, r, a in auto[o.id] if k == "improvement"]
-        h(3, "Strengths")
-        blocks.append(("table", ["Strength", "Reference", "Analysis"], strengths, {"widths": [45, 27, 28]})
-                      if strengths else ("p", "None recorded."))
-        h(3, "Areas for improvement")
-        blocks.append(("table", ["Area for improvement", "Reference", "Analysis"], areas, {"widths": [45, 27, 28]})
-                      if areas else ("p", "None recorded."))
+        areas += [(t_, ref, an) for k, t_, ref, an in auto[o.id] if k == "improvement"]
+        h(3, _("Strengths"))
+        blocks.append(("table", [_("Strength"), _("Reference"), _("Analysis")], strengths, {"widths": [45, 27, 28]})
+                      if strengths else ("p", _("None recorded.")))
+        h(3, _("Areas for improvement"))
+        blocks.append(("table", [_("Area for improvement"), _("Reference"), _("Analysis")], areas, {"widths": [45, 27, 28]})
+                      if areas else ("p", _("None recorded.")))
 
     # --- timeline and timeliness
-    h(1, "Timeline and time standards")
+    h(1, _("Timeline and time standards"))
     if figures:
         from facilitator.evaluation.plots import timeline_figure
 
         fig = timeline_figure(
             injects=[(s.inject.id, s.released_s, s.reason or "") for s in session.injects if s.released_s is not None],
             decisions=[(d.id, d.team, d.t_s, d.t_s + d.after_s, str(d.action.get("do"))) for d in session.decisions],
-            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=ov.name,
-            team_names={t.id: t.name for t in ex.teams})
+            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=name,
+            team_names={t.id: r.team(t.id) for t in ex.teams}, tr=_)
         _fig(fig, folder / "timeline.png")
-        blocks.append(("fig", "timeline.png", "Injects, decisions (when they took effect) and each expected action's "
-                       "time standard, coloured by its score; hatched: the grace."))
-    blocks.append(("table", ["Inject", "Team", "Expected action", "Task", "Standard", "Taken", "After", "Score"],
-                   [_score_row(a) for a in scores.actions], {"widths": [8, 10, 16, 8, 11, 8, 11, 28]}))
+        blocks.append(("fig", "timeline.png", _("Injects, decisions (when they took effect) and each expected action's "
+                                                "time standard, coloured by its score; hatched: the grace.")))
+    blocks.append(("table", [_("Inject"), _("Team"), _("Expected action"), _("Task"), _("Standard"), _("Taken"), _("After"),
+                             _("Score")],
+                   [_score_row(a, _, r.names) for a in scores.actions], {"widths": [8, 10, 16, 8, 11, 8, 11, 28]}))
     talked = [s.inject.id for s in session.injects if s.inject.discussion_only and s.released_s is not None]
     if talked:
-        p(f"Discussion-only injects (no action answers them; not scored): {', '.join(talked)}.")
+        p(_("Discussion-only injects (no action answers them; not scored): %(injects)s.", injects=_.join(talked)))
 
     # --- decision log
-    h(1, "Decision log")
-    log = sec.decision_log(session, names)
+    h(1, _("Decision log"))
+    log = sec.decision_log(session, names, _)
     if log:
-        p("Every decision the teams took, with their rationale, and every decision the exercise refused, in time order "
-          "(exercise time, with the room's clock in UTC when the session journal recorded it). Orders the simulated "
-          "world overrode follow under Contrary actions and overridden orders.")
-        blocks.append(("table", ["Time", "Team", "Inject", "Decision", "Rationale", "Outcome"], log,
+        p(_("Every decision the teams took, with their rationale, and every decision the exercise refused, in time order "
+            "(exercise time, with the room's clock in UTC when the session journal recorded it). Orders the simulated "
+            "world overrode follow under Contrary actions and overridden orders."))
+        blocks.append(("table", [_("Time"), _("Team"), _("Inject"), _("Decision"), _("Rationale"), _("Outcome")], log,
                        {"widths": [11, 17, 8, 24, 22, 18]}))
     else:
-        p("The teams took no decision.")
+        p(_("The teams took no decision."))
 
     # --- observations
-    h(1, "Evaluator observations and notes by inject")
-    obs = sec.observations(session)
+    h(1, _("Evaluator observations and notes by inject"))
+    obs = sec.observations(session, _)
     if obs:
-        blocks.append(("table", ["Inject", "Time", "By", "Observation"], obs, {"widths": [24, 9, 20, 47]}))
+        blocks.append(("table", [_("Inject"), _("Time"), _("By"), _("Observation")], obs, {"widths": [24, 9, 20, 47]}))
     else:
-        p("No observation or note was recorded during the session (the evaluator and facilitator pages of the web "
-          "console, or the console's note command, record them against an inject).")
+        p(_("No observation or note was recorded during the session (the evaluator and facilitator pages of the web "
+            "console, or the console's note command, record them against an inject)."))
 
     # --- outcomes
-    h(1, "Outcomes: your decisions / doctrine / no action")
+    h(1, _("Outcomes: your decisions / doctrine / no action"))
     if outcomes is None:
-        p("Outcomes were not computed for this report (--replications 0).")
+        p(_("Outcomes were not computed for this report (--replications 0)."))
     else:
         n = outcomes.replications
         summ = outcomes.summary()
-        p(f"The team's decision record, the doctrine run (every expected action exactly at its time standard) and "
-          f"no team action, each over the same {n} seeded replications (seed {outcomes.seed}; common random "
-          "numbers). Differences are paired by replication with 95 % confidence intervals. Lower is better for "
-          "every indicator.")
-        rows, classes = sec.outcome_rows(outcomes, METRICS)
-        blocks.append(("table", ["Indicator", ARM_LABELS["team"], ARM_LABELS["doctrine"], ARM_LABELS["no_action"],
-                                 "yours vs doctrine (95 % CI)", "yours vs no action (95 % CI)"], rows,
+        p(_("The team's decision record, the doctrine run (every expected action exactly at its time standard) and "
+            "no team action, each over the same %(n)s seeded replications (seed %(seed)s; common random "
+            "numbers). Differences are paired by replication with 95 %% confidence intervals. Lower is better for "
+            "every indicator.", n=n, seed=outcomes.seed))
+        rows, classes = sec.outcome_rows(outcomes, METRICS, _)
+        blocks.append(("table", [_("Indicator"), r.word(ARM_LABELS["team"]), r.word(ARM_LABELS["doctrine"]),
+                                 r.word(ARM_LABELS["no_action"]), _("yours vs doctrine (95 %% CI)"),
+                                 _("yours vs no action (95 %% CI)")], rows,
                        {"widths": [20, 12, 12, 12, 22, 22], "cell_class": lambda i, j, _v: classes[i][j]}))
-        p("Shading of the two arms' means against no action: green, meaningfully better; red, meaningfully worse; grey, "
-          "no meaningful difference (interval excluding zero and at least half a person, 30 s of evacuation, 1 min "
-          "for other times, 10 person-minutes of exposure).")
+        p(_("Shading of the two arms' means against no action: green, meaningfully better; red, meaningfully worse; grey, "
+            "no meaningful difference (interval excluding zero and at least half a person, 30 s of evacuation, 1 min "
+            "for other times, 10 person-minutes of exposure)."))
         if outcomes.doctrine_gaps:
-            p("The doctrine run could not take: " + "; ".join(outcomes.doctrine_gaps) + ".")
+            p(_("The doctrine run could not take: %(gaps)s.", gaps=_.join(outcomes.doctrine_gaps, semicolon=True)))
         if figures:
             from facilitator.evaluation.plots import outcomes_figure
 
-            _fig(outcomes_figure(summ, metrics=METRICS, replications=n), folder / "outcomes.png")
-            blocks.append(("fig", "outcomes.png", f"Outcome indicators, mean and 95 % CI over {n} replications."))
+            _fig(outcomes_figure(summ, metrics=METRICS, replications=n, tr=_), folder / "outcomes.png")
+            blocks.append(("fig", "outcomes.png", _("Outcome indicators, mean and 95 %% CI over %(n)s replications.", n=n)))
 
     # --- contrary actions and overrides
-    from facilitator.evaluation.contrary import contrary_decisions, overrides
+    from facilitator.evaluation.contrary import contrary_decisions, overrides, rule_words
 
-    h(1, "Contrary actions and overridden orders")
+    h(1, _("Contrary actions and overridden orders"))
     contrary = contrary_decisions(session)
+    decided = {d.id: d for d in session.decisions}
     if not contrary:
-        p("No decision worked against protection by the rules of docs/evaluator-guide.md (sheltering where harm is "
-          "happening, closing a way out people are using, sending people through the harm, releasing before "
-          "containment, marking a zone with harm in it safe).")
+        p(_("No decision worked against protection by the rules of docs/evaluator-guide.md (sheltering where harm is "
+            "happening, closing a way out people are using, sending people through the harm, releasing before "
+            "containment, marking a zone with harm in it safe)."))
     else:
-        p("Each contrary decision's simulated effect is your decisions minus your decisions without it, paired over the "
-          "same replications (positive: the decision made the indicator worse).")
+        p(_("Each contrary decision's simulated effect is your decisions minus your decisions without it, paired over the "
+            "same replications (positive: the decision made the indicator worse)."))
         rows = []
         for c in contrary:
             effects = []
@@ -250,72 +312,93 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
                 if outcomes is not None and c.decision in outcomes.without:
                     from facilitator.documents.prose import meaningful_text
 
-                    effects.append(meaningful_text(metric, outcomes.effect_of(c.decision, metric)))
+                    effects.append(meaningful_text(metric, outcomes.effect_of(c.decision, metric), _))
                 else:
-                    effects.append("not computed")
-            rows.append((c.decision, c.team, c.inject or "-", format_duration(c.t_s), c.action, c.rule, *effects))
-        blocks.append(("table", ["Decision", "Team", "Inject", "In effect", "Action", "Why contrary",
-                                 "Effect on deaths (95 % CI)", "Effect on exposed person-min (95 % CI)"], rows,
+                    effects.append(_("not computed"))
+            action = c.action if lang == "en" or c.decision not in decided else sec.action_phrase(
+                decided[c.decision].action, r.names, _)
+            rows.append((c.decision, c.team, c.inject or "-", t(c.t_s), action, rule_words(c, _, r.names), *effects))
+        blocks.append(("table", [_("Decision"), _("Team"), _("Inject"), _("In effect"), _("Action"), _("Why contrary"),
+                                 _("Effect on deaths (95 %% CI)"), _("Effect on exposed person-min (95 %% CI)")], rows,
                        {"widths": [9, 10, 8, 9, 14, 20, 15, 15]}))
     over = overrides(session)
     if over:
-        p("Orders the simulated world did not follow, and why (also shown to controllers during play):")
-        blocks.append(("table", ["Time", "Zone", "Order", "Given by", "Overridden by", "Instead", "Reason"],
-                       [(format_duration(o.t_s), o.zone, o.order, o.decision or o.ordered_by, o.by, o.now, o.reason)
-                        for o in over]))
+        p(_("Orders the simulated world did not follow, and why (also shown to controllers during play):"))
+        zone = (lambda z: z) if lang == "en" else (lambda z: r.names.get(z, z))  # noqa: E731
+        blocks.append(("table", [_("Time"), _("Zone"), _("Order"), _("Given by"), _("Overridden by"), _("Instead"),
+                                 _("Reason")],
+                       [(t(o.t_s), zone(o.zone), r.word(o.order), o.decision or o.ordered_by, r.word(o.by), r.word(o.now),
+                         _override_reason(o.reason, r)) for o in over]))
     else:
-        p("Every order stood: the simulated world overrode none.")
+        p(_("Every order stood: the simulated world overrode none."))
 
     # --- hot wash
-    h(1, "Hot wash")
+    h(1, _("Hot wash"))
     if not hw.teams and not hw.feedback:
-        p("No hot wash recorded.")
-    for team, t in hw.teams.items():
-        h(3, f"{team}: {ex.team(team).name}")
-        rows = [("strength", s) for s in t.strengths] + [("area for improvement", s) for s in t.improvements]
-        blocks.append(("table", ["Self-assessment", "Statement"], rows))
+        p(_("No hot wash recorded."))
+    for team, tw in hw.teams.items():
+        h(3, f"{team}: {r.team(team)}")
+        rows = [(_("strength"), s) for s in tw.strengths] + [(_("area for improvement"), s) for s in tw.improvements]
+        blocks.append(("table", [_("Self-assessment"), _("Statement")], rows))
     if hw.feedback:
-        h(3, f"Participant feedback ({len(hw.feedback)} forms)")
+        h(3, _.ngettext("Participant feedback (%(num)s form)", "Participant feedback (%(num)s forms)", len(hw.feedback))
+          if lang != "en" else f"Participant feedback ({len(hw.feedback)} forms)")
         means = hw.ratings_mean()
         if means:
-            blocks.append(("table", ["Item", "Mean (1-5)", "Forms"],
-                           [(FEEDBACK_ITEMS.get(k, k), f"{m:.1f}", c) for k, (m, c) in means.items()]))
-        comments = [("strength", s) for f in hw.feedback for s in f.strengths]
-        comments += [("gap", s) for f in hw.feedback for s in f.gaps]
-        comments += [("recommendation", s) for f in hw.feedback for s in f.recommendations]
-        comments += [("exercise design", f.design_comments) for f in hw.feedback if f.design_comments]
+            blocks.append(("table", [_("Item"), _("Mean (1-5)"), _("Forms")],
+                           [(r.word(FEEDBACK_ITEMS.get(k, k)), _.fixed(m, 1), c) for k, (m, c) in means.items()]))
+        comments = [(_("strength"), s) for f in hw.feedback for s in f.strengths]
+        comments += [(_("gap"), s) for f in hw.feedback for s in f.gaps]
+        comments += [(_("recommendation"), s) for f in hw.feedback for s in f.recommendations]
+        comments += [(_("exercise design"), f.design_comments) for f in hw.feedback if f.design_comments]
         if comments:
-            blocks.append(("table", ["Kind", "Comment"], comments))
+            blocks.append(("table", [_("Kind"), _("Comment")], comments))
 
     # --- improvement plan
-    h(1, "Appendix A: Improvement Plan")
-    ip_rows = improvement_rows(ev, outcomes)
+    appendix_a = _("Appendix A: Improvement Plan")
+    h(1, appendix_a)
+    ip_rows = improvement_rows(ev, outcomes, _)
     if ip_rows:
-        blocks.append(("table", ["Core capability / issue", "Corrective action", "Element", "Responsible (POC)",
-                                 "Start – completion", "Modelled effect"],
-                       [(f"{r[0]}: {r[1]}", r[2], r[3], f"{r[4]} ({r[5]})", f"{r[6]} – {r[7]}",
-                         (f"variant {r[8]}: {r[9]}" if r[8] else "not modelled")) for r in ip_rows],
+        blocks.append(("table", [_("Core capability / issue"), _("Corrective action"), _("Element"), _("Responsible (POC)"),
+                                 _("Start – completion"), _("Modelled effect")],
+                       [(f"{r.cap(x[0])}: {x[1]}", x[2], r.word(x[3]), f"{x[4]} ({x[5]})",
+                         f"{_.format_date(x[6])} – {_.format_date(x[7])}",
+                         (_("variant %(variant)s: %(effect)s", variant=x[8], effect=x[9]) if x[8] else _("not modelled")))
+                        for x in ip_rows],
                        {"widths": [24, 20, 12, 16, 12, 16]}))
-        p("Also exported as improvement-plan.csv.")
+        p(_("Also exported as improvement-plan.csv."))
     else:
-        p("No corrective actions recorded yet (exercise evaluate SESSION --from evaluation.yaml).")
+        p(_("No corrective actions recorded yet (exercise evaluate SESSION --from evaluation.yaml)."))
     if outcomes is not None and outcomes.variants and figures:
         from facilitator.evaluation.plots import variant_effects_figure
 
-        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants),
+        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants, tr=_),
              folder / "variant-effects.png")
-        blocks.append(("fig", "variant-effects.png", "Predicted effect of each corrective action modelled as a scenario "
-                       "variant: your decisions replayed with and without it (paired mean, 95 % CI)."))
+        blocks.append(("fig", "variant-effects.png", _("Predicted effect of each corrective action modelled as a scenario "
+                                                       "variant: your decisions replayed with and without it (paired mean, "
+                                                       "95 %% CI).")))
 
     # --- conclusion (before the appendices, as HSEEP places it)
-    at = next(k for k, b in enumerate(blocks) if b[:3] == ("h", 1, "Appendix A: Improvement Plan"))
-    blocks[at:at] = [("h", 1, "Conclusion"), ("p", sec.conclusion(scores, outcomes, len(ip_rows)))]
+    at = next(k for k, b in enumerate(blocks) if b[:3] == ("h", 1, appendix_a))
+    blocks[at:at] = [("h", 1, _("Conclusion")), ("p", sec.conclusion(scores, outcomes, len(ip_rows), _))]
 
     # --- participants
-    h(1, "Appendix B: Exercise participants")
-    blocks.append(("table", ["Team", "Name", "Role"], [(t.id, t.name, t.role) for t in ex.teams], {"widths": [20, 55, 25]}))
-    return PrintDoc(title=f"After-Action Report / Improvement Plan: {ov.name}", blocks=blocks,
-                    subtitle=" · ".join(x for x in (ov.sponsor, ov.location, date) if x), handling=ov.handling)
+    h(1, _("Appendix B: Exercise participants"))
+    blocks.append(("table", [_("Team"), _("Name"), _("Role")], [(x.id, r.team(x.id), r.word(x.role)) for x in ex.teams],
+                   {"widths": [20, 55, 25]}))
+    subtitle = " · ".join(x for x in (field("sponsor", ov.sponsor, ""), field("location", ov.location, ""), date) if x)
+    return PrintDoc(title=_("After-Action Report / Improvement Plan: %(name)s", name=name), blocks=blocks,
+                    subtitle=subtitle, handling=field("handling", ov.handling, "") or None, lang=lang)
+
+
+def _override_reason(reason: str, r: Any) -> str:
+    """Why the engine overrode an order, in the reader's language (``plan: <rule>`` keeps the plan's rule)."""
+    if r.lang == "en":
+        return reason
+    _ = r.tr
+    if reason.startswith("plan: "):
+        return _("plan: %(rule)s", rule=reason[6:])
+    return r.word(reason)
 
 
 def _created(session: "Session") -> str | None:
@@ -330,11 +413,28 @@ def _created(session: "Session") -> str | None:
     return str(data.get("created_utc", "")) or None
 
 
-def _score_row(a: ActionScore) -> tuple[Any, ...]:
-    std = format_duration(a.standard_s) if a.standard_s is not None else "-"
-    after = format_duration(a.taken_after_s) if a.taken_after_s is not None else "-"
-    pts = "-" if a.points is None else f"{a.points} ({a.status}{': ' + a.reason if a.reason else ''})"
-    return (a.inject, a.team, a.action, a.task or "-", std, a.decision or "-", after, pts)
+def _score_row(a: ActionScore, tr: Translator | None = None, names: dict[str, str] | None = None) -> tuple[Any, ...]:
+    _ = tr or translator("en")
+    t = format_duration if _.lang == "en" else _.format_duration
+    std = t(a.standard_s) if a.standard_s is not None else "-"
+    after = t(a.taken_after_s) if a.taken_after_s is not None else "-"
+    action = a.action if _.lang == "en" else noun(a.action, _)
+    status = word(a.status, _)
+    if _.lang != "en" and a.reason:
+        from facilitator.documents.aar_sections import reason_words
+
+        reason = reason_words(a.reason, _Names(_, names or {}))
+    else:
+        reason = a.reason
+    pts = "-" if a.points is None else f"{a.points} ({status}{': ' + reason if reason else ''})"
+    return (a.inject, a.team, action, a.task or "-", std, a.decision or "-", after, pts)
+
+
+class _Names:
+    """A stand-in reader for :func:`~facilitator.documents.aar_sections.reason_words` without a session's names."""
+
+    def __init__(self, tr: Translator, names: dict[str, str]) -> None:
+        self.tr, self.lang, self.names = tr, tr.lang, names
 
 
 def _fig(fig: Any, path: Path) -> None:
@@ -344,10 +444,11 @@ def _fig(fig: Any, path: Path) -> None:
     plt.close(fig)
 
 
-def improvement_rows(ev: EvaluationState, outcomes: Outcomes | None) -> list[tuple[str, ...]]:
-    """Improvement Plan rows in :data:`IP_COLUMNS` order."""
+def improvement_rows(ev: EvaluationState, outcomes: Outcomes | None,
+                     tr: Translator | None = None) -> list[tuple[str, ...]]:
+    """Improvement Plan rows in :data:`IP_COLUMNS` order (the predicted effect in ``tr``'s language)."""
     return [(i.capability, i.issue, i.corrective_action, i.element, i.organisation, i.poc, str(i.start), str(i.completion),
-             i.variant or "", predicted_effect(outcomes, i.variant)) for i in ev.improvements]
+             i.variant or "", predicted_effect(outcomes, i.variant, tr)) for i in ev.improvements]
 
 
 def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
@@ -362,8 +463,12 @@ def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
 def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
               seed: int | None = None, executor: str | None = None, workers: int | None = None,
               figures: bool = True, on_start: Callable[[int], None] | None = None,
-              on_runs: Callable[[int], None] | None = None, pdf: bool = False, paper: str = DEFAULT_PAPER) -> Path:
+              on_runs: Callable[[int], None] | None = None, pdf: bool = False, lang: str = "en",
+              paper: str = DEFAULT_PAPER) -> Path:
     """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
+
+    ``lang`` (``en``, ``ar``, ``fr``) is the language of the document: the journal is language-neutral,
+    so the same session gives its AAR/IP in any of them (Arabic right to left, ``dir="rtl"``).
 
     ``paper`` (``a4`` or ``letter``) sizes the printed pages (CSS ``@page`` of ``aar.html`` and ``aar.pdf``).
 
@@ -382,7 +487,7 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
     if replications:
         outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
                                     variants=variants, on_start=on_start, on_runs=on_runs)
-    doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures)
+    doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures, lang=lang)
     write_print_document(folder, doc, "aar", paper=paper)
     if pdf:
         from facilitator.documents.pdf import html_to_pdf

@@ -32,6 +32,7 @@ from simsoft import exits_away_from
 from simsoft.records import Event
 
 from facilitator.exercise.decisions import action_text
+from facilitator.i18n import N_
 
 
 class Decision(Protocol):
@@ -54,7 +55,7 @@ class Session(Protocol):
     decisions: Sequence[Any]
     now_s: float
 
-__all__ = ["Override", "Contrary", "overrides", "contrary_decisions", "affected_at"]
+__all__ = ["Override", "Contrary", "overrides", "contrary_decisions", "affected_at", "rule_words"]
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,9 @@ class Contrary:
     action: str
     """The decision in words."""
     rule: str
-    """Why it is contrary."""
+    """Why it is contrary (English)."""
+    why: tuple[str, tuple[tuple[str, Any], ...]] = ("", ())
+    """The rule as a catalog message and its values (zone lists as ids), to say it in another language."""
 
 
 def affected_at(events: Sequence[Event], t_s: float) -> list[str]:
@@ -175,9 +178,10 @@ def contrary_decisions(session: "Session") -> list[Contrary]:
             if e.kind == "override.order" and e.values.get("by") == "occupants"}
     out: list[Contrary] = []
 
-    def add(d: "Decision", rule: str) -> None:
+    def add(d: "Decision", message: str, **values: Any) -> None:
+        said = {k: ", ".join(v) if isinstance(v, list) else v for k, v in values.items()}
         out.append(Contrary(decision=d.id, team=d.team, inject=d.inject, t_s=d.t_s + d.after_s,
-                            action=action_text(d.action), rule=rule))
+                            action=action_text(d.action), rule=message % said, why=(message, tuple(values.items()))))
 
     for d in session.decisions:
         t = d.t_s + d.after_s
@@ -190,25 +194,41 @@ def contrary_decisions(session: "Session") -> list[Contrary]:
             hit = [z for z in named if z in harm]
             fled_from = [z for z in named if (z, f"team:{d.team}") in fled and z not in hit]
             if hit:
-                add(d, f"{verb} where harm is happening ({', '.join(hit)})")
+                add(d, N_("%(verb)s where harm is happening (%(zones)s)"), verb=verb, zones=hit)
             elif fled_from:
-                add(d, f"{verb} of {', '.join(fled_from)}: the occupants had to flee the incident against the order")
+                add(d, N_("%(verb)s of %(zones)s: the occupants had to flee the incident against the order"), verb=verb,
+                    zones=fled_from)
         elif verb == "close":
             c = conns.get(str(d.action.get("connection")))
             if c is None or c.id in enters or c.from_ in harm or c.to in harm:
                 continue
             if (c.to in exits or c.from_ in exits) and _inside_and_leaving(session, t):
-                add(d, f"closes {c.id}, a way out, while people are still inside and leaving")
+                add(d, N_("closes %(connection)s, a way out, while people are still inside and leaving"), connection=[c.id])
         elif verb == "evacuate" and d.action.get("via") and harm:
             via = list(d.action.get("via") or [])
             toward = [z for z in _zones_of(d.action, zones) if z not in harm and not set(via) & set(exits_away_from(scenario, z, harm) or via)]
             if toward:
-                add(d, f"sends {', '.join(toward)} only to exits reached through the harm ({', '.join(harm)})")
+                add(d, N_("sends %(zones)s only to exits reached through the harm (%(harm)s)"), zones=toward, harm=list(harm))
         elif verb == "release":
             if not _contained_or_over(events, t):
-                add(d, "releases sheltered people before the incident is contained")
+                add(d, N_("releases sheltered people before the incident is contained"))
         elif verb == "cordon" and d.action.get("level") in ("warm", "cold"):
             hit = [z for z in _zones_of(d.action, zones) if z in harm]
             if hit:
-                add(d, f"marks {', '.join(hit)} {d.action.get('level')} while harm is happening there")
+                add(d, N_("marks %(zones)s %(level)s while harm is happening there"), zones=hit,
+                    level=str(d.action.get("level")))
     return out
+
+
+def rule_words(c: Contrary, tr: Any, names: dict[str, str]) -> str:
+    """Why ``c`` is contrary, in ``tr``'s language (:class:`facilitator.i18n.Translator`), zones by their names.
+
+    English gives :attr:`Contrary.rule` as it is.
+    """
+    message, values = c.why
+    if tr is None or tr.lang == "en" or not message:
+        return c.rule
+    from facilitator.documents.words import word
+
+    said = {k: tr.join(names.get(z, z) for z in v) if isinstance(v, list) else word(str(v), tr) for k, v in values}
+    return tr(message, **said)

@@ -10,7 +10,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure", "forecast_figure"]
+__all__ = ["timeline_figure", "outcomes_figure", "variant_effects_figure", "compare_figure", "forecast_figure", "shape",
+           "native_layout"]
 
 _ARM_COLOURS = {"team": "#1f77b4", "doctrine": "#8c6bb1", "no_action": "#7f7f7f", "proposed": "#1f77b4",
                 "no_further_action": "#7f7f7f"}
@@ -27,6 +28,57 @@ def _plt() -> Any:
     return plt
 
 
+def native_layout() -> bool:
+    """Whether matplotlib lays out complex scripts itself (3.11 and later, built with libraqm: Arabic letters
+    joined and right-to-left runs ordered by matplotlib)."""
+    from matplotlib import ft2font
+
+    return bool(getattr(ft2font, "__libraqm_version__", None))
+
+
+def shape(text: str, lang: str, *, native: bool | None = None) -> str:
+    """``text`` ready for a figure in ``lang``.
+
+    matplotlib 3.11 and later join Arabic letters and order right-to-left runs themselves (libraqm):
+    the text goes as it is. An older matplotlib draws characters one by one, left to right: the letters
+    are then joined with arabic-reshaper and put in display order with python-bidi (the ``i18n`` extra;
+    without it the text goes as it is, unjoined). matplotlib's own DejaVu Sans has the Arabic glyphs.
+
+    >>> shape("قاعة الصلاة", "ar", native=True), shape("Prayer hall", "en", native=False)
+    ('قاعة الصلاة', 'Prayer hall')
+    """
+    if lang != "ar" or not text:
+        return text
+    if native_layout() if native is None else native:
+        return text
+    try:
+        import arabic_reshaper
+        from bidi import get_display
+    except ImportError:  # pragma: no cover - the i18n extra is missing
+        return text
+    return "\n".join(get_display(arabic_reshaper.reshape(line), base_dir="R") for line in text.split("\n"))
+
+
+def _words(tr: Any) -> Any:
+    """``_(message, **values)``: ``message`` in ``tr``'s language (English when ``None``), shaped for a figure."""
+    from facilitator.i18n import translator
+
+    tr = tr or translator("en")
+
+    def say(message: str, **values: Any) -> str:
+        return shape(tr(message, **values), tr.lang)
+
+    say.tr = tr  # type: ignore[attr-defined]
+    return say
+
+
+def _word(text: str, tr: Any) -> str:
+    """A fixed word (a metric label, a status) in ``tr``'s language, shaped for a figure."""
+    from facilitator.documents.words import word
+
+    return shape(word(text, tr), tr.lang) if tr is not None else text
+
+
 def _scale(metric_unit: str, value: float | None) -> float | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
@@ -35,7 +87,7 @@ def _scale(metric_unit: str, value: float | None) -> float | None:
 
 def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Sequence[tuple[str, str, float, float, str]],
                     expected: Sequence[Any], teams: Sequence[str], title: str = "",
-                    team_names: Mapping[str, str] | None = None) -> Any:
+                    team_names: Mapping[str, str] | None = None, tr: Any = None) -> Any:
     """Injects and decisions on the exercise clock, one lane per player team.
 
     Args:
@@ -45,8 +97,10 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
             (release → standard) in its team's lane, coloured by its score.
         teams: player team ids, top to bottom.
         team_names: how the lanes are labelled (a team's name, wrapped), by id; the id where none is given.
+        tr: the :class:`facilitator.i18n.Translator` of the labels (English when ``None``).
     """
     plt = _plt()
+    _ = _words(tr)
     # Each team gets a band: its decisions on the band's base line, one thin row per expected action above.
     rows_of = {t: [a for a in expected if a.team == t and a.released_s is not None] for t in teams}
     base: dict[str, float] = {}
@@ -78,7 +132,13 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
                 ax.plot(t0 + a.taken_after_s / 60.0, yy, marker="|", color="#1f77b4", markersize=9)
             if a.taken_after_s is not None:  # a late mark beyond the window would cross the label
                 end = max(end, t0 + a.taken_after_s / 60.0)
-            ax.text(end + 0.02 * t_max, yy, f"{a.inject} {a.action}: {a.status}", fontsize=6.5, color=colour, va="center")
+            if tr is None or tr.lang == "en":
+                said = f"{a.inject} {a.action}: {a.status}"
+            else:
+                from facilitator.documents.words import noun, word
+
+                said = shape(f"{a.inject} {noun(a.action, tr)}: {word(a.status, tr)}", tr.lang)
+            ax.text(end + 0.02 * t_max, yy, said, fontsize=6.5, color=colour, va="center")
     last_x, level = -99.0, 0
     for ident, t, reason in sorted(injects, key=lambda x: x[1]):
         marker = {"scheduled": "v", "trigger": "D", "contingency": "X", "manual": "s"}.get(reason, "o")
@@ -99,8 +159,12 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
         ax.plot(x, base[team], marker="o", color="#1f77b4", markersize=6, linestyle="none")
         if effect > t:
             ax.plot([t / 60.0, x], [base[team], base[team]], color="#1f77b4", linewidth=1, linestyle=":")
+        if tr is not None and tr.lang != "en":
+            from facilitator.documents.words import noun
+
+            verb = shape(noun(verb, tr), tr.lang)
         if clusters and clusters[-1][0] == team:
-            _, x0, members = clusters[-1]
+            _team, x0, members = clusters[-1]
             width = max(len(line) for line in _cluster_lines(members)) * per_char
             if x < x0 + width + 0.5 * per_char:
                 members.append((ident, verb))
@@ -112,26 +176,27 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
     for t in teams:
         ax.axhline(base[t] - 0.35, color="#dddddd", linewidth=0.8)
     names = team_names or {}
-    ax.set_yticks([y_inj, *[base[t] for t in teams]], ["injects", *(_wrap(names.get(t, t), 22) for t in teams)],
-                  fontsize=8)
+    ax.set_yticks([y_inj, *[base[t] for t in teams]],
+                  [_("injects"), *(shape(_wrap(names.get(t, t), 22), _.tr.lang) for t in teams)], fontsize=8)
     ax.set_ylim(-0.6, y_inj + 0.9)
     ax.set_xlim(-0.02 * t_max, t_max)
-    ax.set_xlabel("exercise time (min)")
+    ax.set_xlabel(_("exercise time (min)"))
     ax.grid(axis="x", alpha=0.3)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Line2D([], [], marker="v", color="#444444", linestyle="none", label="inject (scheduled)"),
-               Line2D([], [], marker="D", color="#444444", linestyle="none", label="inject (state trigger)"),
-               Line2D([], [], marker="X", color="#444444", linestyle="none", label="inject (contingency)"),
-               Line2D([], [], marker="o", color="#1f77b4", linestyle="none", label="decision takes effect"),
-               Line2D([], [], marker="|", color="#1f77b4", linestyle="none", markersize=9, label="expected action taken"),
-               Patch(color="#2ca02c", alpha=0.35, label="time standard (met)"),
-               Patch(color="#ff7f0e", alpha=0.35, label="standard (late)"),
-               Patch(color="#d62728", alpha=0.35, label="standard (missing / too late)"),
-               Patch(facecolor="none", edgecolor="#555555", hatch="///", label="grace after the standard")]
+    handles = [Line2D([], [], marker="v", color="#444444", linestyle="none", label=_("inject (scheduled)")),
+               Line2D([], [], marker="D", color="#444444", linestyle="none", label=_("inject (state trigger)")),
+               Line2D([], [], marker="X", color="#444444", linestyle="none", label=_("inject (contingency)")),
+               Line2D([], [], marker="o", color="#1f77b4", linestyle="none", label=_("decision takes effect")),
+               Line2D([], [], marker="|", color="#1f77b4", linestyle="none", markersize=9, label=_("expected action taken")),
+               Patch(color="#2ca02c", alpha=0.35, label=_("time standard (met)")),
+               Patch(color="#ff7f0e", alpha=0.35, label=_("standard (late)")),
+               Patch(color="#d62728", alpha=0.35, label=_("standard (missing / too late)")),
+               Patch(facecolor="none", edgecolor="#555555", hatch="///", label=_("grace after the standard"))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=7, frameon=False)
-    ax.set_title(title or "Exercise timeline: injects, decisions and time standards", fontsize=10)
+    ax.set_title(shape(title, _.tr.lang) if title else _("Exercise timeline: injects, decisions and time standards"),
+                 fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -158,15 +223,18 @@ def _cluster_lines(members: Sequence[tuple[str, str]]) -> list[str]:
     return [f"{', '.join(ids)} {verb.replace('_', ' ')}" for verb, ids in by_verb.items()]
 
 
-def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], replications: int) -> Any:
-    """One panel per outcome metric: mean and 95 % interval of your decisions / doctrine / no action."""
+def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], replications: int,
+                    tr: Any = None) -> Any:
+    """One panel per outcome metric: mean and 95 % interval of your decisions / doctrine / no action
+    (labels in ``tr``'s language, English when ``None``)."""
     plt = _plt()
+    _ = _words(tr)
     n = len(metrics)
     cols = 4
     rows = -(-n // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(11, 2.6 * rows), squeeze=False)
     arms = ("team", "doctrine", "no_action")
-    labels = ("your\ndecisions", "doctrine", "no\naction")
+    labels = (_("your\ndecisions"), _("doctrine"), _("no\naction"))
     for k, (metric, label, unit) in enumerate(metrics):
         ax = axes[k // cols][k % cols]
         shown_unit, div = _panel_unit(unit, [summary[metric]["arms"].get(arm, {}) for arm in arms])
@@ -176,7 +244,7 @@ def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, 
             mean, lo, hi = (None if v is None else v / div
                             for v in (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high")))
             if mean is None:
-                ax.text(j, 0, "not\nreached", ha="center", va="bottom", fontsize=7, color="#888888")
+                ax.text(j, 0, _("not\nreached"), ha="center", va="bottom", fontsize=7, color="#888888")
                 continue
             err = None
             if lo is not None and hi is not None:
@@ -185,33 +253,39 @@ def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, 
             top = max(top, mean, hi if hi is not None else 0.0)
             reached = st.get("n", 0)
             if reached < replications:
-                ax.text(j, 0, f"{reached}/{replications}\nruns", ha="center", va="bottom", fontsize=6, color="white")
+                ax.text(j, 0, _("%(reached)s/%(replications)s\nruns", reached=reached, replications=replications),
+                        ha="center", va="bottom", fontsize=6, color="white")
         ax.set_xticks(range(3), labels, fontsize=7)
-        ax.set_title(label, fontsize=8.5)
-        ax.set_ylabel(shown_unit, fontsize=7)
+        ax.set_title(_word(label, tr), fontsize=8.5)
+        # the unit words of ``tr`` (min and h in English, as the panel reads: hours past 90 min)
+        shown = {"min": _.tr.units[1], "h": _.tr.units[2]}
+        ax.set_ylabel(shape(shown[shown_unit], _.tr.lang) if shown_unit in shown else _word(unit, tr), fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.set_ylim(bottom=0)
         if top == 0.0:  # every arm at zero: a whole-number axis and the words, not ticks of 0.01 people
             ax.set_ylim(0, 1)
             ax.set_yticks([0, 1])
-            ax.text(1, 0.5, "0 in every arm", ha="center", va="center", fontsize=8, color="#555555")
+            ax.text(1, 0.5, _("0 in every arm"), ha="center", va="center", fontsize=8, color="#555555")
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].axis("off")
-    fig.suptitle(f"Outcomes over {replications} replications (mean, 95 % CI; common random numbers)", fontsize=10)
+    fig.suptitle(_("Outcomes over %(n)s replications (mean, 95 %% CI; common random numbers)", n=replications), fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], variants: Sequence[str]) -> Any:
+def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], variants: Sequence[str],
+                           tr: Any = None) -> Any:
     """Predicted effect of each improvement-plan variant on your decisions' outcomes (paired mean, 95 % CI),
-    as a share of the value without it."""
+    as a share of the value without it (labels in ``tr``'s language, English when ``None``)."""
     plt = _plt()
+    _ = _words(tr)
     fig, ax = plt.subplots(figsize=(9, 0.6 + 0.45 * len(metrics) * max(1, len(variants))))
     ticks, names = [], []
     pos = 0
     colours = ["#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
     largest = 0.0
-    for metric, label, _ in metrics:
+    for metric, label, _unit in metrics:
+        label = _word(label, tr)
         base = summary[metric]["arms"]["team"].get("mean")
         for i, v in enumerate(variants):
             d = summary[metric]["variant_minus_team"].get(v, {})
@@ -231,15 +305,15 @@ def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tupl
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(ticks, names, fontsize=7.5)
     ax.invert_yaxis()
-    ax.set_xlabel("change vs your decisions without the corrective action (%, lower is better)")
+    ax.set_xlabel(_("change vs your decisions without the corrective action (%%, lower is better)"))
     if largest < 0.05:  # no variant moves any outcome: a readable axis and the words
         ax.set_xlim(-5, 5)
-        ax.text(0.5, 0.02, "no modelled effect on any outcome (every change under 0.05 %)", transform=ax.transAxes,
+        ax.text(0.5, 0.02, _("no modelled effect on any outcome (every change under 0.05 %%)"), transform=ax.transAxes,
                 ha="center", va="bottom", fontsize=8, color="#555555",
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     if len(variants) > 1:
         ax.legend(fontsize=7)
-    ax.set_title("Predicted effect of corrective actions modelled as scenario variants", fontsize=10)
+    ax.set_title(_("Predicted effect of corrective actions modelled as scenario variants"), fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig

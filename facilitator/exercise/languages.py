@@ -1,7 +1,8 @@
 """Exercise texts in several languages: a plain string, or a mapping ``{en: ..., ar: ..., fr: ...}``.
 
-The texts people read may be given per language: the exercise name, objectives and their capability
-targets, critical tasks, team names, module names and questions, inject senders, texts and controller
+The texts people read may be given per language: the exercise name and its overview texts (sponsor,
+scope, threat, location, point of contact, handling marking, participating organisations, evaluators), objectives
+and their capability targets, critical tasks and their references, team names, module names and questions, inject senders, texts and controller
 notes, and the display names of the scenario's places and units (``names:``). A file that gives
 several languages says which one stands in for a missing translation::
 
@@ -30,7 +31,7 @@ from typing import Any
 
 from simsoft.loader import FieldPath
 
-__all__ = ["Texts", "TextKey", "split_texts", "LANGUAGE_CODE"]
+__all__ = ["Texts", "TextKey", "split_texts", "optional", "LANGUAGE_CODE"]
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 """A language as a mapping's key: an ISO 639 code (``en``, ``ar``, ``fr``)."""
@@ -59,19 +60,44 @@ class Texts:
         return {self.fallback, *(lang for texts in self.by_key.values() for lang in texts)}
 
     def missing(self, lang: str) -> list[tuple[FieldPath, TextKey]]:
-        """``(field path, key)`` of every text with no translation in ``lang`` (none when ``lang`` is the fallback)."""
+        """``(field path, key)`` of every text with no translation in ``lang`` (none when ``lang`` is the fallback).
+
+        The document-only texts (:func:`optional`) are not counted: they became translatable after files
+        claiming ``covers`` were written (and recorded in sessions), and without a translation the
+        documents show them in the fallback language.
+        """
         if lang == self.fallback:
             return []
-        return [(self.paths[k], k) for k, texts in self.by_key.items() if not texts.get(lang)]
+        return [(self.paths[k], k) for k, texts in self.by_key.items() if not texts.get(lang) and not optional(k)]
+
+
+def optional(key: TextKey) -> bool:
+    """Whether text ``key`` is shown only in the printed documents and the AAR/IP (overview texts such as the
+    sponsor or the handling marking, a critical task's reference): a missing translation of one is not a
+    missing text of the exercise."""
+    return (key[0] == "exercise" and key[1] != "name") or (key[0] == "task" and key[-1] == "reference")
 
 
 def _is_mapping_of_languages(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(isinstance(k, str) and LANGUAGE_CODE.match(k) for k in value)
 
 
+_OVERVIEW = ("sponsor", "scope", "threat", "location", "point_of_contact", "handling")
+"""The overview texts an AAR/IP and the printed documents show (``exercise.<field>``), translatable too."""
+
+
 def _places(data: dict[str, Any]) -> list[tuple[FieldPath, TextKey]]:
     """Every translatable field of the raw exercise ``data``: its path and its stable key."""
     out: list[tuple[FieldPath, TextKey]] = [(("exercise", "name"), ("exercise", "name"))]
+    out += [(("exercise", f), ("exercise", f)) for f in _OVERVIEW]
+    ex = data.get("exercise")
+    orgs = ex.get("organisations") if isinstance(ex, dict) else None
+    for k, _ in enumerate(orgs if isinstance(orgs, list) else []):
+        out.append((("exercise", "organisations", k), ("exercise", "organisations", str(k))))
+    people = ex.get("evaluators") if isinstance(ex, dict) else None
+    for k, person in enumerate(people if isinstance(people, list) else []):
+        if isinstance(person, dict):
+            out += [(("exercise", "evaluators", k, f), ("exercise", "evaluators", str(k), f)) for f in ("name", "organisation")]
 
     def items(name: str) -> list[tuple[int, dict[str, Any]]]:
         seq = data.get(name)
@@ -84,7 +110,9 @@ def _places(data: dict[str, Any]) -> list[tuple[FieldPath, TextKey]]:
         tasks = o.get("critical_tasks")
         for j, t in enumerate(tasks if isinstance(tasks, list) else []):
             if isinstance(t, dict):
-                out.append((("objectives", i, "critical_tasks", j, "text"), ("task", str(t.get("id", j)), "text")))
+                tid = str(t.get("id", j))
+                out += [(("objectives", i, "critical_tasks", j, "text"), ("task", tid, "text")),
+                        (("objectives", i, "critical_tasks", j, "reference"), ("task", tid, "reference"))]
     for i, t in items("teams"):
         out.append((("teams", i, "name"), ("team", str(t.get("id", i)), "name")))
     for i, m in items("modules"):

@@ -128,6 +128,15 @@ class Translator:
         text = _compiled(self.lang).gettext(message) if self.lang != "en" else message
         return text % values if values else text
 
+    def __call__(self, message: str, **values: Any) -> str:
+        """``message`` in this language, always %-formatted (so ``%%`` is a percent sign): the documents' sentences.
+
+        >>> translator("en")("%(n)s of %(m)s (95 %% CI)", n=1, m=2)
+        '1 of 2 (95 % CI)'
+        """
+        text = _compiled(self.lang).gettext(message) if self.lang != "en" else message
+        return text % values
+
     def ngettext(self, singular: str, plural: str, num: int, **values: Any) -> str:
         """The plural form of the message for ``num`` (six forms in Arabic); ``%(num)s`` is the number."""
         text = _compiled(self.lang).ngettext(singular, plural, num) if self.lang != "en" else (
@@ -145,6 +154,52 @@ class Translator:
         from babel.numbers import format_decimal
 
         return format_decimal(number, locale=self.lang)
+
+    def join(self, items: Any, *, semicolon: bool = False) -> str:
+        """``items`` as a list in running text: ``, `` (``; ``) in English and French, ``، `` (``؛ ``) in Arabic.
+
+        >>> translator("ar").join(["أ", "ب"]), translator("en").join(["a", "b"], semicolon=True)
+        ('أ، ب', 'a; b')
+        """
+        if self.lang == "ar":
+            return ("؛ " if semicolon else "، ").join(items)
+        return ("; " if semicolon else ", ").join(items)
+
+    def fixed(self, value: float, digits: int = 0, *, grouped: bool = False) -> str:
+        """``value`` with ``digits`` decimals (and thousands grouped), as Python's ``f"{value:,.2f}"`` in English.
+
+        >>> [translator(x).fixed(-1234.567, 2, grouped=True) for x in ("en", "fr")]
+        ['-1,234.57', '-1\u202f234,57']
+        """
+        if self.lang == "en":
+            return format(value, f"{',' if grouped else ''}.{digits}f")
+        from babel.numbers import format_decimal
+
+        pattern = ("#,##0" if grouped else "0") + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def format_date(self, iso: str) -> str:
+        """A date (``2026-12-06``) as the locale writes it in full; English and a text that is not a date stay as given.
+
+        >>> translator("fr").format_date("2026-12-06"), translator("ar").format_date("2026-12-06")
+        ('6 décembre 2026', '6 ديسمبر 2026')
+        """
+        import datetime as _dt
+
+        if self.lang == "en":
+            return iso
+        try:
+            day = _dt.date.fromisoformat(str(iso))
+        except ValueError:
+            return iso
+        from babel.dates import format_date
+
+        return format_date(day, format="long", locale=self.lang)
+
+    @property
+    def units(self) -> tuple[str, str, str, str]:
+        """This language's words for second, minute, hour and never (``s``, ``min``, ``h``, ``never`` in English)."""
+        return _UNITS[self.lang]  # type: ignore[return-value]
 
     def format_duration(self, seconds: float | None) -> str:
         """A duration as :func:`simsoft.units.format_duration` writes it, in this language ("–" for ``None``).

@@ -75,6 +75,15 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     def tr() -> Translator:
         return translator(current_lang())
 
+    def team_name(team_id: str) -> str:
+        """A team's display name in the reader's language (the header says who you are by name, not id)."""
+        ses = room.session
+        try:
+            name = ses.loaded.exercise.team(team_id).name
+        except KeyError:
+            return team_id
+        return ses.loaded.texts.get(("team", team_id, "name"), current_lang(), name) or name
+
     def forecast_teams() -> list[tuple[str, str]]:
         texts, lang = room.session.loaded.texts, current_lang()
         return [(i, texts.get(("team", i, "name"), lang, name) or name) for i, name in room.forecast_teams()]
@@ -132,7 +141,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     def _globals() -> dict[str, Any]:
         t = tr()
         return {"me": role(), "flash": session.pop("flash", None), "version": room.version, "lang": t.lang,
-                "dir": t.dir, "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]}
+                "dir": t.dir, "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES], "team_name": team_name}
 
     @app.get("/lang")
     def choose_language() -> Any:
@@ -165,7 +174,9 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     @app.after_request
     def _headers(resp: Response) -> Response:
         resp.headers["X-Frame-Options"] = "DENY"
-        resp.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        # The AAR/IP page is the self-contained document (its print stylesheet inline, no script at all).
+        style = "style-src 'self' 'unsafe-inline'" if g.get("inline_style") else "style-src 'self'"
+        resp.headers["Content-Security-Policy"] = (f"default-src 'self'; img-src 'self' data:; {style}; "
                                                    "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["Referrer-Policy"] = "no-referrer"
@@ -306,6 +317,25 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         injects = [i.id for i in room.session.loaded.exercise.msel]
         return render_template("evaluator.html", v=view, injects=injects, forecast=room.forecast_view(),
                                forecast_teams=forecast_teams(), forecast_action=url_for("evaluator_forecast"))
+
+    @app.get("/aar")
+    def aar() -> Any:
+        """The session's AAR/IP so far, in the reader's language (outcomes are left out: the replications take
+        minutes; ``simsoft exercise report SESSION --lang LANG`` adds them)."""
+        need("evaluator")
+        lang = current_lang()
+
+        def build(ses: Any) -> str:
+            import tempfile
+
+            from facilitator.evaluation.aar import write_aar
+
+            with tempfile.TemporaryDirectory(prefix="simsoft-aar-") as tmp:
+                folder = write_aar(ses, out=tmp, replications=0, lang=lang)
+                return (folder / "aar.html").read_text(encoding="utf-8")
+
+        g.inline_style = True
+        return Response(room.call(build), mimetype="text/html")
 
     @app.post("/evaluator/note")
     def evaluator_note() -> Any:

@@ -96,6 +96,31 @@ _HELP = (
 changed in the engine and not yet in the catalogs shows in English."""
 
 
+_HELP = (
+    N_("A zone of the venue, or ``outside`` (the plan's place, just outside the venue)."), N_("Additional bearers."),
+    N_("Additional stretchers."), N_("Additional triage teams."),
+    N_("Announce the assembly points: a share of the people still to leave by other exits go there and are counted."),
+    N_("Connection to close."), N_("Connection to open."), N_("Cordon level."),
+    N_("Exits to use (staff direct people to them); by default each group picks the quickest."),
+    N_("Hospital id (``medical.hospitals``)."), N_("How many ambulances."), N_("How many units to request."),
+    N_("Its new duration, counted from the phase's start (a phase whose new end is past ends now)."),
+    N_("Only with ``outside``: the CCP is far from the venue (beyond the outer cordon): longer carries and walks."),
+    N_("Open the site now if it is not open yet."), N_("Post staff to count at every exit, not only at assembly points."),
+    N_("Reunification site the message names (``recovery.reunification``)."),
+    N_("Share of the not-yet-alerted occupants the message reaches."), N_("Site id (``recovery.reunification``)."),
+    N_("Staff added to the site."), N_("Start digital check-in and reunification by app or SMS (``recovery.digital``)."),
+    N_("The entry policy from now on."), N_("The phase."), N_("Unit to send (``response.units``)."),
+    N_("Whether ambulances are called forward from a staging point close to the CCP and load next to it."),
+    N_("Whether the message gives a phone line for families."),
+    N_("Whether they come from neighbouring services (``medical.ambulances.mutual_aid_arrival``)."),
+    N_("Zone of the venue where the loading point is (absent: outside the venue)."), N_("Zones to evacuate."),
+    N_("Zones to lock down."), N_("Zones to mark."), N_("Zones to release."), N_("Zones to shelter in."),
+    N_("Zones whose occupants are alerted."), N_("``contained`` or ``all_clear``."), N_("``nearest`` or ``balanced``."),
+)
+"""The first line of each action field's description (the help under a decision field), so that the catalogs
+carry them; a line changed in the engine and not yet in the catalogs shows in English."""
+
+
 def _choices(loaded: LoadedExercise, names: dict[str, str], tr: Translator) -> dict[str, tuple[tuple[str, str], ...]]:
     """``(id, name shown)`` of the lists a form offers: places and units by name (:mod:`facilitator.web.names`)."""
     sc = loaded.scenario
@@ -147,7 +172,7 @@ def verb_forms(loaded: LoadedExercise, verbs: list[str], *, tr: Translator | Non
         fields = []
         for name in action_fields(verb):
             info = model.model_fields[name]
-            label = (info.description or name).split("\n")[0]
+            label = tr.gettext((info.description or name).split("\n")[0])
             required = info.is_required()
             default = "" if required or info.default is None else str(info.default)
             annotation = info.annotation

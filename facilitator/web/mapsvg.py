@@ -306,13 +306,16 @@ def _layout(scenario: Any, priority: tuple[str, ...] = ()) -> dict[str, Any]:
     return layout
 
 
-def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
-    """The map as an ``<svg>`` element (scales to its container; text sized for a projector)."""
+def venue_svg(scenario: Any, state: dict[str, Any], tr: Translator | None = None) -> str:
+    """The map as an ``<svg>`` element (scales to its container; text sized for a projector), its tooltips in
+    ``tr``'s language (English by default)."""
+    _ = (tr or translator("en")).gettext
     layout = _layout(scenario, priority_zones(state))
     xy, zones = layout["xy"], layout["zones"]
     venue = scenario.venue
+    aria = _("Venue map at %(t)s", t=escape(state["t"]))
     out = [f'<svg class="venue-map" viewBox="0 0 {_W:.0f} {_H:.0f}" role="img" '
-           f'aria-label="Venue map at {escape(state["t"])}" xmlns="http://www.w3.org/2000/svg">']
+           f'aria-label="{aria}" xmlns="http://www.w3.org/2000/svg">']
     ground = min((z.level for z in venue.zones), default=0)
     level = {z.id: z.level for z in venue.zones}
     for zid, points in layout["outlines"].items():  # the real shapes of an imported venue, under the live marks
@@ -337,37 +340,42 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
                        f'y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="{colour}" stroke-width="{width:.1f}"{dash} '
                        'stroke-linecap="round"/>')
         if shut:
-            out.append(f'<title>{escape(c.id)} closed</title>')
+            closed = _("%(id)s closed", id=escape(c.id))
+            out.append(f'<title>{closed}</title>')
     for z in venue.zones:
         x, y, r, label, count_y = zones[z.id]
         n = float(state["occupancy"].get(z.id, 0.0))
+        here = _("incident in this zone")
+        inside = _("%(name)s: %(n)s inside", name=escape(getattr(z, "label", z.id)), n=round(n))
         stroke, sw = "#333", 2
         if z.id in state["cordons"]:
             stroke, sw = _CORDON.get(state["cordons"][z.id], "#333"), 6
         if z.id in state["affected"]:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 10:.1f}" fill="none" stroke="{_INCIDENT}" '
-                       f'stroke-width="5" stroke-dasharray="12 6" class="affected"><title>incident in this zone</title></circle>')
+                       f'stroke-width="5" stroke-dasharray="12 6" class="affected"><title>{here}</title></circle>')
         focus = ' tabindex="0"' if z.id in layout["hover"] else ""
         out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}"{focus} cx="{x:.1f}" cy="{y:.1f}" '
                    f'r="{r:.1f}" fill="{_fill(n / max(z.area_m2, 1e-9))}" stroke="{stroke}" stroke-width="{sw}">'
-                   f'<title>{escape(getattr(z, "label", z.id))}: {round(n)} inside</title></circle>')
+                   f'<title>{inside}</title></circle>')
         if z.id not in layout["on_top"]:
             out.append(label)
         if count_y is not None:
             out.append(f'<text x="{x:.1f}" y="{count_y:.1f}" class="lbl zone-count" text-anchor="middle" '
                        f'data-zone="{escape(z.id)}">{round(n)}</text>')
         hurt = state["hurt"].get(z.id, 0)
+        hurt_here = _("%(n)s hurt in this zone", n=hurt)
         if hurt:
             bx, by = x + r * 0.72, y - r * 0.72
             out.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="{max(18, 6 + 5.5 * len(str(hurt))):.0f}" fill="{_HURT}" '
-                       f'stroke="#fff" stroke-width="2" class="hurt"><title>{hurt} hurt in this zone</title></circle>'
+                       f'stroke="#fff" stroke-width="2" class="hurt"><title>{hurt_here}</title></circle>'
                        f'<text x="{bx:.1f}" y="{by + 6:.1f}" class="lbl hurt-n" text-anchor="middle">{hurt}</text>')
     for e in venue.exits:
         x, y = xy[e.id]
         n = round(float(state["exited"].get(e.id, 0.0)))
+        out_here = _("%(name)s: %(n)s out", name=escape(getattr(e, "label", e.id)), n=n)
         half = max(18, 6 + 6 * len(str(n)))  # wide enough for the count at 18 units
         out.append(f'<rect class="exit" data-id="{escape(e.id)}" x="{x - half:.1f}" y="{y - 16:.1f}" width="{2 * half:.1f}" '
-                   f'height="32" rx="4" fill="{_EXIT}"><title>{escape(getattr(e, "label", e.id))}: {n} out</title></rect>'
+                   f'height="32" rx="4" fill="{_EXIT}"><title>{out_here}</title></rect>'
                    f'{layout["exits"][e.id]}'
                    f'<text x="{x:.1f}" y="{y + 6:.1f}" class="lbl exit-n" text-anchor="middle">{n}</text>')
     # Responders: on-scene units stand at the first exit (where crews arrive), en-route ones in a legend.
@@ -375,9 +383,10 @@ def venue_svg(scenario: Any, state: dict[str, Any]) -> str:
     if on_scene and venue.exits:
         x, y = xy[venue.exits[0].id]
         for i, unit in enumerate(on_scene):
+            there = _("%(unit)s on scene", unit=escape(unit))
             ux, uy = x + 24 + 34 * i, y - 34
             out.append(f'<g class="unit" data-id="{escape(unit)}"><polygon points="{ux:.1f},{uy - 14:.1f} {ux + 13:.1f},{uy + 10:.1f} '
-                       f'{ux - 13:.1f},{uy + 10:.1f}" fill="{_UNIT}"/><title>{escape(unit)} on scene</title></g>')
+                       f'{ux - 13:.1f},{uy + 10:.1f}" fill="{_UNIT}"/><title>{there}</title></g>')
     out.extend(zones[z][3] for z in sorted(layout["on_top"]))  # names of the zones that matter, over the marks
     out.extend(layout["hover"].values())  # last, so a shown name lies on top of every mark
     out.append("</svg>")

@@ -42,6 +42,43 @@ def _via(text: str, tr: Translator) -> str:
     return tr.gettext(VIA[text]) if text in VIA else text
 
 
+_OVERRIDE = re.compile(r"^(\S+): (.+?) \((\S+)\) overridden by (\S+): (\S+), (.+)$")
+_NOT_FOLLOWED = re.compile(r"^(\S+) (.+?)(?: \((\S+)\))?; (\S+) instead, (.+)$")
+"""The details :meth:`facilitator.evaluation.contrary.Override.text` and the session's own-order line write."""
+
+
+def _word(text: str, tr: Translator) -> str:
+    """An override's fixed word (an order, who overrode it, what instead, why) in ``tr``'s language."""
+    from facilitator.documents.words import word
+
+    if text.startswith("plan: "):
+        return tr.gettext("plan: %(rule)s", rule=text[6:])
+    return word(text, tr)
+
+
+def _override(text: str, tr: Translator) -> str:
+    """``prayer_hall: shelter (D3) overridden by occupants: evacuate, occupants see the incident`` in ``tr``'s words
+    (ids stay: the page puts names on them)."""
+    m = _OVERRIDE.match(text)
+    if not m:
+        return text
+    zone, order, who, by, now, why = m.groups()
+    who = tr.gettext("team %(team)s", team=who[5:]) if who.startswith("team:") else _word(who, tr)
+    return tr.gettext("%(zone)s: %(order)s (%(who)s) overridden by %(by)s: %(now)s, %(reason)s", zone=zone,
+                      order=_word(order, tr), who=who, by=_word(by, tr), now=_word(now, tr), reason=_word(why, tr))
+
+
+def _not_followed(text: str, tr: Translator) -> str:
+    """``prayer_hall shelter (D3); evacuate instead, occupants see the incident`` in ``tr``'s words."""
+    m = _NOT_FOLLOWED.match(text)
+    if not m:
+        return text
+    zone, order, decision, now, why = m.groups()
+    order = _word(order, tr) + (f" ({decision})" if decision else "")
+    return tr.gettext("%(zone)s %(order)s; %(now)s instead, %(reason)s", zone=zone, order=order, now=_word(now, tr),
+                      reason=_word(why, tr))
+
+
 def _seconds(text: str) -> float | None:
     """``3 min 20 s`` -> 200.0 (the forms :func:`simsoft.units.format_duration` writes)."""
     if text == "never":
@@ -78,7 +115,9 @@ def _counts(text: str, tr: Translator) -> str:
     """Every count and duration inside a list (``prayer_hall about 1,000, gallery 300``), in the locale."""
     text = re.sub(_DUR, lambda m: _dur(m.group(0), tr), text)
     text = re.sub(r"between zones", lambda m: tr.gettext("between zones"), text)
-    return re.sub(_NUM, lambda m: _num(m.group(0), tr), text)
+    text = re.sub(_NUM, lambda m: _num(m.group(0), tr), text)
+    # Items are separated by ", " (a thousands comma has no space after it): Arabic writes "، ".
+    return text.replace(", ", "، ") if tr.lang == "ar" else text
 
 
 def _note(text: str, tr: Translator) -> str:
@@ -102,7 +141,7 @@ def _unit_states(text: str, tr: Translator) -> str:
         said = N_("%(unit)s dispatched %(t)s") if m.group(2) == "dispatched" else N_("%(unit)s on scene %(t)s")
         return tr.gettext(said, unit=m.group(1), t=_dur(m.group(3), tr))
 
-    return "; ".join(one(x) for x in text.split("; "))
+    return tr.join((one(x) for x in text.split("; ")), semicolon=True)
 
 
 def _actions(text: str, tr: Translator, *, source: bool) -> str:
@@ -113,7 +152,7 @@ def _actions(text: str, tr: Translator, *, source: bool) -> str:
         said = f"{_dur(m.group(1), tr)} {verb_words(m.group(2), tr)}"
         return said + (f" ({m.group(3)})" if source and m.group(3) else "")
 
-    return "; ".join(one(x) for x in text.split("; "))
+    return tr.join((one(x) for x in text.split("; ")), semicolon=True)
 
 
 Rule = tuple["re.Pattern[str]", Callable[["re.Match[str]", Translator], str]]
@@ -178,9 +217,10 @@ _RULES: list[Rule] = [
                               t=_dur(m.group(2), tr), via=_via(m.group(3), tr))),
     # Orders the world did not follow (facilitator.evaluation.contrary): the frame is said, the details stay as written.
     (re.compile(rf"^override at ({_DUR}): (.+)$"),
-     lambda m, tr: tr.gettext("override at %(t)s: %(what)s", t=_dur(m.group(1), tr), what=m.group(2))),
+     lambda m, tr: tr.gettext("override at %(t)s: %(what)s", t=_dur(m.group(1), tr), what=_override(m.group(2), tr))),
     (re.compile(rf"^your order was not followed at ({_DUR}): (.+)$"),
-     lambda m, tr: tr.gettext("your order was not followed at %(t)s: %(what)s", t=_dur(m.group(1), tr), what=m.group(2))),
+     lambda m, tr: tr.gettext("your order was not followed at %(t)s: %(what)s", t=_dur(m.group(1), tr),
+                              what=_not_followed(m.group(2), tr))),
     (re.compile(r"^recent actions: (.+)$"),
      lambda m, tr: tr.gettext("recent actions: %(actions)s", actions=_actions(m.group(1), tr, source=True))),
 ]

@@ -133,7 +133,7 @@ def _room_view(ses: Session, *, full: bool, loc: Local) -> dict[str, Any]:
     # earlier ones the controller view and the AAR hold.
     keep = None if full else PROJECTOR_DECISIONS
     return {**_common(ses, loc), "current": _inject_row(current, full=full, loc=loc) if current else None,
-            "map": venue_svg(ses.loaded.scenario, state),
+            "map": venue_svg(ses.loaded.scenario, state, loc.tr),
             # The projector's number tiles already add people up; its map keeps the height that line took.
             "legend": legend(state, loc.names, loc.tr)[0 if full else 1:] + _left_off(ses, state, loc),
             "map_keys": [(swatch, loc.tr.gettext(text)) for swatch, text in legend_keys()],
@@ -223,13 +223,18 @@ def _hotwash(ses: Session, team: str | None) -> list[dict[str, Any]]:
             for t, h in sorted(state.teams.items()) if team is None or t == team]
 
 
-def _proposals(ses: Session) -> list[dict[str, Any]]:
-    """Rating proposals (:mod:`facilitator.evaluation.ratings`) with the evaluator's decision so far."""
+def _proposals(ses: Session, tr: Translator | None = None) -> list[dict[str, Any]]:
+    """Rating proposals (:mod:`facilitator.evaluation.ratings`) with the evaluator's decision so far; the
+    capability and the proposal's reason in ``tr``'s language (the form still posts the capability's own name)."""
+    from facilitator.documents.words import capability
+    from facilitator.evaluation.aar import proposal_reason
+
     decided = evaluation_state(ses).ratings
     out = []
     for p in propose_all(ses.loaded.exercise, score_session(ses)):
         d = decided.get(p.capability, {})
-        out.append({"capability": p.capability, "proposed": p.rating or "–", "why": p.reason,
+        out.append({"capability": p.capability, "shown": capability(p.capability, tr), "proposed": p.rating or "–",
+                    "why": proposal_reason(p.to_dict(), tr),
                     "decided": d.get("rating") or "–", "reason": d.get("reason") or ""})
     return out
 
@@ -249,5 +254,5 @@ def evaluator_view(ses: Session, lang: str = "en") -> dict[str, Any]:
     released = [s.inject.id for s in ses.injects if s.released_s is not None]
     # The ground-truth report and the tiles count the same snapshot (nothing runs between the two).
     return {**_common(ses, loc), "expected": rows, "notes": notes, "released": released, "hotwash": _hotwash(ses, None),
-            "proposals": _proposals(ses),
+            "proposals": _proposals(ses, loc.tr),
             "sitrep": _sitrep(ses, None, loc), "numbers": _numbers(ses, ses.sim.observe(), loc)}

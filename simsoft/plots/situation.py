@@ -10,7 +10,7 @@ it runs nothing. Doors are drawn at each connection's ``at`` or, without one, wh
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -28,12 +28,18 @@ CORDON_COLOURS = {"hot": "#c0392b", "warm": "#e67e22", "cold": "#2e86c1"}
 """Cordon edges by level: the hot/warm/cold zone colours of incident maps (JESIP, NFPA 3000); as on the web map."""
 AFFECTED_COLOUR = "#6a1b9a"
 """Zones the incident affected: purple and dashed (red stays for the hot cordon and the densest fill)."""
+_CORDON_WORDS = {"hot": "hot cordon", "warm": "warm cordon", "cold": "cold cordon"}
 _EXIT, _EXIT_UNUSED, _DOOR, _STAIR = "#2e933c", "#9e9e9e", "#555555", "#6a4c93"
 
 
 def has_outlines(venue: Any) -> bool:
     """Whether any zone of ``venue`` has an outline (``polygon``), so that it can be drawn to scale."""
     return any(getattr(z, "polygon", None) for z in venue.zones)
+
+
+def _english(message: str, **values: Any) -> str:
+    """The drawing's fixed words as written (English), placeholders filled."""
+    return message % values if values else message
 
 
 def _square(cx: float, cy: float, area: float) -> list[tuple[float, float]]:
@@ -44,7 +50,9 @@ def _square(cx: float, cy: float, area: float) -> list[tuple[float, float]]:
 def venue_situation(venue: Any, *, values: Mapping[str, float] | None = None, value_label: str = "",
                     value_text: Mapping[str, str] | None = None, vmax: float | None = None,
                     affected: Sequence[str] = (), cordons: Mapping[str, str] | None = None,
-                    exits_out: Mapping[str, int] | None = None, whole: bool = False, title: str = "") -> Figure:
+                    exits_out: Mapping[str, int] | None = None, whole: bool = False, title: str = "",
+                    names: Mapping[str, str] | None = None, say: Callable[..., str] | None = None,
+                    shape: Callable[[str], str] | None = None) -> Figure:
     """Draw ``venue`` with what happened in it; one panel per level when drawn to scale.
 
     Args:
@@ -55,10 +63,17 @@ def venue_situation(venue: Any, *, values: Mapping[str, float] | None = None, va
         cordons: zone id -> ``hot``, ``warm`` or ``cold`` (a thick edge in the cordon's colour).
         exits_out: people out by exit id; exits with nobody out are drawn grey ("not used").
         whole: whether the values are counts (whole-number ticks on the colour bar).
+        names: zone and exit id -> the name drawn (default: each one's ``label``).
+        say: ``say(message, **values)``, the figure's fixed English words in the reader's language
+            (default: as written). ``shape``: applied to every text before it is drawn (a right-to-left
+            script's letters joined and ordered for a matplotlib without its own text layout); default none.
     """
     import matplotlib
     import matplotlib.ticker
 
+    say = say or _english
+    shape = shape or (lambda text: text)
+    names = dict(names or {})
     cordons = dict(cordons or {})
     exits_out = dict(exits_out or {})
     value_text = dict(value_text or {})
@@ -144,52 +159,59 @@ def venue_situation(venue: Any, *, values: Mapping[str, float] | None = None, va
             ux, uy = ux / norm_u, uy / norm_u
             ha = "left" if ux > 0.5 else ("right" if ux < -0.5 else "center")
             va = "bottom" if uy > 0.5 else ("top" if uy < -0.5 else "center")
-            said = f"{wrap(e.label, 18)}\n{n} out" if exits_out else wrap(e.label, 18)
+            label = wrap(names.get(e.id, e.label), 18)
+            said = shape(say("%(name)s\n%(n)s out", name=label, n=n) if exits_out else label)
             ax.annotate(said, (ex, ey), xytext=(10 * ux, 10 * uy), textcoords="offset points", ha=ha, va=va,
                         fontsize=7.5, color=_EXIT if n else "#757575", weight="bold", zorder=8)
         for z in here:
             cx, cy = lay.centre[z.id]
-            parts = [wrap(z.label, 16)] + ([value_text[z.id]] if z.id in value_text else [])
+            parts = [wrap(names.get(z.id, z.label), 16)] + ([value_text[z.id]] if z.id in value_text else [])
             if not scaled and z.level:
-                parts.append(f"level {z.level}")
+                parts.append(say("level %(n)s", n=z.level))
             narrow = z.id in lay.outline and min(
                 max(p[0] for p in lay.outline[z.id]) - min(p[0] for p in lay.outline[z.id]),
                 max(p[1] for p in lay.outline[z.id]) - min(p[1] for p in lay.outline[z.id])) < 3.0
             text = (" · " if narrow else "\n").join(p.replace("\n", " ") if narrow else p for p in parts)
             off = (0, 0) if scaled else (0, -(math.sqrt(250 + 1400 * math.sqrt(z.area_m2 / biggest)) / 2 + 3))
-            ax.annotate(text, (cx, cy), xytext=off, textcoords="offset points", ha="center",
+            ax.annotate(shape(text), (cx, cy), xytext=off, textcoords="offset points", ha="center",
                         va="center" if scaled else "top", fontsize=8, zorder=9,
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
         ax.set_aspect("equal", adjustable="box" if scaled else "datalim")  # panels share axes when to scale
         ax.margins(0.2)  # room for the exits' names outside the building
         ax.autoscale_view()
-        ax.set_xlabel("x (m)")
-        ax.set_ylabel("y (m)")
+        ax.set_xlabel(shape(say("x (m)")))
+        ax.set_ylabel(shape(say("y (m)")))
         if scaled:
             ax.grid(True, color="#e6e6e6", lw=0.5)
             ax.set_axisbelow(True)
-            ax.set_title("ground level" if lvl == 0 and ncol == 1 else f"level {lvl}", fontsize=9.5)
+            ax.set_title(shape(say("ground level") if lvl == 0 and ncol == 1 else say("level %(n)s", n=lvl)),
+                         fontsize=9.5)
     if values is not None:
         sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
-        bar = fig.colorbar(sm, ax=list(axes), label=value_label, shrink=0.8)
+        bar = fig.colorbar(sm, ax=list(axes), label=shape(value_label), shrink=0.8)
         if whole:
             bar.locator = matplotlib.ticker.MaxNLocator(integer=True)
             bar.update_ticks()
     keys: list[Any] = []
     if affected:
-        keys.append(Patch(facecolor="none", edgecolor=AFFECTED_COLOUR, ls="--", lw=2, label="incident affected the zone"))
+        keys.append(Patch(facecolor="none", edgecolor=AFFECTED_COLOUR, ls="--", lw=2,
+                          label=shape(say("incident affected the zone"))))
     for level in ("hot", "warm", "cold"):
         if level in cordons.values():
-            keys.append(Patch(facecolor="none", edgecolor=CORDON_COLOURS[level], lw=3, label=f"{level} cordon"))
-    keys.append(Line2D([], [], marker="D", ls="", color=_EXIT, ms=7, label="exit used" if exits_out else "exit"))
+            keys.append(Patch(facecolor="none", edgecolor=CORDON_COLOURS[level], lw=3,
+                              label=shape(say(_CORDON_WORDS[level]))))
+    keys.append(Line2D([], [], marker="D", ls="", color=_EXIT, ms=7,
+                       label=shape(say("exit used") if exits_out else say("exit"))))
     if exits_out and any(not exits_out.get(e.id) for e in venue.exits):
-        keys.append(Line2D([], [], marker="D", ls="", mfc="white", mec=_EXIT_UNUSED, mew=1.5, ms=7, label="exit not used"))
+        keys.append(Line2D([], [], marker="D", ls="", mfc="white", mec=_EXIT_UNUSED, mew=1.5, ms=7,
+                           label=shape(say("exit not used"))))
     if scaled:
-        keys.append(Line2D([], [], marker="s", ls="", color=_DOOR, ms=5, label="door"))
+        keys.append(Line2D([], [], marker="s", ls="", color=_DOOR, ms=5, label=shape(say("door"))))
         if any(c.kind.value == "stair" for c in venue.connections):
-            keys.append(Line2D([], [], marker="^", ls="", color=_STAIR, ms=6, label="stair"))
+            keys.append(Line2D([], [], marker="^", ls="", color=_STAIR, ms=6, label=shape(say("stair"))))
     else:
-        keys.append(Line2D([], [], color="#9a9a9a", lw=3, label="door / opening (schematic: not to scale)"))
+        keys.append(Line2D([], [], color="#9a9a9a", lw=3,
+                           label=shape(say("door / opening (schematic: not to scale)"))))
     fig.legend(handles=keys, loc="outside lower center", ncol=min(len(keys), 4), fontsize=8, frameon=False)
-    fig.suptitle(title or (venue.name or "venue"), fontsize=10.5)
+    fig.suptitle(shape(title or (venue.name or say("venue"))), fontsize=10.5)
     return fig
