@@ -16,6 +16,7 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,7 +77,37 @@ def predicted_effect(outcomes: Outcomes | None, variant: str | None) -> str:
         d = outcomes.difference(f"variant:{variant}", "team", metric)
         if meaningful(metric, d):
             parts.append(f"{label}: {meaningful_text(metric, d)}")
+    if not parts and variant in outcomes.side_effects:
+        return unchanged_text(outcomes, variant)
     return "; ".join(parts) or f"no meaningful difference over {outcomes.replications} replications"
+
+
+_ALERT = re.compile(r"^incident\.zone\.(?P<zone>.+)\.t_alert_s$")
+
+
+def unchanged_text(outcomes: Outcomes, variant: str, *, names: dict[str, str] | None = None) -> str:
+    """Why ``variant``'s predicted effect is exactly zero, in words: it left every outcome of every
+    replication unchanged, and what it changed instead (:attr:`Outcomes.side_effects`)."""
+    changes = outcomes.side_effects.get(variant, {})
+    names = names or {}
+    head = f"no outcome changed in any of the {outcomes.replications} replications"
+    if not changes:
+        return head + ": the variant changed nothing these runs measure"
+    alerts = {m.group("zone"): v for k, v in changes.items() if (m := _ALERT.match(k))}
+    said = []
+    for zone, v in alerts.items():
+        way = "sooner" if v < 0 else "later"
+        said.append(f"the alert reached {names.get(zone, zone.replace('_', ' '))} {format_duration(abs(v))} {way}"
+                    if math.isfinite(v) else f"the alert in {names.get(zone, zone.replace('_', ' '))} changed")
+    others = [k for k in changes if not _ALERT.match(k)]
+    if others:
+        said.append("also " + ", ".join(others[:6]) + (f" and {len(others) - 6} more" if len(others) > 6 else ""))
+    text = f"{head}; it changed only this: {'; '.join(said)}"
+    if alerts and not others:
+        text += (". An alert starts the occupants' pre-movement but moves nobody by itself: people leave when "
+                 "ordered to evacuate or when they perceive the incident, and in these runs neither came any sooner "
+                 "with the variant")
+    return text
 
 
 def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | None, folder: Path,
@@ -302,10 +333,16 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     if outcomes is not None and outcomes.variants and figures:
         from facilitator.evaluation.plots import variant_effects_figure
 
-        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants),
+        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants,
+                                    unchanged=[v for v in outcomes.variants if outcomes.unchanged(v)]),
              folder / "variant-effects.png")
         blocks.append(("fig", "variant-effects.png", "Predicted effect of each corrective action modelled as a scenario "
                        "variant: your decisions replayed with and without it (paired mean, 95 % CI)."))
+    if outcomes is not None:  # a zero bar is said in words: what the variant changed instead
+        zone_names = {z.id: z.name or z.id for z in session.loaded.scenario.venue.zones}
+        for v in outcomes.variants:
+            if v in outcomes.side_effects:
+                p(f"Variant {v}: {unchanged_text(outcomes, v, names=zone_names)}.")
 
     # --- conclusion (before the appendices, as HSEEP places it)
     at = next(k for k, b in enumerate(blocks) if b[:3] == ("h", 1, "Appendix A: Improvement Plan"))
