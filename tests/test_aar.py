@@ -96,9 +96,17 @@ def test_improvement_plan_csv_and_predicted_variant_effects(evaluated):
     assert rows[0]["Start Date"] == str(day + dt.timedelta(days=14))
     assert rows[0]["Completion Date"] == str(day + dt.timedelta(days=120))
     assert rows[2]["Scenario Variant"] == "second_reunification_site"
-    # a second site: its predicted effect is stated either way (completion now waits on the last families, not staff)
-    assert rows[2]["Predicted Effect"].startswith(("Reunification complete", "no meaningful difference over 20 replications"))
+    # a second site shortens the families' waits (completion waits on the last families, not on staff)
+    assert re.match(r"Mean reunification wait: [\d.]+ min lower", rows[2]["Predicted Effect"]), rows[2]["Predicted Effect"]
     assert rows[1]["Predicted Effect"] == ""
+    # a faster PA changes no outcome here: said in words, with what it did change, never a silent zero
+    pa = rows[0]["Predicted Effect"]
+    assert pa.startswith("no outcome changed in any of the 20 replications"), pa
+    assert re.search(r"the alert reached main hall \d+ min( \d+ s)? sooner", pa), pa
+    assert "moves nobody by itself" in pa
+    aar = (evaluated / "aar" / "aar.md").read_text(encoding="utf-8")
+    assert "Variant voice_pa_fast: no outcome changed in any of the 20 replications" in aar
+    assert "the alert reached Main hall" in aar  # the venue's own zone names in the report's text
 
 
 def test_ratings_keep_proposal_and_decision_in_the_journal_and_survive_resume(evaluated):
@@ -205,3 +213,22 @@ def test_compare_sessions_table_and_figure(tmp_path, evaluated):
     md = (out / "compare.md").read_text(encoding="utf-8")
     assert "| Public Information and Warning | 4/4, unrated | 1/4, U |" in md
     assert "| Deaths |" in md and (out / "compare.png").stat().st_size > 10_000
+
+
+def test_a_cached_outcome_set_without_a_newer_metric_is_completed(evaluated, tmp_path):
+    import json
+    import shutil
+
+    from facilitator.evaluation.outcomes import METRICS
+
+    cache = tmp_path / "outcomes.json"
+    shutil.copy(evaluated / "outcomes.json", cache)
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    entry = next(e for e in data["entries"] if e["replications"] == int(N))
+    del entry["values"]["no_action"]["recovery.reunification.mean_wait_s"]  # as cached before the metric was added
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    session = open_session(evaluated)
+    session.journal.close()
+    got = session_outcomes(session, replications=int(N), cache=cache, executor="serial")
+    assert all(len(got.values["no_action"][m]) == int(N) for m, _, _ in METRICS)
+    assert got.summary()["recovery.reunification.mean_wait_s"]["team_minus_no_action"]["n"] == int(N)

@@ -74,3 +74,20 @@ def test_variant_effects_say_when_no_variant_moves_any_outcome():
     assert "95 % evacuation time (voice pa fast)" in [t.get_text() for t in ax.get_yticklabels()]
     marks = [ln for ln in ax.get_lines() if ln.get_marker() == "|" and ln.get_markersize() == 9]
     assert len(marks) == 2 * len(METRICS)  # every zero effect is drawn
+
+
+def test_variant_effects_name_a_variant_that_changed_no_outcome_and_centre_zero():
+    from facilitator.evaluation.plots import variant_effects_figure
+
+    summary = {m: {"arms": {"team": {"mean": _value(m) or 1.0}},
+                   "variant_minus_team": {"voice_pa_fast": {"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0},
+                                          "site": {"mean": -0.2 * (_value(m) or 1.0), "ci_low": -0.3 * (_value(m) or 1.0),
+                                                   "ci_high": -0.1 * (_value(m) or 1.0)}}}
+               for m, _, _ in METRICS}
+    ax = variant_effects_figure(summary, metrics=METRICS, variants=["site", "voice_pa_fast"],
+                                unchanged=["voice_pa_fast"]).axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert "95 % evacuation time (voice pa fast: no change in any run)" in names
+    assert "95 % evacuation time (site)" in names
+    lo, hi = ax.get_xlim()
+    assert lo < -30 and hi > 30  # zero in the middle: the zero markers are not lost on the frame

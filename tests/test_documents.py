@@ -16,6 +16,7 @@ from facilitator.documents import controller_packet, evaluator_packet, find_chro
 from facilitator.documents.packets import message
 from facilitator.documents.prose import meaningful_text
 from facilitator.documents.render import render_html, render_markdown
+from facilitator.evaluation.outcomes import METRICS
 from facilitator.exercise.decisions import parse_line
 
 EX = Path(__file__).resolve().parents[1] / "scenarios" / "exercises"
@@ -195,7 +196,7 @@ def test_the_doctrine_arm_is_shaded_by_its_verdict_not_by_name(noted_aar):
     table = html[html.index("<th>Indicator</th>"):]
     table = table[:table.index("</table>")]
     classes = re.findall(r'<td class="(good|bad|same)">', table)
-    assert classes and len(classes) == 2 * 7  # your decisions and doctrine, each indicator
+    assert classes and len(classes) == 2 * len(METRICS)  # your decisions and doctrine, each indicator
 
 
 def test_the_aar_pdf_renders(noted_aar):

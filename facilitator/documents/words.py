@@ -50,7 +50,7 @@ WORDS = frozenset(_CAPABILITIES) | {
     N_("I am better prepared to respond to a real incident"),
     # outcome indicators and arms (facilitator.evaluation.outcomes.METRICS, ARM_LABELS)
     N_("Deaths"), N_("Preventable deaths"), N_("Exposed person-minutes"), N_("95 %% evacuation time"),
-    N_("Last immediate patient at hospital"), N_("Everyone accounted for"), N_("Reunification complete"),
+    N_("Last immediate patient at hospital"), N_("Everyone accounted for"), N_("Reunification complete"), N_("Mean reunification wait"),
     N_("all clear"), N_("contained"),
     # how an inject reaches its recipients (schema.DELIVERY_METHODS, in words) and what a zone is (venue ZoneKind)
     N_("in person"), N_("phone"), N_("radio"), N_("email"), N_("text message"), N_("public address"),

@@ -16,6 +16,7 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,8 @@ def predicted_effect(outcomes: Outcomes | None, variant: str | None, tr: Transla
         d = outcomes.difference(f"variant:{variant}", "team", metric)
         if meaningful(metric, d):
             parts.append(f"{word(label, _)}: {meaningful_text(metric, d, _)}")
+    if not parts and variant in outcomes.side_effects:
+        return unchanged_text(outcomes, variant, tr=_)
     return _.join(parts, semicolon=True) or _("no meaningful difference over %(n)s replications", n=outcomes.replications)
 
 
@@ -115,6 +118,42 @@ def proposal_reason(proposed: dict[str, Any], tr: Translator | None = None) -> s
         why += (_("; worse than doctrine on %(indicators)s: %(rating)s → %(down)s", indicators=shown, rating=rating,
                   down=down) if down != rating else _("; also worse than doctrine on %(indicators)s", indicators=shown))
     return why
+
+
+_ALERT = re.compile(r"^incident\.zone\.(?P<zone>.+)\.t_alert_s$")
+
+
+def unchanged_text(outcomes: Outcomes, variant: str, *, names: dict[str, str] | None = None,
+                   tr: Translator | None = None) -> str:
+    """Why ``variant``'s predicted effect is exactly zero, in words (``tr``'s language): it left every outcome of
+    every replication unchanged, and what it changed instead (:attr:`Outcomes.side_effects`)."""
+    _ = tr or translator("en")
+    changes = outcomes.side_effects.get(variant, {})
+    names = names or {}
+    head = _("no outcome changed in any of the %(n)s replications", n=outcomes.replications)
+    if not changes:
+        return _("%(head)s: the variant changed nothing these runs measure", head=head)
+    alerts = {m.group("zone"): v for k, v in changes.items() if (m := _ALERT.match(k))}
+    said = []
+    for zone, v in alerts.items():
+        place = names.get(zone, zone.replace("_", " "))
+        if not math.isfinite(v):
+            said.append(_("the alert in %(zone)s changed", zone=place))
+        elif v < 0:
+            said.append(_("the alert reached %(zone)s %(duration)s sooner", zone=place, duration=_.format_duration(abs(v))))
+        else:
+            said.append(_("the alert reached %(zone)s %(duration)s later", zone=place, duration=_.format_duration(abs(v))))
+    others = [k for k in changes if not _ALERT.match(k)]
+    if others:  # metric keys: ids, the same in every language
+        shown = ", ".join(others[:6])
+        said.append(_("also %(metrics)s", metrics=shown) if len(others) <= 6
+                    else _("also %(metrics)s and %(n)s more", metrics=shown, n=len(others) - 6))
+    text = _("%(head)s; it changed only this: %(changes)s", head=head, changes=_.join(said, semicolon=True))
+    if alerts and not others:
+        text += _(". An alert starts the occupants' pre-movement but moves nobody by itself: people leave when "
+                  "ordered to evacuate or when they perceive the incident, and in these runs neither came any sooner "
+                  "with the variant")
+    return text
 
 
 def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | None, folder: Path,
@@ -372,11 +411,17 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     if outcomes is not None and outcomes.variants and figures:
         from facilitator.evaluation.plots import variant_effects_figure
 
-        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants, tr=_),
+        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants, tr=_,
+                                    unchanged=[v for v in outcomes.variants if outcomes.unchanged(v)]),
              folder / "variant-effects.png")
         blocks.append(("fig", "variant-effects.png", _("Predicted effect of each corrective action modelled as a scenario "
                                                        "variant: your decisions replayed with and without it (paired mean, "
                                                        "95 %% CI).")))
+    if outcomes is not None:  # a zero bar is said in words: what the variant changed instead
+        zone_names = {z.id: z.name or z.id for z in session.loaded.scenario.venue.zones}
+        for v in outcomes.variants:
+            if v in outcomes.side_effects:
+                p(_("Variant %(variant)s: %(why)s.", variant=v, why=unchanged_text(outcomes, v, names=zone_names, tr=_)))
 
     # --- conclusion (before the appendices, as HSEEP places it)
     at = next(k for k, b in enumerate(blocks) if b[:3] == ("h", 1, appendix_a))

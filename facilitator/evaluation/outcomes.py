@@ -47,7 +47,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
 __all__ = ["METRICS", "ARMS", "ARM_LABELS", "DEFAULT_REPLICATIONS", "Outcomes", "team_actions", "doctrine_plan",
-           "doctrine_session", "arm_scenario", "compute_outcomes", "session_outcomes"]
+           "doctrine_session", "arm_scenario", "compute_outcomes", "session_outcomes", "variant_side_effects",
+           "SIDE_EFFECT_RUNS"]
 
 DEFAULT_REPLICATIONS = 200
 
@@ -59,8 +60,17 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("medical.t_last_immediate_at_hospital_s", "Last immediate patient at hospital", "min"),
     ("recovery.t_everyone_accounted_s", "Everyone accounted for", "min"),
     ("recovery.reunification.t_complete_s", "Reunification complete", "min"),
+    ("recovery.reunification.mean_wait_s", "Mean reunification wait", "min"),
 )
-"""Outcome indicators: metric key, label, display unit (``min`` metrics are held in seconds)."""
+"""Outcome indicators: metric key, label, display unit (``min`` metrics are held in seconds).
+
+The mean reunification wait is here because reunification *complete* waits on the last families to
+arrive (and on remote cases), not on the sites' staff: a second reunification site shortens the
+families' waits by minutes while the time of completion barely moves."""
+
+SIDE_EFFECT_RUNS = 3
+"""Replications re-run (with every run metric kept) to say what a variant changed when it changed no
+outcome in any replication: a few are enough to name what it touched (common random numbers)."""
 
 ARMS = ("team", "doctrine", "no_action")
 ARM_LABELS = {"team": "your decisions", "doctrine": "doctrine", "no_action": "no action"}
@@ -134,6 +144,15 @@ class Outcomes:
     """``values[arm][metric][i]``; arms are :data:`ARMS` plus ``variant:NAME``."""
     doctrine_gaps: list[str] = field(default_factory=list)
     key: str = ""
+    side_effects: dict[str, dict[str, float]] = field(default_factory=dict)
+    """For a variant that left every outcome exactly as your decisions had it in every replication: the
+    other run metrics it did change (metric key: mean change over the first :data:`SIDE_EFFECT_RUNS`
+    replications; empty: it changed nothing measured). Lets the AAR say why its bar is zero."""
+
+    def unchanged(self, variant: str) -> bool:
+        """Whether ``variant`` left every outcome of every replication exactly as your decisions had it."""
+        arm = self.values.get(f"variant:{variant}")
+        return arm is not None and all(arm[m] == self.values["team"][m] for m, _, _ in METRICS)
 
     @property
     def without(self) -> list[str]:
@@ -171,13 +190,15 @@ class Outcomes:
     def to_json(self) -> str:
         """JSON text (the session folder's cache)."""
         return json.dumps({"key": self.key, "replications": self.replications, "seed": self.seed, "seeds": self.seeds,
-                           "doctrine_gaps": self.doctrine_gaps, "values": self.values}, sort_keys=True, indent=1)
+                           "doctrine_gaps": self.doctrine_gaps, "values": self.values,
+                           "side_effects": self.side_effects}, sort_keys=True, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> "Outcomes":
         """Read :meth:`to_json` back."""
         d = json.loads(text)
-        return cls(d["replications"], d["seed"], d["seeds"], d["values"], d.get("doctrine_gaps", []), d.get("key", ""))
+        return cls(d["replications"], d["seed"], d["seeds"], d["values"], d.get("doctrine_gaps", []), d.get("key", ""),
+                   d.get("side_effects", {}))
 
 
 def arm_scenario(base: "Scenario", actions: Sequence[dict[str, Any]], *, seed: int) -> "Scenario":
@@ -206,6 +227,11 @@ def _clean(x: Any) -> float | None:
         return None
     v = float(x)
     return v if math.isfinite(v) else None
+
+
+def _number(x: Any) -> float | None:
+    """A numeric run metric as a float (``None`` for anything else: a text metric, a missing one)."""
+    return _clean(x) if isinstance(x, (int, float)) else None
 
 
 def _metric_lists(runs: list[dict[str, Any]]) -> dict[str, list[float | None]]:
@@ -278,6 +304,26 @@ def _arm_scenarios(loaded: LoadedExercise, wanted: Sequence[str], *, team: Seque
     return out
 
 
+def variant_side_effects(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]], variant: str,
+                         seeds: Sequence[int]) -> dict[str, float]:
+    """What ``variant`` changes beyond the outcomes: every numeric run metric whose mean over ``seeds``
+    differs between your decisions with and without it (metric key: mean change, variant minus without).
+
+    Runs both arms serially over ``seeds`` (a few; runs this process already made are reused).
+    """
+    arms = _arm_scenarios(loaded, ["team", f"variant:{variant}"], team=team, doctrine=None, seed=loaded.seed)
+    runs = run_arms(arms, list(seeds), executor="serial")
+    out: dict[str, float] = {}
+    for key in sorted(set().union(*(r.keys() for r in runs["team"]))):
+        before = [_number(r.get(key)) for r in runs["team"]]
+        after = [_number(r.get(key)) for r in runs[f"variant:{variant}"]]
+        if before == after:
+            continue
+        pairs = [(a, b) for a, b in zip(after, before) if a is not None and b is not None]
+        out[key] = sum(a - b for a, b in pairs) / len(pairs) if pairs else math.nan
+    return out
+
+
 def _key(loaded: LoadedExercise, team: Any, replications: int, seed: int) -> str:
     # The doctrine plan is not part of the key: it follows from the exercise, the scenario, the
     # session's seed and the team's decisions (their parameters), which are. So a cache hit needs no
@@ -335,7 +381,9 @@ def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICAT
     path = Path(cache) if cache is not None else (session.folder / CACHE if session.folder is not None else None)
     entries = _read_cache(path) if path is not None else []
     found = next((o for o in entries if o.key == key and o.replications == replications), None)
-    missing = [a for a in wanted if found is None or a not in found.values]
+    # an arm cached before an outcome metric was added lacks it: run it again
+    missing = [a for a in wanted if found is None or a not in found.values
+               or any(m not in found.values[a] for m, _, _ in METRICS)]
     if missing:
         doctrine, gaps = doctrine_plan(loaded, team=session) if "doctrine" in missing else (None, [])
         new = compute_outcomes(loaded, team=team, doctrine=doctrine, replications=replications, seed=seed,
@@ -348,7 +396,12 @@ def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICAT
             found.values.update(new.values)
             if "doctrine" in missing:
                 found.doctrine_gaps = new.doctrine_gaps
-        if path is not None:
-            _write_cache(path, [o for o in entries if o is not found] + [found])
+    # A variant that changed no outcome of any replication: what did it change? (for the AAR's words)
+    explain = [v for v in variants if found.unchanged(v) and (v not in found.side_effects or missing)]
+    for v in explain:
+        found.side_effects[v] = variant_side_effects(loaded, team=team, variant=v, seeds=found.seeds[:SIDE_EFFECT_RUNS])
+    if (missing or explain) and path is not None:
+        _write_cache(path, [o for o in entries if o is not found] + [found])
     return Outcomes(found.replications, found.seed, found.seeds, {a: found.values[a] for a in wanted},
-                    list(found.doctrine_gaps), found.key)
+                    list(found.doctrine_gaps), found.key,
+                    {v: dict(found.side_effects[v]) for v in variants if v in found.side_effects and found.unchanged(v)})

@@ -274,9 +274,11 @@ def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, 
 
 
 def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], variants: Sequence[str],
-                           tr: Any = None) -> Any:
+                           tr: Any = None, unchanged: Sequence[str] = ()) -> Any:
     """Predicted effect of each improvement-plan variant on your decisions' outcomes (paired mean, 95 % CI),
-    as a share of the value without it (labels in ``tr``'s language, English when ``None``)."""
+    as a share of the value without it (labels in ``tr``'s language, English when ``None``). ``unchanged``:
+    variants that left every outcome of every run as it was; their name says so (the report's text says what
+    they changed instead)."""
     plt = _plt()
     _ = _words(tr)
     fig, ax = plt.subplots(figsize=(9, 0.6 + 0.45 * len(metrics) * max(1, len(variants))))
@@ -298,14 +300,20 @@ def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tupl
                 # a zero effect still shows where it lies (a bar of width 0 draws nothing)
                 ax.plot(mean, pos, marker="|", markersize=9, color=colours[i % len(colours)], linestyle="none")
                 largest = max(largest, abs(lo), abs(hi), abs(mean))
+            elif d.get("mean") == 0:  # 0 without the variant too (no share to draw): no change, shown at 0
+                ax.plot(0, pos, marker="|", markersize=9, color=colours[i % len(colours)], linestyle="none")
             ticks.append(pos)
-            names.append(f"{label} ({v.replace('_', ' ')})" if len(variants) > 1 else label)
+            shown = (_("%(variant)s: no change in any run", variant=v.replace("_", " ")) if v in unchanged
+                     else v.replace("_", " "))
+            names.append(f"{label} ({shown})" if len(variants) > 1 else label)
             pos += 1
         pos += 0.5
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(ticks, names, fontsize=7.5)
     ax.invert_yaxis()
     ax.set_xlabel(_("change vs your decisions without the corrective action (%%, lower is better)"))
+    if largest >= 0.05:  # zero in the middle, so a change either way and a zero marker both show
+        ax.set_xlim(-1.1 * largest, 1.1 * largest)
     if largest < 0.05:  # no variant moves any outcome: a readable axis and the words
         ax.set_xlim(-5, 5)
         ax.text(0.5, 0.02, _("no modelled effect on any outcome (every change under 0.05 %%)"), transform=ax.transAxes,

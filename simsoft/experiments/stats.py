@@ -167,6 +167,7 @@ PRACTICAL_THRESHOLDS: dict[str, float] = {
     "medical.t_last_immediate_at_hospital_s": 60.0,
     "recovery.t_everyone_accounted_s": 60.0,
     "recovery.reunification.t_complete_s": 60.0,
+    "recovery.reunification.mean_wait_s": 60.0,
     "incident.exposed_person_min": 10.0,
     "medical.deaths": 0.5,
     "medical.preventable_deaths": 0.5,
