@@ -45,7 +45,8 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang
         play(session, pace_s=pace, echo=click.echo)
         click.echo(f"session closed; log: {session.folder / 'summary.md'}")
     else:
-        run_console(session, figures=figures, lang=lang)
+        # The console's figures draw one venue; a regional session has none to draw yet.
+        run_console(session, figures=figures and getattr(session.loaded, "region", None) is None, lang=lang)
     click.echo(f"session folder      {session.folder}")
 
 
