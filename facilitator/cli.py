@@ -266,6 +266,15 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, pap
     if log_only:
         click.echo("\n".join(session.summary_lines()), nl=False)
         return
+    if getattr(session.loaded, "region", None) is not None:
+        from facilitator.evaluation.regional_aar import write_regional_aar
+
+        click.echo("note: a regional exercise's AAR has no outcome comparison yet (--replications is not used); "
+              "it reports the played run's regional findings")
+        folder = write_regional_aar(session, out=out_dir, pdf=pdf, paper=paper)
+        for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
+            click.echo(f"wrote {folder / name}")
+        return
     from facilitator.evaluation.aar import write_aar
 
     bar = _Bar(progress)

@@ -151,3 +151,15 @@ def test_a_decision_the_region_refuses_is_journaled_as_refused(tmp_path: Path):
         check_decision(loaded, ScriptedDecision(team="health", action={"do": "divert", "hospital": "nowhere"}))
     with pytest.raises(DecisionError, match=r"team 'comms' may not divert \(may: public_information\)"):
         check_decision(loaded, ScriptedDecision(team="comms", action={"do": "divert", "hospital": "royal"}))
+
+
+def test_the_aar_scores_the_expected_actions_and_reports_regional_findings(played: Path, tmp_path: Path):
+    res = CliRunner().invoke(exercise_cli, ["report", str(played), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    aar = (tmp_path / "aar.md").read_text(encoding="utf-8")
+    assert "Of 7 expected actions, 7 were taken within their time standard" in aar
+    assert "| I5 | health | divert | CT2.3 | 10 min 0 s | D7 | 0 s | 2 (on time) |" in aar
+    findings = aar.split("## Regional findings")[1].split("## Conclusion")[0]
+    assert "| Central Station | 100 |" in findings and "| St Mary's General (trauma unit) | 60 | 60 | 1.00 |" in findings
+    assert "| ambulance | 14 |" in findings  # ten of the region's and four of mutual aid
+    assert "not built for regional exercises yet" in aar.split("## Outcomes")[1].split("##")[0]
