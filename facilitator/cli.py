@@ -395,6 +395,11 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
         if damage:
             _warn(f"{d}: journal damaged: {damage}")
         s.folder = Path(d)
+        if getattr(s.loaded, "region", None) is not None:
+            from facilitator.conduct.session import SessionError
+
+            raise SessionError(f"{d} is a regional session: comparing sessions is not built for regional exercises yet "
+                               "(each session's AAR holds its regional findings)")
         sessions.append(s)
     names = [Path(d).name for d in session_dirs]
     bar = _Bar(progress)
@@ -433,6 +438,10 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, seed
     from facilitator.evaluation.forecast import figure_png, forecast as run, format_forecast
 
     session = _open(session_dir)
+    if getattr(session.loaded, "region", None) is not None:
+        from facilitator.conduct.session import SessionError
+
+        raise SessionError(f"{session_dir} is a regional session: what-if forecasts are not built for regional exercises yet")
     bar = _Bar(progress)
     try:
         result = run(session, team=team, line=decision, replications=replications, seed=seed, executor=executor,

@@ -163,3 +163,9 @@ def test_the_aar_scores_the_expected_actions_and_reports_regional_findings(playe
     assert "| Central Station | 100 |" in findings and "| St Mary's General (trauma unit) | 60 | 60 | 1.00 |" in findings
     assert "| ambulance | 14 |" in findings  # ten of the region's and four of mutual aid
     assert "not built for regional exercises yet" in aar.split("## Outcomes")[1].split("##")[0]
+
+
+def test_what_is_not_built_for_regions_says_so_in_one_line(played: Path):
+    res = CliRunner().invoke(exercise_cli, ["forecast", str(played), "--team", "health", "divert hospital=royal"])
+    assert res.exit_code != 0 and "what-if forecasts are not built for regional exercises yet" in res.output
+    assert "Traceback" not in res.output
