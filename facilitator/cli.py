@@ -345,7 +345,9 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
     session = _open(session_dir)
     scores = score_session(session)
     outcomes = None
-    if replications:
+    if replications and getattr(session.loaded, "region", None) is not None:
+        click.echo("note: a regional exercise has no outcome comparison yet; proposals rest on timeliness only")
+    elif replications:
         bar = _Bar(progress)
         try:
             outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor,

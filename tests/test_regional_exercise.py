@@ -169,3 +169,10 @@ def test_what_is_not_built_for_regions_says_so_in_one_line(played: Path):
     res = CliRunner().invoke(exercise_cli, ["forecast", str(played), "--team", "health", "divert hospital=royal"])
     assert res.exit_code != 0 and "what-if forecasts are not built for regional exercises yet" in res.output
     assert "Traceback" not in res.output
+
+
+def test_evaluate_proposes_ratings_from_timeliness(played: Path):
+    res = CliRunner().invoke(exercise_cli, ["evaluate", str(played)])
+    assert res.exit_code == 0, res.output
+    assert "proposals rest on timeliness only" in res.output
+    assert "P  Public Information and Warning: timeliness 2/2: every expected action on time" in res.output
