@@ -48,7 +48,8 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang
         play(session, pace_s=pace, echo=click.echo, lang=lang)
         click.echo(_("session closed; log: %(path)s", path=session.folder / "summary.md"))
     else:
-        run_console(session, figures=figures, lang=lang)
+        # The console's figures draw one venue; a regional session has none to draw yet.
+        run_console(session, figures=figures and getattr(session.loaded, "region", None) is None, lang=lang)
     click.echo(f"session folder      {session.folder}")
 
 
@@ -273,6 +274,15 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lan
     if log_only:
         click.echo("\n".join(session.summary_lines()), nl=False)
         return
+    if getattr(session.loaded, "region", None) is not None:
+        from facilitator.evaluation.regional_aar import write_regional_aar
+
+        click.echo("note: a regional exercise's AAR has no outcome comparison yet (--replications is not used); "
+              "it reports the played run's regional findings")
+        folder = write_regional_aar(session, out=out_dir, pdf=pdf, paper=paper)
+        for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
+            click.echo(f"wrote {folder / name}")
+        return
     from facilitator.evaluation.aar import write_aar
 
     bar = _Bar(progress)
@@ -343,7 +353,9 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
     session = _open(session_dir)
     scores = score_session(session)
     outcomes = None
-    if replications:
+    if replications and getattr(session.loaded, "region", None) is not None:
+        click.echo("note: a regional exercise has no outcome comparison yet; proposals rest on timeliness only")
+    elif replications:
         bar = _Bar(progress)
         try:
             outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor,
@@ -393,6 +405,11 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
         if damage:
             _warn(f"{d}: journal damaged: {damage}")
         s.folder = Path(d)
+        if getattr(s.loaded, "region", None) is not None:
+            from facilitator.conduct.session import SessionError
+
+            raise SessionError(f"{d} is a regional session: comparing sessions is not built for regional exercises yet "
+                               "(each session's AAR holds its regional findings)")
         sessions.append(s)
     names = [Path(d).name for d in session_dirs]
     bar = _Bar(progress)
@@ -431,6 +448,10 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, seed
     from facilitator.evaluation.forecast import figure_png, forecast as run, format_forecast
 
     session = _open(session_dir)
+    if getattr(session.loaded, "region", None) is not None:
+        from facilitator.conduct.session import SessionError
+
+        raise SessionError(f"{session_dir} is a regional session: what-if forecasts are not built for regional exercises yet")
     bar = _Bar(progress)
     try:
         result = run(session, team=team, line=decision, replications=replications, seed=seed, executor=executor,

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+import yaml
 
 from simsoft.schema import FROM_FILE
 
@@ -16,7 +17,9 @@ from facilitator.exercise.msel_csv import export_csv, import_csv
 from facilitator.exercise.schema import Inject
 
 EXERCISES = Path(__file__).resolve().parents[1] / "scenarios" / "exercises"
-SHIPPED = sorted(p for p in EXERCISES.glob("*.yaml") if not p.stem.endswith(("decisions", "hotwash", "evaluation")))
+# The MSEL CSV has no site column and no region triggers yet: regional exercises are left out.
+SHIPPED = sorted(p for p in EXERCISES.glob("*.yaml") if not p.stem.endswith(("decisions", "hotwash", "evaluation"))
+                 and "region" not in (yaml.safe_load(p.read_text(encoding="utf-8")).get("exercise") or {}))
 
 
 def _back(path: Path) -> list[Inject]:

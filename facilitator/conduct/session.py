@@ -158,11 +158,15 @@ class Session:
     def _record(self, kind: str, body: dict[str, Any]) -> None:
         self._applied(self._write_ahead(kind, body))
 
+    def events_text(self) -> str:
+        """The session's records as ``events.jsonl`` holds them (a regional session writes every site's)."""
+        return events_jsonl(self.sim)
+
     def _flush(self) -> None:
         if self.folder is None:
             return
         tmp = self.folder / "events.jsonl.tmp"
-        tmp.write_text(events_jsonl(self.sim), encoding="utf-8")
+        tmp.write_text(self.events_text(), encoding="utf-8")
         os.replace(tmp, self.folder / "events.jsonl")
 
     def _in_step(self, op: str) -> None:

@@ -133,6 +133,15 @@ def _keep_inputs(folder: Path, loaded: LoadedExercise, decisions_file: str | Non
     (folder / INPUTS / "inputs.json").write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def session_class(loaded: LoadedExercise) -> type[Session]:
+    """The session kind an exercise is played in: a regional session when it names a region."""
+    if getattr(loaded, "region", None) is not None:
+        from facilitator.conduct.regional import RegionalSession
+
+        return RegionalSession
+    return Session
+
+
 def _keep_start(folder: Path, entry: Entry) -> None:
     row = {"kind": entry.kind, "body": entry.body, "wall_utc": entry.wall_utc, "prev": entry.prev, "hash": entry.hash,
            "mac": entry.mac}
@@ -159,7 +168,7 @@ def start_session(loaded: LoadedExercise, *, out_dir: str | os.PathLike[str] = "
             "script": _script_body(script or []), **(extra or {})}
     _keep_start(folder, journal.append("start", body))
     _manifest(folder, loaded, {k: v for k, v in (extra or {}).items() if k != "script"})
-    session = Session(loaded, folder=folder, journal=journal, script=list(script or []), start_body=body)
+    session = session_class(loaded)(loaded, folder=folder, journal=journal, script=list(script or []), start_body=body)
     session._flush()
     return session
 
@@ -258,7 +267,7 @@ def _rebuild(folder: Path, *, warn: Warn | None = None) -> tuple[Session, list[E
         why = f": {damage}" if damage else ""
         raise JournalError(f"{folder / JOURNAL}: no usable start entry{why}")
     loaded = _reload(entries[0], folder, warn)
-    session = Session(loaded, folder=None, journal=None, script=_script_from(entries[0].body.get("script", [])),
+    session = session_class(loaded)(loaded, folder=None, journal=None, script=_script_from(entries[0].body.get("script", [])),
                       start_body=entries[0].body)
     _execute(session, entries[1:])
     return session, entries, damage
@@ -381,7 +390,7 @@ def replay_session(folder: str | os.PathLike[str], *, out: str | os.PathLike[str
     session, _, damage = _rebuild(folder, warn=warn)
     target = Path(out) if out else folder / "replay"
     target.mkdir(parents=True, exist_ok=True)
-    text = events_jsonl(session.sim)
+    text = session.events_text()
     written = target / "events.jsonl"
     written.write_text(text, encoding="utf-8")
     original = folder / "events.jsonl"
@@ -412,7 +421,7 @@ def fork_session(folder: str | os.PathLike[str], *, at: str, choice: str | None 
     loaded = _reload(entries[0], folder, warn)
     new_folder = _new_folder(out_dir if out_dir is not None else folder.parent, f"fork-{at}")
     extra = {"forked_from": str(folder), "forked_at": at}
-    session = Session(loaded, folder=None, journal=None)
+    session = session_class(loaded)(loaded, folder=None, journal=None)
     _execute(session, entries[1:cut])
     if script is None:
         continuation = later

@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from simsoft.units import check_seconds, format_duration
 
 from facilitator.exercise.decisions import (DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_fields,
                                             action_verbs, missing_fields, plain_action_error)
-from facilitator.exercise.schema import CORE_CAPABILITIES, Exercise, FirstEvent, ZoneAbove
+from facilitator.exercise.schema import CORE_CAPABILITIES, REGION_TRIGGERS, Exercise, FirstEvent, ZoneAbove
 from facilitator.exercise.languages import Texts, split_texts
 from facilitator.exercise.templates import placeholder_names, template_problem
 
@@ -37,6 +38,18 @@ MIN_CHECK_EVERY_S = 1.0
 EVENT_FAMILIES = ("run", "incident", "casualty", "info", "alert", "action", "response", "egress", "medical",
                   "hospital", "recovery", "plan")
 """First parts of the event kinds the engine records (a state trigger must name one)."""
+
+
+REGIONAL: dict[str, Callable[..., Any]] = {}
+"""What a regional exercise (``exercise.region``) is loaded and checked with: ``load``, ``plan_checker`` and
+``check_decision``, registered by :mod:`facilitator.exercise.regional` when the package is imported, so that
+this module hands a regional exercise on without importing that one (which builds on this)."""
+
+
+def _regional(name: str) -> Callable[..., Any]:
+    if name not in REGIONAL:  # the package's __init__ imports facilitator.exercise.regional, which registers
+        raise RuntimeError("facilitator.exercise.regional is not loaded")
+    return REGIONAL[name]
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,8 @@ def load_exercise(path: str | os.PathLike[str], *, seed: int | None = None) -> L
     where = _Where(doc, problems)
     for text_path, rule in text_problems:
         where.bad(text_path, rule, show=False)
+    if exercise.exercise.region is not None:
+        return _regional("load")(exercise, doc=doc, where=where, path=os.fspath(path), seed=seed, texts=texts)
     scenario, scenario_file = _scenario(exercise, os.fspath(path), where)
     _cross_check(exercise, scenario, where)
     _check_texts(exercise, scenario, texts, where)
@@ -198,6 +213,7 @@ class _Where:
 
 
 def _scenario(exercise: Exercise, path: str, where: _Where) -> tuple[Scenario | None, str]:
+    assert exercise.exercise.scenario is not None
     target = os.path.join(os.path.dirname(path), exercise.exercise.scenario)
     shown = os.path.normpath(target)
     if not os.path.isfile(target):
@@ -280,8 +296,20 @@ def _unique(items: list[Any], path: FieldPath, where: _Where, what: str, seen: d
             seen[item.id] = p
 
 
-def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where) -> None:
-    verbs = list(action_verbs())
+def _cross_check(ex: Exercise, scenario: Scenario | None, where: _Where, *, verbs: list[str] | None = None) -> None:
+    """Cross-references of the exercise; ``verbs``: the actions teams may take (a venue's unless given)."""
+    regional = verbs is not None
+    verbs = list(action_verbs()) if verbs is None else verbs
+    if not regional:
+        for i, team in enumerate(ex.teams):
+            if team.knows_as == "region":
+                where.bad(("teams", i, "knows_as"), "is 'region', which only a regional exercise (exercise.region) knows")
+        for i, inj in enumerate(ex.msel):
+            if inj.site is not None:
+                where.bad(("msel", i, "site"), "names a site, which only a regional exercise (exercise.region) has")
+            if inj.when is not None and isinstance(inj.when, REGION_TRIGGERS):
+                where.bad(("msel", i, "when"), "reads the region, which only a regional exercise (exercise.region) has",
+                          show=False)
     if ex.exercise.check_every < MIN_CHECK_EVERY_S:
         where.bad(("exercise", "check_every"), f"must be at least {MIN_CHECK_EVERY_S:g} s (triggers and deadlines are "
                                                "checked this often; a smaller step makes a session crawl)")
@@ -466,6 +494,8 @@ def plan_checker(loaded: LoadedExercise) -> Simulation:
     units, hospitals and sites can be named (a mutual-aid unit added during play cannot), so a
     decision is accepted or refused, with the same words, whenever it is made.
     """
+    if getattr(loaded, "region", None) is not None:
+        return _regional("plan_checker")(loaded)  # type: ignore[no-any-return]
     return Simulation(loaded.scenario, seed=loaded.seed)
 
 
@@ -475,6 +505,9 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checke
     ``checker`` is a :func:`plan_checker` to reuse (one is built when it is ``None``); the action is
     validated by :meth:`simsoft.Simulation.check`, never applied.
     """
+    if getattr(loaded, "region", None) is not None:
+        _regional("check_decision")(loaded, decision, checker=checker)
+        return
     ex = loaded.exercise
     where = f"{decision.where} " if decision.where else ""
     teams = [t.id for t in ex.teams]

@@ -32,6 +32,10 @@ __all__ = [
     "ZoneAbove",
     "InsideBelow",
     "CasualtiesAbove",
+    "HospitalAtCapacity",
+    "UnitsExhausted",
+    "QueuedAbove",
+    "REGION_TRIGGERS",
     "Trigger",
     "IfMissing",
     "Inject",
@@ -112,8 +116,11 @@ class Overview(Strict):
 
     name: str
     """Exercise name."""
-    scenario: str
-    """Scenario file the exercise plays, relative to the exercise file."""
+    scenario: str | None = None
+    """Scenario file the exercise plays, relative to the exercise file (or ``region``)."""
+    region: str | None = None
+    """Region file a city-wide exercise plays instead of one scenario, relative to the exercise file
+    (:mod:`facilitator.exercise.regional`; ``variant`` is then a variant of the region)."""
     variant: str | None = None
     """Variant of the scenario to play (``variants:`` of the scenario file)."""
     seed: Annotated[int, Field(ge=0)] | None = None
@@ -155,6 +162,12 @@ class Overview(Strict):
     """Default grace after a time standard within which a late action still scores 1 of 2
     (see :mod:`facilitator.evaluation.scoring`); when no grace is stated anywhere it equals the standard."""
 
+    @model_validator(mode="after")
+    def _scenario_or_region(self) -> "Overview":
+        if (self.scenario is None) == (self.region is None):
+            raise ValueError("needs exactly one of scenario (one venue) and region (a city-wide exercise)")
+        return self
+
 
 class CriticalTask(Strict):
     """A critical task of a capability target, with its time standard where doctrine has one."""
@@ -195,8 +208,9 @@ class Team(Strict):
     """Display name."""
     role: Literal["player", "controller", "evaluator", "observer"] = "player"
     """What the team does in the exercise."""
-    knows_as: Literal["venue_control", "police", "ems"] | None = None
-    """Whose knowledge the team sees in its situation reports (players only; others see ground truth)."""
+    knows_as: Literal["venue_control", "police", "ems", "region"] | None = None
+    """Whose knowledge the team sees in its situation reports (players only; others see ground truth);
+    ``region`` (regional exercises only): the region's picture, sites, hospitals and units."""
     may: list[str] = []
     """Action verbs the team may decide (players only)."""
     report_delay: Duration = 60.0
@@ -205,7 +219,7 @@ class Team(Strict):
     @model_validator(mode="after")
     def _player_fields(self) -> "Team":
         if self.role == "player" and self.knows_as is None:
-            raise ValueError("a player team needs knows_as (venue_control, police or ems)")
+            raise ValueError("a player team needs knows_as (venue_control, police or ems), or region in a regional exercise")
         if self.role != "player" and self.may:
             raise ValueError(f"a {self.role} team takes no decisions: remove may")
         return self
@@ -278,14 +292,43 @@ class CasualtiesAbove(Strict):
     """Casualty count that must be exceeded."""
 
 
+class HospitalAtCapacity(Strict):
+    """Regional exercises: released when a shared hospital has every bed taken or promised to a patient on the way."""
+
+    hospital_at_capacity: str
+    """Hospital id of the region."""
+
+
+class UnitsExhausted(Strict):
+    """Regional exercises: released when the region has shared units of this kind and none is free."""
+
+    units_exhausted: Literal["ambulance", "police"]
+    """Kind of shared unit."""
+
+
+class QueuedAbove(Strict):
+    """Regional exercises: released when more than ``queued_above`` units of a kind are wanted by requests still waiting."""
+
+    queued_above: Annotated[int, Field(ge=0)]
+    """Number of units wanted that must be exceeded."""
+    kind: Literal["ambulance", "police"] = "ambulance"
+    """Kind of shared unit."""
+
+
+REGION_TRIGGERS = (HospitalAtCapacity, UnitsExhausted, QueuedAbove)
+"""Trigger kinds that read the region (:class:`simsoft.region.RegionView`), not one venue."""
+
+
 def _trigger_kind(value: Any) -> str | None:
     if isinstance(value, BaseModel):
         return {FirstEvent: "when[event]", ZoneAbove: "when[zone]", InsideBelow: "when[inside]",
-                CasualtiesAbove: "when[casualties]"}.get(type(value))
+                CasualtiesAbove: "when[casualties]", HospitalAtCapacity: "when[hospital]",
+                UnitsExhausted: "when[units]", QueuedAbove: "when[queued]"}.get(type(value))
     if not isinstance(value, dict):
         return None
     for key, tag in (("event", "when[event]"), ("zone", "when[zone]"), ("inside_below", "when[inside]"),
-                     ("casualties_above", "when[casualties]")):
+                     ("casualties_above", "when[casualties]"), ("hospital_at_capacity", "when[hospital]"),
+                     ("units_exhausted", "when[units]"), ("queued_above", "when[queued]")):
         if key in value:
             return tag
     return None
@@ -297,11 +340,16 @@ Trigger = Annotated[
         Annotated[ZoneAbove, Tag("when[zone]")],
         Annotated[InsideBelow, Tag("when[inside]")],
         Annotated[CasualtiesAbove, Tag("when[casualties]")],
+        Annotated[HospitalAtCapacity, Tag("when[hospital]")],
+        Annotated[UnitsExhausted, Tag("when[units]")],
+        Annotated[QueuedAbove, Tag("when[queued]")],
     ],
     Discriminator(
         _trigger_kind,
         custom_error_type="trigger",
-        custom_error_message="must be one of {event: KIND}, {zone: ID, above: N}, {inside_below: N}, {casualties_above: N}",
+        custom_error_message="must be one of {event: KIND}, {zone: ID, above: N}, {inside_below: N}, {casualties_above: N}"
+                             " (regional exercises also {hospital_at_capacity: ID}, {units_exhausted: KIND},"
+                             " {queued_above: N, kind: KIND})",
     ),
 ]
 """A condition on the simulated state, chosen by its key."""
@@ -331,6 +379,9 @@ class Inject(Strict):
     """Scenario time of a scripted inject."""
     when: Trigger | None = None
     """State trigger: released the first time the condition holds."""
+    site: XId | None = None
+    """Regional exercises: the site the inject is about; its venue triggers (event, zone, inside, casualties) and
+    its text's ``{placeholders}`` read that site (default: the region's first site with an incident)."""
     if_missing: IfMissing | None = None
     """Contingency: released when an expected action is missing by its deadline."""
     sender: str = "Controller"

@@ -15,8 +15,9 @@ Parts, one concept each:
 from simsoft.region.loader import LoadedRegion, apply_region_variant, load_region
 from simsoft.region.metrics import region_metrics
 from simsoft.region.network import RoadNetwork
-from simsoft.region.run import RegionalRun, RegionResult, run_region, site_seed
-from simsoft.region.schema import Region
+from simsoft.region.output import region_events_jsonl
+from simsoft.region.run import RegionalRun, RegionResult, RegionView, run_region, site_seed
+from simsoft.region.schema import Region, RegionAction
 
-__all__ = ["LoadedRegion", "Region", "RegionResult", "RegionalRun", "RoadNetwork", "apply_region_variant",
-           "load_region", "region_metrics", "run_region", "site_seed"]
+__all__ = ["LoadedRegion", "Region", "RegionAction", "RegionResult", "RegionView", "RegionalRun", "RoadNetwork",
+           "apply_region_variant", "load_region", "region_events_jsonl", "region_metrics", "run_region", "site_seed"]

@@ -1,0 +1,231 @@
+"""A session conducted over a region (:class:`simsoft.region.RegionalRun`), journaled and replayed like a venue session.
+
+:class:`RegionalSession` is a :class:`facilitator.conduct.session.Session` whose world is a regional run: the
+same phases, journal entries, write-ahead rule and replay; what it changes is where the world is read:
+
+- the engine is :class:`RegionClock`, the regional run seen through the few calls a session makes
+  (``now_s``, ``run_until``, ``settled``, ``check``, ``apply``, ``run_to_end``);
+- a decision is a regional action (:mod:`simsoft.region.decisions`), recorded as ``region.decision``;
+- an inject's venue trigger and placeholders read its site (``site:``), a region trigger the
+  :class:`simsoft.region.run.RegionView` (a hospital at capacity, units exhausted, requests queued);
+- ``events.jsonl`` is the regional run's (every record with its ``site``, as ``simsoft region run`` writes it);
+- the situation report is the region's picture in plain words: sites, shared hospitals, shared units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simsoft.observation import count_people
+from simsoft.region import RegionalRun, RegionResult, RegionView, region_events_jsonl
+from simsoft.units import format_duration
+
+from facilitator.conduct.injects import InjectState, fires
+from facilitator.conduct.session import Session
+from facilitator.conduct.sitrep import values_of
+from facilitator.exercise.regional import LoadedRegionalExercise, default_site
+from facilitator.exercise.schema import HospitalAtCapacity, QueuedAbove, UnitsExhausted
+from facilitator.exercise.templates import render
+
+__all__ = ["RegionClock", "RegionalSession", "region_fires", "regional_report", "regional_findings"]
+
+
+class RegionClock:
+    """A regional run seen through the calls a :class:`Session` makes of its engine."""
+
+    def __init__(self, run: RegionalRun, *, site: str) -> None:
+        self.run = run
+        self.site = site
+        """The site a venue-only view (the console's key numbers) reads through :meth:`observe` and :attr:`recorder`."""
+        self.recorder = run.sims[site].recorder
+        self._ended = False
+
+    @property
+    def now_s(self) -> float:
+        """Region time in seconds."""
+        return float(self.run.env.now)
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more is scheduled anywhere in the region."""
+        return self.run.env.peek() == float("inf")
+
+    def run_until(self, t_s: float) -> None:
+        """Advance every site to ``t_s`` (no further than the region's horizon)."""
+        self.run.run_until(t_s)
+
+    def run_to_end(self) -> None:
+        """Run the region to its end and close the records (once)."""
+        if not self._ended:
+            self.run.run_to_end()
+            self._ended = True
+
+    def observe(self) -> Any:
+        """The observation of :attr:`site` now (the region's view is :meth:`RegionalRun.observe`)."""
+        return self.run.sims[self.site].observe()
+
+    def check(self, action: dict[str, Any]) -> Any:
+        """The region's check of a regional action (:class:`simsoft.errors.ActionError` when it cannot be taken)."""
+        return self.run.decisions.check(action)
+
+    def apply(self, action: dict[str, Any], *, source: str) -> Any:
+        """Schedule a regional action at its ``at``."""
+        return self.run.decisions.apply(action, source=source)
+
+
+def region_fires(trigger: Any, view: RegionView, run: RegionalRun, site: str) -> bool:
+    """Whether ``trigger`` holds: a region trigger on ``view``, a venue trigger on ``site``'s view and records."""
+    if isinstance(trigger, HospitalAtCapacity):
+        state = view.hospitals.get(trigger.hospital_at_capacity)
+        return state is not None and state.at_capacity
+    if isinstance(trigger, UnitsExhausted):
+        return view.units_exhausted(trigger.units_exhausted)
+    if isinstance(trigger, QueuedAbove):
+        return view.queued.get(trigger.kind, 0) > trigger.queued_above
+    return fires(trigger, view.sites[site], run.sims[site].recorder.events)
+
+
+class RegionalSession(Session):
+    """A session over a regional run (build it with :func:`facilitator.conduct.store.start_session`)."""
+
+    loaded: LoadedRegionalExercise
+
+    def __post_init__(self) -> None:
+        assert self.loaded.region is not None
+        self.run = RegionalRun(self.loaded.region, seed=self.loaded.seed)
+        self.sim = RegionClock(self.run, site=default_site(self.loaded.region))  # type: ignore[assignment]
+        self.injects = [InjectState(i) for i in self.loaded.exercise.msel]
+        self._replaying = None
+        self._plan = None
+        self._ahead = None
+
+    def _site_of(self, s: InjectState) -> str:
+        return s.inject.site or default_site(self.run.loaded)
+
+    def _due(self) -> tuple[InjectState, str] | None:
+        now = self.now_s
+        view: RegionView | None = None
+        for s in self.injects:
+            if s.status != "pending":
+                continue
+            inj = s.inject
+            if inj.at is not None and inj.at <= now:
+                return s, "scheduled"
+            if inj.when is not None:
+                if view is None:
+                    view = self.run.observe()
+                if region_fires(inj.when, view, self.run, self._site_of(s)):
+                    return s, "trigger"
+            if inj.if_missing is not None:
+                deadline = self._deadline(s)
+                if deadline is not None and deadline <= now and not self._satisfied(s, deadline):
+                    return s, "contingency"
+        return None
+
+    def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
+        site = self._site_of(s)
+        sim = self.run.sims[site]
+
+        def change() -> list[str]:
+            s.status, s.released_s, s.reason = "released", self.now_s, reason
+            s.counts = count_people(sim.observe(), sim.recorder.events)
+            s.text = render(s.inject.text, values_of(s.counts, sim.recorder.events))
+            return self._cancel_settled()
+
+        _, entry = self._tentatively(change, lambda cancelled: {
+            "cmd": how, "inject": s.inject.id, "t_s": s.released_s, "reason": reason, "text": s.text,
+            "cancelled": cancelled}, "release")
+        self._applied(entry)
+        return s
+
+    def events_text(self) -> str:
+        """Every record of the region so far with its ``site`` (the format of ``simsoft region run``)."""
+        return region_events_jsonl(_partial(self.run))
+
+    def sitrep(self, team_id: str | None) -> list[str]:
+        """The region's situation report (the same picture for every team: sites, hospitals, units)."""
+        return regional_report(self.run, self.run.observe())
+
+    def summary_lines(self) -> list[str]:
+        """The session log, with the regional findings once play has ended."""
+        lines = super().summary_lines()
+        if self.phase in ("hot_wash", "evaluation", "closed"):
+            lines += regional_findings(self.run) + [""]
+        return lines
+
+
+def _partial(run: RegionalRun) -> Any:
+    """The records so far as a result without metrics (metrics are computed once, at the end)."""
+    return RegionResult(loaded=run.loaded, seed=run.seed, variant=run.loaded.variant,
+                        sites={sid: sim.result() for sid, sim in run.sims.items()},
+                        events=tuple(run.recorder.events), seeds=dict(run.seeds))
+
+
+def _site_name(run: RegionalRun, sid: str) -> str:
+    site = next(s for s in run.loaded.region.sites if s.id == sid)
+    return site.name or run.sims[sid].scenario.name
+
+
+def regional_report(run: RegionalRun, view: RegionView) -> list[str]:
+    """The region now in plain words: every site, every shared hospital, the shared units."""
+    lines = [f"REGION at {format_duration(view.t_s)}: {run.loaded.region.name}"]
+    for sid, sim in run.sims.items():
+        seen = view.sites[sid]
+        counts = count_people(seen, sim.recorder.events)
+        events = sim.recorder.events
+        start = next((e for e in events if e.kind == "incident.start"), None)
+        end = next((e for e in events if e.kind == "incident.end"), None)
+        if sim.scenario.incident is None:
+            state = "no incident"
+        elif start is None:
+            state = "incident not started"
+        else:
+            state = f"incident since {format_duration(start.t_s)}" + (f", over at {format_duration(end.t_s)}" if end else "")
+        lines.append(f"site {_site_name(run, sid)} ({sid}): {state}; {counts.inside:,} inside, {counts.out:,} out, "
+                     f"{counts.casualties:,} casualties")
+    names = {h.id: h.name or h.id for h in run.loaded.region.hospitals}
+    for hid, h in view.hospitals.items():
+        flags = [w for w, on in (("AT CAPACITY", h.at_capacity), ("diverted", h.diverted)) if on]
+        lines.append(f"hospital {names[hid]}: {h.beds_used} of {h.beds} beds used, {h.en_route} on their way, "
+                     f"{h.backlog:g} waiting for critical care{'; ' + ', '.join(flags) if flags else ''}")
+    for kind in ("ambulance", "police"):
+        total = view.units_total.get(kind, 0)
+        if total:
+            queued = view.queued.get(kind, 0)
+            lines.append(f"{kind} units: {view.units_free.get(kind, 0)} of {total} free"
+                         f"{f', {queued} wanted by requests waiting' if queued else ''}"
+                         f"{' (EXHAUSTED)' if view.units_exhausted(kind) else ''}")
+    decided = [e for e in run.recorder.events if e.kind == "region.decision"][-5:]
+    if decided:
+        lines.append("recent regional decisions: " + "; ".join(
+            f"{format_duration(e.t_s)} {e.subject} ({e.values.get('source')})" for e in decided))
+    return lines
+
+
+def regional_findings(run: RegionalRun) -> list[str]:
+    """Regional findings of the played run (Markdown): deaths by site, hospital peak loads, units."""
+    m = run.result().metrics
+    out = ["## Regional findings (the played run, one seed)", "",
+           "| site | casualties | deaths | preventable deaths | at hospital | time to hospital median |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for s in run.loaded.region.sites:
+        k = f"site.{s.id}."
+        median = m.get(k + "time_to_hospital_median_min")
+        out.append(f"| {_site_name(run, s.id)} | {m.get(k + 'casualties', 0)} | {m.get(k + 'deaths', 0)} | "
+                   f"{m.get(k + 'preventable_deaths', 0)} | {m.get(k + 'at_hospital', 0)} | "
+                   f"{'-' if median is None else f'{median:.0f} min'} |")
+    out += ["", "| hospital | beds | peak beds used | peak load vs beds | admissions over capacity |", "|---|---:|---:|---:|---:|"]
+    for h in run.loaded.region.hospitals:
+        k = f"hospital.{h.id}."
+        load = m.get(k + "peak_load_vs_beds")
+        out.append(f"| {h.name or h.id} | {m.get(k + 'beds', '-')} | {m.get(k + 'peak_beds_used', '-')} | "
+                   f"{'-' if load is None else f'{load:.2f}'} | {m.get(k + 'over_capacity', 0)} |")
+    out += ["", "| units | total | committed | idle | shortfall |", "|---|---:|---:|---:|---:|"]
+    for kind in ("ambulance", "police"):
+        k = f"units.{kind}."
+        if m.get(k + "total"):
+            out.append(f"| {kind} | {m.get(k + 'total')} | {m.get(k + 'committed', 0)} | {m.get(k + 'idle', 0)} | "
+                       f"{m.get(k + 'shortfall', 0)} |")
+    out += ["", "Outcome comparisons (these decisions against doctrine and no action over replications) are not "
+                "built for regional exercises yet: the figures above are one seeded run."]
+    return out
