@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from facilitator import load_exercise, start_session
 from facilitator.conduct.journal import read_journal
-from facilitator.conduct.lines import English, Join, Line, Said, Term, Text, Verb, Word
+from facilitator.conduct.lines import English, Join, Line, Said, Source, Term, Text, Verb, Word
 from facilitator.conduct.sitrep import render_lines
 from facilitator.conduct.store import play
 from facilitator.documents.words import WORDS
@@ -307,6 +307,8 @@ def _masked(part):
     """``part`` with every id or name (:class:`Text`) blanked: what is left is what the catalogs said."""
     if isinstance(part, Text):
         return Text("#")
+    if isinstance(part, Source) and part.source.startswith("team:"):
+        return Source(part.source, "#")
     if isinstance(part, Join):
         return Join(tuple(_masked(p) for p in part.items), part.sep)
     if isinstance(part, Line):
@@ -339,6 +341,8 @@ def english_left(line: Line, lang: str) -> set[str]:
             need(part.msgid)
         elif isinstance(part, Verb):
             need(VERB_WORDS.get(part.verb, part.verb))
+        elif isinstance(part, Source) and not part.source.startswith("team:"):
+            need(part.source if part.source in WORDS else f"a word the documents do not know: {part.source}")
         elif isinstance(part, Said):
             need(part.text.replace("%", "%%") if part.text in WORDS or part.text.replace("%", "%%") in WORDS
                  else f"a word the documents do not know: {part.text}")

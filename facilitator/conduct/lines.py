@@ -17,13 +17,13 @@ by Babel in the reader's locale. Rendered in English, a line is the text the rep
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Union
 
 from facilitator.i18n import Translator
 
-__all__ = ["Line", "Dur", "Num", "Word", "Text", "Term", "Verb", "Said", "English", "Join", "Part"]
+__all__ = ["Line", "Dur", "Num", "Word", "Text", "Term", "Verb", "Said", "English", "Source", "Join", "Part"]
 
 
 @dataclass(frozen=True)
@@ -125,15 +125,38 @@ class English:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Who took an action (``team:venue``, ``scenario``, ``occupants``...): as recorded in English; in another
+    language a team by the name a page gives it (``team_name``, put in by :meth:`Line.map_parts`, else its id),
+    the models and the scenario in the AAR's words (:func:`facilitator.documents.words.word`)."""
+
+    source: str
+    team_name: str | None = None
+
+    def render(self, tr: Translator) -> str:
+        if tr.lang == "en":
+            return self.source
+        if self.source.startswith("team:"):
+            return tr.gettext("team %(team)s", team=self.team_name or self.source.removeprefix("team:"))
+        from facilitator.documents.words import word
+
+        return word(self.source, tr)
+
+
+@dataclass(frozen=True)
 class Join:
-    """Parts said one after the other with ``sep`` between them (``, `` or ``; ``; in Arabic ``، `` or ``؛ ``)."""
+    """Parts said one after the other with ``sep`` between them (``, `` or ``; ``; in Arabic ``، `` or ``؛ ``;
+    French puts a narrow no-break space before ``;``)."""
 
     items: tuple["Part", ...]
     sep: str = ", "
 
     def render(self, tr: Translator) -> str:
+        said = [item.render(tr) for item in self.items]
+        if tr.lang == "fr" and self.sep == "; ":  # French typography: a narrow no-break space before a semicolon
+            return "\u202f; ".join(said)
         # Translator.join: "، " and "؛ " in Arabic (a thousands comma inside an item stays Latin).
-        return tr.join((item.render(tr) for item in self.items), semicolon=self.sep == "; ")
+        return tr.join(said, semicolon=self.sep == "; ")
 
 
 @dataclass(frozen=True)
@@ -171,6 +194,22 @@ class Line:
         """A line whose plural form follows the :class:`Num` named ``count`` (extracted like ``ngettext``)."""
         return cls(singular, values, plural=plural, count=count)
 
+    def map_parts(self, fn: "Callable[[Part], Part | None]") -> "Line":
+        """This line with every part ``fn`` returns a replacement for replaced, at any depth."""
+        def one(part: "Part") -> "Part":
+            new = fn(part)
+            if new is not None:
+                return new
+            if isinstance(part, Line):
+                return part.map_parts(fn)
+            if isinstance(part, Join):
+                return Join(tuple(one(p) for p in part.items), part.sep)
+            if isinstance(part, English):
+                return English(part.text, one(part.other))
+            return part
+
+        return replace(self, values={k: one(v) for k, v in self.values.items()})
+
     def with_value(self, name: str, part: "Part") -> "Line":
         """This line with value ``name`` replaced (a page puts a team's display name in the header)."""
         return replace(self, values={**self.values, name: part})
@@ -181,5 +220,5 @@ class Line:
         return self.render(translator("en"))
 
 
-Part = Union[Dur, Num, Word, Text, Term, Verb, Said, English, Join, Line]
+Part = Union[Dur, Num, Word, Text, Term, Verb, Said, English, Source, Join, Line]
 """A value of a line."""

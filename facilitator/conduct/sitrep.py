@@ -26,7 +26,7 @@ from simsoft.schema import Scenario
 from simsoft.units import format_duration
 
 from facilitator.conduct.injects import InjectState
-from facilitator.conduct.lines import Dur, English, Join, Line, Num, Part, Said, Term, Text, Verb, Word
+from facilitator.conduct.lines import Dur, English, Join, Line, Num, Part, Said, Source, Term, Text, Verb, Word
 from facilitator.conduct.knowledge import team_knowledge
 from facilitator.exercise.schema import Module, Team
 from facilitator.i18n import N_, Translator, translator
@@ -187,7 +187,7 @@ def _truth(events: list[Event], ts: Timeseries, t_s: float, scenario: Scenario, 
     acts = [e for e in events if e.kind.startswith("action.")]
     if acts:
         said = tuple(Line.gettext("%(t)s %(verb)s (%(source)s)", t=Dur(e.t_s), verb=Verb(e.kind[7:]),
-                                  source=Text(str(e.values.get("source")))) for e in acts[-5:])
+                                  source=Source(str(e.values.get("source")))) for e in acts[-5:])
         lines.append(Line.gettext("recent actions: %(actions)s", actions=Join(said, "; ")))
     return lines
 
