@@ -493,6 +493,11 @@ def test_a_browser_switches_its_own_language(tmp_path):
         client.post("/join", data={"csrf": token, "code": code})
         resp = client.post("/team/venue/decide", data={"csrf": _csrf(client, "/team/venue"), "verb": ""})
         assert resp.status_code == 400 and "اختاروا إجراءً أولًا" in resp.get_data(as_text=True)
+        # A refusal names the teams by their names in the reader's language (English keeps the ids: test_web).
+        refused = html.unescape(client.get("/team/police").get_data(as_text=True))
+        venue, police = (loaded.texts.get(("team", t, "name"), "ar") for t in ("venue", "police"))
+        assert venue and police and re.search(r"[\u0600-\u06FF]", police)
+        assert venue in refused and police in refused and "team police" not in refused
     finally:
         room.close()
 
