@@ -254,9 +254,13 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
 @click.option("--lang", "lang", default=None, metavar="LANG",
               help="Language of the AAR/IP: en, ar (right to left) or fr (default: $SIMSOFT_LANG, else en). The same "
                    "session reports in any of them; the exercise file must translate its texts into it.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper of the printed AAR/IP (aar.html's print layout and aar.pdf); a4 is the ISO standard, "
+                   "letter the US one.")
 @_outcome_options
-def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lang: str | None, replications: int,
-           seed: int | None, executor: str | None, workers: int | None, progress: bool | None) -> None:
+def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lang: str | None, paper: str,
+           replications: int, seed: int | None, executor: str | None, workers: int | None,
+           progress: bool | None) -> None:
     """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv; --pdf: aar.pdf)."""
     from facilitator.conduct.store import _rebuild, write_summary
 
@@ -274,7 +278,7 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lan
     bar = _Bar(progress)
     try:
         folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers,
-                           on_start=bar.start, on_runs=bar.runs, pdf=pdf, lang=language)
+                           on_start=bar.start, on_runs=bar.runs, pdf=pdf, lang=language, paper=paper)
     finally:
         bar.close()
     for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
@@ -474,14 +478,15 @@ def _t(seconds: float) -> str:
 from facilitator.web.cli import serve; exercise.add_command(serve)  # noqa: E402,E702 - the web console (Flask loads only when it runs)
 
 
-def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None = None) -> None:
+def _packet(kind: str, exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None = None,
+            paper: str = "a4") -> None:
     from facilitator.documents.packets import write_packet
     from facilitator.exercise.loader import load_exercise
 
     loaded = load_exercise(exercise_file)
     language = _language(loaded, lang)
     out = out_dir if out_dir is not None else str(Path(exercise_file).with_suffix("")) + "-documents"
-    for path in write_packet(loaded, kind, out=out, pdf=pdf, lang=language):
+    for path in write_packet(loaded, kind, out=out, pdf=pdf, lang=language, paper=paper):
         click.echo(f"wrote {path}")
 
 
@@ -494,6 +499,8 @@ _PACKET_OPTIONS = (
     click.option("--lang", "lang", default=None, metavar="LANG",
                  help="Language of the document: en, ar (right to left) or fr (default: $SIMSOFT_LANG, else en); the "
                       "exercise file must translate its texts into it."),
+    click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+                 help="Paper of the printed document (HTML print layout and PDF); a4 is the ISO standard, letter the US one."),
 )
 
 
@@ -505,22 +512,22 @@ def _packet_options(f):  # type: ignore[no-untyped-def]
 
 @exercise.command()
 @_packet_options
-def sitman(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None) -> None:
+def sitman(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None, paper: str) -> None:
     """Situation Manual for participants: purpose, scope, objectives, schedule, venue map, modules with their
     questions, roles. No controller-only content (no MSEL, expected actions or controller notes)."""
-    _packet("sitman", exercise_file, out_dir, pdf, lang)
+    _packet("sitman", exercise_file, out_dir, pdf, lang, paper)
 
 
 @exercise.command()
 @_packet_options
-def eeg(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None) -> None:
+def eeg(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None, paper: str) -> None:
     """Evaluator packet (Exercise Evaluation Guide): capabilities, critical tasks, time standards and an
     observation sheet per inject."""
-    _packet("eeg", exercise_file, out_dir, pdf, lang)
+    _packet("eeg", exercise_file, out_dir, pdf, lang, paper)
 
 
 @exercise.command("controller-packet")
 @_packet_options
-def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None) -> None:
+def controller_packet(exercise_file: str, out_dir: str | None, pdf: bool, lang: str | None, paper: str) -> None:
     """Controller packet: the MSEL with release rules, expected actions, doctrine parameters and controller notes."""
-    _packet("controller-packet", exercise_file, out_dir, pdf, lang)
+    _packet("controller-packet", exercise_file, out_dir, pdf, lang, paper)

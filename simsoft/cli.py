@@ -401,6 +401,11 @@ def venue_group() -> None:
               help="Venue file to write (YAML, loadable with `import:` from a scenario).")
 @click.option("--layers", default=None, help="DXF layer names, ROLE=LAYER separated by commas; roles rooms, labels, "
               "doors, exits, stairs (default rooms=A-AREA,labels=A-AREA-IDEN,doors=A-DOOR,exits=A-DOOR-EXIT,stairs=A-FLOR-STRS).")
+@click.option("--level-from", "level_from", default=None, metavar="SOURCES",
+              help="Where a DXF gives each entity's floor besides `level: N` room labels, comma separated: "
+              "`layer` (layer names ending -L1, -L-1), `layer:TOKEN` (TOKEN with {level}, e.g. L{level}- for L1-A-AREA), "
+              "`attribute` or `attribute:TAG` (a floor block inserted with a LEVEL or TAG attribute). "
+              "Default: label,attribute.")
 @click.option("--units", type=click.Choice(["m", "cm", "mm", "ft", "in"]), default=None,
               help="Unit of the drawing when its header names none (DXF), or of planar GeoJSON coordinates "
               "(default: the DXF header; GeoJSON longitude/latitude).")
@@ -413,8 +418,8 @@ def venue_group() -> None:
 @click.option("--tread-mm", type=FiniteFloat(min=100.0, max=1000.0), default=279.0, show_default=True,
               help="Tread depth of every stair (SFPE default 279 mm).")
 @click.option("--force", is_flag=True, help="Overwrite an existing venue file.")
-def venue_import(plan: str, to_file: str, layers: str | None, units: str | None, min_width: float, snap: float,
-                 riser_mm: float, tread_mm: float, force: bool) -> None:
+def venue_import(plan: str, to_file: str, layers: str | None, level_from: str | None, units: str | None,
+                 min_width: float, snap: float, riser_mm: float, tread_mm: float, force: bool) -> None:
     """Make a venue file from the floor plan PLAN (.dxf or .geojson).
 
     Closed room outlines become zones (area from the outline), doors become connections between the
@@ -423,7 +428,7 @@ def venue_import(plan: str, to_file: str, layers: str | None, units: str | None,
     printed with the entity it comes from (DXF layer and handle, GeoJSON feature id). Needs the `plans`
     extra: pip install "simsoft[plans]".
     """
-    from simsoft.plans import Layers, import_plan, write_venue
+    from simsoft.plans import Layers, LevelRule, import_plan, write_venue
 
     target = Path(to_file)
     if target.exists() and not force:
@@ -432,7 +437,11 @@ def venue_import(plan: str, to_file: str, layers: str | None, units: str | None,
         parsed = Layers.parse(layers)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--layers") from None
-    venue, report = import_plan(plan, layers=parsed, units=units, min_width_m=min_width, snap_m=snap,
+    try:
+        rule = LevelRule.parse(level_from)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--level-from") from None
+    venue, report = import_plan(plan, layers=parsed, levels=rule, units=units, min_width_m=min_width, snap_m=snap,
                                 riser_mm=riser_mm, tread_mm=tread_mm)
     for f in report.findings:
         click.secho(f"{plan}: {f}", fg="yellow" if f.severity == "warning" else None, err=f.severity == "warning")
@@ -455,6 +464,7 @@ def venue_check(venue_file: str, density: float, out_dir: str) -> None:
     occupant loads, doors with widths, exits with their SFPE capacity, stairs and the route graph,
     one panel per level. The summary gives the occupant load per zone at DENSITY, each exit's
     capacity (effective width x SFPE maximum specific flow) and a hydraulic evacuation estimate.
+    A door whose `at` lies more than 1 m from the outline of a zone it opens into is reported.
     """
     from simsoft.plans.capacity import format_summary
     from simsoft.plans.check import check_venue
@@ -462,6 +472,11 @@ def venue_check(venue_file: str, density: float, out_dir: str) -> None:
     summary, files = check_venue(venue_file, out_dir=out_dir, density_p_m2=density)
     for line in format_summary(summary):
         click.echo(line)
+    from simsoft.plans.check import load_venue
+    from simsoft.plans.layout import misplaced_doors
+
+    for line in misplaced_doors(load_venue(venue_file)):
+        click.secho(f"warning: {line}", fg="yellow", err=True)
     for f in files:
         click.echo(f"wrote {f}")
 

@@ -52,6 +52,10 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     import yaml
 
     md = (evaluated / "aar" / "aar.md").read_text(encoding="utf-8")
+    # The venue figure: what the incident affected and the exits used (a schematic: this venue has no outlines).
+    assert (evaluated / "aar" / "venue.png").stat().st_size > 10_000
+    assert re.search(r"!\[[^\]]*\]\(venue.png\)", md)
+    assert re.search(r"a schematic \(the venue file has no zone outlines\).*people out by exit \(\d of 3 exits used\)", md)
     ex = yaml.safe_load(EXERCISE.read_text(encoding="utf-8"))
     ev = yaml.safe_load((EX / "community-hall-evaluation.yaml").read_text(encoding="utf-8"))
     for o in ex["objectives"]:
@@ -66,8 +70,9 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
             assert item[key] in md
     assert "Casualty information reached EMS dispatch only through the police." in md  # evaluator finding
     # timeliness findings are sentences with display names, the inject and the standard
-    assert ("Venue management and stewards never gave the evacuation order expected after inject I2 (Stewards in the "
-            "courtyard, released at 2 min 30 s); the standard is 3 min." in md)
+    # The room's clock of the release (the session's journal) follows the exercise time.
+    assert re.search(r"Venue management and stewards never gave the evacuation order expected after inject I2 \(Stewards "
+                     r"in the courtyard, released at 2 min 30 s, \d\d:\d\d UTC\); the standard is 3 min\.", md)
     assert not re.search(r"D\d+ took effect", md)
     assert "We learned the casualty count from the police, not from the venue." in md  # hot wash
     assert "| I1 | venue | close | CT2.1 | 1 min 0 s | D1 | 4 min 0 s | 0 (too late) |" in md
@@ -76,7 +81,7 @@ def test_the_aar_holds_every_objective_capability_and_the_whole_improvement_plan
     for name in ("timeline.png", "outcomes.png", "variant-effects.png"):
         assert (evaluated / "aar" / name).stat().st_size > 10_000
     html = (evaluated / "aar" / "aar.html").read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 3 and 'src="http' not in html
+    assert html.count('src="data:image/png;base64,') == 4 and 'src="http' not in html
 
 
 def test_improvement_plan_csv_and_predicted_variant_effects(evaluated):

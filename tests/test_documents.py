@@ -110,9 +110,38 @@ def test_bad_overview_fields_are_named_with_file_and_line(tmp_path):
 
 
 def test_differences_are_said_in_human_units():
-    assert meaningful_text("egress.t95_s", {"mean": -0.01, "ci_low": -0.02, "ci_high": -0.005}) == "no meaningful difference"
-    assert meaningful_text("medical.deaths", {"mean": 1.2, "ci_low": 0.6, "ci_high": 1.8}) == "1.2 people higher (0.6 to 1.8 people higher)"
+    assert meaningful_text("egress.t95_s", {"mean": -0.01, "ci_low": -0.02, "ci_high": -0.005,
+                                            "significant": True}) == "no meaningful difference"
+    assert meaningful_text("medical.deaths", {"mean": 1.2, "ci_low": 0.6, "ci_high": 1.8, "significant": True}
+                           ) == "1.2 people higher (0.6 to 1.8 people higher)"
     assert meaningful_text("medical.deaths", {"mean": None}) == "not computed"
+
+
+def test_meaningful_reads_the_experiments_significant_flag_not_the_interval():
+    """One rule everywhere: the AAR's prose and the experiment summaries agree on every difference."""
+    from facilitator.documents.prose import meaningful
+    from simsoft.experiments import meaningful as experiments_meaningful
+    from simsoft.experiments import paired_difference
+
+    # An interval that excludes zero but a difference the experiments do not flag (one paired run).
+    one_run = {"n": 1, "mean": 2.0, "ci_low": 1.0, "ci_high": 3.0, "significant": False}
+    assert not meaningful("medical.deaths", one_run)
+    assert meaningful_text("medical.deaths", one_run) == "no meaningful difference"
+    # Flagged significant but below the practical threshold (30 s of evacuation).
+    assert not meaningful("egress.t95_s", {"n": 10, "mean": 20.0, "ci_low": 10.0, "ci_high": 30.0, "significant": True})
+    # Without the flag (a hand-made dict) nothing is meaningful: the rule is never re-derived from bounds.
+    assert not meaningful("medical.deaths", {"mean": 2.0, "ci_low": 1.0, "ci_high": 3.0})
+    # Real paired differences: prose and experiments say the same.
+    cases = [([10.0, 11.0, 12.0, 13.0], [13.0, 14.0, 15.0, 16.5]),   # +3 people, interval excludes zero
+             ([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.2]),           # within half a person
+             ([1.0, 2.0, 3.0, 4.0], [3.0, 0.0, 5.0, 2.0]),           # interval spans zero
+             ([100.0, 200.0], [100.0 + 1e-12, 200.0 + 1e-12])]       # float noise only
+    seen = []
+    for ref, var in cases:
+        d = paired_difference(ref, var).to_dict()
+        seen.append(meaningful("medical.deaths", d))
+        assert meaningful("medical.deaths", d) == experiments_meaningful("medical.deaths", d)
+    assert seen == [True, False, False, False]
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +185,8 @@ def test_every_aar_section_is_present_and_not_empty(noted_aar):
     log = sections["Decision log"]
     assert "keep him out" in log and "refused: team 'venue' may not dispatch" in log
     obs = sections["Evaluator observations and notes by inject"]
-    assert "| inject I1 (Steward at the courtyard gate, released at 0 s) |" in obs and "The cordon had no owner." in obs
+    assert re.search(r"\| inject I1 \(Steward at the courtyard gate, released at 0 s, \d\d:\d\d UTC\) \|", obs)
+    assert "The cordon had no owner." in obs
     assert "-0.0" not in md and "e+0" not in md and not re.search(r"D\d+ took effect", md)
 
 
@@ -172,3 +202,67 @@ def test_the_aar_pdf_renders(noted_aar):
     _need_chromium()
     pdf = (noted_aar / "aar.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and pdf.count(b"/Type /Page") >= 3
+    assert _page_sizes_mm(pdf) == {(210, 297)}  # A4 by default
+    assert "@page{size:A4;" in (noted_aar / "aar.html").read_text(encoding="utf-8")
+
+
+def _page_sizes_mm(pdf: bytes) -> set[tuple[int, int]]:
+    """Every page's MediaBox in whole millimetres (1 pt = 25.4/72 mm)."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes, "no MediaBox in the PDF"
+    return {(round((float(x1) - float(x0)) * 25.4 / 72), round((float(y1) - float(y0)) * 25.4 / 72))
+            for x0, y0, x1, y1 in boxes}
+
+
+def test_paper_letter_prints_the_aar_and_the_packets_on_letter(noted_aar, tmp_path):
+    _need_chromium()
+    res = CliRunner().invoke(exercise, ["report", str(noted_aar.parent), "-n", "0", "--pdf", "--paper", "letter",
+                                        "--out", str(tmp_path / "aar")])
+    assert res.exit_code == 0, res.output
+    assert "@page{size:letter;" in (tmp_path / "aar" / "aar.html").read_text(encoding="utf-8")
+    assert _page_sizes_mm((tmp_path / "aar" / "aar.pdf").read_bytes()) == {(216, 279)}  # 8.5 x 11 in
+    for paper, size in (("letter", (216, 279)), ("a4", (210, 297))):
+        res = CliRunner().invoke(exercise, ["eeg", str(EXERCISE), "--out", str(tmp_path / paper), "--paper", paper])
+        assert res.exit_code == 0, res.output
+        assert _page_sizes_mm((tmp_path / paper / "evaluator-packet.pdf").read_bytes()) == {size}
+    res = CliRunner().invoke(exercise, ["sitman", str(EXERCISE), "--out", str(tmp_path / "x"), "--paper", "a5"])
+    assert res.exit_code == 2 and "'a5' is not one of 'a4', 'letter'" in res.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_findings_and_the_decision_log_give_the_room_clock_beside_exercise_time(noted_aar):
+    """The journal stamps every step with UTC: the AAR shows it beside the simulated time (issue 19)."""
+    from facilitator.conduct.journal import read_journal
+
+    entries, _ = read_journal(noted_aar.parent / "session.sqlite")
+    wall = {e.kind + ":" + str(e.body.get("id") or e.body.get("inject") or e.seq): e.wall_utc[11:16] for e in entries}
+    md = (noted_aar / "aar.md").read_text(encoding="utf-8")
+    sections = _sections(md)
+    log = sections["Decision log"]
+    d1 = next(line for line in log.splitlines() if "D1:" in line)
+    assert f"({wall['decision:D1']} UTC)" in d1.split("|")[1]
+    refused = next(line for line in log.splitlines() if "refused:" in line)
+    assert re.search(r"^\| [^|]*\(\d\d:\d\d UTC\) \|", refused)
+    # The finding on the gate closure: decision and inject release with their room clock.
+    assert f"released at 0 s, {wall['release:I1']} UTC)" in md
+    assert re.search(r"closed the [^.]* at [^,]*\(\d\d:\d\d UTC\), [^;]* after inject I1 \([^)]*released at [^)]*, \d\d:\d\d UTC\)",
+                     md), md[:3000]
+    obs = sections["Evaluator observations and notes by inject"]
+    note = next(line for line in obs.splitlines() if "Nobody on the rota" in line)
+    assert re.search(r"\| \d[^|]*\(\d\d:\d\d UTC\) \|", note), note
+    assert re.search(r"\| after play \(\d\d:\d\d UTC\) \|", obs)
+
+
+def test_a_session_without_a_journal_keeps_exercise_time_only():
+    from facilitator.documents.aar_sections import decision_log, display_names, wall_times
+
+    loaded = load_exercise(EXERCISE)
+    from facilitator.conduct.session import Session
+
+    ses = Session(loaded)  # in memory: no folder, no journal
+    ses.advance_phase("conduct")
+    ses.release_next()
+    ses.decide(parse_line("close connection=courtyard_gate -- keep him out", team="venue"))
+    assert wall_times(ses) is None
+    rows = decision_log(ses, display_names(loaded.scenario))
+    assert rows and "UTC" not in rows[0][0]

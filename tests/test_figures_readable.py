@@ -214,3 +214,20 @@ def test_the_aar_and_experiment_summaries_share_one_threshold_table():
             d = {"mean": mean, "ci_low": min(mean * 0.5, mean * 1.5), "ci_high": max(mean * 0.5, mean * 1.5),
                  "significant": True}
             assert prose.meaningful(metric, d) == meaningful(metric, d), (metric, mean)
+
+
+def test_hospitals_with_the_same_beds_stay_distinguishable():
+    """Stadium: North and South General both have 60 beds; one line would hide the other."""
+    stadium = run(load_scenario("scenarios/stadium.yaml"), seed=20240611)
+    ax = hospital_load(stadium).axes[0]
+    caps = [ln for ln in ax.get_lines() if ln.get_label().endswith("(shared line, alternate dashes)")]
+    assert len(caps) == 2
+    assert {ln.get_ydata()[0] for ln in caps} == {60.0}
+    assert len({ln.get_color() for ln in caps}) == 2
+    assert len({ln.get_linestyle() and str(ln._dash_pattern) for ln in caps}) == 2  # dashes offset, both visible
+    notes = [t.get_text() for t in ax.texts]
+    assert "60 beds each: North General Hospital and South General Hospital" in notes
+    # Idle hospitals are not drawn as flat lines on the axis (they are in the legend only).
+    assert all(max(ln.get_ydata(), default=0) > 0 for ln in ax.get_lines() if "beds in use" in ln.get_label())
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "South General Hospital: no patients" in legend

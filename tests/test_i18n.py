@@ -43,7 +43,8 @@ def _extracted() -> dict[object, list[str]]:
                   ("facilitator/conduct/sitrep.py", "python"),
                   ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
                   ("facilitator/evaluation/aar.py", "python"), ("facilitator/evaluation/contrary.py", "python"),
-                  ("facilitator/evaluation/plots.py", "python"), ("facilitator/web/templates/**.html", "jinja2")]
+                  ("facilitator/evaluation/plots.py", "python"), ("facilitator/evaluation/venue_figure.py", "python"),
+                  ("facilitator/web/templates/**.html", "jinja2")]
     found: dict[object, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
         key = message if isinstance(message, str) else tuple(message)
@@ -70,7 +71,7 @@ def test_babel_cfg_names_the_files_the_test_extracts():
     for section in ("[python: facilitator/web/**.py]", "[python: facilitator/conduct/console.py]",
                     "[python: facilitator/documents/**.py]", "[python: facilitator/evaluation/aar.py]",
                     "[python: facilitator/evaluation/contrary.py]", "[python: facilitator/evaluation/plots.py]",
-                    "[python: facilitator/conduct/sitrep.py]",
+                    "[python: facilitator/conduct/sitrep.py]", "[python: facilitator/evaluation/venue_figure.py]",
                     "[jinja2: facilitator/web/templates/**.html]"):
         assert section in cfg
 

@@ -144,8 +144,36 @@ def test_the_arabic_aar_is_right_to_left_and_prints(reports):
     png = html_to_png(page, SHOTS / "aar-ar.png", width_px=900, height_px=1400)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
     assert png.stat().st_size > 50_000
-    for name in ("timeline.png", "outcomes.png"):
+    for name in ("timeline.png", "outcomes.png", "venue.png"):
         (SHOTS / f"ar-{name}").write_bytes((docs["ar"] / name).read_bytes())
+
+
+def test_the_venue_figure_speaks_the_reader_language(reports):
+    import matplotlib.pyplot as plt
+
+    from facilitator.conduct.store import _rebuild
+    from facilitator.evaluation.venue_figure import venue_figure
+
+    session, _, _ = _rebuild(reports[0])
+
+    def texts(fig):  # every text drawn: titles, annotations, axis labels and the legend
+        found = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        return [t for t in found if t]
+
+    fig, caption = venue_figure(session)
+    en = texts(fig)
+    assert caption.startswith("The venue at exercise time") and "exit used" in en and "Prayer hall\n10 hurt" in en
+    plt.close(fig)
+    fig, caption = venue_figure(session, tr=translator("fr"))
+    fr = texts(fig)
+    assert caption.startswith("Le lieu au temps d'exercice") and "sorties utilisées sur" in caption
+    assert "sortie utilisée" in fr and "Salle de prière\n10 blessés" in fr and "x (m)" in fr
+    assert not {"exit used", "door / opening (schematic: not to scale)", "Prayer hall\n10 hurt"} & set(fr)
+    plt.close(fig)
+    fig, caption = venue_figure(session, tr=translator("ar"))
+    ar = " ".join(texts(fig)) + caption
+    assert not re.findall(r"\b(?:exit|hurt|out|level|door|incident|venue)\b", ar.replace("Place of worship", ""))
+    plt.close(fig)
 
 
 def test_arabic_figure_labels_are_arabic_and_shaped_when_matplotlib_cannot():

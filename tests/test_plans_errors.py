@@ -11,7 +11,7 @@ from click.testing import CliRunner
 pytest.importorskip("ezdxf")
 pytest.importorskip("shapely")
 
-from plan_helpers import rect, write_dxf, write_geojson  # noqa: E402
+from plan_helpers import PLANS, rect, write_dxf, write_geojson  # noqa: E402
 
 from simsoft.cli import cli  # noqa: E402
 from simsoft.errors import SimsoftError  # noqa: E402
@@ -96,11 +96,60 @@ def test_huge_file_is_refused_before_reading(tmp_path):
         read_plan(plan)
 
 
-def test_text_that_is_not_dxf(tmp_path):
+def _sample() -> bytes:
+    return (PLANS / "place-of-worship.dxf").read_bytes()
+
+
+def _binary_dxf(path):
+    import ezdxf
+
+    doc = ezdxf.new("R2010", units=6)
+    doc.modelspace().add_lwpolyline([(0, 0), (4, 0), (4, 3)], close=True, dxfattribs={"layer": "A-AREA"})
+    doc.saveas(path, fmt="bin")
+    return path.read_bytes()
+
+
+AGAIN = r"save it again from the CAD program as DXF \(ASCII or binary\)"
+
+
+@pytest.mark.parametrize("case, message", [
+    ("text", r"plan.dxf: is not a DXF file: a DXF starts with the group code 0 and SECTION, this one with 'hello'$"),
+    ("blank", r"plan.dxf: holds only blank lines, no DXF$"),
+    ("half", r"plan.dxf: is truncated: it stops at line 1,771, inside the TABLES section, without the end-of-file "
+             r"marker \(0 EOF\), so part of the drawing is missing \(cut off while copying or saving\?\); " + AGAIN),
+    ("no_eof", r"plan.dxf: is truncated: it stops at line [\d,]+, inside the OBJECTS section, without the end-of-file"),
+    ("bad_code", r"plan.dxf: is a damaged DXF file \(Invalid group code \"abc\" at line 5.\): " + AGAIN),
+    ("dwg", r"plan.dxf: is a DWG drawing \(AC1032\), not DXF: DWG is not read; save the drawing as DXF from the CAD "
+            r"program$"),
+    ("binary_cut", r"plan.dxf: is a truncated binary DXF: its [\d,]+ bytes stop before the end-of-file marker \(EOF\), "
+                   r"so part of the drawing is missing; " + AGAIN),
+    ("binary_head", r"plan.dxf: is a damaged binary DXF \(its first line is cut short\): " + AGAIN),
+])
+def test_garbage_and_truncated_dxf_get_our_own_message_naming_the_file(tmp_path, case, message):
     plan = tmp_path / "plan.dxf"
-    plan.write_text("hello\nworld\n")
-    with pytest.raises(PlanError, match=r"plan.dxf: not a readable DXF file \(.*\); save it from the CAD program as DXF"):
+    data = {
+        "text": lambda: b"hello\nworld\n",
+        "blank": lambda: b"\n  \n\n",
+        "half": lambda: _sample()[:len(_sample()) // 2],
+        "no_eof": lambda: _sample()[:_sample().rindex(b"EOF") - 4],
+        "bad_code": lambda: b"  0\nSECTION\n  2\nENTITIES\nabc\nLINE\n  0\nENDSEC\n  0\nEOF\n",
+        "dwg": lambda: b"AC1032\x00\x00\x00\x00\x00\x00",
+        "binary_cut": lambda: _binary_dxf(tmp_path / "whole.dxf")[:3000],
+        "binary_head": lambda: b"AutoCAD Binary DXF\r\n",
+    }[case]()
+    plan.write_bytes(data)
+    with pytest.raises(PlanError, match=message) as info:
         import_plan(plan)
+    assert "is not a DXF file." not in str(info.value)  # never ezdxf's own wording
+    result = CliRunner().invoke(cli, ["venue", "import", str(plan), "--to", str(tmp_path / "v.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "v.yaml").exists()
+
+
+def test_a_whole_binary_dxf_is_read(tmp_path):
+    _binary_dxf(tmp_path / "plan.dxf")
+    plan = read_plan(tmp_path / "plan.dxf")
+    assert len(plan.rooms) == 1 and round(plan.rooms[0].polygon.area, 6) == 6.0
 
 
 def test_geojson_bad_json_names_line_and_column(tmp_path):

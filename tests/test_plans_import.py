@@ -210,3 +210,73 @@ if given is not None:
         venue, _ = import_plan(plan)
         assert venue["venue"]["zones"][0]["area_m2"] == round(w_m * h_m, 2)
         assert venue["venue"]["connections"][0]["width_m"] == round(d_m, 2)
+
+
+def test_sample_dxf_is_byte_reproducible(tmp_path):
+    """make_plans.py writes the shipped DXF byte for byte, whatever the process's hash seed."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import ezdxf
+
+    shipped = (PLANS / "place-of-worship.dxf").read_bytes()
+    made = re.search(rb"ezdxf (\S+) \(scenarios/plans/make_plans.py\)", shipped)
+    assert made, "the shipped DXF does not name the ezdxf that wrote it: regenerate it with make_plans.py"
+    if made.group(1).decode() != ezdxf.__version__:
+        pytest.skip(f"the sample was written by ezdxf {made.group(1).decode()}, this is {ezdxf.__version__}")
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, str(PLANS / "make_plans.py"), str(out)], check=True, env=env,
+                       capture_output=True)
+        outs.append((out / "place-of-worship.dxf").read_bytes())
+    assert outs[0] == outs[1], "two runs of make_plans.py wrote different DXF bytes"
+    assert outs[0] == shipped, "scenarios/plans/place-of-worship.dxf is not what make_plans.py writes: regenerate it"
+    geo = (tmp_path / "1" / "place-of-worship.geojson").read_bytes()
+    assert geo == (PLANS / "place-of-worship.geojson").read_bytes()
+
+
+def test_connections_carry_the_door_position_measured_on_the_plan(tmp_path):
+    from simsoft.plans.layout import layout
+
+    venue, _ = import_plan(PLANS / "place-of-worship.dxf")
+    at = {frozenset((c["from"], c["to"])): c["at"] for c in venue["venue"]["connections"]}
+    assert at[frozenset(("prayer_hall", "lobby"))] == [24.1, 5.0]  # the middle of the door line (24.1, 3.8)-(24.1, 6.2)
+    assert at[frozenset(("prayer_hall", "rear_corridor"))] == [10.9, 15.1]
+    assert at[frozenset(("lobby", "exit_lobby"))] == [32.3, 4.6]
+    assert at[frozenset(("side_room", "exit_side_room"))] == [29.45, 15.1]  # the 900 mm door block: its side on the wall
+    geo, _ = import_plan(PLANS / "place-of-worship.geojson")
+    stair = next(c for c in geo["venue"]["connections"] if c["kind"] == "stair")
+    assert [round(v, 2) for v in stair["at"]] == [22.0, 16.0]  # the centre of the flight (20, 15)-(24, 17)
+    path = write_venue(venue, tmp_path / "v.yaml", source="plan.dxf")
+    loaded = load_venue(path)
+    drawn = layout(loaded)
+    assert drawn.door["lobby_prayer_hall"] == (24.1, 5.0) and "lobby_prayer_hall" in drawn.door_given
+
+
+def test_a_bad_door_position_is_refused_with_its_field(tmp_path):
+    from simsoft.errors import ScenarioError
+
+    venue, _ = import_plan(PLANS / "place-of-worship.dxf")
+    path = write_venue(venue, tmp_path / "v.yaml", source="plan.dxf")
+    text = path.read_text(encoding="utf-8").replace("at: [24.1, 5.0]", "at: [24.1]", 1)
+    assert "at: [24.1]" in text
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"v.yaml:\d+ venue.connections\[0\].at"):
+        validate_file(path)
+
+
+def test_venue_check_reports_a_door_placed_away_from_its_zones(tmp_path):
+    venue, _ = import_plan(PLANS / "place-of-worship.dxf")
+    path = write_venue(venue, tmp_path / "v.yaml", source="plan.dxf")
+    good = CliRunner().invoke(cli, ["venue", "check", str(path), "--out", str(tmp_path / "out")])
+    assert good.exit_code == 0 and "warning" not in good.stderr  # every imported door sits on its walls
+    text = path.read_text(encoding="utf-8").replace("at: [24.1, 5.0]", "at: [5.0, 5.0]", 1)
+    path.write_text(text, encoding="utf-8")
+    bad = CliRunner().invoke(cli, ["venue", "check", str(path), "--out", str(tmp_path / "out")])
+    assert bad.exit_code == 0
+    assert "warning: connection lobby_prayer_hall: its at (5, 5) is 19.2 m from the outline of zone lobby (more than " \
+           "1 m): check the position" in bad.stderr

@@ -136,13 +136,31 @@ def test_experiment_summary_leads_with_the_conclusion_in_words_and_collapses_the
     assert "e+0" not in md and "e-0" not in md
 
 
-def test_comparison_page_has_one_short_table_per_metric(experiment, incident_run, tmp_path):
+def test_comparison_page_reads_at_a_glance(experiment, incident_run, tmp_path):
+    """Conclusion first, one compact table of means (units in the headers), the figure, the detail folded."""
     from simsoft.reports import compare
     from simsoft.runfolder import write_run
 
     run_folder = write_run(incident_run, out_dir=tmp_path / "runs")
-    _, _, folder = compare([run_folder, experiment.path], out_dir=tmp_path / "cmp")
+    header, _, folder = compare([run_folder, experiment.path], out_dir=tmp_path / "cmp")
     md = (folder / "comparison.md").read_text(encoding="utf-8")
+    html = (folder / "comparison.html").read_text(encoding="utf-8")
+    heads = re.findall(r"^## (.+)$", md, flags=re.M)
+    assert heads[:2] == ["Conclusion", "At a glance"]
+    conclusion = md.split("## Conclusion", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"(lowest .+, highest .+ apart\.|no meaningful difference)", conclusion)
+    assert "single seeds" in conclusion  # a run is one seed: its gap to another is not an effect
+    assert not re.search(r"\b(egress|medical|incident|response|recovery|casualties)\.[a-z_]+", conclusion)
+    glance = md.split("## At a glance", 1)[1].split("![", 1)[0]
+    rows = [ln for ln in glance.splitlines() if ln.startswith("| ") and not ln.startswith("| run / experiment")]
+    assert len(rows) == 3  # the run and the two variants
+    assert "| time until 95 % are out (min) |" in glance
+    for row in rows:  # bare numbers: the unit is said once, in the header
+        assert all(re.fullmatch(r"[\d,.]+|-", c.strip()) for c in row.strip("|").split("|")[1:]), row
+    # Every value with its interval, one short table per metric, folded under the figure.
+    assert html.index("<details><summary>Every value with its 95 % interval") > html.index("<figure>")
     assert "## time until 95 % are out (egress.t95_s)" in md
-    assert max(len(line) for line in md.splitlines() if line.startswith("|")) < 120
+    detail = md.split("**Every value", 1)[1]
+    assert max(len(line) for line in detail.splitlines() if line.startswith("|")) < 120
     assert "T0" not in md.split("![")[1]  # no UTC time stamps in the page's labels (the CSV keeps the paths)
+    assert "e+0" not in md and "e-0" not in md

@@ -5,7 +5,7 @@ observations tied to injects, honest outcome verdicts and the conclusion (used b
 from __future__ import annotations
 
 import re
-
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from facilitator.documents.prose import action_phrase, meaningful_text, verdict, when
@@ -15,8 +15,70 @@ from facilitator.i18n import N_, Translator, translator
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
-__all__ = ["when", "display_names", "Reader", "finding_sentences", "decision_log", "observations", "executive_summary",
-           "outcome_rows", "conclusion", "reason_words"]
+__all__ = ["when", "WallTimes", "wall_times", "clock", "display_names", "Reader", "finding_sentences", "decision_log",
+           "observations", "executive_summary", "outcome_rows", "conclusion", "reason_words"]
+
+
+@dataclass(frozen=True)
+class WallTimes:
+    """The room's clock (UTC ``HH:MM``) of each journaled step the AAR cites: what the session's journal
+    stamped when the step was written. Simulated time stands still while teams talk, so the two clocks
+    differ; an evaluator matching notes and recordings to the log needs both."""
+
+    decisions: dict[str, str] = field(default_factory=dict)
+    """Decision id → when it was journaled."""
+    rejected: list[str] = field(default_factory=list)
+    """Refused decisions, in journal order (the order of ``Session.rejected``)."""
+    notes: list[str] = field(default_factory=list)
+    """Notes, in journal order (the order of ``Session.notes``)."""
+    releases: dict[str, str] = field(default_factory=dict)
+    """Inject id → when it was released."""
+
+
+def _hhmm(wall_utc: str) -> str:
+    """``2026-12-06T10:42:13.5Z`` → ``10:42``."""
+    return wall_utc[11:16]
+
+
+def wall_times(session: "Session") -> WallTimes | None:
+    """The room's clock of the session's steps from its journal, or None (no folder, no readable journal)."""
+    if session.folder is None:
+        return None
+    from facilitator.conduct.journal import JournalError, read_journal
+    from facilitator.conduct.store import JOURNAL
+
+    path = session.folder / JOURNAL
+    if not path.is_file():
+        return None
+    try:
+        entries, _ = read_journal(path)
+    except (JournalError, OSError):
+        return None
+    out = WallTimes()
+    for e in entries:
+        if not e.wall_utc:
+            continue
+        if e.kind == "decision":
+            out.decisions[str(e.body.get("id"))] = _hhmm(e.wall_utc)
+        elif e.kind == "rejected":
+            out.rejected.append(_hhmm(e.wall_utc))
+        elif e.kind == "note":
+            out.notes.append(_hhmm(e.wall_utc))
+        elif e.kind == "release" and e.body.get("inject"):
+            out.releases[str(e.body["inject"])] = _hhmm(e.wall_utc)
+    return out
+
+
+def clock(t_s: float, wall: str | None, tr: Translator | None = None) -> str:
+    """Exercise time with the room's clock beside it when known: ``6 min 30 s (10:42 UTC)``, in ``tr``'s language.
+
+    >>> clock(390.0, "10:42"), clock(390.0, None), clock(390.0, "10:42", translator("fr"))
+    ('6 min 30 s (10:42 UTC)', '6 min 30 s', '6 min 30 s (10:42 UTC)')
+    """
+    if tr is None or tr.lang == "en":
+        return f"{when(t_s)} ({wall} UTC)" if wall else when(t_s)
+    _ = tr
+    return _("%(t)s (%(clock)s UTC)", t=when(t_s, tr), clock=wall) if wall else when(t_s, tr)
 
 
 def display_names(scenario: Any, texts: Any = None, lang: str = "en") -> dict[str, str]:
@@ -75,11 +137,16 @@ def _team(ex: Any, team: str) -> str:
         return team
 
 
-def _inject_ref(session: "Session", inject_id: str, r: Reader) -> str:
+def _inject_ref(session: "Session", inject_id: str, r: Reader, wall: WallTimes | None = None) -> str:
     _ = r.tr
     for s in session.injects:
         if s.inject.id == inject_id:
             sender = r.text(("inject", inject_id, "sender"), s.inject.sender)
+            rel = wall.releases.get(inject_id) if wall else None
+            # Inside the inject's own parentheses the room's clock follows a comma, not a second bracket.
+            if s.released_s is not None and rel:
+                return _("inject %(id)s (%(sender)s, released at %(t)s, %(clock)s UTC)", id=inject_id, sender=sender,
+                         t=when(s.released_s, r.tr), clock=rel)
             if s.released_s is not None:
                 return _("inject %(id)s (%(sender)s, released at %(t)s)", id=inject_id, sender=sender,
                          t=when(s.released_s, r.tr))
@@ -131,11 +198,13 @@ def reason_words(reason: str, r: Reader) -> str:
 
 def finding_sentences(session: "Session", scores: Any, names: dict[str, str],
                       tr: Translator | None = None) -> dict[str, list[tuple[str, str, str, str]]]:
-    """Timeliness findings per objective as ``(kind, sentence, reference, analysis)``."""
+    """Timeliness findings per objective as ``(kind, sentence, reference, analysis)``; times read in exercise
+    time with the room's clock beside them when the session has a journal."""
     r = Reader(session, tr)
     _ = r.tr
     names = names if r.lang == "en" else r.names
     ex = session.loaded.exercise
+    wall = wall_times(session)
     decisions = {d.id: d for d in session.decisions}
     out: dict[str, list[tuple[str, str, str, str]]] = {o.id: [] for o in ex.objectives}
     for a in scores.actions:
@@ -151,13 +220,16 @@ def finding_sentences(session: "Session", scores: Any, names: dict[str, str],
         else:
             ref = a.action if r.lang == "en" else noun(a.action, r.tr)
         who = r.team(a.team)
-        inj = _inject_ref(session, a.inject, r)
+        inj = _inject_ref(session, a.inject, r, wall)
         d = decisions.get(a.decision or "")
         if d is not None and a.taken_after_s is not None:
             gap = _("immediately") if a.taken_after_s < 1 else when(a.taken_after_s, r.tr)
+            decided = wall.decisions.get(d.id) if wall else None
+            at = (clock(d.t_s, decided, r.tr) if not d.after_s else
+                  _("%(t)s (decided at %(clock)s)", t=when(d.t_s + d.after_s, r.tr), clock=clock(d.t_s, decided, r.tr))
+                  if decided else when(d.t_s + d.after_s, r.tr))
             did = _("%(who)s %(action)s at %(at)s, %(gap)s after %(inject)s; %(standard)s.", who=who,
-                    action=action_phrase(d.action, names, r.tr), at=when(d.t_s + d.after_s, r.tr), gap=gap, inject=inj,
-                    standard=std)
+                    action=action_phrase(d.action, names, r.tr), at=at, gap=gap, inject=inj, standard=std)
         else:
             what = _NOUNS_EN.get(a.action, a.action.replace("_", " ")) if r.lang == "en" else noun(a.action, r.tr)
             did = _("%(who)s never gave the %(what)s expected after %(inject)s; %(standard)s.", who=who, what=what,
@@ -196,19 +268,22 @@ _PHASES = {"hot_wash": N_("hot wash"), "conduct": N_("conduct"), "setup": N_("se
 
 
 def decision_log(session: "Session", names: dict[str, str], tr: Translator | None = None) -> list[tuple[str, ...]]:
-    """Every decision and refusal in time order: time, team, inject, decision, rationale, outcome."""
+    """Every decision and refusal in time order: time (with the room's clock when the session has a journal),
+    team, inject, decision, rationale, outcome."""
     r = Reader(session, tr)
     _ = r.tr
     names = names if r.lang == "en" else r.names
+    wall = wall_times(session)
     rows: list[tuple[float, tuple[str, ...]]] = []
     for d in session.decisions:
         effect = _("in effect at %(t)s", t=when(d.t_s + d.after_s, r.tr)) if d.after_s else _("in effect at once")
-        rows.append((d.t_s, (when(d.t_s, r.tr), f"{d.id}: {r.team(d.team)}", d.inject or "-",
-                             action_phrase(d.action, names, r.tr), d.rationale or "-", effect)))
-    for x in session.rejected:
-        rows.append((x["t_s"], (when(x["t_s"], r.tr), _("refused: %(team)s", team=r.team(x["team"])), x.get("inject") or "-",
-                                action_phrase(x.get("action") or {}, names, r.tr), x.get("rationale") or "-",
-                                _("refused: %(team)s", team=x["message"]))))
+        rows.append((d.t_s, (clock(d.t_s, wall.decisions.get(d.id) if wall else None, r.tr), f"{d.id}: {r.team(d.team)}",
+                             d.inject or "-", action_phrase(d.action, names, r.tr), d.rationale or "-", effect)))
+    for k, x in enumerate(session.rejected):
+        refused_at = wall.rejected[k] if wall and k < len(wall.rejected) else None
+        rows.append((x["t_s"], (clock(x["t_s"], refused_at, r.tr), _("refused: %(team)s", team=r.team(x["team"])),
+                                x.get("inject") or "-", action_phrase(x.get("action") or {}, names, r.tr),
+                                x.get("rationale") or "-", _("refused: %(team)s", team=x["message"]))))
     return [row for _t, row in sorted(rows, key=lambda x: x[0])]
 
 
@@ -218,13 +293,19 @@ def observations(session: "Session", tr: Translator | None = None) -> list[tuple
     _ = r.tr
     ex = session.loaded.exercise
     order = {i.id: k for k, i in enumerate(ex.msel)}
+    wall = wall_times(session)
+    written = {id(n): (wall.notes[k] if wall and k < len(wall.notes) else None) for k, n in enumerate(session.notes)}
     rows = []
     for n in sorted(session.notes, key=lambda n: (order.get(n.get("inject") or "", len(order)), n["t_s"])):
         who = r.team(n["team"]) if n.get("team") else _("facilitator")
         phase = n.get("phase", "")
         shown = _(_PHASES[phase]) if phase in _PHASES else phase
-        inj = _inject_ref(session, n["inject"], r) if n.get("inject") else _("no inject")
-        rows.append((inj, _("after play") if phase == "hot_wash" else when(n["t_s"], r.tr), f"{who} ({shown})", n["text"]))
+        inj = _inject_ref(session, n["inject"], r, wall) if n.get("inject") else _("no inject")
+        if phase == "hot_wash":
+            at = _("after play (%(clock)s UTC)", clock=written[id(n)]) if written[id(n)] else _("after play")
+        else:
+            at = clock(n["t_s"], written[id(n)], r.tr)
+        rows.append((inj, at, f"{who} ({shown})", n["text"]))
     return rows
 
 

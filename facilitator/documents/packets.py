@@ -20,7 +20,7 @@ from facilitator.documents.prose import when
 from facilitator.documents.words import capability, noun, word
 from facilitator.i18n import N_, Translator, translator
 
-from facilitator.documents.render import PrintDoc, write_print_document
+from facilitator.documents.render import DEFAULT_PAPER, PrintDoc, write_print_document
 
 __all__ = ["situation_manual", "evaluator_packet", "controller_packet", "write_packet", "release_rule", "KINDS"]
 
@@ -394,8 +394,10 @@ def venue_map_figure(scenario: Any, names: dict[str, str] | None = None, tr: Tra
     return fig
 
 
-def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bool = True, lang: str = "en") -> list[Path]:
-    """Write one document (``kind`` in :data:`KINDS`) into ``out`` in ``lang``: Markdown, HTML and (``pdf``) PDF."""
+def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bool = True, lang: str = "en",
+                 paper: str = DEFAULT_PAPER) -> list[Path]:
+    """Write one document (``kind`` in :data:`KINDS`) into ``out`` in ``lang``: Markdown, HTML and (``pdf``) PDF, on
+    ``paper`` (``a4`` or ``letter``)."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "sitman":
@@ -414,7 +416,7 @@ def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bo
         doc = controller_packet(loaded, lang=lang)
     else:
         raise ValueError(f"unknown document {kind!r} ({', '.join(KINDS)})")
-    paths = write_print_document(folder, doc, KINDS[kind])
+    paths = write_print_document(folder, doc, KINDS[kind], paper=paper)
     if pdf:
         from facilitator.documents.pdf import html_to_pdf
 

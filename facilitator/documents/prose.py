@@ -1,8 +1,8 @@
 """Plain-language sentences for the AAR/IP: decisions, findings and metric differences in human units.
 
->>> meaningful_text("medical.deaths", {"mean": 0.1, "ci_low": -0.2, "ci_high": 0.4})
+>>> meaningful_text("medical.deaths", {"mean": 0.1, "ci_low": -0.2, "ci_high": 0.4, "significant": False})
 'no meaningful difference'
->>> meaningful_text("egress.t95_s", {"mean": -90.0, "ci_low": -120.0, "ci_high": -60.0})
+>>> meaningful_text("egress.t95_s", {"mean": -90.0, "ci_low": -120.0, "ci_high": -60.0, "significant": True})
 '1.5 min lower (1 to 2 min lower)'
 """
 
@@ -12,7 +12,8 @@ import math
 import re
 from typing import Any
 
-from simsoft.experiments import PRACTICAL_THRESHOLDS, practical_threshold
+from simsoft.experiments import PRACTICAL_THRESHOLDS
+from simsoft.experiments import meaningful as _meaningful
 
 from facilitator.i18n import Translator, translator
 
@@ -62,12 +63,24 @@ _UNITS = {"medical.deaths": "people", "medical.preventable_deaths": "people",
 
 
 def meaningful(metric: str, d: dict[str, Any]) -> bool:
-    """Whether a paired difference is both statistically and practically significant."""
+    """Whether a paired difference is both statistically and practically significant.
+
+    The one rule of :func:`simsoft.experiments.meaningful`: the ``significant`` flag the experiments
+    compute (:attr:`simsoft.experiments.stats.Difference.significant`: at least two paired runs and an
+    interval that excludes zero beyond float noise) and a mean at least the metric's practical threshold.
+    The interval is not re-read here, so the AAR/IP, the forecasts and the experiment summaries never
+    disagree about the same difference. A difference without the flag is not meaningful.
+
+    >>> meaningful("medical.deaths", {"mean": 1.0, "ci_low": 0.5, "ci_high": 1.5, "significant": True})
+    True
+    >>> meaningful("medical.deaths", {"mean": 1.0, "ci_low": 0.5, "ci_high": 1.5, "significant": False})
+    False
+    >>> meaningful("egress.t95_s", {"mean": 12.0, "ci_low": 6.0, "ci_high": 18.0, "significant": True})
+    False
+    """
     if not d or d.get("mean") is None:
         return False
-    lo, hi = d.get("ci_low"), d.get("ci_high")
-    excludes = lo is not None and hi is not None and (lo > 0 or hi < 0)
-    return bool(excludes and abs(d["mean"]) >= practical_threshold(metric))
+    return _meaningful(metric, d)
 
 
 def _amount(metric: str, v: float, tr: Translator) -> str:

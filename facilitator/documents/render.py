@@ -6,7 +6,8 @@ a function ``(row, col, value) -> class``), ``("fig", file, caption)``, ``("list
 ``("lines", label, n)`` (ruled writing lines on paper), ``("pagebreak",)``.
 
 The print CSS sizes pages so that both A4 (210 mm) and US Letter (216 mm) hold them: 18 mm side
-margins leave 174 mm of text width, tables use a fixed layout and wrap their cells, and the handling
+margins leave 174 mm of text width; the paper itself is chosen with ``paper`` (``a4`` or ``letter``,
+:data:`PAPERS`) and set in CSS ``@page``, which Chromium's print to PDF follows, tables use a fixed layout and wrap their cells, and the handling
 marking is printed at the top and bottom of every page (a running header and footer in ``@page``
 margin boxes are not supported by Chromium: the body sits in one table whose header and footer rows
 repeat on every printed page).
@@ -31,7 +32,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PrintDoc", "render_markdown", "render_html", "write_print_document", "PRINT_CSS"]
+__all__ = ["PrintDoc", "render_markdown", "render_html", "write_print_document", "PRINT_CSS", "PAPERS",
+           "DEFAULT_PAPER", "page_css"]
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+"""Paper sizes a printed document takes (``--paper``), as CSS ``@page`` names them."""
+
+DEFAULT_PAPER = "a4"
+"""A4 unless told otherwise: ISO 216 paper is the standard nearly everywhere outside the United States
+and Canada, and a fixed default keeps the same command giving the same file on every machine (no
+guess from the computer's locale). US exercise planners pass ``--paper letter``; the layout fits both."""
+
+
+def page_css(paper: str = DEFAULT_PAPER) -> str:
+    """The CSS ``@page`` rule for ``paper`` (``a4`` or ``letter``).
+
+    >>> page_css("letter")
+    '@page{size:letter;margin:20mm 18mm 18mm 18mm}'
+    """
+    if paper not in PAPERS:
+        raise ValueError(f"paper {paper!r}: use one of {', '.join(PAPERS)}")
+    return f"@page{{size:{PAPERS[paper]};margin:20mm 18mm 18mm 18mm}}"
+
 
 
 @dataclass
@@ -82,7 +104,6 @@ def render_markdown(doc: PrintDoc) -> str:
 
 
 PRINT_CSS = """
-@page{size:auto;margin:20mm 18mm 18mm 18mm}
 html{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;font-size:10pt;color:#111}
 body{max-width:174mm;margin:1.5em auto;padding:0 1em}
 h1{font-size:18pt;margin:0 0 .2em}h2{font-size:13.5pt;margin:1.4em 0 .4em;border-bottom:1.5px solid #234;
@@ -108,7 +129,8 @@ table.page>tbody>tr{break-inside:auto}
 @media print{body{max-width:none;margin:0;padding:0}.handling.top,.handling.bottom{display:none}}
 @media screen{table.page>thead,table.page>tfoot{display:none}}
 """
-"""Print CSS: fits A4 and Letter (174 mm text width), wrapped fixed-layout tables, no row split across pages."""
+"""Print CSS: fits A4 and Letter (174 mm text width), wrapped fixed-layout tables, no row split across pages
+(the page size itself comes from :func:`page_css`)."""
 
 RTL_CSS = """
 th,td{text-align:right}ul{margin:.3em 1.2em .8em 0}
@@ -121,8 +143,8 @@ html{font-family:"DejaVu Sans","Noto Sans Arabic","Noto Naskh Arabic",Arial,sans
 _RTL = frozenset({"ar"})
 
 
-def render_html(doc: PrintDoc, folder: str | os.PathLike[str]) -> str:
-    """``doc`` as one self-contained HTML page (figures embedded from ``folder``)."""
+def render_html(doc: PrintDoc, folder: str | os.PathLike[str], *, paper: str = DEFAULT_PAPER) -> str:
+    """``doc`` as one self-contained HTML page (figures embedded from ``folder``), printed on ``paper``."""
     folder = Path(folder)
     e = html.escape
     if doc.lang == "en":  # the English page exactly as before languages came
@@ -130,7 +152,7 @@ def render_html(doc: PrintDoc, folder: str | os.PathLike[str]) -> str:
     else:
         head = f'<html lang="{e(doc.lang)}" dir="{"rtl" if doc.lang in _RTL else "ltr"}"><head><meta charset="utf-8">'
     css = PRINT_CSS + (RTL_CSS if doc.lang in _RTL else "")
-    out = ["<!DOCTYPE html>", head, f"<title>{e(doc.title)}</title><style>{css}</style></head><body>"]
+    out = ["<!DOCTYPE html>", head, f"<title>{e(doc.title)}</title><style>\n{page_css(paper)}{css}</style></head><body>"]
     if doc.handling:
         out += [f'<table class="page"><thead><tr><td>{e(doc.handling)}</td></tr></thead>'
                 f'<tfoot><tr><td>{e(doc.handling)}</td></tr></tfoot><tbody><tr><td>',
@@ -181,11 +203,13 @@ def _table(header: Sequence[Any], rows: Sequence[Sequence[Any]], opts: dict[str,
     return "\n".join(out)
 
 
-def write_print_document(folder: str | os.PathLike[str], doc: PrintDoc, stem: str) -> list[Path]:
-    """Write ``stem.md`` and a self-contained ``stem.html`` into ``folder``; return their paths."""
+def write_print_document(folder: str | os.PathLike[str], doc: PrintDoc, stem: str, *,
+                         paper: str = DEFAULT_PAPER) -> list[Path]:
+    """Write ``stem.md`` and a self-contained ``stem.html`` (printed on ``paper``) into ``folder``; return their paths."""
+    page_css(paper)  # a wrong paper is refused before anything is written
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     md, page = path / f"{stem}.md", path / f"{stem}.html"
     md.write_text(render_markdown(doc), encoding="utf-8")
-    page.write_text(render_html(doc, path), encoding="utf-8")
+    page.write_text(render_html(doc, path, paper=paper), encoding="utf-8")
     return [md, page]

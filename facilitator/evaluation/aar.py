@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from simsoft.reports import Doc, save_figure, write_document
 
 from facilitator.documents.prose import fmt_metric
-from facilitator.documents.render import PrintDoc, write_print_document
+from facilitator.documents.render import DEFAULT_PAPER, PrintDoc, write_print_document
 from simsoft.units import format_duration
 
 from facilitator.documents.words import noun, word
@@ -175,6 +175,12 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             (_("Evaluators"), _.join(evaluators, semicolon=True) or _("none recorded")),
             (_("Handling"), field("handling", ov.handling, _("no handling marking set (exercise.handling)")))]
     blocks.append(("table", [_("Item"), _("Detail")], rows, {"widths": [26, 74]}))
+    if figures:
+        from facilitator.evaluation.venue_figure import venue_figure
+
+        fig, caption = venue_figure(session, tr=_)
+        _fig(fig, folder / "venue.png")
+        blocks.append(("fig", "venue.png", caption))
 
     # --- capabilities
     h(1, _("Analysis of core capabilities"))
@@ -226,7 +232,8 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         fig = timeline_figure(
             injects=[(s.inject.id, s.released_s, s.reason or "") for s in session.injects if s.released_s is not None],
             decisions=[(d.id, d.team, d.t_s, d.t_s + d.after_s, str(d.action.get("do"))) for d in session.decisions],
-            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=name, tr=_)
+            expected=scores.actions, teams=[t.id for t in ex.teams if t.role == "player"], title=name,
+            team_names={t.id: r.team(t.id) for t in ex.teams}, tr=_)
         _fig(fig, folder / "timeline.png")
         blocks.append(("fig", "timeline.png", _("Injects, decisions (when they took effect) and each expected action's "
                                                 "time standard, coloured by its score; hatched: the grace.")))
@@ -242,9 +249,10 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     log = sec.decision_log(session, names, _)
     if log:
         p(_("Every decision the teams took, with their rationale, and every decision the exercise refused, in time order "
-            "(exercise time). Orders the simulated world overrode follow under Contrary actions and overridden orders."))
+            "(exercise time, with the room's clock in UTC when the session journal recorded it). Orders the simulated "
+            "world overrode follow under Contrary actions and overridden orders."))
         blocks.append(("table", [_("Time"), _("Team"), _("Inject"), _("Decision"), _("Rationale"), _("Outcome")], log,
-                       {"widths": [9, 18, 8, 25, 22, 18]}))
+                       {"widths": [11, 17, 8, 24, 22, 18]}))
     else:
         p(_("The teams took no decision."))
 
@@ -455,11 +463,14 @@ def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
 def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
               seed: int | None = None, executor: str | None = None, workers: int | None = None,
               figures: bool = True, on_start: Callable[[int], None] | None = None,
-              on_runs: Callable[[int], None] | None = None, pdf: bool = False, lang: str = "en") -> Path:
+              on_runs: Callable[[int], None] | None = None, pdf: bool = False, lang: str = "en",
+              paper: str = DEFAULT_PAPER) -> Path:
     """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
 
     ``lang`` (``en``, ``ar``, ``fr``) is the language of the document: the journal is language-neutral,
     so the same session gives its AAR/IP in any of them (Arabic right to left, ``dir="rtl"``).
+
+    ``paper`` (``a4`` or ``letter``) sizes the printed pages (CSS ``@page`` of ``aar.html`` and ``aar.pdf``).
 
     ``pdf`` also prints ``aar.pdf`` with the headless Chromium on PATH
     (:func:`facilitator.documents.pdf.html_to_pdf`; an error says when none is installed).
@@ -477,7 +488,7 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
         outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
                                     variants=variants, on_start=on_start, on_runs=on_runs)
     doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures, lang=lang)
-    write_print_document(folder, doc, "aar")
+    write_print_document(folder, doc, "aar", paper=paper)
     if pdf:
         from facilitator.documents.pdf import html_to_pdf
 

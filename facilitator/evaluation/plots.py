@@ -86,7 +86,8 @@ def _scale(metric_unit: str, value: float | None) -> float | None:
 
 
 def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Sequence[tuple[str, str, float, float, str]],
-                    expected: Sequence[Any], teams: Sequence[str], title: str = "", tr: Any = None) -> Any:
+                    expected: Sequence[Any], teams: Sequence[str], title: str = "",
+                    team_names: Mapping[str, str] | None = None, tr: Any = None) -> Any:
     """Injects and decisions on the exercise clock, one lane per player team.
 
     Args:
@@ -95,6 +96,7 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
         expected: :class:`facilitator.evaluation.scoring.ActionScore` rows; each draws its standard window
             (release → standard) in its team's lane, coloured by its score.
         teams: player team ids, top to bottom.
+        team_names: how the lanes are labelled (a team's name, wrapped), by id; the id where none is given.
         tr: the :class:`facilitator.i18n.Translator` of the labels (English when ``None``).
     """
     plt = _plt()
@@ -145,25 +147,37 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
         last_x = t / 60.0
         ax.annotate(ident, (t / 60.0, y_inj), xytext=(0, 7 + 8 * (level % 3)), textcoords="offset points",
                     ha="center", fontsize=7)
-    last_label: dict[str, tuple[float, int]] = {}
-    for ident, team, t, effect, verb in sorted(decisions, key=lambda d: (d[1], d[3])):
+    # Decisions close together in a lane share one label, a line per verb ("D3, D6, D8 close"), so no two
+    # labels print over each other; a label's width in minutes is estimated from its characters
+    # (6.5 pt text on a ~610 pt wide axis: 3.9 pt a character).
+    per_char = 3.9 / 610.0 * t_max
+    clusters: list[tuple[str, float, list[tuple[str, str]]]] = []
+    for ident, team, t, effect, verb in sorted(decisions, key=lambda d: (d[1], d[3], d[0])):
         if team not in base:
             continue
-        x_prev, lvl = last_label.get(team, (-99.0, -1))
-        lvl = lvl + 1 if effect / 60.0 - x_prev < 0.06 * t_max else 0
-        last_label[team] = (effect / 60.0, lvl)
-        ax.plot(effect / 60.0, base[team], marker="o", color="#1f77b4", markersize=6, linestyle="none")
+        x = effect / 60.0
+        ax.plot(x, base[team], marker="o", color="#1f77b4", markersize=6, linestyle="none")
         if effect > t:
-            ax.plot([t / 60.0, effect / 60.0], [base[team], base[team]], color="#1f77b4", linewidth=1, linestyle=":")
+            ax.plot([t / 60.0, x], [base[team], base[team]], color="#1f77b4", linewidth=1, linestyle=":")
         if tr is not None and tr.lang != "en":
             from facilitator.documents.words import noun
 
             verb = shape(noun(verb, tr), tr.lang)
-        ax.annotate(f"{ident} {verb}", (effect / 60.0, base[team]), xytext=(3, -9 - 7 * (lvl % 2)),
-                    textcoords="offset points", fontsize=6.5)
+        if clusters and clusters[-1][0] == team:
+            _team, x0, members = clusters[-1]
+            width = max(len(line) for line in _cluster_lines(members)) * per_char
+            if x < x0 + width + 0.5 * per_char:
+                members.append((ident, verb))
+                continue
+        clusters.append((team, x, [(ident, verb)]))
+    for team, x0, members in clusters:
+        ax.annotate("\n".join(_cluster_lines(members)), (x0, base[team]), xytext=(3, -5), textcoords="offset points",
+                    fontsize=6.5, va="top", linespacing=1.1)
     for t in teams:
         ax.axhline(base[t] - 0.35, color="#dddddd", linewidth=0.8)
-    ax.set_yticks([y_inj, *[base[t] for t in teams]], [_("injects"), *teams])
+    names = team_names or {}
+    ax.set_yticks([y_inj, *[base[t] for t in teams]],
+                  [_("injects"), *(shape(_wrap(names.get(t, t), 22), _.tr.lang) for t in teams)], fontsize=8)
     ax.set_ylim(-0.6, y_inj + 0.9)
     ax.set_xlim(-0.02 * t_max, t_max)
     ax.set_xlabel(_("exercise time (min)"))
@@ -187,6 +201,28 @@ def timeline_figure(*, injects: Sequence[tuple[str, float, str]], decisions: Seq
     return fig
 
 
+def _panel_unit(unit: str, stats: Sequence[Mapping[str, Any]]) -> tuple[str, float]:
+    """The unit a panel reads in and the divisor from ``unit``: hours instead of minutes past 90 min.
+
+    >>> _panel_unit("min", [{"mean": 33000.0, "mean_ci_high": 34000.0}])
+    ('h', 60.0)
+    >>> _panel_unit("min", [{"mean": 600.0}]), _panel_unit("people", [{"mean": 2.0}])
+    (('min', 1.0), ('people', 1.0))
+    """
+    if unit != "min":
+        return unit, 1.0
+    seen = [v for st in stats for v in (st.get("mean"), st.get("mean_ci_high")) if v is not None and math.isfinite(v)]
+    return ("h", 60.0) if seen and max(seen) > 5400 else ("min", 1.0)
+
+
+def _cluster_lines(members: Sequence[tuple[str, str]]) -> list[str]:
+    """Decision labels of one cluster, a line per verb: ``["D3, D6, D8 close", "D4 request ambulances"]``."""
+    by_verb: dict[str, list[str]] = {}
+    for ident, verb in members:
+        by_verb.setdefault(verb, []).append(ident)
+    return [f"{', '.join(ids)} {verb.replace('_', ' ')}" for verb, ids in by_verb.items()]
+
+
 def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]], replications: int,
                     tr: Any = None) -> Any:
     """One panel per outcome metric: mean and 95 % interval of your decisions / doctrine / no action
@@ -201,9 +237,12 @@ def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, 
     labels = (_("your\ndecisions"), _("doctrine"), _("no\naction"))
     for k, (metric, label, unit) in enumerate(metrics):
         ax = axes[k // cols][k % cols]
+        shown_unit, div = _panel_unit(unit, [summary[metric]["arms"].get(arm, {}) for arm in arms])
+        top = 0.0
         for j, arm in enumerate(arms):
             st = summary[metric]["arms"].get(arm, {})
-            mean, lo, hi = (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high"))
+            mean, lo, hi = (None if v is None else v / div
+                            for v in (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high")))
             if mean is None:
                 ax.text(j, 0, _("not\nreached"), ha="center", va="bottom", fontsize=7, color="#888888")
                 continue
@@ -211,15 +250,22 @@ def outcomes_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, 
             if lo is not None and hi is not None:
                 err = [[max(0.0, mean - lo)], [max(0.0, hi - mean)]]
             ax.bar(j, mean, color=_ARM_COLOURS[arm], alpha=0.85, yerr=err, capsize=3)
+            top = max(top, mean, hi if hi is not None else 0.0)
             reached = st.get("n", 0)
             if reached < replications:
                 ax.text(j, 0, _("%(reached)s/%(replications)s\nruns", reached=reached, replications=replications),
                         ha="center", va="bottom", fontsize=6, color="white")
         ax.set_xticks(range(3), labels, fontsize=7)
         ax.set_title(_word(label, tr), fontsize=8.5)
-        ax.set_ylabel(_word(unit, tr) if unit != "min" else shape(_.tr.units[1], _.tr.lang), fontsize=7)
+        # the unit words of ``tr`` (min and h in English, as the panel reads: hours past 90 min)
+        shown = {"min": _.tr.units[1], "h": _.tr.units[2]}
+        ax.set_ylabel(shape(shown[shown_unit], _.tr.lang) if shown_unit in shown else _word(unit, tr), fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.set_ylim(bottom=0)
+        if top == 0.0:  # every arm at zero: a whole-number axis and the words, not ticks of 0.01 people
+            ax.set_ylim(0, 1)
+            ax.set_yticks([0, 1])
+            ax.text(1, 0.5, _("0 in every arm"), ha="center", va="center", fontsize=8, color="#555555")
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].axis("off")
     fig.suptitle(_("Outcomes over %(n)s replications (mean, 95 %% CI; common random numbers)", n=replications), fontsize=10)
@@ -237,6 +283,7 @@ def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tupl
     ticks, names = [], []
     pos = 0
     colours = ["#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+    largest = 0.0
     for metric, label, _unit in metrics:
         label = _word(label, tr)
         base = summary[metric]["arms"]["team"].get("mean")
@@ -247,15 +294,23 @@ def variant_effects_figure(summary: Mapping[str, Any], *, metrics: Sequence[tupl
                 lo = 100 * d["ci_low"] / abs(base) if d.get("ci_low") is not None else mean
                 hi = 100 * d["ci_high"] / abs(base) if d.get("ci_high") is not None else mean
                 ax.barh(pos, mean, color=colours[i % len(colours)], xerr=[[max(0, mean - lo)], [max(0, hi - mean)]],
-                        capsize=3, label=v if metric == metrics[0][0] else None)
+                        capsize=3, label=v.replace("_", " ") if metric == metrics[0][0] else None)
+                # a zero effect still shows where it lies (a bar of width 0 draws nothing)
+                ax.plot(mean, pos, marker="|", markersize=9, color=colours[i % len(colours)], linestyle="none")
+                largest = max(largest, abs(lo), abs(hi), abs(mean))
             ticks.append(pos)
-            names.append(f"{label} ({v})" if len(variants) > 1 else label)
+            names.append(f"{label} ({v.replace('_', ' ')})" if len(variants) > 1 else label)
             pos += 1
         pos += 0.5
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(ticks, names, fontsize=7.5)
     ax.invert_yaxis()
     ax.set_xlabel(_("change vs your decisions without the corrective action (%%, lower is better)"))
+    if largest < 0.05:  # no variant moves any outcome: a readable axis and the words
+        ax.set_xlim(-5, 5)
+        ax.text(0.5, 0.02, _("no modelled effect on any outcome (every change under 0.05 %%)"), transform=ax.transAxes,
+                ha="center", va="bottom", fontsize=8, color="#555555",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     if len(variants) > 1:
         ax.legend(fontsize=7)
     ax.set_title(_("Predicted effect of corrective actions modelled as scenario variants"), fontsize=10)
@@ -327,19 +382,27 @@ def forecast_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, 
     fig = Figure(figsize=(2.1 * len(metrics), 2.5))
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, (metric, label, unit) in zip(axes, metrics):
+        shown_unit, div = _panel_unit(unit, [summary[metric]["arms"].get(arm, {}) for arm, _ in arms])
+        top = 0.0
         for j, (arm, _) in enumerate(arms):
             st = summary[metric]["arms"].get(arm, {})
-            mean, lo, hi = (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high"))
+            mean, lo, hi = (None if v is None else v / div
+                            for v in (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high")))
             if mean is None:
                 ax.text(j, 0, "not\nreached", ha="center", va="bottom", fontsize=6, color="#888888")
                 continue
             err = [[max(0.0, mean - lo)], [max(0.0, hi - mean)]] if lo is not None and hi is not None else None
             ax.bar(j, mean, color=_ARM_COLOURS.get(arm, "#9467bd"), alpha=0.85, yerr=err, capsize=3)
+            top = max(top, mean, hi if hi is not None else 0.0)
         ax.set_xticks(range(len(arms)), [_wrap(lbl, 10) for _, lbl in arms], fontsize=6)
         ax.set_title(_wrap(label, 20), fontsize=8)
-        ax.set_ylabel(unit, fontsize=6.5)
+        ax.set_ylabel(shown_unit, fontsize=6.5)
         ax.tick_params(axis="y", labelsize=6.5)
         ax.set_ylim(bottom=0)
+        if top == 0.0:  # every arm at zero: say so instead of ticks of 0.01 people
+            ax.set_ylim(0, 1)
+            ax.set_yticks([0, 1])
+            ax.text((len(arms) - 1) / 2, 0.5, "0 in every arm", ha="center", va="center", fontsize=7, color="#555555")
     fig.suptitle(title or f"What-if forecast over {replications} replications (mean, 95 % CI)", fontsize=9)
     fig.tight_layout()
     return fig

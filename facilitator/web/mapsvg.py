@@ -21,7 +21,7 @@ from simsoft.units import format_duration
 
 from facilitator.i18n import N_, Translator, translator
 
-__all__ = ["positions", "map_state", "venue_svg", "legend", "legend_keys", "left_off"]
+__all__ = ["positions", "map_state", "venue_svg", "legend", "legend_keys", "left_off", "priority_zones", "watch_list"]
 
 _W, _H, _PAD = 960.0, 560.0, 70.0
 _CORDON = {"hot": "#c0392b", "warm": "#e67e22", "cold": "#2e86c1"}
@@ -35,8 +35,9 @@ _HURT = "#1b1f24"
 _EXIT = "#2e933c"
 _UNIT = "#1f4e9c"
 NAME_PX = 20
-"""Font size of zone names in map units; with the counts and exit labels (17-24) the smallest text is
-17 units, which the pages draw at >= 1 px per unit at 1920 x 1080 (>= 16 px, tests/test_web_browser.py)."""
+"""Font size of zone names in map units; with the counts and exit labels (18-24) the smallest text is
+18 units, which the pages draw at >= 0.9 px per unit at 1920 x 1080 (>= 16 px, tests/test_web_browser.py
+and tests/test_projector_fit.py)."""
 
 
 def positions(scenario: Any) -> dict[str, tuple[float, float]]:
@@ -91,9 +92,10 @@ def _fill(density: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-_LAYOUTS: dict[int, tuple[Any, dict[str, Any]]] = {}
-"""Geometry of the venues drawn, by ``id(scenario)`` (the scenario is kept, so the id is never reused)."""
-_LAYOUTS_KEPT = 8
+_LAYOUTS: dict[tuple[int, tuple[str, ...]], tuple[Any, dict[str, Any]]] = {}
+"""Geometry of the venues drawn, by ``id(scenario)`` and the zones labelled first (the scenario is kept,
+so the id is never reused)."""
+_LAYOUTS_KEPT = 16
 
 
 _CHAR = 0.62
@@ -131,18 +133,75 @@ def _free(boxes: list[tuple[float, float, float, float]], placed: list[tuple[flo
     return True
 
 
-def left_off(scenario: Any) -> int:
+def priority_zones(state: dict[str, Any]) -> tuple[str, ...]:
+    """Zones whose names the map places before any other: the incident's, the cordoned, those with casualties.
+
+    A stadium's ninety zones cannot all carry a name at projector size; these are the ones a room asks
+    about, so they keep theirs whatever else is left off.
+    """
+    return tuple(sorted(set(state.get("affected", ())) | set(state.get("cordons", {})) |
+                        {z for z, n in state.get("hurt", {}).items() if n}))
+
+
+def left_off(scenario: Any, state: dict[str, Any] | None = None) -> int:
     """How many names and counts of zones and exits the map leaves off (they would cover other marks)."""
-    return int(_layout(scenario)["left_off"])
+    return int(_layout(scenario, priority_zones(state) if state else ())["left_off"])
 
 
-def _layout(scenario: Any) -> dict[str, Any]:
+_WATCH_MARKS = (("affected", N_("incident")), ("hot", N_("hot cordon")), ("warm", N_("warm cordon")),
+                ("cold", N_("cold cordon")))
+
+
+def watch_list(scenario: Any, state: dict[str, Any], *, limit: int = 6) -> list[dict[str, Any]]:
+    """The zones to watch, beside the map: every zone of :func:`priority_zones` (incident, cordon,
+    casualties), then the fullest zones up to ``limit`` rows, each ``{id, name, inside, hurt, marks}``
+    (``marks``: catalog words to translate). The names the map could not print are readable here.
+    """
+    zones = {z.id: z for z in scenario.venue.zones}
+    occupancy = state.get("occupancy", {})
+    first = [z for z in priority_zones(state) if z in zones]
+    rest = sorted((z for z in zones if z not in first and round(float(occupancy.get(z, 0.0))) > 0),
+                  key=lambda z: (-float(occupancy.get(z, 0.0)), z))
+    first.sort(key=lambda z: (z not in state.get("affected", ()), -state.get("hurt", {}).get(z, 0), z))
+    rows = []
+    for zid in first + rest[: max(0, limit - len(first))]:
+        marks = [said for key, said in _WATCH_MARKS
+                 if (key == "affected" and zid in state.get("affected", ())) or state.get("cordons", {}).get(zid) == key]
+        rows.append({"id": zid, "name": getattr(zones[zid], "label", None) or getattr(zones[zid], "name", None) or zid,
+                     "inside": round(float(occupancy.get(zid, 0.0))), "hurt": int(state.get("hurt", {}).get(zid, 0)),
+                     "marks": marks})
+    return rows
+
+
+def _beside(zid: str, x: float, y: float, r: float, name: str, placed: list[tuple[float, float, float, float]],
+            circles: dict[str, tuple[float, float, float]], *, further: int = 0) -> str:
+    """A zone's name beside its circle: right, left, below, above, diagonals, then (``further`` steps of
+    one line) further below and above; the first spot that overlaps no placed label and none of
+    ``circles`` (then ``placed`` takes it), or ``""``."""
+    w = _CHAR * NAME_PX * len(name)
+    d = 0.71 * r + 4  # the diagonals, where the circle's corner leaves room
+    spots = [(x + r + 6, y + 7, "start"), (x - r - 6, y + 7, "end"), (x, y + r + 21, "middle"),
+             (x, y - r - 8, "middle"), (x + d, y + d + 16, "start"), (x - d, y + d + 16, "end"),
+             (x + d, y - d - 4, "start"), (x - d, y - d - 4, "end")]
+    for k in range(1, further + 1):
+        spots += [(x, y + r + 21 + 24 * k, "middle"), (x, y - r - 8 - 24 * k, "middle")]
+    for tx, ty, anchor in spots:
+        box = _text_box(tx, ty, w, NAME_PX, anchor)
+        if _free([box], placed, circles, zid):
+            placed.append(box)
+            return f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>'
+    return ""
+
+
+def _layout(scenario: Any, priority: tuple[str, ...] = ()) -> dict[str, Any]:
     """What the map draws the same way at every refresh: node positions, zone radii, where labels go.
 
-    Computed once per scenario (the label placement compares every zone with every other: tens of
-    milliseconds for a stadium, paid on every page and live refresh before it was kept here).
+    Labels are placed for the ``priority`` zones first (:func:`priority_zones`), then biggest zone first.
+    Computed once per scenario and priority (the label placement compares every zone with every other:
+    tens of milliseconds for a stadium, paid on every page and live refresh before it was kept here).
     """
-    kept = _LAYOUTS.get(id(scenario))
+    key = (id(scenario), tuple(priority))
+    kept = _LAYOUTS.get(key)
     if kept is not None and kept[0] is scenario:
         return kept[1]
     pos = positions(scenario)
@@ -159,6 +218,8 @@ def _layout(scenario: Any) -> dict[str, Any]:
     xy = {node: (ox + (x - x_min) * scale, _H - (oy + (y - y_min) * scale)) for node, (x, y) in pos.items()}  # north up
     outlines = {zid: " ".join(f"{ox + (x - x_min) * scale:.1f},{_H - (oy + (y - y_min) * scale):.1f}" for x, y in pts)
                 for zid, pts in outline.items()}
+    doors = {c.id: (ox + (float(c.at[0]) - x_min) * scale, _H - (oy + (float(c.at[1]) - y_min) * scale))
+             for c in scenario.venue.connections if getattr(c, "at", None) is not None}
 
     venue = scenario.venue
     areas = [z.area_m2 for z in venue.zones]
@@ -170,17 +231,22 @@ def _layout(scenario: Any) -> dict[str, Any]:
     # Labels are placed biggest zone first and only where they overlap nothing already placed: a dense
     # venue (a stadium's sixty blocks) loses the names and counts of its small zones, not its legibility.
     placed = [_box(xy[e.id][0] - 24, xy[e.id][1] - 16, 48, 32) for e in venue.exits]
-    order = sorted(venue.zones, key=lambda z: (-z.area_m2, z.id))
+    first = set(priority)
+    order = sorted(venue.zones, key=lambda z: (z.id not in first, -z.area_m2, z.id))
     names = {z.id: escape(getattr(z, "label", z.id)) for z in venue.zones}
     inside: dict[str, bool] = {}
     counts: dict[str, float | None] = {}
+    # The zones that matter now get their names beside the circle before any other label is placed; they
+    # may lie over other zones' circles (drawn on top, with a white halo), never over another label.
+    early = {z.id: _beside(z.id, *xy[z.id], radius[z.id], names[z.id], placed, {}, further=4)
+             for z in order if z.id in first}
     for z in order:
         x, y = xy[z.id]
         r = radius[z.id]
         digits = len(str(int(z.capacity or z.area_m2 * 4)))
         count_box = _text_box(x, y + 8, _CHAR * _COUNT_PX * digits, _COUNT_PX, "middle")
         name_w = _CHAR * NAME_PX * len(names[z.id])
-        if name_w <= 1.9 * r and r >= 30:  # name and count both inside the circle
+        if z.id not in early and name_w <= 1.9 * r and r >= 30:  # name and count both inside the circle
             boxes = [_text_box(x, y - 4, name_w, NAME_PX, "middle"), _text_box(x, y + 20, count_box[2] - count_box[0],
                                                                                 _COUNT_PX, "middle")]
             if _free(boxes, placed, circles, z.id):
@@ -212,26 +278,31 @@ def _layout(scenario: Any) -> dict[str, Any]:
         r, name = radius[z.id], names[z.id]
         if inside.get(z.id):
             label = f'<text x="{x:.1f}" y="{y - 4:.1f}" class="lbl zone-name" text-anchor="middle">{name}</text>'
-        else:  # beside the circle: right, left, below, above, diagonals; the first spot that overlaps nothing
-            w = _CHAR * NAME_PX * len(name)
-            label = ""
-            d = 0.71 * r + 4  # the diagonals, where the circle's corner leaves room
-            for tx, ty, anchor in ((x + r + 6, y + 7, "start"), (x - r - 6, y + 7, "end"), (x, y + r + 21, "middle"),
-                                   (x, y - r - 8, "middle"), (x + d, y + d + 16, "start"), (x - d, y + d + 16, "end"),
-                                   (x + d, y - d - 4, "start"), (x - d, y - d - 4, "end")):
-                box = _text_box(tx, ty, w, NAME_PX, anchor)
-                if _free([box], placed, circles, z.id):
-                    placed.append(box)
-                    label = f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl zone-name" text-anchor="{anchor}">{name}</text>'
-                    break
+        elif z.id in early:
+            label = early[z.id]
+        else:
+            label = _beside(z.id, x, y, r, name, placed, circles)
         zones[z.id] = (x, y, r, label, counts[z.id])
     zones = {z.id: zones[z.id] for z in venue.zones}
+    # A name left off is still there to read: drawn above its circle, on top of everything, shown while
+    # the circle is pointed at or has the keyboard focus (console.js), hidden otherwise.
+    hover = {}
+    for z in venue.zones:
+        if zones[z.id][3]:
+            continue
+        x, y, r = zones[z.id][:3]
+        w = _CHAR * NAME_PX * len(names[z.id])
+        tx = min(max(x, w / 2 + 4), _W - w / 2 - 4)
+        ty = y - r - 10 if y - r - 10 - NAME_PX > 2 else y + r + NAME_PX + 6
+        hover[z.id] = (f'<text x="{tx:.1f}" y="{ty:.1f}" class="lbl zone-name hover-name" text-anchor="middle" '
+                       f'data-for="{escape(z.id)}" visibility="hidden">{names[z.id]}</text>')
     missing = (sum((not zones[z.id][3]) + (zones[z.id][4] is None) for z in venue.zones)
                + sum(1 for e in venue.exits if not exits[e.id]))
-    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing, "outlines": outlines}
+    layout = {"xy": xy, "zones": zones, "exits": exits, "left_off": missing, "outlines": outlines, "doors": doors,
+              "hover": hover, "on_top": first}
     if len(_LAYOUTS) >= _LAYOUTS_KEPT:
         _LAYOUTS.pop(next(iter(_LAYOUTS)))
-    _LAYOUTS[id(scenario)] = (scenario, layout)
+    _LAYOUTS[key] = (scenario, layout)
     return layout
 
 
@@ -239,24 +310,38 @@ def venue_svg(scenario: Any, state: dict[str, Any], tr: Translator | None = None
     """The map as an ``<svg>`` element (scales to its container; text sized for a projector), its tooltips in
     ``tr``'s language (English by default)."""
     _ = (tr or translator("en")).gettext
-    layout = _layout(scenario)
+    layout = _layout(scenario, priority_zones(state))
     xy, zones = layout["xy"], layout["zones"]
     venue = scenario.venue
     aria = _("Venue map at %(t)s", t=escape(state["t"]))
     out = [f'<svg class="venue-map" viewBox="0 0 {_W:.0f} {_H:.0f}" role="img" '
            f'aria-label="{aria}" xmlns="http://www.w3.org/2000/svg">']
+    ground = min((z.level for z in venue.zones), default=0)
+    level = {z.id: z.level for z in venue.zones}
     for zid, points in layout["outlines"].items():  # the real shapes of an imported venue, under the live marks
-        out.append(f'<polygon class="outline" data-zone="{escape(zid)}" points="{points}" fill="#f4f6f8" '
-                   f'stroke="#8a9099" stroke-width="2"/>')
+        if level.get(zid, ground) == ground:
+            out.append(f'<polygon class="outline" data-zone="{escape(zid)}" points="{points}" fill="#f4f6f8" '
+                       f'stroke="#8a9099" stroke-width="2"/>')
+        else:  # an upper floor over the ground floor: its outline only, dashed, so both stay readable
+            out.append(f'<polygon class="outline upper" data-zone="{escape(zid)}" points="{points}" fill="none" '
+                       f'stroke="#8a9099" stroke-width="2" stroke-dasharray="8 6"/>')
     for c in venue.connections:
         (x0, y0), (x1, y1) = xy[c.from_], xy[c.to]
         shut = c.id in state["closed"]
         colour, dash = (_CLOSED, ' stroke-dasharray="10 7"') if shut else ("#9aa0a6", "")
         width = min(3 + 3 * c.width_m, 14.0)  # a 10 m gate would otherwise paint over its zones
-        out.append(f'<line class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" x1="{x0:.1f}" y1="{y0:.1f}" '
-                   f'x2="{x1:.1f}" y2="{y1:.1f}" stroke="{colour}" stroke-width="{width:.1f}"{dash} stroke-linecap="round"/>')
+        door = layout["doors"].get(c.id)
+        if door is not None:  # the venue places the door (an imported plan): the route runs through it
+            out.append(f'<polyline class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" fill="none" '
+                       f'points="{x0:.1f},{y0:.1f} {door[0]:.1f},{door[1]:.1f} {x1:.1f},{y1:.1f}" stroke="{colour}" '
+                       f'stroke-width="{width:.1f}"{dash} stroke-linecap="round" stroke-linejoin="round"/>')
+        else:
+            out.append(f'<line class="conn{" closed" if shut else ""}" data-id="{escape(c.id)}" x1="{x0:.1f}" '
+                       f'y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="{colour}" stroke-width="{width:.1f}"{dash} '
+                       'stroke-linecap="round"/>')
         if shut:
-            out.append(f'<title>{escape(c.id)} closed</title>')
+            closed = _("%(id)s closed", id=escape(c.id))
+            out.append(f'<title>{closed}</title>')
     for z in venue.zones:
         x, y, r, label, count_y = zones[z.id]
         n = float(state["occupancy"].get(z.id, 0.0))
@@ -268,10 +353,12 @@ def venue_svg(scenario: Any, state: dict[str, Any], tr: Translator | None = None
         if z.id in state["affected"]:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 10:.1f}" fill="none" stroke="{_INCIDENT}" '
                        f'stroke-width="5" stroke-dasharray="12 6" class="affected"><title>{here}</title></circle>')
-        out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}" cx="{x:.1f}" cy="{y:.1f}" '
+        focus = ' tabindex="0"' if z.id in layout["hover"] else ""
+        out.append(f'<circle class="zone" data-id="{escape(z.id)}" data-occupancy="{round(n)}"{focus} cx="{x:.1f}" cy="{y:.1f}" '
                    f'r="{r:.1f}" fill="{_fill(n / max(z.area_m2, 1e-9))}" stroke="{stroke}" stroke-width="{sw}">'
                    f'<title>{inside}</title></circle>')
-        out.append(label)
+        if z.id not in layout["on_top"]:
+            out.append(label)
         if count_y is not None:
             out.append(f'<text x="{x:.1f}" y="{count_y:.1f}" class="lbl zone-count" text-anchor="middle" '
                        f'data-zone="{escape(z.id)}">{round(n)}</text>')
@@ -279,14 +366,14 @@ def venue_svg(scenario: Any, state: dict[str, Any], tr: Translator | None = None
         hurt_here = _("%(n)s hurt in this zone", n=hurt)
         if hurt:
             bx, by = x + r * 0.72, y - r * 0.72
-            out.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="{max(17, 6 + 5 * len(str(hurt))):.0f}" fill="{_HURT}" '
+            out.append(f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="{max(18, 6 + 5.5 * len(str(hurt))):.0f}" fill="{_HURT}" '
                        f'stroke="#fff" stroke-width="2" class="hurt"><title>{hurt_here}</title></circle>'
                        f'<text x="{bx:.1f}" y="{by + 6:.1f}" class="lbl hurt-n" text-anchor="middle">{hurt}</text>')
     for e in venue.exits:
         x, y = xy[e.id]
         n = round(float(state["exited"].get(e.id, 0.0)))
         out_here = _("%(name)s: %(n)s out", name=escape(getattr(e, "label", e.id)), n=n)
-        half = max(18, 6 + 5.5 * len(str(n)))  # wide enough for the count at 17 units
+        half = max(18, 6 + 6 * len(str(n)))  # wide enough for the count at 18 units
         out.append(f'<rect class="exit" data-id="{escape(e.id)}" x="{x - half:.1f}" y="{y - 16:.1f}" width="{2 * half:.1f}" '
                    f'height="32" rx="4" fill="{_EXIT}"><title>{out_here}</title></rect>'
                    f'{layout["exits"][e.id]}'
@@ -300,6 +387,8 @@ def venue_svg(scenario: Any, state: dict[str, Any], tr: Translator | None = None
             ux, uy = x + 24 + 34 * i, y - 34
             out.append(f'<g class="unit" data-id="{escape(unit)}"><polygon points="{ux:.1f},{uy - 14:.1f} {ux + 13:.1f},{uy + 10:.1f} '
                        f'{ux - 13:.1f},{uy + 10:.1f}" fill="{_UNIT}"/><title>{there}</title></g>')
+    out.extend(zones[z][3] for z in sorted(layout["on_top"]))  # names of the zones that matter, over the marks
+    out.extend(layout["hover"].values())  # last, so a shown name lies on top of every mark
     out.append("</svg>")
     return "".join(out)
 

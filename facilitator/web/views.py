@@ -25,7 +25,7 @@ from facilitator.evaluation.evaluator import evaluation_state
 from facilitator.evaluation.hotwash import hotwash_state
 from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
-from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg
+from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg, watch_list
 from facilitator.web.names import action_words, display_names, verb_words, with_names
 
 __all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view", "Local"]
@@ -135,16 +135,35 @@ def _room_view(ses: Session, *, full: bool, loc: Local) -> dict[str, Any]:
     state = map_state(seen, ses.sim.recorder.events)
     players = [t for t in ex.teams if t.role == "player"]
     by_team = {t.id: [r for r in _decision_rows(ses, t.id, loc)] for t in players}
+    # The projector must fit one screen without scrolling: each team's latest decisions, and how many
+    # earlier ones the controller view and the AAR hold.
+    keep = None if full else PROJECTOR_DECISIONS
     return {**_common(ses, loc), "current": _inject_row(current, full=full, loc=loc) if current else None,
             "map": venue_svg(ses.loaded.scenario, state, loc.tr),
-            "legend": legend(state, loc.names, loc.tr) + _left_off(ses, loc),
+            # The projector's number tiles already add people up; its map keeps the height that line took.
+            "legend": legend(state, loc.names, loc.tr)[0 if full else 1:] + _left_off(ses, state, loc),
             "map_keys": [(swatch, loc.tr.gettext(text)) for swatch, text in legend_keys()],
+            "watch": _watch(ses, state, loc),
             "numbers": _numbers(ses, seen, loc),
-            "teams": [{"id": t.id, "name": loc.team(t.id), "rows": by_team[t.id], "decides": bool(t.may)} for t in players]}
+            "teams": [{"id": t.id, "name": loc.team(t.id), "decides": bool(t.may),
+                       "rows": by_team[t.id][-keep:] if keep else by_team[t.id],
+                       "earlier": max(0, len(by_team[t.id]) - keep) if keep else 0} for t in players]}
 
 
-def _left_off(ses: Session, loc: Local) -> list[str]:
-    n = left_off(ses.loaded.scenario)
+PROJECTOR_DECISIONS = 3
+"""Decisions per team the projector lists (the latest); the room reads the rest on the controller view."""
+
+
+def _watch(ses: Session, state: dict[str, Any], loc: Local) -> list[dict[str, Any]]:
+    """Zones to watch beside the map (:func:`facilitator.web.mapsvg.watch_list`), in the reader's language."""
+    t, n = loc.tr.gettext, loc.tr.format_number
+    return [{"id": r["id"], "name": loc.names.get(r["id"], r["name"]), "inside": n(r["inside"]),
+             "hurt": n(r["hurt"]) if r["hurt"] else "", "marks": ", ".join(t(m) for m in r["marks"])}
+            for r in watch_list(ses.loaded.scenario, state)]
+
+
+def _left_off(ses: Session, state: dict[str, Any], loc: Local) -> list[str]:
+    n = left_off(ses.loaded.scenario, state)
     return [loc.tr.ngettext("%(num)s label left off where it would cover another mark (point at a circle or an exit "
                             "to read it)", "%(num)s labels left off where they would cover another mark (point at a "
                             "circle or an exit to read it)", n)] if n else []

@@ -7,9 +7,10 @@ and widths are round numbers; :data:`DXF_EXPECTED` and :data:`GEOJSON_EXPECTED` 
 
 The DXF is drawn the way an architect draws: in millimetres, rooms as closed polylines inside 200 mm
 walls on AIA layers (``A-AREA``, ``A-AREA-HALL``...), door lines across the openings on ``A-DOOR``, one
-door block, labels on ``A-AREA-IDEN``. The GeoJSON follows OpenStreetMap's Simple Indoor Tagging:
-rooms share their walls, doors are points on them with a ``width`` tag, a gallery on level 1 is
-reached by a stair polygon tagged ``stairs=yes`` and ``level=0;1``.
+door block, labels on ``A-AREA-IDEN``; it is the same bytes every run (fixed dates, GUIDs and class
+order). The GeoJSON follows OpenStreetMap's Simple Indoor Tagging: rooms share their walls, doors are
+points on them with a ``width`` tag, a gallery on level 1 is reached by a stair polygon tagged
+``stairs=yes`` and ``level=0;1``.
 """
 
 from __future__ import annotations
@@ -45,9 +46,45 @@ def _rect(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
 
 
+FIXED_JULIAN_DATE = 2451545.0
+"""$TDCREATE and $TDUPDATE of the sample DXF: 2000-01-01 12:00 (J2000), so the file changes only with the plan."""
+FIXED_GUID = "{00000000-0000-0000-0000-000000000000}"
+"""$FINGERPRINTGUID and $VERSIONGUID of the sample DXF (a CAD program sets fresh ones when it saves)."""
+
+
 def write_dxf(path: Path) -> None:
+    """Write the DXF sample; the same bytes run after run (with the same ezdxf version, named in the file)."""
     import ezdxf
 
+    previous = ezdxf.options.write_fixed_meta_data_for_testing
+    # ezdxf's switch for reproducible output: fixed dates, GUIDs and "written by" stamp, from creation to save.
+    ezdxf.options.write_fixed_meta_data_for_testing = True
+    try:
+        doc = _draw_dxf(ezdxf)
+        _fix_meta(doc, ezdxf)
+        doc.saveas(path)
+    finally:
+        ezdxf.options.write_fixed_meta_data_for_testing = previous
+
+
+def _fix_meta(doc, ezdxf) -> None:  # type: ignore[no-untyped-def]
+    """Everything ezdxf would otherwise take from the clock, a random GUID or the order of a set."""
+    for var in ("$TDCREATE", "$TDUCREATE", "$TDUPDATE", "$TDUUPDATE"):
+        doc.header[var] = FIXED_JULIAN_DATE
+    doc.header["$TDINDWG"] = 0.0
+    doc.header["$FINGERPRINTGUID"] = doc.header["$VERSIONGUID"] = FIXED_GUID
+    # The ezdxf version goes into the file: another version may write other bytes for the same plan.
+    doc.ezdxf_metadata()["CREATED_BY_EZDXF"] = f"ezdxf {ezdxf.__version__} (scenarios/plans/make_plans.py)"
+    # ezdxf adds a CLASS record per entity type in use when it saves, iterating a set (the order then
+    # depends on PYTHONHASHSEED); registered here first in a fixed order, they keep that order.
+    from ezdxf.sections.classes import REQ_R2004, REQUIRED_CLASSES
+
+    required = REQUIRED_CLASSES.get(doc.dxfversion, REQ_R2004)
+    for name in [*required, *sorted(doc.entitydb.dxf_types_in_use())]:
+        doc.classes.add_class(name)
+
+
+def _draw_dxf(ezdxf):  # type: ignore[no-untyped-def]
     doc = ezdxf.new("R2010", units=4)  # $INSUNITS 4 = millimetres
     for name in ("A-AREA", "A-AREA-HALL", "A-AREA-LOBB", "A-AREA-CORR", "A-AREA-IDEN", "A-DOOR", "A-DOOR-EXIT"):
         doc.layers.add(name)
@@ -81,13 +118,7 @@ def write_dxf(path: Path) -> None:
     block.add_line((0, 0), (0, -900))
     block.add_arc((0, 0), 900, 270, 360)
     msp.add_blockref("DOOR-900", (29.0 * mm, 15.1 * mm), dxfattribs={"layer": "A-DOOR"})
-    # Fixed dates and GUIDs (ezdxf's option for reproducible files). ezdxf still stamps its own metadata with
-    # the time and orders two objects by hash, so the bytes vary; the tests compare what the plan imports to.
-    ezdxf.options.write_fixed_meta_data_for_testing = True
-    try:
-        doc.saveas(path)
-    finally:
-        ezdxf.options.write_fixed_meta_data_for_testing = False
+    return doc
 
 
 def write_geojson(path: Path) -> None:

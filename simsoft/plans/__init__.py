@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from simsoft.plans.build import DEFAULT_MIN_WIDTH_M, DEFAULT_SNAP_M, build_venue
-from simsoft.plans.dxf import UNIT_M, Layers, read_dxf
+from simsoft.plans.dxf import UNIT_M, Layers, dxf_problem, read_dxf
 from simsoft.plans.geojson import read_geojson
 from simsoft.plans.layout import positions as venue_positions
+from simsoft.plans.levels import LevelRule
 from simsoft.plans.model import Plan
 from simsoft.plans.report import Finding, PlanError, Report
 from simsoft.plans.write import write_venue
 
-__all__ = ["import_plan", "read_plan", "build_venue", "write_venue", "Layers", "Plan", "Report", "Finding",
+__all__ = ["import_plan", "read_plan", "build_venue", "write_venue", "Layers", "LevelRule", "Plan", "Report", "Finding",
            "PlanError", "venue_positions", "MAX_PLAN_BYTES", "UNIT_M", "DEFAULT_MIN_WIDTH_M", "DEFAULT_SNAP_M"]
 
 MAX_PLAN_BYTES = 50_000_000
@@ -47,11 +48,12 @@ def _format(path: Path, head: bytes) -> str:
 
 
 def read_plan(path: str | Path, *, layers: Layers | None = None, units: str | None = None,
-              max_bytes: int = MAX_PLAN_BYTES) -> Plan:
+              levels: LevelRule | None = None, max_bytes: int = MAX_PLAN_BYTES) -> Plan:
     """Read the plan at ``path`` (DXF or GeoJSON, by suffix or content) into a :class:`Plan`.
 
     Refuses files over ``max_bytes`` and binary files that are not binary DXF, naming the reason.
-    ``units`` (``m``, ``cm``, ``mm``, ``ft``, ``in``) gives the drawing unit when the file does not.
+    ``units`` (``m``, ``cm``, ``mm``, ``ft``, ``in``) gives the drawing unit when the file does not;
+    ``levels`` where a DXF's floors are read from besides room labels (:class:`LevelRule`).
     """
     p = Path(path)
     if units is not None and units not in UNIT_M:
@@ -64,6 +66,9 @@ def read_plan(path: str | Path, *, layers: Layers | None = None, units: str | No
         raise PlanError(str(p), "is empty")
     with p.open("rb") as fh:
         head = fh.read(_SNIFF)
+    dwg = dxf_problem(head) if head.startswith(b"AC10") else None
+    if dwg:  # a DWG saved as .dxf (or a DWG given by mistake): say so rather than "a binary file"
+        raise PlanError(str(p), dwg)
     if not head.startswith(b"AutoCAD Binary DXF"):
         if b"\x00" in head:
             nul = head.index(b"\x00")
@@ -76,18 +81,18 @@ def read_plan(path: str | Path, *, layers: Layers | None = None, units: str | No
                 raise PlanError(str(p), f"is not UTF-8 text (byte {exc.start}): export the plan as GeoJSON in UTF-8") from None
     kind = _format(p, head)
     if kind == "dxf":
-        return read_dxf(p, layers=layers, units=units)
+        return read_dxf(p, layers=layers, units=units, levels=levels)
     return read_geojson(p, units=units)
 
 
 def import_plan(path: str | Path, *, layers: Layers | None = None, units: str | None = None,
-                min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m: float = DEFAULT_SNAP_M,
+                levels: LevelRule | None = None, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m: float = DEFAULT_SNAP_M,
                 riser_mm: float | None = None, tread_mm: float | None = None) -> tuple[dict[str, Any], Report]:
     """Read and build: the venue dict (file form, ``{"venue": ...}``) of the plan at ``path``, and its report.
 
     Raises :class:`PlanError` listing every error with its source entity (layer and handle, or feature id).
     """
-    plan = read_plan(path, layers=layers, units=units)
+    plan = read_plan(path, layers=layers, units=units, levels=levels)
     extra: dict[str, float] = {}
     if riser_mm is not None:
         extra["riser_mm"] = riser_mm

@@ -101,6 +101,21 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
     def shift(x: float, y: float) -> tuple[float, float]:
         return _r(x - x0, 3), _r(y - y0, 3)
 
+    def at_of(geom: Any, walls: list[Any] | None = None) -> list[float]:
+        # The middle of the opening: a door line's midpoint, a door point, a flight's centre; for a door
+        # block (its extent: leaf and swing) the middle of the extent's side lying on the wall of the rooms
+        # it opens into, where the closed leaf is.
+        if geom.geom_type == "LineString":
+            c = geom.interpolate(0.5, normalized=True)
+        elif geom.geom_type == "Polygon" and walls:
+            xy = list(geom.exterior.coords)[:4]
+            mids = [geometry.Point((xy[i][0] + xy[(i + 1) % 4][0]) / 2, (xy[i][1] + xy[(i + 1) % 4][1]) / 2)
+                    for i in range(4)]
+            c = min(mids, key=lambda m: (sum(w.distance(m) for w in walls), m.x, m.y))
+        else:
+            c = geom.centroid
+        return list(shift(c.x, c.y))
+
     taken: set[str] = set()
     zones: list[dict[str, Any]] = []
     ids: list[str] = []
@@ -181,7 +196,8 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
                 others = ", ".join(ids[k] for _, k in hits)
                 report.add(WARNING, door.source, f"door touches {len(hits)} rooms ({others}): joined the two nearest")
             cid = _unique(_slug(door.name) if door.name else f"{ids[a]}_{ids[b]}", conn_ids)
-            connections.append({"id": cid, "from": ids[a], "to": ids[b], "kind": "door", "width_m": width})
+            connections.append({"id": cid, "from": ids[a], "to": ids[b], "kind": "door", "width_m": width,
+                                "at": at_of(door.geometry, [polys[a].exterior, polys[b].exterior])})
             report.add(INFERRED, door.source, f"connection {cid}: door {ids[a]} - {ids[b]}, clear width {width:g} m")
         elif door.exit or outside:
             k = hits[0][1]
@@ -197,7 +213,8 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
                   "position": list(shift(mid.x + 2.0 * dx / norm, mid.y + 2.0 * dy / norm))}
             exits.append(ex)
             cid = _unique(f"door_to_{eid}", conn_ids)
-            connections.append({"id": cid, "from": ids[k], "to": eid, "kind": "door", "width_m": width})
+            connections.append({"id": cid, "from": ids[k], "to": eid, "kind": "door", "width_m": width,
+                                "at": at_of(door.geometry, [polys[k].exterior])})
             why = ("tagged entrance" if door.source.startswith("feature") else "on the exit layer") if door.exit \
                 else "on the outside wall"
             report.add(INFERRED, door.source, f"exit {eid} from zone {ids[k]} ({why}), clear width {width:g} m")
@@ -242,7 +259,8 @@ def build_venue(plan: Plan, *, min_width_m: float = DEFAULT_MIN_WIDTH_M, snap_m:
         length = _r(long_side * slope)
         cid = _unique(_slug(stair.name) if stair.name else f"stair_{ids[pair[0]]}_{ids[pair[1]]}", conn_ids)
         connections.append({"id": cid, "from": ids[pair[0]], "to": ids[pair[1]], "kind": "stair", "width_m": width,
-                            "length_m": length, "riser_mm": riser_mm, "tread_mm": tread_mm})
+                            "length_m": length, "riser_mm": riser_mm, "tread_mm": tread_mm,
+                            "at": at_of(stair.polygon)})
         report.add(INFERRED, stair.source, f"stair {cid}: {ids[pair[0]]} - {ids[pair[1]]}, width {width:g} m"
                    f"{'' if stair.width_m is not None else ' (short side)'}, length {length:g} m along the slope "
                    f"(run {long_side:.2f} m, riser {riser_mm:g} mm, tread {tread_mm:g} mm)")

@@ -13,21 +13,25 @@ exits     ``A-DOOR-EXIT``  the same, always made exits (doors on the outside wal
 stairs    ``A-FLOR-STRS``  closed polylines around a flight; it joins the two rooms at its ends
 ========  ===============  ==========================================================
 
-Units come from the header variable ``$INSUNITS`` or the caller; when both are given and differ the
-import stops (a plan drawn in millimetres read as metres is 1,000 times too big).
+Levels come from labels, and as :class:`~simsoft.plans.levels.LevelRule` says from a layer-name token
+(``A-AREA-L1``) and from floor blocks inserted with a ``LEVEL`` attribute. Units come from the header
+variable ``$INSUNITS`` or the caller; when both are given and differ the import stops (a plan drawn in
+millimetres read as metres is 1,000 times too big).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from simsoft.plans._deps import require
+from simsoft.plans.levels import LevelRule
 from simsoft.plans.model import Door, Plan, Room, Stair
 from simsoft.plans.report import ERROR, INFERRED, WARNING, Report
 
-__all__ = ["Layers", "read_dxf", "INSUNITS", "KIND_SUFFIXES", "UNIT_M"]
+__all__ = ["Layers", "read_dxf", "dxf_problem", "INSUNITS", "KIND_SUFFIXES", "UNIT_M"]
 
 UNIT_M = {"m": 1.0, "cm": 0.01, "mm": 0.001, "ft": 0.3048, "in": 0.0254}
 """Metres per drawing unit."""
@@ -90,7 +94,7 @@ def _units(doc, given: str | None, report: Report) -> float:  # type: ignore[no-
     return 1.0
 
 
-def _outline(e, scale: float, report: Report) -> tuple[list[tuple[float, float]], bool] | None:  # type: ignore[no-untyped-def]
+def _outline(e, scale: float, report: Report, where: str) -> tuple[list[tuple[float, float]], bool] | None:  # type: ignore[no-untyped-def]
     kind = e.dxftype()
     if kind == "LWPOLYLINE":
         pts = [(float(x), float(y)) for x, y, *_ in e.get_points("xyb")]
@@ -103,23 +107,61 @@ def _outline(e, scale: float, report: Report) -> tuple[list[tuple[float, float]]
     else:
         return None
     if bulged:
-        report.add(INFERRED, _where(e), "arc segments read as straight lines (the area is that of the straight outline)")
+        report.add(INFERRED, where, "arc segments read as straight lines (the area is that of the straight outline)")
     if len(pts) > 1 and math.dist(pts[0], pts[-1]) < 1e-9:
         pts, closed = pts[:-1], True
     return [(x * scale, y * scale) for x, y in pts], closed
 
 
-def _labels(msp, layers: Layers, scale: float) -> list[tuple[tuple[float, float], list[str]]]:  # type: ignore[no-untyped-def]
+def _labels(items, layers: Layers, scale: float) -> list[tuple[tuple[float, float], list[str], int | None]]:  # type: ignore[no-untyped-def]
     out = []
-    for e in msp.query("TEXT MTEXT"):
-        if not _is_room_layer(e.dxf.layer, layers) and e.dxf.layer.upper() != layers.labels.upper():
+    for e, _, layer, level in items:
+        if e.dxftype() not in ("TEXT", "MTEXT"):
+            continue
+        if not _is_room_layer(layer, layers) and layer.upper() != layers.labels.upper():
             continue
         text = e.plain_text() if e.dxftype() == "MTEXT" else e.dxf.text
         lines = [t.strip() for t in str(text).splitlines() if t.strip()]
         if lines:
             p = e.dxf.insert
-            out.append(((float(p.x) * scale, float(p.y) * scale), lines))
+            out.append(((float(p.x) * scale, float(p.y) * scale), lines, level))
     return out
+
+
+_LEVEL_HINT = re.compile(r"-L-?\d+$", re.IGNORECASE)
+
+
+def _level_value(text: str, where: str, tag: str, report: Report) -> int | None:
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        report.add(ERROR, where, f"attribute {tag} {text!r} is not a whole number (a level: 0 ground, 1, -1...)")
+        return None
+
+
+def _entities(msp, layers: Layers, rule: LevelRule, report: Report):  # type: ignore[no-untyped-def]
+    """``(entity, source, layer without its level token, level or None)`` of the model space, with the
+    entities of floor blocks (INSERTs carrying the level attribute) read in their place, on their level."""
+    doors = {layers.doors.upper(), layers.exits.upper()}
+    for e in msp:
+        layer, level = rule.split(e.dxf.layer)
+        if e.dxftype() == "INSERT" and layer.upper() not in doors:
+            attrs = {a.dxf.tag.upper(): a.dxf.text for a in e.attribs}
+            if rule.attribute and rule.attribute in attrs:
+                floor = _level_value(attrs[rule.attribute], _where(e), rule.attribute, report)
+                report.add(INFERRED, _where(e), f"floor block {e.dxf.name!r}: read on level {floor} "
+                           f"(attribute {rule.attribute})")
+                for n, v in enumerate(e.virtual_entities(), start=1):
+                    inner, inner_level = rule.split(v.dxf.layer)
+                    where = f"layer {v.dxf.layer} entity {n} of floor block {e.dxf.name!r} (insert handle {e.dxf.handle})"
+                    yield v, where, inner, floor if floor is not None else inner_level
+                continue
+            block = e.block()
+            if block is not None and block.block is not None and block.block.is_xref:
+                report.add(WARNING, _where(e), f"xref {e.dxf.name!r} is not read: bind it into the drawing "
+                           "(BIND in the CAD program) and give its insert a LEVEL attribute")
+                continue
+        yield e, _where(e), layer, level
 
 
 def _is_room_layer(layer: str, layers: Layers) -> bool:
@@ -145,8 +187,58 @@ def _apply_label(room: Room, lines: list[str], report: Report) -> None:
             room.name = line
 
 
-def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | None = None) -> Plan:
-    """Read the DXF file at ``path`` into a :class:`Plan` (metres); problems go to ``plan.report``."""
+_BINARY_SENTINEL = b"AutoCAD Binary DXF\r\n\x1a\x00"
+"""First 22 bytes of a binary DXF (AutoCAD DXF reference, "Binary DXF Files")."""
+_SECTION = re.compile(rb"(?:^|\n)[ \t]*0[ \t]*\r?\nSECTION[ \t]*\r?\n[ \t]*2[ \t]*\r?\n([^\r\n]*)")
+_AGAIN = "save it again from the CAD program as DXF (ASCII or binary)"
+
+
+def dxf_problem(data: bytes) -> str | None:
+    r"""What makes ``data`` not a whole DXF file, in words, or None when it looks like one.
+
+    A DXF is pairs of lines, a group code then its value, from ``0 SECTION`` to ``0 EOF`` (AutoCAD DXF
+    reference, "General DXF File Structure"); a binary DXF starts with its sentinel and ends with ``EOF``.
+
+    >>> dxf_problem(b"  0\nSECTION\n  2\nHEADER\n  0\nENDSEC\n  0\nEOF\n") is None
+    True
+    >>> dxf_problem(b"hello\nworld\n")
+    "is not a DXF file: a DXF starts with the group code 0 and SECTION, this one with 'hello'"
+    """
+    if data.startswith(b"AC10") and data[4:6].isdigit():
+        return (f"is a DWG drawing ({data[:6].decode('ascii')}), not DXF: DWG is not read; "
+                "save the drawing as DXF from the CAD program")
+    if data.startswith(b"AutoCAD Binary DXF"):
+        if not data.startswith(_BINARY_SENTINEL):
+            return "is a damaged binary DXF (its first line is cut short): " + _AGAIN
+        if not data.rstrip(b"\x00\r\n ").endswith(b"EOF"):
+            return (f"is a truncated binary DXF: its {len(data):,} bytes stop before the end-of-file marker "
+                    f"(EOF), so part of the drawing is missing; " + _AGAIN)
+        return None
+    text = data.decode("latin-1")
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return "holds only blank lines, no DXF"
+    head = lines[first].strip()
+    value = lines[first + 1].strip() if first + 1 < len(lines) else ""
+    if not ((head == "0" and value == "SECTION") or head == "999"):
+        shown = head if len(head) <= 40 else head[:40] + "..."
+        return f"is not a DXF file: a DXF starts with the group code 0 and SECTION, this one with {shown!r}"
+    tail = [line.strip() for line in lines if line.strip()][-2:]
+    if tail != ["0", "EOF"]:
+        sections = _SECTION.findall(data)
+        where = f", inside the {sections[-1].decode('latin-1').strip()} section" if sections else ""
+        return (f"is truncated: it stops at line {len(lines):,}{where}, without the end-of-file marker (0 EOF), so "
+                f"part of the drawing is missing (cut off while copying or saving?); " + _AGAIN)
+    return None
+
+
+def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | None = None,
+             levels: LevelRule | None = None) -> Plan:
+    """Read the DXF file at ``path`` into a :class:`Plan` (metres); problems go to ``plan.report``.
+
+    ``levels`` says where floors are read from besides room labels (:mod:`simsoft.plans.levels`).
+    """
     ezdxf = require("ezdxf")
     geometry = require("shapely.geometry")
     bbox = require("ezdxf.bbox")
@@ -154,43 +246,56 @@ def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | Non
     file = str(path)
     report = Report(file)
     plan = Plan(file=file, report=report, name=Path(path).stem.replace("-", " ").replace("_", " ").capitalize())
+    problem = dxf_problem(Path(path).read_bytes())
+    if problem:
+        report.add(ERROR, "", problem)
+        report.raise_errors()
     try:
         doc = ezdxf.readfile(file)
-    except ezdxf.DXFError as exc:
-        report.add(ERROR, "", f"not a readable DXF file ({exc}); save it from the CAD program as DXF (ASCII or binary)")
-        report.raise_errors()
-    except OSError as exc:  # ezdxf raises IOError for text that is not DXF
-        report.add(ERROR, "", f"not a readable DXF file ({str(exc).replace(file, 'file')}); save it from the CAD program "
-                   "as DXF (ASCII or binary)")
+    except ezdxf.DXFStructureError as exc:
+        # ezdxf's own words name the defect ("Invalid group code ... at line 5"); its class name is noise.
+        reason = str(exc).removeprefix("DXFStructureError:").strip().replace("\n", "")
+        report.add(ERROR, "", f"is a damaged DXF file ({reason}): " + _AGAIN)
         report.raise_errors()
     except UnicodeDecodeError as exc:
-        report.add(ERROR, "", f"not a readable DXF file (text encoding: {exc.reason} at byte {exc.start})")
+        report.add(ERROR, "", f"is a DXF file in an unknown text encoding ({exc.reason} at byte {exc.start}): " + _AGAIN)
+        report.raise_errors()
+    except Exception as exc:  # ezdxf raises OSError, StopIteration, IndexError... on a damaged file
+        report.add(ERROR, "", f"is a damaged DXF file that cannot be read ({type(exc).__name__}"
+                   f"{': ' + str(exc).replace(file, 'the file') if str(exc) else ''}): " + _AGAIN)
         report.raise_errors()
     scale = _units(doc, units, report)
     msp = doc.modelspace()
-    found = sorted({e.dxf.layer for e in msp})
+    rule = levels or LevelRule()
+    items = list(_entities(msp, layers, rule, report))
+    found = sorted({layer for _, _, layer, _ in items})
+    stair_level: dict[int, int] = {}
+    from_level: dict[int, int] = {}
+    tagged = 0
 
-    for e in msp:
-        layer = e.dxf.layer
+    for e, where, layer, level in items:
         up = layer.upper()
+        tagged += level is not None
         if _is_room_layer(layer, layers):
-            got = _outline(e, scale, report)
+            got = _outline(e, scale, report, where)
             if got is None:
                 if e.dxftype() not in ("TEXT", "MTEXT", "HATCH", "DIMENSION"):
-                    report.add(WARNING, _where(e), f"{e.dxftype()} on a room layer left out: rooms are closed polylines")
+                    report.add(WARNING, where, f"{e.dxftype()} on a room layer left out: rooms are closed polylines")
                 continue
             pts, closed = got
             if not closed:
                 gap = math.dist(pts[0], pts[-1]) if len(pts) > 1 else 0.0
-                report.add(ERROR, _where(e), f"room outline is not closed (its ends are {gap:.2f} m apart): "
+                report.add(ERROR, where, f"room outline is not closed (its ends are {gap:.2f} m apart): "
                            "close the polyline in the CAD program")
                 continue
             if len(pts) < 3:
-                report.add(ERROR, _where(e), f"room outline has {len(pts)} point(s); a room needs at least 3")
+                report.add(ERROR, where, f"room outline has {len(pts)} point(s); a room needs at least 3")
                 continue
             suffix = up[len(layers.rooms) + 1:] if up != layers.rooms.upper() else ""
             kind = next((k for s, k in KIND_SUFFIXES.items() if suffix.startswith(s)), None) if suffix else None
-            plan.rooms.append(Room(source=_where(e), polygon=geometry.Polygon(pts), kind=kind))
+            plan.rooms.append(Room(source=where, polygon=geometry.Polygon(pts), kind=kind, level=level or 0))
+            if level is not None:
+                from_level[id(plan.rooms[-1])] = level
         elif up in (layers.doors.upper(), layers.exits.upper()):
             is_exit = up == layers.exits.upper()
             kind = e.dxftype()
@@ -198,18 +303,18 @@ def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | Non
                 a, b = e.dxf.start, e.dxf.end
                 line = [(a.x * scale, a.y * scale), (b.x * scale, b.y * scale)]
             elif kind in ("LWPOLYLINE", "POLYLINE"):
-                got = _outline(e, scale, report)
+                got = _outline(e, scale, report, where)
                 assert got is not None
                 pts, closed = got
                 if closed or len(pts) < 2:
-                    report.add(WARNING, _where(e), "closed polyline on a door layer left out: draw a door as a line "
+                    report.add(WARNING, where, "closed polyline on a door layer left out: draw a door as a line "
                                "across its clear opening")
                     continue
                 line = [pts[0], pts[-1]]
             elif kind == "INSERT":
                 box = bbox.extents(e.virtual_entities())
                 if not box.has_data:
-                    report.add(WARNING, _where(e), f"door block {e.dxf.name!r} draws nothing: left out")
+                    report.add(WARNING, where, f"door block {e.dxf.name!r} draws nothing: left out")
                     continue
                 (x0, y0), (x1, y1) = (box.extmin.x * scale, box.extmin.y * scale), (box.extmax.x * scale, box.extmax.y * scale)
                 width = max(x1 - x0, y1 - y0)
@@ -218,31 +323,37 @@ def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | Non
                     try:
                         width = float(attrs["WIDTH"]) * scale
                     except ValueError:
-                        report.add(WARNING, _where(e), f"block attribute WIDTH {attrs['WIDTH']!r} is not a number: "
+                        report.add(WARNING, where, f"block attribute WIDTH {attrs['WIDTH']!r} is not a number: "
                                    "width taken from the block's extent")
-                report.add(INFERRED, _where(e), f"door block {e.dxf.name!r}: clear width {width:.2f} m from "
+                door_level = level
+                if rule.attribute and rule.attribute in attrs:
+                    door_level = _level_value(attrs[rule.attribute], where, rule.attribute, report)
+                report.add(INFERRED, where, f"door block {e.dxf.name!r}: clear width {width:.2f} m from "
                            f"{'its WIDTH attribute' if 'WIDTH' in attrs else 'the larger side of its extent'}")
-                plan.doors.append(Door(source=_where(e), geometry=geometry.box(x0, y0, x1, y1), width_m=width,
-                                       exit=is_exit, name=attrs.get("NAME")))
+                plan.doors.append(Door(source=where, geometry=geometry.box(x0, y0, x1, y1), width_m=width,
+                                       exit=is_exit, name=attrs.get("NAME"), level=door_level))
                 continue
             else:
                 if kind not in ("TEXT", "MTEXT", "ARC", "HATCH", "DIMENSION"):
-                    report.add(WARNING, _where(e), f"{kind} on a door layer left out")
+                    report.add(WARNING, where, f"{kind} on a door layer left out")
                 continue
             width = math.dist(*line)
             if width <= 0:
-                report.add(ERROR, _where(e), "door line has zero length")
+                report.add(ERROR, where, "door line has zero length")
                 continue
-            plan.doors.append(Door(source=_where(e), geometry=geometry.LineString(line), width_m=width, exit=is_exit))
+            plan.doors.append(Door(source=where, geometry=geometry.LineString(line), width_m=width, exit=is_exit,
+                                   level=level))
         elif up == layers.stairs.upper():
-            got = _outline(e, scale, report)
+            got = _outline(e, scale, report, where)
             if got is None:
                 continue
             pts, closed = got
             if not closed or len(pts) < 3:
-                report.add(ERROR, _where(e), "stair outline is not a closed polyline: close it in the CAD program")
+                report.add(ERROR, where, "stair outline is not a closed polyline: close it in the CAD program")
                 continue
-            plan.stairs.append(Stair(source=_where(e), polygon=geometry.Polygon(pts)))
+            plan.stairs.append(Stair(source=where, polygon=geometry.Polygon(pts)))
+            if level is not None:
+                stair_level[len(plan.stairs) - 1] = level
 
     for role in ("rooms", "doors"):
         name = getattr(layers, role)
@@ -253,10 +364,27 @@ def read_dxf(path: str | Path, *, layers: Layers | None = None, units: str | Non
             report.add(WARNING, f"layer {name}", f"no doors on the door layer (layers in the drawing: {', '.join(found) or 'none'})")
 
     point = geometry.Point
-    for xy, lines in _labels(msp, layers, scale):
-        inside = [r for r in plan.rooms if r.polygon.contains(point(xy))]
+    for xy, lines, level in _labels(items, layers, scale):
+        inside = [r for r in plan.rooms if r.polygon.contains(point(xy)) and (level is None or r.level == level)]
         if inside:
-            _apply_label(min(inside, key=lambda r: r.polygon.area), lines, report)
+            room = min(inside, key=lambda r: r.polygon.area)
+            before = from_level.get(id(room))
+            _apply_label(room, lines, report)
+            if before is not None and room.level != before:
+                report.add(WARNING, room.source, f"label says level {room.level}, its layer or floor block level "
+                           f"{before}: the label's level is used")
         else:
-            report.add(WARNING, f"label {lines[0]!r}", "is inside no room: left out")
+            report.add(WARNING, f"label {lines[0]!r}", "is inside no room" + (f" on level {level}" if level is not None
+                                                                               else "") + ": left out")
+    # A stair drawn on a level's layer (or in its floor block) rises from that level to the next one up.
+    present = {r.level for r in plan.rooms}
+    for k, level in sorted(stair_level.items()):
+        if level + 1 in present:
+            plan.stairs[k].levels = (level, level + 1)
+    if tagged:
+        levels_found = sorted({r.level for r in plan.rooms})
+        report.add(INFERRED, "", f"levels from {rule.describe()}: rooms on level(s) {', '.join(map(str, levels_found))}")
+    elif rule.layer_token is None and any(_LEVEL_HINT.search(layer) for layer in found):
+        report.add(WARNING, "", "layer names such as " + next(x for x in found if _LEVEL_HINT.search(x)) + " look like "
+                   "they name a level: give --level-from layer to read levels from them")
     return plan

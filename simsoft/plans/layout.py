@@ -1,7 +1,8 @@
 """Where to draw a venue: zone outlines and centres, door points between outlines, exits (plain Python).
 
-Door points are not in the venue file (a connection has no position); they are placed where the two
-zones' outlines come closest, or between the centres when a zone has no outline. No shapely needed:
+A door point is the connection's ``at`` when the venue gives one (``simsoft venue import`` writes it from
+the plan's door geometry); otherwise it is estimated where the two zones' outlines come closest, or
+between the centres when a zone has no outline. No shapely needed:
 ``simsoft venue check`` draws venues written by hand as well as imported ones.
 """
 
@@ -14,9 +15,13 @@ import networkx as nx
 
 from simsoft.schema.venue import Venue
 
-__all__ = ["Layout", "layout", "positions"]
+__all__ = ["Layout", "layout", "positions", "misplaced_doors", "DOOR_TOLERANCE_M"]
 
 Point = tuple[float, float]
+
+DOOR_TOLERANCE_M = 1.0
+"""How far a door's ``at`` may lie from the outline of a zone it opens into before ``venue check`` says so, m:
+a 600 mm wall plus drawing slack (judgement, 0.6-1.5 m); an import puts it within ``--snap`` (0.3 m)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Layout:
     door: dict[str, Point]
     exact: bool
     """Whether every zone has a position (otherwise a seeded spring layout placed the rest)."""
+    door_given: frozenset[str] = frozenset()
+    """Connections whose point is the venue's own ``at`` (the others are estimates)."""
 
 
 def _closest_on_segment(p: Point, a: Point, b: Point) -> Point:
@@ -107,7 +114,9 @@ def layout(venue: Venue) -> Layout:
     door: dict[str, Point] = {}
     for c in venue.connections:
         a, b = outline.get(c.from_), outline.get(c.to)
-        if a and b:
+        if c.at is not None:  # measured on the plan by the import (or typed by hand)
+            door[c.id] = (float(c.at[0]), float(c.at[1]))
+        elif a and b:
             door[c.id] = _shared_middle(a, b) or _between(a, b)
         elif a:
             door[c.id] = _closest(centre[c.to], a)
@@ -116,4 +125,31 @@ def layout(venue: Venue) -> Layout:
         else:
             p, q = centre[c.from_], centre[c.to]
             door[c.id] = ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
-    return Layout(centre=centre, outline=outline, level=level, door=door, exact=exact)
+    given = frozenset(c.id for c in venue.connections if c.at is not None)
+    return Layout(centre=centre, outline=outline, level=level, door=door, exact=exact, door_given=given)
+
+
+def misplaced_doors(venue: Venue, *, tolerance_m: float = DOOR_TOLERANCE_M) -> list[str]:
+    """Doors and gates whose ``at`` lies more than ``tolerance_m`` from the outline of a zone they open into
+    (a hand edit gone wrong, or a position in another frame), in words. Stairs are left out: their point
+    is the middle of the flight.
+
+    >>> from simsoft.schema import Venue
+    >>> v = Venue.model_validate({"zones": [{"id": "a", "area_m2": 16, "polygon": [[0, 0], [4, 0], [4, 4], [0, 4]]}],
+    ...     "exits": [{"id": "out"}], "connections": [{"id": "d", "from": "a", "to": "out", "width_m": 1, "at": [9, 2]}]})
+    >>> misplaced_doors(v)
+    ['connection d: its at (9, 2) is 5.0 m from the outline of zone a (more than 1 m): check the position']
+    """
+    outline = {z.id: [(float(x), float(y)) for x, y in z.polygon] for z in venue.zones if z.polygon}
+    out = []
+    for c in venue.connections:
+        if c.at is None or c.kind.value == "stair":
+            continue
+        p = (float(c.at[0]), float(c.at[1]))
+        for zid in (c.from_, c.to):
+            if zid in outline:
+                d = math.dist(p, _closest(p, outline[zid]))
+                if d > tolerance_m:
+                    out.append(f"connection {c.id}: its at ({p[0]:g}, {p[1]:g}) is {d:.1f} m from the outline of zone "
+                               f"{zid} (more than {tolerance_m:g} m): check the position")
+    return out

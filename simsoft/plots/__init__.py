@@ -20,6 +20,8 @@ from simsoft.plots.runs import (
     venue_map,
 )
 from simsoft.plots.uncertainty import differences_over_parameters, parameter_sensitivity
+from simsoft.plots.venue import situation_from_records
+from simsoft.plots.situation import venue_situation
 
 __all__ = [
     "CASUALTY_STAGES",
@@ -35,5 +37,7 @@ __all__ = [
     "metric_label",
     "paired_differences",
     "parameter_sensitivity",
+    "situation_from_records",
     "venue_map",
+    "venue_situation",
 ]

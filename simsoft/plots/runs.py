@@ -411,22 +411,45 @@ def hospital_load(result: RunResult) -> Figure:
     y_top = max(4.0, 1.6 * top_used)
     off_scale = False
     div, unit = time_axis(horizon)
-    for i, (name, (t, v)) in enumerate(sorted(load.items())):
-        colour = PALETTE[i % len(PALETTE)]
-        ts = np.concatenate([t, [horizon]])
-        vs = np.concatenate([v, [v[-1] if len(v) else 0.0]])
+    order = sorted(load)
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(order)}
+    drawn_caps = {name: capacity[name] for name in order if name in capacity and math.isfinite(capacity[name])
+                  and capacity[name] <= 4 * max(top_used, 1.0)}
+    # Hospitals with the same beds share one line: its dashes alternate the hospitals' colours and a
+    # label on the line names them, so neither line hides the other.
+    sharing: dict[float, list[str]] = {}
+    for name, cap in drawn_caps.items():
+        sharing.setdefault(cap, []).append(name)
+    for name in order:
+        t, v = load[name]
+        colour = colours[name]
         label = wrap(names.get(name, name), 32)
         peak = float(np.max(v)) if len(v) else 0.0
-        used = f"beds in use (peak {peak:g})" if peak else "no patients"
-        ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: {used}")
-        if name in capacity and math.isfinite(capacity[name]):
-            if capacity[name] <= 4 * max(top_used, 1.0):
-                y_top = max(y_top, 1.08 * capacity[name])
-                ax.axhline(capacity[name], color=colour, ls="--", lw=1.2,
-                           label=f"{label}: {format_count(capacity[name], 'bed')}")
-            else:
-                off_scale = True
-                ax.plot([], [], color="none", label=f"{label}: {format_count(capacity[name], 'bed')} (far above, not drawn)")
+        if peak:
+            ts = np.concatenate([t, [horizon]])
+            vs = np.concatenate([v, [v[-1]]])
+            ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: beds in use (peak {peak:g})")
+        else:
+            # A flat line at zero would lie on the axis and on the other idle hospitals' lines.
+            ax.plot([], [], color=colour, lw=2, label=f"{label}: no patients")
+        if name in drawn_caps:
+            cap = drawn_caps[name]
+            y_top = max(y_top, 1.12 * cap)
+            group = sharing[cap]
+            k, j = len(group), group.index(name)
+            style = "--" if k == 1 else (j * 6.0, (6.0, 6.0 * (k - 1)))
+            shared = "" if k == 1 else " (shared line, alternate dashes)"
+            ax.axhline(cap, color=colour, ls=style, lw=1.6,
+                       label=f"{label}: {format_count(cap, 'bed')}{shared}")
+        elif name in capacity and math.isfinite(capacity[name]):
+            off_scale = True
+            ax.plot([], [], color="none", label=f"{label}: {format_count(capacity[name], 'bed')} (far above, not drawn)")
+    for cap, group in sorted(sharing.items()):
+        if len(group) > 1:
+            who = " and ".join(names.get(n, n) for n in group)
+            ax.annotate(f"{format_count(cap, 'bed')} each: {who}", xy=(1.0, cap), xycoords=("axes fraction", "data"),
+                        xytext=(-4, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                        color="#333333")
     if not load:
         ax.text(0.5, 0.5, "no hospital data in this run", ha="center", va="center", transform=ax.transAxes)
     else:

@@ -6,6 +6,7 @@ Takes a :class:`~simsoft.engine.RunResult` and returns a :class:`matplotlib.figu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -14,11 +15,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simsoft.engine import RunResult
+from simsoft.records import Event
 from simsoft.plans.layout import positions
 from simsoft.plots.common import new_figure, wrap
+from simsoft.plots.situation import has_outlines, venue_situation
 from simsoft.units import format_count
 
-__all__ = ["venue_map"]
+__all__ = ["venue_map", "situation_from_records"]
 
 
 # --------------------------------------------------------------------------------------------- venue map
@@ -103,7 +106,10 @@ _CROWDED_LABELS = 10
 def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: int = 24) -> Figure:
     """Zones and exits of the venue, zones coloured by peak density (p/m²) or casualties.
 
-    Zones are placed at their ``position`` from the venue file; zones without one get a spring layout
+    A venue whose zones have outlines (``polygon``, an imported floor plan) is drawn to scale, one panel
+    per level, with doors where the venue places them, the zones the incident affected, the cordons set
+    and the people out by exit (:func:`simsoft.plots.situation.venue_situation`). Otherwise:
+    zones are placed at their ``position`` from the venue file; zones without one get a spring layout
     with ``seed=0`` (the same picture every time). Marker area grows with the zone's floor area. Each
     label goes where it overlaps no other label or marker; a zone whose label finds no place shows a
     number, named in the key under the map. A venue with more than ``max_labels`` zones (a stadium bowl)
@@ -112,6 +118,8 @@ def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: 
     if color_by not in ("peak_density", "casualties"):
         raise ValueError(f"color_by must be 'peak_density' or 'casualties', got {color_by!r}")
     scenario, m = result.scenario, result.metrics
+    if has_outlines(scenario.venue):  # an imported venue: its real shapes, to scale
+        return _scaled_map(result, color_by=color_by)
     graph, pos = _venue_positions(scenario)
     zones = scenario.venue.zones
     if color_by == "peak_density":
@@ -196,3 +204,44 @@ def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: 
         ax.annotate(str(n), it["xy"], ha="center", va="center", fontsize=9, fontweight="bold", zorder=5,
                     color="black", bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "#333333", "lw": 0.8})
     return fig
+
+
+def situation_from_records(events: Iterable[Event]) -> tuple[list[str], dict[str, str]]:
+    """Zones the incident ever affected (in order) and the last cordon level set on each zone, from the records."""
+    affected: list[str] = []
+    cordons: dict[str, str] = {}
+    for e in events:
+        if e.kind == "incident.zone_affected" and e.subject not in affected:
+            affected.append(e.subject)
+        elif e.kind == "response.cordon":
+            cordons[e.subject] = str(e.values.get("level"))
+    return affected, cordons
+
+
+def _scaled_map(result: RunResult, *, color_by: str) -> Figure:
+    scenario, m = result.scenario, result.metrics
+    zones = scenario.venue.zones
+    if color_by == "peak_density":
+        values = {z.id: float(m.get(f"egress.zone.{z.id}.peak_density_p_m2") or 0.0) for z in zones}
+        label, vmax = "peak density (people per m²)", max(4.0, max(values.values(), default=0.0))
+        text = {z: f"{v:.1f} p/m²" for z, v in values.items()}
+    else:
+        values = {z.id: float(m.get(f"casualties.zone.{z.id}") or 0.0) for z in zones}
+        label, vmax = "casualties (people)", max(1.0, max(values.values(), default=0.0))
+        text = {z: format_count(v, "casualty") for z, v in values.items()}
+    out = _whole({e.id: float(m.get(f"egress.exit.{e.id}.exited") or 0.0) for e in scenario.venue.exits})
+    affected, cordons = situation_from_records(result.events)
+    what = "peak crowd density" if color_by == "peak_density" else "casualties"
+    title = f"{scenario.name}: {what} by zone" + (f" [variant {result.variant}]" if result.variant else "")
+    return venue_situation(scenario.venue, values=values, value_label=label, value_text=text, vmax=vmax,
+                           affected=affected, cordons=cordons, exits_out=out, whole=color_by == "casualties",
+                           title=title + " (to scale)")
+
+
+def _whole(flows: dict[str, float]) -> dict[str, int]:
+    """Whole people by exit adding up to the rounded total (largest remainder, as every view counts people)."""
+    floors = {k: math.floor(v) for k, v in flows.items()}
+    short = round(sum(flows.values())) - sum(floors.values())
+    for k in sorted(flows, key=lambda k: (-(flows[k] - floors[k]), k))[:max(0, short)]:
+        floors[k] += 1
+    return floors

@@ -38,11 +38,13 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
     panel_w = 7.5 if ncol == 1 else 6.0
     fig = new_figure(panel_w * ncol, max(4.0, min(9.0, panel_w * span_y / span_x + 1.2)))
     axes = fig.subplots(1, ncol, squeeze=False, sharex=True, sharey=True)[0]
-    # Door points are estimates (where outlines meet); two on one spot are drawn apart so both stay visible.
+    # Door points without an ``at`` are estimates (where outlines meet); two estimates on one spot are drawn
+    # apart so both stay visible. A door the venue places is drawn where it is.
     doors: dict[str, tuple[float, float]] = {}
-    for c in venue.connections:
+    given = getattr(layout, "door_given", frozenset())
+    for c in sorted(venue.connections, key=lambda c: c.id not in given):
         x, y = layout.door[c.id]
-        while any(math.dist((x, y), q) < 2.5 for q in doors.values()):
+        while c.id not in given and any(math.dist((x, y), q) < 2.5 for q in doors.values()):
             x += 3.0
         doors[c.id] = (x, y)
     zone_by_id = {z.id: z for z in venue.zones}
@@ -52,6 +54,7 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
     for zid, pts in layout.outline.items():
         if min(max(p[0] for p in pts) - min(p[0] for p in pts), max(p[1] for p in pts) - min(p[1] for p in pts)) < 3.0:
             narrow.add(zid)
+    pending: list[tuple[Any, str, tuple[float, float], str, tuple[Any, str, str]]] = []
     for ax, lvl in zip(axes, levels):
         here = [z for z in venue.zones if z.level == lvl]
         for z in venue.zones:  # the other levels' outlines, faint, to see what lies above and below
@@ -101,9 +104,7 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
                 off, ha, va = (6 if ux > 0 else -6, 3), ("left" if ux > 0 else "right"), "bottom"
             else:
                 off, ha, va = (4, 6 if uy > 0 else -6), "left", ("bottom" if uy > 0 else "top")
-            ax.annotate(label, (dx, dy), xytext=off, textcoords="offset points", ha=ha, va=va, fontsize=7.5, color=colour,
-                        zorder=7,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+            pending.append((ax, label, (dx, dy), colour, (off, ha, va)))
         for e in venue.exits:
             feeds = [c for c in venue.connections if c.to == e.id and c.from_ in zone_by_id and zone_by_id[c.from_].level == lvl]
             if not feeds:
@@ -127,9 +128,50 @@ def venue_plan(venue: Any, layout: Any, *, summary: Any = None, title: str | Non
         ax.grid(True, color="#e0e0e0", lw=0.5)
         ax.set_axisbelow(True)
         ax.set_title(f"level {lvl}" if ncol > 1 or lvl else "ground level", fontsize=10)
+    _place_door_labels(fig, pending)
     head = title or venue.name or "venue"
     if summary is not None:
         head += (f" - {summary.people} people at {summary.density_p_m2:g} p/m², exits {summary.exit_flow_p_s * 60:.0f} p/min, "
                  f"hydraulic estimate {summary.estimate_s / 60:.1f} min")
     fig.suptitle(head, fontsize=10.5)
     return fig
+
+
+_TRIES = (((6, 3), "left", "bottom"), ((-6, 3), "right", "bottom"), ((6, -3), "left", "top"), ((-6, -3), "right", "top"),
+          ((0, 7), "center", "bottom"), ((0, -7), "center", "top"))
+"""Where a door's width may go around its marker (offset in points, alignment), after the preferred side."""
+
+
+def _place_door_labels(fig: Figure, pending: list[tuple[Any, str, tuple[float, float], str, tuple[Any, str, str]]]) -> None:
+    """Put each door's width beside its marker where it covers no zone label, exit name or other width.
+
+    The preferred side (away from the nearest zone label) is tried first, then the others; a label
+    with no free side keeps the preferred one. Sizes are measured on the drawn figure.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    taken = {id(ax): [t.get_window_extent(renderer) for t in ax.texts] for ax, *_ in pending}
+    # Markers (doors, stairs, exits) too, except the label's own.
+    marks = {id(ax): [(tuple(line.get_xydata()[0]), line.get_window_extent(renderer)) for line in ax.lines
+                      if len(line.get_xydata()) == 1] for ax, *_ in pending}
+    style = {"fontsize": 7.5, "zorder": 7, "textcoords": "offset points",
+             "bbox": {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}}
+    for ax, label, xy, colour, preferred in pending:
+        frame = ax.get_window_extent(renderer)
+        for n, (off, ha, va) in enumerate((preferred, *_TRIES)):
+            ann = ax.annotate(label, xy, xytext=off, ha=ha, va=va, color=colour, **style)
+            box = ann.get_window_extent(renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            others = [b for at, b in marks[id(ax)] if math.dist(at, xy) > 1e-9]
+            if inside and not any(box.overlaps(o) for o in [*taken[id(ax)], *others]):
+                break
+            ann.remove()
+        else:  # nowhere free: the preferred side
+            off, ha, va = preferred
+            ann = ax.annotate(label, xy, xytext=off, ha=ha, va=va, color=colour, **style)
+            box = ann.get_window_extent(renderer)
+        taken[id(ax)].append(box)

@@ -15,6 +15,7 @@ import csv
 import datetime as _dt
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -30,7 +31,71 @@ from simsoft.experiments.summary import DEFAULT_KEY_METRICS
 from simsoft.reports.document import Doc, human_value, save_figure, write_document
 from simsoft.reports.names import metric_name, short_labels
 
-__all__ = ["compare_entries", "compare"]
+__all__ = ["compare_entries", "compare", "comparison_conclusion"]
+
+
+def _glance_column(metric: str, values: Sequence[Any]) -> tuple[str, list[str]]:
+    """One column of the at-a-glance table: its header with the unit once, and bare numbers (times in
+    minutes, or hours when any is past 90 min; whole people when every value is whole).
+
+    >>> _glance_column("egress.t95_s", [600.0, None, 1230.0])
+    ('time until 95 % are out (min)', ['10.0', '-', '20.5'])
+    """
+    seen = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    name = metric_name(metric)
+    if metric.endswith("_s"):
+        hours = bool(seen) and max(seen) >= 5400
+        div, unit = (3600.0, "h") if hours else (60.0, "min")
+        return f"{name} ({unit})", ["-" if v is None or not math.isfinite(float(v)) else f"{max(0.0, float(v)) / div:.1f}"
+                                    for v in values]
+    cells = [human_value(metric, v) if v is not None and math.isfinite(float(v)) else "-" for v in values]
+    units = {c.split(" ", 1)[1] for c in cells if " " in c}
+    if units and units <= {"person", "people"}:
+        return f"{name} (people)", [c.split(" ", 1)[0] for c in cells]
+    if len(units) == 1:
+        unit = units.pop()
+        return f"{name} ({unit})", [c.split(" ", 1)[0] for c in cells]
+    return name, cells
+
+
+def comparison_conclusion(entries: Sequence[tuple[str, dict[str, tuple[Any, Any, Any]]]], metrics: Sequence[str], *,
+                          labels: Sequence[str] | None = None) -> list[str]:
+    """The comparison in plain words: for each metric, the lowest and highest entry when they are further
+    apart than the metric's practical threshold (:func:`simsoft.experiments.practical_threshold`), then
+    the metrics where every entry is within it, said once.
+
+    >>> e = [("a", {"medical.deaths": (1.0, None, None), "egress.t95_s": (600.0, None, None)}),
+    ...      ("b", {"medical.deaths": (3.0, None, None), "egress.t95_s": (610.0, None, None)})]
+    >>> for line in comparison_conclusion(e, ["medical.deaths", "egress.t95_s"]): print(line)
+    deaths: lowest a (1 person), highest b (3 people), 2 people apart.
+    Within the practical threshold for every entry (no meaningful difference): time until 95 % are out.
+    Runs are single seeds: a gap between two runs is not a measured effect of what differs between them (an experiment's paired differences are; see simsoft sweep).
+    """
+    from simsoft.experiments.stats import practical_threshold
+
+    labels = list(labels) if labels is not None else [lbl for lbl, _ in entries]
+    lines, alike = [], []
+    for m in metrics:
+        seen = [(lbl, d[m][0]) for lbl, (_, d) in zip(labels, entries)
+                if d.get(m) and d[m][0] is not None and math.isfinite(float(d[m][0]))]
+        if len(seen) < 2:
+            continue
+        lo = min(seen, key=lambda x: x[1])
+        hi = max(seen, key=lambda x: x[1])
+        gap = hi[1] - lo[1]
+        if gap < max(practical_threshold(m), 1e-9):
+            alike.append(metric_name(m))
+            continue
+        lines.append(f"{metric_name(m)}: lowest {lo[0]} ({human_value(m, lo[1])}), highest {hi[0]} "
+                     f"({human_value(m, hi[1])}), {human_value(m, gap)} apart.")
+    if alike:
+        lines.append("Within the practical threshold for every entry (no meaningful difference): " + "; ".join(alike) + ".")
+    if not lines:
+        lines.append("Nothing to compare: fewer than two entries have any of these metrics.")
+    if any(all(x[1] is None for x in d.values()) for _, d in entries):
+        lines.append("Runs are single seeds: a gap between two runs is not a measured effect of what differs between "
+                     "them (an experiment's paired differences are; see simsoft sweep).")
+    return lines
 
 
 def compare_entries(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, dict[str, tuple[Any, Any, Any]]]]:
@@ -109,20 +174,27 @@ def compare(paths: Sequence[str | os.PathLike[str]], *, metrics: Sequence[str] |
             (tmp / "comparison.csv").write_text(buf.getvalue(), encoding="utf-8")
             # The page names entries as the figure does; comparison.csv keeps the folder paths.
             short = short_labels([r[0] for r in rows])
-            if len(header) <= 5:  # fits a page as one table
-                tables: list[tuple[Any, ...]] = [("table", [header[0], *(metric_name(m) for m in header[1:])],
-                                                  [[lbl, *r[1:]] for lbl, r in zip(short, rows)])]
-            else:  # one short table per metric, instead of a table too wide for a page
-                tables = []
-                for k, m in enumerate(header[1:], start=1):
-                    tables += [("h", 2, metric_name(m) + (f" ({m})" if metric_name(m) != m else "")),
-                               ("table", [header[0], "value (mean [95 % CI] for experiments)"], [[lbl, r[k]] for lbl, r in zip(short, rows)])]
-            doc = Doc("Comparison", [("p", "Runs show their value; experiments their mean with the 95 % interval "
-                                           "in brackets; '-' marks a metric the run does not have. Lower is better "
-                                           "for every metric here. comparison.csv has every value by metric key."),
+            # Read at a glance: the conclusion, one compact table of means, the figure; every value with
+            # its interval is folded below, one short table per metric.
+            columns = [_glance_column(m, [(d.get(m) or (None,))[0] for _, d in entries]) for m in chosen]
+            glance = ("table", ["run / experiment", *(head for head, _ in columns)],
+                      [[lbl, *(cells[i] for _, cells in columns)] for i, lbl in enumerate(short)])
+            detail: list[tuple[Any, ...]] = []
+            for k, m in enumerate(header[1:], start=1):
+                detail += [("h", 2, metric_name(m) + (f" ({m})" if metric_name(m) != m else "")),
+                           ("table", [header[0], "value (mean [95 % CI] for experiments)"],
+                            [[lbl, r[k]] for lbl, r in zip(short, rows)])]
+            doc = Doc("Comparison", [("h", 1, "Conclusion"),
+                                     *(("p", line) for line in comparison_conclusion(entries, chosen, labels=short)),
+                                     ("h", 1, "At a glance"),
+                                     ("p", "Runs show their value, experiment variants their mean over their runs "
+                                           "('-': the run does not have the metric), in the unit each column names. "
+                                           "Lower is better for every metric here."),
+                                     glance,
                                      ("fig", "comparison.png", "Runs (dots) and experiment variants (diamonds with "
                                                                "their 95 % interval) side by side."),
-                                     *tables])
+                                     ("details", f"Every value with its 95 % interval, by metric ({len(chosen)} "
+                                                 f"tables; comparison.csv has them by metric key)", detail)])
             write_document(tmp, doc, "comparison")
             folder = parent / base
             n = 2

@@ -102,6 +102,10 @@ class Connection(Strict):
     """Whether people can only pass from ``from`` to ``to`` (turnstiles, exit-only doors)."""
     boundary_layer_m: Annotated[float, Field(ge=0.0, le=5.0)] | None = None
     """Override of the SFPE boundary layer per side, in metres (defaults by kind)."""
+    at: Position | None = None
+    """Where the door, gate or stair is, x and y in metres in the frame of the zones' ``position`` and ``polygon``
+    (the middle of the opening; written by ``simsoft venue import`` from the plan's door geometry). Used for
+    drawing only; without it drawings estimate the point where the two zones' outlines meet."""
 
     @model_validator(mode="after")
     def _kind_rules(self) -> Self:

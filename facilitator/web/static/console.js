@@ -7,6 +7,16 @@
   var version = body.getAttribute("data-version");
   var offline = document.querySelector(".offline");
 
+  // Map names left off a crowded map: shown while their circle is pointed at or focused (mapsvg.py).
+  function hoverName(event, shown) {
+    var t = event.target;
+    if (!t || !t.matches || !t.matches("circle.zone[tabindex]")) { return; }
+    var label = document.querySelector('text.hover-name[data-for="' + t.getAttribute("data-id") + '"]');
+    if (label) { label.setAttribute("visibility", shown ? "visible" : "hidden"); }
+  }
+  ["mouseover", "focusin"].forEach(function (k) { document.addEventListener(k, function (e) { hoverName(e, true); }); });
+  ["mouseout", "focusout"].forEach(function (k) { document.addEventListener(k, function (e) { hoverName(e, false); }); });
+
   function poll() {
     if (!view) { return; }
     fetch("/live/" + view + "?v=" + encodeURIComponent(version), {credentials: "same-origin", cache: "no-store"})
