@@ -8,18 +8,22 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from facilitator import load_exercise, start_session
 from facilitator.conduct.journal import read_journal
+from facilitator.conduct.lines import English, Join, Line, Said, Source, Term, Text, Verb, Word
+from facilitator.conduct.sitrep import render_lines
+from facilitator.conduct.store import play
+from facilitator.documents.words import WORDS
 from facilitator.exercise.decisions import ExerciseError, load_decisions
 from facilitator.exercise.languages import split_texts
 from facilitator.exercise.loader import check_language_coverage
 from facilitator.exercise.templates import render, template_problem
 from facilitator.i18n import LANGUAGES, LanguageError, catalog_path, default_language, translator
 from facilitator.web import Room, create_app
-from facilitator.web.sitrep_words import translate_line
+from facilitator.web.names import VERB_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 POW = ROOT / "scenarios" / "exercises" / "place-of-worship.yaml"
@@ -36,6 +40,7 @@ def _extracted() -> dict[object, list[str]]:
     """Every message of the code and templates, extracted with Babel as babel.cfg says: ``{msgid: [where]}``."""
     method_map = [("facilitator/web/**.py", "python"), ("facilitator/conduct/console.py", "python"),
                   ("facilitator/conduct/store.py", "python"), ("facilitator/cli.py", "python"),
+                  ("facilitator/conduct/sitrep.py", "python"),
                   ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
                   ("facilitator/evaluation/aar.py", "python"), ("facilitator/evaluation/contrary.py", "python"),
                   ("facilitator/evaluation/plots.py", "python"), ("facilitator/evaluation/venue_figure.py", "python"),
@@ -66,7 +71,8 @@ def test_babel_cfg_names_the_files_the_test_extracts():
     for section in ("[python: facilitator/web/**.py]", "[python: facilitator/conduct/console.py]",
                     "[python: facilitator/documents/**.py]", "[python: facilitator/evaluation/aar.py]",
                     "[python: facilitator/evaluation/contrary.py]", "[python: facilitator/evaluation/plots.py]",
-                    "[python: facilitator/evaluation/venue_figure.py]", "[jinja2: facilitator/web/templates/**.html]"):
+                    "[python: facilitator/conduct/sitrep.py]", "[python: facilitator/evaluation/venue_figure.py]",
+                    "[jinja2: facilitator/web/templates/**.html]"):
         assert section in cfg
 
 
@@ -279,16 +285,139 @@ def _play(lang: str, out: Path) -> tuple[Room, dict[str, str]]:
                 assert resp.status_code == 303, resp.get_data(as_text=True)
                 done.add(i)
                 pages[f"team:{d.team}:{s.inject.id}"] = client.get(f"/team/{d.team}").get_data(as_text=True)
-        for who in [*teams, None]:  # every line of every report, at every step, must be known to the translator
-            for line in room.call(lambda ses: ses.sitrep(who)):
-                if not translate_line(line, translator(lang))[1]:
-                    unknown.add(line)
+        for who in [*teams, None]:  # every line of every report, at every step, said without English left
+            for line in room.call(lambda ses: ses.sitrep_lines(who)) if lang != "en" else ():
+                unknown.update(english_left(line, lang))
     assert done == set(range(len(script))), f"decisions not played: {sorted(set(range(len(script))) - done)}"
     pages["facilitator"] = fac.get("/facilitator").get_data(as_text=True)
     pages["evaluator-as-facilitator"] = fac.get("/evaluator").get_data(as_text=True)
     pages["projector"] = fac.get("/projector").get_data(as_text=True)
     pages["unknown sitrep lines"] = "\n".join(sorted(unknown))
     return room, {k: html.unescape(v) for k, v in pages.items()}
+
+
+def _catalog(lang: str):
+    with open(catalog_path(lang), "rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+_CATALOGS = {lang: _catalog(lang) for lang in ("ar", "fr")}
+
+
+def _masked(part):
+    """``part`` with every id or name (:class:`Text`) blanked: what is left is what the catalogs said."""
+    if isinstance(part, Text):
+        return Text("#")
+    if isinstance(part, Source) and part.source.startswith("team:"):
+        return Source(part.source, "#")
+    if isinstance(part, Join):
+        return Join(tuple(_masked(p) for p in part.items), part.sep)
+    if isinstance(part, Line):
+        return Line(part.msgid, {k: _masked(v) for k, v in part.values.items()}, part.plural, part.count)
+    if isinstance(part, English):
+        return English(part.text, _masked(part.other))
+    return part
+
+
+def english_left(line: Line, lang: str) -> set[str]:
+    """What of ``line`` would reach a ``lang`` reader in English: a message, word, term or verb the
+    catalog does not translate, or (Arabic) any Latin word in the line once its ids and names are blanked."""
+    cat, left = _CATALOGS[lang], set()
+
+    def need(msgid: str) -> None:
+        msg = cat.get(msgid)
+        strings = () if msg is None else (msg.string if isinstance(msg.string, tuple) else (msg.string,))
+        if msg is None or not strings or not all(s.strip() for s in strings) or msg.fuzzy:
+            left.add(f"{lang}: untranslated {msgid!r}")
+
+    def walk(part) -> None:
+        if isinstance(part, Line):
+            need(part.msgid)
+            for v in part.values.values():
+                walk(v)
+        elif isinstance(part, Join):
+            for p in part.items:
+                walk(p)
+        elif isinstance(part, (Word, Term)):
+            need(part.msgid)
+        elif isinstance(part, Verb):
+            need(VERB_WORDS.get(part.verb, part.verb))
+        elif isinstance(part, Source) and not part.source.startswith("team:"):
+            need(part.source if part.source in WORDS else f"a word the documents do not know: {part.source}")
+        elif isinstance(part, Said):
+            need(part.text.replace("%", "%%") if part.text in WORDS or part.text.replace("%", "%%") in WORDS
+                 else f"a word the documents do not know: {part.text}")
+        elif isinstance(part, English):
+            walk(part.other)
+
+    walk(line)
+    said = _masked(line).render(translator(lang))
+    if lang == "ar" and re.search(r"[A-Za-z]{2,}", said):
+        left.add(f"ar: Latin words left in {said!r}")
+    return left
+
+
+def test_every_kind_of_sitrep_line_is_said_in_arabic_and_french_without_english(tmp_path):
+    """Both place-of-worship scripts played through (the contrary one overrides orders): every line of every
+    report of every team and of the ground truth, at every step, is said in Arabic and French by the catalogs."""
+    loaded = load_exercise(POW)
+    seen: dict[str, Line] = {}
+    left: set[str] = set()
+
+    def walk(part) -> None:
+        if isinstance(part, Line):
+            seen.setdefault(part.msgid, part)
+            for v in part.values.values():
+                walk(v)
+        elif isinstance(part, Join):
+            for p in part.items:
+                walk(p)
+        elif isinstance(part, English):
+            walk(part.other)
+
+    for script in (POW_DECISIONS, POW_DECISIONS.with_name("place-of-worship-contrary-decisions.yaml")):
+        ses = start_session(loaded, out_dir=tmp_path, script=load_decisions(script))
+
+        def look(_text: str = "") -> None:
+            for who in [None, *(t.id for t in loaded.exercise.teams)]:
+                lines = ses.sitrep_lines(who)
+                assert render_lines(lines) == ses.sitrep(who)  # the English text is the rendering of the lines
+                for line in lines:
+                    walk(line)
+                    for lang in ("ar", "fr"):
+                        left.update(english_left(line, lang))
+
+        look()
+        play(ses, echo=look, close=False)
+        look()
+    assert not left, "\n".join(sorted(left))
+    extracted = {m if isinstance(m, str) else m[0] for _l, m, _c, _x in
+                 extract_from_file("python", str(ROOT / "facilitator/conduct/sitrep.py"), keywords=KEYWORDS)}
+    lines = {m for m in extracted if "%(" in m or m == "no report of an incident has reached you"}
+    # Kinds these two plays do not reach; the catalog test still checks their translations.
+    unreached = {"incident: started %(t)s, in no zone", "plan: %(rule)s", "inject %(id)s",
+                 "%(zone)s %(order)s; %(now)s instead, %(reason)s", "location: %(where)s",
+                 "team %(team)s"}
+    assert lines - set(seen) <= unreached, sorted(lines - set(seen) - unreached)
+    fr = seen["population %(population)s = %(inside)s inside + %(out)s out + %(casualties)s casualties"]
+    assert "victime" in fr.render(translator("fr"))
+
+
+def test_sitrep_plurals_follow_the_count_in_arabic_and_french():
+    from facilitator.conduct.lines import Dur, Num
+
+    def said(n: int, lang: str) -> str:
+        return Line.ngettext("casualties reported: at least %(n)s (%(note)s)",
+                             "casualties reported: at least %(n)s (%(note)s)", "n", n=Num(n, grouped=False),
+                             note=Line.gettext("as of %(t)s", t=Dur(200.0))).render(translator(lang))
+
+    assert [said(n, "ar").split(": ", 1)[1] for n in (1, 2, 3, 11, 100)] == [
+        "ما لا يقل عن 1 مصاب (حتى 3 د 20 ث)", "ما لا يقل عن 2 مصابَين (حتى 3 د 20 ث)",
+        "ما لا يقل عن 3 مصابين (حتى 3 د 20 ث)", "ما لا يقل عن 11 مصابًا (حتى 3 د 20 ث)",
+        "ما لا يقل عن 100 مصاب (حتى 3 د 20 ث)"]
+    assert said(1, "fr") == "victimes signalées : au moins 1 victime (à 3 min 20 s)"
+    assert said(1234, "fr") == "victimes signalées : au moins 1\u202f234 victimes (à 3 min 20 s)"
+    assert said(1, "en") == "casualties reported: at least 1 (as of 3 min 20 s)"  # English as it always was
 
 
 def _journal(room) -> list[tuple[str, dict]]:
@@ -321,7 +450,7 @@ def test_place_of_worship_plays_end_to_end_in_each_language_with_one_journal(pla
 @pytest.mark.slow
 def test_pages_speak_the_reader_language(played):
     en, fr, ar = (played[lang][1] for lang in ("en", "fr", "ar"))
-    assert ar["unknown sitrep lines"] == "" and fr["unknown sitrep lines"] == ""
+    assert ar["unknown sitrep lines"] == "" and fr["unknown sitrep lines"] == ""  # english_left found nothing
     assert "تقرير الحالة لـمدير المناوبة لدى مجلس الأمناء والمنظِّمون" in ar["team:venue:I4"]  # the report, in Arabic
     assert re.search(r"الأشخاص في الداخل: (نحو )?[\d,]+ \(قاعة الصلاة (نحو )?[\d,]+، الشرفة", ar["team:venue:I4"])
     assert "أُبلغتم بالحادث عند 5 د 19 ث (عبر العاملين في المكان)" in ar["team:venue:I4"]
@@ -365,6 +494,11 @@ def test_a_browser_switches_its_own_language(tmp_path):
         client.post("/join", data={"csrf": token, "code": code})
         resp = client.post("/team/venue/decide", data={"csrf": _csrf(client, "/team/venue"), "verb": ""})
         assert resp.status_code == 400 and "اختاروا إجراءً أولًا" in resp.get_data(as_text=True)
+        # A refusal names the teams by their names in the reader's language (English keeps the ids: test_web).
+        refused = html.unescape(client.get("/team/police").get_data(as_text=True))
+        venue, police = (loaded.texts.get(("team", t, "name"), "ar") for t in ("venue", "police"))
+        assert venue and police and re.search(r"[\u0600-\u06FF]", police)
+        assert venue in refused and police in refused and "team police" not in refused
     finally:
         room.close()
 

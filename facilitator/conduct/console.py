@@ -20,7 +20,7 @@ from simsoft.units import format_duration
 from facilitator.conduct.figures import FigureWorker
 from facilitator.conduct.injects import InjectState
 from facilitator.conduct.session import Session
-from facilitator.conduct.sitrep import key_numbers, live_values
+from facilitator.conduct.sitrep import key_numbers, live_values, render_lines
 from facilitator.conduct.store import write_summary
 from facilitator.exercise.decisions import action_fields, action_verbs, parse_line
 from facilitator.i18n import N_, translator
@@ -371,9 +371,7 @@ class Console:
 
     def _report(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` (ground truth for ``None``) in the console's language."""
-        from facilitator.web.sitrep_words import translate_report
-
-        return translate_report(self.session.sitrep(team_id), self.lang)
+        return render_lines(self.session.sitrep_lines(team_id), self.lang)
 
     def _questions(self) -> None:
         current = self.session.current_inject()

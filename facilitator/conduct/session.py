@@ -33,7 +33,8 @@ from simsoft.units import format_duration
 
 from facilitator.conduct.injects import InjectState, fires
 from facilitator.conduct.journal import Entry, Journal, JournalError
-from facilitator.conduct.sitrep import situation_report, values_of
+from facilitator.conduct.lines import Line
+from facilitator.conduct.sitrep import override_lines, render_lines, situation_report_lines, values_of
 from facilitator.exercise.decisions import DecisionError, ScriptedDecision, action_text
 from facilitator.exercise.loader import LoadedExercise, check_decision, plan_checker
 from facilitator.exercise.matching import answer, taken_of
@@ -486,23 +487,20 @@ class Session:
 
     # -- what teams see -------------------------------------------------------------------------
     def sitrep(self, team_id: str | None) -> list[str]:
-        """The situation report of ``team_id`` now (ground truth for ``None`` and non-player teams)."""
-        team = self.loaded.exercise.team(team_id) if team_id else None
-        lines = situation_report(self.sim.recorder.events, self.sim.recorder.timeseries, t_s=self.now_s,
-                                 scenario=self.loaded.scenario, team=team, seen=self.sim.observe(),
-                                 received=self.injects, modules=self.loaded.exercise.modules)
-        return lines + self._override_lines(team)
+        """The situation report of ``team_id`` now in English (ground truth for ``None`` and non-player teams)."""
+        return render_lines(self.sitrep_lines(team_id))
 
-    def _override_lines(self, team: Any) -> list[str]:
-        """Orders the world did not follow: every one for controllers; a team's own, once its report delay has passed."""
+    def sitrep_lines(self, team_id: str | None) -> list[Line]:
+        """The situation report of ``team_id`` now, line by line, to be said in a reader's language
+        (:mod:`facilitator.conduct.lines`), with the orders the world did not follow: every one for
+        controllers; a team's own, once its report delay has passed."""
         from facilitator.evaluation.contrary import overrides
 
-        found = overrides(self)
-        if team is None or team.role != "player":
-            return [f"override at {format_duration(o.t_s)}: {o.text()}" for o in found]
-        mine = [o for o in found if o.ordered_by == f"team:{team.id}" and o.t_s + team.report_delay <= self.now_s]
-        return [f"your order was not followed at {format_duration(o.t_s)}: {o.zone} {o.order}"
-                f"{f' ({o.decision})' if o.decision else ''}; {o.now} instead, {o.reason}" for o in mine]
+        team = self.loaded.exercise.team(team_id) if team_id else None
+        lines = situation_report_lines(self.sim.recorder.events, self.sim.recorder.timeseries, t_s=self.now_s,
+                                       scenario=self.loaded.scenario, team=team, seen=self.sim.observe(),
+                                       received=self.injects, modules=self.loaded.exercise.modules)
+        return lines + override_lines(overrides(self), team=team, now_s=self.now_s)
 
     def expected_actions(self) -> list[dict[str, Any]]:
         """Each expected action of each released inject, with the first matching decision (facts only, no rating)."""

@@ -7,6 +7,10 @@ knowledge role (venue control, police, EMS) would know (:mod:`facilitator.conduc
 nothing before it has heard of the incident, counts that are ``report_delay`` old and rounded
 (reports lag and are partial), unless an inject it received told it something newer, the units of
 its own service, and the actions it took itself. Nothing here changes the simulation.
+
+Each line of a report is a :class:`facilitator.conduct.lines.Line` (a message id and typed values:
+counts and durations as numbers) that every page and console says in its reader's language through
+the catalogs; :func:`situation_report` gives the English text the journal's readers and tests know.
 """
 
 from __future__ import annotations
@@ -22,12 +26,24 @@ from simsoft.schema import Scenario
 from simsoft.units import format_duration
 
 from facilitator.conduct.injects import InjectState
+from facilitator.conduct.lines import Dur, English, Join, Line, Num, Part, Said, Source, Term, Text, Verb, Word
 from facilitator.conduct.knowledge import team_knowledge
 from facilitator.exercise.schema import Module, Team
-from facilitator.exercise.templates import format_count
+from facilitator.i18n import N_, Translator, translator
 
-__all__ = ["live_values", "values_of", "situation_report", "key_numbers"]
+__all__ = ["live_values", "values_of", "situation_report", "situation_report_lines", "override_lines", "render_lines",
+           "key_numbers", "ROLES", "VIA", "STATES"]
 
+ROLES = {"venue_control": N_("venue control"), "police": N_("police"), "ems": N_("ambulance service")}
+"""The knowledge roles of :mod:`facilitator.conduct.knowledge` in words."""
+
+VIA = {"staff": N_("staff"), "cctv": N_("CCTV"), "cctv_review": N_("CCTV review"), "call": N_("emergency call"),
+       "on_scene": N_("on scene"), **ROLES}
+"""How the news reached a role (``simsoft.models.incident.detection``): who or what told it."""
+
+STATES = {"at scene": N_("at scene"), "at casualty collection point": N_("at casualty collection point"),
+          "en route to hospital": N_("en route to hospital"), "at hospital": N_("at hospital"), "died": N_("died")}
+"""Where casualties are (:data:`simsoft.observation.CASUALTY_STATES`)."""
 
 def live_values(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
     """Ground-truth values by placeholder name, from one snapshot and the records up to it.
@@ -72,29 +88,59 @@ def key_numbers(values: Mapping[str, Any]) -> str:
             f"casualties={values['casualties']}  units on scene={values['units_on_scene']}")
 
 
-def _people(counts: Counts, *, about: bool) -> list[str]:
-    """Lines for the people inside and out: exact (ground truth) or as a report would round them."""
-    def n(x: int) -> str:
-        return format_count(x, "~") if about else f"{x:,}"
+def render_lines(lines: Sequence[Line], lang: str = "en") -> list[str]:
+    """Every line in ``lang`` (English: the text the journal's readers and the tests know)."""
+    tr: Translator = translator(lang)
+    return [line.render(tr) for line in lines]
 
-    where = [f"{z} {n(c)}" for z, c in counts.zones.items() if c > 0]
+
+def _via(text: str | None) -> Part:
+    """How news came: a detection channel, a role, or an inject (``inject I1 (Imam's office)``)."""
+    text = str(text)
+    if text.startswith("inject "):
+        ident, _, sender = text.removeprefix("inject ").partition(" ")
+        if sender.startswith("(") and sender.endswith(")"):
+            return Line.gettext("inject %(id)s (%(sender)s)", id=Text(ident), sender=Text(sender[1:-1]))
+        return Line.gettext("inject %(id)s", id=Text(text.removeprefix("inject ")))
+    return Term(text, VIA[text]) if text in VIA else Text(text)
+
+
+def _where(counts: Counts, about: bool) -> Part:
+    where: list[Part] = [Line.gettext("%(zone)s %(n)s", zone=Text(z), n=Num(c, about=about))
+                         for z, c in counts.zones.items() if c > 0]
     if counts.between_zones:
-        where.append(f"between zones {n(counts.between_zones)}")
-    lines = [f"people inside: {n(counts.inside)} ({', '.join(where) or 'none'})"]
-    by_exit = [f"{x} {n(c)}" for x, c in counts.exits.items() if c > 0]
-    lines.append(f"people out: {n(counts.out)}" + (f" ({', '.join(by_exit)})" if by_exit and not about else ""))
-    return lines
+        where.append(Line.gettext("between zones %(n)s", n=Num(counts.between_zones, about=about)))
+    return Join(tuple(where)) if where else Word(N_("none"))
 
 
-def _casualty_states(counts: Counts) -> str:
-    shown = [f"{where} {c}" for where, c in counts.casualties_by_state.items() if c > 0]
-    return f" ({', '.join(shown)})" if shown else ""
+def _people_out(counts: Counts, *, about: bool) -> Line:
+    by_exit = [Line.gettext("%(exit)s %(n)s", exit=Text(x), n=Num(c)) for x, c in counts.exits.items() if c > 0]
+    if by_exit and not about:
+        return Line.gettext("people out: %(n)s (%(exits)s)", n=Num(counts.out), exits=Join(tuple(by_exit)))
+    return Line.gettext("people out: %(n)s", n=Num(counts.out, about=about))
+
+
+def _casualties(counts: Counts) -> Line:
+    shown = [Line.gettext("%(state)s %(n)s", state=Term(where, STATES.get(where, where)), n=Num(c, grouped=False))
+             for where, c in counts.casualties_by_state.items() if c > 0]
+    if shown:
+        return Line.gettext("casualties: %(n)s (%(states)s)", n=Num(counts.casualties, grouped=False),
+                            states=Join(tuple(shown)))
+    return Line.gettext("casualties: %(n)s", n=Num(counts.casualties, grouped=False))
 
 
 def situation_report(events: Sequence[Event], timeseries: Timeseries, *, t_s: float, scenario: Scenario,
                      team: Team | None, seen: Observation | None = None, received: Sequence[InjectState] = (),
                      modules: Sequence[Module] = ()) -> list[str]:
-    """The lines of the situation report for ``team`` at ``t_s`` (ground truth when ``team`` is not a player).
+    """The lines of the situation report for ``team`` at ``t_s`` in English (:func:`situation_report_lines`)."""
+    return render_lines(situation_report_lines(events, timeseries, t_s=t_s, scenario=scenario, team=team, seen=seen,
+                                               received=received, modules=modules))
+
+
+def situation_report_lines(events: Sequence[Event], timeseries: Timeseries, *, t_s: float, scenario: Scenario,
+                           team: Team | None, seen: Observation | None = None, received: Sequence[InjectState] = (),
+                           modules: Sequence[Module] = ()) -> list[Line]:
+    """The situation report for ``team`` at ``t_s`` (ground truth when ``team`` is not a player), line by line.
 
     ``seen`` is the snapshot at ``t_s`` the ground truth is counted from (without it, the crowd
     model's last sample at or before ``t_s``); ``received`` the session's inject states and
@@ -106,35 +152,43 @@ def situation_report(events: Sequence[Event], timeseries: Timeseries, *, t_s: fl
     return _known(upto, timeseries, t_s, scenario, team, received, modules)
 
 
-def _truth(events: list[Event], ts: Timeseries, t_s: float, scenario: Scenario, seen: Observation | None) -> list[str]:
-    lines = [f"GROUND TRUTH at {format_duration(t_s)}"]
+def _truth(events: list[Event], ts: Timeseries, t_s: float, scenario: Scenario, seen: Observation | None) -> list[Line]:
+    lines = [Line.gettext("GROUND TRUTH at %(t)s", t=Dur(t_s))]
     start = next((e for e in events if e.kind == "incident.start"), None)
     if scenario.incident is not None:
         if start is None:
-            lines.append(f"incident: not started (starts at {format_duration(scenario.incident.starts_at)})")
+            lines.append(Line.gettext("incident: not started (starts at %(t)s)", t=Dur(scenario.incident.starts_at)))
+        elif any(e.kind == "incident.end" for e in events):
+            lines.append(Line.gettext("incident: started %(t)s, over", t=Dur(start.t_s)))
         else:
             now = _affected_now(events)
-            state = "over" if any(e.kind == "incident.end" for e in events) else f"in {', '.join(now) or 'no zone'}"
-            lines.append(f"incident: started {format_duration(start.t_s)}, {state}")
+            lines.append(Line.gettext("incident: started %(t)s, in %(zones)s", t=Dur(start.t_s),
+                                      zones=Join(tuple(Text(z) for z in now))) if now else
+                         Line.gettext("incident: started %(t)s, in no zone", t=Dur(start.t_s)))
     if seen is not None and seen.t_s == t_s:
         counts: Counts | None = count_people(seen, events)
     else:
         counts = counts_from_samples(ts, events, t_s=t_s, population=int(scenario.population.total),
                                      zones=[z.id for z in scenario.venue.zones], exits=[x.id for x in scenario.venue.exits])
     if counts is not None:
-        lines += _people(counts, about=False)
-        lines.append(f"casualties: {counts.casualties}{_casualty_states(counts)}")
-        lines.append(f"population {counts.population:,} = {counts.inside:,} inside + {counts.out:,} out + "
-                     f"{counts.casualties:,} casualties")
+        lines.append(Line.gettext("people inside: %(n)s (%(where)s)", n=Num(counts.inside), where=_where(counts, False)))
+        lines.append(_people_out(counts, about=False))
+        lines.append(_casualties(counts))
+        lines.append(Line.ngettext("population %(population)s = %(inside)s inside + %(out)s out + %(casualties)s casualties",
+                                   "population %(population)s = %(inside)s inside + %(out)s out + %(casualties)s casualties",
+                                   "casualties", population=Num(counts.population), inside=Num(counts.inside),
+                                   out=Num(counts.out), casualties=Num(counts.casualties)))
     for role in ("venue_control", "police", "ems"):
         known = next((e for e in events if e.kind == "info.known" and e.subject == role), None)
         if known is not None:
-            lines.append(f"{role} knows since {format_duration(known.t_s)} (via {known.values.get('via')})")
+            lines.append(Line.gettext("%(role)s knows since %(t)s (via %(via)s)", role=Term(role, ROLES[role]),
+                                      t=Dur(known.t_s), via=_via(known.values.get("via"))))
     lines += _units(events, service=None)
     acts = [e for e in events if e.kind.startswith("action.")]
     if acts:
-        last = acts[-5:]
-        lines.append("recent actions: " + "; ".join(f"{format_duration(e.t_s)} {e.kind[7:]} ({e.values.get('source')})" for e in last))
+        said = tuple(Line.gettext("%(t)s %(verb)s (%(source)s)", t=Dur(e.t_s), verb=Verb(e.kind[7:]),
+                                  source=Source(str(e.values.get("source")))) for e in acts[-5:])
+        lines.append(Line.gettext("recent actions: %(actions)s", actions=Join(said, "; ")))
     return lines
 
 
@@ -148,49 +202,93 @@ def _affected_now(events: list[Event]) -> list[str]:
     return now
 
 
-def _units(events: list[Event], service: str | None) -> list[str]:
-    status: dict[str, str] = {}
+def _units(events: list[Event], service: str | None) -> list[Line]:
+    status: dict[str, Line] = {}
     services: dict[str, str] = {}
     for e in events:
         if e.kind in ("response.dispatched", "response.on_scene"):
             services.setdefault(e.subject, str(e.values.get("service", "")))
-            status[e.subject] = ("dispatched " if e.kind == "response.dispatched" else "on scene ") + format_duration(e.t_s)
-    shown = [f"{u} {s}" for u, s in status.items() if service is None or services.get(u) == service]
-    return [f"units: {'; '.join(shown)}"] if shown else []
+            status[e.subject] = (Line.gettext("%(unit)s dispatched %(t)s", unit=Text(e.subject), t=Dur(e.t_s))
+                                 if e.kind == "response.dispatched" else
+                                 Line.gettext("%(unit)s on scene %(t)s", unit=Text(e.subject), t=Dur(e.t_s)))
+    shown = tuple(s for u, s in status.items() if service is None or services.get(u) == service)
+    return [Line.gettext("units: %(units)s", units=Join(shown, "; "))] if shown else []
 
 
 def _known(events: list[Event], ts: Timeseries, t_s: float, scenario: Scenario, team: Team,
-           received: Sequence[InjectState], modules: Sequence[Module]) -> list[str]:
+           received: Sequence[InjectState], modules: Sequence[Module]) -> list[Line]:
     know = team_knowledge(events, ts, t_s=t_s, scenario=scenario, team=team, received=received, modules=modules)
     role, delay = know.role, team.report_delay
-    lines = [f"SITUATION REPORT for {team.name} ({role}) at {format_duration(t_s)}"]
+    lines = [Line.gettext("SITUATION REPORT for %(team)s (%(role)s) at %(t)s", team=Text(team.name),
+                          role=Term(role, ROLES.get(role, role)), t=Dur(t_s))]
     if know.incident_known_s is None:
-        lines.append("no report of an incident has reached you")
+        lines.append(Line.gettext("no report of an incident has reached you"))
     else:
-        lines.append(f"incident reported to you at {format_duration(know.incident_known_s)} (via {know.incident_via})")
-        lines.append(f"location: {know.location}" if know.location else "location: not confirmed")
+        lines.append(Line.gettext("incident reported to you at %(t)s (via %(via)s)", t=Dur(know.incident_known_s),
+                                  via=_via(know.incident_via)))
+        lines.append(Line.gettext("location: %(where)s", where=Text(know.location)) if know.location else
+                     Line.gettext("location: not confirmed"))
     counts = know.counts
     if counts is not None:
-        note = f"as of {format_duration(counts.t_s)}" + ("" if know.counts_via == "reports" else f", {know.counts_via}")
+        note = (Line.gettext("as of %(t)s", t=Dur(counts.t_s)) if know.counts_via == "reports" else
+                Line.gettext("as of %(t)s, %(via)s", t=Dur(counts.t_s), via=_via(know.counts_via)))
         if role == "venue_control" or know.counts_via != "reports":
-            people = _people(counts, about=True)
-            lines += [f"{people[0]} ({note})", people[1]]
+            lines.append(Line.gettext("people inside: %(n)s (%(where)s) (%(note)s)", n=Num(counts.inside, about=True),
+                                      where=_where(counts, True), note=note))
+            lines.append(_people_out(counts, about=True))
         if know.incident_known_s is not None and (know.incident_known_s <= counts.t_s or know.counts_via != "reports"):
             hurt = counts.casualties
-            lines.append(f"casualties reported: {'none yet' if hurt == 0 else f'at least {hurt}'} ({note})")
+            lines.append(Line.gettext("casualties reported: none yet (%(note)s)", note=note) if hurt == 0 else
+                         Line.ngettext("casualties reported: at least %(n)s (%(note)s)",
+                                       "casualties reported: at least %(n)s (%(note)s)", "n",
+                                       n=Num(hurt, grouped=False), note=note))
     if know.told is not None and know.counts_via == "reports" and role != "venue_control":
         c = know.told.counts
-        lines.append(f"last figures you were given ({know.told.inject} at {format_duration(c.t_s)}): "
-                     f"{format_count(c.inside, '~')} inside, {format_count(c.out, '~')} out, "
-                     f"{c.casualties} casualties")
+        lines.append(Line.ngettext("last figures you were given (%(inject)s at %(t)s): %(inside)s inside, %(out)s out, "
+                                   "%(casualties)s casualties",
+                                   "last figures you were given (%(inject)s at %(t)s): %(inside)s inside, %(out)s out, "
+                                   "%(casualties)s casualties", "casualties",
+                                   inject=Text(know.told.inject), t=Dur(c.t_s), inside=Num(c.inside, about=True),
+                                   out=Num(c.out, about=True), casualties=Num(c.casualties, grouped=False)))
     if role in ("police", "ems"):
         lines += _units(events, service=role)
     elif know.police_on_scene_s is not None:
-        lines.append(f"police on scene since {format_duration(know.police_on_scene_s)}")
-    own = [e for e in events if e.kind.startswith("action.") and e.values.get("source") == f"team:{team.id}"]
+        lines.append(Line.gettext("police on scene since %(t)s", t=Dur(know.police_on_scene_s)))
+    own = tuple(Line.gettext("%(t)s %(verb)s", t=Dur(e.t_s), verb=Verb(e.kind[7:]))
+                for e in events if e.kind.startswith("action.") and e.values.get("source") == f"team:{team.id}")
     if own:
-        lines.append("your actions: " + "; ".join(f"{format_duration(e.t_s)} {e.kind[7:]}" for e in own))
+        lines.append(Line.gettext("your actions: %(actions)s", actions=Join(own, "; ")))
     if math.isfinite(delay) and delay > 0:
-        lines.append(f"(reports reach you about {format_duration(delay)} late; counts are rounded; "
-                     "injects you received count from their release)")
+        lines.append(Line.gettext("(reports reach you about %(t)s late; counts are rounded; injects you received count "
+                                  "from their release)", t=Dur(delay)))
     return lines
+
+
+def _reason(text: str) -> Part:
+    """Why an order was overridden: the models' note, or a venue plan's own step (``plan: ...``, as the plan says it)."""
+    if text.startswith("plan: "):
+        return Line.gettext("plan: %(rule)s", rule=Text(text.removeprefix("plan: ")))
+    return Said(text)
+
+
+def _who(who: str) -> Part:
+    """Who gave the order: a decision id (``D3``), or ``team:venue`` (``team venue`` in another language)."""
+    if who.startswith("team:"):
+        return English(who, Line.gettext("team %(team)s", team=Text(who.removeprefix("team:"))))
+    return Text(who)
+
+
+def override_lines(found: Sequence[Any], *, team: Team | None, now_s: float) -> list[Line]:
+    """Orders the world did not follow (:func:`facilitator.evaluation.contrary.overrides`): every one for
+    controllers; a team's own, once its report delay has passed."""
+    if team is None or team.role != "player":
+        return [Line.gettext("override at %(t)s: %(what)s", t=Dur(o.t_s), what=Line.gettext(
+            "%(zone)s: %(order)s (%(who)s) overridden by %(by)s: %(now)s, %(reason)s", zone=Text(o.zone),
+            order=Said(o.order), who=_who(o.decision or o.ordered_by), by=Said(o.by),
+            now=Said(o.now), reason=_reason(o.reason))) for o in found]
+    mine = [o for o in found if o.ordered_by == f"team:{team.id}" and o.t_s + team.report_delay <= now_s]
+    return [Line.gettext("your order was not followed at %(t)s: %(what)s", t=Dur(o.t_s), what=(Line.gettext(
+        "%(zone)s %(order)s (%(decision)s); %(now)s instead, %(reason)s", zone=Text(o.zone), order=Said(o.order),
+        decision=Text(o.decision), now=Said(o.now), reason=_reason(o.reason)) if o.decision else Line.gettext(
+        "%(zone)s %(order)s; %(now)s instead, %(reason)s", zone=Text(o.zone), order=Said(o.order),
+        now=Said(o.now), reason=_reason(o.reason)))) for o in mine]

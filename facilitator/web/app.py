@@ -106,6 +106,10 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
             return None
         return Role.from_key(str(key))
 
+    def named(team_id: str | None) -> str:
+        """A team in a refusal: its id in English (as always), its display name in another language."""
+        return team_name(team_id) if team_id and current_lang() != "en" else str(team_id)
+
     def need(kind: str, team: str | None = None) -> Role:
         r = role()
         if r is None:
@@ -113,11 +117,11 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         if kind == "evaluator" and r.kind == "facilitator":
             return r
         if r.kind != kind:
-            raise Refused(tr().gettext("you joined as %(who)s; this page is for %(kind)s", who=_who(r, tr()),
+            raise Refused(tr().gettext("you joined as %(who)s; this page is for %(kind)s", who=_who(r, tr(), named),
                                        kind=tr().gettext(_KINDS.get(kind, kind))))
         if kind == "team" and r.team != team:
             raise Refused(tr().gettext("you joined as team %(mine)s; you cannot read or act for team %(other)s",
-                                       mine=r.team, other=team))
+                                       mine=named(r.team), other=named(team)))
         return r
 
     def flash(text: str, *, error: bool = False) -> None:
@@ -415,8 +419,8 @@ _KINDS = {"team": "teams", "facilitator": "facilitators", "evaluator": "evaluato
 _ = [N_("teams"), N_("facilitators"), N_("evaluators"), N_("team"), N_("facilitator"), N_("evaluator")]
 
 
-def _who(r: Role, tr: Translator) -> str:
-    return tr.gettext("team %(team)s", team=r.team) if r.kind == "team" else tr.gettext(r.kind)
+def _who(r: Role, tr: Translator, named: Callable[[str | None], str]) -> str:
+    return tr.gettext("team %(team)s", team=named(r.team)) if r.kind == "team" else tr.gettext(r.kind)
 
 
 def _local_names(ses: Any, lang: str) -> dict[str, str]:

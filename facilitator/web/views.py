@@ -16,6 +16,7 @@ from typing import Any
 from simsoft import Observation
 
 from facilitator.conduct.session import Session
+from facilitator.conduct.lines import Line, Source, Term, Text
 from facilitator.conduct.sitrep import live_values
 from facilitator.exercise.decisions import action_text
 from facilitator.i18n import N_, Translator, translator
@@ -25,8 +26,7 @@ from facilitator.evaluation.hotwash import hotwash_state
 from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
 from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg, watch_list
-from facilitator.web.names import action_words, display_names, with_names
-from facilitator.web.sitrep_words import translate_report
+from facilitator.web.names import action_words, display_names, verb_words, with_names
 
 __all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view", "Local"]
 
@@ -73,18 +73,24 @@ def _decision_rows(ses: Session, team: str | None, loc: Local) -> list[dict[str,
 
 
 def _sitrep(ses: Session, team_id: str | None, loc: Local) -> list[str]:
-    """The situation report's lines with names for ids (``main_hall`` -> ``Main hall``); the journal is untouched."""
-    names = loc.names
-    lines = ses.sitrep(team_id)
-    if team_id is not None and lines:
+    """The situation report's lines in the reader's language with names for ids (``main_hall`` -> ``Main hall``);
+    the journal is untouched."""
+    lines = ses.sitrep_lines(team_id)
+    if team_id is not None and lines and "team" in lines[0].values:
+        # The header names the team by its display name in the reader's language ("الفريق venue" was the id);
         # "SITUATION REPORT for Police (police)": the role in brackets says nothing when it is the name.
-        name = ses.loaded.exercise.team(team_id).name
-        lines[0] = lines[0].replace(f"{name} ({name.lower()})", name)
-    # In another language each line is said again through the catalogs (facilitator.web.sitrep_words).
-    lines = translate_report(lines, loc.lang)
-    if team_id is not None and lines and loc.lang != "en":
-        lines[0] = lines[0].replace(ses.loaded.exercise.team(team_id).name, loc.team(team_id))
-    return [with_names(line, names) for line in lines]
+        team, head = ses.loaded.exercise.team(team_id), lines[0]
+        role = head.values.get("role")
+        if isinstance(role, Term) and role.ident == team.name.lower():
+            head = Line.gettext("SITUATION REPORT for %(team)s at %(t)s", team=head.values["team"], t=head.values["t"])
+        lines[0] = head.with_value("team", Text(loc.team(team_id)))
+
+    def team_names(part: Any) -> Any:  # who acted: a team by its name in this language
+        if isinstance(part, Source) and part.source.startswith("team:"):
+            return Source(part.source, loc.team(part.source.removeprefix("team:")))
+        return None
+
+    return [with_names(line.map_parts(team_names).render(loc.tr), loc.names) for line in lines]
 
 
 def _numbers(ses: Session, seen: Observation, loc: Local) -> list[tuple[str, str, str]]:
@@ -245,7 +251,9 @@ def evaluator_view(ses: Session, lang: str = "en") -> dict[str, Any]:
     rows = []
     for r in ses.expected_actions():
         key, status = _standard_status(r, loc.tr)
-        rows.append({"inject": r["inject"], "team": r["team"], "action": r["action"], "task": r["task"] or "–",
+        other = loc.lang != "en"  # ids in English (as the journal has them), names and words in another language
+        rows.append({"inject": r["inject"], "team": loc.team(r["team"]) if other else r["team"],
+                     "action": verb_words(r["action"], loc.tr) if other else r["action"], "task": r["task"] or "–",
                      "standard": loc.t(r["standard_s"]), "released": loc.t(r["released_s"]),
                      "decision": r["decision"] or "–", "after": loc.t(r["after_s"]), "status": status, "status_key": key})
     notes = [{"t": loc.t(n["t_s"]), "phase": loc.tr.gettext(PHASES.get(n["phase"], n["phase"].replace("_", " "))),
