@@ -160,7 +160,7 @@ def test_the_aar_scores_the_expected_actions_and_reports_regional_findings(playe
     assert "Of 7 expected actions, 7 were taken within their time standard" in aar
     assert "| I5 | health | divert | CT2.3 | 10 min 0 s | D7 | 0 s | 2 (on time) |" in aar
     findings = aar.split("## Regional findings")[1].split("## Conclusion")[0]
-    assert "| Central Station | 100 |" in findings and "| St Mary's General (trauma unit) | 60 | 60 | 1.00 |" in findings
+    assert "| Central Station | 100 |" in findings and "| St Mary's General (trauma unit) | 60 | 60 | 100 % |" in findings
     assert "| ambulance | 14 |" in findings  # ten of the region's and four of mutual aid
     assert "not built for regional exercises yet" in aar.split("## Outcomes")[1].split("##")[0]
 

@@ -187,7 +187,7 @@ def regional_report(run: RegionalRun, view: RegionView) -> list[str]:
     for hid, h in view.hospitals.items():
         flags = [w for w, on in (("AT CAPACITY", h.at_capacity), ("diverted", h.diverted)) if on]
         lines.append(f"hospital {names[hid]}: {h.beds_used} of {h.beds} beds used, {h.en_route} on their way, "
-                     f"{h.backlog:g} waiting for critical care{'; ' + ', '.join(flags) if flags else ''}")
+                     f"{round(h.backlog):,} waiting for critical care{'; ' + ', '.join(flags) if flags else ''}")
     for kind in ("ambulance", "police"):
         total = view.units_total.get(kind, 0)
         if total:

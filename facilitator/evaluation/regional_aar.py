@@ -47,10 +47,15 @@ def regional_blocks(session: "RegionalSession") -> list[tuple[Any, ...]]:
                      num(m.get(f"site.{s.id}.preventable_deaths", 0)), num(m.get(f"site.{s.id}.at_hospital", 0)),
                      f"{num(m.get(f'site.{s.id}.time_to_hospital_median_min'), ' min')}, "
                      f"{num(m.get(f'site.{s.id}.time_to_hospital_p90_min'), ' min')}") for s in region.sites]))
-    blocks.append(("table", ["Hospital", "Beds", "Peak beds used", "Peak load / beds", "Peak critical backlog", "Admitted over capacity"],
+    def share(v: Any) -> str:
+        return "-" if v is None else f"{100 * v:.0f} %"
+
+    # the critical backlog is the fluid queue of the surge model: said in whole patients
+    blocks.append(("table", ["Hospital", "Beds", "Peak beds used", "Peak beds used (% of beds)",
+                             "Critical patients waiting (peak)", "Admitted over capacity"],
                    [(h.name or h.id, num(m.get(f"hospital.{h.id}.beds")), num(m.get(f"hospital.{h.id}.peak_beds_used")),
-                     num(m.get(f"hospital.{h.id}.peak_load_vs_beds"), digits=2),
-                     num(m.get(f"hospital.{h.id}.peak_backlog"), digits=1), num(m.get(f"hospital.{h.id}.over_capacity", 0)))
+                     share(m.get(f"hospital.{h.id}.peak_load_vs_beds")),
+                     num(m.get(f"hospital.{h.id}.peak_backlog"), digits=0), num(m.get(f"hospital.{h.id}.over_capacity", 0)))
                     for h in region.hospitals]))
     units = [(kind, num(m.get(f"units.{kind}.total")), num(m.get(f"units.{kind}.committed", 0)),
               num(m.get(f"units.{kind}.idle", 0)), num(m.get(f"units.{kind}.shortfall", 0)))

@@ -72,13 +72,13 @@ def summary_lines(result: RegionResult) -> list[str]:
                      f"{_fmt(m[k + 'time_to_hospital_p90_min'])} | {m[k + 'ambulances_committed']} | {m[k + 'police_committed']} |")
     if region.hospitals:
         lines += ["", "## Hospitals", "", "| hospital | trauma level | patients | peak beds used / beds | "
-                  "admitted over capacity | peak critical backlog |", "|---|---|---:|---:|---:|---:|"]
+                  "admitted over capacity | critical patients waiting (peak) |", "|---|---|---:|---:|---:|---:|"]
         for h in region.hospitals:
             k = f"hospital.{h.id}."
             over = " **over**" if m[k + "peak_beds_used"] > m[k + "beds"] else ""
             lines.append(f"| {h.name or h.id} | {h.trauma_level or '-'} | {m[k + 'patients']} | "
                          f"{m[k + 'peak_beds_used']} / {m[k + 'beds']}{over} | {m.get(k + 'over_capacity', 0)} | "
-                         f"{m[k + 'peak_backlog']:.1f} |")
+                         f"{m[k + 'peak_backlog']:.0f} |")  # the surge model's fluid queue, in whole patients
     lines += ["", "## Shared units", "", "| units | total | committed | idle | not available when asked |", "|---|---:|---:|---:|---:|"]
     for kind in ("ambulance", "police"):
         k = f"units.{kind}."
