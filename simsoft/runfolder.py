@@ -54,6 +54,7 @@ __all__ = [
     "timeseries_csv",
     "manifest",
     "run_folder_name",
+    "write_folder",
 ]
 
 OUTPUT_FORMAT = "1"
@@ -129,16 +130,8 @@ def write_run(
     no run folder is left behind.
     """
     created = created or _dt.datetime.now(_dt.timezone.utc)
-    parent = Path(out_dir) / slug(result.scenario.name)
-    parent.mkdir(parents=True, exist_ok=True)
-    base = run_folder_name(result, created=created)
-    final = parent / base
-    n = 2
-    while final.exists():
-        final = parent / f"{base}-{n}"
-        n += 1
-    tmp = Path(tempfile.mkdtemp(prefix=f".{base}.", suffix=".partial", dir=parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         files = {
             "manifest.yaml": yaml.safe_dump(manifest(result, created=created), sort_keys=False, allow_unicode=True, width=100),
             "events.jsonl": events_jsonl(result),
@@ -154,6 +147,25 @@ def write_run(
                 data["files"] = [*data["files"], *added]
                 (tmp / "manifest.yaml").write_text(
                     yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+
+    return write_folder(Path(out_dir) / slug(result.scenario.name), run_folder_name(result, created=created), fill)
+
+
+def write_folder(parent: Path, base: str, fill: Callable[[Path], None]) -> Path:
+    """Create ``parent/base`` (``base-2``, ``base-3``... if taken) all at once and return it.
+
+    ``fill`` writes the files into a temporary folder beside it, which is then renamed into place; if
+    ``fill`` raises, nothing is left behind. Run folders and regional run folders are written this way.
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    final = parent / base
+    n = 2
+    while final.exists():
+        final = parent / f"{base}-{n}"
+        n += 1
+    tmp = Path(tempfile.mkdtemp(prefix=f".{base}.", suffix=".partial", dir=parent))
+    try:
+        fill(tmp)
         os.replace(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -102,25 +102,11 @@ class RegionalSession(Session):
     def _site_of(self, s: InjectState) -> str:
         return s.inject.site or default_site(self.run.loaded)
 
-    def _due(self) -> tuple[InjectState, str] | None:
-        now = self.now_s
-        view: RegionView | None = None
-        for s in self.injects:
-            if s.status != "pending":
-                continue
-            inj = s.inject
-            if inj.at is not None and inj.at <= now:
-                return s, "scheduled"
-            if inj.when is not None:
-                if view is None:
-                    view = self.run.observe()
-                if region_fires(inj.when, view, self.run, self._site_of(s)):
-                    return s, "trigger"
-            if inj.if_missing is not None:
-                deadline = self._deadline(s)
-                if deadline is not None and deadline <= now and not self._satisfied(s, deadline):
-                    return s, "contingency"
-        return None
+    def _fires(self, s: InjectState, snapshot: list[Any]) -> bool:
+        """Whether ``s``'s trigger holds in the region now (one :class:`RegionView` per stop, in ``snapshot``)."""
+        if not snapshot:
+            snapshot.append(self.run.observe())
+        return region_fires(s.inject.when, snapshot[0], self.run, self._site_of(s))
 
     def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
         site = self._site_of(s)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simsoft import Observation, Simulation
+from simsoft import Simulation
 from simsoft.observation import count_people
 from simsoft.errors import ActionError, SimsoftError
 from simsoft.units import format_duration
@@ -253,21 +253,25 @@ class Session:
         return any(d.action.get("do") == cond.action and (cond.team is None or d.team == cond.team) and d.t_s <= deadline
                    for d in self.decisions)
 
+    def _fires(self, s: InjectState, snapshot: list[Any]) -> bool:
+        """Whether ``s``'s state trigger holds now; ``snapshot`` holds the observation taken at this stop
+        (taken on first use). A regional session reads the region instead."""
+        if not snapshot:
+            snapshot.append(self.sim.observe())
+        return fires(s.inject.when, snapshot[0], self.sim.recorder.events)
+
     def _due(self) -> tuple[InjectState, str] | None:
         """The first inject (MSEL order) due now, with why."""
         now = self.now_s
-        seen: Observation | None = None  # one snapshot for every trigger checked at this stop
+        snapshot: list[Any] = []  # one snapshot for every trigger checked at this stop
         for s in self.injects:
             if s.status != "pending":
                 continue
             inj = s.inject
             if inj.at is not None and inj.at <= now:
                 return s, "scheduled"
-            if inj.when is not None:
-                if seen is None:
-                    seen = self.sim.observe()
-                if fires(inj.when, seen, self.sim.recorder.events):
-                    return s, "trigger"
+            if inj.when is not None and self._fires(s, snapshot):
+                return s, "trigger"
             if inj.if_missing is not None:
                 deadline = self._deadline(s)
                 if deadline is not None and deadline <= now and not self._satisfied(s, deadline):

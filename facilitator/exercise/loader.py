@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -499,6 +499,28 @@ def plan_checker(loaded: LoadedExercise) -> Simulation:
     return Simulation(loaded.scenario, seed=loaded.seed)
 
 
+def _team_may(ex: Exercise, decision: ScriptedDecision, *, verbs: Sequence[str], what: str) -> tuple[str, str]:
+    """The checks every decision passes first, venue or regional: a player team of the exercise that may take
+    this verb (one of ``verbs``, called ``what`` in the message), and an inject of the MSEL if one is named.
+    Returns the message prefix (the decision's place in its file) and the verb."""
+    where = f"{decision.where} " if decision.where else ""
+    teams = [t.id for t in ex.teams]
+    if decision.team not in teams:
+        raise DecisionError(f"{where}team {decision.team!r} is not a team of the exercise ({_hint(decision.team, teams)})")
+    team = ex.team(decision.team)
+    verb = str(decision.action.get("do"))
+    if team.role != "player":
+        raise DecisionError(f"{where}team {team.id!r} is {_a(team.role)} team and takes no decisions")
+    if verb not in verbs:
+        raise DecisionError(f"{where}unknown {what} {verb!r} (known: {', '.join(verbs)})")
+    if verb not in team.may:
+        raise DecisionError(f"{where}team {team.id!r} may not {verb} (may: {', '.join(team.may) or 'nothing'})")
+    injects = [i.id for i in ex.msel]
+    if decision.inject is not None and decision.inject not in injects:
+        raise DecisionError(f"{where}inject {decision.inject!r} is not in the MSEL ({_hint(decision.inject, injects)})")
+    return where, verb
+
+
 def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checker: Simulation | None = None) -> None:
     """Raise :class:`DecisionError` if ``decision`` cannot be taken; nothing is applied to any run.
 
@@ -508,21 +530,7 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checke
     if getattr(loaded, "region", None) is not None:
         _regional("check_decision")(loaded, decision, checker=checker)
         return
-    ex = loaded.exercise
-    where = f"{decision.where} " if decision.where else ""
-    teams = [t.id for t in ex.teams]
-    if decision.team not in teams:
-        raise DecisionError(f"{where}team {decision.team!r} is not a team of the exercise ({_hint(decision.team, teams)})")
-    team = ex.team(decision.team)
-    verb = str(decision.action.get("do"))
-    if team.role != "player":
-        raise DecisionError(f"{where}team {team.id!r} is {_a(team.role)} team and takes no decisions")
-    if verb not in action_verbs():
-        raise DecisionError(f"{where}unknown action {verb!r} (known: {', '.join(action_verbs())})")
-    if verb not in team.may:
-        raise DecisionError(f"{where}team {team.id!r} may not {verb} (may: {', '.join(team.may) or 'nothing'})")
-    if decision.inject is not None and decision.inject not in [i.id for i in ex.msel]:
-        raise DecisionError(f"{where}inject {decision.inject!r} is not in the MSEL ({_hint(decision.inject, [i.id for i in ex.msel])})")
+    where, verb = _team_may(loaded.exercise, decision, verbs=action_verbs(), what="action")
     unknown = [k for k in decision.action if k not in (*action_fields(verb), "do", "at", "note")]
     if unknown:
         raise DecisionError(f"{where}{verb}: unknown parameter {unknown[0]!r} (parameters: {', '.join(action_fields(verb))})")

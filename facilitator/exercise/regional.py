@@ -28,7 +28,8 @@ from simsoft.units import check_seconds, format_duration
 
 from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, _non_finite
 from facilitator.exercise.languages import Texts
-from facilitator.exercise.loader import REGIONAL, LoadedExercise, _a, _check_trigger, _cross_check, _hint, _sha, _unanswered, _Where
+from facilitator.exercise.loader import (REGIONAL, LoadedExercise, _check_trigger, _cross_check, _hint, _sha, _team_may,
+                                         _unanswered, _Where)
 from facilitator.exercise.templates import placeholder_names, template_problem
 from facilitator.exercise.schema import REGION_TRIGGERS, Exercise, HospitalAtCapacity, QueuedAbove, UnitsExhausted
 
@@ -177,21 +178,7 @@ def check_regional_decision(loaded: LoadedRegionalExercise, decision: ScriptedDe
     """Raise :class:`DecisionError` if the regional ``decision`` cannot be taken (team, verb, names, region check)."""
     assert loaded.region is not None
     ex = loaded.exercise
-    where = f"{decision.where} " if decision.where else ""
-    teams = [t.id for t in ex.teams]
-    if decision.team not in teams:
-        raise DecisionError(f"{where}team {decision.team!r} is not a team of the exercise ({_hint(decision.team, teams)})")
-    team = ex.team(decision.team)
-    verb = str(decision.action.get("do"))
-    if team.role != "player":
-        raise DecisionError(f"{where}team {team.id!r} is {_a(team.role)} team and takes no decisions")
-    if verb not in REGIONAL_VERBS:
-        raise DecisionError(f"{where}unknown regional decision {verb!r} (known: {', '.join(REGIONAL_VERBS)})")
-    if verb not in team.may:
-        raise DecisionError(f"{where}team {team.id!r} may not {verb} (may: {', '.join(team.may) or 'nothing'})")
-    injects = [i.id for i in ex.msel]
-    if decision.inject is not None and decision.inject not in injects:
-        raise DecisionError(f"{where}inject {decision.inject!r} is not in the MSEL ({_hint(decision.inject, injects)})")
+    where, verb = _team_may(ex, decision, verbs=REGIONAL_VERBS, what="regional decision")
     if "at" in decision.action:
         raise DecisionError(f"{where}{verb}: a decision takes effect when it is made; use after: DELAY instead of at")
     odd = [k for k, v in decision.action.items() if _non_finite(v)]

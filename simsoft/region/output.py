@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import yaml
 
 from simsoft.region.run import RegionResult
 from simsoft.region.schema import REGION_SCHEMA_VERSION
-from simsoft.runfolder import OUTPUT_FORMAT, metrics_json
+from simsoft.runfolder import OUTPUT_FORMAT, metrics_json, write_folder
 from simsoft.schema.common import slug
 
 __all__ = ["region_events_jsonl", "region_metrics_json", "summary_lines", "write_region_run", "REGION_FILES"]
@@ -123,16 +121,9 @@ def write_region_run(result: RegionResult, *, out_dir: str | os.PathLike[str] = 
     ``extra`` adds files (figures) to the temporary folder; if anything fails no folder is left behind.
     """
     created = created or _dt.datetime.now(_dt.timezone.utc)
-    parent = Path(out_dir) / slug(result.loaded.region.name)
-    parent.mkdir(parents=True, exist_ok=True)
     base = f"{created.strftime('%Y%m%dT%H%M%SZ')}-s{result.seed}" + (f"-{result.variant}" if result.variant else "")
-    final = parent / base
-    n = 2
-    while final.exists():
-        final = parent / f"{base}-{n}"
-        n += 1
-    tmp = Path(tempfile.mkdtemp(prefix=f".{base}.", suffix=".partial", dir=parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         data = _manifest(result, created)
         files = {"events.jsonl": region_events_jsonl(result), "metrics.json": region_metrics_json(result),
                  "summary.md": "\n".join(summary_lines(result)) + "\n"}
@@ -148,8 +139,5 @@ def write_region_run(result: RegionResult, *, out_dir: str | os.PathLike[str] = 
             data["files"] += [n for n in (extra(tmp) or []) if n not in data["files"]]
         (tmp / "manifest.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
                                            encoding="utf-8")
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final
+
+    return write_folder(Path(out_dir) / slug(result.loaded.region.name), base, fill)
