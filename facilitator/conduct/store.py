@@ -355,7 +355,7 @@ def play(session: Session, *, pace_s: float = 0.0, echo: Callable[[str], None] |
                       reason=_.gettext(released.reason or ""), text=local.inject_text(released)))
             step()
             answer(released.inject.id)
-        for _, d in remaining_script(session):
+        for _i, d in remaining_script(session):
             say(_("  not played (%(team)s, %(inject)s): its inject was never released", team=d.team, inject=d.inject))
     if close:
         while session.phase != "closed":
