@@ -47,22 +47,32 @@ Clock = Annotated[str, Field(pattern=r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")]
 
 
 class Location(Strict):
-    """Where something is: a road node, or coordinates (km) joined to the nearest road node."""
+    """Where something is: a road node, or coordinates joined to the nearest road node."""
 
     node: Id | None = None
-    """A node of ``roads``."""
+    """A node of ``roads`` (with a GeoJSON extract: a named point of it)."""
     x_km: float | None = None
     """East coordinate (km), with ``y_km``, instead of ``node``: the place is joined to its nearest road node
-    by a straight line at :data:`ACCESS_SPEED_KM_H`."""
+    by a straight line at :data:`ACCESS_SPEED_KM_H`. With a GeoJSON extract in projected metres: its
+    coordinates divided by 1000."""
     y_km: float | None = None
     """North coordinate (km)."""
+    lon: Annotated[float, Field(ge=-180.0, le=180.0)] | None = None
+    """Longitude (degrees, WGS 84), with ``lat``: only with roads from a GeoJSON extract in lon/lat; the
+    place is joined to its nearest junction like coordinates in km."""
+    lat: Annotated[float, Field(ge=-90.0, le=90.0)] | None = None
+    """Latitude (degrees, WGS 84)."""
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
-        if self.node is None and (self.x_km is None or self.y_km is None):
-            raise ValueError("give a road node (node) or both coordinates (x_km, y_km)")
-        if self.node is not None and (self.x_km is not None or self.y_km is not None):
-            raise ValueError("give either a road node (node) or coordinates (x_km, y_km), not both")
+        given = [self.node is not None, self.x_km is not None or self.y_km is not None,
+                 self.lon is not None or self.lat is not None]
+        if sum(given) != 1:
+            raise ValueError("give one of: a road node (node), coordinates (x_km, y_km) or lon/lat (lon, lat)")
+        if given[1] and (self.x_km is None or self.y_km is None):
+            raise ValueError("give both coordinates (x_km, y_km)")
+        if given[2] and (self.lon is None or self.lat is None):
+            raise ValueError("give both lon and lat")
         return self
 
 
@@ -123,16 +133,35 @@ class Congestion(Strict):
 
 
 class Roads(Strict):
-    """The road network: a networkx graph given in the file."""
+    """The road network: a networkx graph given in the file, or built from a local GeoJSON road extract."""
 
-    nodes: list[RoadNode] = Field(min_length=1)
-    """Junctions and places."""
+    nodes: list[RoadNode] = Field(default_factory=list)
+    """Junctions and places (not with ``geojson``)."""
     edges: list[Road] = Field(default_factory=list)
-    """Roads with their driving times."""
+    """Roads with their driving times (not with ``geojson``)."""
+    geojson: str | None = None
+    """A GeoJSON road extract (path relative to the region file; read locally, never downloaded) instead of
+    ``nodes`` and ``edges``: ``LineString``/``MultiLineString`` roads with ``speed_kmh``, ``maxspeed`` or a
+    ``highway`` class, joined where they share coordinates; ``Point`` features with an ``id`` name junctions.
+    Driving time is length / speed (see :mod:`simsoft.region.geojson`)."""
+    coordinates: Literal["lonlat", "metres"] = "lonlat"
+    """``geojson`` only: the extract's coordinates, longitude/latitude (WGS 84, as RFC 7946 requires) or
+    projected metres (a local grid; locations then give ``x_km``/``y_km`` in it)."""
+    speeds: dict[str, Annotated[float, Field(gt=0.0, le=200.0)]] = Field(default_factory=dict)
+    """``geojson`` only: driving speed (km/h) by OSM ``highway`` class, replacing the defaults
+    (:data:`simsoft.region.geojson.CLASS_SPEED_KMH`, OSRM's car profile) for roads without ``maxspeed``."""
     clock_start: Clock = "12:00"
     """Time of day at the region's t = 0 (sets which congestion window applies)."""
     congestion: list[Congestion] = Field(default_factory=list)
     """Time-of-day congestion factors; where windows overlap the largest factor applies."""
+
+    @model_validator(mode="after")
+    def _graph_or_extract(self) -> Self:
+        if self.geojson is None and not self.nodes:
+            raise ValueError("give the road graph (nodes, edges) or a GeoJSON road extract (geojson)")
+        if self.geojson is None and ("coordinates" in self.model_fields_set or self.speeds):
+            raise ValueError("coordinates and speeds describe a GeoJSON extract: give geojson, or leave them out")
+        return self
 
 
 class RegionHospital(Hospital):
