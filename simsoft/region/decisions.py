@@ -7,7 +7,9 @@ through the venues' own actions, so a lockdown of a quiet venue is that venue's 
 
 - ``assign_units``: free units nearest to the site; what cannot be sent now is queued, not lost.
 - ``release_units`` / ``reassign_units``: ambulances finish the transport they are on, then are free (they
-  drive home, or straight on to the receiving site); police guards leave their venue at once.
+  drive home, or straight on to the receiving site); one still on its way turns where it is, one waiting for
+  the scene to open leaves at once; police guards leave their venue at once, police answering an incident
+  once it is contained (those on their way turn where they are).
 - ``mutual_aid``: units from outside join the pool at a base after a delay (default 30 min, judgement).
 - ``distribution``: every site's hospital distribution policy from now on.
 - ``divert``: no new ambulance patients to a hospital while another is not diverted.
@@ -173,17 +175,38 @@ class RegionalDecisions:
     def _release_units(self, a: Any, values: dict[str, Any]) -> None:
         values.update(site=a.site, unit_kind=a.kind, wanted=a.count)
         if a.kind == "police":
-            ids = self._working(a.site, "police", role="guard")[:a.count]
-            for uid in ids:
-                self.pool.freed(self.pool.units[uid], place=a.site)
+            ids, why = self._release_police(a.site, a.count)
             values["released"] = ids
             if not ids:
-                values["rejected"] = "no police unit guards this site (police at an incident stay until the run ends)"
+                values["rejected"] = why
             return
         ids = self._release(a.site, a.count)
         values["released"] = ids
         if not ids:
-            values["rejected"] = "no shared ambulance at work at this site now (vehicles still on their way stay)"
+            values["rejected"] = "no shared ambulance is sent to this site now"
+
+    def _release_police(self, site: str, count: int) -> tuple[list[str], str]:
+        """Release up to ``count`` shared police units from ``site``: guards at once; units answering an incident
+        once it is contained (the site under control), those on their way turning where they are. Each is then
+        free (:meth:`RegionalPool.freed`): it serves the queue or drives home. Returns the ids and, when none
+        could go, why."""
+        guards = self._working(site, "police", role="guard")
+        response = self._working(site, "police", role="response")
+        sim = self.run.sims[site]
+        model = sim.response
+        sit = getattr(model, "situation", None)
+        under_control = model is None or sit is None or sit.contained is None or sit.contained.triggered
+        ids = guards + (response if under_control else [])
+        ids = ids[:count]
+        for uid in ids:
+            if model is not None and uid in response:
+                model.release_police(uid)
+            self.pool.freed(self.pool.units[uid], place=site)
+        if ids:
+            return ids, ""
+        if response:
+            return [], "the incident at this site is not contained yet: its police units stay until it is"
+        return [], "no shared police unit is at this site"
 
     def _release(self, site: str, count: int) -> list[str]:
         fleet = self.pool.fleets.get(site)
@@ -203,7 +226,7 @@ class RegionalDecisions:
             self.reassign_to[uid] = a.to
         values.update(**{"from": a.from_}, to=a.to, wanted=a.count, reassigned=ids)
         if not ids:
-            values["rejected"] = f"no shared ambulance at work at {a.from_} now (vehicles still on their way stay)"
+            values["rejected"] = f"no shared ambulance is sent to {a.from_} now"
 
     def _released(self, aid: str, site: str) -> None:
         unit = self.pool.units[aid]
@@ -211,13 +234,11 @@ class RegionalDecisions:
         if target is None:
             self.pool.freed(unit, place=site)
             return
-        unit.site, unit.place = None, site
-        got = [(u, t) for u, t in self.pool.assign(target, "ambulance", 1, queue=False, source="reassigned")
-               if u.id == aid]
-        if not got:  # a nearer free unit took the place: this one is simply free
-            self.pool.freed(unit, place=site)
-            return
+        self.pool.stop(unit, place=site)
+        got = self.pool.assign(target, "ambulance", 1, queue=False, source="reassigned")
         self.pool.deliver(target, "ambulance", got, source="reassigned")
+        if all(u.id != aid for u, _ in got):  # a nearer free unit went instead: this one is simply free
+            self.pool.freed(unit, place=unit.place)
 
     def _mutual_aid(self, a: Any, values: dict[str, Any]) -> None:
         kind = a.kind

@@ -296,16 +296,17 @@ class AssignUnits(_RegionTimed):
 
 
 class ReleaseUnits(_RegionTimed):
-    """Release a site's shared ambulances: each finishes the transport it is on, then drives back to its base
-    and is free (for the queue, or the next decision) from the moment it is released."""
+    """Release a site's shared units. An ambulance finishes the transport it is on (one still on its way turns
+    where it is), then is free (for the queue, or the next decision) and drives back to its base; police
+    units leave once the site is under control."""
 
     do: Literal["release_units"]
     """The verb: ``release_units``."""
     site: Id
     """The site whose units are released."""
     kind: Literal["ambulance", "police"] = "ambulance"
-    """Which units: ambulances, or police units standing guard (a ``posture`` guard); police at an incident
-    site stay until the run ends (not built)."""
+    """Which units: ambulances, or police units: guards (a ``posture`` guard) at once, units answering an
+    incident once it is contained (the site under control; before that the decision is rejected)."""
     count: PositiveCount
     """How many (the units assigned last go first)."""
 
