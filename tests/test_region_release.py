@@ -112,7 +112,8 @@ def check_one_place(r):
         for i, a in enumerate(starts):
             site = a.values["site"]
             ends = [e.t_s for e in of(r, "region.unit_free", uid) if e.t_s >= a.t_s]
-            ends += [e.t_s for e in r.sites[site].events if e.subject == uid and e.kind in RELEASED and e.t_s >= a.t_s]
+            if site in r.sites:  # else a hospital (a secondary transfer): the unit is free at the receiving one
+                ends += [e.t_s for e in r.sites[site].events if e.subject == uid and e.kind in RELEASED and e.t_s >= a.t_s]
             end = min(ends, default=float("inf"))
             if i + 1 < len(starts):
                 assert end <= starts[i + 1].t_s, (uid, a, starts[i + 1])

@@ -15,6 +15,8 @@ through the venues' own actions, so a lockdown of a quiet venue is that venue's 
 - ``divert``: no new ambulance patients to a hospital while another is not diverted.
 - ``posture``: ``lockdown`` (venue ``lockdown``), ``close`` (venue ``evacuate``), ``postpone`` (``alert``
   then ``evacuate``), ``guard`` (shared police units standing at the venue).
+- ``transfer``: stable patients a hospital admitted above its beds go to hospitals with a free bed, one per
+  shared ambulance (the free one nearest to the sending hospital).
 - ``public_information``: reach grows as ``reach * (1 - exp(-t / tau))``; reached walk-ins avoid the named
   hospitals; named sites with a reunification site get their own ``public_information`` action.
 - ``site``: any venue action at one site.
@@ -96,6 +98,14 @@ def check_decision(region: Region, action: Any, *, scenarios: Mapping[str, Any] 
         if action.base not in bases:
             out.append(("base", action.base, f"is not a {'base' if action.kind == 'ambulance' else 'station'} of the "
                                              f"region ({', '.join(sorted(bases))})"))
+    if do == "transfer":
+        for key, h in (("from", action.from_), ("to", action.to)):
+            if h is not None and h not in hospitals:
+                out.append((key, h, f"is not a hospital of the region ({', '.join(sorted(hospitals)) or 'none'})"))
+        if action.to == action.from_:
+            out.append(("to", action.to, "patients are transferred to another hospital"))
+        if not region.ambulance_bases:
+            out.append(("from", action.from_, "the region has no shared ambulances to transfer with (add ambulance_bases)"))
     if do == "divert" and action.hospital not in hospitals:
         out.append(("hospital", action.hospital, f"is not a hospital of the region ({', '.join(sorted(hospitals)) or 'none'})"))
     if do == "posture":
@@ -122,6 +132,8 @@ class RegionalDecisions:
         self.region = run.loaded.region
         self.reassign_to: dict[str, str] = {}
         """Ambulance id -> the site it drives on to once released."""
+        self.moved: set[str] = set()
+        """Patients transferred (or on their way) to another hospital."""
         for sid, sim in run.sims.items():
             if sim.medical is not None and self.pool.has("ambulance"):
                 fleet = sim.medical.fleet
@@ -279,6 +291,72 @@ class RegionalDecisions:
                     informed.append(sid)
         values.update(hospitals=list(a.hospitals), sites=list(a.sites), reach=float(a.reach), tau_s=float(a.tau),
                       families_informed_at=informed)
+
+    def _transfer(self, a: Any, values: dict[str, Any]) -> None:
+        """Secondary transfer (see :class:`~simsoft.region.schema.Transfer`)."""
+        pool, now = self.pool, float(self.env.now)
+        src = pool.loads[a.from_]
+        beds = {h.id: h.bed_count for h in self.region.hospitals}
+        values.update(**{"from": a.from_}, to=a.to, wanted=a.count)
+        # Stable patients at the sending hospital now, from the sites' records: latest admitted first.
+        died = {e.subject for sim in self.run.sims.values() for e in sim.recorder.events if e.kind == "medical.died"}
+        here = [(e.t_s, sid, e.subject) for sid, sim in self.run.sims.items() for e in sim.recorder.events
+                if e.kind == "medical.at_hospital" and e.values.get("hospital") == a.from_ and e.values.get("alive")
+                and not e.values.get("critical") and e.subject not in died and e.subject not in self.moved]
+        here.sort(key=lambda r: (-r[0], r[1], r[2]))
+        want = min(a.count, len(here))
+        if src.beds_used + src.en_route < beds[a.from_]:
+            values["rejected"] = (f"{a.from_} has free beds ({src.beds_used} used and {src.en_route} on their way, "
+                                  f"of {beds[a.from_]}): transfers make room at a hospital at capacity")
+            return
+        if not here:
+            values["rejected"] = f"no stable patient at {a.from_} to transfer (critical patients stay)"
+            return
+        others = [a.to] if a.to is not None else sorted(
+            (h for h in beds if h != a.from_ and not pool.loads[h].diverted),
+            key=lambda h: (pool.net.travel_s(a.from_, h, now_s=now), h))
+        moved = []
+        short = ""
+        for t_adm, sid, pid in here[:want]:
+            dest = next((h for h in others if pool.loads[h].beds_used + pool.loads[h].en_route < beds[h]), None)
+            if dest is None:
+                short = "no free bed at " + (a.to if a.to is not None else "another hospital")
+                break
+            got = pool.assign(a.from_, "ambulance", 1, queue=False, source="transfer", role="transfer")
+            if not got:
+                short = "no free ambulance"
+                break
+            unit, travel = got[0]
+            pool.loads[dest].en_route += 1  # the bed is promised now: ambulances and walk-ins see it taken
+            self.moved.add(pid)
+            moved.append({"patient": pid, "site": sid, "to": dest, "unit": unit.id})
+            self.env.process(self._carry(unit, travel, pid, sid, a.from_, dest))
+        values["transfers"] = moved
+        if short:
+            values["short"] = short
+        if not moved:
+            values["rejected"] = short
+
+    def _carry(self, unit: Any, travel: float, pid: str, sid: str, src: str, dest: str):
+        from simsoft.region.schema import TRANSFER_HANDOVER_S, TRANSFER_LOAD_S
+
+        pool, env, rec = self.pool, self.env, self.run.recorder
+        yield env.timeout(pool.mobilise(unit) + travel + TRANSFER_LOAD_S)
+        load = pool.loads[src]
+        load.beds_used -= 1
+        drive = pool.net.travel_s(src, dest, now_s=float(env.now))
+        rec.emit(float(env.now), "region.transfer_departed", pid, site=sid, unit=unit.id, hospital=src, to=dest,
+                 beds_used=load.beds_used)
+        unit.place, unit.trip = dest, (src, dest, float(env.now), drive)
+        yield env.timeout(drive)
+        into = pool.loads[dest]
+        into.en_route -= 1
+        into.beds_used += 1
+        into.peak_beds = max(into.peak_beds, into.beds_used)
+        rec.emit(float(env.now), "region.transfer_arrived", pid, site=sid, unit=unit.id, hospital=dest, **{"from": src},
+                 beds_used=into.beds_used)
+        yield env.timeout(TRANSFER_HANDOVER_S)
+        pool.freed(unit, place=dest)
 
     # -- venues ---------------------------------------------------------------------------------------------
     def _posture(self, a: Any, values: dict[str, Any]) -> None:

@@ -15,7 +15,8 @@ from simsoft.schema.common import Count, Duration, Id, PositiveCount, Strict
 from simsoft.schema.medical import Hospital
 
 __all__ = ["Region", "RegionAction", "AssignUnits", "ReleaseUnits", "ReassignUnits", "RegionMutualAid",
-           "RegionDistribution", "Divert", "Posture", "RegionPublicInformation", "SiteAction",
+           "RegionDistribution", "Divert", "Posture", "RegionPublicInformation", "SiteAction", "Transfer",
+           "TRANSFER_LOAD_S", "TRANSFER_HANDOVER_S",
            "MUTUAL_AID_DELAY_S", "INFO_REACH_MAX", "INFO_REACH_TAU_S", "Site", "Location", "RoadNode", "Road", "Congestion", "Roads", "RegionHospital",
            "AmbulanceBase", "PoliceStation", "Coordination", "Team", "RegionVariant", "REGION_SCHEMA_VERSION",
            "ACCESS_SPEED_KM_H", "time_of_day_s"]
@@ -403,6 +404,33 @@ class RegionPublicInformation(_RegionTimed):
         return self
 
 
+TRANSFER_LOAD_S = 600.0
+"""Time at the sending hospital to prepare a patient for a secondary transfer and load them: 10 min, judgement
+(range 5-20 min: a stable patient's notes, drugs and handover to the crew; inter-facility transfer guidance asks
+for a documented clinical handover, e.g. Intensive Care Society 2019 for the critically ill, longer)."""
+
+TRANSFER_HANDOVER_S = 600.0
+"""Handover at the receiving hospital before the ambulance is free again: 10 min, judgement (range 5-20 min, as
+:data:`TRANSFER_LOAD_S`)."""
+
+
+class Transfer(_RegionTimed):
+    """Secondary transfer: make room at a hospital at capacity (every bed taken or promised to a patient on the
+    way, or more: corridor beds) by moving patients to hospitals with a free bed, one patient per shared ambulance. Only stable patients go (delayed and minor ones: the critical stay
+    in the critical-care line, judgement); the latest admitted first. Each transfer takes the free ambulance
+    nearest to the sending hospital; what cannot be sent now (no free ambulance, no free bed) is not queued and
+    the decision records how many went."""
+
+    do: Literal["transfer"]
+    """The verb: ``transfer``."""
+    from_: Id = Field(alias="from")
+    """The hospital at capacity."""
+    to: Id | None = None
+    """The receiving hospital (default: the nearest by road from ``from`` with a free bed, then the next)."""
+    count: PositiveCount
+    """Most patients to move."""
+
+
 class SiteAction(_RegionTimed):
     """A venue action (any ``do`` of a scenario's ``actions``) at one site, on the region's clock."""
 
@@ -416,7 +444,7 @@ class SiteAction(_RegionTimed):
 
 RegionAction = Annotated[
     AssignUnits | ReleaseUnits | ReassignUnits | RegionMutualAid | RegionDistribution | Divert | Posture
-    | RegionPublicInformation | SiteAction,
+    | RegionPublicInformation | Transfer | SiteAction,
     Field(discriminator="do"),
 ]
 """One regional decision, chosen by its ``do`` key."""
