@@ -132,3 +132,22 @@ def test_units_stay_in_one_place_for_other_seeds_with_early_and_late_releases(tm
     ]
     r = run_region(load_region(region_file(tmp_path, actions)), seed=seed, lean=True)
     check_one_place(r)
+
+
+def test_police_on_their_way_to_a_contained_incident_turn_and_police_at_a_quiet_venue_leave_at_once(tmp_path):
+    # St Mark's (seed 1): the armed units contain it at 2,697 s; pol_east-1, assigned with them, is still driving.
+    path = region_file(tmp_path, [
+        {"do": "release_units", "site": "st_marks", "kind": "police", "count": 1, "at": "46 min"},
+        {"do": "assign_units", "site": "festival", "kind": "police", "count": 1, "at": "5 min"},
+        {"do": "release_units", "site": "festival", "kind": "police", "count": 1, "at": "8 min"},
+    ])
+    r = run_region(load_region(path), seed=1, lean=True)
+    late, quiet = sorted((e for e in of(r, "region.decision", "release_units")), key=lambda e: -e.t_s)
+    assert late.values["released"] == ["pol_east-1"]
+    mine = site_events(r, "st_marks", "pol_east-1")
+    assert [(e.kind, e.values.get("en_route")) for e in mine if e.t_s >= 2760.0] == [("response.released", True)]
+    assert not [e for e in mine if e.kind == "response.on_scene"], "it turned before it arrived"
+    (free,) = [e for e in of(r, "region.unit_free", "pol_east-1")]
+    assert free.values["on_road"] is True and free.values["toward"] == "st_marks"
+    assert quiet.t_s == 480.0 and len(quiet.values["released"]) == 1 and "rejected" not in quiet.values
+    check_one_place(r)
