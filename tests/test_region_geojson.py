@@ -212,3 +212,20 @@ def test_the_shipped_extract_region_validates_runs_and_matches_the_inline_layout
     assert load_region(SHIPPED).region.roads == loaded.region.roads
     result = run_region(loaded, seed=3, lean=True)
     assert result.metrics["region.population"] == 94340 and result.metrics["region.casualties"] > 0
+
+
+def test_multilinestrings_backward_one_way_roads_and_places_in_the_metre_grid(tmp_path):
+    # Two parts of one feature: a -> k (2 km) and k -> h (1 km), drawn from h to a and marked oneway=-1: drivable
+    # a -> k -> h only; the way back is a separate 6 km road at 60 km/h.
+    feats = [{"type": "Feature", "properties": {"speed_kmh": 30, "oneway": "-1"},
+              "geometry": {"type": "MultiLineString", "coordinates": [[[3000, 0], [2000, 0]], [[2000, 0], [0, 0]]]}},
+             line([[3000, 0], [3000, 3000], [0, 3000], [0, 0]], speed_kmh=60),
+             point([0, 0], id="a"), point([3000, 0], id="h")]
+    loaded = load_region(region(tmp_path, f"geojson: {extract(tmp_path, feats)}\ncoordinates: metres\n",
+                                "ambulance_bases: [{id: b, location: {x_km: 2.0, y_km: 0.1}, vehicles: 1}]"))
+    table = travel_table(loaded)
+    assert table[("a", "h")] == pytest.approx(3 / 30 * 3600) and table[("h", "a")] == pytest.approx(9 / 60 * 3600)
+    net = RoadNetwork(loaded.region)
+    net.add_place("b", loaded.region.ambulance_bases[0].location)
+    net.add_place("h", loaded.region.hospitals[0].location)
+    assert net.node_of("b") == "j1" and net.free_flow_s("b", "h") == pytest.approx(0.1 / 30 * 3600 + 1 / 30 * 3600)
