@@ -4,7 +4,6 @@ in two places and never works for a site after it left it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
