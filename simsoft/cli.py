@@ -400,7 +400,9 @@ def region_group() -> None:
 def region_validate(files: tuple[str, ...]) -> None:
     """Check region FILES: schema, road graph, sites' scenarios, shared resources, variants.
 
-    Prints every problem with file, line, field, value and rule; exits 1 if any file has one.
+    Prints every problem with file, line, field, value and rule; exits 1 if any file has one. Roads from a
+    GeoJSON extract are checked feature by feature; what the extract leaves out and places far from any road
+    are printed as warnings.
     """
     from simsoft.region import load_region
 
@@ -416,6 +418,8 @@ def region_validate(files: tuple[str, ...]) -> None:
             r = loaded.region
             click.echo(f"ok  {f}  (region: {len(r.sites)} sites, {len(r.roads.nodes)} road nodes, "
                        f"{len(r.hospitals)} hospitals, {len(r.variants)} variants)")
+            for line in loaded.warnings:
+                click.secho(f"warning: {line}", fg="yellow", err=True)
     if bad:
         click.secho(f"error: {bad} of {len(files)} file(s) invalid", fg="red", err=True)
         sys.exit(1)
@@ -440,7 +444,10 @@ def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_m
     from simsoft.region import load_region, run_region
     from simsoft.region.output import summary_lines, write_region_run
 
-    result = run_region(load_region(region), seed=seed, variant=variant)
+    loaded = load_region(region)
+    for line in loaded.warnings:
+        click.secho(f"warning: {line}", fg="yellow", err=True)
+    result = run_region(loaded, seed=seed, variant=variant)
     extra = None
     if draw_map:
         def extra(tmp: Path) -> list[str]:

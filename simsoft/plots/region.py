@@ -36,7 +36,7 @@ def region_map(result: RegionResult) -> Figure:
         drawn.add(key)
         (xa, ya), (xb, yb) = (g.nodes[a]["x_km"], g.nodes[a]["y_km"]), (g.nodes[b]["x_km"], g.nodes[b]["y_km"])
         ax.plot([xa, xb], [ya, yb], color=_ROAD, lw=3, zorder=1, solid_capstyle="round")
-        ax.text((xa + xb) / 2, (ya + yb) / 2, f"{d['minutes']:g}'", fontsize=7, color="#777777", ha="center",
+        ax.text((xa + xb) / 2, (ya + yb) / 2, f"{round(d['minutes'], 1):g}'", fontsize=7, color="#777777", ha="center",
                 va="center", zorder=2, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
 
     def joined(name: str, loc) -> tuple[float, float]:

@@ -7,12 +7,16 @@ through the venues' own actions, so a lockdown of a quiet venue is that venue's 
 
 - ``assign_units``: free units nearest to the site; what cannot be sent now is queued, not lost.
 - ``release_units`` / ``reassign_units``: ambulances finish the transport they are on, then are free (they
-  drive home, or straight on to the receiving site); police guards leave their venue at once.
+  drive home, or straight on to the receiving site); one still on its way turns where it is, one waiting for
+  the scene to open leaves at once; police guards leave their venue at once, police answering an incident
+  once it is contained (those on their way turn where they are).
 - ``mutual_aid``: units from outside join the pool at a base after a delay (default 30 min, judgement).
 - ``distribution``: every site's hospital distribution policy from now on.
 - ``divert``: no new ambulance patients to a hospital while another is not diverted.
 - ``posture``: ``lockdown`` (venue ``lockdown``), ``close`` (venue ``evacuate``), ``postpone`` (``alert``
   then ``evacuate``), ``guard`` (shared police units standing at the venue).
+- ``transfer``: stable patients a hospital admitted above its beds go to hospitals with a free bed, one per
+  shared ambulance (the free one nearest to the sending hospital).
 - ``public_information``: reach grows as ``reach * (1 - exp(-t / tau))``; reached walk-ins avoid the named
   hospitals; named sites with a reunification site get their own ``public_information`` action.
 - ``site``: any venue action at one site.
@@ -94,6 +98,14 @@ def check_decision(region: Region, action: Any, *, scenarios: Mapping[str, Any] 
         if action.base not in bases:
             out.append(("base", action.base, f"is not a {'base' if action.kind == 'ambulance' else 'station'} of the "
                                              f"region ({', '.join(sorted(bases))})"))
+    if do == "transfer":
+        for key, h in (("from", action.from_), ("to", action.to)):
+            if h is not None and h not in hospitals:
+                out.append((key, h, f"is not a hospital of the region ({', '.join(sorted(hospitals)) or 'none'})"))
+        if action.to == action.from_:
+            out.append(("to", action.to, "patients are transferred to another hospital"))
+        if not region.ambulance_bases:
+            out.append(("from", action.from_, "the region has no shared ambulances to transfer with (add ambulance_bases)"))
     if do == "divert" and action.hospital not in hospitals:
         out.append(("hospital", action.hospital, f"is not a hospital of the region ({', '.join(sorted(hospitals)) or 'none'})"))
     if do == "posture":
@@ -120,6 +132,8 @@ class RegionalDecisions:
         self.region = run.loaded.region
         self.reassign_to: dict[str, str] = {}
         """Ambulance id -> the site it drives on to once released."""
+        self.moved: set[str] = set()
+        """Patients transferred (or on their way) to another hospital."""
         for sid, sim in run.sims.items():
             if sim.medical is not None and self.pool.has("ambulance"):
                 fleet = sim.medical.fleet
@@ -173,17 +187,38 @@ class RegionalDecisions:
     def _release_units(self, a: Any, values: dict[str, Any]) -> None:
         values.update(site=a.site, unit_kind=a.kind, wanted=a.count)
         if a.kind == "police":
-            ids = self._working(a.site, "police", role="guard")[:a.count]
-            for uid in ids:
-                self.pool.freed(self.pool.units[uid], place=a.site)
+            ids, why = self._release_police(a.site, a.count)
             values["released"] = ids
             if not ids:
-                values["rejected"] = "no police unit guards this site (police at an incident stay until the run ends)"
+                values["rejected"] = why
             return
         ids = self._release(a.site, a.count)
         values["released"] = ids
         if not ids:
-            values["rejected"] = "no shared ambulance at work at this site now (vehicles still on their way stay)"
+            values["rejected"] = "no shared ambulance is sent to this site now"
+
+    def _release_police(self, site: str, count: int) -> tuple[list[str], str]:
+        """Release up to ``count`` shared police units from ``site``: guards at once; units answering an incident
+        once it is contained (the site under control), those on their way turning where they are. Each is then
+        free (:meth:`RegionalPool.freed`): it serves the queue or drives home. Returns the ids and, when none
+        could go, why."""
+        guards = self._working(site, "police", role="guard")
+        response = self._working(site, "police", role="response")
+        sim = self.run.sims[site]
+        model = sim.response
+        sit = getattr(model, "situation", None)
+        under_control = model is None or sit is None or sit.contained is None or sit.contained.triggered
+        ids = guards + (response if under_control else [])
+        ids = ids[:count]
+        for uid in ids:
+            if model is not None and uid in response:
+                model.release_police(uid)
+            self.pool.freed(self.pool.units[uid], place=site)
+        if ids:
+            return ids, ""
+        if response:
+            return [], "the incident at this site is not contained yet: its police units stay until it is"
+        return [], "no shared police unit is at this site"
 
     def _release(self, site: str, count: int) -> list[str]:
         fleet = self.pool.fleets.get(site)
@@ -203,7 +238,7 @@ class RegionalDecisions:
             self.reassign_to[uid] = a.to
         values.update(**{"from": a.from_}, to=a.to, wanted=a.count, reassigned=ids)
         if not ids:
-            values["rejected"] = f"no shared ambulance at work at {a.from_} now (vehicles still on their way stay)"
+            values["rejected"] = f"no shared ambulance is sent to {a.from_} now"
 
     def _released(self, aid: str, site: str) -> None:
         unit = self.pool.units[aid]
@@ -211,13 +246,11 @@ class RegionalDecisions:
         if target is None:
             self.pool.freed(unit, place=site)
             return
-        unit.site, unit.place = None, site
-        got = [(u, t) for u, t in self.pool.assign(target, "ambulance", 1, queue=False, source="reassigned")
-               if u.id == aid]
-        if not got:  # a nearer free unit took the place: this one is simply free
-            self.pool.freed(unit, place=site)
-            return
+        self.pool.stop(unit, place=site)
+        got = self.pool.assign(target, "ambulance", 1, queue=False, source="reassigned")
         self.pool.deliver(target, "ambulance", got, source="reassigned")
+        if all(u.id != aid for u, _ in got):  # a nearer free unit went instead: this one is simply free
+            self.pool.freed(unit, place=unit.place)
 
     def _mutual_aid(self, a: Any, values: dict[str, Any]) -> None:
         kind = a.kind
@@ -258,6 +291,72 @@ class RegionalDecisions:
                     informed.append(sid)
         values.update(hospitals=list(a.hospitals), sites=list(a.sites), reach=float(a.reach), tau_s=float(a.tau),
                       families_informed_at=informed)
+
+    def _transfer(self, a: Any, values: dict[str, Any]) -> None:
+        """Secondary transfer (see :class:`~simsoft.region.schema.Transfer`)."""
+        pool, now = self.pool, float(self.env.now)
+        src = pool.loads[a.from_]
+        beds = {h.id: h.bed_count for h in self.region.hospitals}
+        values.update(**{"from": a.from_}, to=a.to, wanted=a.count)
+        # Stable patients at the sending hospital now, from the sites' records: latest admitted first.
+        died = {e.subject for sim in self.run.sims.values() for e in sim.recorder.events if e.kind == "medical.died"}
+        here = [(e.t_s, sid, e.subject) for sid, sim in self.run.sims.items() for e in sim.recorder.events
+                if e.kind == "medical.at_hospital" and e.values.get("hospital") == a.from_ and e.values.get("alive")
+                and not e.values.get("critical") and e.subject not in died and e.subject not in self.moved]
+        here.sort(key=lambda r: (-r[0], r[1], r[2]))
+        want = min(a.count, len(here))
+        if src.beds_used + src.en_route < beds[a.from_]:
+            values["rejected"] = (f"{a.from_} has free beds ({src.beds_used} used and {src.en_route} on their way, "
+                                  f"of {beds[a.from_]}): transfers make room at a hospital at capacity")
+            return
+        if not here:
+            values["rejected"] = f"no stable patient at {a.from_} to transfer (critical patients stay)"
+            return
+        others = [a.to] if a.to is not None else sorted(
+            (h for h in beds if h != a.from_ and not pool.loads[h].diverted),
+            key=lambda h: (pool.net.travel_s(a.from_, h, now_s=now), h))
+        moved = []
+        short = ""
+        for t_adm, sid, pid in here[:want]:
+            dest = next((h for h in others if pool.loads[h].beds_used + pool.loads[h].en_route < beds[h]), None)
+            if dest is None:
+                short = "no free bed at " + (a.to if a.to is not None else "another hospital")
+                break
+            got = pool.assign(a.from_, "ambulance", 1, queue=False, source="transfer", role="transfer")
+            if not got:
+                short = "no free ambulance"
+                break
+            unit, travel = got[0]
+            pool.loads[dest].en_route += 1  # the bed is promised now: ambulances and walk-ins see it taken
+            self.moved.add(pid)
+            moved.append({"patient": pid, "site": sid, "to": dest, "unit": unit.id})
+            self.env.process(self._carry(unit, travel, pid, sid, a.from_, dest))
+        values["transfers"] = moved
+        if short:
+            values["short"] = short
+        if not moved:
+            values["rejected"] = short
+
+    def _carry(self, unit: Any, travel: float, pid: str, sid: str, src: str, dest: str):
+        from simsoft.region.schema import TRANSFER_HANDOVER_S, TRANSFER_LOAD_S
+
+        pool, env, rec = self.pool, self.env, self.run.recorder
+        yield env.timeout(pool.mobilise(unit) + travel + TRANSFER_LOAD_S)
+        load = pool.loads[src]
+        load.beds_used -= 1
+        drive = pool.net.travel_s(src, dest, now_s=float(env.now))
+        rec.emit(float(env.now), "region.transfer_departed", pid, site=sid, unit=unit.id, hospital=src, to=dest,
+                 beds_used=load.beds_used)
+        unit.place, unit.trip = dest, (src, dest, float(env.now), drive)
+        yield env.timeout(drive)
+        into = pool.loads[dest]
+        into.en_route -= 1
+        into.beds_used += 1
+        into.peak_beds = max(into.peak_beds, into.beds_used)
+        rec.emit(float(env.now), "region.transfer_arrived", pid, site=sid, unit=unit.id, hospital=dest, **{"from": src},
+                 beds_used=into.beds_used)
+        yield env.timeout(TRANSFER_HANDOVER_S)
+        pool.freed(unit, place=dest)
 
     # -- venues ---------------------------------------------------------------------------------------------
     def _posture(self, a: Any, values: dict[str, Any]) -> None:

@@ -9,6 +9,8 @@ change a site's incident script (the scope guard of scenario variants, :func:`si
 from __future__ import annotations
 
 import copy
+import functools
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +23,14 @@ from simsoft.errors import Problem, ScenarioError
 from simsoft.loader import (SourceMap, format_path, known_keys, load_scenario, problems_from_validation,
                             read_yaml, script_overrides)
 from simsoft.loader.variants import apply_overrides, parse_override_path
+from simsoft.loader.yaml_io import _display
+from simsoft.region.geojson import FAR_FROM_ROAD_KM, RoadExtract, read_road_extract
 from simsoft.region.network import build_graph
-from simsoft.region.schema import Region
+from simsoft.region.schema import Location, Region, RoadNode, Road
 from simsoft.schema import Scenario
 from simsoft.schema.common import FROM_FILE
 
-__all__ = ["LoadedRegion", "load_region", "apply_region_variant", "find_scenario", "site_scenario"]
+__all__ = ["LoadedRegion", "load_region", "apply_region_variant", "find_scenario", "resolve_roads", "site_scenario"]
 
 _KEYS = known_keys(Region)
 
@@ -49,6 +53,8 @@ class LoadedRegion:
     variant: str | None = None
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     """The raw document (for variants)."""
+    warnings: tuple[str, ...] = ()
+    """What the loader noticed without refusing the file (e.g. a site far from any road of a GeoJSON extract)."""
 
 
 def find_scenario(ref: str, *, base: Path) -> Path | None:
@@ -92,12 +98,115 @@ def site_scenario(scenario: Scenario, *, offset_s: float, incident: bool) -> Sce
     return out
 
 
-def _problems(data: Any, sources: SourceMap, file: str, *, note: str = "") -> tuple[Region | None, list[Problem]]:
+def _problems(data: Any, sources: SourceMap, file: str, *, note: str = "",
+              warnings: list[str] | None = None) -> tuple[Region | None, list[Problem]]:
     try:
         region = Region.model_validate(data, context=FROM_FILE)
     except ValidationError as exc:
         return None, problems_from_validation(exc, data, sources, keys=_KEYS, note=note)
+    region, found, noticed = resolve_roads(region, file, sources=sources, note=note, raw=data)
+    if warnings is not None:
+        warnings += noticed
+    if found:
+        return region, found
     return region, _cross_check(region, sources, note=note)
+
+
+@functools.lru_cache(maxsize=8)
+def _extract(path: str, stamp: tuple[int, int], shown: str, metres: bool,
+             speeds: tuple[tuple[str, float], ...]) -> RoadExtract:
+    return read_road_extract(path, shown=shown, metres=metres, speeds=dict(speeds))
+
+
+def resolve_roads(region: Region, file: str, *, sources: SourceMap | None = None, note: str = "",
+                  raw: Any = None) -> tuple[Region, list[Problem], list[str]]:
+    """``region`` with its GeoJSON road extract turned into the inline graph and every lon/lat location into
+    the extract's km plane; unchanged when its roads are inline.
+
+    Returns the region, the problems (the extract's, with its file and feature index; a place whose nearest
+    junction is cut off from the rest of the roads) and warnings (what the extract left out; a place more
+    than :data:`~simsoft.region.geojson.FAR_FROM_ROAD_KM` from any junction).
+    """
+    sources = sources or SourceMap()
+    problems: list[Problem] = []
+    warnings: list[str] = []
+
+    def add(path: tuple, value: object, rule: str, has_value: bool = True) -> None:
+        f, line = sources.locate(path)
+        problems.append(Problem(file=f, line=line, path=format_path(path) + note, rule=rule, value=value,
+                                has_value=has_value))
+
+    roads = region.roads
+    groups = (("sites", region.sites), ("hospitals", region.hospitals), ("ambulance_bases", region.ambulance_bases),
+              ("police", region.police))
+    if roads.geojson is None:
+        for section, items in groups:
+            for i, item in enumerate(items):
+                if item.location.lon is not None:
+                    add((section, i, "location", "lon"), item.location.lon,
+                        "lon/lat locations need roads from a GeoJSON extract in lon/lat (roads.geojson)")
+        return region, problems, warnings
+    raw_roads = raw.get("roads") if isinstance(raw, dict) else None
+    if isinstance(raw_roads, dict) and ("nodes" in raw_roads or "edges" in raw_roads):
+        add(("roads", "geojson"), roads.geojson, "give either the road graph (nodes, edges) or a GeoJSON road "
+                                                 "extract (geojson), not both")
+        return region, problems, warnings
+    path = Path(file).parent / roads.geojson
+    metres = roads.coordinates == "metres"
+    try:
+        st = os.stat(path)
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        add(("roads", "geojson"), roads.geojson, f"file not found (looked for {_display(os.fspath(path))})")
+        return region, problems, warnings
+    ext = _extract(os.fspath(path), stamp, _display(os.fspath(path)), metres, tuple(sorted(roads.speeds.items())))
+    warnings += [f"{_display(os.fspath(path))}: {w}" for w in ext.warnings]
+    if ext.problems:
+        return region, list(ext.problems), warnings
+    ids = {n["id"] for n in ext.nodes}
+    named = sorted(n for n in ids if not (n.startswith("j") and n[1:].isdigit()))
+    update: dict[str, list] = {}
+    for section, items in groups:
+        new_items = []
+        for i, item in enumerate(items):
+            loc = item.location
+            label = f"{section}[{i}] ({item.id})"
+            if loc.node is not None:
+                if loc.node not in ids:
+                    add((section, i, "location", "node"), loc.node,
+                        f"is not a named point of the road extract (named: {', '.join(named[:12]) or 'none'})")
+                elif loc.node in ext.cut_off:
+                    add((section, i, "location", "node"), loc.node,
+                        f"{label} cannot be reached: its junction is on a piece of road not connected both ways to "
+                        "the rest of the extract")
+                new_items.append(item)
+                continue
+            if loc.lon is not None:
+                if metres:
+                    add((section, i, "location", "lon"), loc.lon, "the road extract is in metres "
+                        "(roads.coordinates: metres): give x_km and y_km in its grid")
+                    new_items.append(item)
+                    continue
+                x, y = ext.to_km(float(loc.lon), float(loc.lat))  # type: ignore[arg-type]
+                item = item.model_copy(update={"location": Location(x_km=x, y_km=y)})
+            x, y = float(item.location.x_km), float(item.location.y_km)  # type: ignore[arg-type]
+            near = min(ext.nodes, key=lambda n: (math.hypot(n["x_km"] - x, n["y_km"] - y), n["id"]))
+            km = math.hypot(near["x_km"] - x, near["y_km"] - y)
+            if near["id"] in ext.cut_off:
+                add((section, i, "location"), None, f"{label} cannot be reached: its nearest junction "
+                    f"{near['id']} ({km * 1000:.0f} m away) is on a piece of road not connected both ways to the rest "
+                    "of the extract", has_value=False)
+            elif km > FAR_FROM_ROAD_KM:
+                warnings.append(f"{label} is {km:.2f} km from the nearest road junction ({near['id']}) of "
+                                f"{roads.geojson}: is its street missing from the extract?")
+            new_items.append(item)
+        update[section] = new_items
+    if problems:
+        return region, problems, warnings
+    new_roads = roads.model_copy(update={
+        "nodes": [RoadNode(id=n["id"], x_km=n["x_km"], y_km=n["y_km"]) for n in ext.nodes if n["kept"]],
+        "edges": [Road.model_validate(e) for e in ext.edges]})
+    return region.model_copy(update={**update, "roads": new_roads}), problems, warnings
 
 
 def _cross_check(region: Region, sources: SourceMap, *, note: str = "") -> list[Problem]:
@@ -289,7 +398,8 @@ def load_region(path: str | os.PathLike[str]) -> LoadedRegion:
         raise ScenarioError(Problem(file=doc.file, line=1, path="", rule="a region file is a mapping (name, sites, roads...)"))
     if "sites" not in data and any(k in data for k in ("venue", "import", "population")):
         raise ScenarioError(Problem(file=doc.file, line=1, path="", rule="is a scenario, not a region: use `simsoft validate`"))
-    region, problems = _problems(data, doc.sources, doc.file)
+    warnings: list[str] = []
+    region, problems = _problems(data, doc.sources, doc.file, warnings=warnings)
     base = Path(doc.file).parent
     scenarios: dict[str, Scenario] = {}
     if region is not None and not problems:
@@ -301,7 +411,7 @@ def load_region(path: str | os.PathLike[str]) -> LoadedRegion:
     if problems:
         raise ScenarioError(problems)
     assert region is not None
-    return LoadedRegion(region=region, file=doc.file, scenarios=scenarios, data=data)
+    return LoadedRegion(region=region, file=doc.file, scenarios=scenarios, data=data, warnings=tuple(warnings))
 
 
 def apply_region_variant(loaded: LoadedRegion, name: str) -> LoadedRegion:
@@ -313,7 +423,9 @@ def apply_region_variant(loaded: LoadedRegion, name: str) -> LoadedRegion:
     v = region.variants[name]
     data = {k: val for k, val in copy.deepcopy(loaded.data).items() if k != "variants"}
     data = apply_overrides(data, v.set)
-    new = Region.model_validate(data, context=FROM_FILE)
+    new, found, _ = resolve_roads(Region.model_validate(data, context=FROM_FILE), loaded.file, raw=data)
+    if found:
+        raise ScenarioError(found)
     scenarios = dict(loaded.scenarios)
     for i, site in enumerate(new.sites):
         if site.id in v.sites:
@@ -321,6 +433,7 @@ def apply_region_variant(loaded: LoadedRegion, name: str) -> LoadedRegion:
             assert path is not None
             sc = _with_site_overrides(load_scenario(path), v.sites[site.id], name=f"variant {name}")
             scenarios[site.id] = site_scenario(sc, offset_s=site.start_offset, incident=site.incident)
-    return LoadedRegion(region=new, file=loaded.file, scenarios=scenarios, variant=name, data=loaded.data)
+    return LoadedRegion(region=new, file=loaded.file, scenarios=scenarios, variant=name, data=loaded.data,
+                        warnings=loaded.warnings)
 
 

@@ -62,6 +62,8 @@ def region_metrics(result: RegionResult) -> dict[str, Any]:
                                                   and e.values["unit_kind"] == "police"})
         m[f"site.{s.id}.incident"] = r.scenario.incident is not None
     over_all = 0
+    arrived = [e for e in result.events if e.kind == "region.transfer_arrived"]
+    departed = [e for e in result.events if e.kind == "region.transfer_departed"]
     for h in region.hospitals:
         beds = h.bed_count
         peak_beds, patients, peak_backlog, over = 0, 0, 0.0, 0
@@ -75,6 +77,11 @@ def region_metrics(result: RegionResult) -> dict[str, Any]:
             _, values = r.timeseries.select("hospital_backlog", h.id)
             if len(values):
                 peak_backlog = max(peak_backlog, float(values.max()))
+        into = [e for e in arrived if e.values["hospital"] == h.id]
+        peak_beds = max([peak_beds] + [int(e.values["beds_used"]) for e in into])
+        if arrived:  # secondary transfers (a regional decision): only when there were any
+            m[f"hospital.{h.id}.transfers_in"] = len(into)
+            m[f"hospital.{h.id}.transfers_out"] = sum(1 for e in departed if e.values["hospital"] == h.id)
         m[f"hospital.{h.id}.beds"] = beds
         m[f"hospital.{h.id}.patients"] = patients
         m[f"hospital.{h.id}.peak_beds_used"] = peak_beds
@@ -104,6 +111,8 @@ def region_metrics(result: RegionResult) -> dict[str, Any]:
         m[f"region.{k}"] = v
     m["region.sites"] = len(region.sites)
     m["region.over_capacity"] = over_all
+    if departed:
+        m["region.transfers"] = len(departed)
     decisions = [e for e in result.events if e.kind == "region.decision"]
     if decisions:
         m["region.decisions"] = len(decisions)

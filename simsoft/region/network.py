@@ -84,7 +84,10 @@ class RoadNetwork:
         return float(nd["x_km"]), float(nd["y_km"])
 
     def free_flow_s(self, a: str, b: str) -> float:
-        """Driving time from place ``a`` to place ``b`` without congestion (s); ``inf`` if there is no road."""
+        """Driving time from place ``a`` to place ``b`` without congestion (s); ``inf`` if there is no road; 0 from a
+        place to itself (not there and back along its access line)."""
+        if a == b:
+            return 0.0
         na, sa = self._place[a]
         nb, sb = self._place[b]
         dist = self._dist.get(na)

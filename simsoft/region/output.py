@@ -77,6 +77,15 @@ def summary_lines(result: RegionResult) -> list[str]:
             lines.append(f"| {h.name or h.id} | {h.trauma_level or '-'} | {m[k + 'patients']} | "
                          f"{m[k + 'peak_beds_used']} / {m[k + 'beds']}{over} | {m.get(k + 'over_capacity', 0)} | "
                          f"{m[k + 'peak_backlog']:.0f} |")  # the surge model's fluid queue, in whole patients
+        if m.get("region.transfers"):
+            moves: dict[tuple[str, str], int] = {}
+            for e in result.events:
+                if e.kind == "region.transfer_departed":
+                    key = (e.values["hospital"], e.values["to"])
+                    moves[key] = moves.get(key, 0) + 1
+            names = {h.id: h.name or h.id for h in region.hospitals}
+            lines += ["", f"Secondary transfers: {m['region.transfers']} patient(s) moved to make room ("
+                      + "; ".join(f"{names[a]} to {names[b]}: {n}" for (a, b), n in sorted(moves.items())) + ")."]
     lines += ["", "## Shared units", "", "| units | total | committed | idle | not available when asked |", "|---|---:|---:|---:|---:|"]
     for kind in ("ambulance", "police"):
         k = f"units.{kind}."

@@ -6,7 +6,9 @@
 - **Ambulances and police units**: each is one record here, with the one place it is at. A site's
   request takes the free units nearest to it (shortest driving time from where each is now, then id); a
   unit works for that site until a regional decision releases it (:mod:`simsoft.region.decisions`), so a
-  unit is never in two places. What cannot be met is recorded as ``region.shortfall`` and queued: the
+  unit is never in two places. Each unit keeps its last trip (from, to, departure, driving time), so its
+  position is known on the road too: a unit released on its way (or driving home) turns where it is
+  (:meth:`RegionalPool.route`). What cannot be met is recorded as ``region.shortfall`` and queued: the
   request is served (``region.request_served``) when a unit is released or mutual aid arrives.
 """
 
@@ -46,6 +48,9 @@ class Unit:
     """Assigned while on the road (released elsewhere): it drives off at once, without mobilising."""
     role: str = "response"
     """``response`` (at an incident site's disposal) or ``guard`` (standing at a venue, a posture decision)."""
+    trip: tuple[str, str, float, float] | None = None
+    """Its last trip: ``(from place, to place, departure s, driving s)``; between departure and arrival the unit
+    is that fraction of the way along (``None``: it is at ``place``)."""
 
     def __post_init__(self) -> None:
         self.place = self.place or self.home
@@ -99,21 +104,58 @@ class RegionalPool:
         What cannot be sent is recorded (``region.shortfall``) and, with ``queue``, waits for a free unit."""
         now = float(self.env.now)
         free = [u for u in self.units.values() if u.kind == kind and u.site is None]
-        ranked = sorted(((self.net.travel_s(u.place, site, now_s=now), u.id, u) for u in free), key=lambda r: (r[0], r[1]))
+        ranked = sorted(((self.route(u, site, now)[0], u.id, u) for u in free), key=lambda r: (r[0], r[1]))
         out = []
         for travel, _, u in ranked[:count]:
+            _, via, via_s = self.route(u, site, now)
+            turned = self.position(u, now)
             u.site, u.role = site, role
             # A unit leaving its home mobilises first; one already on the road (released elsewhere) drives on.
-            u.on_road = u.place != u.home
+            u.on_road = not (u.trip is None and u.place == u.home)
             out.append((u, travel))
+            extra: dict = {"from": u.place} if u.on_road else {}
+            if turned is not None:  # on the road between two places: it turns there, by the quicker way
+                extra.update({"from": turned[0], "toward": turned[1], "fraction": round(turned[2], 4), "via": via})
             self.recorder.emit(now, "region.unit_assigned", u.id, site=site, unit_kind=kind, home=u.home,
-                               mobilise_s=self.mobilise(u), travel_s=round(travel, 3), **({"from": u.place} if u.place != u.home else {}))
+                               mobilise_s=self.mobilise(u), travel_s=round(travel, 3), **extra)
             u.place = site
+            u.trip = (via, site, now + self.mobilise(u) + via_s, travel - via_s)
         if len(out) < count:
             self.recorder.emit(now, "region.shortfall", site, unit_kind=kind, wanted=count, sent=len(out))
             if queue:
                 self.queue.append([site, kind, count - len(out), source, role])
         return out
+
+    def position(self, u: Unit, now: float) -> tuple[str, str, float] | None:
+        """Where ``u`` is on the road: ``(from, to, fraction of the way)``, or ``None`` when it is at a place
+        (not yet left, or arrived)."""
+        if u.trip is None:
+            return None
+        a, b, dep, drive = u.trip
+        if now <= dep or now >= dep + drive or drive <= 0:
+            return None
+        return a, b, (now - dep) / drive
+
+    def route(self, u: Unit, dest: str, now: float) -> tuple[float, str, float]:
+        """``(driving s to dest, the place it goes through, s to that place)`` for ``u`` leaving now.
+
+        At a place: the road time from there. On the road a fraction ``f`` of the way from ``a`` to ``b``
+        (a trip of ``T`` s): the quicker of turning back (``f T`` to ``a``, then on) and driving on (``(1 - f) T``
+        to ``b``, then on): the shortest way from a point of the road it is on, since that road is the shortest
+        path from ``a`` to ``b``. Not yet left ``a`` (a ``from`` it is heading to): the time to get there, then on.
+        """
+        if u.trip is None:
+            return self.net.travel_s(u.place, dest, now_s=now), u.place, 0.0
+        a, b, dep, drive = u.trip
+        if now >= dep + drive:
+            return self.net.travel_s(b, dest, now_s=now), b, 0.0
+        if now <= dep:
+            wait = dep - now if a != u.home else 0.0  # mobilising at home is not driving
+            return wait + self.net.travel_s(a, dest, now_s=now), a, wait
+        f = (now - dep) / drive
+        back = f * drive + self.net.travel_s(a, dest, now_s=now)
+        on = (1.0 - f) * drive + self.net.travel_s(b, dest, now_s=now)
+        return (back, a, f * drive) if back < on else (on, b, (1.0 - f) * drive)
 
     @staticmethod
     def mobilise(u: Unit) -> float:
@@ -134,19 +176,41 @@ class RegionalPool:
             if sink is not None and assignments:
                 sink(assignments)
 
-    def freed(self, unit: Unit, *, place: str) -> None:
-        """``unit`` is free at ``place`` now: serve the oldest queued request of its kind, else drive home."""
+    def stop(self, unit: Unit, *, place: str) -> dict:
+        """``unit`` stops working for its site now: at ``place`` (the site), or, released on its way there,
+        where it is on the road (a unit still mobilising never left home). Returns what to record of it."""
         now = float(self.env.now)
+        values: dict = {}
+        trip = unit.trip
+        if trip is not None and now < trip[2] + trip[3]:
+            if now <= trip[2] and trip[0] == unit.home:
+                unit.trip, place = None, unit.home
+            else:
+                where = self.position(unit, now)
+                values = ({"on_road": True, "from": where[0], "toward": where[1], "fraction": round(where[2], 4)}
+                          if where is not None else {"on_road": True, "toward": trip[0]})
+        else:
+            unit.trip = None
         unit.site, unit.place, unit.role = None, place, "response"
-        self.recorder.emit(now, "region.unit_free", unit.id, unit_kind=unit.kind, at=place)
-        self.serve_queue(unit.kind)
-        if unit.site is None and place != unit.home:
-            self.env.process(self._home(unit, place))
+        return values
 
-    def _home(self, unit: Unit, place: str):
-        yield self.env.timeout(self.net.travel_s(place, unit.home, now_s=float(self.env.now)))
-        if unit.site is None and unit.place == place:
-            unit.place = unit.home
+    def freed(self, unit: Unit, *, place: str) -> None:
+        """``unit`` is free now (see :meth:`stop`): it serves the oldest queued request of its kind, else drives
+        home."""
+        values = self.stop(unit, place=place)
+        self.recorder.emit(float(self.env.now), "region.unit_free", unit.id, unit_kind=unit.kind, at=unit.place,
+                           **values)
+        self.serve_queue(unit.kind)
+        if unit.site is None and not (unit.trip is None and unit.place == unit.home):
+            self.env.process(self._home(unit))
+
+    def _home(self, unit: Unit):
+        now = float(self.env.now)
+        travel, via, via_s = self.route(unit, unit.home, now)
+        unit.trip = trip = (via, unit.home, now + via_s, travel - via_s)
+        yield self.env.timeout(travel)
+        if unit.site is None and unit.trip is trip:
+            unit.place, unit.trip = unit.home, None
             self.recorder.emit(float(self.env.now), "region.unit_home", unit.id, unit_kind=unit.kind, home=unit.home)
 
     def serve_queue(self, kind: str) -> None:

@@ -15,7 +15,8 @@ from simsoft.schema.common import Count, Duration, Id, PositiveCount, Strict
 from simsoft.schema.medical import Hospital
 
 __all__ = ["Region", "RegionAction", "AssignUnits", "ReleaseUnits", "ReassignUnits", "RegionMutualAid",
-           "RegionDistribution", "Divert", "Posture", "RegionPublicInformation", "SiteAction",
+           "RegionDistribution", "Divert", "Posture", "RegionPublicInformation", "SiteAction", "Transfer",
+           "TRANSFER_LOAD_S", "TRANSFER_HANDOVER_S",
            "MUTUAL_AID_DELAY_S", "INFO_REACH_MAX", "INFO_REACH_TAU_S", "Site", "Location", "RoadNode", "Road", "Congestion", "Roads", "RegionHospital",
            "AmbulanceBase", "PoliceStation", "Coordination", "Team", "RegionVariant", "REGION_SCHEMA_VERSION",
            "ACCESS_SPEED_KM_H", "time_of_day_s"]
@@ -47,22 +48,32 @@ Clock = Annotated[str, Field(pattern=r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")]
 
 
 class Location(Strict):
-    """Where something is: a road node, or coordinates (km) joined to the nearest road node."""
+    """Where something is: a road node, or coordinates joined to the nearest road node."""
 
     node: Id | None = None
-    """A node of ``roads``."""
+    """A node of ``roads`` (with a GeoJSON extract: a named point of it)."""
     x_km: float | None = None
     """East coordinate (km), with ``y_km``, instead of ``node``: the place is joined to its nearest road node
-    by a straight line at :data:`ACCESS_SPEED_KM_H`."""
+    by a straight line at :data:`ACCESS_SPEED_KM_H`. With a GeoJSON extract in projected metres: its
+    coordinates divided by 1000."""
     y_km: float | None = None
     """North coordinate (km)."""
+    lon: Annotated[float, Field(ge=-180.0, le=180.0)] | None = None
+    """Longitude (degrees, WGS 84), with ``lat``: only with roads from a GeoJSON extract in lon/lat; the
+    place is joined to its nearest junction like coordinates in km."""
+    lat: Annotated[float, Field(ge=-90.0, le=90.0)] | None = None
+    """Latitude (degrees, WGS 84)."""
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
-        if self.node is None and (self.x_km is None or self.y_km is None):
-            raise ValueError("give a road node (node) or both coordinates (x_km, y_km)")
-        if self.node is not None and (self.x_km is not None or self.y_km is not None):
-            raise ValueError("give either a road node (node) or coordinates (x_km, y_km), not both")
+        given = [self.node is not None, self.x_km is not None or self.y_km is not None,
+                 self.lon is not None or self.lat is not None]
+        if sum(given) != 1:
+            raise ValueError("give one of: a road node (node), coordinates (x_km, y_km) or lon/lat (lon, lat)")
+        if given[1] and (self.x_km is None or self.y_km is None):
+            raise ValueError("give both coordinates (x_km, y_km)")
+        if given[2] and (self.lon is None or self.lat is None):
+            raise ValueError("give both lon and lat")
         return self
 
 
@@ -123,16 +134,35 @@ class Congestion(Strict):
 
 
 class Roads(Strict):
-    """The road network: a networkx graph given in the file."""
+    """The road network: a networkx graph given in the file, or built from a local GeoJSON road extract."""
 
-    nodes: list[RoadNode] = Field(min_length=1)
-    """Junctions and places."""
+    nodes: list[RoadNode] = Field(default_factory=list)
+    """Junctions and places (not with ``geojson``)."""
     edges: list[Road] = Field(default_factory=list)
-    """Roads with their driving times."""
+    """Roads with their driving times (not with ``geojson``)."""
+    geojson: str | None = None
+    """A GeoJSON road extract (path relative to the region file; read locally, never downloaded) instead of
+    ``nodes`` and ``edges``: ``LineString``/``MultiLineString`` roads with ``speed_kmh``, ``maxspeed`` or a
+    ``highway`` class, joined where they share coordinates; ``Point`` features with an ``id`` name junctions.
+    Driving time is length / speed (see :mod:`simsoft.region.geojson`)."""
+    coordinates: Literal["lonlat", "metres"] = "lonlat"
+    """``geojson`` only: the extract's coordinates, longitude/latitude (WGS 84, as RFC 7946 requires) or
+    projected metres (a local grid; locations then give ``x_km``/``y_km`` in it)."""
+    speeds: dict[str, Annotated[float, Field(gt=0.0, le=200.0)]] = Field(default_factory=dict)
+    """``geojson`` only: driving speed (km/h) by OSM ``highway`` class, replacing the defaults
+    (:data:`simsoft.region.geojson.CLASS_SPEED_KMH`, OSRM's car profile) for roads without ``maxspeed``."""
     clock_start: Clock = "12:00"
     """Time of day at the region's t = 0 (sets which congestion window applies)."""
     congestion: list[Congestion] = Field(default_factory=list)
     """Time-of-day congestion factors; where windows overlap the largest factor applies."""
+
+    @model_validator(mode="after")
+    def _graph_or_extract(self) -> Self:
+        if self.geojson is None and not self.nodes:
+            raise ValueError("give the road graph (nodes, edges) or a GeoJSON road extract (geojson)")
+        if self.geojson is None and ("coordinates" in self.model_fields_set or self.speeds):
+            raise ValueError("coordinates and speeds describe a GeoJSON extract: give geojson, or leave them out")
+        return self
 
 
 class RegionHospital(Hospital):
@@ -267,16 +297,17 @@ class AssignUnits(_RegionTimed):
 
 
 class ReleaseUnits(_RegionTimed):
-    """Release a site's shared ambulances: each finishes the transport it is on, then drives back to its base
-    and is free (for the queue, or the next decision) from the moment it is released."""
+    """Release a site's shared units. An ambulance finishes the transport it is on (one still on its way turns
+    where it is), then is free (for the queue, or the next decision) and drives back to its base; police
+    units leave once the site is under control."""
 
     do: Literal["release_units"]
     """The verb: ``release_units``."""
     site: Id
     """The site whose units are released."""
     kind: Literal["ambulance", "police"] = "ambulance"
-    """Which units: ambulances, or police units standing guard (a ``posture`` guard); police at an incident
-    site stay until the run ends (not built)."""
+    """Which units: ambulances, or police units: guards (a ``posture`` guard) at once, units answering an
+    incident once it is contained (the site under control; before that the decision is rejected)."""
     count: PositiveCount
     """How many (the units assigned last go first)."""
 
@@ -373,6 +404,33 @@ class RegionPublicInformation(_RegionTimed):
         return self
 
 
+TRANSFER_LOAD_S = 600.0
+"""Time at the sending hospital to prepare a patient for a secondary transfer and load them: 10 min, judgement
+(range 5-20 min: a stable patient's notes, drugs and handover to the crew; inter-facility transfer guidance asks
+for a documented clinical handover, e.g. Intensive Care Society 2019 for the critically ill, longer)."""
+
+TRANSFER_HANDOVER_S = 600.0
+"""Handover at the receiving hospital before the ambulance is free again: 10 min, judgement (range 5-20 min, as
+:data:`TRANSFER_LOAD_S`)."""
+
+
+class Transfer(_RegionTimed):
+    """Secondary transfer: make room at a hospital at capacity (every bed taken or promised to a patient on the
+    way, or more: corridor beds) by moving patients to hospitals with a free bed, one patient per shared ambulance. Only stable patients go (delayed and minor ones: the critical stay
+    in the critical-care line, judgement); the latest admitted first. Each transfer takes the free ambulance
+    nearest to the sending hospital; what cannot be sent now (no free ambulance, no free bed) is not queued and
+    the decision records how many went."""
+
+    do: Literal["transfer"]
+    """The verb: ``transfer``."""
+    from_: Id = Field(alias="from")
+    """The hospital at capacity."""
+    to: Id | None = None
+    """The receiving hospital (default: the nearest by road from ``from`` with a free bed, then the next)."""
+    count: PositiveCount
+    """Most patients to move."""
+
+
 class SiteAction(_RegionTimed):
     """A venue action (any ``do`` of a scenario's ``actions``) at one site, on the region's clock."""
 
@@ -386,7 +444,7 @@ class SiteAction(_RegionTimed):
 
 RegionAction = Annotated[
     AssignUnits | ReleaseUnits | ReassignUnits | RegionMutualAid | RegionDistribution | Divert | Posture
-    | RegionPublicInformation | SiteAction,
+    | RegionPublicInformation | Transfer | SiteAction,
     Field(discriminator="do"),
 ]
 """One regional decision, chosen by its ``do`` key."""

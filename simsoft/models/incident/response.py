@@ -52,6 +52,10 @@ class ResponseModel:
         """Travel times of shared units, given by the region's road network (s)."""
         self.sent: set[str] = set()
         self.on_scene: dict[str, float] = {}
+        self.released: set[str] = set()
+        """Shared (regional) police units released from this site (never in a venue run)."""
+        self._moving: dict[str, simpy.Process] = {}
+        """Shared police unit -> its process while it mobilises or drives here (interrupted when released)."""
         self.aid_count = 0
         self.cordon: dict[str, str] = {}
         self.ordered_cordon: dict[str, tuple[str, str, str | None]] = {}
@@ -144,12 +148,37 @@ class ResponseModel:
         for a in assignments:
             self.units[a.unit] = Unit(id=a.unit, service="police", can_contain=a.can_contain, auto_dispatch=False)
             self._fixed_travel[a.unit] = a.travel_s
-            self.env.process(self._send_after(a.unit, a.dispatch_s))
+            self._moving[a.unit] = self.env.process(self._send_after(a.unit, a.dispatch_s))
 
     def _send_after(self, unit_id: str, delay_s: float):
-        if delay_s > 0:
-            yield self.env.timeout(delay_s)
-        self.dispatch(unit_id, reason="regional")
+        try:
+            if delay_s > 0:
+                yield self.env.timeout(delay_s)
+        except simpy.Interrupt:
+            return  # released before it drove off
+        if unit_id not in self.released:
+            self.dispatch(unit_id, reason="regional")
+
+    def release_police(self, unit_id: str) -> str | None:
+        """Release shared police unit ``unit_id`` from this site now: it leaves the scene (the search goes on
+        with the units left), or turns where it is on its way. Returns ``'on_scene'`` or ``'en_route'``, or
+        ``None`` when it is not a shared unit sent here (or already released). The region decides when (once
+        the incident is contained)."""
+        if unit_id not in self._fixed_travel or unit_id in self.released:
+            return None
+        self.released.add(unit_id)
+        now = self.env.now
+        if unit_id in self.on_scene:
+            del self.on_scene[unit_id]
+            self.recorder.emit(now, "response.released", unit_id, service="police")
+            if self._police_arrived is not None and not self._police_arrived.triggered:
+                self._police_arrived.succeed()  # the search recounts its teams
+            return "on_scene"
+        proc = self._moving.pop(unit_id, None)
+        if proc is not None and proc.is_alive and proc.target is not None:
+            proc.interrupt("released")
+        self.recorder.emit(now, "response.released", unit_id, service="police", en_route=True)
+        return "en_route"
 
     def dispatch(self, unit_id: str, *, reason: str = "decision") -> bool:
         """Send ``unit_id`` now; ``False`` if it was already sent."""
@@ -158,7 +187,9 @@ class ResponseModel:
         unit = self.units[unit_id]
         self.sent.add(unit_id)
         self.recorder.emit(self.env.now, "response.dispatched", unit_id, service=unit.service, reason=reason)
-        self.env.process(self._travel(unit))
+        proc = self.env.process(self._travel(unit))
+        if unit_id in self._moving:
+            self._moving[unit_id] = proc
         return True
 
     def request_mutual_aid(self, count: int = 1) -> list[str]:
@@ -177,7 +208,11 @@ class ResponseModel:
 
     def _travel(self, unit: Unit):
         fixed = self._fixed_travel.get(unit.id)
-        yield self.env.timeout(self._draw(f"{unit.id}.travel", unit.travel) if fixed is None else fixed)
+        try:
+            yield self.env.timeout(self._draw(f"{unit.id}.travel", unit.travel) if fixed is None else fixed)
+        except simpy.Interrupt:
+            return  # a shared unit released on its way (release_police)
+        self._moving.pop(unit.id, None)
         now = float(self.env.now)
         self.on_scene[unit.id] = now
         self.recorder.emit(now, "response.on_scene", unit.id, service=unit.service)

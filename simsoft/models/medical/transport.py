@@ -96,7 +96,12 @@ class AmbulanceFleet:
         self._released: set[str] = set()
         """Vehicles released and not yet gone (regional reassignment; never in a venue run)."""
         self._wake: dict[str, simpy.Event] = {}
-        """Vehicle id -> the event that wakes it while it waits at the loading point to be released."""
+        """Vehicle id -> the event that wakes it while it waits (on its way, for the scene to open, at the loading
+        point) to be released."""
+        self._proc: dict[str, simpy.Process] = {}
+        """Regional vehicle id -> its process (interrupted when it is released before it is at work)."""
+        self._coming: set[str] = set()
+        """Regional vehicles sent and not yet at work (on their way, or waiting for the scene to open)."""
         self.on_released: Callable[[str], None] | None = None
         """Called with a vehicle's id when it leaves the fleet after :meth:`release` (a region frees the unit)."""
 
@@ -105,16 +110,23 @@ class AmbulanceFleet:
         ``vid`` names it (a regional unit), else it is ``amb<n>``."""
         self.count += 1
         aid = f"amb{self.count}" if vid is None else vid
-        self.env.process(self._run(aid, delay_s, source, start))
+        proc = self.env.process(self._run(aid, delay_s, source, start))
+        if self.on_released is not None:
+            self._proc[aid] = proc
         return aid
 
     def release(self, vid: str) -> bool:
         """Release vehicle ``vid`` from this scene: it finishes the transport it is on (or stops waiting at the
-        loading point), records ``medical.ambulance_released`` and leaves the fleet, then :attr:`on_released`
-        is called. ``False`` if it is not working here or already released."""
-        if vid not in self._working or vid in self._released:
+        loading point, or turns where it is on its way here), records ``medical.ambulance_released`` and leaves
+        the fleet, then :attr:`on_released` is called. ``False`` if it is not sent here or already released."""
+        if (vid not in self._working and vid not in self._coming) or vid in self._released:
             return False
         self._released.add(vid)
+        if vid in self._coming:
+            proc = self._proc.get(vid)
+            if proc is not None and proc.is_alive and proc.target is not None:
+                proc.interrupt("released")
+            return True
         wake = self._wake.pop(vid, None)
         if wake is not None and not wake.triggered:
             wake.succeed()
@@ -122,14 +134,33 @@ class AmbulanceFleet:
 
     def _run(self, aid: str, delay_s: float, source: str, start: simpy.Event | None):
         env, cfg = self.env, self.cfg
-        if delay_s > 0:
-            yield env.timeout(delay_s)
+        regional = self.on_released is not None
+        if regional:
+            # A regional vehicle can be released before it is at work: it turns on its way (the region knows
+            # where it is), or leaves while the scene is still closed. A venue's own vehicles never are. It is
+            # interrupted (release()), so a vehicle that is not released waits exactly as a venue's does.
+            self._coming.add(aid)
+        try:
+            if delay_s > 0:
+                yield env.timeout(delay_s)
+        except simpy.Interrupt:
+            self._gone(aid, en_route=True)
+            return
         self.arrived += 1
         self.recorder.emit(env.now, "medical.ambulance_arrived", aid, source=source)
         if not self.first_arrival.triggered:
             self.first_arrival.succeed(env.now)
-        if start is not None and not start.triggered:
-            yield start
+        try:
+            if start is not None and not start.triggered:
+                yield start
+        except simpy.Interrupt:
+            self._gone(aid)
+            return
+        if regional:
+            self._coming.discard(aid)
+            if aid in self._released:
+                self._gone(aid)
+                return
         self._working.add(aid)
         while True:
             if aid in self._released:
@@ -169,8 +200,18 @@ class AmbulanceFleet:
             yield env.timeout(handover + hosp.travel_s)
             self.recorder.emit(env.now, "medical.ambulance_back", aid)
         self._working.discard(aid)
+        self._gone(aid)
+
+    def _gone(self, aid: str, *, en_route: bool = False) -> None:
+        """Vehicle ``aid`` leaves the fleet (released): recorded, then the region is told."""
+        self._coming.discard(aid)
+        self._proc.pop(aid, None)
+        self._wake.pop(aid, None)
         self._released.discard(aid)
-        self.recorder.emit(env.now, "medical.ambulance_released", aid)
+        if en_route:
+            self.recorder.emit(self.env.now, "medical.ambulance_released", aid, en_route=True)
+        else:
+            self.recorder.emit(self.env.now, "medical.ambulance_released", aid)
         if self.on_released is not None:
             self.on_released(aid)
 
