@@ -350,12 +350,18 @@ class Session:
             raise SessionError(f"inject {inject_id} is already {s.status}")
         return self._release(s, "manual", how="now")
 
+    def _world_of(self, s: InjectState) -> tuple[Any, Any]:
+        """The observation and records an inject's text reads when it is released (the one hook a regional
+        session overrides: there, the inject's site)."""
+        return self.sim.observe(), self.sim.recorder.events
+
     def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
         def change() -> list[str]:
             s.status, s.released_s, s.reason = "released", self.now_s, reason
             # The counts the text quotes are kept: the team knows them from now on (its situation report).
-            s.counts = count_people(self.sim.observe(), self.sim.recorder.events)
-            s.text = render(s.inject.text, values_of(s.counts, self.sim.recorder.events))
+            seen, events = self._world_of(s)
+            s.counts = count_people(seen, events)
+            s.text = render(s.inject.text, values_of(s.counts, events))
             return self._cancel_settled()
 
         _, entry = self._tentatively(change, lambda cancelled: {
