@@ -22,10 +22,8 @@ from simsoft.units import format_duration
 
 from facilitator.conduct.injects import InjectState, fires
 from facilitator.conduct.session import Session
-from facilitator.conduct.sitrep import values_of
 from facilitator.exercise.regional import LoadedRegionalExercise, default_site
 from facilitator.exercise.schema import HospitalAtCapacity, QueuedAbove, UnitsExhausted
-from facilitator.exercise.templates import render
 
 __all__ = ["RegionClock", "RegionalSession", "region_fires", "regional_report", "regional_findings"]
 
@@ -108,21 +106,10 @@ class RegionalSession(Session):
             snapshot.append(self.run.observe())
         return region_fires(s.inject.when, snapshot[0], self.run, self._site_of(s))
 
-    def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
-        site = self._site_of(s)
-        sim = self.run.sims[site]
-
-        def change() -> list[str]:
-            s.status, s.released_s, s.reason = "released", self.now_s, reason
-            s.counts = count_people(sim.observe(), sim.recorder.events)
-            s.text = render(s.inject.text, values_of(s.counts, sim.recorder.events))
-            return self._cancel_settled()
-
-        _, entry = self._tentatively(change, lambda cancelled: {
-            "cmd": how, "inject": s.inject.id, "t_s": s.released_s, "reason": reason, "text": s.text,
-            "cancelled": cancelled}, "release")
-        self._applied(entry)
-        return s
+    def _world_of(self, s: InjectState) -> tuple[Any, Any]:
+        """An inject's text reads its site (``site:``, default the first site with an incident)."""
+        sim = self.run.sims[self._site_of(s)]
+        return sim.observe(), sim.recorder.events
 
     def events_text(self) -> str:
         """Every record of the region so far with its ``site`` (the format of ``simsoft region run``)."""
@@ -212,6 +199,6 @@ def regional_findings(run: RegionalRun) -> list[str]:
         if m.get(k + "total"):
             out.append(f"| {kind} | {m.get(k + 'total')} | {m.get(k + 'committed', 0)} | {m.get(k + 'idle', 0)} | "
                        f"{m.get(k + 'shortfall', 0)} |")
-    out += ["", "Outcome comparisons (these decisions against doctrine and no action over replications) are not "
-                "built for regional exercises yet: the figures above are one seeded run."]
+    out += ["", "The figures above are one seeded run; `simsoft exercise evaluate` and `report` compare these decisions "
+                "with doctrine and no action over replications of the region."]
     return out
