@@ -48,8 +48,7 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang
         play(session, pace_s=pace, echo=click.echo, lang=lang)
         click.echo(_("session closed; log: %(path)s", path=session.folder / "summary.md"))
     else:
-        # The console's figures draw one venue; a regional session has none to draw yet.
-        run_console(session, figures=figures and getattr(session.loaded, "region", None) is None, lang=lang)
+        run_console(session, figures=figures, lang=lang)  # a regional session's figures are the region's map
     click.echo(f"session folder      {session.folder}")
 
 

@@ -100,3 +100,45 @@ def test_evaluate_and_report_compare_the_region_over_replications(played: Path, 
     assert "Replayed over 3 simulated worlds, the teams' decisions led to" in aar
     labels = [label for _, label, _ in regional_metrics(open_session(played).loaded.region)]
     assert all(f"| {label} |" in section for label in labels)
+
+
+def _at_st_marks(tmp_path: Path):
+    from facilitator.conduct.store import start_session
+    from facilitator.exercise.decisions import ScriptedDecision
+    from facilitator.exercise.loader import load_exercise
+
+    session = start_session(load_exercise(EXERCISE), out_dir=tmp_path)
+    session.advance_phase("conduct")
+    while (s := session.release_next()) is not None and s.inject.id != "I3":
+        pass
+    session.decide(ScriptedDecision(team="scg", action={"do": "posture", "sites": ["st_marks"], "measure": "lockdown"}))
+    return session
+
+
+def test_contrary_actions_and_overrides_read_every_site(tmp_path: Path):
+    from facilitator.evaluation.contrary import contrary_decisions, overrides
+
+    session = _at_st_marks(tmp_path)  # St Mark's is not the first site: only a reading of every site sees this
+    session.advance_phase("hot_wash")
+    (c,) = contrary_decisions(session)
+    assert (c.decision, c.team, c.rule) == ("D1", "scg", "lockdown where harm is happening (courtyard)")
+    assert c.action == "posture sites=st_marks measure=lockdown"
+    over = overrides(session)
+    assert over and all(o.zone.startswith("St Mark's: ") and o.decision == "D1" for o in over)
+    assert [o.t_s for o in over] == sorted(o.t_s for o in over)
+
+
+def test_the_console_shows_every_site_and_draws_the_region_map(tmp_path: Path):
+    from PIL import Image
+
+    session = _at_st_marks(tmp_path)
+    lines = session.key_numbers()
+    assert [line.split(":")[0] for line in lines[:4]] == ["Central Station", "St Mark's", "Riverside Stadium", "Park Festival"]
+    assert "inside=1500" in lines[1] and lines[4].startswith("beds used: Royal Infirmary (major trauma centre) ")
+    assert "ambulance " in lines[4] and " free" in lines[4]
+    worker = session.figure_worker(folder=session.folder)
+    path = worker.request("I3")
+    assert worker.request("I3") == path  # the same state: drawn once
+    assert worker.close(wait=True) == []
+    image = Image.open(path)
+    assert image.size[0] > 600 and "simsoft session state t_s=2130.0" in image.info["Description"]

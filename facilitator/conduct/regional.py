@@ -14,18 +14,23 @@ same phases, journal entries, write-ahead rule and replay; what it changes is wh
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 from simsoft.observation import count_people
 from simsoft.region import RegionalRun, RegionResult, RegionView, region_events_jsonl
 from simsoft.units import format_duration
 
+from facilitator.conduct.figures import FigureWorker, _Process
 from facilitator.conduct.injects import InjectState, fires
+from facilitator.conduct.sitrep import key_numbers, values_of
 from facilitator.conduct.session import Session
 from facilitator.exercise.regional import LoadedRegionalExercise, default_site
 from facilitator.exercise.schema import HospitalAtCapacity, QueuedAbove, UnitsExhausted
 
-__all__ = ["RegionClock", "RegionalSession", "region_fires", "regional_report", "regional_findings"]
+__all__ = ["RegionClock", "RegionalSession", "RegionalFigureWorker", "region_fires", "regional_report",
+           "regional_findings", "regional_key_numbers"]
 
 
 class RegionClock:
@@ -83,6 +88,10 @@ def region_fires(trigger: Any, view: RegionView, run: RegionalRun, site: str) ->
     return fires(trigger, view.sites[site], run.sims[site].recorder.events)
 
 
+_POSTURE = {"lockdown": "lockdown", "close": "evacuate", "postpone": "evacuate"}
+"""The venue order a regional ``posture`` gives every zone of a site (:mod:`simsoft.region.decisions`)."""
+
+
 class RegionalSession(Session):
     """A session over a regional run (build it with :func:`facilitator.conduct.store.start_session`)."""
 
@@ -111,6 +120,32 @@ class RegionalSession(Session):
         sim = self.run.sims[self._site_of(s)]
         return sim.observe(), sim.recorder.events
 
+    def venue_worlds(self) -> list[Any]:
+        """Every site as the contrary-action rules read a venue (:class:`facilitator.evaluation.contrary.World`): its
+        scenario, its records, and the decisions that applied a venue action there (``site``; ``posture``
+        ``lockdown`` as a lockdown of every zone, ``close`` and ``postpone`` as an evacuation of every zone)."""
+        from facilitator.evaluation.contrary import World
+
+        out = []
+        for sid, sim in self.run.sims.items():
+            mine = []
+            for d in self.decisions:
+                a = d.action
+                if a.get("do") == "site" and a.get("site") == sid:
+                    mine.append(dataclasses.replace(d, action=dict(a.get("action") or {})))
+                elif a.get("do") == "posture" and sid in (a.get("sites") or []) and a.get("measure") in _POSTURE:
+                    mine.append(dataclasses.replace(d, action={"do": _POSTURE[a["measure"]], "zones": "all"}))
+            out.append(World(sid, _site_name(self.run, sid), sim.scenario, sim.recorder, mine))
+        return out
+
+    def key_numbers(self) -> list[str]:
+        """Every site's numbers (inside, out, casualties, units on scene), then the shared hospitals and units."""
+        return regional_key_numbers(self.run, self.run.observe())
+
+    def figure_worker(self, *, folder: Path) -> "RegionalFigureWorker":
+        """The region's map, drawn in the console's background figure worker."""
+        return RegionalFigureWorker(self.run, folder=folder)
+
     def events_text(self) -> str:
         """Every record of the region so far with its ``site`` (the format of ``simsoft region run``)."""
         return region_events_jsonl(_partial(self.run))
@@ -132,6 +167,49 @@ def _partial(run: RegionalRun) -> Any:
     return RegionResult(loaded=run.loaded, seed=run.seed, variant=run.loaded.variant,
                         sites={sid: sim.result() for sid, sim in run.sims.items()},
                         events=tuple(run.recorder.events), seeds=dict(run.seeds))
+
+
+class RegionalFigureWorker(FigureWorker):
+    """:class:`~facilitator.conduct.figures.FigureWorker` for a regional run: each figure is the region's map
+    (:func:`simsoft.plots.region_map`) of the moment, drawn from a slim copy of the regional result (the region,
+    its own records and the regional metrics so far; no site records travel)."""
+
+    def __init__(self, run: RegionalRun, *, folder: Path) -> None:
+        super().__init__(run, folder=folder)  # type: ignore[arg-type]
+        self.run = run
+
+    def _state_key(self) -> tuple[float, int, int]:
+        run = self.run
+        return (float(run.env.now), len(run.recorder.events) + sum(len(s.recorder.events) for s in run.sims.values()),
+                sum(len(s.recorder.timeseries) for s in run.sims.values()))
+
+    def _submit(self, key: tuple[float, int, int], path: Path) -> Any:
+        if self._worker is None:
+            self._worker = _Process()
+        full = self.run.result()
+        slim = RegionResult(loaded=dataclasses.replace(full.loaded, scenarios={}, data={}), seed=full.seed,
+                            variant=full.variant, sites={}, events=(), metrics=dict(full.metrics))
+        events = [(e.t_s, e.kind, e.subject, dict(e.values)) for e in full.events]  # records' values do not pickle
+        return self._worker.submit(len(self._jobs), {"key": key, "path": str(path), "region": (slim, events)})
+
+
+def regional_key_numbers(run: RegionalRun, view: RegionView) -> list[str]:
+    """The numbers a facilitator watches in a region: one line per site, then hospitals and units.
+
+    Each site line is the venue console's (:func:`facilitator.conduct.sitrep.key_numbers`) after the site's name."""
+    out = []
+    for sid, sim in run.sims.items():
+        values = values_of(count_people(view.sites[sid], sim.recorder.events), sim.recorder.events)
+        out.append(f"{_site_name(run, sid)}: {key_numbers(values)}")
+    names = {h.id: h.name or h.id for h in run.loaded.region.hospitals}
+    beds = [f"{names[hid]} {h.beds_used}/{h.beds}" + (" AT CAPACITY" if h.at_capacity else "")
+            + (" diverted" if h.diverted else "") for hid, h in view.hospitals.items()]
+    units = [f"{kind} {view.units_free.get(kind, 0)}/{view.units_total[kind]} free"
+             + (f" ({view.queued[kind]} queued)" if view.queued.get(kind) else "")
+             for kind in ("ambulance", "police") if view.units_total.get(kind)]
+    if beds or units:
+        out.append("  ".join([*(["beds used: " + ", ".join(beds)] if beds else []), *units]))
+    return out
 
 
 def _site_name(run: RegionalRun, sid: str) -> str:

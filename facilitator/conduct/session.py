@@ -496,6 +496,19 @@ class Session:
             obs(self, entry)
 
     # -- what teams see -------------------------------------------------------------------------
+    def key_numbers(self) -> list[str]:
+        """The numbers a facilitator watches, one line (a regional session: every site, hospitals and units)."""
+        from facilitator.conduct.sitrep import key_numbers, live_values
+
+        return [key_numbers(live_values(self.sim.observe(), self.sim.recorder.events))]
+
+    def figure_worker(self, *, folder: Path) -> Any:
+        """The console's background figure drawer (:class:`~facilitator.conduct.figures.FigureWorker`) for this
+        session's world (a regional session draws the region's map)."""
+        from facilitator.conduct.figures import FigureWorker
+
+        return FigureWorker(self.sim, folder=folder)
+
     def sitrep(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` now in English (ground truth for ``None`` and non-player teams)."""
         return render_lines(self.sitrep_lines(team_id))
