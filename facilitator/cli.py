@@ -279,7 +279,8 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lan
         bar = _Bar(progress)
         try:
             folder = write_regional_aar(session, out=out_dir, pdf=pdf, paper=paper, replications=replications, seed=seed,
-                                        executor=executor, workers=workers, on_start=bar.start, on_runs=bar.runs)
+                                        executor=executor, workers=workers, on_start=bar.start, on_runs=bar.runs,
+                                        lang=language)
         finally:
             bar.close()
         for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):

@@ -20,11 +20,11 @@ from typing import Any
 
 from simsoft.observation import count_people
 from simsoft.region import RegionalRun, RegionResult, RegionView, region_events_jsonl
-from simsoft.units import format_duration
 
 from facilitator.conduct.figures import FigureWorker, _Process
 from facilitator.conduct.injects import InjectState, fires
-from facilitator.conduct.sitrep import key_numbers, values_of
+from facilitator.conduct.regional_lines import region_report_lines, site_name
+from facilitator.conduct.sitrep import key_numbers, render_lines, values_of
 from facilitator.conduct.session import Session
 from facilitator.exercise.regional import LoadedRegionalExercise, default_site
 from facilitator.exercise.schema import HospitalAtCapacity, QueuedAbove, UnitsExhausted
@@ -150,9 +150,16 @@ class RegionalSession(Session):
         """Every record of the region so far with its ``site`` (the format of ``simsoft region run``)."""
         return region_events_jsonl(_partial(self.run))
 
-    def sitrep(self, team_id: str | None) -> list[str]:
-        """The region's situation report (the same picture for every team: sites, hospitals, units)."""
-        return regional_report(self.run, self.run.observe())
+    def sitrep_lines(self, team_id: str | None) -> list[Any]:
+        """The region's situation report, line by line in any language (the same picture for every team: sites,
+        hospitals, units, recent decisions; :mod:`facilitator.conduct.regional_lines`), with the orders a site's
+        world did not follow."""
+        from facilitator.conduct.sitrep import override_lines
+        from facilitator.evaluation.contrary import overrides
+
+        team = self.loaded.exercise.team(team_id) if team_id else None
+        return region_report_lines(self.run, self.run.observe()) + override_lines(overrides(self), team=team,
+                                                                                  now_s=self.now_s)
 
     def summary_lines(self) -> list[str]:
         """The session log, with the regional findings once play has ended."""
@@ -213,44 +220,12 @@ def regional_key_numbers(run: RegionalRun, view: RegionView) -> list[str]:
 
 
 def _site_name(run: RegionalRun, sid: str) -> str:
-    site = next(s for s in run.loaded.region.sites if s.id == sid)
-    return site.name or run.sims[sid].scenario.name
+    return site_name(run, sid)
 
 
 def regional_report(run: RegionalRun, view: RegionView) -> list[str]:
-    """The region now in plain words: every site, every shared hospital, the shared units."""
-    lines = [f"REGION at {format_duration(view.t_s)}: {run.loaded.region.name}"]
-    for sid, sim in run.sims.items():
-        seen = view.sites[sid]
-        counts = count_people(seen, sim.recorder.events)
-        events = sim.recorder.events
-        start = next((e for e in events if e.kind == "incident.start"), None)
-        end = next((e for e in events if e.kind == "incident.end"), None)
-        if sim.scenario.incident is None:
-            state = "no incident"
-        elif start is None:
-            state = "incident not started"
-        else:
-            state = f"incident since {format_duration(start.t_s)}" + (f", over at {format_duration(end.t_s)}" if end else "")
-        lines.append(f"site {_site_name(run, sid)} ({sid}): {state}; {counts.inside:,} inside, {counts.out:,} out, "
-                     f"{counts.casualties:,} casualties")
-    names = {h.id: h.name or h.id for h in run.loaded.region.hospitals}
-    for hid, h in view.hospitals.items():
-        flags = [w for w, on in (("AT CAPACITY", h.at_capacity), ("diverted", h.diverted)) if on]
-        lines.append(f"hospital {names[hid]}: {h.beds_used} of {h.beds} beds used, {h.en_route} on their way, "
-                     f"{round(h.backlog):,} waiting for critical care{'; ' + ', '.join(flags) if flags else ''}")
-    for kind in ("ambulance", "police"):
-        total = view.units_total.get(kind, 0)
-        if total:
-            queued = view.queued.get(kind, 0)
-            lines.append(f"{kind} units: {view.units_free.get(kind, 0)} of {total} free"
-                         f"{f', {queued} wanted by requests waiting' if queued else ''}"
-                         f"{' (EXHAUSTED)' if view.units_exhausted(kind) else ''}")
-    decided = [e for e in run.recorder.events if e.kind == "region.decision"][-5:]
-    if decided:
-        lines.append("recent regional decisions: " + "; ".join(
-            f"{format_duration(e.t_s)} {e.subject} ({e.values.get('source')})" for e in decided))
-    return lines
+    """The region now in plain English words (:func:`~facilitator.conduct.regional_lines.region_report_lines`)."""
+    return render_lines(region_report_lines(run, view))
 
 
 def regional_findings(run: RegionalRun) -> list[str]:

@@ -58,7 +58,7 @@ WORDS = frozenset(_CAPABILITIES) | {
     N_("room"), N_("hall"), N_("corridor"), N_("concourse"), N_("stair"), N_("outdoor"),
     # recovery phases (simsoft.schema.recovery.PHASES, in words)
     N_("investigation"), N_("clean up"), N_("reopen preparation"), N_("family assistance"),
-    N_("your decisions"), N_("doctrine"), N_("no action"), N_("people"), N_("person-min"),
+    N_("your decisions"), N_("doctrine"), N_("no action"), N_("people"), N_("person-min"), N_("vehicles"),
     # who overrides an order, what happens instead, and why (simsoft's override.order / override.cordon events)
     N_("occupants"), N_("plan"), N_("containment"), N_("scenario"),
     N_("evacuate"), N_("shelter"), N_("lockdown"), N_("release"), N_("hot"), N_("warm"), N_("cold"),

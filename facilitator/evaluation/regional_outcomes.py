@@ -46,6 +46,7 @@ from simsoft.region import LoadedRegion, RegionalRun, apply_region_variant, load
 from facilitator.evaluation.outcomes import ARMS, Outcomes, team_actions
 from facilitator.evaluation.runs import pick_executor
 from facilitator.exercise.decisions import ScriptedDecision
+from facilitator.i18n import Translator, translator
 
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.regional import RegionalSession
@@ -111,23 +112,25 @@ def _site_name(loaded: LoadedRegion, sid: str) -> str:
     return site.name or loaded.scenarios[sid].name
 
 
-def regional_metrics(loaded: LoadedRegion) -> tuple[tuple[str, str, str], ...]:
-    """The outcome indicators of ``loaded``: (key, English label, display unit), as :data:`~outcomes.METRICS`.
+def regional_metrics(loaded: LoadedRegion, tr: Translator | None = None) -> tuple[tuple[str, str, str], ...]:
+    """The outcome indicators of ``loaded``: (key, label in ``tr``'s language (English when ``None``), display unit),
+    as :data:`~outcomes.METRICS`.
 
     Per-site deaths are listed for every site with an incident; the shortfall only when the region shares
     ambulances.
     """
-    out = [("medical.deaths", "Deaths (region)", "people"),
-           ("medical.preventable_deaths", "Preventable deaths (region)", "people"),
-           ("incident.exposed_person_min", "Exposed person-minutes (region)", "person-min")]
-    out += [(f"site.{s.id}.deaths", f"Deaths: {_site_name(loaded, s.id)}", "people")
+    _ = tr or translator("en")
+    out = [("medical.deaths", _("Deaths (region)"), "people"),
+           ("medical.preventable_deaths", _("Preventable deaths (region)"), "people"),
+           ("incident.exposed_person_min", _("Exposed person-minutes (region)"), "person-min")]
+    out += [(f"site.{s.id}.deaths", _("Deaths: %(site)s", site=_site_name(loaded, s.id)), "people")
             for s in loaded.region.sites if loaded.scenarios[s.id].incident is not None]
-    out += [("region.time_to_hospital_median_s", "Time to hospital (median)", "min"),
-            ("region.time_to_hospital_p90_s", "Time to hospital (90th percentile)", "min"),
-            ("region.peak_hospital_load_pct", "Highest hospital peak load (% of beds)", "%"),
-            ("region.over_capacity", "Admissions over capacity", "people")]
+    out += [("region.time_to_hospital_median_s", _("Time to hospital (median)"), "min"),
+            ("region.time_to_hospital_p90_s", _("Time to hospital (90th percentile)"), "min"),
+            ("region.peak_hospital_load_pct", _("Highest hospital peak load (%% of beds)"), "%"),
+            ("region.over_capacity", _("Admissions over capacity"), "people")]
     if loaded.region.ambulance_bases:
-        out.append(("units.ambulance.shortfall", "Ambulances short of a request", "vehicles"))
+        out.append(("units.ambulance.shortfall", _("Ambulances short of a request"), "vehicles"))
     return tuple(out)
 
 
