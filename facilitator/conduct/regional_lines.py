@@ -27,6 +27,10 @@ DECISION_WORDS = {"assign_units": N_("units assigned"), "release_units": N_("uni
 
 _KINDS = {"ambulance": N_("ambulance"), "police": N_("police")}
 
+VERB_SAID = (N_("assign units"), N_("release units"), N_("reassign units"), N_("divert"), N_("posture"), N_("site"))
+"""The regional verbs as :func:`facilitator.web.names.verb_words` says those it has no words of (the verb with spaces):
+marked here so the catalogs keep them (decision logs and the AAR/IP say a regional decision's verb through it)."""
+
 
 def site_name(run: RegionalRun, sid: str) -> str:
     """A site's name: the region file's, else its scenario's."""

@@ -78,7 +78,11 @@ NOUNS = {"alert": N_("alerting"), "evacuate": N_("evacuation order"), "shelter":
          "major_incident": N_("major incident declaration"), "request_ambulances": N_("request for ambulances"),
          "warm_zone": N_("warm-zone entry"), "distribution": N_("hospital distribution"),
          "hospital_plan": N_("hospital plan activation"), "scene_resources": N_("scene resources"),
-         "accountability": N_("accountability"), "recovery": N_("recovery phase"), "reunification": N_("reunification")}
+         "accountability": N_("accountability"), "recovery": N_("recovery phase"), "reunification": N_("reunification"),
+         # the regional decisions (simsoft.region.decisions)
+         "assign_units": N_("units assigned"), "release_units": N_("units released"),
+         "reassign_units": N_("units reassigned"), "divert": N_("hospital diversion"), "posture": N_("protective posture"),
+         "site": N_("action at a site")}
 """Each action verb as a noun (``close`` -> ``closure``): what a team did, or never did, in a finding."""
 
 
