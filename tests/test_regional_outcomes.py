@@ -71,6 +71,14 @@ def test_outcomes_are_the_same_on_every_executor_and_cached(played: Path, tmp_pa
     assert json.loads((tmp_path / "o.json").read_text())["entries"][0]["metrics"][0][0] == "medical.deaths"
 
 
+def test_dask_gives_the_same_outcomes(played: Path, tmp_path: Path):
+    pytest.importorskip("distributed")
+    session = open_session(played)
+    serial = regional_session_outcomes(session, replications=2, executor="serial", cache=tmp_path / "a.json")
+    dask = regional_session_outcomes(session, replications=2, executor="dask", workers=2, cache=tmp_path / "b.json")
+    assert serial.values == dask.values
+
+
 def test_regional_indicators_have_units_and_practical_thresholds():
     d = {"mean": 0.4, "ci_low": 0.1, "ci_high": 0.7, "significant": True}
     assert not meaningful("site.station.deaths", d) and meaningful("site.station.deaths", {**d, "mean": 0.6})
