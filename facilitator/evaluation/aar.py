@@ -119,7 +119,9 @@ def proposal_reason(proposed: dict[str, Any], tr: Translator | None = None) -> s
         rating, why = "M", _("%(timeliness)s: %(missing)s missing or too late, %(late)s late", timeliness=pts,
                              missing=roll.get("missing"), late=roll.get("late"))
     if worse:
-        shown = tr.join(word(_LABELS.get(m, m), tr) for m in worse)
+        from facilitator.evaluation.regional_outcomes import regional_label
+
+        shown = tr.join(word(_LABELS[m], tr) if m in _LABELS else regional_label(m, tr) or m for m in worse)
         down = _DOWN[rating]
         why += (_("; worse than doctrine on %(indicators)s: %(rating)s → %(down)s", indicators=shown, rating=rating,
                   down=down) if down != rating else _("; also worse than doctrine on %(indicators)s", indicators=shown))

@@ -46,14 +46,14 @@ from simsoft.region import LoadedRegion, RegionalRun, apply_region_variant, load
 from facilitator.evaluation.outcomes import ARMS, Outcomes, team_actions
 from facilitator.evaluation.runs import pick_executor
 from facilitator.exercise.decisions import ScriptedDecision
-from facilitator.i18n import Translator, translator
+from facilitator.i18n import N_, Translator, translator
 
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.regional import RegionalSession
     from facilitator.exercise.regional import LoadedRegionalExercise
 
 __all__ = ["RegionalOutcomes", "regional_metrics", "regional_threshold", "regional_unit", "indicator_values",
-           "run_arm_chunk", "regional_doctrine_session", "regional_doctrine_plan", "compute_regional_outcomes",
+           "run_arm_chunk", "regional_label", "regional_doctrine_session", "regional_doctrine_plan", "compute_regional_outcomes",
            "regional_session_outcomes", "REGIONAL_THRESHOLDS", "CACHE"]
 
 CACHE = "outcomes.json"
@@ -132,6 +132,22 @@ def regional_metrics(loaded: LoadedRegion, tr: Translator | None = None) -> tupl
     if loaded.region.ambulance_bases:
         out.append(("units.ambulance.shortfall", _("Ambulances short of a request"), "vehicles"))
     return tuple(out)
+
+
+def regional_label(metric: str, tr: Translator | None = None) -> str | None:
+    """The label of a regional indicator named by key alone (a site by its id), in ``tr``'s language; ``None`` for
+    another metric (a rating's worse-than-doctrine indicators are journaled by key)."""
+    _ = tr or translator("en")
+    fixed = {"region.time_to_hospital_median_s": N_("Time to hospital (median)"),
+             "region.time_to_hospital_p90_s": N_("Time to hospital (90th percentile)"),
+             "region.peak_hospital_load_pct": N_("Highest hospital peak load (%% of beds)"),
+             "region.over_capacity": N_("Admissions over capacity"),
+             "units.ambulance.shortfall": N_("Ambulances short of a request")}
+    if metric in fixed:
+        return _(fixed[metric])
+    if metric.startswith("site.") and metric.endswith(".deaths"):
+        return _("Deaths: %(site)s", site=metric[len("site."):-len(".deaths")])
+    return None
 
 
 REGIONAL_INDICATORS: dict[str, tuple[str, ...]] = {
