@@ -48,8 +48,7 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang
         play(session, pace_s=pace, echo=click.echo, lang=lang)
         click.echo(_("session closed; log: %(path)s", path=session.folder / "summary.md"))
     else:
-        # The console's figures draw one venue; a regional session has none to draw yet.
-        run_console(session, figures=figures and getattr(session.loaded, "region", None) is None, lang=lang)
+        run_console(session, figures=figures, lang=lang)  # a regional session's figures are the region's map
     click.echo(f"session folder      {session.folder}")
 
 
@@ -277,9 +276,13 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lan
     if getattr(session.loaded, "region", None) is not None:
         from facilitator.evaluation.regional_aar import write_regional_aar
 
-        click.echo("note: a regional exercise's AAR has no outcome comparison yet (--replications is not used); "
-              "it reports the played run's regional findings")
-        folder = write_regional_aar(session, out=out_dir, pdf=pdf, paper=paper)
+        bar = _Bar(progress)
+        try:
+            folder = write_regional_aar(session, out=out_dir, pdf=pdf, paper=paper, replications=replications, seed=seed,
+                                        executor=executor, workers=workers, on_start=bar.start, on_runs=bar.runs,
+                                        lang=language)
+        finally:
+            bar.close()
         for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
             click.echo(f"wrote {folder / name}")
         return
@@ -353,13 +356,15 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
     session = _open(session_dir)
     scores = score_session(session)
     outcomes = None
-    if replications and getattr(session.loaded, "region", None) is not None:
-        click.echo("note: a regional exercise has no outcome comparison yet; proposals rest on timeliness only")
-    elif replications:
+    if replications:
+        from facilitator.evaluation.regional_outcomes import regional_session_outcomes
+
+        # a regional session replicates the region (facilitator.evaluation.regional_outcomes)
+        outcomes_of = regional_session_outcomes if getattr(session.loaded, "region", None) is not None else session_outcomes
         bar = _Bar(progress)
         try:
-            outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor,
-                                        workers=workers, on_start=bar.start, on_runs=bar.runs)
+            outcomes = outcomes_of(session, replications=replications, seed=seed, executor=executor,  # type: ignore[operator]
+                                   workers=workers, on_start=bar.start, on_runs=bar.runs)
         finally:
             bar.close()
     proposals = propose_all(session.loaded.exercise, scores, outcomes)

@@ -40,7 +40,9 @@ def _extracted() -> dict[object, list[str]]:
     """Every message of the code and templates, extracted with Babel as babel.cfg says: ``{msgid: [where]}``."""
     method_map = [("facilitator/web/**.py", "python"), ("facilitator/conduct/console.py", "python"),
                   ("facilitator/conduct/store.py", "python"), ("facilitator/cli.py", "python"),
-                  ("facilitator/conduct/sitrep.py", "python"),
+                  ("facilitator/conduct/sitrep.py", "python"), ("facilitator/conduct/regional_lines.py", "python"),
+                  ("facilitator/evaluation/regional_aar.py", "python"),
+                  ("facilitator/evaluation/regional_outcomes.py", "python"),
                   ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
                   ("facilitator/evaluation/aar.py", "python"), ("facilitator/evaluation/contrary.py", "python"),
                   ("facilitator/evaluation/plots.py", "python"), ("facilitator/evaluation/venue_figure.py", "python"),
@@ -72,6 +74,8 @@ def test_babel_cfg_names_the_files_the_test_extracts():
                     "[python: facilitator/documents/**.py]", "[python: facilitator/evaluation/aar.py]",
                     "[python: facilitator/evaluation/contrary.py]", "[python: facilitator/evaluation/plots.py]",
                     "[python: facilitator/conduct/sitrep.py]", "[python: facilitator/evaluation/venue_figure.py]",
+                    "[python: facilitator/conduct/regional_lines.py]", "[python: facilitator/evaluation/regional_aar.py]",
+                    "[python: facilitator/evaluation/regional_outcomes.py]",
                     "[jinja2: facilitator/web/templates/**.html]"):
         assert section in cfg
 

@@ -20,7 +20,7 @@ from simsoft.units import format_duration
 from facilitator.conduct.figures import FigureWorker
 from facilitator.conduct.injects import InjectState
 from facilitator.conduct.session import Session
-from facilitator.conduct.sitrep import key_numbers, live_values, render_lines
+from facilitator.conduct.sitrep import render_lines
 from facilitator.conduct.store import write_summary
 from facilitator.exercise.decisions import action_fields, action_verbs, parse_line
 from facilitator.i18n import N_, translator
@@ -143,8 +143,8 @@ class Console:
                     t=loc.t(s.released_s or 0.0), reason=s.reason, method=inj.method,
                     sender=loc.text(("inject", inj.id, "sender"), inj.sender), to=", ".join(inj.to)))
         w(loc.inject_text(s) if s.text else loc.text(("inject", inj.id, "text"), inj.text))
-        sim = self.session.sim
-        w(f"-- {key_numbers(live_values(sim.observe(), sim.recorder.events))}")
+        for line in self.session.key_numbers():
+            w(f"-- {line}")
         if self.figures:
             w("-- " + t("figure: %(path)s", path=self._figure(inj.id)))
         if inj.notes:
@@ -161,7 +161,7 @@ class Console:
         if self.session.folder is None:
             return "no figure (no session folder)"
         if self._figures is None:
-            self._figures = FigureWorker(self.session.sim, folder=self.session.folder)
+            self._figures = self.session.figure_worker(folder=self.session.folder)
         for line in self._figures.poll():
             self.write(f"-- {line}")
         return self._figures.request(label)
@@ -244,7 +244,7 @@ class Console:
     def run(self) -> str:
         """The facilitator's loop; returns ``'closed'`` or ``'quit'`` (once the figures queued are drawn)."""
         if self.figures and self.session.folder is not None and self.session.phase in ("briefing", "conduct"):
-            self._figures = FigureWorker(self.session.sim, folder=self.session.folder)
+            self._figures = self.session.figure_worker(folder=self.session.folder)
             self._figures.start()  # while the room reads the briefing
         try:
             return self._loop()

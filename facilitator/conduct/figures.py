@@ -183,7 +183,7 @@ class FigureWorker:
 
     def request(self, label: str) -> str:
         """Queue the figure of the simulation's current state as ``label.png``; returns its path (or why none)."""
-        key = state_key(self.sim)
+        key = self._state_key()
         known = self._by_key.get(key)
         if known is not None and not _failed(known.future):
             return str(known.path)  # the same state: the same figure, drawn once
@@ -198,6 +198,10 @@ class FigureWorker:
         self._by_key[key] = job
         self._jobs.append(job)
         return str(path)
+
+    def _state_key(self) -> StateKey:
+        """The state a figure of now would show (:func:`state_key`)."""
+        return state_key(self.sim)
 
     def _submit(self, key: StateKey, path: Path) -> Future[str]:
         job: dict[str, Any] = {"key": key, "path": str(path)}
@@ -252,7 +256,18 @@ def _failed(future: Future[str]) -> bool:
 
 # -- the worker process ---------------------------------------------------------------------------
 def _draw(world: dict[str, Any], job: dict[str, Any]) -> str:
-    """Append the job's records to ``world``, draw the figure of its key and rename it into its path."""
+    """Append the job's records to ``world``, draw the figure of its key and rename it into its path.
+
+    A regional session's job carries its whole (slim) regional result instead (``region``): its map is drawn."""
+    if "region" in job:
+        import dataclasses
+
+        from simsoft.plots import region_map
+
+        slim, events = job["region"]
+        result = dataclasses.replace(slim, events=tuple(Event(t, kind, subject, MappingProxyType(values))
+                                                        for t, kind, subject, values in events))
+        return _save(region_map(result), job["key"], job["path"])
     if "world" in job:
         scenario, seed, variant = job["world"]
         world.update(scenario=scenario, seed=seed, variant=variant, events=[], timeseries=Timeseries())
@@ -269,7 +284,10 @@ def _draw(world: dict[str, Any], job: dict[str, Any]) -> str:
 
     result = RunResult(scenario=world["scenario"], seed=world["seed"], variant=world["variant"], events=tuple(recorded),
                        timeseries=ts, metrics=job["metrics"])
-    figure = evacuation_curves(result)
+    return _save(evacuation_curves(result), key, path)
+
+
+def _save(figure: Any, key: StateKey, path: str) -> str:
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
         figure.savefig(tmp, format="png", metadata={"Description": describe(key)})

@@ -14,20 +14,23 @@ same phases, journal entries, write-ahead rule and replay; what it changes is wh
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 from simsoft.observation import count_people
 from simsoft.region import RegionalRun, RegionResult, RegionView, region_events_jsonl
-from simsoft.units import format_duration
 
+from facilitator.conduct.figures import FigureWorker, _Process
 from facilitator.conduct.injects import InjectState, fires
+from facilitator.conduct.regional_lines import region_report_lines, site_name
+from facilitator.conduct.sitrep import key_numbers, render_lines, values_of
 from facilitator.conduct.session import Session
-from facilitator.conduct.sitrep import values_of
 from facilitator.exercise.regional import LoadedRegionalExercise, default_site
 from facilitator.exercise.schema import HospitalAtCapacity, QueuedAbove, UnitsExhausted
-from facilitator.exercise.templates import render
 
-__all__ = ["RegionClock", "RegionalSession", "region_fires", "regional_report", "regional_findings"]
+__all__ = ["RegionClock", "RegionalSession", "RegionalFigureWorker", "region_fires", "regional_report",
+           "regional_findings", "regional_key_numbers"]
 
 
 class RegionClock:
@@ -85,6 +88,10 @@ def region_fires(trigger: Any, view: RegionView, run: RegionalRun, site: str) ->
     return fires(trigger, view.sites[site], run.sims[site].recorder.events)
 
 
+_POSTURE = {"lockdown": "lockdown", "close": "evacuate", "postpone": "evacuate"}
+"""The venue order a regional ``posture`` gives every zone of a site (:mod:`simsoft.region.decisions`)."""
+
+
 class RegionalSession(Session):
     """A session over a regional run (build it with :func:`facilitator.conduct.store.start_session`)."""
 
@@ -108,29 +115,51 @@ class RegionalSession(Session):
             snapshot.append(self.run.observe())
         return region_fires(s.inject.when, snapshot[0], self.run, self._site_of(s))
 
-    def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
-        site = self._site_of(s)
-        sim = self.run.sims[site]
+    def _world_of(self, s: InjectState) -> tuple[Any, Any]:
+        """An inject's text reads its site (``site:``, default the first site with an incident)."""
+        sim = self.run.sims[self._site_of(s)]
+        return sim.observe(), sim.recorder.events
 
-        def change() -> list[str]:
-            s.status, s.released_s, s.reason = "released", self.now_s, reason
-            s.counts = count_people(sim.observe(), sim.recorder.events)
-            s.text = render(s.inject.text, values_of(s.counts, sim.recorder.events))
-            return self._cancel_settled()
+    def venue_worlds(self) -> list[Any]:
+        """Every site as the contrary-action rules read a venue (:class:`facilitator.evaluation.contrary.World`): its
+        scenario, its records, and the decisions that applied a venue action there (``site``; ``posture``
+        ``lockdown`` as a lockdown of every zone, ``close`` and ``postpone`` as an evacuation of every zone)."""
+        from facilitator.evaluation.contrary import World
 
-        _, entry = self._tentatively(change, lambda cancelled: {
-            "cmd": how, "inject": s.inject.id, "t_s": s.released_s, "reason": reason, "text": s.text,
-            "cancelled": cancelled}, "release")
-        self._applied(entry)
-        return s
+        out = []
+        for sid, sim in self.run.sims.items():
+            mine = []
+            for d in self.decisions:
+                a = d.action
+                if a.get("do") == "site" and a.get("site") == sid:
+                    mine.append(dataclasses.replace(d, action=dict(a.get("action") or {})))
+                elif a.get("do") == "posture" and sid in (a.get("sites") or []) and a.get("measure") in _POSTURE:
+                    mine.append(dataclasses.replace(d, action={"do": _POSTURE[a["measure"]], "zones": "all"}))
+            out.append(World(sid, _site_name(self.run, sid), sim.scenario, sim.recorder, mine))
+        return out
+
+    def key_numbers(self) -> list[str]:
+        """Every site's numbers (inside, out, casualties, units on scene), then the shared hospitals and units."""
+        return regional_key_numbers(self.run, self.run.observe())
+
+    def figure_worker(self, *, folder: Path) -> "RegionalFigureWorker":
+        """The region's map, drawn in the console's background figure worker."""
+        return RegionalFigureWorker(self.run, folder=folder)
 
     def events_text(self) -> str:
         """Every record of the region so far with its ``site`` (the format of ``simsoft region run``)."""
         return region_events_jsonl(_partial(self.run))
 
-    def sitrep(self, team_id: str | None) -> list[str]:
-        """The region's situation report (the same picture for every team: sites, hospitals, units)."""
-        return regional_report(self.run, self.run.observe())
+    def sitrep_lines(self, team_id: str | None) -> list[Any]:
+        """The region's situation report, line by line in any language (the same picture for every team: sites,
+        hospitals, units, recent decisions; :mod:`facilitator.conduct.regional_lines`), with the orders a site's
+        world did not follow."""
+        from facilitator.conduct.sitrep import override_lines
+        from facilitator.evaluation.contrary import overrides
+
+        team = self.loaded.exercise.team(team_id) if team_id else None
+        return region_report_lines(self.run, self.run.observe()) + override_lines(overrides(self), team=team,
+                                                                                  now_s=self.now_s)
 
     def summary_lines(self) -> list[str]:
         """The session log, with the regional findings once play has ended."""
@@ -147,45 +176,56 @@ def _partial(run: RegionalRun) -> Any:
                         events=tuple(run.recorder.events), seeds=dict(run.seeds))
 
 
+class RegionalFigureWorker(FigureWorker):
+    """:class:`~facilitator.conduct.figures.FigureWorker` for a regional run: each figure is the region's map
+    (:func:`simsoft.plots.region_map`) of the moment, drawn from a slim copy of the regional result (the region,
+    its own records and the regional metrics so far; no site records travel)."""
+
+    def __init__(self, run: RegionalRun, *, folder: Path) -> None:
+        super().__init__(run, folder=folder)  # type: ignore[arg-type]
+        self.run = run
+
+    def _state_key(self) -> tuple[float, int, int]:
+        run = self.run
+        return (float(run.env.now), len(run.recorder.events) + sum(len(s.recorder.events) for s in run.sims.values()),
+                sum(len(s.recorder.timeseries) for s in run.sims.values()))
+
+    def _submit(self, key: tuple[float, int, int], path: Path) -> Any:
+        if self._worker is None:
+            self._worker = _Process()
+        full = self.run.result()
+        slim = RegionResult(loaded=dataclasses.replace(full.loaded, scenarios={}, data={}), seed=full.seed,
+                            variant=full.variant, sites={}, events=(), metrics=dict(full.metrics))
+        events = [(e.t_s, e.kind, e.subject, dict(e.values)) for e in full.events]  # records' values do not pickle
+        return self._worker.submit(len(self._jobs), {"key": key, "path": str(path), "region": (slim, events)})
+
+
+def regional_key_numbers(run: RegionalRun, view: RegionView) -> list[str]:
+    """The numbers a facilitator watches in a region: one line per site, then hospitals and units.
+
+    Each site line is the venue console's (:func:`facilitator.conduct.sitrep.key_numbers`) after the site's name."""
+    out = []
+    for sid, sim in run.sims.items():
+        values = values_of(count_people(view.sites[sid], sim.recorder.events), sim.recorder.events)
+        out.append(f"{_site_name(run, sid)}: {key_numbers(values)}")
+    names = {h.id: h.name or h.id for h in run.loaded.region.hospitals}
+    beds = [f"{names[hid]} {h.beds_used}/{h.beds}" + (" AT CAPACITY" if h.at_capacity else "")
+            + (" diverted" if h.diverted else "") for hid, h in view.hospitals.items()]
+    units = [f"{kind} {view.units_free.get(kind, 0)}/{view.units_total[kind]} free"
+             + (f" ({view.queued[kind]} queued)" if view.queued.get(kind) else "")
+             for kind in ("ambulance", "police") if view.units_total.get(kind)]
+    if beds or units:
+        out.append("  ".join([*(["beds used: " + ", ".join(beds)] if beds else []), *units]))
+    return out
+
+
 def _site_name(run: RegionalRun, sid: str) -> str:
-    site = next(s for s in run.loaded.region.sites if s.id == sid)
-    return site.name or run.sims[sid].scenario.name
+    return site_name(run, sid)
 
 
 def regional_report(run: RegionalRun, view: RegionView) -> list[str]:
-    """The region now in plain words: every site, every shared hospital, the shared units."""
-    lines = [f"REGION at {format_duration(view.t_s)}: {run.loaded.region.name}"]
-    for sid, sim in run.sims.items():
-        seen = view.sites[sid]
-        counts = count_people(seen, sim.recorder.events)
-        events = sim.recorder.events
-        start = next((e for e in events if e.kind == "incident.start"), None)
-        end = next((e for e in events if e.kind == "incident.end"), None)
-        if sim.scenario.incident is None:
-            state = "no incident"
-        elif start is None:
-            state = "incident not started"
-        else:
-            state = f"incident since {format_duration(start.t_s)}" + (f", over at {format_duration(end.t_s)}" if end else "")
-        lines.append(f"site {_site_name(run, sid)} ({sid}): {state}; {counts.inside:,} inside, {counts.out:,} out, "
-                     f"{counts.casualties:,} casualties")
-    names = {h.id: h.name or h.id for h in run.loaded.region.hospitals}
-    for hid, h in view.hospitals.items():
-        flags = [w for w, on in (("AT CAPACITY", h.at_capacity), ("diverted", h.diverted)) if on]
-        lines.append(f"hospital {names[hid]}: {h.beds_used} of {h.beds} beds used, {h.en_route} on their way, "
-                     f"{round(h.backlog):,} waiting for critical care{'; ' + ', '.join(flags) if flags else ''}")
-    for kind in ("ambulance", "police"):
-        total = view.units_total.get(kind, 0)
-        if total:
-            queued = view.queued.get(kind, 0)
-            lines.append(f"{kind} units: {view.units_free.get(kind, 0)} of {total} free"
-                         f"{f', {queued} wanted by requests waiting' if queued else ''}"
-                         f"{' (EXHAUSTED)' if view.units_exhausted(kind) else ''}")
-    decided = [e for e in run.recorder.events if e.kind == "region.decision"][-5:]
-    if decided:
-        lines.append("recent regional decisions: " + "; ".join(
-            f"{format_duration(e.t_s)} {e.subject} ({e.values.get('source')})" for e in decided))
-    return lines
+    """The region now in plain English words (:func:`~facilitator.conduct.regional_lines.region_report_lines`)."""
+    return render_lines(region_report_lines(run, view))
 
 
 def regional_findings(run: RegionalRun) -> list[str]:
@@ -212,6 +252,6 @@ def regional_findings(run: RegionalRun) -> list[str]:
         if m.get(k + "total"):
             out.append(f"| {kind} | {m.get(k + 'total')} | {m.get(k + 'committed', 0)} | {m.get(k + 'idle', 0)} | "
                        f"{m.get(k + 'shortfall', 0)} |")
-    out += ["", "Outcome comparisons (these decisions against doctrine and no action over replications) are not "
-                "built for regional exercises yet: the figures above are one seeded run."]
+    out += ["", "The figures above are one seeded run; `simsoft exercise evaluate` and `report` compare these decisions "
+                "with doctrine and no action over replications of the region."]
     return out

@@ -350,12 +350,18 @@ class Session:
             raise SessionError(f"inject {inject_id} is already {s.status}")
         return self._release(s, "manual", how="now")
 
+    def _world_of(self, s: InjectState) -> tuple[Any, Any]:
+        """The observation and records an inject's text reads when it is released (the one hook a regional
+        session overrides: there, the inject's site)."""
+        return self.sim.observe(), self.sim.recorder.events
+
     def _release(self, s: InjectState, reason: str, *, how: str) -> InjectState:
         def change() -> list[str]:
             s.status, s.released_s, s.reason = "released", self.now_s, reason
             # The counts the text quotes are kept: the team knows them from now on (its situation report).
-            s.counts = count_people(self.sim.observe(), self.sim.recorder.events)
-            s.text = render(s.inject.text, values_of(s.counts, self.sim.recorder.events))
+            seen, events = self._world_of(s)
+            s.counts = count_people(seen, events)
+            s.text = render(s.inject.text, values_of(s.counts, events))
             return self._cancel_settled()
 
         _, entry = self._tentatively(change, lambda cancelled: {
@@ -490,6 +496,19 @@ class Session:
             obs(self, entry)
 
     # -- what teams see -------------------------------------------------------------------------
+    def key_numbers(self) -> list[str]:
+        """The numbers a facilitator watches, one line (a regional session: every site, hospitals and units)."""
+        from facilitator.conduct.sitrep import key_numbers, live_values
+
+        return [key_numbers(live_values(self.sim.observe(), self.sim.recorder.events))]
+
+    def figure_worker(self, *, folder: Path) -> Any:
+        """The console's background figure drawer (:class:`~facilitator.conduct.figures.FigureWorker`) for this
+        session's world (a regional session draws the region's map)."""
+        from facilitator.conduct.figures import FigureWorker
+
+        return FigureWorker(self.sim, folder=folder)
+
     def sitrep(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` now in English (ground truth for ``None`` and non-player teams)."""
         return render_lines(self.sitrep_lines(team_id))

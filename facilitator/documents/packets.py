@@ -90,13 +90,38 @@ def message(text: str) -> str:
 
 
 def release_rule(inject: Any, tr: Translator | None = None, names: dict[str, str] | None = None) -> str:
-    """When an inject is released, in words (``at 2 min 30 s``, ``when ...``, ``if ... is missing``), in ``tr``'s language."""
+    """When an inject is released, in words (``at 2 min 30 s``, ``when ...``, ``if ... is missing``), in ``tr``'s language.
+
+    In a regional exercise a venue trigger names its site (``at St Mark's: when ...``; ``names`` gives the sites'
+    and hospitals' names) and a region trigger says what it reads (a hospital at capacity, units exhausted)."""
     _ = tr or translator("en")
     names = names or {}
+    rule = _release_rule(inject, _, names)
+    if inject.when is not None and getattr(inject, "site", None) and not _regional_trigger(inject.when):
+        return _("at %(site)s: %(rule)s", site=names.get(inject.site, inject.site), rule=rule)
+    return rule
+
+
+def _regional_trigger(w: Any) -> bool:
+    return any(hasattr(w, k) for k in ("hospital_at_capacity", "units_exhausted", "queued_above"))
+
+
+_KINDS = {"ambulance": N_("ambulance"), "police": N_("police")}
+
+
+def _release_rule(inject: Any, _: Translator, names: dict[str, str]) -> str:
     if inject.at is not None:
         return _("at %(t)s", t=when(inject.at, _))
     if inject.when is not None:
         w = inject.when
+        if hasattr(w, "hospital_at_capacity"):
+            return _("when %(hospital)s has every bed taken or promised", hospital=names.get(w.hospital_at_capacity,
+                                                                                              w.hospital_at_capacity))
+        if hasattr(w, "units_exhausted"):
+            return _("when no shared %(kind)s unit is free", kind=_(_KINDS[w.units_exhausted]))
+        if hasattr(w, "queued_above"):
+            return _("when requests waiting want more than %(n)s %(kind)s units", n=w.queued_above,
+                     kind=_(_KINDS[w.kind]))
         if hasattr(w, "event"):
             if w.subject:
                 return _("when the simulation first records %(event)s (%(subject)s)", event=w.event,
@@ -147,6 +172,25 @@ def situation_manual(loaded: Any, *, map_file: str | None = None, lang: str = "e
     b.append(("p", _("Each module opens with a scenario update from the facilitator; teams then discuss and decide, "
                      "and the simulated venue shows the consequences of their decisions. A hot wash closes the exercise.")
               + (_(" Planned length: %(t)s.", t=x.duration(ov.duration)) if ov.duration else "")))
+    region = getattr(loaded, "region", None)
+    if region is not None:
+        from facilitator.documents.region_plan import region_tables
+
+        b.append(("h", 1, _("The region")))
+        if map_file:
+            b.append(("fig", map_file, _("%(region)s: the sites, the hospitals, ambulance bases and police stations the "
+                                         "whole city shares, and the roads between them (free-flow driving minutes).",
+                                         region=region.region.name)))
+        b += region_tables(region, _)
+    else:
+        _venue_section(b, loaded, map_file, x, lang)
+    _modules_and_roles(b, ex, x, lang)
+    return PrintDoc(title=_("Situation Manual: %(name)s", name=name), subtitle=_subtitle(ov, x), blocks=b,
+                    handling=_handling(ov, x), lang=lang)
+
+
+def _venue_section(b: list[tuple[Any, ...]], loaded: Any, map_file: str | None, x: _Texts, lang: str) -> None:
+    _ = x.tr
     b.append(("h", 1, _("The venue")))
     venue = loaded.scenario.venue
     if map_file:
@@ -158,6 +202,10 @@ def situation_manual(loaded: Any, *, map_file: str | None = None, lang: str = "e
     zone_rows = [(x.name(z.id, z.name), word(getattr(z.kind, "value", z.kind), _),
                   people(z.capacity) if getattr(z, "capacity", None) else "-") for z in venue.zones]
     b.append(("table", [_("Zone"), _("Kind"), _("Capacity (people)")], zone_rows, {"widths": [50, 25, 25]}))
+
+
+def _modules_and_roles(b: list[tuple[Any, ...]], ex: Any, x: _Texts, lang: str) -> None:
+    _ = x.tr
     b.append(("h", 1, _("Modules")))
     for m in ex.modules:
         b.append(("h", 2, _("Module %(id)s: %(name)s", id=m.id, name=x.text(("module", m.id, "name"), m.name))))
@@ -183,8 +231,6 @@ def situation_manual(loaded: Any, *, map_file: str | None = None, lang: str = "e
     b.append(("table", [_("Team"), _("Role"), _("What it does")], roles, {"widths": [30, 15, 55]}))
     b.append(("p", _("Ground rules: respond as you would in your real role; decisions are made with the information "
                      "given at the time; ask the facilitator when something is unclear.")))
-    return PrintDoc(title=_("Situation Manual: %(name)s", name=name), subtitle=_subtitle(ov, x), blocks=b,
-                    handling=_handling(ov, x), lang=lang)
 
 
 def _handling(ov: Any, x: _Texts) -> str | None:
@@ -270,12 +316,17 @@ def evaluator_packet(loaded: Any, *, lang: str = "en") -> PrintDoc:
 
 
 def _names(loaded: Any, x: _Texts) -> dict[str, str]:
-    """Zone and other ids → names in the reader's language (English: the ids, as the packets always showed them)."""
+    """Zone and other ids → names in the reader's language (English: the ids, as the packets always showed them);
+    a regional exercise's sites and hospitals by their names in every language."""
+    region = getattr(loaded, "region", None)
+    regional = {} if region is None else {
+        **{s.id: s.name or region.scenarios[s.id].name for s in region.region.sites},
+        **{h.id: h.name or h.id for h in region.region.hospitals}}
     if x.lang == "en":
-        return {}
+        return regional
     from facilitator.documents.aar_sections import display_names
 
-    return display_names(loaded.scenario, x.texts, x.lang)
+    return {**display_names(loaded.scenario, x.texts, x.lang), **regional}
 
 
 def _parameter(key: str, value: Any, tr: Translator, names: dict[str, str]) -> str:
@@ -308,7 +359,9 @@ def controller_packet(loaded: Any, *, lang: str = "en") -> PrintDoc:
     ov = ex.exercise
     names = _names(loaded, x)
     ends = x.duration(ov.ends_at) if ov.ends_at is not None else _("the scenario's end")
-    scenario = _("Scenario: %(file)s", file=Path(loaded.scenario_file).name) + (
+    regional = getattr(loaded, "region", None) is not None
+    scenario = (_("Region: %(file)s", file=Path(loaded.scenario_file).name) if regional else
+                _("Scenario: %(file)s", file=Path(loaded.scenario_file).name)) + (
         _(", variant %(variant)s", variant=ov.variant) if ov.variant else "") + _(
         ", seed %(seed)s. Play ends at %(end)s.", seed=loaded.seed, end=ends)
     b: list[tuple[Any, ...]] = [
@@ -405,11 +458,17 @@ def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bo
         import matplotlib.pyplot as plt
 
         x = _Texts(loaded, lang)
-        names = {k: v[0].upper() + v[1:] for k, v in _names(loaded, x).items()}
-        fig = venue_map_figure(loaded.scenario, names, x.tr) if lang != "en" else venue_map_figure(loaded.scenario)
-        save_figure(fig, folder / "venue-map.png")
-        plt.close(fig)
-        doc = situation_manual(loaded, map_file="venue-map.png", lang=lang)
+        if getattr(loaded, "region", None) is not None:
+            from facilitator.documents.region_plan import region_plan_figure
+
+            save_figure(region_plan_figure(loaded.region, x.tr), folder / "region-map.png")
+            doc = situation_manual(loaded, map_file="region-map.png", lang=lang)
+        else:
+            names = {k: v[0].upper() + v[1:] for k, v in _names(loaded, x).items()}
+            fig = venue_map_figure(loaded.scenario, names, x.tr) if lang != "en" else venue_map_figure(loaded.scenario)
+            save_figure(fig, folder / "venue-map.png")
+            plt.close(fig)
+            doc = situation_manual(loaded, map_file="venue-map.png", lang=lang)
     elif kind == "eeg":
         doc = evaluator_packet(loaded, lang=lang)
     elif kind == "controller-packet":

@@ -49,17 +49,32 @@ def fmt_metric(metric: str, value: float | None, *, signed: bool = False, unit: 
         return f"{sign}{tr.fixed(v, 1)} {mins}"
     if unit == "person-min":
         return f"{sign}{tr.fixed(v, 0, grouped=True)}"
+    if unit == "%":
+        return f"{sign}{tr.fixed(v, 0)} %"
     return f"{sign}{tr.fixed(v, 2)}"
 
 
 def _metric_unit(metric: str) -> str:
     from facilitator.evaluation.outcomes import METRICS  # here: facilitator.evaluation imports this module
 
-    return {m: u for m, _, u in METRICS}.get(metric, "")
+    found = {m: u for m, _, u in METRICS}.get(metric)
+    return found if found is not None else _regional_unit(metric) or ""
+
+
+def _regional_unit(metric: str) -> str | None:
+    from facilitator.evaluation.regional_outcomes import regional_unit
+
+    return regional_unit(metric)
 
 
 _UNITS = {"medical.deaths": "people", "medical.preventable_deaths": "people",
           "incident.exposed_person_min": "person-min"}
+
+
+def _unit_of(metric: str) -> str | None:
+    """``people``, ``person-min``, ``%`` or ``vehicles`` for the amounts said in words; ``None`` for a time."""
+    unit = _UNITS.get(metric) or _regional_unit(metric)
+    return None if unit == "min" else unit
 
 
 def meaningful(metric: str, d: dict[str, Any]) -> bool:
@@ -80,12 +95,21 @@ def meaningful(metric: str, d: dict[str, Any]) -> bool:
     """
     if not d or d.get("mean") is None:
         return False
+    from facilitator.evaluation.regional_outcomes import regional_threshold
+
+    threshold = regional_threshold(metric)  # a regional indicator: the same rule with its own threshold
+    if threshold is not None:
+        return bool(d.get("significant")) and abs(d["mean"]) >= threshold
     return _meaningful(metric, d)
 
 
 def _amount(metric: str, v: float, tr: Translator) -> str:
     _ = tr
-    unit = _UNITS.get(metric)
+    unit = _unit_of(metric)
+    if unit == "%":
+        return _("%(value)s percentage points", value=tr.fixed(abs(v), 0))
+    if unit == "vehicles":
+        return tr.fixed(abs(v), 1)
     if unit == "people":
         n = tr.fixed(abs(v), 1)
         return _("%(value)s person", value=n) if abs(v) == 1 else _("%(value)s people", value=n)
@@ -104,7 +128,7 @@ def meaningful_text(metric: str, d: dict[str, Any], tr: Translator | None = None
         return _("no meaningful difference")
     mean, lo, hi = d["mean"], d["ci_low"], d["ci_high"]
     a, b = sorted((abs(lo), abs(hi)))
-    if _UNITS.get(metric) is None:
+    if _unit_of(metric) is None:
         a_txt, b_txt = tr.fixed(a / 60, 0), f"{tr.fixed(b / 60, 0)} {tr.units[1]}"
     else:
         a_txt, b_txt = _first_number(_amount(metric, a, tr)), _amount(metric, b, tr)

@@ -58,7 +58,7 @@ WORDS = frozenset(_CAPABILITIES) | {
     N_("room"), N_("hall"), N_("corridor"), N_("concourse"), N_("stair"), N_("outdoor"),
     # recovery phases (simsoft.schema.recovery.PHASES, in words)
     N_("investigation"), N_("clean up"), N_("reopen preparation"), N_("family assistance"),
-    N_("your decisions"), N_("doctrine"), N_("no action"), N_("people"), N_("person-min"),
+    N_("your decisions"), N_("doctrine"), N_("no action"), N_("people"), N_("person-min"), N_("vehicles"),
     # who overrides an order, what happens instead, and why (simsoft's override.order / override.cordon events)
     N_("occupants"), N_("plan"), N_("containment"), N_("scenario"),
     N_("evacuate"), N_("shelter"), N_("lockdown"), N_("release"), N_("hot"), N_("warm"), N_("cold"),
@@ -78,7 +78,11 @@ NOUNS = {"alert": N_("alerting"), "evacuate": N_("evacuation order"), "shelter":
          "major_incident": N_("major incident declaration"), "request_ambulances": N_("request for ambulances"),
          "warm_zone": N_("warm-zone entry"), "distribution": N_("hospital distribution"),
          "hospital_plan": N_("hospital plan activation"), "scene_resources": N_("scene resources"),
-         "accountability": N_("accountability"), "recovery": N_("recovery phase"), "reunification": N_("reunification")}
+         "accountability": N_("accountability"), "recovery": N_("recovery phase"), "reunification": N_("reunification"),
+         # the regional decisions (simsoft.region.decisions)
+         "assign_units": N_("units assigned"), "release_units": N_("units released"),
+         "reassign_units": N_("units reassigned"), "divert": N_("hospital diversion"), "posture": N_("protective posture"),
+         "site": N_("action at a site")}
 """Each action verb as a noun (``close`` -> ``closure``): what a team did, or never did, in a finding."""
 
 

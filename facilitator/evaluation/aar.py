@@ -51,6 +51,12 @@ _UNITS = {m: u for m, _, u in METRICS}
 _LABELS = {m: lbl for m, lbl, _ in METRICS}
 
 
+def metrics_of(outcomes: Outcomes | None) -> tuple[tuple[str, str, str], ...]:
+    """The indicators ``outcomes`` hold: a regional outcome set names its own
+    (:class:`~facilitator.evaluation.regional_outcomes.RegionalOutcomes`), else the venue's :data:`METRICS`."""
+    return tuple(getattr(outcomes, "metrics", None) or METRICS)
+
+
 def _ci(metric: str, d: dict[str, Any]) -> str:
     if not d or d.get("mean") is None:
         return "n/a"
@@ -77,7 +83,7 @@ def predicted_effect(outcomes: Outcomes | None, variant: str | None, tr: Transla
     if variant not in outcomes.variants:
         return _("not computed")
     parts = []
-    for metric, label, _u in METRICS:
+    for metric, label, _u in metrics_of(outcomes):
         d = outcomes.difference(f"variant:{variant}", "team", metric)
         if meaningful(metric, d):
             parts.append(f"{word(label, _)}: {meaningful_text(metric, d, _)}")
@@ -113,7 +119,9 @@ def proposal_reason(proposed: dict[str, Any], tr: Translator | None = None) -> s
         rating, why = "M", _("%(timeliness)s: %(missing)s missing or too late, %(late)s late", timeliness=pts,
                              missing=roll.get("missing"), late=roll.get("late"))
     if worse:
-        shown = tr.join(word(_LABELS.get(m, m), tr) for m in worse)
+        from facilitator.evaluation.regional_outcomes import regional_label
+
+        shown = tr.join(word(_LABELS[m], tr) if m in _LABELS else regional_label(m, tr) or m for m in worse)
         down = _DOWN[rating]
         why += (_("; worse than doctrine on %(indicators)s: %(rating)s → %(down)s", indicators=shown, rating=rating,
                   down=down) if down != rating else _("; also worse than doctrine on %(indicators)s", indicators=shown))
@@ -157,8 +165,12 @@ def unchanged_text(outcomes: Outcomes, variant: str, *, names: dict[str, str] | 
 
 
 def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | None, folder: Path,
-              figures: bool = True, lang: str = "en") -> PrintDoc:
+              figures: bool = True, lang: str = "en",
+              overview_figure: Callable[[Any], tuple[Any, str]] | None = None) -> PrintDoc:
     """The AAR/IP document in ``lang`` (figures are written into ``folder``).
+
+    ``overview_figure(tr)`` returns the overview's figure and caption (default: the venue's,
+    :func:`~facilitator.evaluation.venue_figure.venue_figure`; a regional AAR gives the region's map).
 
     Every word comes from the message catalogs (:mod:`facilitator.i18n`) or the exercise file's own
     translations; what people wrote (findings, reasons, rationales, hot-wash statements) stays as written.
@@ -186,7 +198,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
 
     # --- executive summary
     h(1, _("Executive summary"))
-    for text in sec.executive_summary(session, scores, ev.ratings, outcomes, METRICS, _):
+    for text in sec.executive_summary(session, scores, ev.ratings, outcomes, metrics_of(outcomes), _):
         p(text)
 
     # --- overview
@@ -214,7 +226,11 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             (_("Evaluators"), _.join(evaluators, semicolon=True) or _("none recorded")),
             (_("Handling"), field("handling", ov.handling, _("no handling marking set (exercise.handling)")))]
     blocks.append(("table", [_("Item"), _("Detail")], rows, {"widths": [26, 74]}))
-    if figures:
+    if figures and overview_figure is not None:
+        fig, caption = overview_figure(_)
+        _fig(fig, folder / "region-map.png")
+        blocks.append(("fig", "region-map.png", caption))
+    elif figures:
         from facilitator.evaluation.venue_figure import venue_figure
 
         fig, caption = venue_figure(session, tr=_)
@@ -315,7 +331,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             "no team action, each over the same %(n)s seeded replications (seed %(seed)s; common random "
             "numbers). Differences are paired by replication with 95 %% confidence intervals. Lower is better for "
             "every indicator.", n=n, seed=outcomes.seed))
-        rows, classes = sec.outcome_rows(outcomes, METRICS, _)
+        rows, classes = sec.outcome_rows(outcomes, metrics_of(outcomes), _)
         blocks.append(("table", [_("Indicator"), r.word(ARM_LABELS["team"]), r.word(ARM_LABELS["doctrine"]),
                                  r.word(ARM_LABELS["no_action"]), _("yours vs doctrine (95 %% CI)"),
                                  _("yours vs no action (95 %% CI)")], rows,
@@ -328,7 +344,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
         if figures:
             from facilitator.evaluation.plots import outcomes_figure
 
-            _fig(outcomes_figure(summ, metrics=METRICS, replications=n, tr=_), folder / "outcomes.png")
+            _fig(outcomes_figure(summ, metrics=metrics_of(outcomes), replications=n, tr=_), folder / "outcomes.png")
             blocks.append(("fig", "outcomes.png", _("Outcome indicators, mean and 95 %% CI over %(n)s replications.", n=n)))
 
     # --- contrary actions and overrides
@@ -411,7 +427,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     if outcomes is not None and outcomes.variants and figures:
         from facilitator.evaluation.plots import variant_effects_figure
 
-        _fig(variant_effects_figure(outcomes.summary(), metrics=METRICS, variants=outcomes.variants, tr=_,
+        _fig(variant_effects_figure(outcomes.summary(), metrics=metrics_of(outcomes), variants=outcomes.variants, tr=_,
                                     unchanged=[v for v in outcomes.variants if outcomes.unchanged(v)]),
              folder / "variant-effects.png")
         blocks.append(("fig", "variant-effects.png", _("Predicted effect of each corrective action modelled as a scenario "

@@ -24,6 +24,7 @@ outcome replications (an arm ``without:<decision id>``), paired with the full re
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -55,7 +56,7 @@ class Session(Protocol):
     decisions: Sequence[Any]
     now_s: float
 
-__all__ = ["Override", "Contrary", "overrides", "contrary_decisions", "affected_at", "rule_words"]
+__all__ = ["Override", "Contrary", "World", "worlds", "overrides", "contrary_decisions", "affected_at", "rule_words"]
 
 
 @dataclass(frozen=True)
@@ -121,16 +122,41 @@ def _zones_of(action: dict[str, Any], all_zones: list[str]) -> list[str]:
     return list(zones or [])
 
 
-def _decision_for(session: "Session", e: Event) -> str | None:
+@dataclass(frozen=True)
+class World:
+    """One venue of a session as these rules read it: its scenario, its records and the team decisions that were
+    venue actions there (a regional session has one per site, :meth:`RegionalSession.venue_worlds`)."""
+
+    site: str | None
+    """The site id in a regional session (``None``: the session's one venue)."""
+    name: str
+    scenario: Any
+    recorder: Any
+    decisions: Sequence[Any]
+    """Decisions with the venue action they took there as ``action`` (a regional ``site`` or ``posture`` decision
+    becomes the venue action it applied)."""
+
+
+def worlds(session: "Session") -> list[World]:
+    """The venues the rules read: every site of a regional session, else the session's venue."""
+    own = getattr(session, "venue_worlds", None)
+    if own is not None:
+        return list(own())
+    return [World(None, "", session.loaded.scenario, session.sim.recorder, list(session.decisions))]
+
+
+def _decision_for(world: World, e: Event) -> str | None:
     team = str(e.values.get("ordered_by", ""))
-    if not team.startswith("team:"):
+    # at a site of a region, a team's decision reaches the venue as the region's order (any team of the region)
+    regional = world.site is not None and team == "region"
+    if not team.startswith("team:") and not regional:
         return None
     order = str(e.values.get("order", ""))
     verb = order.split(" ")[0]
-    zones = [z.id for z in session.loaded.scenario.venue.zones]
+    zones = [z.id for z in world.scenario.venue.zones]
     found = None
-    for d in session.decisions:
-        if d.team != team[5:] or d.action.get("do") != verb or d.t_s + d.after_s > e.t_s + 1e-9:
+    for d in world.decisions:
+        if (not regional and d.team != team[5:]) or d.action.get("do") != verb or d.t_s + d.after_s > e.t_s + 1e-9:
             continue
         if e.subject in _zones_of(d.action, zones):
             found = d.id
@@ -138,38 +164,50 @@ def _decision_for(session: "Session", e: Event) -> str | None:
 
 
 def overrides(session: "Session") -> list[Override]:
-    """Every override of an order in the session's live run so far, oldest first."""
+    """Every override of an order in the session's live run so far, oldest first (a regional session: at every
+    site, each zone named after its site)."""
     out = []
-    for e in session.sim.recorder.events:
-        if e.kind not in ("override.order", "override.cordon"):
-            continue
-        v = e.values
-        out.append(Override(t_s=e.t_s, zone=e.subject, order=str(v.get("order")), ordered_by=str(v.get("ordered_by")),
-                            decision=_decision_for(session, e), by=str(v.get("by")), now=str(v.get("now")),
-                            reason=str(v.get("reason") or "")))
-    return out
+    for w in worlds(session):
+        for e in w.recorder.events:
+            if e.kind not in ("override.order", "override.cordon"):
+                continue
+            v = e.values
+            out.append(Override(t_s=e.t_s, zone=f"{w.name}: {e.subject}" if w.site else e.subject,
+                                order=str(v.get("order")), ordered_by=str(v.get("ordered_by")),
+                                decision=_decision_for(w, e), by=str(v.get("by")), now=str(v.get("now")),
+                                reason=str(v.get("reason") or "")))
+    return sorted(out, key=lambda o: o.t_s)  # stable: one venue keeps its record order
 
 
 def _contained_or_over(events: Sequence[Event], t_s: float) -> bool:
     return any(e.kind in ("response.contained", "incident.end") and e.t_s <= t_s for e in events)
 
 
-def _inside_and_leaving(session: "Session", t_s: float) -> bool:
+def _inside_and_leaving(world: World, t_s: float) -> bool:
     """Whether people are still inside at ``t_s`` and some of them have started to leave."""
-    ts = session.sim.recorder.timeseries
-    events = session.sim.recorder.events
+    ts = world.recorder.timeseries
+    events = world.recorder.events
     started = any(e.kind in ("action.evacuate", "occupants.self_evacuate", "egress.group_started") and e.t_s <= t_s
                   for e in events)
     times, values = ts.select("inside")
     before = values[times <= t_s]
-    inside = float(before[-1]) if len(before) else float(session.loaded.scenario.population.total)
+    inside = float(before[-1]) if len(before) else float(world.scenario.population.total)
     return started and inside >= 1.0
 
 
 def contrary_decisions(session: "Session") -> list[Contrary]:
-    """The session's decisions that broke a rule of the module docstring, in decision order."""
-    scenario = session.loaded.scenario
-    events = session.sim.recorder.events
+    """The session's decisions that broke a rule of the module docstring, in decision order (a regional session:
+    judged at every site, on that site's records)."""
+    said = {d.id: action_text(d.action) for d in session.decisions}
+    found = [c for w in worlds(session) for c in _contrary_in(w, session.now_s)]
+    order = {d.id: k for k, d in enumerate(session.decisions)}
+    return [dataclasses.replace(c, action=said.get(c.decision, c.action))
+            for c in sorted(found, key=lambda c: order.get(c.decision, 0))]
+
+
+def _contrary_in(world: World, now_s: float) -> list[Contrary]:
+    scenario = world.scenario
+    events = world.recorder.events
     zones = [z.id for z in scenario.venue.zones]
     exits = {e.id for e in scenario.venue.exits}
     conns = {c.id: c for c in scenario.venue.connections}
@@ -183,16 +221,17 @@ def contrary_decisions(session: "Session") -> list[Contrary]:
         out.append(Contrary(decision=d.id, team=d.team, inject=d.inject, t_s=d.t_s + d.after_s,
                             action=action_text(d.action), rule=message % said, why=(message, tuple(values.items()))))
 
-    for d in session.decisions:
+    for d in world.decisions:
         t = d.t_s + d.after_s
-        if t > session.now_s:
+        if t > now_s:
             continue  # not in effect yet: judged once it is
         verb = d.action.get("do")
         harm = affected_at(events, t)
         if verb in ("shelter", "lockdown"):
             named = _zones_of(d.action, zones)
             hit = [z for z in named if z in harm]
-            fled_from = [z for z in named if (z, f"team:{d.team}") in fled and z not in hit]
+            who = "region" if world.site is not None else f"team:{d.team}"  # a site's orders come from the region
+            fled_from = [z for z in named if (z, who) in fled and z not in hit]
             if hit:
                 add(d, N_("%(verb)s where harm is happening (%(zones)s)"), verb=verb, zones=hit)
             elif fled_from:
@@ -202,7 +241,7 @@ def contrary_decisions(session: "Session") -> list[Contrary]:
             c = conns.get(str(d.action.get("connection")))
             if c is None or c.id in enters or c.from_ in harm or c.to in harm:
                 continue
-            if (c.to in exits or c.from_ in exits) and _inside_and_leaving(session, t):
+            if (c.to in exits or c.from_ in exits) and _inside_and_leaving(world, t):
                 add(d, N_("closes %(connection)s, a way out, while people are still inside and leaving"), connection=[c.id])
         elif verb == "evacuate" and d.action.get("via") and harm:
             via = list(d.action.get("via") or [])

@@ -128,7 +128,9 @@ def indicators_worse(capability: str, outcomes: "Outcomes | None") -> list[str]:
     if outcomes is None:
         return []
     out = []
-    for metric in OUTCOME_INDICATORS.get(capability, DEFAULT_INDICATORS):
+    # regional outcomes name their own indicators (facilitator.evaluation.regional_outcomes)
+    own = getattr(outcomes, "indicators", None)
+    for metric in own(capability) if own is not None else OUTCOME_INDICATORS.get(capability, DEFAULT_INDICATORS):
         diff = outcomes.difference("team", "doctrine", metric)
         if worse_than_doctrine(diff, outcomes.stats("doctrine", metric).get("mean")):
             out.append(metric)

@@ -78,10 +78,24 @@ def action_fields(verb: str) -> tuple[str, ...]:
 
 
 def _is_list_field(verb: str, name: str) -> bool:
-    model = action_model(verb)
-    if model is None or name not in model.model_fields:
-        return False
-    return "list" in str(model.model_fields[name].annotation)
+    """Whether parameter ``name`` of ``verb`` is a list: of the venue action, or of the regional decision of that
+    name (``posture sites=stadium,festival``; a verb both have, such as ``public_information``, is a list in either)."""
+    for model in (action_model(verb), _region_model(verb)):
+        if model is not None and name in model.model_fields and "list" in str(model.model_fields[name].annotation):
+            return True
+    return False
+
+
+def _region_model(verb: str) -> Any:
+    """The regional decision's model for ``verb`` (:data:`simsoft.region.RegionAction`), else ``None``."""
+    from typing import get_args
+
+    from simsoft.region import RegionAction
+
+    for model in get_args(get_args(RegionAction)[0]):
+        if verb in get_args(model.model_fields["do"].annotation):
+            return model
+    return None
 
 
 @dataclass(frozen=True)

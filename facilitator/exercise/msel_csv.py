@@ -6,7 +6,10 @@ text, expected actions, notes. Structured cells use a compact text form a person
 
 - ``at``: a duration with its unit (``150 s``);
 - ``when``: ``event=response.on_scene subject=patrol_1`` | ``zone=main_hall above=200`` |
-  ``inside_below=10`` | ``casualties_above=3``;
+  ``inside_below=10`` | ``casualties_above=3``; in a regional exercise also ``hospital_at_capacity=st_marys`` |
+  ``units_exhausted=police`` | ``queued_above=0 kind=ambulance``;
+- ``site`` (regional exercises only, after ``module``): the site an inject is about (empty: the first site
+  with an incident);
 - ``if_missing``: ``inject=I2 action=alert team=venue after=180 s``;
 - ``to``: team ids separated by ``;``;
 - ``expect``: one expected action per ``;``: ``venue alert within=120 s task=CT1.1``, optionally
@@ -40,12 +43,16 @@ from simsoft.loader import read_file_bytes
 from simsoft.schema import format_seconds
 
 from facilitator.exercise.decisions import ExerciseError, _is_list_field
-from facilitator.exercise.schema import CasualtiesAbove, Exercise, FirstEvent, Inject, InsideBelow, ZoneAbove
+from facilitator.exercise.schema import (CasualtiesAbove, Exercise, FirstEvent, HospitalAtCapacity, Inject, InsideBelow,
+                                         QueuedAbove, UnitsExhausted, ZoneAbove)
 
-__all__ = ["COLUMNS", "MAX_CSV_BYTES", "export_csv", "import_csv", "read_csv_text"]
+__all__ = ["COLUMNS", "REGIONAL_COLUMNS", "MAX_CSV_BYTES", "export_csv", "import_csv", "read_csv_text"]
 
 COLUMNS = ("id", "module", "at", "when", "if_missing", "sender", "to", "method", "text", "expect", "discussion_only", "notes")
 """CSV columns, in order."""
+
+REGIONAL_COLUMNS = (*COLUMNS[:2], "site", *COLUMNS[2:])
+"""CSV columns of a regional exercise's MSEL (or any MSEL naming a site): ``site`` after ``module``."""
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
 """Largest MSEL CSV read (10 MB): a few thousand injects fit many times over."""
@@ -85,6 +92,12 @@ def _when(trigger: Any) -> str:
         return _pairs([("inside_below", trigger.inside_below)])
     if isinstance(trigger, CasualtiesAbove):
         return _pairs([("casualties_above", trigger.casualties_above)])
+    if isinstance(trigger, HospitalAtCapacity):
+        return _pairs([("hospital_at_capacity", trigger.hospital_at_capacity)])
+    if isinstance(trigger, UnitsExhausted):
+        return _pairs([("units_exhausted", trigger.units_exhausted)])
+    if isinstance(trigger, QueuedAbove):
+        return _pairs([("queued_above", trigger.queued_above), ("kind", trigger.kind)])
     return ""
 
 
@@ -112,6 +125,7 @@ def _row(inj: Inject) -> dict[str, str]:
     row = {
         "id": inj.id,
         "module": inj.module,
+        "site": inj.site or "",
         "at": format_seconds(inj.at) if inj.at is not None else "",
         "when": _when(inj.when) if inj.when is not None else "",
         "if_missing": _pairs([("inject", cond.inject), ("action", cond.action), ("team", cond.team),
@@ -128,14 +142,20 @@ def _row(inj: Inject) -> dict[str, str]:
 
 
 def export_csv(exercise: Exercise) -> str:
-    """The MSEL of ``exercise`` as CSV text (a header and one row per inject), formula-leading cells escaped."""
+    """The MSEL of ``exercise`` as CSV text (a header and one row per inject), formula-leading cells escaped.
+
+    A regional exercise (or one whose injects name a site) has the ``site`` column (:data:`REGIONAL_COLUMNS`)."""
+    regional = exercise.exercise.region is not None or any(inj.site for inj in exercise.msel)
+    columns = REGIONAL_COLUMNS if regional else COLUMNS
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     # A bare carriage return is not quoted with a "\n" line end, yet readers take it as a row end.
-    quoted = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    quoted = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for inj in exercise.msel:
         row = _row(inj)
+        if not regional:
+            del row["site"]
         (quoted if any("\r" in v for v in row.values()) else writer).writerow(row)
     return out.getvalue()
 
@@ -217,11 +237,11 @@ def import_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         header = [_unescape(h).strip() for h in next(reader, [])]
         if not any(header):
             raise ExerciseError(Problem(file=shown, line=None, path="", rule="file is empty (it needs a header row)"))
-        columns = ", ".join(COLUMNS)
+        columns = ", ".join(REGIONAL_COLUMNS)
         missing = [c for c in ("id", "module", "to", "text") if c not in header]
         if missing:
             bad(1, None, f"missing column(s) {', '.join(missing)} (columns: {columns})")
-        unknown = [c or "(blank)" for c in header if c not in COLUMNS]
+        unknown = [c or "(blank)" for c in header if c not in REGIONAL_COLUMNS]
         if unknown:
             bad(1, None, f"unknown column(s) {', '.join(unknown)} (columns: {columns})")
         twice = sorted({c for c in header if header.count(c) > 1 and c})
@@ -338,13 +358,15 @@ def _expects(text: str, problems: list[tuple[str, str]]) -> list[dict[str, Any]]
 def _item(row: dict[str, str], problems: list[tuple[str, str]]) -> dict[str, Any]:
     get = {k: (v or "").strip() for k, v in row.items()}
     item: dict[str, Any] = {"id": get.get("id", ""), "module": get.get("module", "")}
+    if get.get("site"):
+        item["site"] = get["site"]
     if get.get("at"):
         item["at"] = get["at"]
     if get.get("when"):
         kv = _kv(get["when"], "when", problems)
         if kv is not None:
             when: dict[str, Any] = dict(kv)
-            for key in ("above", "inside_below", "casualties_above"):
+            for key in ("above", "inside_below", "casualties_above", "queued_above"):
                 if key in kv:
                     when[key] = _number(kv[key], "when", problems)
             item["when"] = when
