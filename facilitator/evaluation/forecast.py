@@ -262,7 +262,8 @@ def run_forecast(plan: ForecastPlan, *, executor: str | None = None, workers: in
         have[0] = n
 
     precision = replicate(rule, have=lambda: have[0], run_to=run_to,
-                          check=lambda n: wide_bands(values, n, metrics=metrics, pairs=FORECAST_PAIRS))
+                          check=lambda n: wide_bands(values, n, metrics=metrics, pairs=FORECAST_PAIRS,
+                                                     names=FORECAST_LABELS))
     n = precision.used
     asked = {f.name: getattr(plan, f.name) for f in fields(_Asked)}
     asked["replications"] = n

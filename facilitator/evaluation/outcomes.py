@@ -266,6 +266,11 @@ def compare_pairs(wanted: Sequence[str]) -> list[tuple[str, str, str]]:
     return out
 
 
+def _arm_names(wanted: Sequence[str]) -> dict[str, str]:
+    """Arms in words, for the precision line (``your decisions``, ``variant voice_pa_fast``, ``without d3``)."""
+    return {a: ARM_LABELS.get(a, a.replace(":", " ")) for a in wanted}
+
+
 def _length(values: dict[str, dict[str, list[float | None]]], arm: str) -> int:
     """Replications held for ``arm`` (0 when an outcome metric is missing: cached before it was added)."""
     got = values.get(arm)
@@ -313,7 +318,7 @@ def _replicate(values: dict[str, dict[str, list[float | None]]], wanted: Sequenc
     metrics = [m for m, _, _ in METRICS]
     return replicate(rule, have=lambda: min(_length(values, a) for a in wanted), run_to=run_to,
                      check=lambda n: wide_bands({a: values[a] for a in wanted}, n, metrics=metrics,
-                                                pairs=compare_pairs(wanted)))
+                                                pairs=compare_pairs(wanted), names=_arm_names(wanted)))
 
 
 def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]],

@@ -168,11 +168,11 @@ def _half(lo: Any, hi: Any, n: int) -> float:
 
 
 def wide_bands(values: Mapping[str, Mapping[str, Sequence[float | None]]], n: int, *, metrics: Sequence[str],
-               pairs: Sequence[tuple[str, str, str]]) -> list[Band]:
+               pairs: Sequence[tuple[str, str, str]], names: Mapping[str, str] | None = None) -> list[Band]:
     """The bands over replications ``0 .. n-1`` whose 95 % half-width exceeds the metric's threshold.
 
     ``values[arm][metric]``; every arm's mean is checked, and each paired difference ``(arm, reference,
-    what)`` of ``pairs``. A band no replication reached has no width (a metric never reached is not
+    what)`` of ``pairs``; ``names`` says arms in words. A band no replication reached has no width (a metric never reached is not
     estimated); one reached by a single replication has an infinite one.
     """
     out: list[Band] = []
@@ -181,7 +181,7 @@ def wide_bands(values: Mapping[str, Mapping[str, Sequence[float | None]]], n: in
         for arm, by_metric in values.items():
             st = describe(list(by_metric[m][:n])).to_dict()
             if st["n"] and (hw := _half(st["mean_ci_low"], st["mean_ci_high"], st["n"])) > th:
-                out.append(Band(m, f"mean of {arm}", hw, th))
+                out.append(Band(m, f"mean of {(names or {}).get(arm, arm)}", hw, th))
         for arm, ref, what in pairs:
             d = paired_difference(list(values[ref][m][:n]), list(values[arm][m][:n])).to_dict()
             if d["n"] and (hw := _half(d["ci_low"], d["ci_high"], d["n"])) > th:
