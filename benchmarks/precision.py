@@ -4,8 +4,8 @@
                                    [--base-tree /tmp/speed-base]
 
 For each shipped exercise two scripted sessions are played into one folder, as two teams of the
-exercise: team A with ``EX-decisions.yaml``, team B with ``EX-contrary-decisions.yaml`` (else the same
-file again). Then, each in a fresh process (wall and CPU of the command and its workers):
+exercise, both with ``EX-decisions.yaml`` (``--second contrary``: team B with
+``EX-contrary-decisions.yaml``, whose contrary decisions each add an arm of their own). Then, each in a fresh process (wall and CPU of the command and its workers):
 
 * ``precision.EX.base_evaluate_s``: ``exercise evaluate -n R --workers W`` of the base tree (a
   checkout of ``main``, ``git worktree add /tmp/speed-base main``) on its own session A: the fixed R
@@ -78,10 +78,11 @@ def _used(stdout: str) -> str:
     return next((g for g in m.groups() if g), "?") if m else "?"
 
 
-def measure(exercise: str, *, reps: int, workers: int, base: Path | None, fixed: bool, tmp: Path) -> None:
+def measure(exercise: str, *, reps: int, workers: int, base: Path | None, fixed: bool, tmp: Path,
+            second: str = "same") -> None:
     ex = ROOT / "scenarios" / "exercises"
-    b_file = f"{exercise}-contrary-decisions.yaml" if (ex / f"{exercise}-contrary-decisions.yaml").is_file() \
-        else f"{exercise}-decisions.yaml"
+    b_file = f"{exercise}-contrary-decisions.yaml" if second == "contrary" \
+        and (ex / f"{exercise}-contrary-decisions.yaml").is_file() else f"{exercise}-decisions.yaml"
     common = ["-n", str(reps), "--workers", str(workers), "--no-progress"]
     if base is not None:
         folder = _play(base, exercise, f"{exercise}-decisions.yaml", tmp / "base" / exercise)
@@ -102,6 +103,7 @@ def measure(exercise: str, *, reps: int, workers: int, base: Path | None, fixed:
     emit(f"precision.{exercise}.second_team_s", f"{wall:.1f}", "s")
     emit(f"precision.{exercise}.second_team_cpu_s", f"{cpu:.1f}", "s")
     emit(f"precision.{exercise}.second_team_used", _used(text), "replications")
+    emit(f"precision.{exercise}.second_team_baselines", len(list(store.glob("*.json"))), "files")
     emit(f"precision.{exercise}.goal_met", int(wall <= 6.0), "bool")
     if fixed:
         (a / "outcomes.json").unlink(missing_ok=True)
@@ -118,12 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--base-tree", type=Path, default=None, help="checkout of main measured side by side")
     ap.add_argument("--fixed", action="store_true", help="also time this tree with --fixed-replications")
+    ap.add_argument("--second", choices=["same", "contrary"], default="same",
+                    help="team B's decisions: the same file (default) or the contrary one")
     args = ap.parse_args(argv)
     emit("box.load_average_1min", f"{os.getloadavg()[0]:.2f}", "-")
     with tempfile.TemporaryDirectory() as tmp:
         for exercise in args.exercise or exercises(ROOT):
             measure(exercise, reps=args.replications, workers=args.workers, base=args.base_tree, fixed=args.fixed,
-                    tmp=Path(tmp))
+                    tmp=Path(tmp), second=args.second)
             emit("box.load_average_1min", f"{os.getloadavg()[0]:.2f}", "-")
     return 0
 
