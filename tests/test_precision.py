@@ -15,7 +15,7 @@ from facilitator.cli import exercise
 from facilitator.conduct.store import open_session
 from facilitator.evaluation import precision, runs
 from facilitator.evaluation.baselines import FOLDER, BaselineStore
-from facilitator.evaluation.outcomes import CACHE, METRICS, compare_pairs, session_outcomes, team_actions
+from facilitator.evaluation.outcomes import CACHE, METRICS, _arm_names, compare_pairs, session_outcomes, team_actions
 from facilitator.evaluation.precision import Band, Precision, ReplicationRule, replicate, wide_bands
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +120,8 @@ def test_adaptive_outcomes_are_identical_on_every_executor_and_a_prefix_of_the_f
     for k in SMALL.boundaries():
         if k < n:  # every earlier check found a wide band
             assert wide_bands(fixed.values, k, metrics=metrics, pairs=pairs) != []
-    assert wide_bands(fixed.values, n, metrics=metrics, pairs=pairs) == list(first.precision.wide)
+    assert wide_bands(fixed.values, n, metrics=metrics, pairs=pairs, names=_arm_names(list(first.values))) == \
+        list(first.precision.wide)
     assert {a: {m: v[:n] for m, v in by.items()} for a, by in fixed.values.items()} == first.values
     # With thresholds no band can miss, the runs stop at the minimum, and say so
     monkeypatch.setattr(precision, "practical_threshold", lambda metric: 1e12)
