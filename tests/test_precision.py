@@ -229,3 +229,18 @@ def test_the_store_sits_beside_the_session_folders(two_sessions, monkeypatch):
     assert baseline_folder(two_sessions[0]) == two_sessions[0].resolve().parent / FOLDER
     monkeypatch.setenv(ENV, "off")
     assert baseline_folder(two_sessions[0]) is None
+
+
+def test_evaluate_says_how_many_replications_each_arm_used(two_sessions, tmp_path, monkeypatch):
+    monkeypatch.setenv("SIMSOFT_BASELINE_CACHE", str(tmp_path / "b"))
+    runs.forget()
+    folder = str(two_sessions[1])
+    res = CliRunner().invoke(exercise, ["evaluate", folder, "-n", "4", "--executor", "serial", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "outcomes: all 4 replications per arm asked for (the precision rule starts at 50):" in res.output
+    res = CliRunner().invoke(exercise, ["evaluate", folder, "-n", "4", "--fixed-replications", "--executor", "serial",
+                                        "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "outcomes: a fixed 4 replications per arm:" in res.output
+    help_text = CliRunner().invoke(exercise, ["evaluate", "--help"]).output
+    assert "--fixed-replications" in help_text and "practical threshold" in help_text
