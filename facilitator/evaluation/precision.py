@@ -16,6 +16,11 @@ times, 10 person-minutes of exposure), the smallest difference the reports call 
 condition must hold at once for every indicator, every arm's mean and every paired difference the
 report shows (common random numbers: the differences are the variances that matter).
 
+A stopping point chosen from the data makes the final interval's coverage slightly lower than its
+nominal 95 %; Law & Kelton note this, and that a larger first sample keeps it small (the procedure is
+justified asymptotically by Chow & Robbins, *Ann. Math. Stat.* 36, 1965, as the precision tightens):
+hence the minimum of 50 and checks after whole batches rather than after every run.
+
 Determinism: the check is made only at fixed replication counts (:meth:`ReplicationRule.boundaries`:
 the minimum, then every ``batch`` more, the cap last) on the values of replications ``0 .. n-1``, whose
 seeds do not depend on how many there are (:func:`simsoft.experiments.replication_seeds`). So where the
