@@ -192,7 +192,11 @@ def fork(session_dir: str, at: str, choice: str | None, team: str | None, decisi
 
 _OUTCOME_OPTIONS = [
     click.option("--replications", "-n", type=click.IntRange(min=0), default=200, show_default=True,
-                 help="Seeded replications of the outcome comparison (0: leave outcomes out)."),
+                 help="Most seeded replications per arm of the outcome comparison (0: leave outcomes out). The runs "
+                 "stop sooner, from 50 in batches of 25, once every outcome band (each arm's mean and each difference, "
+                 "95 % CI) is narrower than its practical threshold."),
+    click.option("--fixed-replications", "fixed", is_flag=True,
+                 help="Run exactly --replications per arm (no stopping on precision)."),
     click.option("--seed", type=click.IntRange(min=0), default=None,
                  help="Seed of the replications (default: the session's)."),
     click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default=None,
@@ -200,7 +204,9 @@ _OUTCOME_OPTIONS = [
     click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."),
     click.option("--progress/--no-progress", default=None,
                  help="Progress bar with the time left on stderr while outcome runs go (default: when stderr is a "
-                 "terminal). Outcomes are cached in SESSION/outcomes.json: evaluate, report and compare reuse them."),
+                 "terminal; its total is the most runs the cap allows). Outcomes are cached in SESSION/outcomes.json: "
+                 "evaluate, report and compare reuse them; the doctrine and no-action arms also in "
+                 ".simsoft-baselines beside the session folder, shared by every session of the exercise."),
 ]
 
 
@@ -210,9 +216,11 @@ class _Bar:
     DELAY_S = 1.0
     """Work that finishes sooner shows no bar."""
 
-    def __init__(self, enabled: bool | None, *, label: str = "runs") -> None:
+    def __init__(self, enabled: bool | None, *, label: str = "runs", at_most: bool = False) -> None:
         import sys
 
+        self.at_most = at_most
+        """The total is a cap the runs may stop short of: the bar says "up to N"."""
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.label = label
         self.bar = None
@@ -221,7 +229,7 @@ class _Bar:
         from simsoft.experiments import Progress
 
         self.close()
-        self.bar = Progress(total, label=self.label, enabled=self.enabled, delay_s=self.DELAY_S)
+        self.bar = Progress(total, label=self.label, enabled=self.enabled, delay_s=self.DELAY_S, at_most=self.at_most)
 
     def runs(self, n: int) -> None:
         if self.bar is not None:
@@ -231,6 +239,21 @@ class _Bar:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def _may_stop(replications: int, fixed: bool) -> bool:
+    """Whether outcome runs may stop before ``replications`` (the progress bar then says "up to")."""
+    from facilitator.evaluation.precision import MINIMUM
+
+    return not fixed and replications > MINIMUM
+
+
+def _say_precision(outcomes) -> None:  # type: ignore[no-untyped-def]
+    """One line: how many replications each arm used and the precision reached there."""
+    if outcomes is not None and outcomes.precision is not None:
+        from facilitator.evaluation.outcomes import METRICS
+
+        click.echo("outcomes: " + outcomes.precision.text({m: label for m, label, _ in METRICS}))
 
 
 def _outcome_options(f):  # type: ignore[no-untyped-def]
@@ -259,7 +282,7 @@ def _open(session_dir: str):  # type: ignore[no-untyped-def]
                    "letter the US one.")
 @_outcome_options
 def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lang: str | None, paper: str,
-           replications: int, seed: int | None, executor: str | None, workers: int | None,
+           replications: int, fixed: bool, seed: int | None, executor: str | None, workers: int | None,
            progress: bool | None) -> None:
     """Write SESSION's After-Action Report / Improvement Plan (aar.md, aar.html, improvement-plan.csv; --pdf: aar.pdf)."""
     from facilitator.conduct.store import _rebuild, write_summary
@@ -288,10 +311,11 @@ def report(session_dir: str, log_only: bool, out_dir: str | None, pdf: bool, lan
         return
     from facilitator.evaluation.aar import write_aar
 
-    bar = _Bar(progress)
+    bar = _Bar(progress, at_most=_may_stop(replications, fixed))
     try:
         folder = write_aar(session, out=out_dir, replications=replications, seed=seed, executor=executor, workers=workers,
-                           on_start=bar.start, on_runs=bar.runs, pdf=pdf, lang=language, paper=paper)
+                           on_start=bar.start, on_runs=bar.runs, pdf=pdf, lang=language, paper=paper, fixed=fixed,
+                           on_outcomes=lambda o: _say_precision(o), warn=_warn)
     finally:
         bar.close()
     for name in ("aar.md", "aar.html", "improvement-plan.csv", *(("aar.pdf",) if pdf else ())):
@@ -341,8 +365,8 @@ def _lines(label: str) -> list[str]:
               help="Evaluation file: rating decisions, findings, improvement plan (checked whole; nothing is written on an error).")
 @click.option("--interactive", is_flag=True, help="Confirm or override each proposed rating at the prompt.")
 @_outcome_options
-def evaluate(session_dir: str, from_file: str | None, interactive: bool, replications: int, seed: int | None,
-             executor: str | None, workers: int | None, progress: bool | None) -> None:
+def evaluate(session_dir: str, from_file: str | None, interactive: bool, replications: int, fixed: bool,
+             seed: int | None, executor: str | None, workers: int | None, progress: bool | None) -> None:
     """Propose a P/S/M/U rating per core capability; record the evaluator's decisions with reasons."""
     from facilitator.evaluation.evaluator import check_evaluation, read_evaluation, record_evaluation
     from facilitator.evaluation.outcomes import session_outcomes
@@ -356,17 +380,24 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
     session = _open(session_dir)
     scores = score_session(session)
     outcomes = None
-    if replications:
+    if replications and getattr(session.loaded, "region", None) is not None:
         from facilitator.evaluation.regional_outcomes import regional_session_outcomes
 
-        # a regional session replicates the region (facilitator.evaluation.regional_outcomes)
-        outcomes_of = regional_session_outcomes if getattr(session.loaded, "region", None) is not None else session_outcomes
+        # a regional session replicates the region (facilitator.evaluation.regional_outcomes): a fixed count
         bar = _Bar(progress)
         try:
-            outcomes = outcomes_of(session, replications=replications, seed=seed, executor=executor,  # type: ignore[operator]
-                                   workers=workers, on_start=bar.start, on_runs=bar.runs)
+            outcomes = regional_session_outcomes(session, replications=replications, seed=seed, executor=executor,
+                                                 workers=workers, on_start=bar.start, on_runs=bar.runs)
         finally:
             bar.close()
+    elif replications:
+        bar = _Bar(progress, at_most=_may_stop(replications, fixed))
+        try:
+            outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor,
+                                        workers=workers, on_start=bar.start, on_runs=bar.runs, fixed=fixed, warn=_warn)
+        finally:
+            bar.close()
+        _say_precision(outcomes)
     proposals = propose_all(session.loaded.exercise, scores, outcomes)
     for p in proposals:
         click.echo(f"{p.rating or '-'}  {p.capability}: {p.reason}")
@@ -398,8 +429,8 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder for compare.md, compare.html and compare.png.")
 @_outcome_options
-def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed: int | None, executor: str | None,
-            workers: int | None, progress: bool | None) -> None:
+def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, fixed: bool, seed: int | None,
+            executor: str | None, workers: int | None, progress: bool | None) -> None:
     """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes."""
     from facilitator.evaluation.aar import compare_sessions
     from facilitator.conduct.store import _rebuild
@@ -417,10 +448,11 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
                                "(each session's AAR holds its regional findings)")
         sessions.append(s)
     names = [Path(d).name for d in session_dirs]
-    bar = _Bar(progress)
+    bar = _Bar(progress, at_most=_may_stop(replications, fixed))
     try:
         folder = compare_sessions(sessions, names=names, out=out_dir, replications=replications, seed=seed,
-                                  executor=executor, workers=workers, on_start=bar.start, on_runs=bar.runs)
+                                  executor=executor, workers=workers, on_start=bar.start, on_runs=bar.runs, fixed=fixed,
+                                  warn=_warn)
     finally:
         bar.close()
     click.echo(f"wrote {folder / 'compare.md'}")
@@ -432,7 +464,9 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
 @click.argument("decision", metavar="DECISION")
 @click.option("--team", required=True, help="The team that would take the decision (it must be allowed the verb).")
 @click.option("--replications", "-n", type=click.IntRange(min=2), default=100, show_default=True,
-              help="Seeded replications per arm.")
+              help="Most seeded replications per arm: the runs stop sooner, from 50 in batches of 25, once every band "
+                   "(95 % CI of each arm's mean and of each difference) is narrower than its practical threshold.")
+@click.option("--fixed-replications", "fixed", is_flag=True, help="Run exactly --replications per arm.")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the replications (default: the session's).")
 @click.option("--executor", type=click.Choice(["serial", "processes", "dask"]), default=None,
               help="Where the replications run (default: a process pool when it helps).")
@@ -440,8 +474,8 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, seed
 @click.option("--figure", "figure_file", default=None, type=click.Path(dir_okay=False, path_type=str),
               help="Also write the forecast's figure (PNG) here.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def forecast(session_dir: str, decision: str, team: str, replications: int, seed: int | None, executor: str | None,
-             workers: int | None, figure_file: str | None, progress: bool | None) -> None:
+def forecast(session_dir: str, decision: str, team: str, replications: int, fixed: bool, seed: int | None,
+             executor: str | None, workers: int | None, figure_file: str | None, progress: bool | None) -> None:
     """What if TEAM takes DECISION ("VERB key=value ... [-- rationale]") now, in SESSION's conduct?
 
     Compares the decision taken at the session's current exercise time with no further action and
@@ -457,10 +491,10 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, seed
         from facilitator.conduct.session import SessionError
 
         raise SessionError(f"{session_dir} is a regional session: what-if forecasts are not built for regional exercises yet")
-    bar = _Bar(progress)
+    bar = _Bar(progress, at_most=_may_stop(replications, fixed))
     try:
         result = run(session, team=team, line=decision, replications=replications, seed=seed, executor=executor,
-                     workers=workers, on_start=bar.start, on_runs=bar.runs)
+                     workers=workers, on_start=bar.start, on_runs=bar.runs, fixed=fixed)
     finally:
         bar.close()
     for text in format_forecast(result):

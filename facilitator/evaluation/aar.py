@@ -331,6 +331,7 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             "no team action, each over the same %(n)s seeded replications (seed %(seed)s; common random "
             "numbers). Differences are paired by replication with 95 %% confidence intervals. Lower is better for "
             "every indicator.", n=n, seed=outcomes.seed))
+        p(precision_text(outcomes, _))
         rows, classes = sec.outcome_rows(outcomes, metrics_of(outcomes), _)
         blocks.append(("table", [_("Indicator"), r.word(ARM_LABELS["team"]), r.word(ARM_LABELS["doctrine"]),
                                  r.word(ARM_LABELS["no_action"]), _("yours vs doctrine (95 %% CI)"),
@@ -521,11 +522,34 @@ def improvement_plan_csv(rows: Sequence[Sequence[str]]) -> str:
     return buf.getvalue()
 
 
+def precision_text(outcomes: Outcomes, _: Any) -> str:
+    """How many replications each arm used and the precision reached, in the reader's language."""
+    pr = outcomes.precision
+    n = outcomes.replications
+    if pr is None:
+        return _("Each arm ran the %(n)s replications asked for, without stopping on precision.", n=n)
+    if pr.rule.effectively_fixed:
+        head = _("Each arm ran the %(n)s replications asked for, without stopping on precision.", n=n)
+    elif pr.within:
+        return _("Each arm used %(n)s of at most %(cap)s replications: the runs stopped, from %(min)s in batches of "
+                 "%(batch)s, once every indicator's 95 %% interval (each arm's mean and each paired difference) was "
+                 "narrower than its threshold.", n=n, cap=pr.rule.cap, min=pr.rule.minimum, batch=pr.rule.batch)
+    else:
+        head = _("Each arm used all %(n)s replications allowed.", n=n)
+    if pr.within:
+        return head
+    labels = {m: label for m, label, _u in METRICS}
+    which = list(dict.fromkeys(word(labels.get(b.metric, b.metric), _) for b in pr.wide))
+    return head + " " + _("%(k)s intervals are still wider than their threshold (%(which)s): more replications would "
+                          "narrow them.", k=len(pr.wide), which=_.join(which, semicolon=True))
+
+
 def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, replications: int = DEFAULT_REPLICATIONS,
               seed: int | None = None, executor: str | None = None, workers: int | None = None,
               figures: bool = True, on_start: Callable[[int], None] | None = None,
               on_runs: Callable[[int], None] | None = None, pdf: bool = False, lang: str = "en",
-              paper: str = DEFAULT_PAPER) -> Path:
+              paper: str = DEFAULT_PAPER, fixed: bool = False, on_outcomes: Callable[[Outcomes], None] | None = None,
+              warn: Callable[[str], None] | None = None) -> Path:
     """Write the AAR/IP of ``session`` into ``out`` (default ``SESSION/aar``) and return the folder.
 
     ``lang`` (``en``, ``ar``, ``fr``) is the language of the document: the journal is language-neutral,
@@ -536,8 +560,10 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
     ``pdf`` also prints ``aar.pdf`` with the headless Chromium on PATH
     (:func:`facilitator.documents.pdf.html_to_pdf`; an error says when none is installed).
 
-    ``replications=0`` leaves out the outcome comparison (no simulation is run). ``on_start`` and
-    ``on_runs`` follow the outcome runs (a progress bar; see :func:`~facilitator.evaluation.outcomes.session_outcomes`).
+    ``replications=0`` leaves out the outcome comparison (no simulation is run); else it is the most
+    replications per arm, fewer when the bands are precise enough, exactly that many with ``fixed``
+    (:func:`~facilitator.evaluation.outcomes.session_outcomes`). ``on_start`` and ``on_runs`` follow the
+    outcome runs (a progress bar); ``on_outcomes`` gets the outcomes once computed, ``warn`` the caches' warnings.
     """
     folder = Path(out) if out is not None else (session.folder / "aar" if session.folder else Path("aar"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -547,7 +573,9 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
     outcomes = None
     if replications:
         outcomes = session_outcomes(session, replications=replications, seed=seed, executor=executor, workers=workers,
-                                    variants=variants, on_start=on_start, on_runs=on_runs)
+                                    variants=variants, on_start=on_start, on_runs=on_runs, fixed=fixed, warn=warn)
+        if on_outcomes is not None:
+            on_outcomes(outcomes)
     doc = build_aar(session, scores=scores, outcomes=outcomes, folder=folder, figures=figures, lang=lang)
     write_print_document(folder, doc, "aar", paper=paper)
     if pdf:
@@ -561,7 +589,8 @@ def write_aar(session: "Session", *, out: str | os.PathLike[str] | None = None, 
 def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out: str | os.PathLike[str],
                      replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, executor: str | None = None,
                      workers: int | None = None, on_start: Callable[[int], None] | None = None,
-                     on_runs: Callable[[int], None] | None = None) -> Path:
+                     on_runs: Callable[[int], None] | None = None, fixed: bool = False,
+                     warn: Callable[[str], None] | None = None) -> Path:
     """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes side by side.
 
     Every session's decisions are replayed over the same seeds (``seed`` defaults to the first
@@ -573,7 +602,7 @@ def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out
     seed = sessions[0].loaded.seed if seed is None else seed
     cards = [score_session(s) for s in sessions]
     outs = [session_outcomes(s, replications=replications, seed=seed, executor=executor, workers=workers,
-                             on_start=on_start, on_runs=on_runs)
+                             on_start=on_start, on_runs=on_runs, fixed=fixed, warn=warn)
             if replications else None for s in sessions]
     caps = list(dict.fromkeys(c for s in sessions for c in (o.capability for o in s.loaded.exercise.objectives)))
     blocks: list[tuple[Any, ...]] = [("h", 1, "Sessions"),
@@ -591,12 +620,17 @@ def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out
     blocks += [("h", 1, "Timeliness and ratings per core capability"),
                ("table", ["Core capability", *[f"{k + 1}" for k in range(len(sessions))]], rows)]
     if all(o is not None for o in outs):
-        blocks += [("h", 1, f"Outcomes of each session's decisions ({replications} replications, seed {seed})"),
+        used = sorted({o.replications for o in outs if o is not None})
+        count = f"{used[0]} replications" if len(used) == 1 else \
+            "replications per session " + ", ".join(str(o.replications) for o in outs if o is not None)
+        blocks += [("h", 1, f"Outcomes of each session's decisions ({count}, seed {seed})"),
                    ("table", ["Indicator", *[f"{k + 1}" for k in range(len(sessions))], "doctrine", "no action"],
-                    [(label, *(_mean(m, o.stats("team", m), replications) for o in outs if o is not None),
-                      _mean(m, outs[0].stats("doctrine", m), replications),  # type: ignore[union-attr]
-                      _mean(m, outs[0].stats("no_action", m), replications))  # type: ignore[union-attr]
+                    [(label, *(_mean(m, o.stats("team", m), o.replications) for o in outs if o is not None),
+                      _mean(m, outs[0].stats("doctrine", m), outs[0].replications),  # type: ignore[union-attr]
+                      _mean(m, outs[0].stats("no_action", m), outs[0].replications))  # type: ignore[union-attr]
                      for m, label, _ in METRICS])]
+        blocks += [("p", f"Session {k + 1}: {o.precision.text(dict((m, lb) for m, lb, _ in METRICS))}.")
+                   for k, o in enumerate(outs) if o is not None and o.precision is not None]
     from facilitator.evaluation.plots import compare_figure
 
     shown = [m for m in METRICS if m[0] in ("medical.deaths", "incident.exposed_person_min", "egress.t95_s")]

@@ -42,7 +42,8 @@ from simsoft.experiments import describe, paired_difference, replication_seeds
 from simsoft.units import format_duration
 
 from facilitator.evaluation.outcomes import arm_scenario, doctrine_session, team_actions
-from facilitator.evaluation.runs import pick_executor, run_arms
+from facilitator.evaluation.precision import Precision, ReplicationRule, replicate, wide_bands
+from facilitator.evaluation.runs import pick_executor, run_arms, unmade
 from facilitator.exercise.decisions import DecisionError, ScriptedDecision, action_text, parse_line
 from facilitator.exercise.loader import check_decision
 
@@ -84,6 +85,8 @@ class _Asked:
     seed: int
     doctrine: list[str]
     """The doctrine arm's remaining actions, as text (``inject team verb at 12:00``)."""
+    adaptive: bool = True
+    """Stop before ``replications`` once every band is within its threshold (:mod:`facilitator.evaluation.precision`)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class Forecast(_Asked):
     """A forecast's numbers: ``values[arm][metric][i]`` over common seeds (``None``: never reached)."""
 
     values: dict[str, dict[str, list[float | None]]] = field(default_factory=dict)
+    precision: Precision | None = None
+    """Replications used per arm (:attr:`replications`), under which rule, and the precision reached."""
 
     @property
     def decision(self) -> str:
@@ -127,9 +132,12 @@ class Forecast(_Asked):
                      **{d: {k: summ[m][d].get(k) for k in ("n", "mean", "ci_low", "ci_high", "significant")}
                         for d in ("proposed_minus_no_further_action", "proposed_minus_doctrine")}}
                  for m, _, _ in FORECAST_METRICS}
-        return {"by": by, "team": self.team, "action": self.action, "after_s": self.after_s,
+        body = {"by": by, "team": self.team, "action": self.action, "after_s": self.after_s,
                 "rationale": self.rationale, "replications": self.replications, "seed": self.seed,
                 "doctrine": self.doctrine, "bands": _finite(bands)}
+        if self.precision is not None:
+            body["precision"] = _finite(self.precision.to_dict())
+        return body
 
 
 def _finite(x: Any) -> Any:
@@ -198,8 +206,11 @@ def remaining_doctrine(session: "Session") -> list[tuple[dict[str, Any], str]]:
 
 
 def prepare(session: "Session", *, team: str, line: str, replications: int = FORECAST_REPLICATIONS,
-            seed: int | None = None) -> ForecastPlan:
+            seed: int | None = None, fixed: bool = False) -> ForecastPlan:
     """Check the proposed decision (``VERB key=value ... [-- rationale]`` for ``team``) and build the arms.
+
+    ``replications`` is the most per arm: the runs stop sooner once every band is within its threshold
+    (:mod:`facilitator.evaluation.precision`: from 50 in batches of 25), unless ``fixed``.
 
     Raises :class:`~facilitator.exercise.decisions.DecisionError` for a decision the team could not
     take now, with the same message a real decision gets; nothing is journaled then.
@@ -218,22 +229,46 @@ def prepare(session: "Session", *, team: str, line: str, replications: int = FOR
             "doctrine": arm_scenario(base, [*history, *(a for a, _ in doctrine)], seed=seed)}
     return ForecastPlan(t_s=session.now_s, team=team, action=dict(proposed.action), after_s=proposed.after_s,
                         rationale=proposed.rationale, replications=int(replications), seed=seed, arms=arms,
-                        doctrine=[text for _, text in doctrine])
+                        doctrine=[text for _, text in doctrine], adaptive=not fixed)
+
+
+FORECAST_PAIRS = (("proposed", "no_further_action", "proposed minus no further action"),
+                  ("proposed", "doctrine", "proposed minus doctrine"))
 
 
 def run_forecast(plan: ForecastPlan, *, executor: str | None = None, workers: int | None = None,
                  on_start: Callable[[int], None] | None = None, on_runs: Callable[[int], None] | None = None) -> Forecast:
     """Run the plan's arms over common seeds (the warm pool by default for 40 runs or more on two cores).
 
-    Runs this process already made are reused (:func:`facilitator.evaluation.runs.run_arms`): a second
-    proposal at the same moment runs only its own arm, *no further action* and *doctrine* being the same.
+    Batch by batch under the plan's rule (:mod:`facilitator.evaluation.precision`): the same seed gives
+    the same replications on every executor. Runs this process already made are reused
+    (:func:`facilitator.evaluation.runs.run_arms`): a second proposal at the same moment runs only its
+    own arm, *no further action* and *doctrine* being the same. ``on_start`` gets the most runs to make.
     """
-    seeds = replication_seeds(plan.seed, plan.replications)
-    executor = executor or pick_executor(plan.replications * len(plan.arms), workers)
-    runs = run_arms(plan.arms, seeds, executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
-    values = {arm: {m: [_clean(r.get(m)) for r in rows] for m, _, _ in FORECAST_METRICS} for arm, rows in runs.items()}
+    rule = ReplicationRule(plan.replications) if plan.adaptive else ReplicationRule.fixed(plan.replications)
+    seeds = replication_seeds(plan.seed, rule.cap)
+    executor = executor or pick_executor(rule.cap * len(plan.arms), workers)
+    metrics = [m for m, _, _ in FORECAST_METRICS]
+    values: dict[str, dict[str, list[float | None]]] = {a: {m: [] for m in metrics} for a in plan.arms}
+    have = [0]
+    if on_start is not None:
+        on_start(unmade(plan.arms, {a: seeds for a in plan.arms}))
+
+    def run_to(n: int) -> None:
+        runs = run_arms(plan.arms, seeds[have[0]:n], executor=executor, workers=workers, on_runs=on_runs)
+        for arm, rows in runs.items():
+            for m in metrics:
+                values[arm][m].extend(_clean(r.get(m)) for r in rows)
+        have[0] = n
+
+    precision = replicate(rule, have=lambda: have[0], run_to=run_to,
+                          check=lambda n: wide_bands(values, n, metrics=metrics, pairs=FORECAST_PAIRS,
+                                                     names=FORECAST_LABELS))
+    n = precision.used
     asked = {f.name: getattr(plan, f.name) for f in fields(_Asked)}
-    return Forecast(**asked, values=values)
+    asked["replications"] = n
+    return Forecast(**asked, values={a: {m: v[:n] for m, v in by.items()} for a, by in values.items()},
+                    precision=precision)
 
 
 def _clean(x: Any) -> float | None:
@@ -253,13 +288,13 @@ def record(session: "Session", result: Forecast, *, by: str = "facilitator") -> 
 def forecast(session: "Session", *, team: str, line: str, replications: int = FORECAST_REPLICATIONS,
              seed: int | None = None, executor: str | None = None, workers: int | None = None, by: str = "facilitator",
              journal: bool = True, on_start: Callable[[int], None] | None = None,
-             on_runs: Callable[[int], None] | None = None) -> Forecast:
+             on_runs: Callable[[int], None] | None = None, fixed: bool = False) -> Forecast:
     """Forecast ``line`` proposed for ``team`` now, against no further action and doctrine; journal it.
 
     >>> f = forecast(session, team="police", line="cordon zones=main_hall state=hot")  # doctest: +SKIP
     >>> f.summary()["medical.deaths"]["proposed_minus_no_further_action"]["mean"]  # doctest: +SKIP
     """
-    result = run_forecast(prepare(session, team=team, line=line, replications=replications, seed=seed),
+    result = run_forecast(prepare(session, team=team, line=line, replications=replications, seed=seed, fixed=fixed),
                           executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
     if journal:
         record(session, result, by=by)
@@ -349,5 +384,8 @@ def format_forecast(result: Forecast) -> list[str]:
     rows = [TABLE_HEADER, *table_rows(result)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(TABLE_HEADER))]
     lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    if result.precision is not None:
+        labels = {m: label for m, label, _ in FORECAST_METRICS}
+        lines.append("  replications: " + result.precision.text(labels))
     lines.append("  doctrine adds: " + ("; ".join(result.doctrine) if result.doctrine else "nothing (every expected action is taken)"))
     return lines

@@ -38,7 +38,9 @@ from simsoft.errors import ActionError, SimsoftError
 from simsoft.experiments import describe, paired_difference, replication_seeds
 
 from facilitator.exercise.decisions import ScriptedDecision
-from facilitator.evaluation.runs import pick_executor, run_arms
+from facilitator.evaluation.baselines import BaselineStore, baseline_folder
+from facilitator.evaluation.precision import Precision, ReplicationRule, replicate, wide_bands
+from facilitator.evaluation.runs import pick_executor, run_arms, unmade
 from facilitator.exercise.loader import LoadedExercise, for_play
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from facilitator.conduct.session import Session
 
-__all__ = ["METRICS", "ARMS", "ARM_LABELS", "DEFAULT_REPLICATIONS", "Outcomes", "team_actions", "doctrine_plan",
+__all__ = ["METRICS", "ARMS", "ARM_LABELS", "DEFAULT_REPLICATIONS", "Outcomes", "team_actions", "doctrine_plan", "doctrine_script",
+           "compare_pairs", "BASELINE_ARMS",
            "doctrine_session", "arm_scenario", "compute_outcomes", "session_outcomes", "variant_side_effects",
            "SIDE_EFFECT_RUNS"]
 
@@ -87,17 +90,9 @@ def team_actions(session: "Session") -> list[dict[str, Any]]:
     return [{**_timed(d.action, d.t_s + d.after_s), "note": d.id} for d in session.decisions]
 
 
-def doctrine_session(loaded: LoadedExercise, *, team: "Session | None" = None) -> "Session":
-    """The doctrine run played as a scripted session (no folder, no journal): every expected action at its
-    time standard after its inject, on the exercise seed.
-
-    Where an expectation gives no ``doctrine`` parameters, the parameters of ``team``'s first decision
-    with that team and verb are used. Its :attr:`~Session.decisions` are the doctrine's timed actions;
-    its :attr:`~Session.rejected` and unplayed script are the gaps.
-    """
-    from facilitator.conduct.store import play
-    from facilitator.conduct.session import Session
-
+def doctrine_script(loaded: LoadedExercise, *, team: "Session | None" = None) -> list[ScriptedDecision]:
+    """The doctrine run's script: every expected action at its time standard after its inject, with the
+    expectation's ``doctrine`` parameters, else those of ``team``'s first decision with that team and verb."""
     script: list[ScriptedDecision] = []
     ex = loaded.exercise
     for inj in ex.msel:
@@ -112,6 +107,21 @@ def doctrine_session(loaded: LoadedExercise, *, team: "Session | None" = None) -
                     params = {k: v for k, v in own.action.items() if k != "do"}
             script.append(ScriptedDecision(team=exp.team, action={"do": exp.action, **params}, inject=inj.id,
                                            after_s=float(standard or 0.0), rationale="doctrine"))
+    return script
+
+
+def doctrine_session(loaded: LoadedExercise, *, team: "Session | None" = None) -> "Session":
+    """The doctrine run played as a scripted session (no folder, no journal): every expected action at its
+    time standard after its inject, on the exercise seed (:func:`doctrine_script`).
+
+    Where an expectation gives no ``doctrine`` parameters, the parameters of ``team``'s first decision
+    with that team and verb are used. Its :attr:`~Session.decisions` are the doctrine's timed actions;
+    its :attr:`~Session.rejected` and unplayed script are the gaps.
+    """
+    from facilitator.conduct.store import play
+    from facilitator.conduct.session import Session
+
+    script = doctrine_script(loaded, team=team)
     session = Session(loaded, script=script)
     play(session, close=False)
     return session
@@ -148,6 +158,9 @@ class Outcomes:
     """For a variant that left every outcome exactly as your decisions had it in every replication: the
     other run metrics it did change (metric key: mean change over the first :data:`SIDE_EFFECT_RUNS`
     replications; empty: it changed nothing measured). Lets the AAR say why its bar is zero."""
+    precision: Precision | None = None
+    """How many replications each arm used (:attr:`replications`) under which rule, and the precision reached
+    (``None`` for outcomes cached before the rule existed: a fixed count)."""
 
     def unchanged(self, variant: str) -> bool:
         """Whether ``variant`` left every outcome of every replication exactly as your decisions had it."""
@@ -189,16 +202,19 @@ class Outcomes:
 
     def to_json(self) -> str:
         """JSON text (the session folder's cache)."""
-        return json.dumps({"key": self.key, "replications": self.replications, "seed": self.seed, "seeds": self.seeds,
-                           "doctrine_gaps": self.doctrine_gaps, "values": self.values,
-                           "side_effects": self.side_effects}, sort_keys=True, indent=1)
+        data = {"key": self.key, "replications": self.replications, "seed": self.seed, "seeds": self.seeds,
+                "doctrine_gaps": self.doctrine_gaps, "values": self.values, "side_effects": self.side_effects}
+        if self.precision is not None:
+            data["precision"] = self.precision.to_dict()
+        return json.dumps(data, sort_keys=True, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> "Outcomes":
         """Read :meth:`to_json` back."""
         d = json.loads(text)
+        precision = Precision.from_dict(d["precision"]) if d.get("precision") else None
         return cls(d["replications"], d["seed"], d["seeds"], d["values"], d.get("doctrine_gaps", []), d.get("key", ""),
-                   d.get("side_effects", {}))
+                   d.get("side_effects", {}), precision)
 
 
 def arm_scenario(base: "Scenario", actions: Sequence[dict[str, Any]], *, seed: int) -> "Scenario":
@@ -238,34 +254,103 @@ def _metric_lists(runs: list[dict[str, Any]]) -> dict[str, list[float | None]]:
     return {m: [_clean(r.get(m)) for r in runs] for m, _, _ in METRICS}
 
 
+def compare_pairs(wanted: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The paired differences the reports show among ``wanted`` arms: ``(arm, reference, words)``."""
+    pairs = [("team", "doctrine", "your decisions minus doctrine"), ("team", "no_action", "your decisions minus no action")]
+    out = [p for p in pairs if p[0] in wanted and p[1] in wanted]
+    for a in wanted:
+        if a.startswith("variant:"):
+            out.append((a, "team", f"{a.split(':', 1)[1]} minus your decisions"))
+        elif a.startswith("without:") and "team" in wanted:
+            out.append(("team", a, f"the effect of {a.split(':', 1)[1]}"))
+    return out
+
+
+def _arm_names(wanted: Sequence[str]) -> dict[str, str]:
+    """Arms in words, for the precision line (``your decisions``, ``variant voice_pa_fast``, ``without d3``)."""
+    return {a: ARM_LABELS.get(a, a.replace(":", " ")) for a in wanted}
+
+
+def _length(values: dict[str, dict[str, list[float | None]]], arm: str) -> int:
+    """Replications held for ``arm`` (0 when an outcome metric is missing: cached before it was added)."""
+    got = values.get(arm)
+    if got is None or any(m not in got for m, _, _ in METRICS):
+        return 0
+    return min(len(got[m]) for m, _, _ in METRICS)
+
+
+def _replicate(values: dict[str, dict[str, list[float | None]]], wanted: Sequence[str], *, rule: ReplicationRule,
+               seed: int, scenario: Callable[[str], "Scenario"], executor: str, workers: int | None,
+               on_start: Callable[[int], None] | None, on_runs: Callable[[int], None] | None,
+               fill: Callable[[str, int], None] | None = None, made: Callable[[str], None] | None = None) -> Precision:
+    """Extend ``values[arm]`` for every ``wanted`` arm, batch by batch under ``rule``, and say where it stopped.
+
+    ``fill(arm, n)`` may add replications to ``values`` from elsewhere (the shared baselines) before
+    runs are made; ``made(arm)`` is told of an arm extended by runs. ``on_start`` is called once, with the
+    most runs the rule may make (the progress bar says "up to").
+    """
+    seeds = replication_seeds(seed, rule.cap)
+    started = [False]
+
+    def run_to(n: int) -> None:
+        for a in wanted:
+            if fill is not None and _length(values, a) < n:
+                fill(a, n)
+        short = [a for a in wanted if _length(values, a) < n]
+        if short and not started[0]:
+            started[0] = True
+            if on_start is not None:
+                on_start(unmade({a: scenario(a) for a in short}, {a: seeds[_length(values, a):] for a in short}))
+        by_start: dict[int, list[str]] = {}
+        for a in short:
+            by_start.setdefault(_length(values, a), []).append(a)
+        for k, arms in sorted(by_start.items()):
+            for a in arms:  # drop the tail of an arm held for fewer metrics, so every list has k values
+                values[a] = {m: list(values.get(a, {}).get(m, []))[:k] for m, _, _ in METRICS}
+            runs = run_arms({a: scenario(a) for a in arms}, seeds[k:n], executor=executor, workers=workers,
+                            on_runs=on_runs)
+            for a in arms:
+                for m, got in _metric_lists(runs[a]).items():
+                    values[a][m].extend(got)
+                if made is not None:
+                    made(a)
+
+    metrics = [m for m, _, _ in METRICS]
+    return replicate(rule, have=lambda: min(_length(values, a) for a in wanted), run_to=run_to,
+                     check=lambda n: wide_bands({a: values[a] for a in wanted}, n, metrics=metrics,
+                                                pairs=compare_pairs(wanted), names=_arm_names(wanted)))
+
+
 def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]],
                      doctrine: Sequence[dict[str, Any]] | None, replications: int = DEFAULT_REPLICATIONS,
                      seed: int | None = None, executor: str | None = None, workers: int | None = None,
                      variants: Sequence[str] = (), doctrine_gaps: Sequence[str] = (), without: Sequence[str] = (),
                      arms: Sequence[str] | None = None, on_start: Callable[[int], None] | None = None,
-                     on_runs: Callable[[int], None] | None = None) -> Outcomes:
-    """Run the arms over ``replications`` common seeds and return every value.
+                     on_runs: Callable[[int], None] | None = None, rule: ReplicationRule | None = None) -> Outcomes:
+    """Run the arms over common seeds and return every value.
 
-    ``arms`` limits the runs to those arms (default: :data:`ARMS`, then ``variant:V`` for each of
-    ``variants`` and ``without:D`` for each of ``without``); ``doctrine`` may be ``None`` when the
-    doctrine arm is not among them. ``on_start(runs)`` is called once with the number of runs to make (runs this
-    process already made are reused, :func:`~facilitator.evaluation.runs.run_arms`) and
-    ``on_runs(n)`` as batches of ``n`` finish (a progress bar). ``executor`` defaults to the process
-    pool when there are 40 runs or more and more than one core, else serial; all arms go to the pool
-    as one batch (:func:`facilitator.evaluation.runs.run_arms`).
+    ``rule`` says how many replications (:class:`~facilitator.evaluation.precision.ReplicationRule`);
+    by default exactly ``replications`` (this function is the library's plain primitive; the session
+    commands default to the adaptive rule, :func:`session_outcomes`). ``arms`` limits the runs to those
+    arms (default: :data:`ARMS`, then ``variant:V`` for each of ``variants`` and ``without:D`` for each of
+    ``without``); ``doctrine`` may be ``None`` when the doctrine arm is not among them. ``on_start(runs)``
+    is called once with the most runs to make and ``on_runs(n)`` as batches of ``n`` finish (a progress
+    bar). ``executor`` defaults to the process pool when there are 40 runs or more and more than one core,
+    else serial (:func:`facilitator.evaluation.runs.run_arms`: runs this process already made are reused).
     """
-    if replications < 2:
-        raise SimsoftError(f"outcomes need at least 2 replications for an interval, got {replications}")
+    rule = rule or ReplicationRule.fixed(replications)
     seed = loaded.seed if seed is None else int(seed)
-    seeds = replication_seeds(seed, replications)
     wanted = list(arms) if arms is not None else [*ARMS, *(f"variant:{v}" for v in variants),
                                                    *(f"without:{d}" for d in without)]
     if executor is None:
-        executor = pick_executor(replications * len(wanted), workers)
+        executor = pick_executor(rule.cap * len(wanted), workers)
     scenarios = _arm_scenarios(loaded, wanted, team=team, doctrine=doctrine, seed=seed)
-    runs = run_arms(scenarios, seeds, executor=executor, workers=workers, on_start=on_start, on_runs=on_runs)
-    values = {name: _metric_lists(rows) for name, rows in runs.items()}
-    return Outcomes(replications, seed, seeds, values, list(doctrine_gaps))
+    values: dict[str, dict[str, list[float | None]]] = {}
+    precision = _replicate(values, wanted, rule=rule, seed=seed, scenario=scenarios.__getitem__, executor=executor,
+                           workers=workers, on_start=on_start, on_runs=on_runs)
+    n = precision.used
+    return Outcomes(n, seed, replication_seeds(seed, n), {a: {m: values[a][m][:n] for m, _, _ in METRICS} for a in wanted},
+                    list(doctrine_gaps), precision=precision)
 
 
 def _arm_scenarios(loaded: LoadedExercise, wanted: Sequence[str], *, team: Sequence[dict[str, Any]],
@@ -324,18 +409,22 @@ def variant_side_effects(loaded: LoadedExercise, *, team: Sequence[dict[str, Any
     return out
 
 
-def _key(loaded: LoadedExercise, team: Any, replications: int, seed: int) -> str:
+def _key(loaded: LoadedExercise, team: Any, replications: int, seed: int, rule: str | None = None) -> str:
     # The doctrine plan is not part of the key: it follows from the exercise, the scenario, the
     # session's seed and the team's decisions (their parameters), which are. So a cache hit needs no
-    # doctrine play at all.
-    text = json.dumps({"team": team, "n": replications, "seed": seed, "session_seed": loaded.seed,
-                       "scenario": loaded.scenario_sha256, "exercise": loaded.exercise_sha256,
-                       "simsoft": simsoft.__version__}, sort_keys=True)
+    # doctrine play at all. The fixed rule keeps the key outcomes had before the rule existed (old
+    # caches still read); the adaptive rule adds itself, so fixed and adaptive results never mix.
+    fields: dict[str, Any] = {"team": team, "n": replications, "seed": seed, "session_seed": loaded.seed,
+                              "scenario": loaded.scenario_sha256, "exercise": loaded.exercise_sha256,
+                              "simsoft": simsoft.__version__}
+    if rule is not None:
+        fields["rule"] = rule
+    text = json.dumps(fields, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 CACHE_ENTRIES = 8
-"""Outcome sets kept per session folder (one per seed and replication count asked for, newest kept)."""
+"""Outcome sets kept per session folder (one per seed and replication rule asked for, newest kept)."""
 
 
 def _read_cache(path: Path) -> list[Outcomes]:
@@ -359,49 +448,111 @@ def _write_cache(path: Path, entries: list[Outcomes]) -> None:
         pass  # a read-only session folder: the outcomes are still returned, only not kept
 
 
+BASELINE_ARMS = ("doctrine", "no_action")
+"""Arms that do not depend on the team's decisions (:mod:`facilitator.evaluation.baselines`)."""
+
+
 def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None,
                      executor: str | None = None, workers: int | None = None, variants: Sequence[str] = (),
                      cache: str | os.PathLike[str] | None = None, on_start: Callable[[int], None] | None = None,
-                     on_runs: Callable[[int], None] | None = None) -> Outcomes:
+                     on_runs: Callable[[int], None] | None = None, fixed: bool = False,
+                     rule: ReplicationRule | None = None, baselines: str | os.PathLike[str] | bool | None = None,
+                     warn: Callable[[str], None] | None = None) -> Outcomes:
     """Outcomes of a session's decision record, from ``cache`` where it holds them.
 
-    The cache (default ``SESSION/outcomes.json``) keeps one outcome set per seed and replication
-    count, each with every arm computed so far; only the arms it lacks are run (a report's variant
-    arms after an evaluation, say), over the same seeds, and added. It is derived data: deleting it
-    only costs the runs. ``on_start``/``on_runs`` are called only when something runs.
+    **Replications.** By default *adaptive* (:mod:`facilitator.evaluation.precision`): at least 50 per
+    arm, then batches of 25, stopping as soon as every outcome indicator's 95 % half-width (each arm's
+    mean and each paired difference shown) is within its practical threshold; ``replications`` is the
+    cap. ``fixed=True`` runs exactly ``replications``; ``rule`` gives any other rule. The result's
+    :attr:`Outcomes.precision` says how many each arm used and the precision reached.
+
+    **Caches.** ``cache`` (default ``SESSION/outcomes.json``) keeps one outcome set per seed and rule,
+    each with every arm computed so far; only what it lacks is run (a report's variant arms after an
+    evaluation, say) over the same seeds, and added. The doctrine and no-action arms are also read from
+    and written to the shared baseline store (:mod:`facilitator.evaluation.baselines`; ``baselines``: a
+    folder, ``False`` for none, default next to the session folder), so another team's session of the
+    same exercise runs only its own arm. Both are derived data: deleting them only costs the runs.
+    ``on_start``/``on_runs`` are called only when something runs; ``warn`` gets the store's warnings.
     """
     loaded = session.loaded
     seed = loaded.seed if seed is None else int(seed)
+    rule = rule or (ReplicationRule.fixed(replications) if fixed else ReplicationRule(int(replications)))
     team = team_actions(session)
     from facilitator.evaluation.contrary import contrary_decisions
 
     without = sorted({c.decision for c in contrary_decisions(session)})
     wanted = [*ARMS, *(f"variant:{v}" for v in variants), *(f"without:{d}" for d in without)]
-    key = _key(loaded, team, replications, seed)
+    key = _key(loaded, team, rule.cap, seed, rule.key())
     path = Path(cache) if cache is not None else (session.folder / CACHE if session.folder is not None else None)
     entries = _read_cache(path) if path is not None else []
-    found = next((o for o in entries if o.key == key and o.replications == replications), None)
-    # an arm cached before an outcome metric was added lacks it: run it again
-    missing = [a for a in wanted if found is None or a not in found.values
-               or any(m not in found.values[a] for m, _, _ in METRICS)]
-    if missing:
-        doctrine, gaps = doctrine_plan(loaded, team=session) if "doctrine" in missing else (None, [])
-        new = compute_outcomes(loaded, team=team, doctrine=doctrine, replications=replications, seed=seed,
-                               executor=executor, workers=workers, doctrine_gaps=gaps, arms=missing,
-                               on_start=on_start, on_runs=on_runs)
-        if found is None:
-            found = new
-            found.key = key
-        else:
-            found.values.update(new.values)
-            if "doctrine" in missing:
-                found.doctrine_gaps = new.doctrine_gaps
+    found = next((o for o in entries if o.key == key and (rule.adaptive or o.replications == rule.cap)), None)
+    if found is None:
+        found = Outcomes(0, seed, [], {}, [], key)
+    values = found.values
+    if baselines is False:
+        store = None
+    else:
+        where = Path(baselines) if isinstance(baselines, (str, os.PathLike)) else baseline_folder(session.folder)
+        store = BaselineStore(where, warn=warn) if where is not None else None
+    seeds = replication_seeds(seed, rule.cap)
+    plan: dict[str, Any] = {}
+
+    def doctrine() -> tuple[list[dict[str, Any]], list[str]]:
+        if "doctrine" not in plan:
+            plan["doctrine"] = doctrine_plan(loaded, team=session)
+        return plan["doctrine"]
+
+    def store_key(arm: str) -> str:
+        script = None
+        if arm == "doctrine":
+            script = [[d.team, d.inject, d.after_s, sorted(d.action.items())] for d in doctrine_script(loaded, team=session)]
+        return BaselineStore.key(arm=arm, exercise_sha256=loaded.exercise_sha256, scenario_sha256=loaded.scenario_sha256,
+                                 variant=loaded.exercise.exercise.variant, session_seed=loaded.seed, seed=seed,
+                                 doctrine_script=script)
+
+    def fill(arm: str, n: int) -> None:
+        if store is None or arm not in BASELINE_ARMS:
+            return
+        got = store.read(store_key(arm), seeds[:n])
+        if got is None or any(m not in got[0] for m, _, _ in METRICS):
+            return
+        stored, gaps = got
+        if len(stored[METRICS[0][0]]) > _length(values, arm):
+            values[arm] = {m: list(stored[m]) for m, _, _ in METRICS}
+            if arm == "doctrine":
+                found.doctrine_gaps = list(gaps)
+
+    def made(arm: str) -> None:
+        if arm == "doctrine":
+            found.doctrine_gaps = list(doctrine()[1])
+        if store is not None and arm in BASELINE_ARMS:
+            n = _length(values, arm)
+            store.write(store_key(arm), arm=arm, seeds=seeds[:n], values={m: values[arm][m][:n] for m, _, _ in METRICS},
+                        gaps=found.doctrine_gaps if arm == "doctrine" else ())
+
+    scenarios: dict[str, "Scenario"] = {}
+
+    def scenario(arm: str) -> "Scenario":
+        if arm not in scenarios:
+            scenarios.update(_arm_scenarios(loaded, [arm], team=team, doctrine=doctrine()[0] if arm == "doctrine" else None,
+                                            seed=seed))
+        return scenarios[arm]
+
+    before = {a: _length(values, a) for a in wanted}
+    chosen = executor or pick_executor(rule.cap * len(wanted), workers)
+    precision = _replicate(values, wanted, rule=rule, seed=seed, scenario=scenario, executor=chosen, workers=workers,
+                           on_start=on_start, on_runs=on_runs, fill=fill, made=made)
+    grown = any(_length(values, a) != before[a] for a in wanted)
+    n = precision.used
+    found.replications = max([found.replications, *(_length(values, a) for a in values)])
+    found.seeds = replication_seeds(seed, found.replications)
     # A variant that changed no outcome of any replication: what did it change? (for the AAR's words)
-    explain = [v for v in variants if found.unchanged(v) and (v not in found.side_effects or missing)]
+    result = Outcomes(n, seed, seeds[:n], {a: {m: values[a][m][:n] for m, _, _ in METRICS} for a in wanted},
+                      list(found.doctrine_gaps), key, precision=precision)
+    explain = [v for v in variants if result.unchanged(v) and (v not in found.side_effects or grown)]
     for v in explain:
-        found.side_effects[v] = variant_side_effects(loaded, team=team, variant=v, seeds=found.seeds[:SIDE_EFFECT_RUNS])
-    if (missing or explain) and path is not None:
+        found.side_effects[v] = variant_side_effects(loaded, team=team, variant=v, seeds=seeds[:SIDE_EFFECT_RUNS])
+    if (grown or explain) and path is not None:
         _write_cache(path, [o for o in entries if o is not found] + [found])
-    return Outcomes(found.replications, found.seed, found.seeds, {a: found.values[a] for a in wanted},
-                    list(found.doctrine_gaps), found.key,
-                    {v: dict(found.side_effects[v]) for v in variants if v in found.side_effects and found.unchanged(v)})
+    result.side_effects = {v: dict(found.side_effects[v]) for v in variants if v in found.side_effects and result.unchanged(v)}
+    return result

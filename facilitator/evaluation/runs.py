@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from simsoft.schema import Scenario
 
-__all__ = ["EXECUTORS", "run_arms", "warm_pool", "shutdown", "pick_executor", "forget"]
+__all__ = ["EXECUTORS", "run_arms", "unmade", "warm_pool", "shutdown", "pick_executor", "forget"]
 
 EXECUTORS = ("serial", "processes", "dask")
 
@@ -124,6 +124,16 @@ def forget() -> None:
     """Forget the remembered runs (benchmarks; memory)."""
     with _LOCK:
         _MEMO.clear()
+
+
+def unmade(arms: Mapping[str, "Scenario"], seeds: Mapping[str, Sequence[int]]) -> int:
+    """How many of the runs ``arms[a]`` over ``seeds[a]`` this process has not made yet (a progress bar's total)."""
+    out = 0
+    with _LOCK:
+        for a, scenario in arms.items():
+            digest = _digest(pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL))
+            out += sum((digest, s) not in _MEMO for s in seeds[a])
+    return out
 
 
 def run_arms(arms: Mapping[str, "Scenario"], seeds: Sequence[int], *, executor: str = "processes",

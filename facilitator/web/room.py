@@ -447,7 +447,8 @@ class Room:
     FORECAST_KEEP = 10
     """Forecasts kept in memory for the pages (figures are drawn on demand from them)."""
     forecast_replications = 100
-    """Replications per arm of a forecast asked from the pages (the issue's floor; tests use fewer)."""
+    """Most replications per arm of a forecast asked from the pages (fewer once the bands are precise enough,
+    :mod:`facilitator.evaluation.precision`; tests use fewer)."""
 
     def forecast(self, team_id: str, line: str, *, by: str) -> str:
         """Forecast ``line`` for ``team_id`` now (:mod:`facilitator.evaluation.forecast`) and journal it.

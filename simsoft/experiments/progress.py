@@ -25,8 +25,10 @@ class Progress:
     """Counts finished runs out of ``total`` and shows rate and time left."""
 
     def __init__(self, total: int, *, label: str = "runs", stream: TextIO | None = None, enabled: bool = True,
-                 delay_s: float = 1.0, every_s: float = 0.5) -> None:
+                 delay_s: float = 1.0, every_s: float = 0.5, at_most: bool = False) -> None:
         self.total = total
+        self.at_most = at_most
+        """``total`` is a cap the work may stop short of (precision-driven replications): shown as ``up to N``."""
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
@@ -46,8 +48,9 @@ class Progress:
         left = (self.total - self.done) / rate if rate > 0 else float("nan")
         pct = 100 * self.done / self.total if self.total else 100.0
         eta = format_clock(left) if left == left else "?"
-        return (f"{self.done:>{len(str(self.total))}}/{self.total} {self.label}  {pct:3.0f} %  "
-                f"{rate:.1f} {self.label}/s  elapsed {format_clock(elapsed)}  left {eta}")
+        upto = "up to " if self.at_most else ""
+        return (f"{self.done:>{len(str(self.total))}}/{upto}{self.total} {self.label}  {pct:3.0f} %  "
+                f"{rate:.1f} {self.label}/s  elapsed {format_clock(elapsed)}  left {upto}{eta}")
 
     def extend(self, n: int) -> None:
         """Add ``n`` runs to the total (a batch of an adaptive experiment); the tenths restart from the new total.
