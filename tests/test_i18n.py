@@ -531,3 +531,44 @@ def test_terminal_console_speaks_arabic_and_french_and_journals_the_same(tmp_pat
     assert "الميسِّر> " in ar and "animateur> " in fr and "facilitator> " in en
     assert "بقيت الجلسة مفتوحة" in text_ar and "session laissée ouverte" in text_fr
     assert "تقرير الحالة لـ" in text_ar and "POINT DE SITUATION pour" in text_fr and "SITUATION REPORT for" in text_en
+
+
+ENGLISH_AT_THE_CONSOLE = ("scheduled", "[trigger]", "[manual]", "inside=", "out=", "casualties=", "units on scene",
+                          "venue close", "police dispatch", "prayer_hall", "side_room", "main_street", "car_park",
+                          "patrol_", "armed_response", "SITUATION REPORT", "GROUND TRUTH", "Trustees", "County police",
+                          "team venue", "social_media", "] phone", "released", "pending", "cancelled", "missing",
+                          "hot_wash", "-- evaluation", "people", "exercise time")
+"""English the French and Arabic console once left: reasons, key numbers, expected actions, ids in reports, the MSEL."""
+
+ENGLISH_AT_THE_ARABIC_CONSOLE = ("radio", "(discussion)", "phase briefing", " min ", "at ")
+"""Words French shares with English, which an Arabic console must not show either."""
+
+
+def test_the_terminal_console_leaves_no_english_in_french_and_arabic(tmp_path):
+    """The whole place-of-worship MSEL released at the console (a decision, reports, the MSEL, the hot wash, the
+    evaluation): nothing from the list reaches a French or Arabic reader, but the line the facilitator typed."""
+    from facilitator.conduct.console import Console
+
+    loaded = load_exercise(POW)
+    teams = tuple(f"{t.id}> " for t in loaded.exercise.teams)
+    for lang in ("fr", "ar"):
+        session = start_session(loaded, out_dir=tmp_path / lang)
+        typed = ["", "sitrep", "status", "sitrep police", *[""] * 30, "status", "sitrep", "end", "next", "sitrep", "quit"]
+        turns = ["close connection=courtyard_gate -- keep the gate shut", "sitrep"]  # the venue's first turn
+        said: list[str] = []
+
+        def read(prompt: str) -> str:
+            said.append(prompt)
+            if prompt.startswith(teams):
+                return turns.pop(0) if turns else ""
+            return typed.pop(0)
+
+        Console(session, read=read, write=said.append, figures=False, lang=lang).run()
+        text = "\n".join(line for line in said[:-1]  # the last line names the session folder
+                         if "close connection=courtyard_gate" not in line and not line.startswith(teams))
+        assert text.count("\n== I") >= 15 and not typed  # the MSEL went by, not only its start
+        words = ENGLISH_AT_THE_CONSOLE + (ENGLISH_AT_THE_ARABIC_CONSOLE if lang == "ar" else ())
+        left = [word for word in words if word in text]
+        assert not left, f"{lang}: English left at the console: {left}"
+        if lang == "ar":  # the only Latin words left are the commands one types, quoted
+            assert set(re.findall(r"[A-Za-z]{3,}", text)) <= {"sitrep", "note", "help", "questions", "next", "end"}

@@ -138,19 +138,26 @@ class Console:
         module = next((m for m in ex.modules if m.id == inj.module), None)
         w, t, loc = self.write, self.tr.gettext, self.local
         w("")
+        # English keeps the words of the journal (the reason, the method and the team ids) as it always showed them.
+        other = self.lang != "en"
         w("== " + t("%(id)s (%(module)s) at %(t)s [%(reason)s] %(method)s from %(sender)s to %(to)s", id=inj.id,
                     module=loc.module_name(module.id, module.name) if module else inj.module,
-                    t=loc.t(s.released_s or 0.0), reason=s.reason, method=inj.method,
-                    sender=loc.text(("inject", inj.id, "sender"), inj.sender), to=", ".join(inj.to)))
+                    t=loc.t(s.released_s or 0.0), reason=loc.reason(s.reason) if other else s.reason,
+                    method=loc.method(inj.method) if other else inj.method,
+                    sender=loc.text(("inject", inj.id, "sender"), inj.sender),
+                    to=self.tr.join(loc.team(x) for x in inj.to) if other else ", ".join(inj.to)))
         w(loc.inject_text(s) if s.text else loc.text(("inject", inj.id, "text"), inj.text))
         sim = self.session.sim
-        w(f"-- {key_numbers(live_values(sim.observe(), sim.recorder.events))}")
+        seen = sim.observe()
+        values = live_values(seen, sim.recorder.events)
+        w(f"-- {loc.key_numbers({**values, 't_s': seen.t_s}) if other else key_numbers(values)}")
         if self.figures:
             w("-- " + t("figure: %(path)s", path=self._figure(inj.id)))
         if inj.notes:
             w("-- " + t("controller notes: %(notes)s", notes=loc.text(("inject", inj.id, "notes"), inj.notes)))
         for e in inj.expect:
-            w("-- " + t("expected: %(team)s %(action)s", team=e.team, action=e.action)
+            w("-- " + t("expected: %(team)s %(action)s", team=loc.team(e.team) if other else e.team,
+                        action=loc.verb(e.action) if other else e.action)
               + (" " + t("(task %(task)s)", task=e.task) if e.task else ""))
         if inj.discussion_only:
             w("-- " + t("discussion only: no action answers this inject; ask the module's questions ('questions') and "
@@ -183,11 +190,21 @@ class Console:
 
     def status(self) -> None:
         """Print the MSEL with statuses."""
-        for s in self.session.injects:
-            when = format_duration(s.released_s) if s.released_s is not None else ""
-            rule = (f"at {format_duration(s.inject.at)}" if s.inject.at is not None else
-                    "trigger" if s.inject.when is not None else f"if {s.inject.if_missing.action} missing")  # type: ignore[union-attr]
-            self.write(f"  {s.inject.id:<6} {s.status:<10} {when:<12} {rule}" + ("  (discussion)" if s.inject.discussion_only else ""))
+        if self.lang == "en":
+            for s in self.session.injects:
+                when = format_duration(s.released_s) if s.released_s is not None else ""
+                rule = (f"at {format_duration(s.inject.at)}" if s.inject.at is not None else
+                        "trigger" if s.inject.when is not None else f"if {s.inject.if_missing.action} missing")  # type: ignore[union-attr]
+                self.write(f"  {s.inject.id:<6} {s.status:<10} {when:<12} {rule}" + ("  (discussion)" if s.inject.discussion_only else ""))
+            return
+        t, loc = self.tr.gettext, self.local
+        for s in self.session.injects:  # the web console's words for the same MSEL
+            when = loc.t(s.released_s) if s.released_s is not None else ""
+            rule = (t("at %(t)s", t=loc.t(s.inject.at)) if s.inject.at is not None else
+                    t("on a trigger") if s.inject.when is not None else
+                    t("if %(action)s missing", action=loc.verb(s.inject.if_missing.action)))  # type: ignore[union-attr]
+            self.write(f"  {s.inject.id:<6} {loc.status(s.status):<10} {when:<12} {rule}"
+                       + (f"  ({t('discussion')})" if s.inject.discussion_only else ""))
 
     # -- loops -----------------------------------------------------------------------------------
     def team_turn(self, team_id: str, inject_id: str) -> None:
@@ -255,7 +272,8 @@ class Console:
         ses = self.session
         w, t = self.write, self.tr.gettext
         w(t("Exercise: %(name)s  (phase %(phase)s, exercise time %(t)s)",
-            name=self.local.text(("exercise", "name"), ses.loaded.name), phase=ses.phase, t=self.local.t(ses.now_s)))
+            name=self.local.text(("exercise", "name"), ses.loaded.name),
+            phase=ses.phase if self.lang == "en" else self.local.phase(ses.phase), t=self.local.t(ses.now_s)))
         w(t("type 'help' for commands; Enter releases the next inject"))
         if ses.phase == "briefing":
             ses.advance_phase("conduct")
@@ -299,7 +317,7 @@ class Console:
             w("  " + t("noted"))
         elif cmd == "next" and ses.phase in ("hot_wash", "evaluation"):
             ses.advance_phase()
-            w(f"-- {ses.phase}")
+            w(f"-- {ses.phase if self.lang == 'en' else self.local.phase(ses.phase)}")
         elif cmd == "next":
             self.release("next")
         elif cmd == "now":
@@ -371,7 +389,9 @@ class Console:
 
     def _report(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` (ground truth for ``None``) in the console's language."""
-        return render_lines(self.session.sitrep_lines(team_id), self.lang)
+        if self.lang == "en":  # ids, as the journal's readers and decision files know them
+            return render_lines(self.session.sitrep_lines(team_id), self.lang)
+        return self.local.sitrep(team_id)  # the web pages' report: team and places by their names
 
     def _questions(self) -> None:
         current = self.session.current_inject()
