@@ -572,3 +572,32 @@ def test_the_terminal_console_leaves_no_english_in_french_and_arabic(tmp_path):
         assert not left, f"{lang}: English left at the console: {left}"
         if lang == "ar":  # the only Latin words left are the commands one types, quoted
             assert set(re.findall(r"[A-Za-z]{3,}", text)) <= {"sitrep", "note", "help", "questions", "next", "end"}
+
+
+def test_names_may_name_the_venue_and_the_scenario_and_nothing_else(tmp_path):
+    """``names: venue:`` and ``names: scenario:`` translate the venue's own name and the scenario's title; any other
+    key must be a place or unit, and a partial translation of either is a missing text like a zone's."""
+    loaded = load_exercise(POW)
+    assert loaded.texts.get(("name", "venue"), "ar") == "دار العبادة"
+    assert loaded.texts.get(("name", "scenario"), "fr") == "Incident dans un lieu de culte"
+    text = POW.read_text(encoding="utf-8")
+    broken = text.replace('  venue: {en: "Place of worship", fr: "Lieu de culte", ar: "دار العبادة"}',
+                          '  venue: {en: "Place of worship", fr: "Lieu de culte"}\n  venu: {en: "Place"}', 1)
+    assert broken != text
+    path = POW.parent / "_test_names_pow.yaml"
+    path.write_text(broken, encoding="utf-8")
+    try:
+        with pytest.raises(ExerciseError) as err:
+            load_exercise(path)
+    finally:
+        path.unlink()
+    message = str(err.value)
+    assert re.search(r"_test_names_pow\.yaml:\d+ names\.venu: 'venu' is not a zone, exit, door, unit, hospital or site "
+                     r"of the scenario, nor 'venue' or 'scenario'", message)
+    assert re.search(r"_test_names_pow\.yaml:\d+ names\.venue: has no 'ar' text, but languages.covers lists 'ar'", message)
+    # The venue's name never replaces the word "venue" (a team id) in a report: Local keeps it out of its names.
+    from facilitator.i18n.exercise import Local
+
+    ses = start_session(loaded, out_dir=tmp_path)
+    loc = Local(ses, "fr")
+    assert "venue" not in loc.names and "scenario" not in loc.names and loc.names["prayer_hall"] == "Salle de prière"

@@ -129,6 +129,9 @@ def test_the_arabic_and_french_aar_say_the_same_session(reports):
     for doc in (ar, fr):
         assert doc.count("| D") >= 2 * 8  # the decision log and the contrary table list the decisions
     assert "Appendix" not in ar and "Annexe B : participants à l'exercice" in fr
+    # The scenario's title in the reader's language (names: scenario:); English keeps the file's name alone.
+    assert "Incident dans un lieu de culte (place-of-worship.yaml)" in fr
+    assert "حادث في دار عبادة (place-of-worship.yaml)" in ar
 
 
 def test_the_arabic_aar_is_right_to_left_and_prints(reports):
@@ -255,6 +258,8 @@ def test_printed_documents_in_arabic_and_french(documents):
         assert not left, f"{stem}: English left in Arabic: {left[:20]}"
         assert not re.search(r"\b(?:the|with|when|after|which|people|released)\b", re.sub(r"\[[\w.]+\]", "", fr)), stem
     sitman = (documents / "ar" / "situation-manual.md").read_text(encoding="utf-8")
+    # The venue's own name in the reader's language (names: venue:), on the map's caption.
+    assert "دار العبادة:" in sitman and "Lieu de culte :" in (documents / "fr" / "situation-manual.md").read_text("utf-8")
     assert "## أدوار المشاركين" in sitman and "| 1,200 |" in sitman  # capacities with Latin digits
     assert "مخرج: بوابة الحديقة" not in sitman  # map labels live in the PNG, not the text
     eeg = (documents / "fr" / "evaluator-packet.md").read_text(encoding="utf-8")

@@ -207,7 +207,9 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             (_("Core capabilities"), _.join((r.cap(c) for c in caps), semicolon=True)),
             (_("Objectives"), " ".join(f"{o.id}: {r.text(('objective', o.id, 'text'), o.text)}" for o in ex.objectives)),
             (_("Threat or hazard"), field("threat", ov.threat, "-")),
-            (_("Scenario"), f"{Path(loaded.scenario_file).name}"
+            (_("Scenario"), (f"{Path(loaded.scenario_file).name}" if lang == "en" or r.text(("name", "scenario"), "") == ""
+                             else _("%(title)s (%(file)s)", title=r.text(("name", "scenario"), ""),
+                                    file=Path(loaded.scenario_file).name))
              + (_(", variant %(variant)s", variant=ov.variant) if ov.variant else "") + _(", seed %(seed)s", seed=loaded.seed)),
             (_("Sponsor"), field("sponsor", ov.sponsor, "-")), (_("Participating organisations"), _.join(organisations, semicolon=True) or "-"),
             (_("Point of contact"), field("point_of_contact", ov.point_of_contact, "-")),

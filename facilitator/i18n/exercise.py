@@ -13,6 +13,7 @@ from typing import Any
 
 from facilitator.conduct.lines import Line, Source, Term, Text
 from facilitator.conduct.sitrep import values_of
+from facilitator.exercise.languages import OWN_NAMES
 from facilitator.exercise.templates import render
 from facilitator.i18n import N_, translator
 from facilitator.web.names import display_names, verb_words, with_names
@@ -39,7 +40,7 @@ class Local:
     def __init__(self, ses: Any, lang: str = "en") -> None:
         self.ses, self.lang, self.tr = ses, lang, translator(lang)
         self.texts = ses.loaded.texts
-        given = {k[1]: self.text(k, "") for k in self.texts.by_key if k[0] == "name"}
+        given = {k[1]: self.text(k, "") for k in self.texts.by_key if k[0] == "name" and k[1] not in OWN_NAMES}
         self.names = display_names(ses.loaded.scenario, {k: v for k, v in given.items() if v})
 
     def text(self, key: tuple[str, ...], default: str) -> str:
