@@ -217,7 +217,16 @@ def test_reasons_and_rules_are_said_again_in_another_language():
     assert proposal_reason(proposed, translator("en")) == proposed["reason"]  # English: as journaled
     assert proposal_reason(proposed, translator("fr")) == (
         "délais 3/4 (≥ 75 %, aucune manquante) : quelques actions en retard ; moins bien que la doctrine pour : "
-        "Durée d'évacuation à 95 % : S → M")
+        "durée d'évacuation à 95 % : S → M")
+    # The indicators by their names in every language, never their metric ids (English included).
+    worse = ["incident.exposed_person_min", "medical.t_last_immediate_at_hospital_s"]
+    proposed = {"rating": "M", "reason": f"timeliness 3/4 (≥ 75 %, none missing): some actions late; worse than doctrine "
+                                         f"on {', '.join(worse)}: S → M",
+                "timeliness": {"points": 3, "possible": 4, "missing": 0, "late": 1}, "worse": worse}
+    said = {lang: proposal_reason(proposed, translator(lang)) for lang in ("en", "fr", "ar")}
+    assert said["en"].endswith("worse than doctrine on exposed person-minutes, last immediate patient at hospital: S → M")
+    assert "personnes-minutes exposées" in said["fr"] and "الوفيات" not in said["ar"] and "دقائق التعرض" in said["ar"]
+    assert not any(re.search(r"[a-z]+\.[a-z_]+", text) for text in said.values()), said
     c = Contrary(decision="D3", team="venue", inject="I4", t_s=330.0, action="shelter zones=prayer_hall", rule="x",
                  why=("%(verb)s where harm is happening (%(zones)s)", (("verb", "shelter"), ("zones", ["prayer_hall", "gallery"]))))
     assert rule_words(c, translator("ar"), {"prayer_hall": "قاعة الصلاة", "gallery": "الشرفة"}) == (
