@@ -341,3 +341,20 @@ def test_scripted_play_speaks_the_language_and_journals_the_same(tmp_path):
     assert "I1 at 0 s (scheduled): Main weekly service under way" in said["en"]
     assert "I1 عند 0 ث (مُجدوَل): الصلاة الأسبوعية الرئيسية جارية" in said["ar"]
     assert "  D1 venue: close connection=courtyard_gate" in said["ar"]  # decisions as typed, in every language
+
+
+def test_left_to_right_runs_are_isolated_on_a_right_to_left_page(reports):
+    """``D7: 5 د`` in an Arabic cell: without an isolate the id, the colon and the number form one left-to-right run
+    and the colon shows on the wrong side of the id (looked at in Chromium); with ``<bdi>`` it reads right to left."""
+    from facilitator.documents.render import PrintDoc, render_html
+
+    rows = [("D7: 5 د", "OBJ1: 3/4", "A patrol will look in when one is free.")]
+    page = render_html(PrintDoc(title="t", blocks=[("table", ["a", "b", "c"], rows)], lang="ar"), ".")
+    assert "<td><bdi>D7</bdi>: 5 د</td><td><bdi>OBJ1</bdi>: 3/4</td>" in page
+    assert "<bdi>A patrol will look in when one is free.</bdi>" in page  # a quoted English sentence stays whole
+    for lang in ("en", "fr"):  # left-to-right pages are as they were
+        assert "<bdi>" not in render_html(PrintDoc(title="t", blocks=[("table", ["a"], [("D7: 5",)])], lang=lang), ".")
+    _, docs, _ = reports
+    aar = (docs["ar"] / "aar.html").read_text(encoding="utf-8")
+    assert re.search(r"<td><bdi>D1</bdi>: [\u0600-\u06FF]", aar) and "<bdi>CT1.1</bdi>: " in aar
+    assert "<bdi>" not in (docs["en"] / "aar.html").read_text(encoding="utf-8")
