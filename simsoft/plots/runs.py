@@ -15,7 +15,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simsoft.engine import RunResult
-from simsoft.plots.common import PALETTE, new_figure, time_axis, wrap
+from simsoft.i18n import Translator, translator
+from simsoft.plots.common import PALETTE, figure_words, new_figure, shape_for, time_axis, wrap
 from simsoft.plots.venue import _venue_positions, venue_map  # noqa: F401  (re-exported)
 from simsoft.units import format_count
 
@@ -49,8 +50,13 @@ _SOURCE_WORDS = {"plan": "the venue's plan", "occupants": "occupants", "decision
 _MILESTONE_COLOUR = "#4d4d4d"
 
 
-def _later(t_s: float) -> str:
+def _later(t_s: float, tr: Translator | None = None) -> str:
     """A time past a figure's window, as a legend states it (``53 min``, ``2.9 h``, ``4.3 days``)."""
+    if tr is not None and tr.lang != "en":
+        _s, mins, hours = tr.units
+        if t_s >= 48 * 3600:
+            return tr("%(n)s days", n=tr.fixed(t_s / 86400, 1))
+        return f"{tr.fixed(t_s / 3600, 1)} {hours}" if t_s >= 3600 else f"{tr.fixed(t_s / 60, 0)} {mins}"
     if t_s >= 48 * 3600:
         return f"{t_s / 86400:.1f} days"
     return f"{t_s / 3600:.1f} h" if t_s >= 3600 else f"{t_s / 60:.0f} min"
@@ -177,8 +183,8 @@ def incident_timeline(result: RunResult) -> Figure:
 
 
 # -------------------------------------------------------------------------------------- evacuation curves
-def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
-    """Occupants of each zone over time (top) and people inside / out by exit (bottom).
+def evacuation_curves(result: RunResult, *, max_zones: int = 8, lang: str = "en") -> Figure:
+    """Occupants of each zone over time (top) and people inside / out by exit (bottom), in ``lang``.
 
     A venue with more than ``max_zones`` zones shows the ``max_zones`` fullest zones and one line for the
     rest together, so the legend stays readable. The window ends when everyone able to leave is out; when a
@@ -187,6 +193,8 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
     """
     from matplotlib.ticker import FuncFormatter
 
+    tr = translator(lang)
+    say = figure_words(tr)
     ts = result.timeseries
     fig = new_figure(10.0, 7.0)
     top, bottom = fig.subplots(2, 1, sharex=True)
@@ -211,10 +219,14 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
             final = float(v_in[-1])
             still = at_cut - final
             if still >= 0.5:
-                late_note = f"{format_count(still, 'more person', 'more people')} left later,\nthe last at {_later(t_end)}"
+                late_note = (f"{format_count(still, 'more person', 'more people')} left later,\nthe last at {_later(t_end)}"
+                             if tr.lang == "en" else say("%(people)s more left later,\nthe last at %(t)s", people=tr.count(
+                                 still, "person", "%(num)s person", "%(num)s people"), t=_later(t_end, tr)))
         t_end = cut
     window = t_end * 1.05 + 30.0
     div, unit = time_axis(window)
+    if tr.lang != "en":
+        unit = tr.units[2] if unit == "h" else tr.units[1]
     zones = result.scenario.venue.zones
     series = {z.id: ts.select("occupants", z.id) for z in zones}
     shown = [z for z in zones if len(series[z.id][0])]
@@ -232,28 +244,31 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
         grid = np.unique(np.concatenate([series[z.id][0] for z in rest]))
         total_rest = sum(np.interp(grid, *series[z.id]) for z in rest)
         top.plot(grid / div, total_rest, color="#8c8c8c", lw=1.6, ls="--",
-                 label=f"the other {len(rest)} zones together")
-    top.set_ylabel("occupants (people)")
-    top.set_title("people in each zone" + (f" (the {len(shown)} fullest of {len(zones)} zones)" if rest else ""))
+                 label=say("the other %(n)s zones together", n=len(rest)))
+    top.set_ylabel(say("occupants (people)"))
+    top.set_title(say("people in each zone") + (say(" (the %(n)s fullest of %(m)s zones)", n=len(shown), m=len(zones))
+                                                 if rest else ""))
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     t, inside = ts.select("inside", "")
     if len(t):
-        bottom.plot(t / div, inside, color="black", lw=2, label="inside the venue")
+        bottom.plot(t / div, inside, color="black", lw=2, label=say("inside the venue"))
     for i, e in enumerate(result.scenario.venue.exits):
         t, v = ts.select("exited", e.id)
         if len(t):
-            bottom.plot(t / div, v, color=PALETTE[(i + 1) % len(PALETTE)], lw=1.6, label=f"out via {wrap(e.label, 24)}",
+            bottom.plot(t / div, v, color=PALETTE[(i + 1) % len(PALETTE)], lw=1.6, label=say("out via %(exit)s", exit=wrap(e.label, 24)),
                         ls="-" if i + 1 < len(PALETTE) else "--")
     total = result.metrics.get("run.population") or 0
-    for key, label, ls in (("egress.t50_s", "50 % out", ":"), ("egress.t95_s", "95 % out", "--"),
-                           ("egress.t100_s", "everyone out", "-.")):
+    for key, label, ls in (("egress.t50_s", say("50 %% out"), ":"), ("egress.t95_s", say("95 %% out"), "--"),
+                           ("egress.t100_s", say("everyone out"), "-.")):
         tm = result.metrics.get(key)
         if tm is not None and float(tm) <= window:
             bottom.axvline(float(tm) / div, color="#777777", ls=ls, lw=1.2,
-                           label=f"{label}: {float(tm) / div:.1f} {unit}")
-    bottom.set_ylabel("people")
-    bottom.set_xlabel(f"time since start ({unit})")
-    bottom.set_title(f"inside and out by exit ({format_count(total, 'person')} in all)")
+                           label=f"{label}: {float(tm) / div:.1f} {unit}" if tr.lang == "en" else
+                           shape_for(tr)(f"{label}: {tr.fixed(float(tm) / div, 1)} {unit}"))
+    bottom.set_ylabel(say("people"))
+    bottom.set_xlabel(say("time since start (%(unit)s)", unit=unit))
+    bottom.set_title(say("inside and out by exit (%(people)s in all)",
+                         people=tr.count(total, "person", "%(num)s person", "%(num)s people")))
     if late_note:
         bottom.text(1.02, 0.0, late_note, transform=bottom.transAxes, ha="left", va="bottom", fontsize=8.5,
                     color="#333333")
@@ -264,7 +279,12 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
         ax.set_xlim(0, window / div)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(thousands)
-    fig.suptitle(f"{result.scenario.name}: evacuation" + (f" [variant {result.variant}]" if result.variant else ""))
+    fig.suptitle(say("%(name)s: evacuation", name=result.scenario.name)
+                 + (say(" [variant %(variant)s]", variant=result.variant) if result.variant else ""))
+    if tr.lang != "en":  # numbers on the axes as the locale writes them
+        thousands = FuncFormatter(lambda v, _: tr.fixed(v, 0, grouped=True))
+        for ax in (top, bottom):
+            ax.yaxis.set_major_formatter(thousands)
     return fig
 
 
