@@ -129,6 +129,17 @@ class Translator:
         language through the catalog's plural forms of ``singular``/``plural``."""
         return format_count(num, noun) if self.lang == "en" else self.ngettext(singular, plural, num)
 
+    def join_and(self, items: list[str]) -> str:
+        """``a, b and c`` in this language (``a، b و c`` in Arabic).
+
+        >>> translator("fr").join_and(["a", "b", "c"])
+        'a, b et c'
+        """
+        if len(items) < 2:
+            return items[0] if items else ""
+        sep = "، " if self.lang == "ar" else ", "
+        return self(N_("%(first)s and %(last)s"), first=sep.join(items[:-1]), last=items[-1])
+
     def fixed(self, value: float, digits: int = 0, *, grouped: bool = False) -> str:
         """``value`` with ``digits`` decimals (thousands grouped), as ``f"{value:,.1f}"`` writes it in English.
 

@@ -157,6 +157,13 @@ def test_figure_words_follow_the_language(result):
     assert shaped("الأشخاص في كل منطقة") in ar and shaped("المصابون (أشخاص)") in ar
     assert "personnes dans chaque zone" in fr and "victimes (personnes)" in fr
     assert "people in each zone" in en and "people in each zone" not in ar + fr
+    for draw, fr_word, ar_word in ((plots.incident_timeline, "chronologie de l'incident", "التسلسل الزمني للحادث"),
+                                   (plots.casualty_flow, "flux des victimes", "تدفّق المصابين"),
+                                   (plots.hospital_load, "lits d'hôpital occupés", "أسرّة المستشفيات المشغولة")):
+        said = {lang: texts(draw(result, lang=lang)) for lang in ("ar", "fr")}
+        assert fr_word in said["fr"] and shaped(ar_word) in said["ar"], draw.__name__
+        english = re.compile(r"\b(?:time since start|decision by|incident in|casualties so far|beds in use|phase:)")
+        assert not english.search(said["fr"] + said["ar"]), (draw.__name__, english.findall(said["fr"] + said["ar"]))
 
 
 def test_simsoft_catalogs_use_the_glossary_terms():

@@ -36,19 +36,19 @@ REPORT_FILES = ("report.md", "report.html")
 
 
 def run_figures(result: RunResult, lang: str = "en") -> dict[str, Any]:
-    """The figures of a run by file stem; optional ones (casualty flow, hospital load) only with data. The venue
-    maps and the evacuation figure speak ``lang``; the others are drawn in English."""
+    """The figures of a run by file stem; optional ones (casualty flow, hospital load) only with data; their
+    words in ``lang``."""
     from simsoft import plots
 
     figs = {"venue-density": plots.venue_map(result, color_by="peak_density", lang=lang)}
     if result.scenario.incident is not None:
         figs["venue-casualties"] = plots.venue_map(result, color_by="casualties", lang=lang)
-    figs["timeline"] = plots.incident_timeline(result)
+    figs["timeline"] = plots.incident_timeline(result, lang=lang)
     figs["evacuation"] = plots.evacuation_curves(result, lang=lang)
     if plots.has_casualty_flow(result):
-        figs["casualty-flow"] = plots.casualty_flow(result)
+        figs["casualty-flow"] = plots.casualty_flow(result, lang=lang)
     if plots.has_hospital_load(result):
-        figs["hospital-load"] = plots.hospital_load(result)
+        figs["hospital-load"] = plots.hospital_load(result, lang=lang)
     return figs
 
 

@@ -77,10 +77,7 @@ def _deaths(n: float, tr: Translator) -> str:
 
 def _join_and(parts: list[str], tr: Translator) -> str:
     """``a, b and c`` in this language."""
-    if len(parts) < 2:
-        return parts[0] if parts else ""
-    return tr("%(first)s and %(last)s", first=", ".join(parts[:-1]) if tr.lang != "ar" else "، ".join(parts[:-1]),
-              last=parts[-1])
+    return tr.join_and(parts)
 
 
 def _list(items: list[str], tr: Translator) -> str:
