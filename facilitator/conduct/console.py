@@ -166,7 +166,7 @@ class Console:
     def _figure(self, label: str) -> str:
         """Queue the figure of now as ``label``; its path (drawn in the background), or why there is none."""
         if self.session.folder is None:
-            return "no figure (no session folder)"
+            return self.tr.gettext("no figure (no session folder)")
         if self._figures is None:
             self._figures = FigureWorker(self.session.sim, folder=self.session.folder)
         for line in self._figures.poll():
@@ -180,7 +180,8 @@ class Console:
         worker, self._figures = self._figures, None
         left = worker.pending()
         if left:
-            self.write(f"-- drawing the last {left} figure{'s' if left > 1 else ''} (Ctrl+C leaves them undrawn)")
+            self.write("-- " + self.tr.ngettext("drawing the last %(num)s figure (Ctrl+C leaves them undrawn)",
+                                                "drawing the last %(num)s figures (Ctrl+C leaves them undrawn)", left))
         try:
             lines = worker.close(wait=True)
         except KeyboardInterrupt:
@@ -375,8 +376,8 @@ class Console:
         from facilitator.evaluation.forecast import draw_in_background, forecast, format_forecast
 
         if len(words) < 3:
-            self.write("  usage: forecast TEAM VERB key=value ... [-- rationale]  (compares it, taken now, with no "
-                       "further action and with doctrine; the session does not change)")
+            self.write("  " + self.tr.gettext("usage: forecast TEAM VERB key=value ... [-- rationale]  (compares it, taken "
+                                              "now, with no further action and with doctrine; the session does not change)"))
             return
         ses = self.session
         result = forecast(ses, team=words[1], line=rest.split(None, 1)[1])
@@ -385,7 +386,7 @@ class Console:
         if self.figures and ses.folder is not None:
             path = ses.folder / "figures" / f"forecast-{len(ses.forecasts)}.png"
             draw_in_background(result, path)
-            self.write(f"  figure (drawing in the background): {path}")
+            self.write("  " + self.tr.gettext("figure (drawing in the background): %(path)s", path=path))
 
     def _report(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` (ground truth for ``None``) in the console's language."""
