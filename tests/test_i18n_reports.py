@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from simsoft import load_scenario, run
 from simsoft.cli import cli
-from simsoft.i18n import LanguageError, catalog_path, default_language, translator
+from simsoft.i18n import LanguageError, catalog_path, default_language
 from simsoft.reports.summary import conclusion_sentences, summary_rows
 
 ROOT = Path(__file__).resolve().parents[1]

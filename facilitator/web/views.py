@@ -18,14 +18,14 @@ from simsoft import Observation
 from facilitator.conduct.session import Session
 from facilitator.conduct.sitrep import live_values
 from facilitator.exercise.decisions import action_text
-from facilitator.i18n import N_, Translator, translator
+from facilitator.i18n import Translator, translator
 from facilitator.i18n.exercise import METHODS, PHASES, STATUSES, Local
 from facilitator.evaluation.evaluator import evaluation_state
 from facilitator.evaluation.hotwash import hotwash_state
 from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
 from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg, watch_list
-from facilitator.web.names import action_words, display_names, verb_words, with_names
+from facilitator.web.names import action_words, display_names, verb_words
 
 __all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view", "Local"]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from simsoft.engine import RunResult
 from simsoft.i18n import N_, Translator, translator
-from simsoft.units import format_count, format_duration
+from simsoft.units import format_count
 
 __all__ = ["LABEL_WIDTH", "RUN_FOLDER", "summary_lines", "summary_rows", "conclusion_sentences", "conclusion_lines"]
 
