@@ -399,8 +399,10 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
             bar.close()
         _say_precision(outcomes)
     proposals = propose_all(session.loaded.exercise, scores, outcomes)
-    for p in proposals:
-        click.echo(f"{p.rating or '-'}  {p.capability}: {p.reason}")
+    from facilitator.evaluation.aar import proposal_reason
+
+    for p in proposals:  # the indicators in words, as the evaluator page and the AAR say them
+        click.echo(f"{p.rating or '-'}  {p.capability}: {proposal_reason(p.to_dict())}")
     if interactive and data is None:
         ratings = []
         for p in proposals:

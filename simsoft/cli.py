@@ -115,7 +115,10 @@ def validate(files: tuple[str, ...]) -> None:
               help="Folder under which the run folder is written.")
 @click.option("--report/--no-report", default=True, show_default=True,
               help="Also write figures (PNG), report.md and a self-contained report.html.")
-def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report: bool) -> None:
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of what is printed and of the report and its figures: en, ar or fr "
+                   "(default: $SIMSOFT_LANG, else en). The run folder's data files do not change.")
+def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report: bool, lang: str | None) -> None:
     """Simulate SCENARIO, write a run folder and print what happened, then the details.
 
     The folder OUT/<scenario>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml, events.jsonl,
@@ -123,9 +126,11 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
     seed and variant give byte-identical events.jsonl and metrics.json.
     """
     from simsoft import load_scenario, run
-    from simsoft.reports.summary import LABEL_WIDTH, conclusion_lines, summary_lines
+    from simsoft.i18n import default_language, translator
+    from simsoft.reports.summary import LABEL_WIDTH, RUN_FOLDER, conclusion_lines, summary_lines
     from simsoft.runfolder import write_run
 
+    lang = default_language(lang)  # an unknown language is refused before anything runs
     loaded = load_scenario(scenario)
     result = run(loaded, seed=seed, variant=variant)
     extra = None
@@ -133,14 +138,14 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
         from simsoft.reports import write_run_report
 
         def extra(tmp: Path) -> list[str]:
-            return write_run_report(tmp, result)
+            return write_run_report(tmp, result, lang=lang)
 
     folder = write_run(result, out_dir=out_dir, extra=extra)
-    for line in [*conclusion_lines(result), ""]:  # what happened first, then the details
+    for line in [*conclusion_lines(result, lang=lang), ""]:  # what happened first, then the details
         click.echo(line)
-    for line in summary_lines(result):
+    for line in summary_lines(result, lang):
         click.echo(line)
-    click.echo(f"{'run folder'.ljust(LABEL_WIDTH)} {folder}")
+    click.echo(f"{translator(lang)(RUN_FOLDER).ljust(LABEL_WIDTH)} {folder}")
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -325,11 +330,14 @@ def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> No
 
 @cli.command("report")
 @click.argument("run_folder", type=click.Path(path_type=str))
-def report_cmd(run_folder: str) -> None:
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of the report and its figures: en, ar or fr (default: $SIMSOFT_LANG, else en).")
+def report_cmd(run_folder: str, lang: str | None) -> None:
     """(Re)build the figures, report.md and report.html of RUN_FOLDER from its files (no re-simulation)."""
+    from simsoft.i18n import default_language
     from simsoft.reports import rebuild_run_report
 
-    files = rebuild_run_report(run_folder)
+    files = rebuild_run_report(run_folder, default_language(lang))
     click.echo(f"wrote {len(files)} files into {run_folder}: {', '.join(files)}")
 
 

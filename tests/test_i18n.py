@@ -535,3 +535,73 @@ def test_terminal_console_speaks_arabic_and_french_and_journals_the_same(tmp_pat
     assert "الميسِّر> " in ar and "animateur> " in fr and "facilitator> " in en
     assert "بقيت الجلسة مفتوحة" in text_ar and "session laissée ouverte" in text_fr
     assert "تقرير الحالة لـ" in text_ar and "POINT DE SITUATION pour" in text_fr and "SITUATION REPORT for" in text_en
+
+
+ENGLISH_AT_THE_CONSOLE = ("scheduled", "[trigger]", "[manual]", "inside=", "out=", "casualties=", "units on scene",
+                          "venue close", "police dispatch", "prayer_hall", "side_room", "main_street", "car_park",
+                          "patrol_", "armed_response", "SITUATION REPORT", "GROUND TRUTH", "Trustees", "County police",
+                          "team venue", "social_media", "] phone", "released", "pending", "cancelled", "missing",
+                          "hot_wash", "-- evaluation", "people", "exercise time")
+"""English the French and Arabic console once left: reasons, key numbers, expected actions, ids in reports, the MSEL."""
+
+ENGLISH_AT_THE_ARABIC_CONSOLE = ("radio", "(discussion)", "phase briefing", " min ", "at ")
+"""Words French shares with English, which an Arabic console must not show either."""
+
+
+def test_the_terminal_console_leaves_no_english_in_french_and_arabic(tmp_path):
+    """The whole place-of-worship MSEL released at the console (a decision, reports, the MSEL, the hot wash, the
+    evaluation): nothing from the list reaches a French or Arabic reader, but the line the facilitator typed."""
+    from facilitator.conduct.console import Console
+
+    loaded = load_exercise(POW)
+    teams = tuple(f"{t.id}> " for t in loaded.exercise.teams)
+    for lang in ("fr", "ar"):
+        session = start_session(loaded, out_dir=tmp_path / lang)
+        typed = ["", "sitrep", "status", "sitrep police", *[""] * 30, "status", "sitrep", "end", "next", "sitrep", "quit"]
+        turns = ["close connection=courtyard_gate -- keep the gate shut", "sitrep"]  # the venue's first turn
+        said: list[str] = []
+
+        def read(prompt: str) -> str:
+            said.append(prompt)
+            if prompt.startswith(teams):
+                return turns.pop(0) if turns else ""
+            return typed.pop(0)
+
+        Console(session, read=read, write=said.append, figures=False, lang=lang).run()
+        text = "\n".join(line for line in said[:-1]  # the last line names the session folder
+                         if "close connection=courtyard_gate" not in line and not line.startswith(teams))
+        assert text.count("\n== I") >= 15 and not typed  # the MSEL went by, not only its start
+        words = ENGLISH_AT_THE_CONSOLE + (ENGLISH_AT_THE_ARABIC_CONSOLE if lang == "ar" else ())
+        left = [word for word in words if word in text]
+        assert not left, f"{lang}: English left at the console: {left}"
+        if lang == "ar":  # the only Latin words left are the commands one types, quoted
+            assert set(re.findall(r"[A-Za-z]{3,}", text)) <= {"sitrep", "note", "help", "questions", "next", "end"}
+
+
+def test_names_may_name_the_venue_and_the_scenario_and_nothing_else(tmp_path):
+    """``names: venue:`` and ``names: scenario:`` translate the venue's own name and the scenario's title; any other
+    key must be a place or unit, and a partial translation of either is a missing text like a zone's."""
+    loaded = load_exercise(POW)
+    assert loaded.texts.get(("name", "venue"), "ar") == "دار العبادة"
+    assert loaded.texts.get(("name", "scenario"), "fr") == "Incident dans un lieu de culte"
+    text = POW.read_text(encoding="utf-8")
+    broken = text.replace('  venue: {en: "Place of worship", fr: "Lieu de culte", ar: "دار العبادة"}',
+                          '  venue: {en: "Place of worship", fr: "Lieu de culte"}\n  venu: {en: "Place"}', 1)
+    assert broken != text
+    path = POW.parent / "_test_names_pow.yaml"
+    path.write_text(broken, encoding="utf-8")
+    try:
+        with pytest.raises(ExerciseError) as err:
+            load_exercise(path)
+    finally:
+        path.unlink()
+    message = str(err.value)
+    assert re.search(r"_test_names_pow\.yaml:\d+ names\.venu: 'venu' is not a zone, exit, door, unit, hospital or site "
+                     r"of the scenario, nor 'venue' or 'scenario'", message)
+    assert re.search(r"_test_names_pow\.yaml:\d+ names\.venue: has no 'ar' text, but languages.covers lists 'ar'", message)
+    # The venue's name never replaces the word "venue" (a team id) in a report: Local keeps it out of its names.
+    from facilitator.i18n.exercise import Local
+
+    ses = start_session(loaded, out_dir=tmp_path)
+    loc = Local(ses, "fr")
+    assert "venue" not in loc.names and "scenario" not in loc.names and loc.names["prayer_hall"] == "Salle de prière"

@@ -129,6 +129,9 @@ def test_the_arabic_and_french_aar_say_the_same_session(reports):
     for doc in (ar, fr):
         assert doc.count("| D") >= 2 * 8  # the decision log and the contrary table list the decisions
     assert "Appendix" not in ar and "Annexe B : participants à l'exercice" in fr
+    # The scenario's title in the reader's language (names: scenario:); English keeps the file's name alone.
+    assert "Incident dans un lieu de culte (place-of-worship.yaml)" in fr
+    assert "حادث في دار عبادة (place-of-worship.yaml)" in ar
 
 
 def test_the_arabic_aar_is_right_to_left_and_prints(reports):
@@ -214,7 +217,16 @@ def test_reasons_and_rules_are_said_again_in_another_language():
     assert proposal_reason(proposed, translator("en")) == proposed["reason"]  # English: as journaled
     assert proposal_reason(proposed, translator("fr")) == (
         "délais 3/4 (≥ 75 %, aucune manquante) : quelques actions en retard ; moins bien que la doctrine pour : "
-        "Durée d'évacuation à 95 % : S → M")
+        "durée d'évacuation à 95 % : S → M")
+    # The indicators by their names in every language, never their metric ids (English included).
+    worse = ["incident.exposed_person_min", "medical.t_last_immediate_at_hospital_s"]
+    proposed = {"rating": "M", "reason": f"timeliness 3/4 (≥ 75 %, none missing): some actions late; worse than doctrine "
+                                         f"on {', '.join(worse)}: S → M",
+                "timeliness": {"points": 3, "possible": 4, "missing": 0, "late": 1}, "worse": worse}
+    said = {lang: proposal_reason(proposed, translator(lang)) for lang in ("en", "fr", "ar")}
+    assert said["en"].endswith("worse than doctrine on exposed person-minutes, last immediate patient at hospital: S → M")
+    assert "personnes-minutes exposées" in said["fr"] and "الوفيات" not in said["ar"] and "دقائق التعرض" in said["ar"]
+    assert not any(re.search(r"[a-z]+\.[a-z_]+", text) for text in said.values()), said
     c = Contrary(decision="D3", team="venue", inject="I4", t_s=330.0, action="shelter zones=prayer_hall", rule="x",
                  why=("%(verb)s where harm is happening (%(zones)s)", (("verb", "shelter"), ("zones", ["prayer_hall", "gallery"]))))
     assert rule_words(c, translator("ar"), {"prayer_hall": "قاعة الصلاة", "gallery": "الشرفة"}) == (
@@ -255,6 +267,8 @@ def test_printed_documents_in_arabic_and_french(documents):
         assert not left, f"{stem}: English left in Arabic: {left[:20]}"
         assert not re.search(r"\b(?:the|with|when|after|which|people|released)\b", re.sub(r"\[[\w.]+\]", "", fr)), stem
     sitman = (documents / "ar" / "situation-manual.md").read_text(encoding="utf-8")
+    # The venue's own name in the reader's language (names: venue:), on the map's caption.
+    assert "دار العبادة:" in sitman and "Lieu de culte :" in (documents / "fr" / "situation-manual.md").read_text("utf-8")
     assert "## أدوار المشاركين" in sitman and "| 1,200 |" in sitman  # capacities with Latin digits
     assert "مخرج: بوابة الحديقة" not in sitman  # map labels live in the PNG, not the text
     eeg = (documents / "fr" / "evaluator-packet.md").read_text(encoding="utf-8")
@@ -327,3 +341,20 @@ def test_scripted_play_speaks_the_language_and_journals_the_same(tmp_path):
     assert "I1 at 0 s (scheduled): Main weekly service under way" in said["en"]
     assert "I1 عند 0 ث (مُجدوَل): الصلاة الأسبوعية الرئيسية جارية" in said["ar"]
     assert "  D1 venue: close connection=courtyard_gate" in said["ar"]  # decisions as typed, in every language
+
+
+def test_left_to_right_runs_are_isolated_on_a_right_to_left_page(reports):
+    """``D7: 5 د`` in an Arabic cell: without an isolate the id, the colon and the number form one left-to-right run
+    and the colon shows on the wrong side of the id (looked at in Chromium); with ``<bdi>`` it reads right to left."""
+    from facilitator.documents.render import PrintDoc, render_html
+
+    rows = [("D7: 5 د", "OBJ1: 3/4", "A patrol will look in when one is free.")]
+    page = render_html(PrintDoc(title="t", blocks=[("table", ["a", "b", "c"], rows)], lang="ar"), ".")
+    assert "<td><bdi>D7</bdi>: 5 د</td><td><bdi>OBJ1</bdi>: 3/4</td>" in page
+    assert "<bdi>A patrol will look in when one is free.</bdi>" in page  # a quoted English sentence stays whole
+    for lang in ("en", "fr"):  # left-to-right pages are as they were
+        assert "<bdi>" not in render_html(PrintDoc(title="t", blocks=[("table", ["a"], [("D7: 5",)])], lang=lang), ".")
+    _, docs, _ = reports
+    aar = (docs["ar"] / "aar.html").read_text(encoding="utf-8")
+    assert re.search(r"<td><bdi>D1</bdi>: [\u0600-\u06FF]", aar) and "<bdi>CT1.1</bdi>: " in aar
+    assert "<bdi>" not in (docs["en"] / "aar.html").read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from simsoft.units import format_duration
 from facilitator.conduct.figures import FigureWorker
 from facilitator.conduct.injects import InjectState
 from facilitator.conduct.session import Session
-from facilitator.conduct.sitrep import render_lines
+from facilitator.conduct.sitrep import live_values, render_lines
 from facilitator.conduct.store import write_summary
 from facilitator.exercise.decisions import action_fields, action_verbs, parse_line
 from facilitator.i18n import N_, translator
@@ -138,19 +138,30 @@ class Console:
         module = next((m for m in ex.modules if m.id == inj.module), None)
         w, t, loc = self.write, self.tr.gettext, self.local
         w("")
+        # English keeps the words of the journal (the reason, the method and the team ids) as it always showed them.
+        other = self.lang != "en"
         w("== " + t("%(id)s (%(module)s) at %(t)s [%(reason)s] %(method)s from %(sender)s to %(to)s", id=inj.id,
                     module=loc.module_name(module.id, module.name) if module else inj.module,
-                    t=loc.t(s.released_s or 0.0), reason=s.reason, method=inj.method,
-                    sender=loc.text(("inject", inj.id, "sender"), inj.sender), to=", ".join(inj.to)))
+                    t=loc.t(s.released_s or 0.0), reason=loc.reason(s.reason) if other else s.reason,
+                    method=loc.method(inj.method) if other else inj.method,
+                    sender=loc.text(("inject", inj.id, "sender"), inj.sender),
+                    to=self.tr.join(loc.team(x) for x in inj.to) if other else ", ".join(inj.to)))
         w(loc.inject_text(s) if s.text else loc.text(("inject", inj.id, "text"), inj.text))
-        for line in self.session.key_numbers():
-            w(f"-- {line}")
+        if other and getattr(self.session.loaded, "region", None) is None:
+            sim = self.session.sim
+            seen = sim.observe()
+            values = live_values(seen, sim.recorder.events)
+            w(f"-- {loc.key_numbers({**values, 't_s': seen.t_s})}")
+        else:  # English, and a regional session's lines (every site, hospitals, units: English for now)
+            for line in self.session.key_numbers():
+                w(f"-- {line}")
         if self.figures:
             w("-- " + t("figure: %(path)s", path=self._figure(inj.id)))
         if inj.notes:
             w("-- " + t("controller notes: %(notes)s", notes=loc.text(("inject", inj.id, "notes"), inj.notes)))
         for e in inj.expect:
-            w("-- " + t("expected: %(team)s %(action)s", team=e.team, action=e.action)
+            w("-- " + t("expected: %(team)s %(action)s", team=loc.team(e.team) if other else e.team,
+                        action=loc.verb(e.action) if other else e.action)
               + (" " + t("(task %(task)s)", task=e.task) if e.task else ""))
         if inj.discussion_only:
             w("-- " + t("discussion only: no action answers this inject; ask the module's questions ('questions') and "
@@ -159,7 +170,7 @@ class Console:
     def _figure(self, label: str) -> str:
         """Queue the figure of now as ``label``; its path (drawn in the background), or why there is none."""
         if self.session.folder is None:
-            return "no figure (no session folder)"
+            return self.tr.gettext("no figure (no session folder)")
         if self._figures is None:
             self._figures = self.session.figure_worker(folder=self.session.folder)
         for line in self._figures.poll():
@@ -173,7 +184,8 @@ class Console:
         worker, self._figures = self._figures, None
         left = worker.pending()
         if left:
-            self.write(f"-- drawing the last {left} figure{'s' if left > 1 else ''} (Ctrl+C leaves them undrawn)")
+            self.write("-- " + self.tr.ngettext("drawing the last %(num)s figure (Ctrl+C leaves them undrawn)",
+                                                "drawing the last %(num)s figures (Ctrl+C leaves them undrawn)", left))
         try:
             lines = worker.close(wait=True)
         except KeyboardInterrupt:
@@ -183,11 +195,21 @@ class Console:
 
     def status(self) -> None:
         """Print the MSEL with statuses."""
-        for s in self.session.injects:
-            when = format_duration(s.released_s) if s.released_s is not None else ""
-            rule = (f"at {format_duration(s.inject.at)}" if s.inject.at is not None else
-                    "trigger" if s.inject.when is not None else f"if {s.inject.if_missing.action} missing")  # type: ignore[union-attr]
-            self.write(f"  {s.inject.id:<6} {s.status:<10} {when:<12} {rule}" + ("  (discussion)" if s.inject.discussion_only else ""))
+        if self.lang == "en":
+            for s in self.session.injects:
+                when = format_duration(s.released_s) if s.released_s is not None else ""
+                rule = (f"at {format_duration(s.inject.at)}" if s.inject.at is not None else
+                        "trigger" if s.inject.when is not None else f"if {s.inject.if_missing.action} missing")  # type: ignore[union-attr]
+                self.write(f"  {s.inject.id:<6} {s.status:<10} {when:<12} {rule}" + ("  (discussion)" if s.inject.discussion_only else ""))
+            return
+        t, loc = self.tr.gettext, self.local
+        for s in self.session.injects:  # the web console's words for the same MSEL
+            when = loc.t(s.released_s) if s.released_s is not None else ""
+            rule = (t("at %(t)s", t=loc.t(s.inject.at)) if s.inject.at is not None else
+                    t("on a trigger") if s.inject.when is not None else
+                    t("if %(action)s missing", action=loc.verb(s.inject.if_missing.action)))  # type: ignore[union-attr]
+            self.write(f"  {s.inject.id:<6} {loc.status(s.status):<10} {when:<12} {rule}"
+                       + (f"  ({t('discussion')})" if s.inject.discussion_only else ""))
 
     # -- loops -----------------------------------------------------------------------------------
     def team_turn(self, team_id: str, inject_id: str) -> None:
@@ -255,7 +277,8 @@ class Console:
         ses = self.session
         w, t = self.write, self.tr.gettext
         w(t("Exercise: %(name)s  (phase %(phase)s, exercise time %(t)s)",
-            name=self.local.text(("exercise", "name"), ses.loaded.name), phase=ses.phase, t=self.local.t(ses.now_s)))
+            name=self.local.text(("exercise", "name"), ses.loaded.name),
+            phase=ses.phase if self.lang == "en" else self.local.phase(ses.phase), t=self.local.t(ses.now_s)))
         w(t("type 'help' for commands; Enter releases the next inject"))
         if ses.phase == "briefing":
             ses.advance_phase("conduct")
@@ -299,7 +322,7 @@ class Console:
             w("  " + t("noted"))
         elif cmd == "next" and ses.phase in ("hot_wash", "evaluation"):
             ses.advance_phase()
-            w(f"-- {ses.phase}")
+            w(f"-- {ses.phase if self.lang == 'en' else self.local.phase(ses.phase)}")
         elif cmd == "next":
             self.release("next")
         elif cmd == "now":
@@ -357,8 +380,8 @@ class Console:
         from facilitator.evaluation.forecast import draw_in_background, forecast, format_forecast
 
         if len(words) < 3:
-            self.write("  usage: forecast TEAM VERB key=value ... [-- rationale]  (compares it, taken now, with no "
-                       "further action and with doctrine; the session does not change)")
+            self.write("  " + self.tr.gettext("usage: forecast TEAM VERB key=value ... [-- rationale]  (compares it, taken "
+                                              "now, with no further action and with doctrine; the session does not change)"))
             return
         ses = self.session
         result = forecast(ses, team=words[1], line=rest.split(None, 1)[1])
@@ -367,11 +390,13 @@ class Console:
         if self.figures and ses.folder is not None:
             path = ses.folder / "figures" / f"forecast-{len(ses.forecasts)}.png"
             draw_in_background(result, path)
-            self.write(f"  figure (drawing in the background): {path}")
+            self.write("  " + self.tr.gettext("figure (drawing in the background): %(path)s", path=path))
 
     def _report(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` (ground truth for ``None``) in the console's language."""
-        return render_lines(self.session.sitrep_lines(team_id), self.lang)
+        if self.lang == "en":  # ids, as the journal's readers and decision files know them
+            return render_lines(self.session.sitrep_lines(team_id), self.lang)
+        return self.local.sitrep(team_id)  # the web pages' report: team and places by their names
 
     def _questions(self) -> None:
         current = self.session.current_inject()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from facilitator.documents.prose import action_phrase, meaningful_text, verdict, when
 from facilitator.documents.words import capability, noun, word
+from facilitator.exercise.languages import OWN_NAMES
 from facilitator.i18n import N_, Translator, translator
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,7 +95,8 @@ def display_names(scenario: Any, texts: Any = None, lang: str = "en") -> dict[st
             out[x.id] = name[0].lower() + name[1:] if name and not name[:2].isupper() else (name or x.id.replace("_", " "))
     if texts is not None and lang != "en":  # units, hospitals and sites named in the file's names:
         for key in texts.by_key:
-            name = texts.get(key, lang, None) if key[0] == "name" and key[1] not in out else None
+            name = texts.get(key, lang, None) if key[0] == "name" and key[1] not in out and key[1] not in OWN_NAMES \
+                else None
             if name:
                 out[key[1]] = name[0].lower() + name[1:] if not name[:2].isupper() else name
     return out

@@ -195,7 +195,7 @@ def _venue_section(b: list[tuple[Any, ...]], loaded: Any, map_file: str | None, 
     venue = loaded.scenario.venue
     if map_file:
         b.append(("fig", map_file, _("%(venue)s: zones (blue boxes), the connections between them (lines) and the exits "
-                                     "(green).", venue=venue.name)))
+                                     "(green).", venue=x.text(("name", "venue"), venue.name))))
     def people(n: Any) -> str:
         return f"{n:,}" if lang == "en" else _.fixed(n, 0, grouped=True)
 
@@ -401,9 +401,11 @@ KINDS = {"sitman": "situation-manual", "eeg": "evaluator-packet", "controller-pa
 """Document kind → file stem."""
 
 
-def venue_map_figure(scenario: Any, names: dict[str, str] | None = None, tr: Translator | None = None) -> Any:
+def venue_map_figure(scenario: Any, names: dict[str, str] | None = None, tr: Translator | None = None,
+                     title: str | None = None) -> Any:
     """A plain venue map for print: zones as labelled boxes at their positions, connections, exits
-    (``names``: display names in the reader's language; ``tr``: the words, English when ``None``)."""
+    (``names``: display names in the reader's language; ``tr``: the words, English when ``None``; ``title``:
+    the venue's name in that language, else the venue file's)."""
     _ = tr or translator("en")
     given = names or {}
     import matplotlib
@@ -440,7 +442,7 @@ def venue_map_figure(scenario: Any, names: dict[str, str] | None = None, tr: Tra
             ha = "left" if dx > 0.3 * norm else ("right" if dx < -0.3 * norm else "center")
             ax.text(x, y, _("exit: %(name)s", name=exits[xid]), ha=ha, va="center", fontsize=8, color="#1b5e20", zorder=2,
                     bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "#1b5e20"})
-    ax.set_title(venue.name)
+    ax.set_title(title or venue.name)
     ax.set_axis_off()
     # Exit labels in French and Arabic run longer than the English ones the 0.15 margin was set for.
     ax.margins(0.15 if _.lang == "en" else 0.3)
@@ -465,7 +467,9 @@ def write_packet(loaded: Any, kind: str, *, out: str | os.PathLike[str], pdf: bo
             doc = situation_manual(loaded, map_file="region-map.png", lang=lang)
         else:
             names = {k: v[0].upper() + v[1:] for k, v in _names(loaded, x).items()}
-            fig = venue_map_figure(loaded.scenario, names, x.tr) if lang != "en" else venue_map_figure(loaded.scenario)
+            title = x.text(("name", "venue"), loaded.scenario.venue.name)
+            fig = venue_map_figure(loaded.scenario, names, x.tr, title=title) if lang != "en" \
+                else venue_map_figure(loaded.scenario)
             save_figure(fig, folder / "venue-map.png")
             plt.close(fig)
             doc = situation_manual(loaded, map_file="venue-map.png", lang=lang)

@@ -27,7 +27,8 @@ from __future__ import annotations
 import base64
 import html
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,17 +143,39 @@ html{font-family:"DejaVu Sans","Noto Sans Arabic","Noto Naskh Arabic",Arial,sans
 
 _RTL = frozenset({"ar"})
 
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.=/'’-]*(?::[A-Za-z0-9_]+)*(?: [A-Za-z0-9][A-Za-z0-9_.=/'’-]*(?::[A-Za-z0-9_]+)*)*")
+"""A run of left-to-right text inside right-to-left text: an id (``D7``, ``CT1.1``, ``OBJ2``), a typed action
+(``close connection=lobby_front``) or words quoted in English, up to a colon that a space follows."""
+
+
+def isolated(text: str) -> str:
+    """``text`` escaped for HTML with every left-to-right run (:data:`_LATIN`) in a ``<bdi>`` (a bidi isolate), for a
+    right-to-left page: ``D7: 5 د`` would otherwise join ``D7``, the colon and ``5`` into one left-to-right run and
+    show the colon on the wrong side of the id for a right-to-left reader.
+
+    >>> isolated("D7: 5 د"), isolated("CT1.1: إغلاق <x>")
+    ('<bdi>D7</bdi>: 5 د', '<bdi>CT1.1</bdi>: إغلاق &lt;<bdi>x</bdi>&gt;')
+    """
+    out, last = [], 0
+    for m in _LATIN.finditer(text):
+        out += [html.escape(text[last:m.start()]), f"<bdi>{html.escape(m.group(0))}</bdi>"]
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
 
 def render_html(doc: PrintDoc, folder: str | os.PathLike[str], *, paper: str = DEFAULT_PAPER) -> str:
     """``doc`` as one self-contained HTML page (figures embedded from ``folder``), printed on ``paper``."""
     folder = Path(folder)
-    e = html.escape
+    # Text (not attributes) on a right-to-left page isolates its left-to-right runs (:func:`isolated`).
+    a = html.escape
+    e = isolated if doc.lang in _RTL else html.escape
     if doc.lang == "en":  # the English page exactly as before languages came
         head = '<html lang="en"><head><meta charset="utf-8">'
     else:
-        head = f'<html lang="{e(doc.lang)}" dir="{"rtl" if doc.lang in _RTL else "ltr"}"><head><meta charset="utf-8">'
+        head = f'<html lang="{a(doc.lang)}" dir="{"rtl" if doc.lang in _RTL else "ltr"}"><head><meta charset="utf-8">'
     css = PRINT_CSS + (RTL_CSS if doc.lang in _RTL else "")
-    out = ["<!DOCTYPE html>", head, f"<title>{e(doc.title)}</title><style>\n{page_css(paper)}{css}</style></head><body>"]
+    out = ["<!DOCTYPE html>", head, f"<title>{a(doc.title)}</title><style>\n{page_css(paper)}{css}</style></head><body>"]
     if doc.handling:
         out += [f'<table class="page"><thead><tr><td>{e(doc.handling)}</td></tr></thead>'
                 f'<tfoot><tr><td>{e(doc.handling)}</td></tr></tfoot><tbody><tr><td>',
@@ -169,10 +192,10 @@ def render_html(doc: PrintDoc, folder: str | os.PathLike[str], *, paper: str = D
         elif kind == "list":
             out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in b[1]) + "</ul>")
         elif kind == "table":
-            out.append(_table(b[1], b[2], b[3] if len(b) > 3 else {}))
+            out.append(_table(b[1], b[2], b[3] if len(b) > 3 else {}, e))
         elif kind == "fig":
             data = base64.b64encode((folder / b[1]).read_bytes()).decode("ascii")
-            out.append(f'<figure><img alt="{e(b[2])}" src="data:image/png;base64,{data}">'
+            out.append(f'<figure><img alt="{a(b[2])}" src="data:image/png;base64,{data}">'
                        f"<figcaption>{e(b[2])}</figcaption></figure>")
         elif kind == "lines":
             out.append(f'<div class="lines"><strong>{e(b[1])}</strong>' + "<div></div>" * int(b[2]) + "</div>")
@@ -184,8 +207,8 @@ def render_html(doc: PrintDoc, folder: str | os.PathLike[str], *, paper: str = D
     return "\n".join(out) + "\n"
 
 
-def _table(header: Sequence[Any], rows: Sequence[Sequence[Any]], opts: dict[str, Any]) -> str:
-    e = html.escape
+def _table(header: Sequence[Any], rows: Sequence[Sequence[Any]], opts: dict[str, Any],
+           e: Callable[[str], str] = html.escape) -> str:
     widths = opts.get("widths")
     cols = "".join(f'<col style="width:{w}%">' for w in widths) if widths else ""
     out = [f"<table>{'<colgroup>' + cols + '</colgroup>' if cols else ''}<thead><tr>"

@@ -98,13 +98,23 @@ _DOWN = {"P": "S", "S": "M", "M": "M", "U": "U"}
 def proposal_reason(proposed: dict[str, Any], tr: Translator | None = None) -> str:
     """The reason of a proposed rating (:class:`~facilitator.evaluation.ratings.Proposal`) in ``tr``'s language.
 
-    English gives the reason as it was proposed (and journaled); another language says it again from the
-    proposal's timeliness roll-up and worse-than-doctrine indicators, by the same rules.
+    English gives the reason as it was proposed (and journaled), the outcome indicators named in words
+    (``95 % evacuation time``, not ``egress.t95_s``); another language says it again from the proposal's
+    timeliness roll-up and worse-than-doctrine indicators, by the same rules.
+
+    >>> p = {"rating": "S", "reason": "timeliness 2/2: every expected action on time; worse than doctrine on "
+    ...      "egress.t95_s, medical.deaths: P → S", "timeliness": {"points": 2, "possible": 2, "missing": 0, "late": 0},
+    ...      "worse": ["egress.t95_s", "medical.deaths"]}
+    >>> proposal_reason(p)
+    'timeliness 2/2: every expected action on time; worse than doctrine on 95 % evacuation time, deaths: P → S'
+    >>> proposal_reason(p, translator("fr"))
+    "délais 2/2 : toutes les actions attendues à temps ; moins bien que la doctrine pour : durée d'évacuation à 95 %, décès : P → S"
     """
-    if tr is None or tr.lang == "en":
-        return str(proposed.get("reason") or "")
-    _ = tr
     roll, worse = proposed.get("timeliness") or {}, list(proposed.get("worse") or [])
+    if tr is None or tr.lang == "en":
+        reason = str(proposed.get("reason") or "")
+        return reason.replace(", ".join(worse), ", ".join(_indicator(m, None) for m in worse)) if worse else reason
+    _ = tr
     if proposed.get("rating") is None or not roll.get("possible"):
         return _("no expected action with this capability was scored: rate from observation")
     pts = _("timeliness %(points)s/%(possible)s", points=roll["points"], possible=roll["possible"])
@@ -121,11 +131,19 @@ def proposal_reason(proposed: dict[str, Any], tr: Translator | None = None) -> s
     if worse:
         from facilitator.evaluation.regional_outcomes import regional_label
 
-        shown = tr.join(word(_LABELS[m], tr) if m in _LABELS else regional_label(m, tr) or m for m in worse)
+        shown = tr.join(_indicator(m, tr) if m in _LABELS else regional_label(m, tr) or m for m in worse)
         down = _DOWN[rating]
         why += (_("; worse than doctrine on %(indicators)s: %(rating)s → %(down)s", indicators=shown, rating=rating,
                   down=down) if down != rating else _("; also worse than doctrine on %(indicators)s", indicators=shown))
     return why
+
+
+def _indicator(metric: str, tr: Translator | None) -> str:
+    """An outcome indicator as a reason names it in running text: its label in ``tr``'s language (English
+    when ``None``), lower-case unless it opens with a number or an acronym (``deaths``, ``95 % evacuation time``)."""
+    label = _LABELS.get(metric, metric)
+    said = word(label, tr) if tr is not None else label
+    return said[0].lower() + said[1:] if said[:1].isupper() and not said[1:2].isupper() else said
 
 
 _ALERT = re.compile(r"^incident\.zone\.(?P<zone>.+)\.t_alert_s$")
@@ -219,7 +237,9 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
             (_("Core capabilities"), _.join((r.cap(c) for c in caps), semicolon=True)),
             (_("Objectives"), " ".join(f"{o.id}: {r.text(('objective', o.id, 'text'), o.text)}" for o in ex.objectives)),
             (_("Threat or hazard"), field("threat", ov.threat, "-")),
-            (_("Scenario"), f"{Path(loaded.scenario_file).name}"
+            (_("Scenario"), (f"{Path(loaded.scenario_file).name}" if lang == "en" or r.text(("name", "scenario"), "") == ""
+                             else _("%(title)s (%(file)s)", title=r.text(("name", "scenario"), ""),
+                                    file=Path(loaded.scenario_file).name))
              + (_(", variant %(variant)s", variant=ov.variant) if ov.variant else "") + _(", seed %(seed)s", seed=loaded.seed)),
             (_("Sponsor"), field("sponsor", ov.sponsor, "-")), (_("Participating organisations"), _.join(organisations, semicolon=True) or "-"),
             (_("Point of contact"), field("point_of_contact", ov.point_of_contact, "-")),

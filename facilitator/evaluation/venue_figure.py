@@ -70,7 +70,8 @@ def venue_figure(session: "Session", tr: Translator | None = None) -> tuple[Any,
     fig = venue_situation(venue, value_text={z: tr.ngettext("%(num)s hurt", "%(num)s hurt", n) for z, n in hurt.items()},
                           affected=affected, cordons=cordons, exits_out=dict(counts.exits),
                           title=_("%(venue)s: incident, cordons and exits used (exercise time %(t)s)",
-                                  venue=venue.name or _("Venue"), t=when),
+                                  venue=(texts.get(("name", "venue"), tr.lang, None) if texts is not None else None)
+                                  or venue.name or _("Venue"), t=when),
                           names={x.id: name(x) for x in (*venue.zones, *venue.exits)},
                           say=tr.gettext, shape=lambda text: shape(text, tr.lang))
     # Exit names in French and Arabic run longer than the English ones the 0.2 margin was set for (as on the

@@ -3,7 +3,8 @@
 The texts people read may be given per language: the exercise name and its overview texts (sponsor,
 scope, threat, location, point of contact, handling marking, participating organisations, evaluators), objectives
 and their capability targets, critical tasks and their references, team names, module names and questions, inject senders, texts and controller
-notes, and the display names of the scenario's places and units (``names:``). A file that gives
+notes, and the display names of the scenario's places and units (``names:``, where ``venue`` and ``scenario``
+name the venue itself and the scenario's title). A file that gives
 several languages says which one stands in for a missing translation::
 
     languages:
@@ -31,12 +32,17 @@ from typing import Any
 
 from simsoft.loader import FieldPath
 
-__all__ = ["Texts", "TextKey", "split_texts", "optional", "LANGUAGE_CODE"]
+__all__ = ["Texts", "TextKey", "split_texts", "optional", "LANGUAGE_CODE", "OWN_NAMES"]
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 """A language as a mapping's key: an ISO 639 code (``en``, ``ar``, ``fr``)."""
 
 TextKey = tuple[str, ...]
+
+OWN_NAMES = ("venue", "scenario")
+"""Keys of ``names:`` that name no place of the venue: ``venue`` is the venue's own name (``venue.name``)
+and ``scenario`` the scenario's title (its ``name``), so that a figure's title or a document's caption can
+say them in the reader's language."""
 
 
 @dataclass(frozen=True)

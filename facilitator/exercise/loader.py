@@ -25,7 +25,7 @@ from simsoft.units import check_seconds, format_duration
 from facilitator.exercise.decisions import (DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_fields,
                                             action_verbs, missing_fields, plain_action_error)
 from facilitator.exercise.schema import CORE_CAPABILITIES, REGION_TRIGGERS, Exercise, FirstEvent, ZoneAbove
-from facilitator.exercise.languages import Texts, split_texts
+from facilitator.exercise.languages import OWN_NAMES, Texts, split_texts
 from facilitator.exercise.templates import placeholder_names, template_problem
 
 __all__ = ["LoadedExercise", "load_exercise", "check_language_coverage", "for_play", "check_decisions", "check_decision", "plan_checker", "EVENT_FAMILIES"]
@@ -136,16 +136,17 @@ def _check_texts(ex: Exercise, scenario: Scenario | None, texts: Texts, where: "
         for ident in ex.names:
             if ident not in known:
                 where.bad(("names", ident), f"{ident!r} is not a zone, exit, door, unit, hospital or site of the "
-                                            f"scenario ({_hint(ident, known)})", show=False)
+                                            f"scenario, nor 'venue' or 'scenario' ({_hint(ident, known)})", show=False)
     for lang in texts.covers:
         for text_path, _ in texts.missing(lang):
             where.bad(text_path, f"has no {lang!r} text, but languages.covers lists {lang!r}", show=False)
 
 
 def _named_ids(scenario: Scenario) -> set[str]:
-    """The ids an exercise's ``names:`` may name: zones, exits, doors, units, hospitals, reunification sites."""
+    """The ids an exercise's ``names:`` may name: zones, exits, doors, units, hospitals, reunification sites,
+    and the venue itself and the scenario's title (:data:`OWN_NAMES`)."""
     venue = scenario.venue
-    ids = {x.id for x in [*venue.zones, *venue.exits, *venue.connections]}
+    ids = {*OWN_NAMES, *(x.id for x in [*venue.zones, *venue.exits, *venue.connections])}
     for part, items in (("response", "units"), ("medical", "hospitals"), ("recovery", "reunification")):
         ids |= {x.id for x in getattr(getattr(scenario, part, None), items, None) or ()}
     return ids

@@ -434,7 +434,9 @@ class Exercise(Strict):
     """The languages of the file's texts (default: English only)."""
     names: dict[str, str] = {}
     """Display names of the scenario's zones, exits, doors, units, hospitals and reunification sites by id,
-    as pages show them (a text or a mapping of language to text); unnamed ones keep the scenario's name."""
+    as pages show them (a text or a mapping of language to text); unnamed ones keep the scenario's name.
+    Two keys name no place: ``venue`` (the venue's own name, on figures and printed maps) and ``scenario``
+    (the scenario's title); their fallback-language text is not used, the scenario's own name is."""
 
     exercise: Overview
     """Overview and the scenario played."""

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from facilitator.i18n import N_, Translator, translator
+from facilitator.i18n.exercise import REASONS
 from facilitator.conduct.session import Session, SessionError
 from facilitator.conduct.store import write_summary
 from facilitator.evaluation.evaluator import check_evaluation, record_evaluation
@@ -46,8 +47,7 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 T = TypeVar("T")
 
 
-_REASONS = {"scheduled": N_("scheduled"), "manual": N_("manual"), "trigger": N_("trigger"),
-            "contingency": N_("contingency")}
+_REASONS = REASONS
 """Why an inject was released, as a page says it (the journal keeps the word)."""
 
 

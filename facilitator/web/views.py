@@ -16,27 +16,20 @@ from typing import Any
 from simsoft import Observation
 
 from facilitator.conduct.session import Session
-from facilitator.conduct.lines import Line, Source, Term, Text
 from facilitator.conduct.sitrep import live_values
 from facilitator.exercise.decisions import action_text
-from facilitator.i18n import N_, Translator, translator
-from facilitator.i18n.exercise import Local
+from facilitator.i18n import Translator, translator
+from facilitator.i18n.exercise import METHODS, PHASES, STATUSES, Local
 from facilitator.evaluation.evaluator import evaluation_state
 from facilitator.evaluation.hotwash import hotwash_state
 from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
 from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg, watch_list
-from facilitator.web.names import action_words, display_names, verb_words, with_names
+from facilitator.web.names import action_words, display_names, verb_words
 
 __all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view", "Local"]
 
-PHASES = {"briefing": N_("briefing"), "conduct": N_("conduct"), "hot_wash": N_("hot wash"),
-          "evaluation": N_("evaluation"), "closed": N_("closed")}
-STATUSES = {"pending": N_("pending"), "released": N_("released"), "skipped": N_("skipped"), "cancelled": N_("cancelled")}
-METHODS = {"in_person": N_("in person"), "phone": N_("phone"), "radio": N_("radio"), "email": N_("email"),
-           "text_message": N_("text message"), "public_address": N_("public address"), "social_media": N_("social media"),
-           "news_media": N_("news media"), "document": N_("document")}
-"""Phases, inject statuses and delivery methods in words (the journal keeps the ids)."""
+
 
 
 def _t(seconds: float | None) -> str:
@@ -73,24 +66,8 @@ def _decision_rows(ses: Session, team: str | None, loc: Local) -> list[dict[str,
 
 
 def _sitrep(ses: Session, team_id: str | None, loc: Local) -> list[str]:
-    """The situation report's lines in the reader's language with names for ids (``main_hall`` -> ``Main hall``);
-    the journal is untouched."""
-    lines = ses.sitrep_lines(team_id)
-    if team_id is not None and lines and "team" in lines[0].values:
-        # The header names the team by its display name in the reader's language ("الفريق venue" was the id);
-        # "SITUATION REPORT for Police (police)": the role in brackets says nothing when it is the name.
-        team, head = ses.loaded.exercise.team(team_id), lines[0]
-        role = head.values.get("role")
-        if isinstance(role, Term) and role.ident == team.name.lower():
-            head = Line.gettext("SITUATION REPORT for %(team)s at %(t)s", team=head.values["team"], t=head.values["t"])
-        lines[0] = head.with_value("team", Text(loc.team(team_id)))
-
-    def team_names(part: Any) -> Any:  # who acted: a team by its name in this language
-        if isinstance(part, Source) and part.source.startswith("team:"):
-            return Source(part.source, loc.team(part.source.removeprefix("team:")))
-        return None
-
-    return [with_names(line.map_parts(team_names).render(loc.tr), loc.names) for line in lines]
+    """The situation report's lines in the reader's language (:meth:`Local.sitrep`)."""
+    return loc.sitrep(team_id)
 
 
 def _numbers(ses: Session, seen: Observation, loc: Local) -> list[tuple[str, str, str]]:

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from simsoft.reports.names import METRIC_NAMES
 
 __all__ = ["PALETTE", "new_figure", "metric_label", "difference_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
-           "BETTER", "WORSE", "NEUTRAL"]
+           "BETTER", "WORSE", "NEUTRAL", "shape", "shape_for", "figure_words"]
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a5f", "#5c5c5c",
            "#e36414", "#3d5a80"]
@@ -110,3 +110,37 @@ def time_axis(max_s: float) -> tuple[float, str]:
     return (3600.0, "h") if max_s > 3 * 3600 else (60.0, "min")
 
 
+def shape(text: str, lang: str) -> str:
+    """``text`` ready for a figure in ``lang``: Arabic letters joined and ordered right to left where this
+    matplotlib does not do it itself (before 3.11, or built without libraqm), with arabic-reshaper and
+    python-bidi (the ``i18n`` extra; without it the text goes as it is). DejaVu Sans has the Arabic glyphs.
+
+    >>> shape("Prayer hall", "en")
+    'Prayer hall'
+    """
+    if lang != "ar" or not text:
+        return text
+    from matplotlib import ft2font
+
+    if getattr(ft2font, "__libraqm_version__", None):
+        return text
+    try:
+        import arabic_reshaper
+        from bidi import get_display
+    except ImportError:  # pragma: no cover - the i18n extra is missing
+        return text
+    return "\n".join(get_display(arabic_reshaper.reshape(line), base_dir="R") for line in text.split("\n"))
+
+
+def figure_words(tr: Any) -> Any:
+    """``say(message, **values)``: ``message`` in ``tr``'s language (:mod:`simsoft.i18n`), shaped for a figure."""
+
+    def say(message: str, **values: Any) -> str:
+        return shape(tr(message, **values), tr.lang)
+
+    return say
+
+
+def shape_for(tr: Any) -> Any:
+    """:func:`shape` for ``tr``'s language, as one-argument function."""
+    return lambda text: shape(text, tr.lang)

@@ -15,7 +15,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simsoft.engine import RunResult
-from simsoft.plots.common import PALETTE, new_figure, time_axis, wrap
+from simsoft.i18n import N_, Translator, translator
+from simsoft.plots.common import PALETTE, figure_words, new_figure, shape_for, time_axis, wrap
 from simsoft.plots.venue import _venue_positions, venue_map  # noqa: F401  (re-exported)
 from simsoft.units import format_count
 
@@ -25,18 +26,18 @@ __all__ = ["venue_map", "incident_timeline", "evacuation_curves", "casualty_flow
 
 # --------------------------------------------------------------------------------------- incident timeline
 _MILESTONES = (
-    ("incident.t_detect_s", "incident detected"),
-    ("incident.t_first_alert_s", "first alert"),
-    ("response.t_police_on_scene_s", "police on scene"),
-    ("response.t_contained_s", "contained"),
-    ("response.t_all_clear_s", "all clear"),
+    ("incident.t_detect_s", N_("incident detected")),
+    ("incident.t_first_alert_s", N_("first alert")),
+    ("response.t_police_on_scene_s", N_("police on scene")),
+    ("response.t_contained_s", N_("contained")),
+    ("response.t_all_clear_s", N_("all clear")),
     ("egress.t95_s", "95 % out"),
-    ("medical.t_access_s", "medics reach casualties"),
-    ("medical.t_first_transport_s", "first transport"),
-    ("medical.t_last_transport_s", "last transport"),
-    ("recovery.t_everyone_accounted_s", "everyone accounted for"),
-    ("recovery.reunification.t_complete_s", "reunification complete"),
-    ("recovery.t_reopened_s", "venue reopened"),
+    ("medical.t_access_s", N_("medics reach casualties")),
+    ("medical.t_first_transport_s", N_("first transport")),
+    ("medical.t_last_transport_s", N_("last transport")),
+    ("recovery.t_everyone_accounted_s", N_("everyone accounted for")),
+    ("recovery.reunification.t_complete_s", N_("reunification complete")),
+    ("recovery.t_reopened_s", N_("venue reopened")),
 )
 _WINDOW_KEYS = ("egress.t95_s", "incident.t_end_s", "response.t_contained_s", "medical.t_last_transport_s")
 """Milestones that set the time window of the timeline; later ones (the all clear after a long search,
@@ -44,24 +45,38 @@ the last sheltered people leaving after their release, recovery over days) are l
 not drawn."""
 _SOURCE_COLOURS = {"plan": "#6a4c93", "occupants": "#edae49", "decision": "#111111", "scenario": "#8d6a5f"}
 """Decision markers by who took them; no other mark of the timeline uses these colours."""
-_SOURCE_WORDS = {"plan": "the venue's plan", "occupants": "occupants", "decision": "a team",
-                 "scenario": "the scenario script"}
+_SOURCE_WORDS = {"plan": N_("the venue's plan"), "occupants": N_("occupants"), "decision": N_("a team"),
+                 "scenario": N_("the scenario script")}
 _MILESTONE_COLOUR = "#4d4d4d"
 
 
-def _later(t_s: float) -> str:
+def _wrapped(text: str, width: int = 64) -> str:
+    """A figure title on lines of at most ``width`` characters (a translated title runs longer)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _later(t_s: float, tr: Translator | None = None) -> str:
     """A time past a figure's window, as a legend states it (``53 min``, ``2.9 h``, ``4.3 days``)."""
+    if tr is not None and tr.lang != "en":
+        _s, mins, hours = tr.units
+        if t_s >= 48 * 3600:
+            return tr("%(n)s days", n=tr.fixed(t_s / 86400, 1))
+        return f"{tr.fixed(t_s / 3600, 1)} {hours}" if t_s >= 3600 else f"{tr.fixed(t_s / 60, 0)} {mins}"
     if t_s >= 48 * 3600:
         return f"{t_s / 86400:.1f} days"
     return f"{t_s / 3600:.1f} h" if t_s >= 3600 else f"{t_s / 60:.0f} min"
 
 
-def incident_timeline(result: RunResult) -> Figure:
+def incident_timeline(result: RunResult, lang: str = "en") -> Figure:
     """Phases, incident spans by zone, responding units, decisions (``action.*`` events) and milestones.
 
     Time runs left to right in minutes. Decisions are grouped by kind on their own lanes and coloured by
-    who took them (the venue's plan, occupants, a team decision, the scenario script).
+    who took them (the venue's plan, occupants, a team decision, the scenario script). Its words are in ``lang``.
     """
+    tr = translator(lang)
+    say, en = figure_words(tr), tr.lang == "en"
     ev, m = result.events, result.metrics
     zone_names = {z.id: z.label for z in result.scenario.venue.zones}
     lanes: list[str] = []
@@ -85,25 +100,30 @@ def incident_timeline(result: RunResult) -> Figure:
     if window <= 30.0:
         window = max(end_s, 60.0)
     div, unit = time_axis(window)
+    if not en:
+        unit = tr.units[2] if unit == "h" else tr.units[1]
     start = m.get("incident.t_start_s")
     contained = m.get("response.t_contained_s") or m.get("incident.t_end_s")
     phases = []
     if start is not None:
-        phases = [("pre-incident", 0.0, float(start), "#f2f2f2"),
-                  ("incident and response", float(start), float(contained or window), "#fde0dd"),
-                  ("recovery", float(contained or window), window, "#e5f5e0")]
+        phases = [(say("pre-incident"), 0.0, float(start), "#f2f2f2"),
+                  (say("incident and response"), float(start), float(contained or window), "#fde0dd"),
+                  (say("recovery"), float(contained or window), window, "#e5f5e0")]
         for _, a, b, colour in phases:
             if b > a:
                 ax.axvspan(a / div, min(b, window) / div, color=colour, zorder=0)
+    has_incident = has_unit = False
     for e in ev:
         if e.kind == "incident.zone_affected":
-            y = lane(f"incident in {zone_names.get(e.subject, e.subject)}")
+            has_incident = True
+            y = lane(say("incident in %(zone)s", zone=zone_names.get(e.subject, e.subject)))
             until = float(e.values.get("until_s") or window)
             ax.barh(y, (until - e.t_s) / div, left=e.t_s / div, height=0.5, color="#b2182b", zorder=2)
     dispatched = {e.subject: e.t_s for e in ev if e.kind == "response.dispatched"}
     on_scene = {e.subject: e.t_s for e in ev if e.kind == "response.on_scene"}
     for uid in sorted(set(dispatched) | set(on_scene), key=lambda u: dispatched.get(u, on_scene.get(u, 0.0))):
-        y = lane(f"unit {uid.replace('_', ' ')}")
+        has_unit = True
+        y = lane(say("unit %(unit)s", unit=uid.replace("_", " ")))
         t0 = dispatched.get(uid, on_scene.get(uid))
         if uid in on_scene:
             ax.barh(y, (on_scene[uid] - t0) / div, left=t0 / div, height=0.5, color="#92c5de", zorder=2)
@@ -117,7 +137,7 @@ def incident_timeline(result: RunResult) -> Figure:
             if e.t_s > window:
                 later.append(e)
                 continue
-            y = lane(f"decision: {e.kind.split('.', 1)[1].replace('_', ' ')}")
+            y = lane(say("decision: %(action)s", action=tr(e.kind.split(".", 1)[1].replace("_", " "))))
             source = str(e.values.get("source", "decision"))
             sources_seen.add(source)
             ax.plot([e.t_s / div], [y], marker="o", ms=7, ls="", color=_SOURCE_COLOURS.get(source, "#5c5c5c"),
@@ -128,9 +148,12 @@ def incident_timeline(result: RunResult) -> Figure:
     placed: list[tuple[float, int]] = []
     present = sorted((float(m[key]), i, label) for i, (key, label) in enumerate(_MILESTONES) if m.get(key) is not None)
     for number, (t, _, label) in enumerate(present, start=1):
+        if not en:
+            label = say(label.replace("%", "%%"))
         if t > window:  # hours or days later (search, recovery): listed with its time, not drawn
-            shown = _later(t)
-            handles.append(Line2D([], [], color="none", label=f"{number}  {label}: {shown} (later, not drawn)"))
+            shown = _later(t, tr)
+            handles.append(Line2D([], [], color="none", label=f"{number}  {label}: {shown} (later, not drawn)" if en else
+                                  say("%(n)s  %(label)s: %(t)s (later, not drawn)", n=number, label=label, t=shown)))
             continue
         x = t / window
         row = 0
@@ -142,43 +165,49 @@ def incident_timeline(result: RunResult) -> Figure:
                     textcoords="offset points", ha="center", va="bottom", fontsize=8, color="white",
                     bbox={"boxstyle": "circle,pad=0.2", "fc": _MILESTONE_COLOUR, "ec": "none"}, annotation_clip=False)
         handles.append(Line2D([], [], color=_MILESTONE_COLOUR, ls=(0, (4, 2)),
-                              label=f"{number}  {label}: {t / div:.1f} {unit}"))
+                              label=f"{number}  {label}: {t / div:.1f} {unit}" if en else
+                              shape_for(tr)(f"{number}  {label}: {tr.fixed(t / div, 1)} {unit}")))
     for source in sorted(sources_seen):
+        who = tr(_SOURCE_WORDS[source]) if source in _SOURCE_WORDS else source
         handles.append(Line2D([], [], marker="o", ls="", color=_SOURCE_COLOURS.get(source, "#5c5c5c"), mec="black",
-                              label=f"decision by {_SOURCE_WORDS.get(source, source)}"))
+                              label=say("decision by %(who)s", who=who)))
     if later:
         first = later[0]
-        what = first.kind.split(".", 1)[1].replace("_", " ")
-        more = f" and {len(later) - 1} more" if len(later) > 1 else ""
-        handles.append(Line2D([], [], color="none", label=f"later decisions, not drawn: {what} at "
-                                                          f"{_later(first.t_s)}{more}"))
-    if any(ln.startswith("incident in") for ln in lanes):
-        handles.append(Patch(color="#b2182b", label="incident in zone"))
-    if any(ln.startswith("unit ") for ln in lanes):
-        handles.append(Patch(color="#92c5de", label="unit travelling (◆ on scene)"))
+        what = tr(first.kind.split(".", 1)[1].replace("_", " "))
+        if en:
+            more = f" and {len(later) - 1} more" if len(later) > 1 else ""
+            said = f"later decisions, not drawn: {what} at {_later(first.t_s)}{more}"
+        else:
+            said = say("later decisions, not drawn: %(what)s at %(t)s", what=what, t=_later(first.t_s, tr)) + (
+                say(" and %(n)s more", n=len(later) - 1) if len(later) > 1 else "")
+        handles.append(Line2D([], [], color="none", label=said))
+    if has_incident:
+        handles.append(Patch(color="#b2182b", label=say("incident in zone")))
+    if has_unit:
+        handles.append(Patch(color="#92c5de", label=say("unit travelling (◆ on scene)")))
     for name, a, b, colour in phases:
         if b > a:
-            handles.append(Patch(color=colour, label=f"phase: {name}"))
+            handles.append(Patch(color=colour, label=say("phase: %(name)s", name=name)))
     if not lanes:
-        lanes.append("(no incident, unit or decision events)")
+        lanes.append(say("(no incident, unit or decision events)"))
     ax.set_yticks(range(len(lanes)), lanes, fontsize=9)
     ax.set_ylim(len(lanes) - 0.5, -0.5)
     ax.set_xlim(0, window / div)
-    ax.set_xlabel(f"time since start ({unit})")
-    what = "incident timeline" if result.scenario.incident is not None else "timeline"
+    ax.set_xlabel(say("time since start (%(unit)s)", unit=unit))
+    what = say("incident timeline") if result.scenario.incident is not None else say("timeline")
     rows = 1 + max((r for _, r in placed), default=0)
     fig.set_figheight(max(fig.get_figheight(), 0.9 + 0.2 * len(handles) + 0.18 * rows))  # the legend fits
-    ax.set_title(f"{result.scenario.name}: {what}" + (f" [variant {result.variant}]" if result.variant else ""),
-                 pad=6 + 13 * rows)
+    ax.set_title(say("%(name)s: %(what)s", name=result.scenario.name, what=what)
+                 + (say(" [variant %(variant)s]", variant=result.variant) if result.variant else ""), pad=6 + 13 * rows)
     ax.grid(axis="x", color="#dddddd", lw=0.6, zorder=0)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False,
-              title="numbered lines: milestones", title_fontsize=8.5, alignment="left")
+              title=say("numbered lines: milestones"), title_fontsize=8.5, alignment="left")
     return fig
 
 
 # -------------------------------------------------------------------------------------- evacuation curves
-def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
-    """Occupants of each zone over time (top) and people inside / out by exit (bottom).
+def evacuation_curves(result: RunResult, *, max_zones: int = 8, lang: str = "en") -> Figure:
+    """Occupants of each zone over time (top) and people inside / out by exit (bottom), in ``lang``.
 
     A venue with more than ``max_zones`` zones shows the ``max_zones`` fullest zones and one line for the
     rest together, so the legend stays readable. The window ends when everyone able to leave is out; when a
@@ -187,6 +216,8 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
     """
     from matplotlib.ticker import FuncFormatter
 
+    tr = translator(lang)
+    say = figure_words(tr)
     ts = result.timeseries
     fig = new_figure(10.0, 7.0)
     top, bottom = fig.subplots(2, 1, sharex=True)
@@ -211,10 +242,14 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
             final = float(v_in[-1])
             still = at_cut - final
             if still >= 0.5:
-                late_note = f"{format_count(still, 'more person', 'more people')} left later,\nthe last at {_later(t_end)}"
+                late_note = (f"{format_count(still, 'more person', 'more people')} left later,\nthe last at {_later(t_end)}"
+                             if tr.lang == "en" else say("%(people)s more left later,\nthe last at %(t)s", people=tr.count(
+                                 still, "person", "%(num)s person", "%(num)s people"), t=_later(t_end, tr)))
         t_end = cut
     window = t_end * 1.05 + 30.0
     div, unit = time_axis(window)
+    if tr.lang != "en":
+        unit = tr.units[2] if unit == "h" else tr.units[1]
     zones = result.scenario.venue.zones
     series = {z.id: ts.select("occupants", z.id) for z in zones}
     shown = [z for z in zones if len(series[z.id][0])]
@@ -232,28 +267,31 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
         grid = np.unique(np.concatenate([series[z.id][0] for z in rest]))
         total_rest = sum(np.interp(grid, *series[z.id]) for z in rest)
         top.plot(grid / div, total_rest, color="#8c8c8c", lw=1.6, ls="--",
-                 label=f"the other {len(rest)} zones together")
-    top.set_ylabel("occupants (people)")
-    top.set_title("people in each zone" + (f" (the {len(shown)} fullest of {len(zones)} zones)" if rest else ""))
+                 label=say("the other %(n)s zones together", n=len(rest)))
+    top.set_ylabel(say("occupants (people)"))
+    top.set_title(say("people in each zone") + (say(" (the %(n)s fullest of %(m)s zones)", n=len(shown), m=len(zones))
+                                                 if rest else ""))
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     t, inside = ts.select("inside", "")
     if len(t):
-        bottom.plot(t / div, inside, color="black", lw=2, label="inside the venue")
+        bottom.plot(t / div, inside, color="black", lw=2, label=say("inside the venue"))
     for i, e in enumerate(result.scenario.venue.exits):
         t, v = ts.select("exited", e.id)
         if len(t):
-            bottom.plot(t / div, v, color=PALETTE[(i + 1) % len(PALETTE)], lw=1.6, label=f"out via {wrap(e.label, 24)}",
+            bottom.plot(t / div, v, color=PALETTE[(i + 1) % len(PALETTE)], lw=1.6, label=say("out via %(exit)s", exit=wrap(e.label, 24)),
                         ls="-" if i + 1 < len(PALETTE) else "--")
     total = result.metrics.get("run.population") or 0
-    for key, label, ls in (("egress.t50_s", "50 % out", ":"), ("egress.t95_s", "95 % out", "--"),
-                           ("egress.t100_s", "everyone out", "-.")):
+    for key, label, ls in (("egress.t50_s", say("50 %% out"), ":"), ("egress.t95_s", say("95 %% out"), "--"),
+                           ("egress.t100_s", say("everyone out"), "-.")):
         tm = result.metrics.get(key)
         if tm is not None and float(tm) <= window:
             bottom.axvline(float(tm) / div, color="#777777", ls=ls, lw=1.2,
-                           label=f"{label}: {float(tm) / div:.1f} {unit}")
-    bottom.set_ylabel("people")
-    bottom.set_xlabel(f"time since start ({unit})")
-    bottom.set_title(f"inside and out by exit ({format_count(total, 'person')} in all)")
+                           label=f"{label}: {float(tm) / div:.1f} {unit}" if tr.lang == "en" else
+                           shape_for(tr)(f"{label}: {tr.fixed(float(tm) / div, 1)} {unit}"))
+    bottom.set_ylabel(say("people"))
+    bottom.set_xlabel(say("time since start (%(unit)s)", unit=unit))
+    bottom.set_title(say("inside and out by exit (%(people)s in all)",
+                         people=tr.count(total, "person", "%(num)s person", "%(num)s people")))
     if late_note:
         bottom.text(1.02, 0.0, late_note, transform=bottom.transAxes, ha="left", va="bottom", fontsize=8.5,
                     color="#333333")
@@ -264,11 +302,20 @@ def evacuation_curves(result: RunResult, *, max_zones: int = 8) -> Figure:
         ax.set_xlim(0, window / div)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(thousands)
-    fig.suptitle(f"{result.scenario.name}: evacuation" + (f" [variant {result.variant}]" if result.variant else ""))
+    fig.suptitle(say("%(name)s: evacuation", name=result.scenario.name)
+                 + (say(" [variant %(variant)s]", variant=result.variant) if result.variant else ""))
+    if tr.lang != "en":  # numbers on the axes as the locale writes them
+        thousands = FuncFormatter(lambda v, _: tr.fixed(v, 0, grouped=True))
+        for ax in (top, bottom):
+            ax.yaxis.set_major_formatter(thousands)
     return fig
 
 
 # ---------------------------------------------------------------------------------------- casualty flow
+_STAGE_WORDS = (N_("injured at scene"), N_("at collection point"), N_("transported"), N_("self-presented"),
+                N_("at hospital"), N_("died"))
+"""The stages in words, for another language (the stage names are also keys)."""
+
 CASUALTY_STAGES = (
     ("injured at scene", ("casualty.injured",), ("injured",)),
     ("at collection point", ("medical.at_ccp",), ("collection", "ccp")),
@@ -317,18 +364,22 @@ def has_casualty_flow(result: RunResult) -> bool:
     return bool(_stage_times(result))
 
 
-def casualty_flow(result: RunResult) -> Figure:
+def casualty_flow(result: RunResult, lang: str = "en") -> Figure:
     """Cumulative casualties reaching each stage: scene, collection point, transport, hospital (and deaths).
 
     Stages appear only when the run has their events (a run without the medical model shows the
-    injured alone, and says so).
+    injured alone, and says so). Its words are in ``lang``.
     """
+    tr = translator(lang)
+    say = figure_words(tr)
     stages = _stage_times(result)
     fig = new_figure(9.0, 4.5)
     ax = fig.add_subplot()
     last = max((t for v in stages.values() for t in v), default=0.0)
     horizon = last * 1.05 + 60.0
     div, unit = time_axis(horizon)
+    if tr.lang != "en":
+        unit = tr.units[2] if unit == "h" else tr.units[1]
     for i, (stage, _, _) in enumerate(CASUALTY_STAGES):
         times = stages.get(stage)
         if not times:
@@ -336,15 +387,19 @@ def casualty_flow(result: RunResult) -> Figure:
         t = np.concatenate([[0.0], times, [horizon]])
         n = np.concatenate([[0], np.arange(1, len(times) + 1), [len(times)]])
         ax.step(t / div, n, where="post", lw=2, color="#111111" if stage == "died" else PALETTE[i],
-                label=f"{stage}: " + (format_count(len(times), "person") if stage == "died" else format_count(len(times), "casualty")),
+                label=say("%(stage)s: %(count)s", stage=tr(stage), count=(
+                    tr.count(len(times), "person", "%(num)s person", "%(num)s people") if stage == "died"
+                    else tr.count(len(times), "casualty", "%(num)s casualty", "%(num)s casualties"))),
                 ls="--" if stage == "died" else "-")
-    title = f"{result.scenario.name}: casualty flow"
+    title = tr("%(name)s: casualty flow", name=result.scenario.name)
     if not stages:
-        ax.text(0.5, 0.5, "no casualties in this run", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, say("no casualties in this run"), ha="center", va="center", transform=ax.transAxes)
     elif set(stages) == {"injured at scene"}:
-        title += " (no medical-care events in this run: injuries only)"
-    ax.set_xlabel(f"time since start ({unit})")
-    ax.set_ylabel("casualties so far (people)")
+        title += tr(" (no medical-care events in this run: injuries only)")
+    # Titles run longer in French and Arabic than the English they were laid out for: wrapped there.
+    title = title if tr.lang == "en" else shape_for(tr)(_wrapped(title))
+    ax.set_xlabel(say("time since start (%(unit)s)", unit=unit))
+    ax.set_ylabel(say("casualties so far (people)"))
     ax.set_title(title, fontsize=11)
     ax.set_xlim(0, horizon / div)
     ax.set_ylim(bottom=0)
@@ -396,8 +451,14 @@ def has_hospital_load(result: RunResult) -> bool:
     return bool(_hospital_series(result)[0])
 
 
-def hospital_load(result: RunResult) -> Figure:
-    """Beds in use at each hospital over time (patients admitted, alive) against its beds (dashed)."""
+def hospital_load(result: RunResult, lang: str = "en") -> Figure:
+    """Beds in use at each hospital over time (patients admitted, alive) against its beds (dashed), in ``lang``."""
+    tr = translator(lang)
+    say, en = figure_words(tr), tr.lang == "en"
+
+    def beds(n: float) -> str:
+        return tr.count(n, "bed", "%(num)s bed", "%(num)s beds")
+
     load, capacity = _hospital_series(result)
     medical = getattr(result.scenario, "medical", None)
     names = {h.id: (getattr(h, "name", None) or h.id) for h in (getattr(medical, "hospitals", None) or [])}
@@ -411,6 +472,8 @@ def hospital_load(result: RunResult) -> Figure:
     y_top = max(4.0, 1.6 * top_used)
     off_scale = False
     div, unit = time_axis(horizon)
+    if not en:
+        unit = tr.units[2] if unit == "h" else tr.units[1]
     order = sorted(load)
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(order)}
     drawn_caps = {name: capacity[name] for name in order if name in capacity and math.isfinite(capacity[name])
@@ -428,36 +491,40 @@ def hospital_load(result: RunResult) -> Figure:
         if peak:
             ts = np.concatenate([t, [horizon]])
             vs = np.concatenate([v, [v[-1]]])
-            ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: beds in use (peak {peak:g})")
+            ax.step(ts / div, vs, where="post", color=colour, lw=2, label=f"{label}: beds in use (peak {peak:g})" if en
+                    else say("%(name)s: beds in use (peak %(peak)s)", name=label, peak=tr.fixed(peak, 0)))
         else:
             # A flat line at zero would lie on the axis and on the other idle hospitals' lines.
-            ax.plot([], [], color=colour, lw=2, label=f"{label}: no patients")
+            ax.plot([], [], color=colour, lw=2, label=say("%(name)s: no patients", name=label))
         if name in drawn_caps:
             cap = drawn_caps[name]
             y_top = max(y_top, 1.12 * cap)
             group = sharing[cap]
             k, j = len(group), group.index(name)
             style = "--" if k == 1 else (j * 6.0, (6.0, 6.0 * (k - 1)))
-            shared = "" if k == 1 else " (shared line, alternate dashes)"
+            shared = "" if k == 1 else say(" (shared line, alternate dashes)")
             ax.axhline(cap, color=colour, ls=style, lw=1.6,
-                       label=f"{label}: {format_count(cap, 'bed')}{shared}")
+                       label=say("%(name)s: %(beds)s%(shared)s", name=label, beds=beds(cap), shared=shared))
         elif name in capacity and math.isfinite(capacity[name]):
             off_scale = True
-            ax.plot([], [], color="none", label=f"{label}: {format_count(capacity[name], 'bed')} (far above, not drawn)")
+            ax.plot([], [], color="none", label=say("%(name)s: %(beds)s (far above, not drawn)", name=label,
+                                                    beds=beds(capacity[name])))
     for cap, group in sorted(sharing.items()):
         if len(group) > 1:
-            who = " and ".join(names.get(n, n) for n in group)
-            ax.annotate(f"{format_count(cap, 'bed')} each: {who}", xy=(1.0, cap), xycoords=("axes fraction", "data"),
+            who = " and ".join(names.get(n, n) for n in group) if en else tr.join_and([names.get(n, n) for n in group])
+            ax.annotate(say("%(beds)s each: %(who)s", beds=beds(cap), who=who), xy=(1.0, cap),
+                        xycoords=("axes fraction", "data"),
                         xytext=(-4, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8,
                         color="#333333")
     if not load:
-        ax.text(0.5, 0.5, "no hospital data in this run", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, say("no hospital data in this run"), ha="center", va="center", transform=ax.transAxes)
     else:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.set_xlabel(f"time since start ({unit})")
-    ax.set_ylabel("beds in use (patients)")
-    ax.set_title(f"{result.scenario.name}: hospital beds in use" + (" (far below the beds)" if off_scale else
-                                                                    " against capacity"))
+    ax.set_xlabel(say("time since start (%(unit)s)", unit=unit))
+    ax.set_ylabel(say("beds in use (patients)"))
+    title = tr("%(name)s: hospital beds in use", name=result.scenario.name) + (
+        tr(" (far below the beds)") if off_scale else tr(" against capacity"))
+    ax.set_title(title if en else shape_for(tr)(_wrapped(title)))
     ax.set_xlim(0, horizon / div)
     ax.set_ylim(0, y_top)
     ax.yaxis.get_major_locator().set_params(integer=True)

@@ -15,11 +15,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simsoft.engine import RunResult
+from simsoft.i18n import Translator, translator
 from simsoft.records import Event
 from simsoft.plans.layout import positions
-from simsoft.plots.common import new_figure, wrap
+from simsoft.plots.common import figure_words, new_figure, shape_for, wrap
 from simsoft.plots.situation import has_outlines, venue_situation
-from simsoft.units import format_count
 
 __all__ = ["venue_map", "situation_from_records"]
 
@@ -103,7 +103,20 @@ _CROWDED_LABELS = 10
 """Labels on a crowded venue map (more than ``max_labels`` zones): more cover the map they describe."""
 
 
-def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: int = 24) -> Figure:
+def _value(v: float, color_by: str, tr: Translator) -> str:
+    """A zone's value under its name: ``1.2 p/m²`` or ``3 casualties`` (English exactly as before)."""
+    if color_by == "peak_density":
+        return f"{v:.1f} p/m²" if tr.lang == "en" else tr("%(density)s p/m²", density=tr.fixed(v, 1))
+    return tr.count(v, "casualty", "%(num)s casualty", "%(num)s casualties")
+
+
+def _title(result: RunResult, color_by: str, tr: Translator) -> str:
+    what = tr("peak crowd density") if color_by == "peak_density" else tr("casualties")
+    return (tr("%(name)s: %(what)s by zone", name=result.scenario.name, what=what)
+            + (tr(" [variant %(variant)s]", variant=result.variant) if result.variant else ""))
+
+
+def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: int = 24, lang: str = "en") -> Figure:
     """Zones and exits of the venue, zones coloured by peak density (p/m²) or casualties.
 
     A venue whose zones have outlines (``polygon``, an imported floor plan) is drawn to scale, one panel
@@ -114,20 +127,23 @@ def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: 
     label goes where it overlaps no other label or marker; a zone whose label finds no place shows a
     number, named in the key under the map. A venue with more than ``max_labels`` zones (a stadium bowl)
     numbers the ten zones with the highest values and names them in the key, and names no exits.
+    The figure's words are in ``lang`` (:mod:`simsoft.i18n`); the venue's names are the scenario's.
     """
     if color_by not in ("peak_density", "casualties"):
         raise ValueError(f"color_by must be 'peak_density' or 'casualties', got {color_by!r}")
+    tr = translator(lang)
+    say = figure_words(tr)
     scenario, m = result.scenario, result.metrics
     if has_outlines(scenario.venue):  # an imported venue: its real shapes, to scale
-        return _scaled_map(result, color_by=color_by)
+        return _scaled_map(result, color_by=color_by, tr=tr)
     graph, pos = _venue_positions(scenario)
     zones = scenario.venue.zones
     if color_by == "peak_density":
         values = [float(m.get(f"egress.zone.{z.id}.peak_density_p_m2") or 0.0) for z in zones]
-        label, vmax = "peak density (people per m²)", max(4.0, max(values, default=0.0))
+        label, vmax = say("peak density (people per m²)"), max(4.0, max(values, default=0.0))
     else:
         values = [float(m.get(f"casualties.zone.{z.id}") or 0.0) for z in zones]
-        label, vmax = "casualties (people)", max(1.0, max(values, default=0.0))
+        label, vmax = say("casualties (people)"), max(1.0, max(values, default=0.0))
     fig = new_figure(9.0, 7.0)
     ax = fig.add_subplot()
     for a, b, data in graph.edges(data=True):
@@ -158,34 +174,35 @@ def venue_map(result: RunResult, *, color_by: str = "peak_density", max_labels: 
         cbar.update_ticks()
     ax.set_aspect("equal", adjustable="datalim")
     ax.margins(0.15)
-    ax.set_xlabel("x (m)")
-    ax.set_ylabel("y (m)")
-    what = "peak crowd density" if color_by == "peak_density" else "casualties"
-    note = f"\n(the {len(order)} highest of {len(zones)} zones, spread out, numbered and named below)" if crowded else ""
-    ax.set_title(f"{scenario.name}: {what} by zone" + (f" [variant {result.variant}]" if result.variant else "")
-                 + note)
+    ax.set_xlabel(say("x (m)"))
+    ax.set_ylabel(say("y (m)"))
+    note = tr("\n(the %(n)s highest of %(m)s zones, spread out, numbered and named below)", n=len(order),
+              m=len(zones)) if crowded else ""
+    ax.set_title(shape_for(tr)(_title(result, color_by, tr) + note))
     box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
     items = []
     for i in order:
         z, v = zones[i], values[i]
-        value = f"{v:.1f} p/m²" if color_by == "peak_density" else format_count(v, "casualty")
-        text = f"{wrap(z.label, 18)}\n{value}" + (f" (level {z.level})" if z.level else "")
+        value = _value(v, color_by, tr)
+        level = tr(" (level %(n)s)", n=z.level) if z.level else ""
+        text = shape_for(tr)(f"{wrap(z.label, 18)}\n{value}" + level)
         items.append({"xy": pos[z.id], "radius_pt": math.sqrt(sizes[i]) / 2, "text": text,
-                      "key": f"{z.label}: {value}" + (f" (level {z.level})" if z.level else ""),
+                      "key": f"{z.label}: {value}" + level,
                       "style": {"fontsize": 8.5, "zorder": 4, "bbox": box}})
     for e in exits if not crowded else ():
         items.append({"xy": pos[e.id], "radius_pt": math.sqrt(180) / 2, "text": wrap(e.label, 18),
-                      "key": f"{e.label} (exit)",
+                      "key": tr("%(name)s (exit)", name=e.label),
                       "style": {"fontsize": 8.5, "zorder": 4, "color": "#1d5e26", "bbox": box}})
-    base = [Line2D([], [], marker="o", ls="", mfc="#f4a582", mec="#333", ms=10, label="zone (size ~ floor area)"),
-            Line2D([], [], marker="s", ls="", color="#2e933c", ms=8, label="exit"),
-            Line2D([], [], color="#9a9a9a", lw=3, label="door / gate / opening"),
-            Line2D([], [], color="#9a9a9a", lw=3, ls="--", label="stair")]
+    base = [Line2D([], [], marker="o", ls="", mfc="#f4a582", mec="#333", ms=10, label=say("zone (size ~ floor area)")),
+            Line2D([], [], marker="s", ls="", color="#2e933c", ms=8, label=say("exit")),
+            Line2D([], [], color="#9a9a9a", lw=3, label=say("door / gate / opening")),
+            Line2D([], [], color="#9a9a9a", lw=3, ls="--", label=say("stair"))]
 
     def key(numbered: list[dict[str, Any]]) -> None:
         if ax.get_legend() is not None:
             ax.get_legend().remove()
-        handles = base + [Line2D([], [], color="none", label=f"{n}: {it['key']}") for n, it in enumerate(numbered, 1)]
+        handles = base + [Line2D([], [], color="none", label=shape_for(tr)(f"{n}: {it['key']}"))
+                          for n, it in enumerate(numbered, 1)]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.08), ncol=2 if numbered else 4,
                   fontsize=8.5, frameon=False)
 
@@ -218,24 +235,25 @@ def situation_from_records(events: Iterable[Event]) -> tuple[list[str], dict[str
     return affected, cordons
 
 
-def _scaled_map(result: RunResult, *, color_by: str) -> Figure:
+def _scaled_map(result: RunResult, *, color_by: str, tr: Translator | None = None) -> Figure:
+    tr = tr or translator("en")
+    say = figure_words(tr)
     scenario, m = result.scenario, result.metrics
     zones = scenario.venue.zones
     if color_by == "peak_density":
         values = {z.id: float(m.get(f"egress.zone.{z.id}.peak_density_p_m2") or 0.0) for z in zones}
-        label, vmax = "peak density (people per m²)", max(4.0, max(values.values(), default=0.0))
-        text = {z: f"{v:.1f} p/m²" for z, v in values.items()}
+        label, vmax = say("peak density (people per m²)"), max(4.0, max(values.values(), default=0.0))
     else:
         values = {z.id: float(m.get(f"casualties.zone.{z.id}") or 0.0) for z in zones}
-        label, vmax = "casualties (people)", max(1.0, max(values.values(), default=0.0))
-        text = {z: format_count(v, "casualty") for z, v in values.items()}
+        label, vmax = say("casualties (people)"), max(1.0, max(values.values(), default=0.0))
+    text = {z: _value(v, color_by, tr) for z, v in values.items()}
     out = _whole({e.id: float(m.get(f"egress.exit.{e.id}.exited") or 0.0) for e in scenario.venue.exits})
     affected, cordons = situation_from_records(result.events)
-    what = "peak crowd density" if color_by == "peak_density" else "casualties"
-    title = f"{scenario.name}: {what} by zone" + (f" [variant {result.variant}]" if result.variant else "")
+    title = _title(result, color_by, tr) + tr(" (to scale)")
+    other = {} if tr.lang == "en" else {"say": tr, "shape": shape_for(tr)}  # English: the figure's own words, as before
     return venue_situation(scenario.venue, values=values, value_label=label, value_text=text, vmax=vmax,
                            affected=affected, cordons=cordons, exits_out=out, whole=color_by == "casualties",
-                           title=title + " (to scale)")
+                           title=title, **other)
 
 
 def _whole(flows: dict[str, float]) -> dict[str, int]:

@@ -40,6 +40,8 @@ class Doc:
 
     title: str
     blocks: list[tuple[Any, ...]]
+    lang: str = "en"
+    """The language the document is written in (``<html lang>``; Arabic pages are right to left)."""
 
 
 def _md_cell(x: Any) -> str:
@@ -96,8 +98,16 @@ def _cell(x: Any) -> str:
 def render_html(doc: Doc, folder: str | os.PathLike[str]) -> str:
     """``doc`` as one self-contained HTML page; figure blocks embed their PNG file from ``folder``."""
     folder = Path(folder)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{html.escape(doc.title)}</title><style>{_CSS}</style></head><body>",
+    if doc.lang == "en":  # the English page exactly as before languages came
+        head, css = '<html lang="en"><head><meta charset="utf-8">', _CSS
+    else:
+        # Right to left for Arabic; a cell or a paragraph takes the direction of its own first letters (a zone
+        # named in English, a metric key), so mixed text keeps its order.
+        rtl = doc.lang == "ar"
+        head = f'<html lang="{html.escape(doc.lang)}" dir="{"rtl" if rtl else "ltr"}"><head><meta charset="utf-8">'
+        css = _CSS + ("td, th, p, figcaption, summary { unicode-bidi: plaintext; }" if rtl else "")
+    out = ["<!DOCTYPE html>", head,
+           f"<title>{html.escape(doc.title)}</title><style>{css}</style></head><body>",
            f"<h1>{html.escape(doc.title)}</h1>"]
 
     def render(blocks: Sequence[tuple[Any, ...]]) -> None:

@@ -14,31 +14,44 @@ from collections.abc import Mapping
 from typing import Any
 
 from simsoft.engine import RunResult
-from simsoft.units import format_count, format_duration
+from simsoft.i18n import N_, Translator, translator
+from simsoft.units import format_count
 
-__all__ = ["LABEL_WIDTH", "summary_lines", "summary_rows", "conclusion_sentences", "conclusion_lines"]
+__all__ = ["LABEL_WIDTH", "RUN_FOLDER", "summary_lines", "summary_rows", "conclusion_sentences", "conclusion_lines"]
 
 
-def _t(value: object) -> str:
+def _t(value: object, tr: Translator | None = None) -> str:
     """A time since the start of the run as people say it: ``6 min`` (not ``6 min 0 s``), days past 48 h.
 
     >>> _t(360.0), _t(95.0), _t(373_680.0), _t(None)
     ('6 min', '1 min 35 s', '4.3 days', 'not reached')
+    >>> _t(360.0, translator("ar")), _t(373_680.0, translator("fr"))
+    ('6 د', '4,3 jours')
     """
+    tr = tr or translator("en")
     if value is None:
-        return "not reached"
+        return tr("not reached")
     s = float(value)  # type: ignore[arg-type]
     if s >= 48 * 3600:
-        return f"{s / 86400:.1f} days"
-    text = format_duration(s)
-    for zero in (" 0 s", " 0 min"):
+        return f"{s / 86400:.1f} days" if tr.lang == "en" else tr("%(n)s days", n=tr.fixed(s / 86400, 1))
+    text = tr.duration(s)
+    sec, mins, _h = tr.units
+    for zero in (f" 0 {sec}", f" 0 {mins}"):
         if text.endswith(zero) and " " in text[: -len(zero)]:
             text = text[: -len(zero)]
     return text
 
 
+_WORDS = (N_("settled"), N_("duration"), N_("after contained"), N_("rescue task force"), N_("no access"))
+"""Why a run ended and how medics entered (``run.end_reason``, ``medical.access_policy`` in words): said in
+another language through the catalog."""
+
+
 LABEL_WIDTH = 22
 """Width of the label column, shared with the CLI's last line (the run folder)."""
+
+RUN_FOLDER = N_("run folder")
+"""The label of the CLI's last line."""
 
 
 def _num(m: Mapping[str, Any], key: str) -> float:
@@ -50,168 +63,203 @@ def _zone_names(result: RunResult) -> dict[str, str]:
     return {z.id: z.label for z in result.scenario.venue.zones}
 
 
-def _not_out(m: Mapping[str, Any], total: float, exited: float) -> str:
+def _people(n: float, tr: Translator) -> str:
+    return tr.count(n, "person", "%(num)s person", "%(num)s people")
+
+
+def _casualties(n: float, tr: Translator) -> str:
+    return tr.count(n, "casualty", "%(num)s casualty", "%(num)s casualties")
+
+
+def _deaths(n: float, tr: Translator) -> str:
+    return tr.count(n, "death", "%(num)s death", "%(num)s deaths")
+
+
+def _join_and(parts: list[str], tr: Translator) -> str:
+    """``a, b and c`` in this language."""
+    return tr.join_and(parts)
+
+
+def _list(items: list[str], tr: Translator) -> str:
+    return ("، " if tr.lang == "ar" else ", ").join(items)
+
+
+def _not_out(m: Mapping[str, Any], total: float, exited: float, tr: Translator) -> str:
     """Who did not leave, in words: casualties on scene and people still inside."""
     inside = _num(m, "egress.inside_end")
     rest = max(0.0, total - exited - inside)
-    still = f"{format_count(inside, 'person')} still inside" if inside else "nobody still inside"
-    return f"{format_count(rest, 'casualty')} on scene, {still} at the end"
+    still = tr("%(people)s still inside", people=_people(inside, tr)) if inside else tr("nobody still inside")
+    return tr("%(casualties)s on scene, %(still)s at the end", casualties=_casualties(rest, tr), still=still)
 
 
-def _deaths_sentence(m: Mapping[str, Any]) -> str:
+def _deaths_sentence(m: Mapping[str, Any], tr: Translator) -> str:
     deaths, preventable = _num(m, "medical.deaths"), _num(m, "medical.preventable_deaths")
     if deaths == 0:
-        return "Nobody died."
-    died = f"{format_count(deaths, 'person')} died"
+        return tr("Nobody died.")
+    died = tr.ngettext("%(num)s person died", "%(num)s people died", deaths) if tr.lang != "en" else \
+        f"{format_count(deaths, 'person')} died"
     if preventable == 0:
-        return f"{died}; no death was preventable with ideal care timing."
+        return tr("%(died)s; no death was preventable with ideal care timing.", died=died)
     if preventable == deaths:
-        which = "that death was" if deaths == 1 else "all of these deaths were"
-        return f"{died}; {which} preventable with ideal care timing."
-    return f"{died}; {format_count(preventable, 'death')} of them preventable with ideal care timing."
+        return (tr("%(died)s; that death was preventable with ideal care timing.", died=died) if deaths == 1 else
+                tr("%(died)s; all of these deaths were preventable with ideal care timing.", died=died))
+    return tr("%(died)s; %(deaths)s of them preventable with ideal care timing.", died=died, deaths=_deaths(preventable, tr))
 
 
-def conclusion_sentences(result: RunResult) -> list[str]:
+def conclusion_sentences(result: RunResult, lang: str = "en") -> list[str]:
     """What happened in the run, in plain words and in order: evacuation, incident and response,
-    casualties and deaths, hospital, recovery. Metrics are named in words, never by key.
+    casualties and deaths, hospital, recovery. Metrics are named in words, never by key (in ``lang``).
 
     >>> from simsoft import load_scenario, run
     >>> conclusion_sentences(run(load_scenario("scenarios/community-hall.yaml"), seed=1))[0]  # doctest: +ELLIPSIS
     'All ... people left the venue; 95 % were out by ... and the last person by ...'
     """
+    tr = translator(lang)
     m, sc = result.metrics, result.scenario
     total, exited = _num(m, "run.population"), _num(m, "egress.exited")
     inside = _num(m, "egress.inside_end")
     out: list[str] = []
     t95, t100 = m.get("egress.t95_s"), m.get("egress.t100_s")
     if total and exited >= total:
-        head = f"All {format_count(total, 'person')} left the venue"
+        head = tr("All %(people)s left the venue", people=_people(total, tr))
     else:
-        head = f"{exited:,.0f} of {format_count(total, 'person')} ({100 * exited / total:.1f} %) left the venue" if total \
-            else "Nobody was in the venue"
+        head = tr("%(exited)s of %(people)s (%(share)s %%) left the venue", exited=tr.fixed(exited, 0, grouped=True),
+                  people=_people(total, tr), share=tr.fixed(100 * exited / total, 1)) if total \
+            else tr("Nobody was in the venue")
     if t95 is None:
-        when = "; 95 % were never out"
+        when = tr("; 95 %% were never out")
     else:
-        when = f"; 95 % were out by {_t(t95)}"
-        when += f" and the last person by {_t(t100)}" if t100 is not None else ""
+        when = tr("; 95 %% were out by %(t)s", t=_t(t95, tr))
+        when += tr(" and the last person by %(t)s", t=_t(t100, tr)) if t100 is not None else ""
     rest = []
     casualties_on_scene = max(0.0, total - exited - inside)
     if casualties_on_scene:
-        rest.append("the other one was a casualty" if round(casualties_on_scene) == 1
-                    else f"the other {casualties_on_scene:,.0f} were casualties")
+        rest.append(tr("the other one was a casualty") if round(casualties_on_scene) == 1
+                    else tr("the other %(n)s were casualties", n=tr.fixed(casualties_on_scene, 0, grouped=True)))
     if inside:
-        rest.append(f"{format_count(inside, 'person')} {'was' if round(inside) == 1 else 'were'} still inside "
-                    "when the run ended")
-    out.append(head + when + (" (" + "; ".join(rest) + ")" if rest else "") + ".")
+        rest.append(tr("%(people)s was still inside when the run ended", people=_people(inside, tr))
+                    if round(inside) == 1 else
+                    tr("%(people)s were still inside when the run ended", people=_people(inside, tr)))
+    out.append(head + when + (" (" + ("؛ " if tr.lang == "ar" else "; ").join(rest) + ")" if rest else "") + ".")
     crush = sorted(_zone_names(result).get(k.split(".")[2], k.split(".")[2])
                    for k, v in m.items() if k.startswith("egress.zone.") and k.endswith(".time_above_4_s") and v)
     if crush:
-        out.append(f"The crowd was denser than 4 people per m² in {', '.join(crush)}.")
+        out.append(tr("The crowd was denser than 4 people per m² in %(zones)s.", zones=_list(crush, tr)))
     if sc.incident is not None:
-        parts = [f"The incident ({sc.incident.label}) began at {_t(m.get('incident.t_start_s'))}"]
+        parts = [tr("The incident (%(label)s) began at %(t)s", label=sc.incident.label, t=_t(m.get("incident.t_start_s"), tr))]
         if m.get("response.t_police_on_scene_s") is not None:
-            parts.append(f"police were on scene at {_t(m['response.t_police_on_scene_s'])}")
-        parts.append(f"it was contained at {_t(m['response.t_contained_s'])}" if m.get("response.t_contained_s")
-                     is not None else "it was never contained")
-        out.append(", ".join(parts[:-1]) + " and " + parts[-1] + "." if len(parts) > 1 else parts[0] + ".")
+            parts.append(tr("police were on scene at %(t)s", t=_t(m["response.t_police_on_scene_s"], tr)))
+        parts.append(tr("it was contained at %(t)s", t=_t(m["response.t_contained_s"], tr))
+                     if m.get("response.t_contained_s") is not None else tr("it was never contained"))
+        out.append(_join_and(parts, tr) + ".")
         cas = _num(m, "casualties.total")
         if cas:
             crushed = _num(m, "casualties.cause.crowd_crush")
-            cause = (f" ({format_count(crushed, 'casualty')} from crowd crush)" if crushed else "")
-            out.append(f"There {'was' if cas == 1 else 'were'} {format_count(cas, 'casualty')}{cause}.")
+            cause = tr(" (%(casualties)s from crowd crush)", casualties=_casualties(crushed, tr)) if crushed else ""
+            out.append((tr("There was %(casualties)s%(cause)s.", casualties=_casualties(cas, tr), cause=cause) if cas == 1
+                        else tr("There were %(casualties)s%(cause)s.", casualties=_casualties(cas, tr), cause=cause)))
         else:
-            out.append("Nobody was hurt.")
+            out.append(tr("Nobody was hurt."))
     if sc.medical is not None:
-        out.append(_deaths_sentence(m))
+        out.append(_deaths_sentence(m, tr))
         last = m.get("medical.t_last_immediate_at_hospital_s")
         if last is not None:
-            out.append(f"The last immediate (life-threatening) casualty reached hospital at {_t(last)}.")
+            out.append(tr("The last immediate (life-threatening) casualty reached hospital at %(t)s.", t=_t(last, tr)))
         elif _num(m, "medical.class.immediate"):
-            out.append("Not every immediate (life-threatening) casualty reached hospital during the run.")
+            out.append(tr("Not every immediate (life-threatening) casualty reached hospital during the run."))
     if sc.recovery is not None:
         parts = []
         if m.get("recovery.t_everyone_accounted_s") is not None:
-            parts.append(f"everyone was accounted for after {_t(m['recovery.t_everyone_accounted_s'])}")
+            parts.append(tr("everyone was accounted for after %(t)s", t=_t(m["recovery.t_everyone_accounted_s"], tr)))
         if m.get("recovery.reunification.t_complete_s") is not None:
-            parts.append(f"reunification was complete after {_t(m['recovery.reunification.t_complete_s'])}")
+            parts.append(tr("reunification was complete after %(t)s", t=_t(m["recovery.reunification.t_complete_s"], tr)))
         if m.get("recovery.t_reopened_s") is not None:
-            parts.append(f"the venue reopened after {_t(m['recovery.t_reopened_s'])}")
+            parts.append(tr("the venue reopened after %(t)s", t=_t(m["recovery.t_reopened_s"], tr)))
         else:
-            parts.append("the venue had not reopened when the run ended")
-        text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-        out.append("In recovery, " + text + ".")
-    out.append("Times count from the start of the run.")
+            parts.append(tr("the venue had not reopened when the run ended"))
+        out.append(tr("In recovery, %(what)s.", what=_join_and(parts, tr)))
+    out.append(tr("Times count from the start of the run."))
     return out
 
 
-def conclusion_lines(result: RunResult, width: int = 100) -> list[str]:
+def conclusion_lines(result: RunResult, width: int = 100, lang: str = "en") -> list[str]:
     """:func:`conclusion_sentences` as one paragraph wrapped at ``width`` columns (for the terminal)."""
     # A quantity and its unit stay on one line ("24 min", "7 casualties"): join them with a no-break space.
-    text = re.sub(r"(\d) (?=[a-z%])", "\\1\u00a0", " ".join(conclusion_sentences(result)))
+    text = re.sub(r"(\d) (?=[^\W\d_]|%)", "\\1\u00a0", " ".join(conclusion_sentences(result, lang))) if lang != "en" \
+        else re.sub(r"(\d) (?=[a-z%])", "\\1\u00a0", " ".join(conclusion_sentences(result)))
     return [line.replace("\u00a0", " ") for line in textwrap.wrap(text, width, break_on_hyphens=False)]
 
 
-def summary_rows(result: RunResult) -> list[tuple[str, str]]:
-    """The detail table: (what, value) rows with display names and counts in words."""
+def summary_rows(result: RunResult, lang: str = "en") -> list[tuple[str, str]]:
+    """The detail table: (what, value) rows with display names and counts in words (in ``lang``)."""
+    tr = translator(lang)
     m = result.metrics
     names = _zone_names(result)
     total, exited = _num(m, "run.population"), _num(m, "egress.exited")
+    n0 = lambda key: tr.fixed(_num(m, key), 0, grouped=True)  # noqa: E731
     rows = [
-        ("scenario", result.scenario.name + (f"  [variant {result.variant}]" if result.variant else "")),
-        ("seed", str(result.seed)),
-        ("in the venue", format_count(total, "person")),
-        ("out of the venue", f"{format_count(exited, 'person')} ({100 * exited / total:.1f} %)" if total
-         else format_count(0, "person")),
-        ("not out", _not_out(m, total, exited)),
-        ("50 % out", _t(m.get("egress.t50_s"))),
-        ("90 % out", _t(m.get("egress.t90_s"))),
-        ("95 % out", _t(m.get("egress.t95_s"))),
-        ("everyone out", _t(m.get("egress.t100_s"))),
+        (tr("scenario"), result.scenario.name + (tr("  [variant %(variant)s]", variant=result.variant) if result.variant
+                                                  else "")),
+        (tr("seed"), str(result.seed)),
+        (tr("in the venue"), _people(total, tr)),
+        (tr("out of the venue"), tr("%(people)s (%(share)s %%)", people=_people(exited, tr),
+                                    share=tr.fixed(100 * exited / total, 1)) if total else _people(0, tr)),
+        (tr("not out"), _not_out(m, total, exited, tr)),
+        (tr("50 %% out"), _t(m.get("egress.t50_s"), tr)),
+        (tr("90 %% out"), _t(m.get("egress.t90_s"), tr)),
+        (tr("95 %% out"), _t(m.get("egress.t95_s"), tr)),
+        (tr("everyone out"), _t(m.get("egress.t100_s"), tr)),
     ]
     if result.scenario.recovery is None:  # with recovery the run ends at reopening, listed below
-        rows.append(("run ended", f"{_t(m.get('run.end_s'))} ({str(m.get('run.end_reason', '?')).replace('_', ' ')})"))
+        reason = str(m.get("run.end_reason", "?")).replace("_", " ")
+        rows.append((tr("run ended"), tr("%(t)s (%(reason)s)", t=_t(m.get("run.end_s"), tr), reason=tr(reason))))
     peaks = sorted(
         ((names.get(k.split(".")[2], k.split(".")[2]), v) for k, v in m.items()
          if k.startswith("egress.zone.") and k.endswith(".peak_density_p_m2") and v),
         key=lambda kv: (-kv[1], kv[0]),
     )[:3]
     if peaks:
-        rows.append(("densest zones", ", ".join(f"{z} {v:.1f} p/m²" for z, v in peaks)))
+        rows.append((tr("densest zones"), _list([tr("%(zone)s %(density)s p/m²", zone=z, density=tr.fixed(v, 1))
+                                                 for z, v in peaks], tr)))
     crush = sorted(names.get(k.split(".")[2], k.split(".")[2]) for k, v in m.items()
                    if k.startswith("egress.zone.") and k.endswith(".time_above_4_s") and v)
-    rows.append(("zones above 4 p/m²", ", ".join(crush) if crush else "none"))
+    rows.append((tr("zones above 4 p/m²"), _list(crush, tr) if crush else tr("none")))
     if result.scenario.incident is not None:
         rows += [
-            ("incident", f"{result.scenario.incident.label} at {_t(m.get('incident.t_start_s'))}"),
-            ("venue control knew", _t(m.get("incident.t_known_venue_control_s"))),
-            ("first alert", _t(m.get("incident.t_first_alert_s"))),
-            ("police on scene", _t(m.get("response.t_police_on_scene_s"))),
-            ("contained", _t(m.get("response.t_contained_s"))),
-            ("all clear", _t(m.get("response.t_all_clear_s"))),
-            ("exposure", f"{_num(m, 'incident.exposed_person_min'):,.1f} person-min in affected zones"),
-            ("casualties", f"{format_count(_num(m, 'casualties.total'), 'casualty')} (incident "
-                           f"{_num(m, 'casualties.cause.incident'):,.0f}, crowd crush "
-                           f"{_num(m, 'casualties.cause.crowd_crush'):,.0f})"),
+            (tr("incident"), tr("%(label)s at %(t)s", label=result.scenario.incident.label,
+                                t=_t(m.get("incident.t_start_s"), tr))),
+            (tr("venue control knew"), _t(m.get("incident.t_known_venue_control_s"), tr)),
+            (tr("first alert"), _t(m.get("incident.t_first_alert_s"), tr)),
+            (tr("police on scene"), _t(m.get("response.t_police_on_scene_s"), tr)),
+            (tr("contained"), _t(m.get("response.t_contained_s"), tr)),
+            (tr("all clear"), _t(m.get("response.t_all_clear_s"), tr)),
+            (tr("exposure"), tr("%(n)s person-min in affected zones",
+                                n=tr.fixed(_num(m, "incident.exposed_person_min"), 1, grouped=True))),
+            (tr("casualties"), tr("%(casualties)s (incident %(incident)s, crowd crush %(crush)s)",
+                                  casualties=_casualties(_num(m, "casualties.total"), tr),
+                                  incident=n0("casualties.cause.incident"), crush=n0("casualties.cause.crowd_crush"))),
         ]
     if result.scenario.medical is not None:
         policy = str(m.get("medical.access_policy") or "no access").replace("_", " ")
         rows += [
-            ("medics entered", f"{_t(m.get('medical.t_access_s'))} ({policy})"),
-            ("first/last transport", f"{_t(m.get('medical.t_first_transport_s'))} / {_t(m.get('medical.t_last_transport_s'))}"),
-            ("immediate to hospital", _t(m.get("medical.t_last_immediate_at_hospital_s"))),
-            ("deaths", f"{format_count(_num(m, 'medical.deaths'), 'death')} (scene {_num(m, 'medical.deaths.scene'):,.0f}, "
-                       f"transport {_num(m, 'medical.deaths.transport'):,.0f}, hospital "
-                       f"{_num(m, 'medical.deaths.hospital'):,.0f}); preventable {_num(m, 'medical.preventable_deaths'):,.0f}"),
+            (tr("medics entered"), tr("%(t)s (%(policy)s)", t=_t(m.get("medical.t_access_s"), tr), policy=tr(policy))),
+            (tr("first/last transport"), f"{_t(m.get('medical.t_first_transport_s'), tr)} / "
+                                         f"{_t(m.get('medical.t_last_transport_s'), tr)}"),
+            (tr("immediate to hospital"), _t(m.get("medical.t_last_immediate_at_hospital_s"), tr)),
+            (tr("deaths"), tr("%(deaths)s (scene %(scene)s, transport %(transport)s, hospital %(hospital)s); "
+                              "preventable %(preventable)s", deaths=_deaths(_num(m, "medical.deaths"), tr),
+                              scene=n0("medical.deaths.scene"), transport=n0("medical.deaths.transport"),
+                              hospital=n0("medical.deaths.hospital"), preventable=n0("medical.preventable_deaths"))),
         ]
     if result.scenario.recovery is not None:
         rows += [
-            ("everyone accounted for", _t(m.get("recovery.t_everyone_accounted_s"))),
-            ("reunification done", _t(m.get("recovery.reunification.t_complete_s"))),
-            ("venue reopened", _t(m.get("recovery.t_reopened_s"))),
+            (tr("everyone accounted for"), _t(m.get("recovery.t_everyone_accounted_s"), tr)),
+            (tr("reunification done"), _t(m.get("recovery.reunification.t_complete_s"), tr)),
+            (tr("venue reopened"), _t(m.get("recovery.t_reopened_s"), tr)),
         ]
     return rows
 
 
-def summary_lines(result: RunResult) -> list[str]:
+def summary_lines(result: RunResult, lang: str = "en") -> list[str]:
     """:func:`summary_rows` as lines of a two-column table for the terminal."""
-    return [f"{k.ljust(LABEL_WIDTH)} {v}" for k, v in summary_rows(result)]
+    return [f"{k.ljust(LABEL_WIDTH)} {v}" for k, v in summary_rows(result, lang)]
