@@ -222,7 +222,8 @@ class Console:
 
     def _decide(self, team_id: str, line: str, inject_id: str | None) -> None:
         try:
-            made = self.session.decide(parse_line(line, team=team_id, inject=inject_id))
+            made = self.session.decide(parse_line(line, team=team_id, inject=inject_id,
+                                                  regional=getattr(self.session.loaded, "region", None) is not None))
         except SimsoftError as exc:
             self.write("  " + self.tr.gettext("refused: %(reason)s", reason=str(exc)))
             return
