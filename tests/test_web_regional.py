@@ -14,6 +14,8 @@ from facilitator import load_exercise, start_session
 from facilitator.exercise.decisions import DecisionError, parse_line
 from facilitator.web import Room, create_app
 from facilitator.web.regional_forms import regional_form_to_line, regional_forms
+import tests.test_web_browser as wb
+from tests.test_web_browser import Server, _control, _join, _shot, browser  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 RIVERSIDE = ROOT / "scenarios" / "exercises" / "riverside-city.yaml"
@@ -90,6 +92,10 @@ def test_every_page_of_a_regional_session(loaded, tmp_path):
         for view, client in (("facilitator", fac), ("projector", fac), ("team", amb), ("evaluator", ev)):
             live = client.get(f"/live/{view}").get_json()
             assert "region-map" in "".join(live["regions"].values()), view
+        assert 'id="forecast"' not in fac.get("/facilitator").get_data(as_text=True)
+        r = fac.post("/facilitator/forecast", data={"csrf": _token(fac, "/facilitator"), "team": "scg",
+                                                    "decision": "distribution policy=balanced"})
+        assert r.status_code == 403 and "not built for regional exercises" in r.get_data(as_text=True)
         ar = fac.get("/projector", headers={"Cookie": "simsoft_lang=ar"})
         assert ar.status_code == 200
     finally:
@@ -141,3 +147,90 @@ def test_the_terminal_console_takes_a_typed_regional_decision(loaded, tmp_path):
         assert "refused" in said[-1] and "nowhere" in said[-1]
     finally:
         ses.journal.close()
+
+
+# -- in the browser ---------------------------------------------------------------------------------------------
+
+MAP = """() => {
+  const svg = document.querySelector("svg.region-map");
+  const box = svg.getBoundingClientRect();
+  const units = Array.from(svg.querySelectorAll("g.unit"));
+  const out = Array.from(svg.querySelectorAll("text")).filter(t => {
+    const r = t.getBoundingClientRect(); return r.left < box.left - 1 || r.right > box.right + 1; }).map(t => t.textContent);
+  return {direction: getComputedStyle(svg).direction, scale: svg.getScreenCTM().a,
+          ambulances: units.filter(u => u.classList.contains("ambulance")).reduce((n, u) => n + +u.dataset.count, 0),
+          police: units.filter(u => u.classList.contains("police")).reduce((n, u) => n + +u.dataset.count, 0),
+          states: units.map(u => u.dataset.states).join(" "), moving: units.filter(u => u.classList.contains("moving")).length,
+          gauges: Array.from(svg.querySelectorAll("g.hospital")).map(h => [+h.dataset.used, +h.dataset.beds]),
+          outside: out, wide: document.documentElement.scrollWidth > window.innerWidth};
+}"""
+
+
+def _regional_decide(page, verb: str, fields: dict, rationale: str) -> str:
+    page.select_option("#verb", verb)
+    for name, value in fields.items():
+        key = f"{verb}.{name}"
+        if isinstance(value, list):
+            for v in value:
+                page.check(f"input[name='{key}'][value='{v}']")
+        elif page.locator(f"select[name='{key}']").count():
+            page.select_option(f"select[name='{key}']", value)
+        else:
+            page.fill(f"input[name='{key}']", value)
+    page.fill("#rationale", rationale)
+    page.click("#decision-form button[type=submit]")
+    return page.locator(".flash").first.inner_text()
+
+
+def test_a_regional_exercise_played_in_the_browser(browser, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(wb, "EXERCISE", RIVERSIDE)
+    server = Server(tmp_path)
+    try:
+        fctx, fac = _join(browser, server.url, server.codes["facilitator"])
+        _control(fac, "start")
+        for _ in range(3):  # P1, P2 and I1: the station reports people hurt
+            _control(fac, "next")
+        actx, amb = _join(browser, server.url, server.codes["ambulance_control"])
+        assert "applied" in _regional_decide(amb, "mutual_aid", {"kind": "ambulance", "count": "4"},
+                                             "a second site would find none free")
+        sctx, scg = _join(browser, server.url, server.codes["scg"])
+        assert "applied" in _regional_decide(scg, "posture", {"sites": ["stadium"], "measure": "lockdown"},
+                                             "hold the crowd inside")
+        _control(fac, "next")  # I2 (10 min): the festival asks for police
+        pctx, pol = _join(browser, server.url, server.codes["police_gold"])
+        assert "applied" in _regional_decide(pol, "posture", {"sites": ["festival"], "measure": "guard", "units": "1"},
+                                             "one unit at the gates")
+        _control(fac, "next")  # on to the next inject: the region has moved on, units are on the roads
+        fac.reload()
+        seen = fac.evaluate(MAP)
+        # Every shared unit once: ten ambulances and seven police units, and the four of mutual aid once arrived.
+        total = int(fac.locator("#units tr[data-kind='ambulance'] small").inner_text().strip("()"))
+        assert seen["ambulances"] == total and total in (10, 14) and seen["police"] == 7, seen
+        assert "at_scene" in seen["states"] or "en_route" in seen["states"], seen
+        assert len(seen["gauges"]) == 3 and sum(used for used, _ in seen["gauges"]) > 0, seen  # patients in beds
+        assert fac.locator("#hospital-load tr[data-hospital]").count() == 3
+        assert fac.locator("#units tr[data-kind='ambulance']").count() == 1
+        assert not seen["outside"] and not seen["wide"], seen
+        assert sorted(e.strip() for e in fac.locator("#decisions .dlist li b").all_inner_texts()) == ["D1", "D2", "D3"]
+        ectx, ev = _join(browser, server.url, server.codes["evaluator"])
+        jctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+        proj = jctx.new_page()
+        proj.goto(server.url + "/")
+        proj.fill("#code", server.codes["facilitator"])
+        proj.click("button[type=submit]")
+        proj.goto(server.url + "/projector")
+        for lang in ("en", "ar"):
+            for name, page in (("facilitator", fac), ("team", scg), ("evaluator", ev), ("projector", proj)):
+                if lang != "en":
+                    page.goto(f"{server.url}/lang?lang={lang}&next=/{'team/scg' if name == 'team' else name}")
+                page.wait_for_selector("svg.region-map")
+                seen = page.evaluate(MAP)
+                assert seen["direction"] == "ltr" and not seen["outside"] and not seen["wide"], (name, lang, seen)
+                if name == "projector" and lang == "en":
+                    assert seen["scale"] * 17 >= 16, seen  # map text at least 16 px on a 1080p projector
+                _shot(page, f"region-{lang}-{name}")
+        assert proj.evaluate("document.documentElement.dir") == "rtl"
+        for ctx in (fctx, actx, sctx, pctx, ectx, jctx):
+            ctx.close()
+    finally:
+        server.stop()

@@ -16,15 +16,10 @@ from simsoft.errors import SimsoftError
 from facilitator.exercise.decisions import DecisionError, action_fields, field_info, parse_line
 from facilitator.i18n import N_, Translator, translator
 from facilitator.web.forms import Field, FormError, VerbForm, _after, _number, _safe
+from facilitator.web.names import verb_words
 
-__all__ = ["REGIONAL_VERB_WORDS", "regional_forms", "regional_form_to_line"]
+__all__ = ["regional_forms", "regional_form_to_line"]
 
-REGIONAL_VERB_WORDS = {
-    "assign_units": N_("assign units"), "release_units": N_("release units"), "reassign_units": N_("reassign units"),
-    "mutual_aid": N_("mutual aid"), "distribution": N_("distribution"), "divert": N_("divert a hospital"),
-    "posture": N_("protective posture"), "public_information": N_("public information"), "site": N_("action at a site"),
-}
-"""A regional verb as a form names it."""
 
 _VERB_HELP = {
     "assign_units": N_("Send free shared units to a site (the nearest first); what cannot be sent now waits in the queue."),
@@ -104,7 +99,7 @@ def regional_forms(loaded: Any, verbs: list[str], *, tr: Translator | None = Non
             else:
                 fields.append(Field(name, label, "number", required=required, default=default))
         out.append(VerbForm(verb, t(_VERB_HELP.get(verb, verb)), fields,
-                            label=verb if tr.lang == "en" else t(REGIONAL_VERB_WORDS.get(verb, verb))))
+                            label=verb if tr.lang == "en" else verb_words(verb, tr)))
     return out
 
 
@@ -118,7 +113,7 @@ def regional_form_to_line(form: Any, *, allowed: list[str], tr: Translator | Non
     if verb not in allowed:
         raise DecisionError(t("your team may not %(verb)s (may: %(allowed)s)", verb=verb,
                               allowed=", ".join(allowed) or t("nothing")))
-    said = verb if tr.lang == "en" else t(REGIONAL_VERB_WORDS.get(verb, verb))
+    said = verb if tr.lang == "en" else verb_words(verb, tr)
     words = [verb]
     for name in action_fields(verb, regional=True):
         info = field_info(verb, name, regional=True)

@@ -21,7 +21,7 @@ from facilitator.i18n import N_, Translator, translator
 
 __all__ = ["region_state", "region_svg", "region_keys", "STATE_WORDS"]
 
-_W, _H, _PAD = 960.0, 600.0, 80.0
+_W, _H, _PADX, _PADY = 1000.0, 620.0, 150.0, 70.0
 _ROAD, _SITE, _QUIET, _POSTURE, _AMB, _POL = "#c5cad1", "#d1495b", "#8c8c8c", "#e09f3e", "#2e933c", "#3d5a80"
 _OK, _BUSY, _FULL = "#2e933c", "#e09f3e", "#c0392b"
 
@@ -156,7 +156,7 @@ class _Frame:
                                                           for p in state[k]]
         self.x0, self.y0 = min(xs), min(ys)
         dx, dy = max(max(xs) - self.x0, 1e-6), max(max(ys) - self.y0, 1e-6)
-        self.s = min((_W - 2 * _PAD - 160) / dx, (_H - 2 * _PAD) / dy)
+        self.s = min((_W - 2 * _PADX) / dx, (_H - 2 * _PADY) / dy)
         self.ox = (_W - dx * self.s) / 2
         self.oy = (_H - dy * self.s) / 2
 
@@ -164,18 +164,58 @@ class _Frame:
         return self.ox + (x - self.x0) * self.s, _H - self.oy - (y - self.y0) * self.s
 
 
-def _label(x: float, y: float, lines: list[tuple[str, str]], *, below: bool = False) -> str:
-    """Lines of text beside a mark at ``(x, y)``: to its right, or to its left near the right edge."""
-    left = x > _W * 0.62
-    anchor = "end" if left else "start"
-    tx = x - 20 if left else x + 20
-    step = 21
-    ty = y + 26 if below else y - 8 - step * (len(lines) - 1)
-    ty = max(20.0, min(_H - 8 - step * (len(lines) - 1), ty))
-    out = [f'<text class="lbl" x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">']
+_STEP = 21.0
+"""Line height of a label (map units)."""
+_GAUGE_W, _GAUGE_H = 150.0, 16.0
+
+
+def _text_w(text: str, size: float) -> float:
+    """Width of ``text`` at ``size`` map units, a generous estimate (average glyph 0.58 em)."""
+    return 0.58 * size * len(text)
+
+
+class _Placer:
+    """Places each label block beside its mark where it covers no mark or label placed before it."""
+
+    def __init__(self, marks: list[tuple[float, float, float, float]], *,
+                 heavy: list[tuple[float, float, float, float]] = ()) -> None:
+        self.taken = list(marks)
+        self.heavy = list(heavy)
+        """Unit markers: a label over one hides how many units are there, so covering one costs more."""
+
+    @staticmethod
+    def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    def place(self, x: float, y: float, w: float, h: float) -> tuple[float, float, str]:
+        """``(left, top, anchor side)`` of a ``w`` x ``h`` block beside the mark at ``(x, y)``."""
+        gap = 22.0
+        candidates = [(x + gap, y - h / 2), (x - gap - w, y - h / 2), (x + gap, y - h - 4), (x - gap - w, y - h - 4),
+                      (x + gap, y + 4), (x - gap - w, y + 4), (x - w / 2, y - gap - h), (x - w / 2, y + gap)]
+        best, best_cost = None, None
+        for left, top in candidates:
+            box = (left, top, left + w, top + h)
+            outside = max(0.0, -left) + max(0.0, left + w - _W) + max(0.0, -top) + max(0.0, top + h - _H)
+            cost = (sum(self._overlap(box, t) for t in self.taken) + 4 * sum(self._overlap(box, t) for t in self.heavy)
+                    + outside * 1000.0)
+            if best_cost is None or cost < best_cost - 1e-9:
+                best, best_cost = box, cost
+            if cost == 0:
+                break
+        assert best is not None
+        left = max(0.0, min(_W - w, best[0]))
+        top = max(0.0, min(_H - h, best[1]))
+        self.taken.append((left, top, left + w, top + h))
+        return left, top, "end" if left + w <= x else "start"
+
+
+def _block(left: float, top: float, w: float, anchor: str, lines: list[tuple[str, str]]) -> str:
+    tx = left + w if anchor == "end" else left
+    out = [f'<text class="lbl" x="{tx:.1f}" y="{top + 17:.1f}" text-anchor="{anchor}">']
     for i, (cls, text) in enumerate(lines):
-        dy = "0" if i == 0 else str(step)
-        out.append(f'<tspan class="{cls}" x="{tx:.1f}" dy="{dy}">{escape(text)}</tspan>')
+        out.append(f'<tspan class="{cls}" x="{tx:.1f}" dy="{0 if i == 0 else _STEP:.0f}">{escape(text)}</tspan>')
     out.append("</text>")
     return "".join(out)
 
@@ -207,6 +247,22 @@ def region_svg(state: dict[str, Any], tr: Translator | None = None) -> str:
             if (x0, y0) != (x1, y1):
                 out.append(f'<line class="access" x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" '
                            f'stroke="{_ROAD}" stroke-width="4" stroke-dasharray="8 6"/>')
+    marks = [(x - 20, y - 20, x + 20, y + 20) for x, y in
+             (f(p["x"], p["y"]) for k in ("sites", "hospitals", "places") for p in state[k])]
+    clusters: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+    for u in state["units"]:
+        x, y = f(u["x"], u["y"])
+        clusters.setdefault((u["kind"], round(x / 14), round(y / 14)), []).append({**u, "X": x, "Y": y})
+    spots, unit_marks = [], []
+    for (kind, _, _), group in sorted(clusters.items()):
+        # Under the place they are at (ambulances right, police left), clear of its mark and its label.
+        x = sum(u["X"] for u in group) / len(group) + (-14 if kind == "police" else 14)
+        y = sum(u["Y"] for u in group) / len(group) + 34
+        spots.append((kind, group, x, y))
+        wide = 14 + (_text_w(str(len(group)), 17) if len(group) > 1 else 0)
+        unit_marks.append((x - wide, y - 13, x + wide, y + 13))
+    placer = _Placer(marks, heavy=unit_marks)
+    labels: list[str] = []
     for p in state["places"]:
         x, y = f(p["x"], p["y"])
         colour = _AMB if p["kind"] == "ambulance" else _POL
@@ -219,39 +275,41 @@ def region_svg(state: dict[str, Any], tr: Translator | None = None) -> str:
                    f'r="17" fill="{fill}" stroke="#1b1f24" stroke-width="3"><title>{escape(s["name"])}</title></circle>')
         second = s["state"] + (f" · {s['posture']}" if s["posture"] else "")
         people = t("%(inside)s in · %(out)s out · %(hurt)s hurt", inside=s["inside"], out=s["out"], hurt=s["casualties"])
-        out.append(_label(x, y, [("name", s["name"]), ("small", second), ("small", people)]))
+        lines = [("name", s["name"]), ("small", second), ("small", people)]
+        w = max(_text_w(s["name"], 19), _text_w(second, 17), _text_w(people, 17))
+        left, top, anchor = placer.place(x, y, w, _STEP * len(lines) + 2)
+        labels.append(_block(left, top, w, anchor, lines))
     for h in state["hospitals"]:
         x, y = f(h["x"], h["y"])
         colour = {"ok": _OK, "busy": _BUSY, "full": _FULL}[h["level"]]
+        words = h["beds_text"] + (f" · {h['flags']}" if h["flags"] else "")
+        # "Royal Infirmary (major trauma centre)" on two lines: a long name would push the label off its mark.
+        head, sep, rest = h["name"].partition(" (")
+        lines = [("name", head)] + ([("small", "(" + rest)] if sep else [])
+        lines.append(("small" + (" bad" if h["level"] == "full" else ""), words))
+        w = max(max(_text_w(text, 19 if cls == "name" else 17) for cls, text in lines), _GAUGE_W)
+        block_h = _STEP * len(lines) + 8 + _GAUGE_H
+        left, top, anchor = placer.place(x, y, w, block_h)
+        labels.append(_block(left, top, w, anchor, lines))
         out.append(f'<g class="hospital" data-id="{escape(h["id"])}" data-used="{h["used"]}" data-beds="{h["beds"]}" '
                    f'data-en-route="{h["en_route"]}">')
         out.append(f'<rect x="{x - 15:.1f}" y="{y - 15:.1f}" width="30" height="30" rx="4" fill="#1b6ca8"/>'
                    f'<path d="M{x - 9:.1f},{y:.1f} h18 M{x:.1f},{y - 9:.1f} v18" stroke="#fff" stroke-width="6"/>')
-        # The bed gauge: beds used (solid), patients on their way (light), the frame is the capacity.
-        gw, gh = 150.0, 16.0
-        left = x > _W * 0.62
-        gx = x - 20 - gw if left else x + 20
-        gy = y + 6
+        # The bed gauge under the hospital's words: beds used (solid), patients on their way (light), the frame
+        # is the capacity.
+        gx = left + w - _GAUGE_W if anchor == "end" else left
+        gy = top + _STEP * len(lines) + 2
         used = min(1.0, h["used"] / h["beds"]) if h["beds"] else 1.0
         coming = min(1.0 - used, h["en_route"] / h["beds"]) if h["beds"] else 0.0
-        out.append(f'<rect class="gauge" x="{gx:.1f}" y="{gy:.1f}" width="{gw:.0f}" height="{gh:.0f}" fill="#fff" '
-                   f'stroke="#1b1f24" stroke-width="2"/>')
-        out.append(f'<rect class="gauge-used" x="{gx:.1f}" y="{gy:.1f}" width="{gw * used:.1f}" height="{gh:.0f}" '
-                   f'fill="{colour}"/>')
+        out.append(f'<rect class="gauge" x="{gx:.1f}" y="{gy:.1f}" width="{_GAUGE_W:.0f}" height="{_GAUGE_H:.0f}" '
+                   'fill="#fff" stroke="#1b1f24" stroke-width="2"/>')
+        out.append(f'<rect class="gauge-used" x="{gx:.1f}" y="{gy:.1f}" width="{_GAUGE_W * used:.1f}" '
+                   f'height="{_GAUGE_H:.0f}" fill="{colour}"/>')
         if coming > 0:
-            out.append(f'<rect class="gauge-coming" x="{gx + gw * used:.1f}" y="{gy:.1f}" width="{gw * coming:.1f}" '
-                       f'height="{gh:.0f}" fill="{colour}" fill-opacity="0.35"/>')
+            out.append(f'<rect class="gauge-coming" x="{gx + _GAUGE_W * used:.1f}" y="{gy:.1f}" '
+                       f'width="{_GAUGE_W * coming:.1f}" height="{_GAUGE_H:.0f}" fill="{colour}" fill-opacity="0.35"/>')
         out.append("</g>")
-        words = h["beds_text"] + (f" · {h['flags']}" if h["flags"] else "")
-        lines = [("name", h["name"]), ("small" + (" bad" if h["level"] == "full" else ""), words)]
-        out.append(_label(x, y - 14, lines) if y > _H * 0.3 else _label(x, y + 14, lines, below=True))
-    clusters: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
-    for u in state["units"]:
-        x, y = f(u["x"], u["y"])
-        clusters.setdefault((u["kind"], round(x / 14), round(y / 14)), []).append({**u, "X": x, "Y": y})
-    for (kind, _, _), group in sorted(clusters.items()):
-        x = sum(u["X"] for u in group) / len(group) + (-20 if kind == "police" else 20)
-        y = sum(u["Y"] for u in group) / len(group) + 24
+    for kind, group, x, y in spots:
         ids = ", ".join(f"{u['id']} ({u['state_label']})" for u in group)
         states = " ".join(sorted({u["state"] for u in group}))
         moving = " moving" if any(u["moving"] for u in group) else ""
@@ -267,6 +325,7 @@ def region_svg(state: dict[str, Any], tr: Translator | None = None) -> str:
             out.append(f'<text class="lbl count" x="{x + (13 if kind == "ambulance" else -13):.1f}" y="{y + 6:.1f}" '
                        f'text-anchor="{"start" if kind == "ambulance" else "end"}">{n(len(group))}</text>')
         out.append("</g>")
+    out += labels  # labels last: over roads and units, each with a white halo
     out.append("</svg>")
     return "".join(out)
 

@@ -75,7 +75,10 @@ def _decision_rows(ses: Session, team: str | None, loc: Local) -> list[dict[str,
 
 def _sitrep(ses: Session, team_id: str | None, loc: Local) -> list[str]:
     """The situation report's lines in the reader's language with names for ids (``main_hall`` -> ``Main hall``);
-    the journal is untouched."""
+    the journal is untouched. A regional session's report is the region's (:func:`facilitator.conduct.regional.
+    regional_report`, in English so far: its translation is not built)."""
+    if _regional(ses):
+        return ses.sitrep(team_id)
     lines = ses.sitrep_lines(team_id)
     if team_id is not None and lines and "team" in lines[0].values:
         # The header names the team by its display name in the reader's language ("الفريق venue" was the id);
@@ -143,6 +146,8 @@ def _room_view(ses: Session, *, full: bool, loc: Local) -> dict[str, Any]:
                 "teams": [{"id": t.id, "name": loc.team(t.id), "decides": bool(t.may),
                            "rows": by_team[t.id][-keep:] if keep else by_team[t.id],
                            "earlier": max(0, len(by_team[t.id]) - keep) if keep else 0} for t in players]}
+    seen = ses.sim.observe()  # one snapshot for the map and the numbers
+    state = map_state(seen, ses.sim.recorder.events)
     return {**_common(ses, loc), "current": _inject_row(current, full=full, loc=loc) if current else None,
             "map": venue_svg(ses.loaded.scenario, state, loc.tr),
             # The projector's number tiles already add people up; its map keeps the height that line took.
