@@ -170,8 +170,9 @@ _GAUGE_W, _GAUGE_H = 150.0, 16.0
 
 
 def _text_w(text: str, size: float) -> float:
-    """Width of ``text`` at ``size`` map units, a generous estimate (average glyph 0.58 em)."""
-    return 0.58 * size * len(text)
+    """Width of ``text`` at ``size`` map units, a generous estimate (average glyph 0.58 em in Latin script,
+    0.5 em in Arabic, whose letters join)."""
+    return size * sum(0.58 if ord(ch) < 0x0600 else 0.5 for ch in text)
 
 
 class _Placer:
@@ -194,6 +195,8 @@ class _Placer:
         gap = 22.0
         candidates = [(x + gap, y - h / 2), (x - gap - w, y - h / 2), (x + gap, y - h - 4), (x - gap - w, y - h - 4),
                       (x + gap, y + 4), (x - gap - w, y + 4), (x - w / 2, y - gap - h), (x - w / 2, y + gap)]
+        # Then the same sides a line or two further up or down, before settling for the least overlap.
+        candidates += [(cx, cy + k * _STEP) for k in (-1, 1, -2, 2, -3, 3) for cx, cy in candidates[:6]]
         best, best_cost = None, None
         for left, top in candidates:
             box = (left, top, left + w, top + h)
@@ -211,12 +214,25 @@ class _Placer:
         return left, top, "end" if left + w <= x else "start"
 
 
+def _rtl_line(text: str) -> bool:
+    """Whether ``text`` reads right to left: its first letter is Arabic (a first strong character, as
+    ``unicode-bidi: plaintext`` would decide; names from the region file stay left to right)."""
+    first = next((ch for ch in text if ch.isalpha()), "")
+    return "\u0590" <= first <= "\u08ff"
+
+
 def _block(left: float, top: float, w: float, anchor: str, lines: list[tuple[str, str]]) -> str:
+    """One ``<text>`` per line (the tspans of one ``<text>`` form one bidirectional paragraph), each line in its
+    own direction (``0 من 96`` keeps its number first in Arabic) while the block keeps the side of its mark: with
+    ``direction="rtl"`` the anchor's meaning flips, so it is flipped back."""
     tx = left + w if anchor == "end" else left
-    out = [f'<text class="lbl" x="{tx:.1f}" y="{top + 17:.1f}" text-anchor="{anchor}">']
+    out = []
     for i, (cls, text) in enumerate(lines):
-        out.append(f'<tspan class="{cls}" x="{tx:.1f}" dy="{0 if i == 0 else _STEP:.0f}">{escape(text)}</tspan>')
-    out.append("</text>")
+        rtl = _rtl_line(text)
+        way = ' direction="rtl"' if rtl else ""
+        side = ("start" if anchor == "end" else "end") if rtl else anchor
+        out.append(f'<text class="lbl {cls}" x="{tx:.1f}" y="{top + 17 + i * _STEP:.1f}" text-anchor="{side}"{way}>'
+                   f'{escape(text)}</text>')
     return "".join(out)
 
 
@@ -261,7 +277,7 @@ def region_svg(state: dict[str, Any], tr: Translator | None = None) -> str:
         spots.append((kind, group, x, y))
         wide = 14 + (_text_w(str(len(group)), 17) if len(group) > 1 else 0)
         unit_marks.append((x - wide, y - 13, x + wide, y + 13))
-    placer = _Placer(marks, heavy=unit_marks)
+    placer = _Placer([], heavy=marks + unit_marks)  # a label may cover a label before it covers a mark
     labels: list[str] = []
     for p in state["places"]:
         x, y = f(p["x"], p["y"])
