@@ -143,6 +143,8 @@ def test_the_terminal_console_takes_a_typed_regional_decision(loaded, tmp_path):
         console._decide("police_gold", "posture sites=festival measure=guard units=1 -- gates", None)
         assert [d.action for d in ses.decisions] == [{"do": "posture", "sites": ["festival"], "measure": "guard",
                                                       "units": 1}]
+        assert console.candidates("decide ambulance_control re", "re") == ["reassign_units", "release_units"]
+        assert "from=" in console.candidates("decide ambulance_control reassign_units ", "")
         console._decide("police_gold", "posture sites=nowhere measure=guard", None)
         assert "refused" in said[-1] and "nowhere" in said[-1]
     finally:
