@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simsoft.errors import Problem, ScenarioError
-from simsoft.region.schema import RegionAction
+from simsoft.region import RegionAction
 from simsoft.schema import Action
 from simsoft.units import parse_duration
 

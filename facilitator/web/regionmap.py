@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from simsoft.observation import count_people
-from simsoft.region.positions import positions_at, region_network
+from simsoft.region import positions_at, region_network
 
 from facilitator.i18n import N_, Translator, translator
 
