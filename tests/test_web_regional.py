@@ -96,8 +96,10 @@ def test_every_page_of_a_regional_session(loaded, tmp_path):
         r = fac.post("/facilitator/forecast", data={"csrf": _token(fac, "/facilitator"), "team": "scg",
                                                     "decision": "distribution policy=balanced"})
         assert r.status_code == 403 and "not built for regional exercises" in r.get_data(as_text=True)
-        ar = fac.get("/projector", headers={"Cookie": "simsoft_lang=ar"})
-        assert ar.status_code == 200
+        fac.set_cookie("simsoft_lang", "ar")
+        ar = fac.get("/projector").get_data(as_text=True)
+        assert 'dir="rtl"' in ar and "ضغط المستشفيات" in ar and "خريطة المنطقة" in ar
+        assert 'direction="ltr"' in ar  # the map's geometry is not mirrored
     finally:
         room.close()
 
