@@ -15,7 +15,7 @@ from simsoft.errors import SimsoftError
 
 from facilitator.exercise.decisions import DecisionError, action_fields, field_info, parse_line
 from facilitator.i18n import N_, Translator, translator
-from facilitator.web.forms import Field, FormError, VerbForm, _after, _number, _safe
+from facilitator.web.forms import Field, FormError, VerbForm, _after, _literals, _number, _safe
 from facilitator.web.names import verb_words
 
 __all__ = ["regional_forms", "regional_form_to_line"]
@@ -48,6 +48,8 @@ _CHOICE_WORDS = {
 }
 
 _MULTI = ("sites", "hospitals")
+_LISTS = ("site", "sites", "from", "to", "hospital", "hospitals", "base")
+"""Fields chosen from the region's lists (sites, hospitals, bases and stations)."""
 _DURATIONS = ("delay", "tau")
 
 
@@ -58,12 +60,6 @@ def _lists(loaded: Any) -> dict[str, tuple[tuple[str, str], ...]]:
     bases = tuple((b.id, b.name or b.id) for b in (*region.ambulance_bases, *region.police))
     return {"site": sites, "sites": sites, "from": sites, "to": sites, "hospital": hospitals, "hospitals": hospitals,
             "base": bases}
-
-
-def _literal_values(annotation: Any) -> tuple[str, ...]:
-    from facilitator.web.forms import _literals
-
-    return _literals(annotation)
 
 
 def regional_forms(loaded: Any, verbs: list[str], *, tr: Translator | None = None) -> list[VerbForm]:
@@ -83,8 +79,8 @@ def regional_forms(loaded: Any, verbs: list[str], *, tr: Translator | None = Non
                 fields.append(Field(name, label, "multi", lists[name], required=required))
             elif name in lists:
                 fields.append(Field(name, label, "select", lists[name], required=required, default=default))
-            elif _literal_values(info.annotation):
-                values = _literal_values(info.annotation)
+            elif _literals(info.annotation):
+                values = _literals(info.annotation)
                 fields.append(Field(name, label, "select", tuple((v, t(_CHOICE_WORDS.get(v, v))) for v in values),
                                     required=required, default=default))
             elif info.annotation is bool:
@@ -151,7 +147,7 @@ def regional_form_to_line(form: Any, *, allowed: list[str], tr: Translator | Non
             except ValueError as exc:
                 raise FormError(f"{label}: {value!r} {exc}") from None
             value = value.replace(" ", "")
-        elif name not in _lists_keys and not _literal_values(info.annotation) and info.annotation is not bool:
+        elif name not in _LISTS and not _literals(info.annotation) and info.annotation is not bool:
             bounds = [(op, float(getattr(m, op))) for m in info.metadata for op in ("gt", "ge", "lt", "le")
                       if isinstance(getattr(m, op, None), (int, float))]
             value = _number(value, label, bounds, tr)
@@ -163,5 +159,3 @@ def regional_form_to_line(form: Any, *, allowed: list[str], tr: Translator | Non
     line = shlex.join(words)
     return f"{line} -- {rationale}" if rationale else line
 
-
-_lists_keys = ("site", "sites", "from", "to", "hospital", "hospitals", "base")

@@ -375,7 +375,6 @@ def regional_parts(ses: Any, tr: Translator, *, full: bool) -> dict[str, Any]:
     tiles for the whole region; ``watch`` is empty (a region has no zones to watch)."""
     t, n = tr.gettext, tr.format_number
     state = region_state(ses, tr)
-    free = {r["kind"]: r["idle"] for r in state["table"]}
     numbers = [("casualties", t("casualties"), n(state["casualties"])),
                ("at hospital", t("at hospital"), n(state["at_hospital"]))]
     for r in state["table"]:
@@ -384,5 +383,4 @@ def regional_parts(ses: Any, tr: Translator, *, full: bool) -> dict[str, Any]:
     region = {k: state[k] for k in ("sites", "hospitals", "table", "t")}
     region["units"] = state["units"] if full else []
     return {"map": region_svg(state, tr), "legend": [], "watch": [], "numbers": numbers,
-            "map_keys": [(swatch, t(text)) for swatch, text in region_keys()], "region": region,
-            "free": free}
+            "map_keys": [(swatch, t(text)) for swatch, text in region_keys()], "region": region}

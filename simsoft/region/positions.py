@@ -27,7 +27,7 @@ from simsoft.records import Event
 from simsoft.region.network import RoadNetwork
 from simsoft.region.schema import ACCESS_SPEED_KM_H, Region
 
-__all__ = ["UnitPosition", "Leg", "region_network", "unit_legs", "positions_at", "route_points"]
+__all__ = ["STATES", "UnitPosition", "Leg", "region_network", "unit_legs", "positions_at", "route_points"]
 
 STATES = ("idle", "en_route", "at_scene", "at_hospital")
 """What a unit is doing: free (at its base or driving back to it), on the road for a site (mobilising,
@@ -123,7 +123,6 @@ class _Unit:
     home: str
     place: str
     site: str | None = None
-    legs: list[Leg] | None = None
     state: str = "idle"
 
 
