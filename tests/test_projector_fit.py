@@ -4,7 +4,8 @@ or 1280 x 720, map text >= 16 px at 1080p, nothing controller-only, the zones to
 The Flask app runs in this process; Playwright's headless Chromium (Debian's ``chromium``) asks for
 ``http://simsoft.test/...`` and every request is answered by the app's test client (no server, no port).
 Each exercise is played with its shipped decision file, and the page is measured after the first inject
-and at the end of play (the most decisions, casualties and cordons). Screenshots go to
+and at the end of play (the most decisions, casualties and cordons). A regional exercise's projector shows
+the region: its map with every site, the hospital load and the shared units. Screenshots go to
 ``outputs/web-screenshots/fit-*.png`` (git-ignored) for a look by eye.
 """
 
@@ -98,7 +99,11 @@ def test_the_projector_fits_one_screen_without_scrolling(browser, tmp_path, name
         room.call(lambda s: play(s, close=False))
         decided = room.call(lambda s: len(s.decisions))
         page = client.get("/projector").get_data(as_text=True)
-        assert decided and "Zones to watch" in page
+        if getattr(loaded, "region", None) is not None:  # the whole region, not its first site (issue 22)
+            assert decided and 'class="venue-map region-map"' in page and 'id="hospital-load"' in page
+            assert all(f'data-id="{s.id}"' in page for s in loaded.region.region.sites)
+        else:
+            assert decided and "Zones to watch" in page
         problems += _measure(browser, client, name, "end")
     finally:
         room.close()

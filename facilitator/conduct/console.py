@@ -89,6 +89,11 @@ class Console:
             ids += [r.id for r in sc.recovery.reunification]
         return ids + ["all", "hot", "warm", "cold", "contained", "all_clear", "outside", "true", "false"]
 
+    @property
+    def _regional(self) -> bool:
+        """A regional session: decisions are the region's verbs."""
+        return getattr(self.session.loaded, "region", None) is not None
+
     def candidates(self, line: str, text: str) -> list[str]:
         """Completions of ``text``, the word being typed at the end of ``line``."""
         words = line.split()
@@ -104,14 +109,16 @@ class Console:
             if words[0] == "decide" and (len(words) == 2 and not line.endswith(" ") or len(words) == 1):
                 return sorted(t.id for t in self.session.loaded.exercise.teams if t.id.startswith(text))
             if words[0] == "decide" and (len(words) == 3 and not line.endswith(" ") or len(words) == 2):
-                return sorted(v for v in action_verbs() if v.startswith(text))
+                return sorted(v for v in action_verbs(regional=self._regional) if v.startswith(text))
             verb = words[2] if words[0] == "decide" and len(words) > 2 else words[0]
         if "=" in text:
             key, _, value = text.partition("=")
             head, _, last = value.rpartition(",")
             prefix = f"{key}={head + ',' if head else ''}"
             return sorted(prefix + i for i in self._ids() if i.startswith(last))
-        keys = [f"{k}=" for k in (*action_fields(verb), "after")] if verb in action_verbs() else []
+        regional = self._regional
+        keys = ([f"{k}=" for k in (*action_fields(verb, regional=regional), "after")]
+                if verb in action_verbs(regional=regional) else [])
         return sorted(w for w in keys + self._ids() if w.startswith(text))
 
     def _install_completion(self) -> None:
@@ -244,7 +251,7 @@ class Console:
 
     def _decide(self, team_id: str, line: str, inject_id: str | None) -> None:
         try:
-            made = self.session.decide(parse_line(line, team=team_id, inject=inject_id))
+            made = self.session.decide(parse_line(line, team=team_id, inject=inject_id, regional=self._regional))
         except SimsoftError as exc:
             self.write("  " + self.tr.gettext("refused: %(reason)s", reason=str(exc)))
             return

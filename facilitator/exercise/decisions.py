@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simsoft.errors import Problem, ScenarioError
+from simsoft.region import RegionAction
 from simsoft.schema import Action
 from simsoft.units import parse_duration
 
@@ -30,6 +31,7 @@ __all__ = [
     "action_verbs",
     "action_model",
     "action_fields",
+    "field_info",
     "parse_line",
     "load_decisions",
     "field_choices",
@@ -49,8 +51,8 @@ class DecisionError(ExerciseError):
     """A decision that cannot be taken (the team may not, or it names something unknown); nothing is applied."""
 
 
-def _members() -> dict[str, type[BaseModel]]:
-    union = typing.get_args(Action)[0]
+def _members(regional: bool = False) -> dict[str, type[BaseModel]]:
+    union = typing.get_args(RegionAction if regional else Action)[0]
     out: dict[str, type[BaseModel]] = {}
     for model in typing.get_args(union):
         if isinstance(model, type) and issubclass(model, BaseModel) and "do" in model.model_fields:
@@ -59,43 +61,43 @@ def _members() -> dict[str, type[BaseModel]]:
     return out
 
 
-def action_verbs() -> tuple[str, ...]:
-    """Every action verb the engine accepts, sorted."""
-    return tuple(sorted(_members()))
+def action_verbs(*, regional: bool = False) -> tuple[str, ...]:
+    """Every action verb the engine accepts (``regional``: the region's decisions), sorted."""
+    return tuple(sorted(_members(regional)))
 
 
-def action_model(verb: str) -> type[BaseModel] | None:
-    """The schema model of ``verb``, or ``None``."""
-    return _members().get(verb)
+def action_model(verb: str, *, regional: bool = False) -> type[BaseModel] | None:
+    """The schema model of ``verb`` (``regional``: of the regional decision ``verb``), or ``None``."""
+    return _members(regional).get(verb)
 
 
-def action_fields(verb: str) -> tuple[str, ...]:
-    """Parameter names of ``verb`` (without ``do``, ``at`` and ``note``)."""
-    model = action_model(verb)
+def action_fields(verb: str, *, regional: bool = False) -> tuple[str, ...]:
+    """Parameter names of ``verb`` (without ``do``, ``at`` and ``note``), as a file writes them (``from``)."""
+    model = action_model(verb, regional=regional)
     if model is None:
         return ()
-    return tuple(n for n in model.model_fields if n not in ("do", "at", "note"))
+    return tuple(info.alias or n for n, info in model.model_fields.items() if n not in ("do", "at", "note"))
 
 
-def _is_list_field(verb: str, name: str) -> bool:
+def field_info(verb: str, name: str, *, regional: bool = False) -> Any:
+    """The pydantic field of parameter ``name`` (its file name, ``from`` for ``from_``) of ``verb``, or None."""
+    model = action_model(verb, regional=regional)
+    if model is None:
+        return None
+    for n, info in model.model_fields.items():
+        if (info.alias or n) == name:
+            return info
+    return None
+
+
+def _is_list_field(verb: str, name: str, regional: bool = False) -> bool:
     """Whether parameter ``name`` of ``verb`` is a list: of the venue action, or of the regional decision of that
     name (``posture sites=stadium,festival``; a verb both have, such as ``public_information``, is a list in either)."""
-    for model in (action_model(verb), _region_model(verb)):
-        if model is not None and name in model.model_fields and "list" in str(model.model_fields[name].annotation):
+    for flag in (regional, not regional):
+        info = field_info(verb, name, regional=flag)
+        if info is not None and "list" in str(info.annotation):
             return True
     return False
-
-
-def _region_model(verb: str) -> Any:
-    """The regional decision's model for ``verb`` (:data:`simsoft.region.RegionAction`), else ``None``."""
-    from typing import get_args
-
-    from simsoft.region import RegionAction
-
-    for model in get_args(get_args(RegionAction)[0]):
-        if verb in get_args(model.model_fields["do"].annotation):
-            return model
-    return None
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,17 @@ class ScriptedDecision:
         return f"{text} -- {self.rationale}" if self.rationale else text
 
 
-def parse_line(text: str, *, team: str, inject: str | None = None) -> ScriptedDecision:
+def parse_line(text: str, *, team: str, inject: str | None = None, regional: bool = False) -> ScriptedDecision:
     """Read a console decision: ``VERB key=value ... [-- rationale]``.
 
     Lists are written with commas (``zones=main_hall,gallery``); ``after=2min`` delays the action.
+    With ``regional`` the verbs are the region's decisions (:mod:`simsoft.region.decisions`); the venue action
+    of ``site`` is one quoted venue line: ``site site=stadium action='alert zones=all'``.
 
     >>> parse_line("evacuate zones=main_hall,gallery -- smoke reported", team="venue").action
     {'do': 'evacuate', 'zones': ['main_hall', 'gallery']}
+    >>> parse_line("reassign_units from=station to=st_marks count=2", team="amb", regional=True).action
+    {'do': 'reassign_units', 'from': 'station', 'to': 'st_marks', 'count': 2}
     """
     head, sep, rationale = text.partition(" -- ")
     if not sep and text.rstrip().endswith("--"):
@@ -146,26 +152,29 @@ def parse_line(text: str, *, team: str, inject: str | None = None) -> ScriptedDe
     if not words:
         raise DecisionError("empty decision: write a verb, e.g. 'evacuate zones=all -- why'")
     verb = words[0]
-    if action_model(verb) is None:
-        raise DecisionError(f"unknown action {verb!r} (known: {', '.join(action_verbs())})")
+    if action_model(verb, regional=regional) is None:
+        what = "regional action" if regional else "action"
+        raise DecisionError(f"unknown {what} {verb!r} (known: {', '.join(action_verbs(regional=regional))})")
     action: dict[str, Any] = {"do": verb}
     after_s = 0.0
     for word in words[1:]:
         key, eq, value = word.partition("=")
         if not eq or not key:
-            raise DecisionError(f"{verb}: {word!r} must be written key=value (parameters: {', '.join(action_fields(verb))})")
+            raise DecisionError(f"{verb}: {word!r} must be written key=value (parameters: {', '.join(action_fields(verb, regional=regional))})")
         if key == "after":
             try:
                 after_s = parse_duration(value)
             except ValueError as exc:
                 raise DecisionError(f"{verb}: after={value}: {exc}") from None
             continue
-        if key not in action_fields(verb):
-            raise DecisionError(f"{verb}: unknown parameter {key!r} (parameters: {', '.join(action_fields(verb))})")
+        if key not in action_fields(verb, regional=regional):
+            raise DecisionError(f"{verb}: unknown parameter {key!r} (parameters: {', '.join(action_fields(verb, regional=regional))})")
         try:
-            if _is_list_field(verb, key) and value != "all":
+            if regional and verb == "site" and key == "action":
+                action[key] = parse_line(value, team=team).action  # one venue action, checked by the region
+            elif _is_list_field(verb, key, regional) and value != "all":
                 action[key] = [v for v in value.split(",") if v]
-            elif _is_bool_field(verb, key):
+            elif _is_bool_field(verb, key, regional):
                 action[key] = _yes_no(value)
             else:
                 action[key] = _scalar(value)
@@ -174,9 +183,9 @@ def parse_line(text: str, *, team: str, inject: str | None = None) -> ScriptedDe
     return ScriptedDecision(team=team, action=action, rationale=rationale.strip(), inject=inject, after_s=after_s)
 
 
-def _is_bool_field(verb: str, name: str) -> bool:
-    model = action_model(verb)
-    return model is not None and name in model.model_fields and model.model_fields[name].annotation is bool
+def _is_bool_field(verb: str, name: str, regional: bool = False) -> bool:
+    info = field_info(verb, name, regional=regional)
+    return info is not None and info.annotation is bool
 
 
 def _yes_no(value: str) -> bool:

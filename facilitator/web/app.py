@@ -25,6 +25,7 @@ from simsoft.errors import SimsoftError
 
 from facilitator.i18n import LANGUAGE_NAMES, LANGUAGES, N_, LanguageError, Translator, check_language, translator
 from facilitator.web.forms import FormError, delays, form_to_line, plain_error, verb_forms
+from facilitator.web.regional_forms import regional_form_to_line, regional_forms
 from facilitator.web.room import AccessError, Role, Room
 from facilitator.web.sessions import SESSION_TTL_S, ServerSession, SessionTable
 from facilitator.web.views import evaluator_view, facilitator_view, projector_view, team_view
@@ -260,6 +261,10 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         attempt(lambda: room.note(request.form.get("text", ""), team=None, inject=request.form.get("inject") or None))
         return back("facilitator")
 
+    def regional() -> bool:
+        """Whether the room plays a regional exercise (its forms and views are the region's)."""
+        return getattr(room.session.loaded, "region", None) is not None
+
     # -- teams ------------------------------------------------------------------------------------
     def team_page(team_id: str) -> dict[str, Any]:
         lang = current_lang()
@@ -267,6 +272,9 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
 
     def team_forms(view: dict[str, Any]) -> list[Any]:
         lang = current_lang()
+        if regional():
+            return room.view(f"forms:{view['team']['id']}:{lang}", lambda ses: regional_forms(
+                ses.loaded, view["team"]["may"], tr=translator(lang)))
         return room.view(f"forms:{view['team']['id']}:{lang}", lambda ses: verb_forms(
             ses.loaded, view["team"]["may"], tr=translator(lang), names=_local_names(ses, lang)))
 
@@ -281,7 +289,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         need("team", team_id)
         may = room.session.loaded.exercise.team(team_id).may
         try:
-            line = form_to_line(request.form, allowed=may, tr=tr())
+            line = (regional_form_to_line if regional() else form_to_line)(request.form, allowed=may, tr=tr())
         except FormError as exc:
             # What was chosen or typed is incomplete or wrong (no door chosen, not a number, out of
             # range): the form comes back filled in as sent, rationale included, with the reason.
@@ -335,7 +343,13 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
             from facilitator.evaluation.aar import write_aar
 
             with tempfile.TemporaryDirectory(prefix="simsoft-aar-") as tmp:
-                folder = write_aar(ses, out=tmp, replications=0, lang=lang)
+                if getattr(ses.loaded, "region", None) is not None:
+                    # The regional AAR/IP (regional findings of the played run) is written in English so far.
+                    from facilitator.evaluation.regional_aar import write_regional_aar
+
+                    folder = write_regional_aar(ses, out=tmp)
+                else:
+                    folder = write_aar(ses, out=tmp, replications=0, lang=lang)
                 return (folder / "aar.html").read_text(encoding="utf-8")
 
         g.inline_style = True
@@ -356,15 +370,21 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         return back("evaluator")
 
     # -- what-if forecasts (facilitator and evaluators) ----------------------------------------------
+    def no_regional_forecast() -> None:
+        if regional():  # a forecast replays venue actions over replications: not built for a region yet
+            raise Refused(tr().gettext("what-if forecasts are not built for regional exercises yet"))
+
     @app.post("/facilitator/forecast")
     def facilitator_forecast() -> Any:
         need("facilitator")
+        no_regional_forecast()
         attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by="facilitator"))
         return back("facilitator")
 
     @app.post("/evaluator/forecast")
     def evaluator_forecast() -> Any:
         r = need("evaluator")
+        no_regional_forecast()
         attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by=r.kind))
         return back("evaluator")
 

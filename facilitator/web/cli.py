@@ -76,9 +76,6 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
     from facilitator.i18n import default_language
 
     loaded = load_exercise(exercise_file, seed=seed)
-    if getattr(loaded, "region", None) is not None:
-        raise SessionError(f"{exercise_file} is a regional exercise: the web console does not play those yet "
-                           "(simsoft exercise start plays it in the terminal console)")
     language = default_language(lang)
     check_language_coverage(loaded, language)
     if session_id:

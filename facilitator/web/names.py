@@ -23,6 +23,9 @@ VERB_WORDS = {
     "public_information": N_("public information"), "recovery": N_("recovery"), "release": N_("release"),
     "request_ambulances": N_("request ambulances"), "reunification": N_("reunification"),
     "scene_resources": N_("scene resources"), "shelter": N_("shelter"), "staging": N_("staging"), "warm_zone": N_("warm zone"),
+    # A regional exercise's decisions (simsoft.region.decisions).
+    "assign_units": N_("assign units"), "release_units": N_("release units"), "reassign_units": N_("reassign units"),
+    "divert": N_("divert a hospital"), "posture": N_("protective posture"), "site": N_("action at a site"),
 }
 """Every action verb in words (the console, the journal and decision files keep the verb itself)."""
 

@@ -388,7 +388,8 @@ class Room:
         tr = tr or translator("en")
 
         def go(ses: Session) -> str:
-            decision = parse_line(line, team=team_id, inject=self.answering(team_id))
+            decision = parse_line(line, team=team_id, inject=self.answering(team_id),
+                                  regional=getattr(ses.loaded, "region", None) is not None)
             made = ses.decide(decision)
             return tr.gettext("%(id)s applied at %(t)s: %(line)s", id=made.id,
                               t=tr.format_duration(made.t_s + made.after_s), line=decision.line())

@@ -26,6 +26,7 @@ from facilitator.evaluation.ratings import propose_all
 from facilitator.evaluation.scoring import score_session
 from facilitator.web.mapsvg import left_off, legend, legend_keys, map_state, venue_svg, watch_list
 from facilitator.web.names import action_words, display_names, verb_words
+from facilitator.web.regionmap import regional_parts
 
 __all__ = ["facilitator_view", "projector_view", "team_view", "evaluator_view", "Local"]
 
@@ -66,7 +67,8 @@ def _decision_rows(ses: Session, team: str | None, loc: Local) -> list[dict[str,
 
 
 def _sitrep(ses: Session, team_id: str | None, loc: Local) -> list[str]:
-    """The situation report's lines in the reader's language (:meth:`Local.sitrep`)."""
+    """The situation report's lines in the reader's language (:meth:`Local.sitrep`; a regional session's are the
+    region's structured lines, :mod:`facilitator.conduct.regional_lines`)."""
     return loc.sitrep(team_id)
 
 
@@ -108,13 +110,19 @@ def _inject_row(s: Any, *, full: bool, loc: Local) -> dict[str, Any]:
 def _room_view(ses: Session, *, full: bool, loc: Local) -> dict[str, Any]:
     ex = ses.loaded.exercise
     current = ses.current_inject()
-    seen = ses.sim.observe()  # one snapshot for the map and the numbers
-    state = map_state(seen, ses.sim.recorder.events)
     players = [t for t in ex.teams if t.role == "player"]
     by_team = {t.id: [r for r in _decision_rows(ses, t.id, loc)] for t in players}
     # The projector must fit one screen without scrolling: each team's latest decisions, and how many
     # earlier ones the controller view and the AAR hold.
     keep = None if full else PROJECTOR_DECISIONS
+    if _regional(ses):
+        return {**_common(ses, loc), "current": _inject_row(current, full=full, loc=loc) if current else None,
+                **regional_parts(ses, loc.tr, full=full),
+                "teams": [{"id": t.id, "name": loc.team(t.id), "decides": bool(t.may),
+                           "rows": by_team[t.id][-keep:] if keep else by_team[t.id],
+                           "earlier": max(0, len(by_team[t.id]) - keep) if keep else 0} for t in players]}
+    seen = ses.sim.observe()  # one snapshot for the map and the numbers
+    state = map_state(seen, ses.sim.recorder.events)
     return {**_common(ses, loc), "current": _inject_row(current, full=full, loc=loc) if current else None,
             "map": venue_svg(ses.loaded.scenario, state, loc.tr),
             # The projector's number tiles already add people up; its map keeps the height that line took.
@@ -129,6 +137,10 @@ def _room_view(ses: Session, *, full: bool, loc: Local) -> dict[str, Any]:
 
 PROJECTOR_DECISIONS = 3
 """Decisions per team the projector lists (the latest); the room reads the rest on the controller view."""
+
+
+def _regional(ses: Session) -> bool:
+    return getattr(ses.loaded, "region", None) is not None
 
 
 def _watch(ses: Session, state: dict[str, Any], loc: Local) -> list[dict[str, Any]]:
@@ -175,7 +187,9 @@ def team_view(ses: Session, team_id: str, answering: str | None, lang: str = "en
             "notes": [{"t": loc.t(n["t_s"]), "phase": loc.tr.gettext(PHASES.get(n["phase"], n["phase"].replace("_", " "))),
                        "text": n["text"]} for n in notes],
             "hotwash": _hotwash(ses, team_id),
-            "can_decide": ses.phase == "conduct" and not ses.paused and bool(team.may)}
+            "can_decide": ses.phase == "conduct" and not ses.paused and bool(team.may),
+            # A team of a regional exercise sees the region as it is (knows_as: region): its map and panels.
+            **(regional_parts(ses, loc.tr, full=True) if _regional(ses) else {})}
 
 
 def _standard_status(row: dict[str, Any], tr: Translator | None = None) -> tuple[str, str]:
@@ -240,4 +254,7 @@ def evaluator_view(ses: Session, lang: str = "en") -> dict[str, Any]:
     # The ground-truth report and the tiles count the same snapshot (nothing runs between the two).
     return {**_common(ses, loc), "expected": rows, "notes": notes, "released": released, "hotwash": _hotwash(ses, None),
             "proposals": _proposals(ses, loc.tr),
-            "sitrep": _sitrep(ses, None, loc), "numbers": _numbers(ses, ses.sim.observe(), loc)}
+            "sitrep": _sitrep(ses, None, loc),
+            **({k: v for k, v in regional_parts(ses, loc.tr, full=True).items() if k in ("numbers", "region", "map",
+                                                                                      "map_keys")}
+               if _regional(ses) else {"numbers": _numbers(ses, ses.sim.observe(), loc)})}

@@ -9,15 +9,18 @@ Parts, one concept each:
 - :mod:`~simsoft.region.pool`: the shared hospitals and units, and what each site borrows;
 - :mod:`~simsoft.region.run`: ``run_region`` and the per-site seeds;
 - :mod:`~simsoft.region.metrics`: regional metrics from records;
-- :mod:`~simsoft.region.output`: the regional run folder and its summary.
+- :mod:`~simsoft.region.output`: the regional run folder and its summary;
+- :mod:`~simsoft.region.positions`: where each shared unit is at a moment, read from its records.
 """
 
 from simsoft.region.loader import LoadedRegion, apply_region_variant, load_region
 from simsoft.region.metrics import region_metrics
 from simsoft.region.network import RoadNetwork
 from simsoft.region.output import region_events_jsonl
+from simsoft.region.positions import UnitPosition, positions_at, region_network
 from simsoft.region.run import RegionalRun, RegionResult, RegionView, run_region, site_seed
 from simsoft.region.schema import Region, RegionAction
 
 __all__ = ["LoadedRegion", "Region", "RegionAction", "RegionResult", "RegionView", "RegionalRun", "RoadNetwork",
-           "apply_region_variant", "load_region", "region_events_jsonl", "region_metrics", "run_region", "site_seed"]
+           "UnitPosition", "apply_region_variant", "load_region", "positions_at", "region_events_jsonl", "region_metrics",
+           "region_network", "run_region", "site_seed"]
