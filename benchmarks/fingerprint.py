@@ -76,11 +76,13 @@ def verification() -> dict[str, str]:
 
 
 _DATES = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?Z?)?|\d{8}T\d{6}Z")
+_CLOCK = re.compile(r"\b\d{2}:\d{2}(:\d{2})? UTC\b")
+"""The room's clock the AAR prints beside exercise times (``6 min 30 s (10:42 UTC)``): when it was played, not a result."""
 
 
 def _blank(text: str, folder: Path) -> str:
     text = text.replace(str(folder), "<session>").replace(str(ROOT), "<root>")
-    return _DATES.sub("<date>", text)
+    return _CLOCK.sub("<clock> UTC", _DATES.sub("<date>", text))
 
 
 def exercises(replications: int) -> dict[str, str]:
