@@ -39,7 +39,7 @@ which validates the overrides exactly as it validates a file (a lazy import insi
 
 PUBLIC = ("simsoft", "simsoft.errors", "simsoft.units", "simsoft.records", "simsoft.loader", "simsoft.schema",
           "simsoft.experiments", "simsoft.plots", "simsoft.cli", "simsoft.reports", "simsoft.observation",
-          "simsoft.plans", "simsoft.region")
+          "simsoft.plans", "simsoft.region", "simsoft.i18n")
 """Modules whose ``__all__`` a plug-in such as the facilitator may import from."""
 
 

@@ -26,26 +26,22 @@ from __future__ import annotations
 
 import io
 import math
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from simsoft.errors import SimsoftError
+from simsoft.i18n import ENV_VAR, LANGUAGES, LanguageError, N_, check_language, default_language
 from simsoft.units import format_duration as _format_duration_en
+
+# The language choice (codes, error, ``$SIMSOFT_LANG``) is the engine's (simsoft.i18n), so ``--lang`` reads the same
+# for ``simsoft run`` and ``simsoft exercise``; simsoft never imports facilitator, so the shared part lives there.
 
 __all__ = ["LANGUAGES", "LANGUAGE_NAMES", "ENV_VAR", "DOMAIN", "LOCALE_DIR", "LanguageError", "N_", "Translator",
            "translator", "default_language", "check_language", "catalog_path"]
 
-LANGUAGES = ("en", "ar", "fr")
-"""The languages with a complete catalog (English is the source language of every message)."""
-
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fr": "Français"}
 """Each language in its own words, as the language selector shows it."""
-
-ENV_VAR = "SIMSOFT_LANG"
-"""Environment variable giving the default language when no ``--lang`` is given."""
 
 DOMAIN = "simsoft"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -55,39 +51,6 @@ _RTL = frozenset({"ar"})
 _UNITS = {"en": ("s", "min", "h", "never"), "fr": ("s", "min", "h", "jamais"), "ar": ("ث", "د", "س", "أبدًا")}
 """Abbreviations of second, minute and hour per language (SI symbols in French; the usual Arabic
 abbreviations ث (ثانية), د (دقيقة), س (ساعة))."""
-
-
-class LanguageError(SimsoftError):
-    """An unknown language was asked for (``--lang``, ``SIMSOFT_LANG`` or a page's selector)."""
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction without translating it here (translated where it is shown)."""
-    return message
-
-
-def check_language(lang: str, *, where: str = "--lang") -> str:
-    """``lang`` if it is one of :data:`LANGUAGES`, else :class:`LanguageError` saying which are known.
-
-    >>> check_language("AR")
-    'ar'
-    >>> check_language("de")
-    Traceback (most recent call last):
-    ...
-    facilitator.i18n.LanguageError: --lang: 'de' is not a language of simsoft (known: en, ar, fr)
-    """
-    code = lang.strip().lower().replace("_", "-").split("-")[0]
-    if code not in LANGUAGES:
-        raise LanguageError(f"{where}: {lang!r} is not a language of simsoft (known: {', '.join(LANGUAGES)})")
-    return code
-
-
-def default_language(given: str | None = None) -> str:
-    """The language chosen by ``given`` (``--lang``), else ``$SIMSOFT_LANG``, else English."""
-    if given:
-        return check_language(given)
-    env = os.environ.get(ENV_VAR, "").strip()
-    return check_language(env, where=ENV_VAR) if env else "en"
 
 
 def catalog_path(lang: str) -> Path:
