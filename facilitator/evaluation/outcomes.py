@@ -92,7 +92,8 @@ def team_actions(session: "Session") -> list[dict[str, Any]]:
 
 def doctrine_script(loaded: LoadedExercise, *, team: "Session | None" = None) -> list[ScriptedDecision]:
     """The doctrine run's script: every expected action at its time standard after its inject, with the
-    expectation's ``doctrine`` parameters, else those of ``team``'s first decision with that team and verb."""
+    expectation's ``doctrine`` parameters, else those of ``team``'s first decision with that team and verb. Only
+    ``loaded.exercise`` is read, so a regional exercise's doctrine is scripted here too."""
     script: list[ScriptedDecision] = []
     ex = loaded.exercise
     for inj in ex.msel:

@@ -43,9 +43,8 @@ from simsoft.errors import ActionError, ScenarioError, SimsoftError
 from simsoft.experiments import Task, execute, replication_seeds
 from simsoft.region import LoadedRegion, RegionalRun, apply_region_variant, load_region
 
-from facilitator.evaluation.outcomes import ARMS, Outcomes, team_actions
+from facilitator.evaluation.outcomes import ARMS, Outcomes, doctrine_script, team_actions
 from facilitator.evaluation.runs import pick_executor
-from facilitator.exercise.decisions import ScriptedDecision
 from facilitator.i18n import N_, Translator, translator
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -272,20 +271,7 @@ def regional_doctrine_session(loaded: "LoadedRegionalExercise", *, team: Any = N
     from facilitator.conduct.regional import RegionalSession
     from facilitator.conduct.store import play
 
-    script: list[ScriptedDecision] = []
-    ex = loaded.exercise
-    for inj in ex.msel:
-        for exp in inj.expect:
-            standard = exp.within
-            if standard is None and exp.task is not None:
-                standard = ex.task(exp.task).standard
-            params = dict(exp.doctrine)
-            if not params and team is not None:
-                own = next((d for d in team.decisions if d.team == exp.team and d.action.get("do") == exp.action), None)
-                if own is not None:
-                    params = {k: v for k, v in own.action.items() if k != "do"}
-            script.append(ScriptedDecision(team=exp.team, action={"do": exp.action, **params}, inject=inj.id,
-                                           after_s=float(standard or 0.0), rationale="doctrine"))
+    script = doctrine_script(loaded, team=team)  # the MSEL's expectations: the same script as a venue's doctrine
     session = RegionalSession(loaded, script=script)
     play(session, close=False)
     return session
