@@ -354,40 +354,52 @@ def compute_outcomes(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]],
                     list(doctrine_gaps), precision=precision)
 
 
-def _arm_scenarios(loaded: LoadedExercise, wanted: Sequence[str], *, team: Sequence[dict[str, Any]],
-                   doctrine: Sequence[dict[str, Any]] | None, seed: int) -> dict[str, "Scenario"]:
-    """The scenario of each arm named in ``wanted``: the exercise's with that arm's timed actions."""
-    base = loaded.scenario
-    out: dict[str, "Scenario"] = {}
-    raw = None
+def arm_worlds(wanted: Sequence[str], *, base: Any, team: Sequence[dict[str, Any]],
+               doctrine: Sequence[dict[str, Any]] | None, with_actions: Callable[[Any, Sequence[dict[str, Any]]], Any],
+               variant: Callable[[str], Any]) -> dict[str, Any]:
+    """The world of each arm named in ``wanted`` (a venue's scenario or a region): ``base`` with that arm's timed
+    actions put in by ``with_actions``; ``variant(name)`` gives the base of a ``variant:`` arm (or raises)."""
+    out: dict[str, Any] = {}
     for name in wanted:
         kind, _, arg = name.partition(":")
         if name == "team":
-            out[name] = arm_scenario(base, team, seed=seed)
+            out[name] = with_actions(base, team)
         elif name == "doctrine":
             if doctrine is None:
                 raise SimsoftError("outcomes: the doctrine arm needs the doctrine plan")
-            out[name] = arm_scenario(base, doctrine, seed=seed)
+            out[name] = with_actions(base, doctrine)
         elif name == "no_action":
             out[name] = base
         elif kind == "without":
             # ``without`` names decisions by id; team actions carry it as their note.
-            out[name] = arm_scenario(base, [a for a in team if a.get("note") != arg], seed=seed)
+            out[name] = with_actions(base, [a for a in team if a.get("note") != arg])
         elif kind == "variant":
-            from simsoft import load_scenario
-            from simsoft.loader import apply_variant
-
-            if loaded.exercise.exercise.variant:
-                raise SimsoftError("improvement-plan variants need an exercise that plays the scenario's base "
-                                   f"(this one plays variant {loaded.exercise.exercise.variant!r})")
-            raw = raw or load_scenario(loaded.scenario_file)
-            if arg not in raw.variants:
-                known = ", ".join(sorted(raw.variants)) or "none"
-                raise SimsoftError(f"improvement plan: {arg!r} is not a variant of {loaded.scenario_file} (variants: {known})")
-            out[name] = arm_scenario(for_play(loaded.exercise, apply_variant(raw, arg)), team, seed=seed)
+            out[name] = with_actions(variant(arg), team)
         else:
             raise SimsoftError(f"outcomes: unknown arm {name!r}")
     return out
+
+
+def _arm_scenarios(loaded: LoadedExercise, wanted: Sequence[str], *, team: Sequence[dict[str, Any]],
+                   doctrine: Sequence[dict[str, Any]] | None, seed: int) -> dict[str, "Scenario"]:
+    """The scenario of each arm named in ``wanted``: the exercise's with that arm's timed actions."""
+    raw: list["Scenario"] = []
+
+    def variant(arg: str) -> "Scenario":
+        from simsoft import load_scenario
+        from simsoft.loader import apply_variant
+
+        if loaded.exercise.exercise.variant:
+            raise SimsoftError("improvement-plan variants need an exercise that plays the scenario's base "
+                               f"(this one plays variant {loaded.exercise.exercise.variant!r})")
+        raw[:] = raw or [load_scenario(loaded.scenario_file)]
+        if arg not in raw[0].variants:
+            known = ", ".join(sorted(raw[0].variants)) or "none"
+            raise SimsoftError(f"improvement plan: {arg!r} is not a variant of {loaded.scenario_file} (variants: {known})")
+        return for_play(loaded.exercise, apply_variant(raw[0], arg))
+
+    return arm_worlds(wanted, base=loaded.scenario, team=team, doctrine=doctrine, variant=variant,
+                      with_actions=lambda world, actions: arm_scenario(world, actions, seed=seed))
 
 
 def variant_side_effects(loaded: LoadedExercise, *, team: Sequence[dict[str, Any]], variant: str,

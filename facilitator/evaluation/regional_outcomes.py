@@ -43,7 +43,7 @@ from simsoft.errors import ActionError, ScenarioError, SimsoftError
 from simsoft.experiments import Task, execute, replication_seeds
 from simsoft.region import LoadedRegion, RegionalRun, apply_region_variant, load_region
 
-from facilitator.evaluation.outcomes import ARMS, Outcomes, doctrine_script, team_actions
+from facilitator.evaluation.outcomes import ARMS, Outcomes, arm_worlds, doctrine_script, team_actions
 from facilitator.evaluation.runs import pick_executor
 from facilitator.i18n import N_, Translator, translator
 
@@ -292,34 +292,22 @@ def _arms(loaded: "LoadedRegionalExercise", wanted: Sequence[str], *, team: Sequ
           doctrine: Sequence[dict[str, Any]] | None, seed: int) -> dict[str, LoadedRegion]:
     base = loaded.region
     assert base is not None
-    out: dict[str, LoadedRegion] = {}
-    raw: LoadedRegion | None = None
-    for name in wanted:
-        kind, _, arg = name.partition(":")
-        if name == "team":
-            out[name] = _with_actions(base, team, seed=seed)
-        elif name == "doctrine":
-            if doctrine is None:
-                raise SimsoftError("outcomes: the doctrine arm needs the doctrine plan")
-            out[name] = _with_actions(base, doctrine, seed=seed)
-        elif name == "no_action":
-            out[name] = base
-        elif kind == "without":
-            out[name] = _with_actions(base, [a for a in team if a.get("note") != arg], seed=seed)
-        elif kind == "variant":
-            if loaded.exercise.exercise.variant:
-                raise SimsoftError(f"improvement plan: variant {arg!r} cannot be modelled on an exercise that already "
-                                   f"plays variant {loaded.exercise.exercise.variant!r}")
-            try:
-                raw = raw or load_region(loaded.scenario_file)
-                out[name] = _with_actions(apply_region_variant(raw, arg), team, seed=seed)
-            except ScenarioError:
-                known = ", ".join(sorted(base.region.variants)) or "none"
-                raise SimsoftError(f"improvement plan: {arg!r} is not a variant of {loaded.scenario_file} "
-                                   f"(variants: {known})") from None
-        else:
-            raise SimsoftError(f"outcomes: unknown arm {name!r}")
-    return out
+    raw: list[LoadedRegion] = []
+
+    def variant(arg: str) -> LoadedRegion:
+        if loaded.exercise.exercise.variant:
+            raise SimsoftError(f"improvement plan: variant {arg!r} cannot be modelled on an exercise that already "
+                               f"plays variant {loaded.exercise.exercise.variant!r}")
+        try:
+            raw[:] = raw or [load_region(loaded.scenario_file)]
+            return apply_region_variant(raw[0], arg)
+        except ScenarioError:
+            known = ", ".join(sorted(base.region.variants)) or "none"
+            raise SimsoftError(f"improvement plan: {arg!r} is not a variant of {loaded.scenario_file} "
+                               f"(variants: {known})") from None
+
+    return arm_worlds(wanted, base=base, team=team, doctrine=doctrine, variant=variant,
+                      with_actions=lambda world, actions: _with_actions(world, actions, seed=seed))
 
 
 def compute_regional_outcomes(loaded: "LoadedRegionalExercise", *, team: Sequence[dict[str, Any]],
