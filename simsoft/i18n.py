@@ -30,7 +30,7 @@ from simsoft.errors import SimsoftError
 from simsoft.units import format_count, format_duration
 
 __all__ = ["LANGUAGES", "ENV_VAR", "LOCALE_DIR", "LanguageError", "Translator", "translator", "default_language",
-           "check_language", "catalog_path", "N_"]
+           "check_language", "catalog_path", "compile_po", "N_"]
 
 LANGUAGES = ("en", "ar", "fr")
 """The languages with a complete catalog (English is the source language of every message)."""
@@ -85,18 +85,24 @@ def catalog_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
-def _compiled(lang: str) -> Any:
+def compile_po(path: Path, *, lang: str, domain: str = DOMAIN) -> Any:
+    """Babel translations read from the ``.po`` file ``path`` and compiled in memory (no ``.mo`` build step, so a
+    fresh install or an editable checkout needs none); the facilitator's catalogs are compiled the same way."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     from babel.support import Translations
 
-    with open(catalog_path(lang), "rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    with open(path, "rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=domain)
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    return Translations(buf, domain=domain)
+
+
+@lru_cache(maxsize=None)
+def _compiled(lang: str) -> Any:
+    return compile_po(catalog_path(lang), lang=lang)
 
 
 @dataclass(frozen=True)

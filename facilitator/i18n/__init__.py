@@ -24,14 +24,13 @@ happens on the way to a page or a prompt, never on the way into the journal.
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from simsoft.i18n import ENV_VAR, LANGUAGES, LanguageError, N_, check_language, default_language
+from simsoft.i18n import ENV_VAR, LANGUAGES, LanguageError, N_, check_language, compile_po, default_language
 from simsoft.units import format_duration as _format_duration_en
 
 # The language choice (codes, error, ``$SIMSOFT_LANG``) is the engine's (simsoft.i18n), so ``--lang`` reads the same
@@ -61,18 +60,11 @@ def catalog_path(lang: str) -> Path:
 @lru_cache(maxsize=None)
 def _compiled(lang: str) -> Any:
     """Babel translations of ``lang``, compiled in memory from its ``.po`` file (English: the msgids)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from babel.support import NullTranslations, Translations
+    from babel.support import NullTranslations
 
     if lang == "en":
         return NullTranslations()
-    with open(catalog_path(lang), "rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    return compile_po(catalog_path(lang), lang=lang, domain=DOMAIN)
 
 
 @dataclass(frozen=True)
