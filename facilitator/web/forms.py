@@ -275,6 +275,18 @@ def _after(value: str, tr: Translator | None = None) -> str:
     return value
 
 
+def _chosen_verb(form: Any, allowed: list[str], tr: Translator) -> str:
+    """The verb a submitted form chose, if the team may take it (:class:`FormError`, :class:`DecisionError`)."""
+    t = tr.gettext
+    verb = (form.get("verb") or "").strip()
+    if not verb:
+        raise FormError(t("choose an action first"))
+    if verb not in allowed:
+        raise DecisionError(t("your team may not %(verb)s (may: %(allowed)s)", verb=verb,
+                              allowed=", ".join(allowed) or t("nothing")))
+    return verb
+
+
 def form_to_line(form: Any, *, allowed: list[str], tr: Translator | None = None) -> str:
     """The console line of a submitted decision form (``form`` is a multi-dict: ``get`` and ``getlist``).
 
@@ -285,12 +297,7 @@ def form_to_line(form: Any, *, allowed: list[str], tr: Translator | None = None)
     """
     tr = tr or translator("en")
     t = tr.gettext
-    verb = (form.get("verb") or "").strip()
-    if not verb:
-        raise FormError(t("choose an action first"))
-    if verb not in allowed:
-        raise DecisionError(t("your team may not %(verb)s (may: %(allowed)s)", verb=verb,
-                              allowed=", ".join(allowed) or t("nothing")))
+    verb = _chosen_verb(form, allowed, tr)
     words = [verb]
     for name in action_fields(verb):
         key = f"{verb}.{name}"

@@ -13,9 +13,9 @@ from typing import Any
 
 from simsoft.errors import SimsoftError
 
-from facilitator.exercise.decisions import DecisionError, action_fields, field_info, parse_line
+from facilitator.exercise.decisions import action_fields, field_info, parse_line
 from facilitator.i18n import N_, Translator, translator
-from facilitator.web.forms import Field, FormError, VerbForm, _after, _literals, _number, _safe
+from facilitator.web.forms import Field, FormError, VerbForm, _after, _chosen_verb, _literals, _number, _safe
 from facilitator.web.names import verb_words
 
 __all__ = ["regional_forms", "regional_form_to_line"]
@@ -103,12 +103,7 @@ def regional_form_to_line(form: Any, *, allowed: list[str], tr: Translator | Non
     """The console line of a submitted regional decision form (the rules of :func:`form_to_line`)."""
     tr = tr or translator("en")
     t = tr.gettext
-    verb = (form.get("verb") or "").strip()
-    if not verb:
-        raise FormError(t("choose an action first"))
-    if verb not in allowed:
-        raise DecisionError(t("your team may not %(verb)s (may: %(allowed)s)", verb=verb,
-                              allowed=", ".join(allowed) or t("nothing")))
+    verb = _chosen_verb(form, allowed, tr)
     said = verb if tr.lang == "en" else verb_words(verb, tr)
     words = [verb]
     for name in action_fields(verb, regional=True):
