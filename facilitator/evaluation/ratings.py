@@ -49,9 +49,14 @@ OUTCOME_INDICATORS: dict[str, tuple[str, ...]] = {
                                                                    "medical.t_last_immediate_at_hospital_s"),
     "Mass Search and Rescue Operations": ("medical.preventable_deaths",),
     "Fatality Management Services": ("recovery.t_everyone_accounted_s",),
-    "Mass Care Services": ("recovery.t_everyone_accounted_s", "recovery.reunification.t_complete_s"),
+    "Mass Care Services": ("recovery.t_everyone_accounted_s", "recovery.reunification.mean_wait_s"),
 }
-"""Which outcome metrics speak for which core capability."""
+"""Which outcome metrics speak for which core capability.
+
+Mass Care is judged on the families' mean reunification wait, not on reunification *complete*: the time
+of completion waits on the last families to arrive and on remote cases, which the teams' decisions do
+not move (see :data:`facilitator.evaluation.outcomes.METRICS`), so a team would be called worse for
+noise it cannot change."""
 
 DEFAULT_INDICATORS = ("medical.deaths", "medical.preventable_deaths")
 """Indicators of a capability not in :data:`OUTCOME_INDICATORS`."""
