@@ -12,6 +12,7 @@ import math
 import os
 import sys
 import textwrap
+from collections.abc import Callable
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -92,16 +93,24 @@ def validate(files: tuple[str, ...]) -> None:
     """
     from simsoft.loader import validate_file
 
+    _validate_each(files, validate_file)
+
+
+def _validate_each(files: tuple[str, ...], check: Callable[[str], str]) -> None:
+    """Run ``check`` on every file: ``ok`` and what it is, or every problem in red; exit 1 if any file failed.
+
+    ``check`` returns the text shown after ``ok`` and may print warnings itself; it raises ScenarioError.
+    """
     bad = 0
     for f in files:
         try:
-            kind = validate_file(f)
+            what = check(f)
         except ScenarioError as exc:
             bad += 1
             for p in exc.problems:
                 click.secho(str(p), fg="red", err=True)
         else:
-            click.echo(f"ok  {f}  ({kind})")
+            click.echo(f"ok  {f}  ({what})")
     if bad:
         click.secho(f"error: {bad} of {len(files)} file(s) invalid", fg="red", err=True)
         sys.exit(1)
@@ -414,23 +423,15 @@ def region_validate(files: tuple[str, ...]) -> None:
     """
     from simsoft.region import load_region
 
-    bad = 0
-    for f in files:
-        try:
-            loaded = load_region(f)
-        except ScenarioError as exc:
-            bad += 1
-            for p in exc.problems:
-                click.secho(str(p), fg="red", err=True)
-        else:
-            r = loaded.region
-            click.echo(f"ok  {f}  (region: {len(r.sites)} sites, {len(r.roads.nodes)} road nodes, "
-                       f"{len(r.hospitals)} hospitals, {len(r.variants)} variants)")
-            for line in loaded.warnings:
-                click.secho(f"warning: {line}", fg="yellow", err=True)
-    if bad:
-        click.secho(f"error: {bad} of {len(files)} file(s) invalid", fg="red", err=True)
-        sys.exit(1)
+    def check(f: str) -> str:
+        loaded = load_region(f)
+        for line in loaded.warnings:
+            click.secho(f"warning: {line}", fg="yellow", err=True)
+        r = loaded.region
+        return (f"region: {len(r.sites)} sites, {len(r.roads.nodes)} road nodes, {len(r.hospitals)} hospitals, "
+                f"{len(r.variants)} variants")
+
+    _validate_each(files, check)
 
 
 @region_group.command("run")
