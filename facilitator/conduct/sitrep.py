@@ -105,9 +105,27 @@ def _via(text: str | None) -> Part:
     return Term(text, VIA[text]) if text in VIA else Text(text)
 
 
+ZONES_LISTED = 12
+"""A report lists people zone by zone up to this many occupied zones; a larger venue (a stadium's 90
+blocks and concourses) gets its :data:`ZONES_SHOWN` fullest zones and one total for the others, so the
+line stays readable aloud in the room."""
+
+ZONES_SHOWN = 8
+"""How many of the fullest zones a report names when there are more than :data:`ZONES_LISTED`."""
+
+
 def _where(counts: Counts, about: bool) -> Part:
-    where: list[Part] = [Line.gettext("%(zone)s %(n)s", zone=Text(z), n=Num(c, about=about))
-                         for z, c in counts.zones.items() if c > 0]
+    occupied = [(z, c) for z, c in counts.zones.items() if c > 0]
+    rest: list[Part] = []
+    if len(occupied) > ZONES_LISTED:
+        order = sorted(range(len(occupied)), key=lambda i: (-occupied[i][1], i))  # fullest first, ties in venue order
+        shown = sorted(order[:ZONES_SHOWN])
+        others = [occupied[i][1] for i in order[ZONES_SHOWN:]]
+        rest = [Line.ngettext("%(num)s other zone %(n)s", "%(num)s other zones %(n)s", "num", num=Num(len(others)),
+                              n=Num(sum(others), about=about))]
+        occupied = [occupied[i] for i in shown]
+    where: list[Part] = [Line.gettext("%(zone)s %(n)s", zone=Text(z), n=Num(c, about=about)) for z, c in occupied]
+    where += rest
     if counts.between_zones:
         where.append(Line.gettext("between zones %(n)s", n=Num(counts.between_zones, about=about)))
     return Join(tuple(where)) if where else Word(N_("none"))
