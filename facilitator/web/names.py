@@ -65,13 +65,19 @@ _ROLES = {"venue_control": "venue control", "police": "police", "ems": "ambulanc
 """The knowledge roles of :mod:`facilitator.conduct.knowledge`, as a report's reader says them."""
 
 
+ACRONYMS = frozenset({"ems", "pa", "cctv", "ccp", "eoc", "rvp", "hq", "cbrn", "icp"})
+"""Words of an id said in capitals (``ems_command`` -> ``EMS command``): emergency medical services,
+public address, casualty collection point, emergency operations centre, rendezvous point, incident
+command post... as the glossary (docs/glossary.md) writes them."""
+
+
 def humanise(ident: str) -> str:
     """An id in words: ``main_hall`` -> ``Main hall``, ``patrol_2`` -> ``Patrol 2``, ``I2c`` stays ``I2c``.
 
-    >>> humanise("main_hall"), humanise("patrol_2"), humanise("Foyer")
-    ('Main hall', 'Patrol 2', 'Foyer')
+    >>> humanise("main_hall"), humanise("patrol_2"), humanise("Foyer"), humanise("ems_command")
+    ('Main hall', 'Patrol 2', 'Foyer', 'EMS command')
     """
-    words = ident.replace("_", " ").split()
+    words = [w.upper() if w in ACRONYMS else w for w in ident.replace("_", " ").split()]
     if not words:
         return ident
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
