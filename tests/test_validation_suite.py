@@ -220,6 +220,14 @@ def test_library_table_renders_on_a_small_folder(tmp_path):
     assert "Reference ranges" in library_markdown(lib)
 
 
+def test_library_without_scenarios_is_an_error_not_an_empty_pass(tmp_path):
+    """Run from the wrong folder, --library found nothing and printed '0 outcome(s) outside their reference range'."""
+    with pytest.raises(ScenarioError, match=r"holds no scenario \(\*\.yaml\) with an incident: give the scenario folder"):
+        run_library(tmp_path, reps=1, seed=1, workers=1)
+    res = CliRunner().invoke(cli, ["validate-model", "--library", "--scenarios", str(tmp_path / "nowhere")])
+    assert res.exit_code == 1 and "nowhere: is not a folder: give the scenario folder (--scenarios)" in res.output
+
+
 @pytest.mark.slow
 def test_full_suite_at_its_replications_and_library_at_fewer():
     """Every case at its own >= 200 replications (2 cores), and the library at 20 (its 200-rep table is made by

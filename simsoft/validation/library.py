@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from simsoft.errors import Problem, ScenarioError
 from simsoft.experiments.stats import describe
 from simsoft.loader import load_scenario
 from simsoft.rng import DEFAULT_SEED
@@ -272,6 +273,10 @@ def run_library(folder: str | os.PathLike[str] = "scenarios", *, reps: int = DEF
         scenario = load_scenario(path)
         if scenario.incident is not None:
             scenarios[path.stem] = scenario
+    if not scenarios:  # an empty table would read as "0 outcomes outside their range": a pass nobody earned
+        what = "is not a folder" if not Path(folder).is_dir() else "holds no scenario (*.yaml) with an incident"
+        raise ScenarioError(Problem(file=str(folder), line=None, path="",
+                                    rule=f"{what}: give the scenario folder (--scenarios) or run from the project folder"))
     if on_start is not None:
         on_start(reps * len(scenarios))
     runs = run_replications(scenarios, replications={k: reps for k in scenarios}, seed=seed, workers=workers,
