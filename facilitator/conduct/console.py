@@ -159,7 +159,10 @@ class Console:
             seen = sim.observe()
             values = live_values(seen, sim.recorder.events)
             w(f"-- {loc.key_numbers({**values, 't_s': seen.t_s})}")
-        else:  # English, and a regional session's lines (every site, hospitals, units: English for now)
+        elif other:  # a regional session: every site, hospitals, units
+            for line in self.session.key_numbers(loc):
+                w(f"-- {line}")
+        else:
             for line in self.session.key_numbers():
                 w(f"-- {line}")
         if self.figures:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from simsoft import DEFAULT_SEED, Simulation, load_scenario
 from simsoft.errors import ActionError, Problem, ScenarioError
 from simsoft.loader import Document, FieldPath, apply_variant, format_path, known_keys, problems_from_validation, read_yaml
+from simsoft.region import missing_names
 from simsoft.schema import FROM_FILE, Scenario
 from simsoft.units import check_seconds, format_duration
 
@@ -153,20 +154,29 @@ def _named_ids(scenario: Scenario) -> set[str]:
 
 
 def check_language_coverage(loaded: LoadedExercise, lang: str) -> None:
-    """Refuse to play ``loaded`` in ``lang`` unless every text of the file has a ``lang`` translation.
+    """Refuse to play ``loaded`` in ``lang`` unless every text of the file has a ``lang`` translation (and, for a
+    regional exercise, every place of its region file a ``lang`` name: :func:`simsoft.region.missing_names`).
 
     The :class:`ExerciseError` names every missing translation (file, line, field path). The fallback
     language is always complete.
     """
     texts = loaded.texts
     missing = texts.missing(lang)
-    if not missing:
+    region = getattr(loaded, "region", None)
+    places = missing_names(region.region, lang) if region is not None else []
+    if not missing and not places:
         return
-    doc = read_yaml(loaded.file)
-    where = _Where(doc, [])
+    where = _Where(read_yaml(loaded.file), [])
     for text_path, _ in missing:
         where.bad(text_path, f"has no {lang!r} translation (the session's language; the file's fallback is "
                              f"{texts.fallback!r})", show=False)
+    if places:
+        assert region is not None
+        fallback = region.region.languages.fallback if region.region.languages is not None else "en"
+        in_region = _Where(read_yaml(region.file), where.problems)
+        for path in places:
+            in_region.bad(path, f"has no {lang!r} name (the session's language; the region file's fallback is "
+                                f"{fallback!r}): add it to the region file's names", show=False)
     raise ExerciseError(where.problems)
 
 
