@@ -41,6 +41,7 @@ def _extracted() -> dict[object, list[str]]:
     method_map = [("facilitator/web/**.py", "python"), ("facilitator/conduct/console.py", "python"),
                   ("facilitator/conduct/store.py", "python"), ("facilitator/cli.py", "python"),
                   ("facilitator/conduct/sitrep.py", "python"), ("facilitator/conduct/regional_lines.py", "python"),
+                  ("facilitator/conduct/regional.py", "python"), ("facilitator/exercise/refusals.py", "python"),
                   ("facilitator/evaluation/regional_aar.py", "python"),
                   ("facilitator/evaluation/regional_outcomes.py", "python"),
                   ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
@@ -75,7 +76,8 @@ def test_babel_cfg_names_the_files_the_test_extracts():
                     "[python: facilitator/evaluation/contrary.py]", "[python: facilitator/evaluation/plots.py]",
                     "[python: facilitator/conduct/sitrep.py]", "[python: facilitator/evaluation/venue_figure.py]",
                     "[python: facilitator/conduct/regional_lines.py]", "[python: facilitator/evaluation/regional_aar.py]",
-                    "[python: facilitator/evaluation/regional_outcomes.py]",
+                    "[python: facilitator/evaluation/regional_outcomes.py]", "[python: facilitator/conduct/regional.py]",
+                    "[python: facilitator/exercise/refusals.py]",
                     "[jinja2: facilitator/web/templates/**.html]"):
         assert section in cfg
 

@@ -26,8 +26,9 @@ from simsoft.region import LoadedRegion, RegionAction, RegionalRun, apply_region
 from simsoft.schema import Scenario
 from simsoft.units import check_seconds, format_duration
 
-from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, _non_finite
+from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_refusal
 from facilitator.exercise.languages import Texts
+from facilitator.exercise.refusals import NOT_FINITE, attach
 from facilitator.exercise.loader import (REGIONAL, LoadedExercise, _check_trigger, _cross_check, _hint, _sha, _team_may,
                                          _unanswered, _Where)
 from facilitator.exercise.templates import placeholder_names, template_problem
@@ -183,7 +184,8 @@ def check_regional_decision(loaded: LoadedRegionalExercise, decision: ScriptedDe
         raise DecisionError(f"{where}{verb}: a decision takes effect when it is made; use after: DELAY instead of at")
     odd = [k for k, v in decision.action.items() if _non_finite(v)]
     if odd:
-        raise DecisionError(f"{where}{verb}: {odd[0]} must be a finite number")
+        raise attach(DecisionError(f"{where}{verb}: {odd[0]} must be a finite number"), NOT_FINITE, where=where, verb=verb,
+                     name=odd[0])
     try:
         after = check_seconds(float(decision.after_s))
     except (TypeError, ValueError) as exc:
@@ -194,7 +196,7 @@ def check_regional_decision(loaded: LoadedRegionalExercise, decision: ScriptedDe
                             f"({format_duration(end)})")
     problem = _region_check(loaded.region, dict(decision.action), checker)
     if problem:
-        raise DecisionError(f"{where}{problem}")
+        raise action_refusal(None, verb, problem, where=where)
 
 
 REGIONAL.update(load=load_regional, plan_checker=regional_plan_checker, check_decision=check_regional_decision)
