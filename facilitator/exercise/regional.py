@@ -100,6 +100,7 @@ def load_regional(exercise: Exercise, *, doc: Any, where: _Where, path: str, see
     _cross_check(exercise, None, where, verbs=list(REGIONAL_VERBS))
     if region is not None:
         _check_against_region(exercise, region, where)
+        _check_translations(exercise, region, texts, where)
     if where.problems:
         raise ExerciseError(where.problems)
     assert region is not None
@@ -157,6 +158,23 @@ def _check_against_region(ex: Exercise, loaded: LoadedRegion, where: _Where) -> 
             if problem:
                 where.bad(("msel", i, "expect", j, "doctrine"), f"is not a decision the region allows: {problem}",
                           show=False)
+
+
+def _check_translations(ex: Exercise, loaded: LoadedRegion, texts: Texts, where: _Where) -> None:
+    """Translated inject texts render on their site (placeholders, plural forms per language) and every language
+    of ``languages.covers`` is complete, as :func:`facilitator.exercise.loader._check_texts` checks a venue's."""
+    sites = {s.id for s in loaded.region.sites}
+    for i, inj in enumerate(ex.msel):
+        if inj.site is not None and inj.site not in sites:
+            continue  # reported with the site
+        names = placeholder_names(loaded.scenarios[inj.site or default_site(loaded)])
+        for lang, text in sorted(texts.by_key.get(("inject", inj.id, "text"), {}).items()):
+            rule = template_problem(text, names, lang=lang) if lang != texts.fallback else None
+            if rule:
+                where.bad(("msel", i, "text", lang), rule, show=False)
+    for lang in texts.covers:
+        for text_path, _ in texts.missing(lang):
+            where.bad(text_path, f"has no {lang!r} text, but languages.covers lists {lang!r}", show=False)
 
 
 def _region_check(loaded: LoadedRegion, action: dict[str, Any], checker: RegionalRun | None = None) -> str:
