@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from facilitator import load_exercise, start_session
 from facilitator.conduct.journal import read_journal
-from facilitator.conduct.lines import English, Join, Line, Said, Source, Term, Text, Verb, Word
+from facilitator.conduct.lines import English, Join, Line, Name, Said, Source, Term, Text, Verb, Word
 from facilitator.conduct.sitrep import render_lines
 from facilitator.conduct.store import play
 from facilitator.documents.words import WORDS
@@ -311,8 +311,9 @@ _CATALOGS = {lang: _catalog(lang) for lang in ("ar", "fr")}
 
 
 def _masked(part):
-    """``part`` with every id or name (:class:`Text`) blanked: what is left is what the catalogs said."""
-    if isinstance(part, Text):
+    """``part`` with every id or name (:class:`Text`, a region's :class:`Name`) blanked: what is left is what the
+    catalogs said."""
+    if isinstance(part, (Text, Name)):
         return Text("#")
     if isinstance(part, Source) and part.source.startswith("team:"):
         return Source(part.source, "#")

@@ -108,3 +108,30 @@ def test_missing_and_unknown_places_are_refused_in_french_with_the_choices(tmp_p
         session.decide(parse_line("close connection=moat", team="venue"))
     assert "unknown connection 'moat'" in str(err.value)
     assert say(err.value, fr).startswith("close : porte ou passage inconnu(e) 'moat' (choix : "), say(err.value, fr)
+
+
+def test_the_web_pages_confirm_in_their_language_and_name_the_venue_in_the_header(tmp_path):
+    from facilitator.web import Room, create_app
+
+    loaded = load_exercise(SCENARIOS / "exercises" / "place-of-worship.yaml")
+    room = Room(lambda: start_session(loaded, out_dir=tmp_path))
+    try:
+        fr, ar = translator("fr"), translator("ar")
+        assert room.note("a note", team=None, tr=fr) == "noté" and room.note("a note", team=None) == "noted"
+        assert room.reopen_joining(tr=fr).startswith("connexions rouvertes : ")
+        assert room.reopen_joining().startswith("joining reopened: ")
+        room.control("start", tr=fr)
+        room.control("hot_wash", tr=fr)
+        capability = loaded.exercise.objectives[0].capability
+        assert room.rate(capability, "M", "a reason", evaluator=None) == f"{capability}: rated M"
+        said = room.rate(capability, "S", "a reason", evaluator=None, tr=ar)
+        assert said.endswith("قُيِّمت S") and capability not in said  # the capability's name in Arabic too
+        client = create_app(room).test_client()
+        page = client.get("/").get_data(as_text=True)
+        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        client.post("/join", data={"csrf": token, "code": room.code_of_key("team:venue")})
+        client.get("/lang?lang=ar&next=/team/venue")
+        page = client.get("/team/venue").get_data(as_text=True)
+        assert '<span class="venue" title="المكان">· دار العبادة</span>' in page
+    finally:
+        room.close()

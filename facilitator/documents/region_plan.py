@@ -98,7 +98,10 @@ def region_plan_figure(loaded: LoadedRegion, tr: Translator | None = None) -> An
     for h in region.hospitals:
         x, y = place(h.id, h.location)
         ax.scatter([x], [y], s=260, marker="P", color=_HOSP, edgecolor="black", zorder=5)
-        label = _("%(hospital)s\n%(beds)s beds", hospital=names.get(h.id) or h.id, beds=_people(h.bed_count, _))
+        name = names.get(h.id) or h.id
+        if _.lang != "en":  # a translated name is longer: its level on a line of its own
+            name = "\n(".join(name.split(" (", 1))
+        label = _("%(hospital)s\n%(beds)s beds", hospital=name, beds=_people(h.bed_count, _))
         right = x > middle  # east of the middle: the label reads towards the map, not off its edge
         ax.annotate(say(label), (x, y), xytext=(-10 if right else 10, -10), textcoords="offset points", fontsize=8,
                     va="top", ha="right" if right else "left", color=_HOSP, zorder=6)

@@ -69,6 +69,7 @@ def region_map(result: RegionResult, lang: str = "en") -> Figure:
             offset = s.start_offset / 60.0
             label += f"\nincident at +{offset:.0f} min" if offset else ""
         ax.annotate(label, (x, y), xytext=(10, 8), textcoords="offset points", fontsize=8, va="bottom", zorder=6)
+    middle = sum(g.nodes[n]["x_km"] for n in g.nodes) / max(1, len(g.nodes))
     for h in region.hospitals:
         x, y = joined(h.id, h.location)
         k = f"hospital.{h.id}."
@@ -78,12 +79,15 @@ def region_map(result: RegionResult, lang: str = "en") -> Figure:
         waiting = round(m[k + "peak_backlog"])  # the fluid backlog, said in whole patients
         label = (f"{h.name or h.id}\npeak {m[k + 'peak_beds_used']}/{m[k + 'beds']} beds ({load:.0%})"
                  f"\ncritical patients waiting, peak: {'none' if waiting == 0 else f'about {waiting}'}") if en else (
-            shape(tr("%(hospital)s\npeak %(used)s/%(beds)s beds (%(share)s)", hospital=names.get(h.id) or h.id,
+            shape(tr("%(hospital)s\npeak %(used)s/%(beds)s beds (%(share)s)",
+                     hospital="\n(".join((names.get(h.id) or h.id).split(" (", 1)),  # its level on a line of its own
                      used=tr.fixed(m[k + "peak_beds_used"]), beds=tr.fixed(m[k + "beds"]),
                      share=tr.fixed(100 * load) + "\u00a0%") + "\n" + (
                 tr("critical patients waiting, peak: none") if waiting == 0 else
                 tr("critical patients waiting, peak: about %(n)s", n=tr.fixed(waiting))), tr.lang))
-        ax.annotate(label, (x, y), xytext=(10, -10), textcoords="offset points", fontsize=8, va="top", color=colour, zorder=6)
+        left = not en and x > middle  # east of the middle: a translated (longer) label reads towards the map
+        ax.annotate(label, (x, y), xytext=(-10 if left else 10, -10), textcoords="offset points", fontsize=8, va="top",
+                    ha="right" if left else "left", color=colour, zorder=6)
     assigned = [e for e in result.events if e.kind == "region.unit_assigned"]
     bases: list[tuple[str, tuple[float, float], str]] = []
     for group, marker, colour in ((region.ambulance_bases, "s", _AMB), (region.police, "^", _POL)):
@@ -117,7 +121,10 @@ def region_map(result: RegionResult, lang: str = "en") -> Figure:
                Line2D([], [], marker="s", ls="", color=_AMB, mec="black", label=say("ambulance base (units sent)")),
                Line2D([], [], marker="^", ls="", color=_POL, mec="black", label=say("police station (units sent)")),
                Line2D([], [], color=_ROAD, lw=3, label=say("road (free-flow minutes)"))]
-    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    if en:
+        ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    else:  # below the map: translated labels are longer and would run under it
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=7, framealpha=0.9)
     ax.grid(alpha=0.2)
     _place_base_labels(fig, ax, bases)
     return fig
@@ -132,9 +139,9 @@ def _site_label(s: Any, m: dict[str, Any], tr: Any, names: dict[str, str]) -> st
             m[k + "casualties"], "casualties", "%(num)s casualty", "%(num)s casualties"),
             deaths=tr.count(m[k + "deaths"], "deaths", "%(num)s death", "%(num)s deaths")))
         if m[k + "time_to_hospital_median_min"] is not None:
-            lines.append(tr("to hospital: median %(t)s", t=tr.duration(60.0 * round(m[k + "time_to_hospital_median_min"]))))
+            lines.append(tr("to hospital: median %(t)s", t=f"{tr.fixed(m[k + 'time_to_hospital_median_min'])}\u00a0{tr.units[1]}"))
         if s.start_offset:
-            lines.append(tr("incident at +%(t)s", t=tr.duration(60.0 * round(s.start_offset / 60.0))))
+            lines.append(tr("incident at +%(t)s", t=f"{tr.fixed(s.start_offset / 60.0)}\u00a0{tr.units[1]}"))
     return shape("\n".join(lines), tr.lang)
 
 
