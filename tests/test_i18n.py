@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from facilitator import load_exercise, start_session
 from facilitator.conduct.journal import read_journal
-from facilitator.conduct.lines import English, Join, Line, Said, Source, Term, Text, Verb, Word
+from facilitator.conduct.lines import English, Join, Line, Name, Said, Source, Term, Text, Verb, Word
 from facilitator.conduct.sitrep import render_lines
 from facilitator.conduct.store import play
 from facilitator.documents.words import WORDS
@@ -41,6 +41,7 @@ def _extracted() -> dict[object, list[str]]:
     method_map = [("facilitator/web/**.py", "python"), ("facilitator/conduct/console.py", "python"),
                   ("facilitator/conduct/store.py", "python"), ("facilitator/cli.py", "python"),
                   ("facilitator/conduct/sitrep.py", "python"), ("facilitator/conduct/regional_lines.py", "python"),
+                  ("facilitator/conduct/regional.py", "python"), ("facilitator/exercise/refusals.py", "python"),
                   ("facilitator/evaluation/regional_aar.py", "python"),
                   ("facilitator/evaluation/regional_outcomes.py", "python"),
                   ("facilitator/i18n/**.py", "python"), ("facilitator/documents/**.py", "python"),
@@ -75,7 +76,8 @@ def test_babel_cfg_names_the_files_the_test_extracts():
                     "[python: facilitator/evaluation/contrary.py]", "[python: facilitator/evaluation/plots.py]",
                     "[python: facilitator/conduct/sitrep.py]", "[python: facilitator/evaluation/venue_figure.py]",
                     "[python: facilitator/conduct/regional_lines.py]", "[python: facilitator/evaluation/regional_aar.py]",
-                    "[python: facilitator/evaluation/regional_outcomes.py]",
+                    "[python: facilitator/evaluation/regional_outcomes.py]", "[python: facilitator/conduct/regional.py]",
+                    "[python: facilitator/exercise/refusals.py]",
                     "[jinja2: facilitator/web/templates/**.html]"):
         assert section in cfg
 
@@ -309,8 +311,9 @@ _CATALOGS = {lang: _catalog(lang) for lang in ("ar", "fr")}
 
 
 def _masked(part):
-    """``part`` with every id or name (:class:`Text`) blanked: what is left is what the catalogs said."""
-    if isinstance(part, Text):
+    """``part`` with every id or name (:class:`Text`, a region's :class:`Name`) blanked: what is left is what the
+    catalogs said."""
+    if isinstance(part, (Text, Name)):
         return Text("#")
     if isinstance(part, Source) and part.source.startswith("team:"):
         return Source(part.source, "#")

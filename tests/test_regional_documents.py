@@ -31,6 +31,7 @@ def test_the_regional_msel_goes_to_csv_and_back_unchanged(tmp_path: Path):
     data = yaml.safe_load(EXERCISE.read_text(encoding="utf-8"))
     data["exercise"]["region"] = str(ROOT / "scenarios" / "regions" / "riverside-city.yaml")
     data["msel"] = import_csv(path)
+    data["languages"] = {"fallback": "en"}  # the CSV carries the MSEL in the fallback language only
     again = tmp_path / "again.yaml"
     again.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     assert load_exercise(again).exercise.msel == loaded.exercise.msel

@@ -72,7 +72,8 @@ NAMES = re.compile(r"Riverside City|Central Station|St Mark's|Riverside Stadium|
                    r"St Mary's General|East City Hospital|major trauma centre|trauma unit|local emergency hospital|"
                    r"Central ambulance station|East ambulance station|Central police station|East police station|"
                    r"Armed response base")
-"""Proper names of the region file (sites, hospitals, bases: the region file has one language)."""
+"""Proper names of the region file in English: its names: block names each of them in French and Arabic, so
+none is left in a French or Arabic page."""
 
 
 def load_region_scenarios() -> list[set[str]]:
@@ -136,17 +137,20 @@ def test_every_message_the_regional_aar_asked_for_is_translated(reports):
 def test_no_english_is_left_in_the_arabic_and_french_regional_aar_and_sitrep(reports):
     docs, sitreps, _ = reports
     assert "## Regional findings" in docs["en"] and "| Deaths: St Mark's |" in docs["en"]
-    assert "## Constats régionaux" in docs["fr"] and "Décès : St Mark's" in docs["fr"]
-    assert "## النتائج الإقليمية" in docs["ar"]
-    # ids, as the English AAR shows them too: the sites' zones, exits and doors (a region file has no display names
-    # per language), reason codes (incident_known), field paths and commands
+    assert "## Constats régionaux" in docs["fr"] and "Décès : Église Saint-Marc" in docs["fr"]
+    assert "## النتائج الإقليمية" in docs["ar"] and "كنيسة القديس مرقس" in docs["ar"]
+    for lang in ("fr", "ar"):  # the region file's names: block names every place in both languages
+        assert not NAMES.findall(docs[lang]) and not NAMES.findall(sitreps[lang]), (lang, NAMES.findall(docs[lang]),
+                                                                                     NAMES.findall(sitreps[lang]))
+    # ids, as the English AAR shows them too: the sites' zones, exits and doors (the region file names its own
+    # places, not the venues' zones), reason codes (incident_known), field paths and commands
     ids = {i for sc in load_region_scenarios() for i in sc}
     allowed = re.compile(r"\b(?:[A-Z]+\d+(?:\.\d+)?c?|[a-z_-]+\.(?:yaml|md|csv|png|handling)|docs/[\w./-]+|[a-z]+(?:_[a-z]+)+|"
                          r"exercise evaluate SESSION --from|--replications|p90|station|stadium|festival|ambulance|control|note|"
                          + "|".join(sorted(map(re.escape, ids), key=len, reverse=True)) + r"|min|s|h|P|S|M|U)\b")
     for lang in ("fr", "ar"):
         for what, text in (("aar", docs[lang]), ("sitrep", sitreps[lang])):
-            text = allowed.sub("", NAMES.sub("", text))
+            text = allowed.sub("", text)
             if lang == "ar":
                 left = sorted(set(re.findall(r"[A-Za-z]{3,}(?:[ '-][A-Za-z]{2,})*", text)))
             else:
@@ -160,3 +164,55 @@ def test_english_regional_texts_are_as_they_were(reports):
     docs, sitreps, _ = reports
     assert sitreps["en"].startswith("REGION at ") and "\nsite St Mark's (st_marks): incident since " in sitreps["en"]
     assert "Each replication runs the whole region" in docs["en"]
+
+
+RIVERSIDE = ROOT / "scenarios" / "exercises" / "riverside-city.yaml"
+
+ENGLISH_AT_THE_REGIONAL_CONSOLE = (
+    "inside=", "out=", "casualties=", "units on scene", "beds used", "free", "queued", "AT CAPACITY", "diverted",
+    "scheduled", "[trigger]", "released", "pending", "REGION at", "hospital ", "people", "exercise time",
+    "Exercise:", "Region:", "The ", " the ", "unknown parameter", "unknown action", "Riverside City", "Central Station",
+    "St Mark's", "Royal Infirmary", "St Mary's", "East City", "Park Festival", "Riverside Stadium")
+"""English a French or Arabic reader of the regional console must not see: its key numbers, reports, MSEL,
+refusals and the region file's names (its names: block names them in both languages)."""
+
+
+def test_the_riverside_exercise_plays_at_the_console_in_french_and_arabic_without_english(tmp_path):
+    """The shipped regional exercise released at the console in French and Arabic (a decision, a refused decision,
+    the region's report, the MSEL): no English sentence, and the venue's name (the region) in the banner."""
+    from facilitator import load_exercise, start_session
+    from facilitator.conduct.console import Console
+
+    loaded = load_exercise(RIVERSIDE)
+    teams = tuple(f"{t.id}> " for t in loaded.exercise.teams)
+    banners = {"fr": "Région : Ville de Riverside", "ar": "المنطقة: مدينة ريفرسايد"}
+    for lang in ("fr", "ar"):
+        session = start_session(loaded, out_dir=tmp_path / lang)
+        typed = ["", "", "", "sitrep", "status", *[""] * 14, "status", "sitrep", "quit"]
+        turns = ["mutual_aid kind=ambulance count=4 -- ask the neighbours", "mutual_aid kind=ambulance colour=red",
+                 "mutual_aid kind=ambulance count=inf", "teleport units=2", ""]
+        said: list[str] = []
+
+        def read(prompt: str) -> str:
+            said.append(prompt)
+            if prompt.startswith(teams):
+                return turns.pop(0) if prompt.startswith("ambulance_control> ") and turns else ""
+            return typed.pop(0)
+
+        Console(session, read=read, write=said.append, figures=False, lang=lang).run()
+        text = "\n".join(line for line in said[:-1]  # the last line names the session folder
+                         if not line.startswith(teams) and "mutual_aid kind=ambulance count=4" not in line)
+        assert banners[lang] in text
+        assert text.count("\n== ") >= 8 and not typed, text[-2000:]  # the MSEL went by, not only its start
+        refusals = [line for line in said if "refus" in line or "مرفوض" in line]
+        assert len(refusals) == 3, refusals  # an unknown parameter, a number that is not finite, an unknown verb
+        left = [word for word in ENGLISH_AT_THE_REGIONAL_CONSOLE if word in text]
+        (tmp_path / f"console-{lang}.txt").write_text(text, encoding="utf-8")
+        assert not left, f"{lang}: English left at the regional console: {left}"
+        if lang == "ar":  # the only Latin words left are ids and commands one types back
+            latin = set(re.findall(r"[A-Za-z_]{3,}", text))
+            assert latin <= {"sitrep", "note", "help", "questions", "next", "end", "mutual_aid", "kind", "ambulance",
+                             "colour", "count", "inf", "teleport", "units", "known", "assign_units", "reassign_units",
+                             "release_units", "distribution", "divert", "posture", "public_information", "site",
+                             "transfer", "action", "via", "reach", "tau", "delay", "hospitals", "sites", "base", "armed",
+                             "station", "st_marks", "stadium", "festival"}, latin

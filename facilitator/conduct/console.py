@@ -23,6 +23,7 @@ from facilitator.conduct.session import Session
 from facilitator.conduct.sitrep import live_values, render_lines
 from facilitator.conduct.store import write_summary
 from facilitator.exercise.decisions import action_fields, action_verbs, parse_line
+from facilitator.exercise.refusals import say as say_refusal
 from facilitator.i18n import N_, translator
 
 __all__ = ["Console", "run_console", "COMMANDS"]
@@ -159,7 +160,10 @@ class Console:
             seen = sim.observe()
             values = live_values(seen, sim.recorder.events)
             w(f"-- {loc.key_numbers({**values, 't_s': seen.t_s})}")
-        else:  # English, and a regional session's lines (every site, hospitals, units: English for now)
+        elif other:  # a regional session: every site, hospitals, units
+            for line in self.session.key_numbers(loc):
+                w(f"-- {line}")
+        else:
             for line in self.session.key_numbers():
                 w(f"-- {line}")
         if self.figures:
@@ -253,7 +257,7 @@ class Console:
         try:
             made = self.session.decide(parse_line(line, team=team_id, inject=inject_id, regional=self._regional))
         except SimsoftError as exc:
-            self.write("  " + self.tr.gettext("refused: %(reason)s", reason=str(exc)))
+            self.write("  " + self.tr.gettext("refused: %(reason)s", reason=say_refusal(exc, self.tr)))
             return
         when = self.local.t(made.t_s + made.after_s)
         self.write("  " + self.tr.gettext("%(id)s applied at %(t)s: %(line)s", id=made.id, t=when,
@@ -286,6 +290,8 @@ class Console:
         w(t("Exercise: %(name)s  (phase %(phase)s, exercise time %(t)s)",
             name=self.local.text(("exercise", "name"), ses.loaded.name),
             phase=ses.phase if self.lang == "en" else self.local.phase(ses.phase), t=self.local.t(ses.now_s)))
+        regional = getattr(ses.loaded, "region", None) is not None
+        w(t("Region: %(region)s", region=self.local.venue()) if regional else t("Venue: %(venue)s", venue=self.local.venue()))
         w(t("type 'help' for commands; Enter releases the next inject"))
         if ses.phase == "briefing":
             ses.advance_phase("conduct")

@@ -3,7 +3,7 @@
 :func:`facilitator.conduct.sitrep.situation_report_lines` writes each line as a :class:`Line`: the
 English message (the catalog's ``msgid``, with ``%(name)s`` placeholders) and its values as parts -
 a duration in seconds (:class:`Dur`), a count (:class:`Num`, exact or rounded as a report rounds it),
-a word of the catalogs (:class:`Word`), an id or a name shown as it is (:class:`Text`), an engine id
+a word of the catalogs (:class:`Word`), an id or a name shown as it is (:class:`Text`), a region's place (:class:`Name`), an engine id
 with words (:class:`Term`), an action verb (:class:`Verb`), a word of the documents (:class:`Said`), a list of parts (:class:`Join`) or another line. :meth:`Line.render` says it
 through a :class:`facilitator.i18n.Translator`: numbers, durations and plural forms (six in Arabic)
 by Babel in the reader's locale. Rendered in English, a line is the text the reports always wrote
@@ -23,7 +23,7 @@ from typing import Union
 
 from facilitator.i18n import Translator
 
-__all__ = ["Line", "Dur", "Num", "Word", "Text", "Term", "Verb", "Said", "English", "Source", "Join", "Part"]
+__all__ = ["Line", "Dur", "Num", "Word", "Text", "Name", "Term", "Verb", "Said", "English", "Source", "Join", "Part"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,19 @@ class Text:
 
     def render(self, tr: Translator) -> str:
         return self.text
+
+
+@dataclass(frozen=True)
+class Name:
+    """A place of a region (site, hospital, base; ``region`` for the region itself) by its id: the region file's
+    name (``text``), or its name in the reader's language from ``said`` (the file's ``names:``, ``(lang, name)``)."""
+
+    ident: str
+    text: str
+    said: tuple[tuple[str, str], ...] = ()
+
+    def render(self, tr: Translator) -> str:
+        return dict(self.said).get(tr.lang) or self.text
 
 
 @dataclass(frozen=True)
@@ -220,5 +233,5 @@ class Line:
         return self.render(translator("en"))
 
 
-Part = Union[Dur, Num, Word, Text, Term, Verb, Said, English, Source, Join, Line]
+Part = Union[Dur, Num, Word, Text, Name, Term, Verb, Said, English, Source, Join, Line]
 """A value of a line."""

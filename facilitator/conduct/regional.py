@@ -138,9 +138,10 @@ class RegionalSession(Session):
             out.append(World(sid, _site_name(self.run, sid), sim.scenario, sim.recorder, mine))
         return out
 
-    def key_numbers(self) -> list[str]:
-        """Every site's numbers (inside, out, casualties, units on scene), then the shared hospitals and units."""
-        return regional_key_numbers(self.run, self.run.observe())
+    def key_numbers(self, local: Any = None) -> list[str]:
+        """Every site's numbers (inside, out, casualties, units on scene), then the shared hospitals and units (in
+        ``local``'s language when given: :func:`regional_key_numbers`)."""
+        return regional_key_numbers(self.run, self.run.observe(), local=local)
 
     def figure_worker(self, *, folder: Path) -> "RegionalFigureWorker":
         """The region's map, drawn in the console's background figure worker."""
@@ -200,10 +201,14 @@ class RegionalFigureWorker(FigureWorker):
         return self._worker.submit(len(self._jobs), {"key": key, "path": str(path), "region": (slim, events)})
 
 
-def regional_key_numbers(run: RegionalRun, view: RegionView) -> list[str]:
+def regional_key_numbers(run: RegionalRun, view: RegionView, *, local: Any = None) -> list[str]:
     """The numbers a facilitator watches in a region: one line per site, then hospitals and units.
 
-    Each site line is the venue console's (:func:`facilitator.conduct.sitrep.key_numbers`) after the site's name."""
+    Each site line is the venue console's (:func:`facilitator.conduct.sitrep.key_numbers`) after the site's name;
+    ``local`` (a :class:`facilitator.i18n.exercise.Local` of another language) says them in its language, the
+    places by the region file's names in that language."""
+    if local is not None and local.lang != "en":
+        return _local_key_numbers(run, view, local)
     out = []
     for sid, sim in run.sims.items():
         values = values_of(count_people(view.sites[sid], sim.recorder.events), sim.recorder.events)
@@ -216,6 +221,33 @@ def regional_key_numbers(run: RegionalRun, view: RegionView) -> list[str]:
              for kind in ("ambulance", "police") if view.units_total.get(kind)]
     if beds or units:
         out.append("  ".join([*(["beds used: " + ", ".join(beds)] if beds else []), *units]))
+    return out
+
+
+def _local_key_numbers(run: RegionalRun, view: RegionView, local: Any) -> list[str]:
+    """:func:`regional_key_numbers` in ``local``'s language (the same numbers, words from the catalogs)."""
+    tr, n = local.tr, local.tr.format_number
+    out = []
+    for sid, sim in run.sims.items():
+        values = values_of(count_people(view.sites[sid], sim.recorder.events), sim.recorder.events)
+        out.append(f"{local.place(sid, _site_name(run, sid))}: {local.key_numbers({**values, 't_s': view.t_s})}")
+    beds = []
+    for hid, h in view.hospitals.items():
+        said = tr.gettext("%(hospital)s %(used)s/%(beds)s", hospital=local.place(hid, hid), used=n(h.beds_used),
+                          beds=n(h.beds))
+        flags = [tr.gettext(w) for w, on in (("AT CAPACITY", h.at_capacity), ("diverted", h.diverted)) if on]
+        beds.append(" ".join([said, *flags]))
+    units = []
+    for kind in ("ambulance", "police"):
+        if not view.units_total.get(kind):
+            continue
+        said = tr.gettext("%(kind)s %(free)s/%(total)s free", kind=tr.gettext(kind), free=n(view.units_free.get(kind, 0)),
+                          total=n(view.units_total[kind]))
+        if view.queued.get(kind):
+            said += " " + tr.gettext("(%(n)s queued)", n=n(view.queued[kind]))
+        units.append(said)
+    if beds or units:
+        out.append("  ".join([*([tr.gettext("beds used: %(beds)s", beds=tr.join(beds))] if beds else []), *units]))
     return out
 
 

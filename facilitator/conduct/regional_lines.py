@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from simsoft.observation import count_people
-from simsoft.region import RegionalRun, RegionView
+from simsoft.region import RegionalRun, RegionView, names_by_language
 
-from facilitator.conduct.lines import Dur, Join, Line, Num, Source, Term, Text, Word
+from facilitator.conduct.lines import Dur, Join, Line, Name, Num, Source, Term, Text, Word
 from facilitator.i18n import N_
 
 __all__ = ["region_report_lines", "DECISION_WORDS", "site_name"]
@@ -38,6 +38,11 @@ def site_name(run: RegionalRun, sid: str) -> str:
     return site.name or run.sims[sid].scenario.name
 
 
+def _place(run: RegionalRun, ident: str, text: str) -> Name:
+    """A place of the region by its name in the file's language (``text``) and in each language its ``names:`` gives."""
+    return Name(ident, text, names_by_language(run.loaded.region, ident))
+
+
 def _state(sim: Any) -> Line:
     events = sim.recorder.events
     start = next((e for e in events if e.kind == "incident.start"), None)
@@ -53,16 +58,16 @@ def _state(sim: Any) -> Line:
 
 def region_report_lines(run: RegionalRun, view: RegionView) -> list[Line]:
     """The region now, line by line: every site, every shared hospital, the shared units, recent decisions."""
-    lines = [Line.gettext("REGION at %(t)s: %(region)s", t=Dur(view.t_s), region=Text(run.loaded.region.name))]
+    lines = [Line.gettext("REGION at %(t)s: %(region)s", t=Dur(view.t_s), region=_place(run, "region", run.loaded.region.name))]
     for sid, sim in run.sims.items():
         counts = count_people(view.sites[sid], sim.recorder.events)
         lines.append(Line.gettext("site %(site)s (%(id)s): %(state)s; %(inside)s inside, %(out)s out, %(casualties)s "
-                                  "casualties", site=Text(site_name(run, sid)), id=Text(sid), state=_state(sim),
+                                  "casualties", site=_place(run, sid, site_name(run, sid)), id=Text(sid), state=_state(sim),
                                   inside=Num(counts.inside), out=Num(counts.out), casualties=Num(counts.casualties)))
     names = {h.id: h.name or h.id for h in run.loaded.region.hospitals}
     for hid, h in view.hospitals.items():
         line = Line.gettext("hospital %(hospital)s: %(used)s of %(beds)s beds used, %(en_route)s on their way, "
-                            "%(backlog)s waiting for critical care", hospital=Text(names[hid]), used=Num(h.beds_used),
+                            "%(backlog)s waiting for critical care", hospital=_place(run, hid, names[hid]), used=Num(h.beds_used),
                             beds=Num(h.beds), en_route=Num(h.en_route), backlog=Num(round(h.backlog)))
         flags = [Word(w) for w, on in ((N_("AT CAPACITY"), h.at_capacity), (N_("diverted"), h.diverted)) if on]
         if flags:

@@ -427,7 +427,9 @@ class Session:
 
             _, entry = self._tentatively(refuse, lambda _: body, "rejected")
             self._applied(entry)
-            raise DecisionError(message) from None
+            again = DecisionError(message)
+            again.said = getattr(exc, "said", None)  # type: ignore[attr-defined]  # said in any language (refusals)
+            raise again from None
         made = Decision(ident, stamped.team, inject, self.now_s, dict(stamped.action), stamped.rationale, stamped.after_s)
 
         def take() -> list[str]:

@@ -26,7 +26,7 @@ from simsoft.schema import Scenario
 from simsoft.units import format_duration
 
 from facilitator.conduct.injects import InjectState
-from facilitator.conduct.lines import Dur, English, Join, Line, Num, Part, Said, Source, Term, Text, Verb, Word
+from facilitator.conduct.lines import Dur, English, Join, Line, Num, Part, Name, Said, Source, Term, Text, Verb, Word
 from facilitator.conduct.knowledge import team_knowledge
 from facilitator.exercise.schema import Module, Team
 from facilitator.i18n import N_, Translator, translator
@@ -296,17 +296,22 @@ def _who(who: str) -> Part:
     return Text(who)
 
 
+def _zone(o: Any) -> Name:
+    """An overridden order's zone (a regional session's: after its site, said in each language of the region file)."""
+    return Name(o.zone, o.zone, tuple((lang, o.place(lang)) for lang, _ in o.site_said))
+
+
 def override_lines(found: Sequence[Any], *, team: Team | None, now_s: float) -> list[Line]:
     """Orders the world did not follow (:func:`facilitator.evaluation.contrary.overrides`): every one for
     controllers; a team's own, once its report delay has passed."""
     if team is None or team.role != "player":
         return [Line.gettext("override at %(t)s: %(what)s", t=Dur(o.t_s), what=Line.gettext(
-            "%(zone)s: %(order)s (%(who)s) overridden by %(by)s: %(now)s, %(reason)s", zone=Text(o.zone),
+            "%(zone)s: %(order)s (%(who)s) overridden by %(by)s: %(now)s, %(reason)s", zone=_zone(o),
             order=Said(o.order), who=_who(o.decision or o.ordered_by), by=Said(o.by),
             now=Said(o.now), reason=_reason(o.reason))) for o in found]
     mine = [o for o in found if o.ordered_by == f"team:{team.id}" and o.t_s + team.report_delay <= now_s]
     return [Line.gettext("your order was not followed at %(t)s: %(what)s", t=Dur(o.t_s), what=(Line.gettext(
-        "%(zone)s %(order)s (%(decision)s); %(now)s instead, %(reason)s", zone=Text(o.zone), order=Said(o.order),
+        "%(zone)s %(order)s (%(decision)s); %(now)s instead, %(reason)s", zone=_zone(o), order=Said(o.order),
         decision=Text(o.decision), now=Said(o.now), reason=_reason(o.reason)) if o.decision else Line.gettext(
-        "%(zone)s %(order)s; %(now)s instead, %(reason)s", zone=Text(o.zone), order=Said(o.order),
+        "%(zone)s %(order)s; %(now)s instead, %(reason)s", zone=_zone(o), order=Said(o.order),
         now=Said(o.now), reason=_reason(o.reason)))) for o in mine]

@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from simsoft.region import region_names
+
 from facilitator.documents.prose import when
 from facilitator.documents.words import capability, noun, word
 from facilitator.i18n import N_, Translator, translator
@@ -180,7 +182,7 @@ def situation_manual(loaded: Any, *, map_file: str | None = None, lang: str = "e
         if map_file:
             b.append(("fig", map_file, _("%(region)s: the sites, the hospitals, ambulance bases and police stations the "
                                          "whole city shares, and the roads between them (free-flow driving minutes).",
-                                         region=region.region.name)))
+                                         region=region_names(region.region, lang)["region"])))
         b += region_tables(region, _)
     else:
         _venue_section(b, loaded, map_file, x, lang)
@@ -319,9 +321,10 @@ def _names(loaded: Any, x: _Texts) -> dict[str, str]:
     """Zone and other ids → names in the reader's language (English: the ids, as the packets always showed them);
     a regional exercise's sites and hospitals by their names in every language."""
     region = getattr(loaded, "region", None)
+    places = {} if region is None else region_names(region.region, x.lang)  # the region file's names in x's language
     regional = {} if region is None else {
-        **{s.id: s.name or region.scenarios[s.id].name for s in region.region.sites},
-        **{h.id: h.name or h.id for h in region.region.hospitals}}
+        **{s.id: places.get(s.id) or region.scenarios[s.id].name for s in region.region.sites},
+        **{h.id: places.get(h.id) or h.id for h in region.region.hospitals}}
     if x.lang == "en":
         return regional
     from facilitator.documents.aar_sections import display_names

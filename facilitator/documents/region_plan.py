@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simsoft.region import LoadedRegion, RoadNetwork
+from simsoft.region import LoadedRegion, RoadNetwork, region_names
 
 from facilitator.i18n import N_, Translator, translator
 
@@ -30,15 +30,16 @@ def region_tables(loaded: LoadedRegion, tr: Translator | None = None) -> list[tu
     """The region's sites, shared hospitals and shared units as document tables, in ``tr``'s language."""
     _ = tr or translator("en")
     region = loaded.region
-    sites = [(s.name or loaded.scenarios[s.id].name, loaded.scenarios[s.id].venue.name,
+    names = region_names(region, _.lang)
+    sites = [(names.get(s.id) or loaded.scenarios[s.id].name, loaded.scenarios[s.id].venue.name,
               _people(loaded.scenarios[s.id].population.total, _)) for s in region.sites]
     out: list[tuple[Any, ...]] = [("table", [_("Site"), _("Venue"), _("People")], sites, {"widths": [35, 45, 20]})]
     if region.hospitals:
         out.append(("table", [_("Shared hospital"), _("Trauma level"), _("Beds")],
-                    [(h.name or h.id, _(LEVELS[h.trauma_level]) if h.trauma_level in LEVELS else "-",
+                    [(names.get(h.id) or h.id, _(LEVELS[h.trauma_level]) if h.trauma_level in LEVELS else "-",
                       _people(h.bed_count, _)) for h in region.hospitals], {"widths": [45, 35, 20]}))
-    units = [(b.name or b.id, _("ambulances"), _people(b.vehicles, _)) for b in region.ambulance_bases]
-    units += [(p.name or p.id, _("armed police units") if p.armed else _("police units"), _people(p.units, _))
+    units = [(names.get(b.id) or b.id, _("ambulances"), _people(b.vehicles, _)) for b in region.ambulance_bases]
+    units += [(names.get(p.id) or p.id, _("armed police units") if p.armed else _("police units"), _people(p.units, _))
               for p in region.police]
     if units:
         out.append(("table", [_("Shared units at"), _("Kind"), _("Units")], units, {"widths": [45, 35, 20]}))
@@ -59,6 +60,7 @@ def region_plan_figure(loaded: LoadedRegion, tr: Translator | None = None) -> An
         return shape(text, _.lang)
 
     region = loaded.region
+    names = region_names(region, _.lang)
     net = RoadNetwork(region)
     for group in (region.sites, region.hospitals, region.ambulance_bases, region.police):
         for item in group:
@@ -88,7 +90,7 @@ def region_plan_figure(loaded: LoadedRegion, tr: Translator | None = None) -> An
         people = loaded.scenarios[s.id].population.total
         ax.scatter([x], [y], s=120 + 380 * min(1.0, people / 60000.0), marker="o", color=_SITE, edgecolor="black",
                    zorder=4)
-        label = _("%(site)s\n%(people)s people", site=s.name or loaded.scenarios[s.id].name, people=_people(people, _))
+        label = _("%(site)s\n%(people)s people", site=names.get(s.id) or loaded.scenarios[s.id].name, people=_people(people, _))
         ax.annotate(say(label), (x, y), xytext=(10, 8), textcoords="offset points", fontsize=8, va="bottom", zorder=6)
     xs = [g.nodes[n]["x_km"] for n in g.nodes]
     ys = [g.nodes[n]["y_km"] for n in g.nodes]
@@ -96,7 +98,10 @@ def region_plan_figure(loaded: LoadedRegion, tr: Translator | None = None) -> An
     for h in region.hospitals:
         x, y = place(h.id, h.location)
         ax.scatter([x], [y], s=260, marker="P", color=_HOSP, edgecolor="black", zorder=5)
-        label = _("%(hospital)s\n%(beds)s beds", hospital=h.name or h.id, beds=_people(h.bed_count, _))
+        name = names.get(h.id) or h.id
+        if _.lang != "en":  # a translated name is longer: its level on a line of its own
+            name = "\n(".join(name.split(" (", 1))
+        label = _("%(hospital)s\n%(beds)s beds", hospital=name, beds=_people(h.bed_count, _))
         right = x > middle  # east of the middle: the label reads towards the map, not off its edge
         ax.annotate(say(label), (x, y), xytext=(-10 if right else 10, -10), textcoords="offset points", fontsize=8,
                     va="top", ha="right" if right else "left", color=_HOSP, zorder=6)
@@ -106,13 +111,13 @@ def region_plan_figure(loaded: LoadedRegion, tr: Translator | None = None) -> An
             x, y = place(b.id, b.location)
             n = getattr(b, "vehicles", None) or getattr(b, "units", 0)
             ax.scatter([x], [y], s=110, marker=marker, color=colour, edgecolor="black", zorder=5)
-            bases.append((say(_("%(base)s: %(n)s", base=b.name or b.id, n=n)), (x, y), colour))
+            bases.append((say(_("%(base)s: %(n)s", base=names.get(b.id) or b.id, n=n)), (x, y), colour))
     ax.set_xlim(min(xs) - 3.0, max(xs) + 3.0)
     ax.set_ylim(min(ys) - 2.0, max(ys) + 1.5)
     ax.set_aspect("equal")
     ax.set_xlabel(say(_("east (km)")))
     ax.set_ylabel(say(_("north (km)")))
-    ax.set_title(say(_("%(region)s: sites, shared hospitals and units", region=region.name)), fontsize=11)
+    ax.set_title(say(_("%(region)s: sites, shared hospitals and units", region=names["region"])), fontsize=11)
     handles = [Line2D([], [], marker="o", ls="", color=_SITE, mec="black", label=say(_("site (people expected)"))),
                Line2D([], [], marker="P", ls="", color=_HOSP, mec="black", ms=10, label=say(_("shared hospital (beds)"))),
                Line2D([], [], marker="s", ls="", color=_AMB, mec="black", label=say(_("ambulance base (vehicles)"))),

@@ -400,10 +400,10 @@ def build_aar(session: "Session", *, scores: Scorecard, outcomes: Outcomes | Non
     over = overrides(session)
     if over:
         p(_("Orders the simulated world did not follow, and why (also shown to controllers during play):"))
-        zone = (lambda z: z) if lang == "en" else (lambda z: r.names.get(z, z))  # noqa: E731
+        zone = (lambda o: o.zone) if lang == "en" else (lambda o: r.names.get(o.zone) or o.place(lang))  # noqa: E731
         blocks.append(("table", [_("Time"), _("Zone"), _("Order"), _("Given by"), _("Overridden by"), _("Instead"),
                                  _("Reason")],
-                       [(t(o.t_s), zone(o.zone), r.word(o.order), o.decision or o.ordered_by, r.word(o.by), r.word(o.now),
+                       [(t(o.t_s), zone(o), r.word(o.order), o.decision or o.ordered_by, r.word(o.by), r.word(o.now),
                          _override_reason(o.reason, r)) for o in over]))
     else:
         p(_("Every order stood: the simulated world overrode none."))

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from simsoft import exits_away_from
 from simsoft.records import Event
+from simsoft.region import names_by_language
 
 from facilitator.exercise.decisions import action_text
 from facilitator.i18n import N_
@@ -76,6 +77,15 @@ class Override:
     now: str
     """What happens instead."""
     reason: str
+    subject: str = ""
+    """The zone's id (``zone`` is ``site name: zone`` in a regional session)."""
+    site_said: tuple[tuple[str, str], ...] = ()
+    """A regional session's site by its name in each language of the region file's ``names:``."""
+
+    def place(self, lang: str) -> str:
+        """``zone`` with the site said in ``lang`` (as it is when the region file does not name it in ``lang``)."""
+        said = dict(self.site_said).get(lang)
+        return f"{said}: {self.subject}" if said else self.zone
 
     def text(self) -> str:
         """One line for controllers, situation reports and the AAR."""
@@ -167,7 +177,9 @@ def overrides(session: "Session") -> list[Override]:
     """Every override of an order in the session's live run so far, oldest first (a regional session: at every
     site, each zone named after its site)."""
     out = []
+    region = getattr(session.loaded, "region", None)
     for w in worlds(session):
+        said = names_by_language(region.region, w.site) if region is not None and w.site else ()
         for e in w.recorder.events:
             if e.kind not in ("override.order", "override.cordon"):
                 continue
@@ -175,7 +187,7 @@ def overrides(session: "Session") -> list[Override]:
             out.append(Override(t_s=e.t_s, zone=f"{w.name}: {e.subject}" if w.site else e.subject,
                                 order=str(v.get("order")), ordered_by=str(v.get("ordered_by")),
                                 decision=_decision_for(w, e), by=str(v.get("by")), now=str(v.get("now")),
-                                reason=str(v.get("reason") or "")))
+                                reason=str(v.get("reason") or ""), subject=e.subject, site_said=said))
     return sorted(out, key=lambda o: o.t_s)  # stable: one venue keeps its record order
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simsoft.region import region_names
+
 from facilitator.documents.render import DEFAULT_PAPER, write_print_document
 from facilitator.evaluation.aar import build_aar, improvement_plan_csv, improvement_rows
 from facilitator.evaluation.outcomes import DEFAULT_REPLICATIONS
@@ -49,7 +51,8 @@ def regional_blocks(session: "RegionalSession", tr: Translator | None = None) ->
     run = session.run
     m = run.result().metrics
     region = run.loaded.region
-    names = {s.id: s.name or run.sims[s.id].scenario.name for s in region.sites}
+    places = region_names(region, _.lang)  # the region file's names in the reader's language
+    names = {s.id: places.get(s.id) or run.sims[s.id].scenario.name for s in region.sites}
 
     def num(v: Any, unit: str = "", digits: int = 0) -> str:
         if v is None:
@@ -61,7 +64,7 @@ def regional_blocks(session: "RegionalSession", tr: Translator | None = None) ->
     mins = " min" if en else f" {_.units[1]}"
     blocks: list[tuple[Any, ...]] = [
         ("h", 1, _("Regional findings")),
-        ("p", _("%(region)s, seed %(seed)s: what the played run gave across the region.", region=region.name,
+        ("p", _("%(region)s, seed %(seed)s: what the played run gave across the region.", region=places["region"],
                 seed=run.seed))]
     blocks.append(("table", [_("Site"), _("Casualties"), _("Deaths"), _("Preventable deaths"), _("At hospital"),
                              _("Time to hospital (median, p90)")],
@@ -76,7 +79,7 @@ def regional_blocks(session: "RegionalSession", tr: Translator | None = None) ->
     # the critical backlog is the fluid queue of the surge model: said in whole patients
     blocks.append(("table", [_("Hospital"), _("Beds"), _("Peak beds used"), _("Peak beds used (%% of beds)"),
                              _("Critical patients waiting (peak)"), _("Admitted over capacity")],
-                   [(h.name or h.id, num(m.get(f"hospital.{h.id}.beds")), num(m.get(f"hospital.{h.id}.peak_beds_used")),
+                   [(places.get(h.id) or h.id, num(m.get(f"hospital.{h.id}.beds")), num(m.get(f"hospital.{h.id}.peak_beds_used")),
                      share(m.get(f"hospital.{h.id}.peak_load_vs_beds")),
                      num(m.get(f"hospital.{h.id}.peak_backlog"), digits=0), num(m.get(f"hospital.{h.id}.over_capacity", 0)))
                     for h in region.hospitals]))
@@ -95,9 +98,9 @@ def region_figure(session: "RegionalSession", tr: Any = None) -> tuple[Any, str]
 
     _ = tr or translator("en")
     run = session.run
-    return region_map(run.result()), _("%(region)s, seed %(seed)s: sites (casualties, deaths), hospitals (peak load "
+    return region_map(run.result(), lang=_.lang), _("%(region)s, seed %(seed)s: sites (casualties, deaths), hospitals (peak load "
                                        "against beds), ambulance bases and police stations, as the played run ended.",
-                                       region=run.loaded.region.name, seed=run.seed)
+                                       region=region_names(run.loaded.region, _.lang)["region"], seed=run.seed)
 
 
 def write_regional_aar(session: "RegionalSession", *, out: str | os.PathLike[str] | None = None, pdf: bool = False,

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import simsoft
 from simsoft.errors import ActionError, ScenarioError, SimsoftError
 from simsoft.experiments import Task, execute, replication_seeds
-from simsoft.region import LoadedRegion, RegionalRun, apply_region_variant, load_region
+from simsoft.region import LoadedRegion, RegionalRun, apply_region_variant, load_region, region_names
 
 from facilitator.evaluation.outcomes import ARMS, Outcomes, arm_worlds, doctrine_script, team_actions
 from facilitator.evaluation.runs import pick_executor
@@ -106,9 +106,9 @@ def regional_unit(metric: str) -> str | None:
     return None
 
 
-def _site_name(loaded: LoadedRegion, sid: str) -> str:
-    site = next(s for s in loaded.region.sites if s.id == sid)
-    return site.name or loaded.scenarios[sid].name
+def _site_name(loaded: LoadedRegion, sid: str, lang: str = "en") -> str:
+    """A site by the region file's name in ``lang``, else its scenario's name."""
+    return region_names(loaded.region, lang).get(sid) or loaded.scenarios[sid].name
 
 
 def regional_metrics(loaded: LoadedRegion, tr: Translator | None = None) -> tuple[tuple[str, str, str], ...]:
@@ -122,7 +122,7 @@ def regional_metrics(loaded: LoadedRegion, tr: Translator | None = None) -> tupl
     out = [("medical.deaths", _("Deaths (region)"), "people"),
            ("medical.preventable_deaths", _("Preventable deaths (region)"), "people"),
            ("incident.exposed_person_min", _("Exposed person-minutes (region)"), "person-min")]
-    out += [(f"site.{s.id}.deaths", _("Deaths: %(site)s", site=_site_name(loaded, s.id)), "people")
+    out += [(f"site.{s.id}.deaths", _("Deaths: %(site)s", site=_site_name(loaded, s.id, _.lang)), "people")
             for s in loaded.region.sites if loaded.scenarios[s.id].incident is not None]
     out += [("region.time_to_hospital_median_s", _("Time to hospital (median)"), "min"),
             ("region.time_to_hospital_p90_s", _("Time to hospital (90th percentile)"), "min"),

@@ -14,6 +14,7 @@ import re
 import shlex
 import typing
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,6 +23,9 @@ from simsoft.errors import Problem, ScenarioError
 from simsoft.region import RegionAction
 from simsoft.schema import Action
 from simsoft.units import parse_duration
+
+from facilitator.exercise.refusals import (KEY_VALUE, MISSING_PARAMETER, NOT_FINITE, UNKNOWN_ACTION, UNKNOWN_PARAMETER, UNKNOWN_PLACE,
+                                           UNKNOWN_REGIONAL_ACTION, PLACE_WORDS, attach)
 
 __all__ = [
     "action_text",
@@ -48,7 +52,17 @@ class ExerciseError(ScenarioError):
 
 
 class DecisionError(ExerciseError):
-    """A decision that cannot be taken (the team may not, or it names something unknown); nothing is applied."""
+    """A decision that cannot be taken (the team may not, or it names something unknown); nothing is applied.
+
+    The common refusals carry a catalog message too (:mod:`facilitator.exercise.refusals`): :func:`refusals.say`
+    says them in the reader's language."""
+
+
+def unknown_parameter(verb: str, key: str, names: Sequence[str], *, where: str = "") -> DecisionError:
+    """``verb: unknown parameter 'key' (parameters: ...)``, said in any language."""
+    listed = ", ".join(names)
+    return attach(DecisionError(f"{where}{verb}: unknown parameter {key!r} (parameters: {listed})"), UNKNOWN_PARAMETER,
+                  where=where, verb=verb, name=repr(key), names=listed)
 
 
 def _members(regional: bool = False) -> dict[str, type[BaseModel]]:
@@ -154,13 +168,17 @@ def parse_line(text: str, *, team: str, inject: str | None = None, regional: boo
     verb = words[0]
     if action_model(verb, regional=regional) is None:
         what = "regional action" if regional else "action"
-        raise DecisionError(f"unknown {what} {verb!r} (known: {', '.join(action_verbs(regional=regional))})")
+        known = ", ".join(action_verbs(regional=regional))
+        raise attach(DecisionError(f"unknown {what} {verb!r} (known: {known})"),
+                     UNKNOWN_REGIONAL_ACTION if regional else UNKNOWN_ACTION, verb=repr(verb), known=known)
     action: dict[str, Any] = {"do": verb}
     after_s = 0.0
     for word in words[1:]:
         key, eq, value = word.partition("=")
         if not eq or not key:
-            raise DecisionError(f"{verb}: {word!r} must be written key=value (parameters: {', '.join(action_fields(verb, regional=regional))})")
+            names = ", ".join(action_fields(verb, regional=regional))
+            raise attach(DecisionError(f"{verb}: {word!r} must be written key=value (parameters: {names})"), KEY_VALUE,
+                         verb=verb, word=repr(word), names=names)
         if key == "after":
             try:
                 after_s = parse_duration(value)
@@ -168,7 +186,7 @@ def parse_line(text: str, *, team: str, inject: str | None = None, regional: boo
                 raise DecisionError(f"{verb}: after={value}: {exc}") from None
             continue
         if key not in action_fields(verb, regional=regional):
-            raise DecisionError(f"{verb}: unknown parameter {key!r} (parameters: {', '.join(action_fields(verb, regional=regional))})")
+            raise unknown_parameter(verb, key, action_fields(verb, regional=regional))
         try:
             if regional and verb == "site" and key == "action":
                 action[key] = parse_line(value, team=team).action  # one venue action, checked by the region
@@ -179,7 +197,10 @@ def parse_line(text: str, *, team: str, inject: str | None = None, regional: boo
             else:
                 action[key] = _scalar(value)
         except ValueError as exc:
-            raise DecisionError(f"{verb}: {key}={value}: {exc}") from None
+            refused = DecisionError(f"{verb}: {key}={value}: {exc}")
+            if str(exc) == "must be a finite number":
+                raise attach(refused, NOT_FINITE, verb=verb, name=f"{key}={value}") from None
+            raise refused from None
     return ScriptedDecision(team=team, action=action, rationale=rationale.strip(), inject=inject, after_s=after_s)
 
 
@@ -382,13 +403,42 @@ def plain_action_error(scenario: Any, verb: str, message: str) -> str:
         if rule == "is required":
             return _needs(scenario, verb, name)
         if rule == "unknown key":
-            return f"{verb}: unknown parameter {name!r} (parameters: {', '.join(action_fields(verb))})"
+            return str(unknown_parameter(verb, name, action_fields(verb)))
         return f"{verb}: {_path_words(path)} {rule}{_choices_text(scenario, verb, name) if name in _WORDS else ''}"
     unknown = _UNKNOWN.match(message)
     if unknown and "(" not in unknown.group("rest"):
         name = {"exit": "via", "zone": "zones"}.get(unknown.group("what"), unknown.group("what"))
         return f"{message}{_choices_text(scenario, unknown.group('verb'), name)}"
     return message
+
+
+def action_refusal(scenario: Any, verb: str, message: str, *, where: str = "") -> DecisionError:
+    """:func:`plain_action_error` as a :class:`DecisionError` (``where`` before it), which says the common refusals
+    (a missing or unknown parameter, an unknown zone, door, unit, hospital or site) in any language. Without a
+    ``scenario`` (a region's own check) the message is kept as it is."""
+    exc = DecisionError(f"{where}{plain_action_error(scenario, verb, message) if scenario is not None else message}")
+    found = _ENGINE_FIELD.match(message)
+    if found and found.group("path"):
+        name, rule = found.group("path").split(".")[0], found.group("rule")
+        if rule == "is required":
+            return attach(exc, MISSING_PARAMETER, where=where, verb=verb, name=name,
+                          choices=tuple(field_choices(scenario, verb, name)) if scenario is not None else ())
+        if rule == "unknown key":
+            return unknown_parameter(verb, name, action_fields(verb), where=where)
+    unknown = _UNKNOWN.match(message)
+    if unknown:
+        what, rest = unknown.group("what"), unknown.group("rest")
+        listed = re.fullmatch(r"\s*\([a-z ]+: (?P<ids>[^()]*)\)\s*", rest)
+        if listed:
+            ids = tuple(listed.group("ids").split(", "))
+        elif not rest.strip() and scenario is not None:
+            ids = tuple(field_choices(scenario, unknown.group("verb"),
+                                      {"exit": "via", "zone": "zones"}.get(what, what)))
+        else:
+            return exc
+        return attach(exc, UNKNOWN_PLACE, where=where, words=("what",), verb=unknown.group("verb"),
+                      what=PLACE_WORDS[what], value=repr(unknown.group("value")), choices=ids)
+    return exc
 
 
 def action_text(action: dict[str, Any]) -> str:

@@ -19,11 +19,13 @@ from pydantic import ValidationError
 from simsoft import DEFAULT_SEED, Simulation, load_scenario
 from simsoft.errors import ActionError, Problem, ScenarioError
 from simsoft.loader import Document, FieldPath, apply_variant, format_path, known_keys, problems_from_validation, read_yaml
+from simsoft.region import missing_names
 from simsoft.schema import FROM_FILE, Scenario
 from simsoft.units import check_seconds, format_duration
 
 from facilitator.exercise.decisions import (DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_fields,
-                                            action_verbs, missing_fields, plain_action_error)
+                                            action_refusal, action_verbs, missing_fields, unknown_parameter)
+from facilitator.exercise.refusals import NOT_FINITE, UNKNOWN_ACTION, UNKNOWN_REGIONAL_ACTION, attach
 from facilitator.exercise.schema import CORE_CAPABILITIES, REGION_TRIGGERS, Exercise, FirstEvent, ZoneAbove
 from facilitator.exercise.languages import OWN_NAMES, Texts, split_texts
 from facilitator.exercise.templates import placeholder_names, template_problem
@@ -153,20 +155,29 @@ def _named_ids(scenario: Scenario) -> set[str]:
 
 
 def check_language_coverage(loaded: LoadedExercise, lang: str) -> None:
-    """Refuse to play ``loaded`` in ``lang`` unless every text of the file has a ``lang`` translation.
+    """Refuse to play ``loaded`` in ``lang`` unless every text of the file has a ``lang`` translation (and, for a
+    regional exercise, every place of its region file a ``lang`` name: :func:`simsoft.region.missing_names`).
 
     The :class:`ExerciseError` names every missing translation (file, line, field path). The fallback
     language is always complete.
     """
     texts = loaded.texts
     missing = texts.missing(lang)
-    if not missing:
+    region = getattr(loaded, "region", None)
+    places = missing_names(region.region, lang) if region is not None else []
+    if not missing and not places:
         return
-    doc = read_yaml(loaded.file)
-    where = _Where(doc, [])
+    where = _Where(read_yaml(loaded.file), [])
     for text_path, _ in missing:
         where.bad(text_path, f"has no {lang!r} translation (the session's language; the file's fallback is "
                              f"{texts.fallback!r})", show=False)
+    if places:
+        assert region is not None
+        fallback = region.region.languages.fallback if region.region.languages is not None else "en"
+        in_region = _Where(read_yaml(region.file), where.problems)
+        for path in places:
+            in_region.bad(path, f"has no {lang!r} name (the session's language; the region file's fallback is "
+                                f"{fallback!r}): add it to the region file's names", show=False)
     raise ExerciseError(where.problems)
 
 
@@ -513,7 +524,9 @@ def _team_may(ex: Exercise, decision: ScriptedDecision, *, verbs: Sequence[str],
     if team.role != "player":
         raise DecisionError(f"{where}team {team.id!r} is {_a(team.role)} team and takes no decisions")
     if verb not in verbs:
-        raise DecisionError(f"{where}unknown {what} {verb!r} (known: {', '.join(verbs)})")
+        raise attach(DecisionError(f"{where}unknown {what} {verb!r} (known: {', '.join(verbs)})"),
+                     UNKNOWN_REGIONAL_ACTION if what == "regional decision" else UNKNOWN_ACTION, where=where,
+                     verb=repr(verb), known=", ".join(verbs))
     if verb not in team.may:
         raise DecisionError(f"{where}team {team.id!r} may not {verb} (may: {', '.join(team.may) or 'nothing'})")
     injects = [i.id for i in ex.msel]
@@ -534,12 +547,13 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checke
     where, verb = _team_may(loaded.exercise, decision, verbs=action_verbs(), what="action")
     unknown = [k for k in decision.action if k not in (*action_fields(verb), "do", "at", "note")]
     if unknown:
-        raise DecisionError(f"{where}{verb}: unknown parameter {unknown[0]!r} (parameters: {', '.join(action_fields(verb))})")
+        raise unknown_parameter(verb, unknown[0], action_fields(verb), where=where)
     if "at" in decision.action:
         raise DecisionError(f"{where}{verb}: a decision takes effect when it is made; use after: DELAY instead of at")
     odd = [k for k, v in decision.action.items() if _non_finite(v)]
     if odd:
-        raise DecisionError(f"{where}{verb}: {odd[0]} must be a finite number")
+        raise attach(DecisionError(f"{where}{verb}: {odd[0]} must be a finite number"), NOT_FINITE, where=where, verb=verb,
+                     name=odd[0])
     try:  # every path (file, console, web, journal) comes through here, not only the parser
         after = check_seconds(float(decision.after_s))
     except (TypeError, ValueError) as exc:
@@ -549,11 +563,11 @@ def check_decision(loaded: LoadedExercise, decision: ScriptedDecision, *, checke
                             f"({format_duration(loaded.scenario.duration)})")
     missing = missing_fields(verb, decision.action)
     if missing:
-        raise DecisionError(f"{where}{plain_action_error(loaded.scenario, verb, f'action {missing[0]}: is required')}")
+        raise action_refusal(loaded.scenario, verb, f"action {missing[0]}: is required", where=where)
     try:
         (checker if checker is not None else plan_checker(loaded)).check(decision.action)
     except ActionError as exc:
-        raise DecisionError(f"{where}{plain_action_error(loaded.scenario, verb, str(exc))}") from None
+        raise action_refusal(loaded.scenario, verb, str(exc), where=where) from None
 
 
 def check_decisions(loaded: LoadedExercise, decisions: list[ScriptedDecision]) -> None:

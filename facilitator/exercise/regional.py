@@ -26,8 +26,9 @@ from simsoft.region import LoadedRegion, RegionAction, RegionalRun, apply_region
 from simsoft.schema import Scenario
 from simsoft.units import check_seconds, format_duration
 
-from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, _non_finite
+from facilitator.exercise.decisions import DecisionError, ExerciseError, ScriptedDecision, _non_finite, action_refusal
 from facilitator.exercise.languages import Texts
+from facilitator.exercise.refusals import NOT_FINITE, attach
 from facilitator.exercise.loader import (REGIONAL, LoadedExercise, _check_trigger, _cross_check, _hint, _sha, _team_may,
                                          _unanswered, _Where)
 from facilitator.exercise.templates import placeholder_names, template_problem
@@ -99,6 +100,7 @@ def load_regional(exercise: Exercise, *, doc: Any, where: _Where, path: str, see
     _cross_check(exercise, None, where, verbs=list(REGIONAL_VERBS))
     if region is not None:
         _check_against_region(exercise, region, where)
+        _check_translations(exercise, region, texts, where)
     if where.problems:
         raise ExerciseError(where.problems)
     assert region is not None
@@ -158,6 +160,23 @@ def _check_against_region(ex: Exercise, loaded: LoadedRegion, where: _Where) -> 
                           show=False)
 
 
+def _check_translations(ex: Exercise, loaded: LoadedRegion, texts: Texts, where: _Where) -> None:
+    """Translated inject texts render on their site (placeholders, plural forms per language) and every language
+    of ``languages.covers`` is complete, as :func:`facilitator.exercise.loader._check_texts` checks a venue's."""
+    sites = {s.id for s in loaded.region.sites}
+    for i, inj in enumerate(ex.msel):
+        if inj.site is not None and inj.site not in sites:
+            continue  # reported with the site
+        names = placeholder_names(loaded.scenarios[inj.site or default_site(loaded)])
+        for lang, text in sorted(texts.by_key.get(("inject", inj.id, "text"), {}).items()):
+            rule = template_problem(text, names, lang=lang) if lang != texts.fallback else None
+            if rule:
+                where.bad(("msel", i, "text", lang), rule, show=False)
+    for lang in texts.covers:
+        for text_path, _ in texts.missing(lang):
+            where.bad(text_path, f"has no {lang!r} text, but languages.covers lists {lang!r}", show=False)
+
+
 def _region_check(loaded: LoadedRegion, action: dict[str, Any], checker: RegionalRun | None = None) -> str:
     run = checker if checker is not None else RegionalRun(loaded, seed=DEFAULT_SEED)
     try:
@@ -183,7 +202,8 @@ def check_regional_decision(loaded: LoadedRegionalExercise, decision: ScriptedDe
         raise DecisionError(f"{where}{verb}: a decision takes effect when it is made; use after: DELAY instead of at")
     odd = [k for k, v in decision.action.items() if _non_finite(v)]
     if odd:
-        raise DecisionError(f"{where}{verb}: {odd[0]} must be a finite number")
+        raise attach(DecisionError(f"{where}{verb}: {odd[0]} must be a finite number"), NOT_FINITE, where=where, verb=verb,
+                     name=odd[0])
     try:
         after = check_seconds(float(decision.after_s))
     except (TypeError, ValueError) as exc:
@@ -194,7 +214,7 @@ def check_regional_decision(loaded: LoadedRegionalExercise, decision: ScriptedDe
                             f"({format_duration(end)})")
     problem = _region_check(loaded.region, dict(decision.action), checker)
     if problem:
-        raise DecisionError(f"{where}{problem}")
+        raise action_refusal(None, verb, problem, where=where)
 
 
 REGIONAL.update(load=load_regional, plan_checker=regional_plan_checker, check_decision=check_regional_decision)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simsoft.region import region_names
+
 from facilitator.conduct.lines import Line, Source, Term, Text
 from facilitator.conduct.sitrep import values_of
 from facilitator.exercise.languages import OWN_NAMES
@@ -42,6 +44,26 @@ class Local:
         self.texts = ses.loaded.texts
         given = {k[1]: self.text(k, "") for k in self.texts.by_key if k[0] == "name" and k[1] not in OWN_NAMES}
         self.names = display_names(ses.loaded.scenario, {k: v for k, v in given.items() if v})
+        region = getattr(ses.loaded, "region", None)
+        if region is not None:  # the first site's zones, exits and doors only: the region names its own places
+            venue = ses.loaded.scenario.venue
+            own = {x.id for x in [*venue.zones, *venue.exits, *venue.connections]}
+            self.names = {k: v for k, v in self.names.items() if k in own}
+        self.places: dict[str, str] = region_names(region.region, lang) if region is not None else {}
+        """A regional session's sites, hospitals, bases, stations and ``region`` by their names in this language
+        (the region file's ``names:``, :func:`simsoft.region.region_names`); empty for a venue session."""
+
+    def venue(self) -> str:
+        """What the session plays, in this language: the venue's name (the exercise's ``names: venue:``, else the
+        scenario's venue name), or a regional session's region (the region file's ``names: region:``)."""
+        region = getattr(self.ses.loaded, "region", None)
+        if region is not None:
+            return self.place("region", region.region.name)
+        return self.text(("name", "venue"), self.ses.loaded.scenario.venue.name)
+
+    def place(self, ident: str, default: str) -> str:
+        """A region's place (or ``region``, ``coordination``) by its name in this language, else ``default``."""
+        return self.places.get(ident, default)
 
     def text(self, key: tuple[str, ...], default: str) -> str:
         return self.texts.get(key, self.lang, default) or default

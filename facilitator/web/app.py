@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from simsoft.errors import SimsoftError
 
+from facilitator.exercise.refusals import say as say_refusal
 from facilitator.i18n import LANGUAGE_NAMES, LANGUAGES, N_, LanguageError, Translator, check_language, translator
 from facilitator.web.forms import FormError, delays, form_to_line, plain_error, verb_forms
 from facilitator.web.regional_forms import regional_form_to_line, regional_forms
@@ -138,7 +139,9 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
             flash(refused(exc), error=True)
 
     def refused(exc: SimsoftError) -> str:
-        return tr().gettext("refused: %(reason)s", reason=plain_error(exc))
+        said = tr()  # the common decision refusals in the page's language (facilitator.exercise.refusals)
+        reason = say_refusal(exc, said) if getattr(exc, "said", None) is not None else plain_error(exc)
+        return said.gettext("refused: %(reason)s", reason=reason)
 
     app.jinja_env.globals.update(csrf_token=csrf_token)
 
@@ -233,7 +236,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         need("facilitator")
         what = request.form.get("what", "")
         if what == "reopen":
-            flash(room.reopen_joining())
+            flash(room.reopen_joining(tr=tr()))
         elif what == "new_code":
             key = request.form.get("role", "")
             try:
@@ -258,7 +261,8 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     @app.post("/facilitator/note")
     def facilitator_note() -> Any:
         need("facilitator")
-        attempt(lambda: room.note(request.form.get("text", ""), team=None, inject=request.form.get("inject") or None))
+        attempt(lambda: room.note(request.form.get("text", ""), team=None, inject=request.form.get("inject") or None,
+                                   tr=tr()))
         return back("facilitator")
 
     def regional() -> bool:
@@ -315,9 +319,9 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         if request.form.get("kind") == "hotwash":
             will = [f"we will: {x}" for x in [request.form.get("actions", "")] if x.strip()]
             attempt(lambda: room.hotwash(team_id, strengths=[request.form.get("strengths", "")],
-                                         improvements=[request.form.get("improve", ""), *will]))
+                                         improvements=[request.form.get("improve", ""), *will], tr=tr()))
         else:
-            attempt(lambda: room.note(request.form.get("text", ""), team=team_id, inject=room.answering(team_id)))
+            attempt(lambda: room.note(request.form.get("text", ""), team=team_id, inject=room.answering(team_id), tr=tr()))
         return back("team", team_id=team_id)
 
     # -- evaluators -------------------------------------------------------------------------------
@@ -359,14 +363,14 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     def evaluator_note() -> Any:
         need("evaluator")
         attempt(lambda: room.note(request.form.get("text", ""), team=room.evaluator_team(),
-                                  inject=request.form.get("inject") or None))
+                                  inject=request.form.get("inject") or None, tr=tr()))
         return back("evaluator")
 
     @app.post("/evaluator/rate")
     def evaluator_rate() -> Any:
         need("evaluator")
         attempt(lambda: room.rate(request.form.get("capability", ""), request.form.get("rating") or None,
-                                  request.form.get("reason") or None, evaluator=room.evaluator_team()))
+                                  request.form.get("reason") or None, evaluator=room.evaluator_team(), tr=tr()))
         return back("evaluator")
 
     # -- what-if forecasts (facilitator and evaluators) ----------------------------------------------

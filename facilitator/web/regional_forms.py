@@ -12,6 +12,7 @@ import shlex
 from typing import Any
 
 from simsoft.errors import SimsoftError
+from simsoft.region import region_names
 
 from facilitator.exercise.decisions import action_fields, field_info, parse_line
 from facilitator.i18n import N_, Translator, translator
@@ -53,11 +54,12 @@ _LISTS = ("site", "sites", "from", "to", "hospital", "hospitals", "base")
 _DURATIONS = ("delay", "tau")
 
 
-def _lists(loaded: Any) -> dict[str, tuple[tuple[str, str], ...]]:
+def _lists(loaded: Any, lang: str) -> dict[str, tuple[tuple[str, str], ...]]:
     region = loaded.region.region
-    sites = tuple((s.id, s.name or s.id) for s in region.sites)
-    hospitals = tuple((h.id, h.name or h.id) for h in region.hospitals)
-    bases = tuple((b.id, b.name or b.id) for b in (*region.ambulance_bases, *region.police))
+    names = region_names(region, lang)  # the region file's names in the page's language
+    sites = tuple((s.id, names.get(s.id) or s.id) for s in region.sites)
+    hospitals = tuple((h.id, names.get(h.id) or h.id) for h in region.hospitals)
+    bases = tuple((b.id, names.get(b.id) or b.id) for b in (*region.ambulance_bases, *region.police))
     return {"site": sites, "sites": sites, "from": sites, "to": sites, "hospital": hospitals, "hospitals": hospitals,
             "base": bases}
 
@@ -66,7 +68,7 @@ def regional_forms(loaded: Any, verbs: list[str], *, tr: Translator | None = Non
     """The forms of the regional ``verbs`` a team may take, in that order, in ``tr``'s language."""
     tr = tr or translator("en")
     t = tr.gettext
-    lists = _lists(loaded)
+    lists = _lists(loaded, tr.lang)
     out = []
     for verb in verbs:
         fields = []

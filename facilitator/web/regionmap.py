@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from simsoft.observation import count_people
-from simsoft.region import positions_at, region_network
+from simsoft.region import positions_at, region_names, region_network
 
 from facilitator.i18n import N_, Translator, translator
 
@@ -45,19 +45,21 @@ def _net(region: Any) -> Any:
     return _NETS[key][1]
 
 
-def _name(items: Any, pid: str) -> str:
+def _name(items: Any, pid: str, names: dict[str, str]) -> str:
     for x in items:
         if x.id == pid:
-            return str(x.name or x.id)
+            return names.get(x.id) or str(x.name or x.id)
     return pid
 
 
 def region_state(ses: Any, tr: Translator | None = None) -> dict[str, Any]:
-    """The region now, in ``tr``'s language: sites, hospitals, units (each with its position), totals."""
+    """The region now, in ``tr``'s language: sites, hospitals, units (each with its position), totals; places by
+    the region file's names in that language (:func:`simsoft.region.region_names`)."""
     tr = tr or translator("en")
     t, n = tr.gettext, tr.format_number
     run = ses.run
     region = run.loaded.region
+    names = region_names(region, tr.lang)
     net = _net(region)
     view = run.observe()
     now = float(view.t_s)
@@ -86,7 +88,7 @@ def region_state(ses: Any, tr: Translator | None = None) -> dict[str, Any]:
         else:
             state, key = t("incident over at %(t)s", t=tr.format_duration(end.t_s)), "incident"
         x, y = net.xy(s.id, s.location)
-        sites.append({"id": s.id, "name": s.name or s.id, "x": x, "y": y, "state": state, "key": key,
+        sites.append({"id": s.id, "name": names.get(s.id) or s.id, "x": x, "y": y, "state": state, "key": key,
                       "posture": t(POSTURE_WORDS[posture[s.id]]) if s.id in posture else "",
                       "inside": n(counts.inside), "out": n(counts.out), "casualties": n(counts.casualties),
                       "hurt": counts.casualties})
@@ -97,7 +99,7 @@ def region_state(ses: Any, tr: Translator | None = None) -> dict[str, Any]:
         flags = [t("at capacity")] if hs.at_capacity else []
         flags += [t("diverted")] if hs.diverted else []
         x, y = net.xy(h.id, h.location)
-        hospitals.append({"id": h.id, "name": h.name or h.id, "x": x, "y": y, "beds": hs.beds,
+        hospitals.append({"id": h.id, "name": names.get(h.id) or h.id, "x": x, "y": y, "beds": hs.beds,
                           "used": hs.beds_used, "en_route": hs.en_route, "share": share,
                           "beds_text": t("%(used)s of %(beds)s beds used", used=n(hs.beds_used), beds=n(hs.beds)),
                           "en_route_text": n(hs.en_route), "waiting": n(round(hs.backlog)),
@@ -106,13 +108,13 @@ def region_state(ses: Any, tr: Translator | None = None) -> dict[str, Any]:
     for group, kind in ((region.ambulance_bases, "ambulance"), (region.police, "police")):
         for b in group:
             x, y = net.xy(b.id, b.location)
-            places.append({"id": b.id, "name": b.name or b.id, "kind": kind, "x": x, "y": y})
+            places.append({"id": b.id, "name": names.get(b.id) or b.id, "kind": kind, "x": x, "y": y})
     shortfall: dict[str, int] = {}
     for _, e in rows:
         if e.kind == "region.shortfall":
             k = str(e.values.get("unit_kind"))
             shortfall[k] = shortfall.get(k, 0) + int(e.values.get("wanted", 0)) - int(e.values.get("sent", 0))
-    site_names = {s.id: s.name or s.id for s in region.sites}
+    site_names = {s.id: names.get(s.id) or s.id for s in region.sites}
     table = []
     for kind in ("ambulance", "police"):
         mine = [u for u in units if u.kind == kind]
@@ -124,9 +126,9 @@ def region_state(ses: Any, tr: Translator | None = None) -> dict[str, Any]:
                       "shortfall": n(shortfall.get(kind, 0)), "exhausted": view.units_exhausted(kind)})
     unit_rows = []
     for u in units:
-        where = site_names.get(u.place) or _name(region.hospitals, u.place)
+        where = site_names.get(u.place) or _name(region.hospitals, u.place, names)
         if where == u.place:
-            where = _name([*region.ambulance_bases, *region.police], u.place)
+            where = _name([*region.ambulance_bases, *region.police], u.place, names)
         unit_rows.append({"id": u.unit, "kind": u.kind, "state": u.state, "state_label": t(STATE_WORDS[u.state]),
                           "site": site_names.get(u.site or "", "–"), "place": where, "moving": u.moving,
                           "x": u.x_km, "y": u.y_km})
@@ -216,7 +218,7 @@ class _Placer:
 
 def _rtl_line(text: str) -> bool:
     """Whether ``text`` reads right to left: its first letter is Arabic (a first strong character, as
-    ``unicode-bidi: plaintext`` would decide; names from the region file stay left to right)."""
+    ``unicode-bidi: plaintext`` would decide; a place the region file names in Arabic too)."""
     first = next((ch for ch in text if ch.isalpha()), "")
     return "\u0590" <= first <= "\u08ff"
 

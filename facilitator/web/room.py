@@ -29,6 +29,7 @@ from facilitator.i18n import N_, Translator, translator
 from facilitator.i18n.exercise import REASONS
 from facilitator.conduct.session import Session, SessionError
 from facilitator.conduct.store import write_summary
+from facilitator.documents.words import capability as capability_words
 from facilitator.evaluation.evaluator import check_evaluation, record_evaluation
 from facilitator.evaluation.hotwash import check_hotwash, record_hotwash
 from facilitator.evaluation.ratings import propose_all
@@ -259,12 +260,12 @@ class Room:
                     "minutes": int(ROOM_WINDOW_S // 60), "paused": len(self._room_failures) >= ROOM_ATTEMPTS,
                     "limit": ROOM_ATTEMPTS}
 
-    def reopen_joining(self) -> str:
-        """Forget the room-wide count of wrong codes (the per-address limits stay)."""
+    def reopen_joining(self, *, tr: Translator | None = None) -> str:
+        """Forget the room-wide count of wrong codes (the per-address limits stay); says so in ``tr``'s language."""
         with self._failures_lock:
             self._room_failures.clear()
-        return (f"joining reopened: {ROOM_ATTEMPTS} more wrong codes from anywhere "
-                f"within {int(ROOM_WINDOW_S // 60)} min pause it again")
+        return (tr or translator("en")).gettext("joining reopened: %(n)s more wrong codes from anywhere within %(minutes)s "
+                                                "min pause it again", n=ROOM_ATTEMPTS, minutes=int(ROOM_WINDOW_S // 60))
 
     def new_code_for(self, key: str) -> str:
         """Replace the join code of role ``key`` (``team:venue``, ``evaluator``) and keep it beside the journal.
@@ -396,8 +397,8 @@ class Room:
 
         return self.call(go)
 
-    def note(self, text: str, *, team: str | None, inject: str | None = None) -> str:
-        """Journal a note; empty text is refused."""
+    def note(self, text: str, *, team: str | None, inject: str | None = None, tr: Translator | None = None) -> str:
+        """Journal a note; empty text is refused; ``noted`` in ``tr``'s language."""
         text = text.strip()
         if not text:
             raise DecisionError("the note is empty")
@@ -406,11 +407,12 @@ class Room:
             if inject is not None:
                 ses.state(inject)  # an unknown inject is refused before anything is written
             ses.note(text, team=team, inject=inject)
-            return "noted"
+            return (tr or translator("en")).gettext("noted")
 
         return self.call(go)
 
-    def hotwash(self, team_id: str, *, strengths: list[str], improvements: list[str]) -> str:
+    def hotwash(self, team_id: str, *, strengths: list[str], improvements: list[str],
+                tr: Translator | None = None) -> str:
         """Journal a team's hot-wash self-assessment (a ``hotwash`` entry, :mod:`facilitator.evaluation.hotwash`)."""
         strengths = [t for t in (" ".join(x.split()) for x in strengths) if t]
         improvements = [t for t in (" ".join(x.split()) for x in improvements) if t]
@@ -422,12 +424,14 @@ class Room:
                 raise SessionError(f"the self-assessment opens at the hot wash (the session is in {ses.phase})")
             body = Hotwash(teams=[TeamHotwash(team=team_id, strengths=strengths, improvements=improvements)])
             record_hotwash(ses, check_hotwash(ses, body))
-            return "self-assessment recorded"
+            return (tr or translator("en")).gettext("self-assessment recorded")
 
         return self.call(go)
 
-    def rate(self, capability: str, rating: str | None, reason: str | None, *, evaluator: str | None) -> str:
-        """Confirm (``rating`` None) or override a rating proposal, checked and journaled by :mod:`facilitator.evaluation.evaluator`."""
+    def rate(self, capability: str, rating: str | None, reason: str | None, *, evaluator: str | None,
+             tr: Translator | None = None) -> str:
+        """Confirm (``rating`` None) or override a rating proposal, checked and journaled by :mod:`facilitator.evaluation.evaluator`;
+        what was done in ``tr``'s language."""
 
         def go(ses: Session) -> str:
             if ses.phase not in ("hot_wash", "evaluation"):
@@ -436,7 +440,11 @@ class Room:
             body = Evaluation(evaluator=evaluator, ratings=[RatingInput(capability=capability, rating=rating or None,
                                                                         reason=reason or None)])
             record_evaluation(ses, check_evaluation(ses, body, proposals))
-            return f"{capability}: {'confirmed' if not rating else 'rated ' + rating}"
+            if tr is None or tr.lang == "en":
+                return f"{capability}: {'confirmed' if not rating else 'rated ' + rating}"
+            said = capability_words(capability, tr)
+            return (tr.gettext("%(capability)s: confirmed", capability=said) if not rating else
+                    tr.gettext("%(capability)s: rated %(rating)s", capability=said, rating=rating))
 
         return self.call(go)
 

@@ -86,7 +86,9 @@ def _numbers(ses: Session, seen: Observation, loc: Local) -> list[tuple[str, str
 def _common(ses: Session, loc: Local) -> dict[str, Any]:
     return {"phase": ses.phase, "phase_label": loc.tr.gettext(PHASES.get(ses.phase, ses.phase.replace("_", " "))),
             "paused": ses.paused, "clock": loc.t(ses.now_s), "module": _module(ses, loc),
-            "name": loc.text(("exercise", "name"), ses.loaded.name)}
+            "name": loc.text(("exercise", "name"), ses.loaded.name), "venue": loc.venue(),
+            "venue_label": loc.tr.gettext("Region") if getattr(ses.loaded, "region", None) is not None else
+            loc.tr.gettext("Venue")}
 
 
 def _inject_row(s: Any, *, full: bool, loc: Local) -> dict[str, Any]:

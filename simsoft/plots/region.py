@@ -4,12 +4,15 @@ ambulance bases and police stations (units committed). Drawn from a regional res
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
-from simsoft.plots.common import new_figure
+from simsoft.i18n import translator
+from simsoft.plots.common import figure_words, new_figure, shape
+from simsoft.region.names import region_names
 from simsoft.region.network import RoadNetwork
 from simsoft.region.run import RegionResult
 
@@ -18,9 +21,13 @@ __all__ = ["region_map", "save_region_map"]
 _SITE, _QUIET, _HOSP, _OVER, _AMB, _POL, _ROAD = "#d1495b", "#8c8c8c", "#1b6ca8", "#c0392b", "#2e933c", "#3d5a80", "#c8c8c8"
 
 
-def region_map(result: RegionResult) -> Figure:
-    """The region on its road graph with each place's outcome or load; returns the figure."""
+def region_map(result: RegionResult, lang: str = "en") -> Figure:
+    """The region on its road graph with each place's outcome or load; returns the figure. Its words are in
+    ``lang`` (:mod:`simsoft.i18n`), its places by the region file's names in that language
+    (:func:`simsoft.region.names.region_names`); English is the map it always was."""
     region, m = result.loaded.region, result.metrics
+    tr = translator(lang)
+    say, en, names = figure_words(tr), tr.lang == "en", region_names(region, tr.lang)
     net = RoadNetwork(region)
     for group in (region.hospitals, region.ambulance_bases, region.police):
         for item in group:
@@ -53,8 +60,8 @@ def region_map(result: RegionResult) -> Figure:
         people = m[k + "population"]
         size = 120 + 380 * min(1.0, people / 60000.0)
         ax.scatter([x], [y], s=size, marker="o", color=_SITE if hit else _QUIET, edgecolor="black", zorder=4)
-        label = f"{s.name or s.id}\n{people:,} people"
-        if hit:
+        label = f"{s.name or s.id}\n{people:,} people" if en else _site_label(s, m, tr, names)
+        if hit and en:
             deaths = m[k + "deaths"]
             label += f"\n{m[k + 'casualties']} casualties, {deaths} death{'' if deaths == 1 else 's'}"
             if m[k + "time_to_hospital_median_min"] is not None:
@@ -62,6 +69,7 @@ def region_map(result: RegionResult) -> Figure:
             offset = s.start_offset / 60.0
             label += f"\nincident at +{offset:.0f} min" if offset else ""
         ax.annotate(label, (x, y), xytext=(10, 8), textcoords="offset points", fontsize=8, va="bottom", zorder=6)
+    middle = sum(g.nodes[n]["x_km"] for n in g.nodes) / max(1, len(g.nodes))
     for h in region.hospitals:
         x, y = joined(h.id, h.location)
         k = f"hospital.{h.id}."
@@ -69,9 +77,17 @@ def region_map(result: RegionResult) -> Figure:
         colour = _OVER if load > 1.0 else _HOSP
         ax.scatter([x], [y], s=260, marker="P", color=colour, edgecolor="black", zorder=5)
         waiting = round(m[k + "peak_backlog"])  # the fluid backlog, said in whole patients
-        ax.annotate(f"{h.name or h.id}\npeak {m[k + 'peak_beds_used']}/{m[k + 'beds']} beds ({load:.0%})"
-                    f"\ncritical patients waiting, peak: {'none' if waiting == 0 else f'about {waiting}'}",
-                    (x, y), xytext=(10, -10), textcoords="offset points", fontsize=8, va="top", color=colour, zorder=6)
+        label = (f"{h.name or h.id}\npeak {m[k + 'peak_beds_used']}/{m[k + 'beds']} beds ({load:.0%})"
+                 f"\ncritical patients waiting, peak: {'none' if waiting == 0 else f'about {waiting}'}") if en else (
+            shape(tr("%(hospital)s\npeak %(used)s/%(beds)s beds (%(share)s)",
+                     hospital="\n(".join((names.get(h.id) or h.id).split(" (", 1)),  # its level on a line of its own
+                     used=tr.fixed(m[k + "peak_beds_used"]), beds=tr.fixed(m[k + "beds"]),
+                     share=tr.fixed(100 * load) + "\u00a0%") + "\n" + (
+                tr("critical patients waiting, peak: none") if waiting == 0 else
+                tr("critical patients waiting, peak: about %(n)s", n=tr.fixed(waiting))), tr.lang))
+        left = not en and x > middle  # east of the middle: a translated (longer) label reads towards the map
+        ax.annotate(label, (x, y), xytext=(-10 if left else 10, -10), textcoords="offset points", fontsize=8, va="top",
+                    ha="right" if left else "left", color=colour, zorder=6)
     assigned = [e for e in result.events if e.kind == "region.unit_assigned"]
     bases: list[tuple[str, tuple[float, float], str]] = []
     for group, marker, colour in ((region.ambulance_bases, "s", _AMB), (region.police, "^", _POL)):
@@ -80,27 +96,53 @@ def region_map(result: RegionResult) -> Figure:
             total = getattr(b, "vehicles", None) or getattr(b, "units", 0)
             used = sum(1 for e in assigned if e.values["home"] == b.id)
             ax.scatter([x], [y], s=110, marker=marker, color=colour, edgecolor="black", zorder=5)
-            bases.append((f"{b.name or b.id}: {used} of {total} sent", (x, y), colour))
+            bases.append((f"{b.name or b.id}: {used} of {total} sent" if en else
+                          say("%(base)s: %(used)s of %(total)s sent", base=names.get(b.id) or b.id, used=tr.fixed(used),
+                              total=tr.fixed(total)), (x, y), colour))
     xs = [g.nodes[n]["x_km"] for n in g.nodes]
     ys = [g.nodes[n]["y_km"] for n in g.nodes]
     ax.set_xlim(min(xs) - 1.5, max(xs) + 4.5)
     ax.set_ylim(min(ys) - 2.0, max(ys) + 1.5)
     ax.set_aspect("equal")
-    ax.set_xlabel("east (km)")
-    ax.set_ylabel("north (km)")
-    title = region.name + (f", variant {result.variant}" if result.variant else "")
-    ax.set_title(f"{title}: sites, shared hospitals and units (seed {result.seed})", fontsize=11)
-    handles = [Line2D([], [], marker="o", ls="", color=_SITE, mec="black", label="site with an incident"),
-               Line2D([], [], marker="o", ls="", color=_QUIET, mec="black", label="site open, no incident"),
-               Line2D([], [], marker="P", ls="", color=_HOSP, mec="black", ms=10, label="hospital (peak beds used / beds)"),
-               Line2D([], [], marker="P", ls="", color=_OVER, mec="black", ms=10, label="hospital over its beds"),
-               Line2D([], [], marker="s", ls="", color=_AMB, mec="black", label="ambulance base (units sent)"),
-               Line2D([], [], marker="^", ls="", color=_POL, mec="black", label="police station (units sent)"),
-               Line2D([], [], color=_ROAD, lw=3, label="road (free-flow minutes)")]
-    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    ax.set_xlabel(say("east (km)"))
+    ax.set_ylabel(say("north (km)"))
+    if en:
+        title = region.name + (f", variant {result.variant}" if result.variant else "")
+        ax.set_title(f"{title}: sites, shared hospitals and units (seed {result.seed})", fontsize=11)
+    else:
+        title = names["region"] + (tr(", variant %(variant)s", variant=result.variant) if result.variant else "")
+        ax.set_title(say("%(region)s: sites, shared hospitals and units (seed %(seed)s)", region=title,
+                         seed=result.seed), fontsize=11)
+    handles = [Line2D([], [], marker="o", ls="", color=_SITE, mec="black", label=say("site with an incident")),
+               Line2D([], [], marker="o", ls="", color=_QUIET, mec="black", label=say("site open, no incident")),
+               Line2D([], [], marker="P", ls="", color=_HOSP, mec="black", ms=10,
+                      label=say("hospital (peak beds used / beds)")),
+               Line2D([], [], marker="P", ls="", color=_OVER, mec="black", ms=10, label=say("hospital over its beds")),
+               Line2D([], [], marker="s", ls="", color=_AMB, mec="black", label=say("ambulance base (units sent)")),
+               Line2D([], [], marker="^", ls="", color=_POL, mec="black", label=say("police station (units sent)")),
+               Line2D([], [], color=_ROAD, lw=3, label=say("road (free-flow minutes)"))]
+    if en:
+        ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    else:  # below the map: translated labels are longer and would run under it
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=7, framealpha=0.9)
     ax.grid(alpha=0.2)
     _place_base_labels(fig, ax, bases)
     return fig
+
+
+def _site_label(s: Any, m: dict[str, Any], tr: Any, names: dict[str, str]) -> str:
+    """A site's label on the map in ``tr``'s language (the English one is written in :func:`region_map`)."""
+    k = f"site.{s.id}."
+    lines = [names.get(s.id) or s.id, tr.count(m[k + "population"], "people", "%(num)s person", "%(num)s people")]
+    if m[k + "incident"]:
+        lines.append(tr("%(casualties)s, %(deaths)s", casualties=tr.count(
+            m[k + "casualties"], "casualties", "%(num)s casualty", "%(num)s casualties"),
+            deaths=tr.count(m[k + "deaths"], "deaths", "%(num)s death", "%(num)s deaths")))
+        if m[k + "time_to_hospital_median_min"] is not None:
+            lines.append(tr("to hospital: median %(t)s", t=f"{tr.fixed(m[k + 'time_to_hospital_median_min'])}\u00a0{tr.units[1]}"))
+        if s.start_offset:
+            lines.append(tr("incident at +%(t)s", t=f"{tr.fixed(s.start_offset / 60.0)}\u00a0{tr.units[1]}"))
+    return shape("\n".join(lines), tr.lang)
 
 
 _BASE_SPOTS = ((-8, -12, "right", "top"), (8, -12, "left", "top"), (8, 8, "left", "bottom"), (-8, 8, "right", "bottom"),

@@ -25,6 +25,7 @@ from simsoft.loader import (SourceMap, format_path, known_keys, load_scenario, p
 from simsoft.loader.variants import apply_overrides, parse_override_path
 from simsoft.loader.yaml_io import _display
 from simsoft.region.geojson import FAR_FROM_ROAD_KM, RoadExtract, read_road_extract
+from simsoft.region.names import check_names
 from simsoft.region.network import build_graph
 from simsoft.region.schema import Location, Region, RoadNode, Road
 from simsoft.schema import Scenario
@@ -249,6 +250,8 @@ def _cross_check(region: Region, sources: SourceMap, *, note: str = "") -> list[
             if t.id in seen:
                 add(("coordination", "teams", i, "id"), t.id, "duplicate team id")
             seen.add(t.id)
+    for path, value, rule in check_names(region):
+        add(path, value, rule)
     from simsoft.region.decisions import check_decision
 
     for i, action in enumerate(region.actions):

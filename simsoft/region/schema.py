@@ -18,7 +18,7 @@ __all__ = ["Region", "RegionAction", "AssignUnits", "ReleaseUnits", "ReassignUni
            "RegionDistribution", "Divert", "Posture", "RegionPublicInformation", "SiteAction", "Transfer",
            "TRANSFER_LOAD_S", "TRANSFER_HANDOVER_S",
            "MUTUAL_AID_DELAY_S", "INFO_REACH_MAX", "INFO_REACH_TAU_S", "Site", "Location", "RoadNode", "Road", "Congestion", "Roads", "RegionHospital",
-           "AmbulanceBase", "PoliceStation", "Coordination", "Team", "RegionVariant", "REGION_SCHEMA_VERSION",
+           "AmbulanceBase", "PoliceStation", "RegionLanguages", "Coordination", "Team", "RegionVariant", "REGION_SCHEMA_VERSION",
            "ACCESS_SPEED_KM_H", "time_of_day_s"]
 
 REGION_SCHEMA_VERSION = "1"
@@ -450,6 +450,15 @@ RegionAction = Annotated[
 """One regional decision, chosen by its ``do`` key."""
 
 
+class RegionLanguages(Strict):
+    """The languages of a region file's ``names:`` (the shape of an exercise's ``languages:``)."""
+
+    fallback: str = "en"
+    """The language of the file's own names (``name:`` fields); every mapping of ``names`` must have it."""
+    covers: list[str] = Field(default_factory=list)
+    """Languages the file claims to name everything in (checked at load)."""
+
+
 class Region(Strict):
     """A region file: several venues in one simulated time, sharing police, ambulances and hospitals."""
 
@@ -478,3 +487,9 @@ class Region(Strict):
     """Named response options of the region."""
     actions: list[RegionAction] = Field(default_factory=list)
     """Scripted regional decisions (the coordination centre's plan, or an exercise's decision set)."""
+    languages: RegionLanguages | None = None
+    """The languages of ``names``: the file's own (``fallback``) and those it claims to cover."""
+    names: dict[str, str | dict[str, str]] = Field(default_factory=dict)
+    """Display names per language (:mod:`simsoft.region.names`): a site, hospital, ambulance base, police station
+    or coordination team id, or ``region`` / ``coordination``, to ``{en: ..., fr: ..., ar: ...}``. The run never
+    reads them; the exercise's pages, console, figures and documents show them in the reader's language."""
