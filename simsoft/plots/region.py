@@ -72,15 +72,13 @@ def region_map(result: RegionResult) -> Figure:
         ax.annotate(f"{h.name or h.id}\npeak {m[k + 'peak_beds_used']}/{m[k + 'beds']} beds ({load:.0%})"
                     f"\ncritical patients waiting, peak: {'none' if waiting == 0 else f'about {waiting}'}",
                     (x, y), xytext=(10, -10), textcoords="offset points", fontsize=8, va="top", color=colour, zorder=6)
-    assigned = [e for e in result.events if e.kind == "region.unit_assigned"]
     bases: list[tuple[str, tuple[float, float], str]] = []
     for group, marker, colour in ((region.ambulance_bases, "s", _AMB), (region.police, "^", _POL)):
         for b in group:
             x, y = joined(b.id, b.location)
             total = getattr(b, "vehicles", None) or getattr(b, "units", 0)
-            used = sum(1 for e in assigned if e.values["home"] == b.id)
             ax.scatter([x], [y], s=110, marker=marker, color=colour, edgecolor="black", zorder=5)
-            bases.append((f"{b.name or b.id}: {used} of {total} sent", (x, y), colour))
+            bases.append((f"{b.name or b.id}: {base_units_sent(result, b.id, total=total)}", (x, y), colour))
     xs = [g.nodes[n]["x_km"] for n in g.nodes]
     ys = [g.nodes[n]["y_km"] for n in g.nodes]
     ax.set_xlim(min(xs) - 1.5, max(xs) + 4.5)
@@ -99,8 +97,39 @@ def region_map(result: RegionResult) -> Figure:
                Line2D([], [], color=_ROAD, lw=3, label="road (free-flow minutes)")]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
     ax.grid(alpha=0.2)
+    _fit_texts(fig, ax)
     _place_base_labels(fig, ax, bases)
     return fig
+
+
+def base_units_sent(result: RegionResult, base: str, *, total: int) -> str:
+    """How many of a base's units were sent, each unit once however often it went: its own ``of total``, and the
+    mutual-aid units that joined the region's pool there said apart (they are not the base's own): ``6 of 6 sent,
+    mutual aid 2 of 4 sent``, never ``8 of 6 sent``.
+    """
+    aid = {e.subject for e in result.events if e.kind == "region.mutual_aid_arrived" and e.values["home"] == base}
+    sent = {e.subject for e in result.events if e.kind == "region.unit_assigned" and e.values["home"] == base}
+    text = f"{len(sent - aid)} of {total} sent"
+    return text + (f", mutual aid {len(sent & aid)} of {len(aid)} sent" if aid else "")
+
+
+def _fit_texts(fig: Figure, ax) -> None:
+    """Widen the map to the right until no site or hospital label runs past the axes (a place near the east edge
+    labels to its right); the map keeps its scale otherwise."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    for _ in range(4):  # equal aspect: widening may shrink the box, so measure again
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        frame = ax.get_window_extent(renderer)
+        right = max((t.get_window_extent(renderer).x1 for t in ax.texts), default=frame.x1)
+        if right <= frame.x1 - 4:
+            return
+        lo, hi = ax.get_xlim()
+        per_px = (hi - lo) / frame.width
+        ax.set_xlim(lo, hi + (right - frame.x1 + 12) * per_px * 1.15)
 
 
 _BASE_SPOTS = ((-8, -12, "right", "top"), (8, -12, "left", "top"), (8, 8, "left", "bottom"), (-8, 8, "right", "bottom"),
@@ -126,6 +155,7 @@ def _place_base_labels(fig: Figure, ax, bases: list[tuple[str, tuple[float, floa
         for i, (cx, cy) in enumerate(ax.transData.transform(coll.get_offsets())):
             r = (sizes[i % len(sizes)] ** 0.5) / 2.0 * px
             taken.append(Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
+    frame = ax.get_window_extent(renderer)
     for text, (x, y), colour in bases:
         spots = [*_BASE_SPOTS]
         for dx, dy, ha, va in _BASE_SPOTS:
@@ -133,7 +163,8 @@ def _place_base_labels(fig: Figure, ax, bases: list[tuple[str, tuple[float, floa
                                 ha=ha, va=va, zorder=6)
             box = label.get_window_extent(renderer)
             label.remove()
-            if not any(box.overlaps(other) for other in taken):
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken):
                 spots = [(dx, dy, ha, va)]
                 break
         dx, dy, ha, va = spots[0]
