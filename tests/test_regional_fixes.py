@@ -34,8 +34,9 @@ def test_the_map_says_mutual_aid_apart_and_counts_each_unit_once(coordinated):
 
     fig = region_map(coordinated)
     texts = {t.get_text().split(": ")[0]: t.get_text() for t in fig.axes[0].texts if " sent" in t.get_text()}
-    assert texts["Central ambulance station"] == "Central ambulance station: 6 of 6 sent, mutual aid 2 of 4 sent"
+    assert texts["Central ambulance station"] == "Central ambulance station: 6 of 6 sent, mutual aid 4 of 4 sent"
     assert texts["East ambulance station"] == "East ambulance station: 4 of 4 sent"  # two of them went twice
+    assert texts["Central police station"] == "Central police station: 3 of 3 sent"
     for text in texts.values():
         for sent, total in ((int(a), int(b)) for a, b in __import__("re").findall(r"(\d+) of (\d+) sent", text)):
             assert sent <= total, text
