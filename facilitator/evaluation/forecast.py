@@ -1,10 +1,11 @@
 """What-if forecasts during a session: a proposed decision now, against no further action and doctrine.
 
 A forecast replays the session's world: the venue of a venue session, the region of a regional session
-(:mod:`facilitator.evaluation.forecast_world` says how each is built, run and measured). At any moment of conduct the facilitator or an evaluator asks "what if team T decides D now?". Three
-*arms* are replayed from t = 0 over the same ``replications`` seeds (common random numbers, as the
-outcome comparison of :mod:`facilitator.evaluation.outcomes` does), each with the session's history so
-far, i.e. every decision taken up to now, at the time it took (or will take) effect:
+(:mod:`facilitator.evaluation.forecast_world` says how each is built, run and measured). At any moment of
+conduct the facilitator or an evaluator asks "what if team T decides D now?". Three *arms* are replayed
+from t = 0 over the same ``replications`` seeds (common random numbers, as the outcome comparison of
+:mod:`facilitator.evaluation.outcomes` does), each with the session's history so far, i.e. every decision
+taken up to now, at the time it took (or will take) effect:
 
 * **proposed**: the history plus the proposed decision, taking effect now (plus its ``after`` delay);
 * **no further action**: the history and nothing more;
@@ -13,9 +14,10 @@ far, i.e. every decision taken up to now, at the time it took (or will take) eff
   :func:`~facilitator.evaluation.outcomes.doctrine_session`), or now if that time has passed.
 
 The replications re-run the whole exercise (every site of a region, in one environment) with the
-history's actions; they do not start from the live run's state, which is one draw among many. The bands follow the AAR's outcome table: the mean
-with its 95 % confidence interval per arm, and the paired difference (proposed minus the other arm,
-replication by replication) with its 95 % interval; ``*`` marks an interval that excludes zero.
+history's actions; they do not start from the live run's state, which is one draw among many. The bands
+follow the AAR's outcome table: the mean with its 95 % confidence interval per arm, and the paired
+difference (proposed minus the other arm, replication by replication) with its 95 % interval; ``*`` marks
+an interval that excludes zero.
 
 The proposed decision is checked exactly like a real one (the team may take the verb, every id
 exists, the engine accepts the action); teams have response verbs only, so a forecast compares
