@@ -111,3 +111,23 @@ def test_the_site_numbers_drop_a_police_unit_the_region_released(tmp_path):
     values = values_of(count_people(seen, events), events)
     assert values["units_on_scene"] == len(arrived - {e.subject for e in released})
     assert values["units_on_scene"] < len(arrived)
+
+
+def test_a_regional_session_forks_with_another_regional_decision(tmp_path):
+    """``exercise fork --choice`` read the other decision as a venue action, so a regional verb was unknown."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from facilitator.cli import exercise as exercise_cli
+    from facilitator.conduct.store import fork_session
+
+    root = Path(__file__).resolve().parents[1] / "scenarios" / "exercises"
+    res = CliRunner().invoke(exercise_cli, ["start", str(root / "riverside-city.yaml"), "--decisions",
+                                            str(root / "riverside-city-decisions.yaml"), "--out", str(tmp_path / "a"),
+                                            "--no-figures"])
+    assert res.exit_code == 0, res.output
+    (played,) = [p.parent for p in (tmp_path / "a").glob("*/*/session.sqlite")]
+    fork = fork_session(played, at="D1", choice="mutual_aid kind=ambulance count=2 -- fewer", out_dir=tmp_path / "b")
+    assert fork.decisions[0].action == {"do": "mutual_aid", "kind": "ambulance", "count": 2}
+    assert fork.decisions[0].team == "ambulance_control"
