@@ -1,7 +1,7 @@
 """Outcome and forecast benchmarks (issue 18): ``exercise evaluate`` / ``report`` and a what-if forecast.
 
 Run on its own:  python benchmarks/forecast.py [--reps 3] [--replications 200] [--exercise community-hall]
-                                               [--base 9e53b09] [--workers 2] [--quick]
+                                               [--base 9e53b09] [--workers 2] [--quick] [--regional-only]
 
 Prints one ``name value unit`` line per figure, each the median of ``--reps`` timings:
 
@@ -15,6 +15,9 @@ Prints one ``name value unit`` line per figure, each the median of ``--reps`` ti
   one process on a session in conduct at its second inject: the first (the warm pool starts), the
   median of the next ones with nothing remembered (the pool is warm, as in a web console session),
   and another proposal at the same moment (only its own arm runs). The base commit has no forecasts.
+* ``forecast.riverside-city.*``: the same three figures for a regional what-if (a Riverside City session at
+  I1; every replication runs the whole region), and the replications per arm the bands needed.
+  ``--regional-only`` times just these.
 
 ``..._cpu_s`` is the CPU time of the command and its workers, which other load on the box hardly changes.
 
@@ -162,6 +165,45 @@ def forecast_times(exercise: str, *, reps: int, replications: int, workers: int)
     emit(f"forecast.{exercise}.goal_met", int(statistics.median(warm) <= 3.0), "bool")
 
 
+def regional_forecast_times(*, reps: int, replications: int, workers: int, exercise: str = "riverside-city") -> None:
+    """A regional what-if (issue 22) on a Riverside City session at I1 (the station's incident, 4 min), the stadium
+    locked down: ambulance control asks for mutual aid now; the next proposal diverts the major trauma centre.
+    Each replication runs the whole region (four sites, one SimPy environment)."""
+    from facilitator import load_exercise
+    from facilitator.conduct.regional import RegionalSession
+    from facilitator.evaluation import runs
+    from facilitator.evaluation.forecast import forecast
+    from facilitator.exercise.decisions import parse_line
+
+    loaded = load_exercise(ROOT / "scenarios" / "exercises" / f"{exercise}.yaml")
+    session = RegionalSession(loaded)
+    session.advance_phase("conduct")
+    while (s := session.release_next()) is not None and s.inject.id != "I1":
+        pass
+    session.decide(parse_line("posture sites=stadium measure=lockdown", team="scg", regional=True))
+    used: list[int] = []
+
+    def timed(team: str, line: str) -> float:
+        t = time.perf_counter()
+        f = forecast(session, team=team, line=line, replications=replications, workers=workers, journal=False)
+        used.append(f.replications)
+        return time.perf_counter() - t
+
+    runs.shutdown()
+    runs.forget()
+    cold = timed("ambulance_control", "mutual_aid kind=ambulance count=4")
+    warm, second = [], []
+    for _ in range(reps):
+        runs.forget()
+        warm.append(timed("ambulance_control", "mutual_aid kind=ambulance count=4"))
+        second.append(timed("health", "divert hospital=royal"))
+    runs.shutdown()
+    emit(f"forecast.{exercise}.cold_s", f"{cold:.2f}", "s")
+    emit(f"forecast.{exercise}.warm_s", f"{statistics.median(warm):.2f}", "s")
+    emit(f"forecast.{exercise}.next_proposal_s", f"{statistics.median(second):.2f}", "s")
+    emit(f"forecast.{exercise}.replications_used", max(used), "per-arm")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=3, help="timings per figure (median)")
@@ -172,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", default=BASE_COMMIT, help="base commit measured side by side ('' to skip)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="smoke run: 1 timing, 20 replications, no base")
+    ap.add_argument("--regional-only", action="store_true",
+                    help="only the regional what-if (Riverside City); without it, it runs after the venue figures")
     args = ap.parse_args(argv)
     if args.quick:
         args.reps, args.replications, args.forecast_replications, args.base = 1, 20, 10, ""
@@ -180,9 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     base = _base_tree(args.base) if args.base else None
     if args.base and base is None:
         emit("outcomes.base", "unavailable", "-")
-    for exercise in args.exercise or ["community-hall"]:
+    for exercise in [] if args.regional_only else args.exercise or ["community-hall"]:
         forecast_times(exercise, reps=args.reps, replications=args.forecast_replications, workers=args.workers)
         outcome_times(exercise, reps=args.reps, replications=args.replications, workers=args.workers, base=base)
+    regional_forecast_times(reps=args.reps, replications=args.forecast_replications, workers=args.workers)
     return 0
 
 

@@ -433,7 +433,12 @@ def evaluate(session_dir: str, from_file: str | None, interactive: bool, replica
 @_outcome_options
 def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, fixed: bool, seed: int | None,
             executor: str | None, workers: int | None, progress: bool | None) -> None:
-    """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes."""
+    """Compare sessions of one exercise (teams, years): timeliness, ratings and outcomes.
+
+    Sessions of a regional exercise are compared on the regional indicators (deaths and preventable deaths over
+    the region, deaths at each incident site, time to hospital, hospital peak load, admissions over capacity,
+    ambulance shortfall) over exactly --replications runs of the region each.
+    """
     from facilitator.evaluation.aar import compare_sessions
     from facilitator.conduct.store import _rebuild
 
@@ -443,11 +448,6 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, fixe
         if damage:
             _warn(f"{d}: journal damaged: {damage}")
         s.folder = Path(d)
-        if getattr(s.loaded, "region", None) is not None:
-            from facilitator.conduct.session import SessionError
-
-            raise SessionError(f"{d} is a regional session: comparing sessions is not built for regional exercises yet "
-                               "(each session's AAR holds its regional findings)")
         sessions.append(s)
     names = [Path(d).name for d in session_dirs]
     bar = _Bar(progress, at_most=_may_stop(replications, fixed))
@@ -483,16 +483,14 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, fixe
     Compares the decision taken at the session's current exercise time with no further action and
     with doctrine (the expected actions not yet taken), each replaying the session's decisions so far
     over the same seeded replications: mean and 95 % CI of deaths, preventable deaths, exposed
-    person-minutes, everyone out and everyone accounted for, and the paired differences. The forecast
-    is journaled as a forecast entry; it changes nothing in the session or its report.
+    person-minutes, everyone out and everyone accounted for, and the paired differences. A regional
+    session replays the whole region and shows region-wide deaths and preventable deaths, time to
+    hospital (90th percentile), the highest hospital peak load and admissions over capacity. The
+    forecast is journaled as a forecast entry; it changes nothing in the session or its report.
     """
     from facilitator.evaluation.forecast import figure_png, forecast as run, format_forecast
 
     session = _open(session_dir)
-    if getattr(session.loaded, "region", None) is not None:
-        from facilitator.conduct.session import SessionError
-
-        raise SessionError(f"{session_dir} is a regional session: what-if forecasts are not built for regional exercises yet")
     bar = _Bar(progress, at_most=_may_stop(replications, fixed))
     try:
         result = run(session, team=team, line=decision, replications=replications, seed=seed, executor=executor,

@@ -174,9 +174,13 @@ def test_the_shipped_region_reports_its_walk_in_over_capacity_and_ambulances_add
 def test_the_shipped_coordinated_plan_is_carried_out_without_a_rejected_decision():
     result = run_region(load_region(CITY), seed=1, variant="coordinated", lean=True)
     decisions = [e for e in result.events if e.kind == "region.decision"]
-    assert [e.subject for e in decisions] == ["mutual_aid", "posture", "posture", "public_information", "reassign_units"]
+    assert [e.subject for e in decisions] == ["mutual_aid", "posture", "posture", "release_units", "public_information",
+                                              "reassign_units", "transfer"]
     assert not [e for e in decisions if "rejected" in e.values]
     assert result.metrics["units.ambulance.mutual_aid"] == 4
+    release, transfer = decisions[3], decisions[-1]
+    assert release.values["released"] == ["pol_central-3", "pol_central-2"]  # the station was contained at 6 min
+    assert [t["to"] for t in transfer.values["transfers"]] == ["east_city", "east_city"]  # free beds, the nearest
     # St Mark's families are told where to go: the venue's own public information action, from the region.
     pi = [e for e in result.sites["st_marks"].events if e.kind == "action.public_information"]
     assert pi and pi[0].values["source"] == "region"

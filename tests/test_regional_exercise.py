@@ -168,9 +168,9 @@ def test_the_aar_scores_the_expected_actions_and_reports_regional_findings(playe
     assert not (tmp_path / "venue.png").exists()
 
 
-def test_what_is_not_built_for_regions_says_so_in_one_line(played: Path):
+def test_a_forecast_after_conduct_says_so_in_one_line(played: Path):
     res = CliRunner().invoke(exercise_cli, ["forecast", str(played), "--team", "health", "divert hospital=royal"])
-    assert res.exit_code != 0 and "what-if forecasts are not built for regional exercises yet" in res.output
+    assert res.exit_code != 0 and "forecasts are asked during conduct (the session is in closed)" in res.output
     assert "Traceback" not in res.output
 
 

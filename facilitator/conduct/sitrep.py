@@ -49,7 +49,7 @@ def live_values(seen: Observation, events: Sequence[Event]) -> dict[str, Any]:
     """Ground-truth values by placeholder name, from one snapshot and the records up to it.
 
     Counts are :func:`simsoft.observation.count_people`'s whole people; units on scene are counted
-    from the ``response.on_scene`` records (each unit once).
+    from the ``response.on_scene`` records (each unit once), less those released since (:func:`on_scene_units`).
 
     >>> from simsoft import Simulation, load_scenario
     >>> sim = Simulation(load_scenario("scenarios/community-hall-incident.yaml"), seed=1)
@@ -69,7 +69,7 @@ def values_of(counts: Counts, events: Sequence[Event]) -> dict[str, Any]:
         "exited": counts.out,
         "casualties": counts.casualties,
         "population": counts.population,
-        "units_on_scene": len({e.subject for e in events if e.kind == "response.on_scene" and e.t_s <= counts.t_s}),
+        "units_on_scene": len(on_scene_units(events, counts.t_s)),
     }
     for zone, n in counts.zones.items():
         values[f"occupancy.{zone}"] = n
@@ -210,6 +210,20 @@ def _truth(events: list[Event], ts: Timeseries, t_s: float, scenario: Scenario, 
     return lines
 
 
+def on_scene_units(events: Sequence[Event], t_s: float) -> set[str]:
+    """The units on scene at ``t_s``: arrived (``response.on_scene``) and not released from the scene since
+    (``response.released``: a region's shared police unit sent elsewhere or home once the incident is contained)."""
+    here: set[str] = set()
+    for e in events:
+        if e.t_s > t_s:
+            continue
+        if e.kind == "response.on_scene":
+            here.add(e.subject)
+        elif e.kind == "response.released":
+            here.discard(e.subject)
+    return here
+
+
 def _affected_now(events: list[Event]) -> list[str]:
     now: list[str] = []
     for e in events:
@@ -229,6 +243,9 @@ def _units(events: list[Event], service: str | None) -> list[Line]:
             status[e.subject] = (Line.gettext("%(unit)s dispatched %(t)s", unit=Text(e.subject), t=Dur(e.t_s))
                                  if e.kind == "response.dispatched" else
                                  Line.gettext("%(unit)s on scene %(t)s", unit=Text(e.subject), t=Dur(e.t_s)))
+        elif e.kind == "response.released" and e.subject in status:  # a shared unit the region sent elsewhere
+            status[e.subject] = Line.gettext("%(unit)s released from the scene %(t)s", unit=Text(e.subject),
+                                             t=Dur(e.t_s))
     shown = tuple(s for u, s in status.items() if service is None or services.get(u) == service)
     return [Line.gettext("units: %(units)s", units=Join(shown, "; "))] if shown else []
 

@@ -444,6 +444,7 @@ def fork_session(folder: str | os.PathLike[str], *, at: str, choice: str | None 
     session.note(f"fork of {folder.name} at {at}: " + (f"instead: {choice}" if choice else "decision not taken"),
                  inject=original.get("inject"))
     if choice is not None:
-        session.decide(parse_line(choice, team=team or original["team"], inject=original.get("inject")))
+        session.decide(parse_line(choice, team=team or original["team"], inject=original.get("inject"),
+                                  regional=getattr(loaded, "region", None) is not None))
     session._flush()
     return session

@@ -615,14 +615,17 @@ def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out
 
     Every session's decisions are replayed over the same seeds (``seed`` defaults to the first
     session's), so the outcome columns differ only by the decisions. Each session's outcomes come from
-    its cache when it holds them for that seed, so an unchanged session is not run again.
+    its cache when it holds them for that seed, so an unchanged session is not run again. Sessions of a
+    region (teams of one regional exercise) are compared on the regional indicators
+    (:func:`~facilitator.evaluation.regional_outcomes.regional_metrics`, exactly ``replications`` each).
     """
+    seed = sessions[0].loaded.seed if seed is None else seed
+    metrics, shown_keys, outcomes_of = _compare_world(sessions)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    seed = sessions[0].loaded.seed if seed is None else seed
     cards = [score_session(s) for s in sessions]
-    outs = [session_outcomes(s, replications=replications, seed=seed, executor=executor, workers=workers,
-                             on_start=on_start, on_runs=on_runs, fixed=fixed, warn=warn)
+    outs = [outcomes_of(s, replications=replications, seed=seed, executor=executor, workers=workers,
+                        on_start=on_start, on_runs=on_runs, fixed=fixed, warn=warn)
             if replications else None for s in sessions]
     caps = list(dict.fromkeys(c for s in sessions for c in (o.capability for o in s.loaded.exercise.objectives)))
     blocks: list[tuple[Any, ...]] = [("h", 1, "Sessions"),
@@ -648,12 +651,12 @@ def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out
                     [(label, *(_mean(m, o.stats("team", m), o.replications) for o in outs if o is not None),
                       _mean(m, outs[0].stats("doctrine", m), outs[0].replications),  # type: ignore[union-attr]
                       _mean(m, outs[0].stats("no_action", m), outs[0].replications))  # type: ignore[union-attr]
-                     for m, label, _ in METRICS])]
-        blocks += [("p", f"Session {k + 1}: {o.precision.text(dict((m, lb) for m, lb, _ in METRICS))}.")
+                     for m, label, _ in metrics])]
+        blocks += [("p", f"Session {k + 1}: {o.precision.text(dict((m, lb) for m, lb, _ in metrics))}.")
                    for k, o in enumerate(outs) if o is not None and o.precision is not None]
     from facilitator.evaluation.plots import compare_figure
 
-    shown = [m for m in METRICS if m[0] in ("medical.deaths", "incident.exposed_person_min", "egress.t95_s")]
+    shown = [m for m in metrics if m[0] in shown_keys]
     outcome_vals = {label: [(o.stats("team", m)["mean"], o.stats("team", m)["mean_ci_low"], o.stats("team", m)["mean_ci_high"])
                             if o is not None else (None, None, None) for o in outs] for m, label, _ in shown}
     fig = compare_figure(sessions=[f"{k + 1}: {n}" for k, n in enumerate(names)],
@@ -663,3 +666,30 @@ def compare_sessions(sessions: Sequence["Session"], *, names: Sequence[str], out
     blocks.append(("fig", "compare.png", "Timeliness per capability and outcome indicators of each session's decisions."))
     write_document(folder, Doc(title="Exercise comparison", blocks=blocks), "compare")
     return folder
+
+
+def _compare_world(sessions: Sequence["Session"]) -> tuple[Sequence[tuple[str, str, str]], tuple[str, ...], Callable[..., Any]]:
+    """What :func:`compare_sessions` compares: the indicators, those drawn, and how a session's outcomes are had
+    (a venue's, or a region's for sessions of a regional exercise). Sessions of a region and of a venue, or of
+    regions with other incident sites, cannot share one table: refused with their names."""
+    from simsoft.errors import SimsoftError
+
+    regional = [getattr(s.loaded, "region", None) is not None for s in sessions]
+    if not any(regional):
+        return METRICS, ("medical.deaths", "incident.exposed_person_min", "egress.t95_s"), session_outcomes
+    if not all(regional):
+        kinds = ", ".join(f"{s.loaded.name} ({'region' if r else 'venue'})" for s, r in zip(sessions, regional))
+        raise SimsoftError(f"compare: sessions of a regional exercise and of a venue exercise cannot be compared ({kinds})")
+    from facilitator.evaluation.regional_outcomes import regional_metrics, regional_session_outcomes
+
+    metrics = regional_metrics(sessions[0].loaded.region)  # type: ignore[attr-defined]
+    for s in sessions[1:]:
+        other = regional_metrics(s.loaded.region)  # type: ignore[attr-defined]
+        if [m for m, _, _ in other] != [m for m, _, _ in metrics]:
+            raise SimsoftError(f"compare: {s.loaded.name} plays a region with other sites or units than "
+                               f"{sessions[0].loaded.name}: compare sessions of one regional exercise")
+
+    def outcomes_of(s: "Session", *, fixed: bool = False, warn: Any = None, **kw: Any) -> Any:
+        return regional_session_outcomes(s, **kw)  # type: ignore[arg-type]  # a fixed count: no precision rule
+
+    return metrics, ("medical.deaths", "region.time_to_hospital_p90_s", "region.peak_hospital_load_pct"), outcomes_of

@@ -161,12 +161,17 @@ def _decision_for(world: World, e: Event) -> str | None:
     regional = world.site is not None and team == "region"
     if not team.startswith("team:") and not regional:
         return None
+    if regional:
+        # the order names the team's decision (simsoft.region.decisions: ``team:scg D3``); an order the region file
+        # scripts names none, whatever its verb and zones
+        note = str(e.values.get("decision") or "")
+        return next((d.id for d in world.decisions if note == f"team:{d.team} {d.id}"), None)
     order = str(e.values.get("order", ""))
     verb = order.split(" ")[0]
     zones = [z.id for z in world.scenario.venue.zones]
     found = None
     for d in world.decisions:
-        if (not regional and d.team != team[5:]) or d.action.get("do") != verb or d.t_s + d.after_s > e.t_s + 1e-9:
+        if d.team != team[5:] or d.action.get("do") != verb or d.t_s + d.after_s > e.t_s + 1e-9:
             continue
         if e.subject in _zones_of(d.action, zones):
             found = d.id

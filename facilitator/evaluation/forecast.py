@@ -1,9 +1,11 @@
 """What-if forecasts during a session: a proposed decision now, against no further action and doctrine.
 
-At any moment of conduct the facilitator or an evaluator asks "what if team T decides D now?". Three
-*arms* are replayed from t = 0 over the same ``replications`` seeds (common random numbers, as the
-outcome comparison of :mod:`facilitator.evaluation.outcomes` does), each with the session's history so
-far, i.e. every decision taken up to now, at the time it took (or will take) effect:
+A forecast replays the session's world: the venue of a venue session, the region of a regional session
+(:mod:`facilitator.evaluation.forecast_world` says how each is built, run and measured). At any moment of
+conduct the facilitator or an evaluator asks "what if team T decides D now?". Three *arms* are replayed
+from t = 0 over the same ``replications`` seeds (common random numbers, as the outcome comparison of
+:mod:`facilitator.evaluation.outcomes` does), each with the session's history so far, i.e. every decision
+taken up to now, at the time it took (or will take) effect:
 
 * **proposed**: the history plus the proposed decision, taking effect now (plus its ``after`` delay);
 * **no further action**: the history and nothing more;
@@ -11,10 +13,11 @@ far, i.e. every decision taken up to now, at the time it took (or will take) eff
   taken yet: each at its doctrine time (its time standard after its inject, in the doctrine run of
   :func:`~facilitator.evaluation.outcomes.doctrine_session`), or now if that time has passed.
 
-The replications re-run the whole exercise with the history's actions; they do not start from the
-live run's state, which is one draw among many. The bands follow the AAR's outcome table: the mean
-with its 95 % confidence interval per arm, and the paired difference (proposed minus the other arm,
-replication by replication) with its 95 % interval; ``*`` marks an interval that excludes zero.
+The replications re-run the whole exercise (every site of a region, in one environment) with the
+history's actions; they do not start from the live run's state, which is one draw among many. The bands
+follow the AAR's outcome table: the mean with its 95 % confidence interval per arm, and the paired
+difference (proposed minus the other arm, replication by replication) with its 95 % interval; ``*`` marks
+an interval that excludes zero.
 
 The proposed decision is checked exactly like a real one (the team may take the verb, every id
 exists, the engine accepts the action); teams have response verbs only, so a forecast compares
@@ -41,7 +44,8 @@ from simsoft.errors import ActionError, SimsoftError
 from simsoft.experiments import describe, paired_difference, replication_seeds
 from simsoft.units import format_duration
 
-from facilitator.evaluation.outcomes import arm_scenario, doctrine_session, team_actions
+from facilitator.evaluation.forecast_world import VENUE_METRICS, ForecastWorld, world_of
+from facilitator.evaluation.outcomes import team_actions
 from facilitator.evaluation.precision import Precision, ReplicationRule, replicate, wide_bands
 from facilitator.evaluation.runs import pick_executor, run_arms, unmade
 from facilitator.exercise.decisions import DecisionError, ScriptedDecision, action_text, parse_line
@@ -53,6 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
 
 __all__ = ["FORECAST_ARMS", "FORECAST_LABELS", "FORECAST_METRICS", "FORECAST_REPLICATIONS", "Forecast", "ForecastPlan",
+           "ForecastWorld",
            "TABLE_HEADER", "forecast", "prepare", "run_forecast", "record", "remaining_doctrine", "table_rows", "figure",
            "figure_png", "draw_in_background", "format_forecast"]
 
@@ -62,14 +67,9 @@ FORECAST_REPLICATIONS = 100
 FORECAST_ARMS = ("proposed", "no_further_action", "doctrine")
 FORECAST_LABELS = {"proposed": "proposed now", "no_further_action": "no further action", "doctrine": "doctrine"}
 
-FORECAST_METRICS: tuple[tuple[str, str, str], ...] = (
-    ("medical.deaths", "Deaths", "people"),
-    ("medical.preventable_deaths", "Preventable deaths", "people"),
-    ("incident.exposed_person_min", "Exposed person-minutes", "person-min"),
-    ("egress.t100_s", "Everyone out", "min"),
-    ("recovery.t_everyone_accounted_s", "Everyone accounted for", "min"),
-)
-"""The key indicators of a forecast: metric key, label, display unit (``min`` metrics are held in seconds)."""
+FORECAST_METRICS = VENUE_METRICS
+"""The key indicators of a venue forecast: metric key, label, display unit (``min`` metrics are held in seconds);
+a regional forecast's are :func:`~facilitator.evaluation.forecast_world.regional_forecast_metrics`."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,10 @@ class _Asked:
     """The doctrine arm's remaining actions, as text (``inject team verb at 12:00``)."""
     adaptive: bool = True
     """Stop before ``replications`` once every band is within its threshold (:mod:`facilitator.evaluation.precision`)."""
+    world: str = "venue"
+    """The world replayed: ``venue`` or ``region``."""
+    metrics: tuple[tuple[str, str, str], ...] = FORECAST_METRICS
+    """The indicators: key, label, display unit (the world's)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,11 @@ class ForecastPlan(_Asked):
     """Everything a forecast runs, checked and fixed on the session's thread (no reference to the session)."""
 
     arms: dict[str, "Scenario"] = field(default_factory=dict)
+    """Each arm's world: a venue scenario, or a region (:class:`simsoft.region.LoadedRegion`)."""
+    runner: Any = None
+    """Runs a chunk of an arm (:attr:`ForecastWorld.runner`; ``None``: a venue scenario's)."""
+    threshold: Any = None
+    """The practical threshold of an indicator (:attr:`ForecastWorld.threshold`; ``None``: the venue's)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ class Forecast(_Asked):
         return {m: {"arms": {a: self.stats(a, m) for a in FORECAST_ARMS},
                     "proposed_minus_no_further_action": self.difference("proposed", "no_further_action", m),
                     "proposed_minus_doctrine": self.difference("proposed", "doctrine", m)}
-                for m, _, _ in FORECAST_METRICS}
+                for m, _, _ in self.metrics}
 
     def to_body(self, *, by: str = "facilitator") -> dict[str, Any]:
         """The journal body: what was asked, by whom, and the bands shown (not every run's value)."""
@@ -131,10 +140,12 @@ class Forecast(_Asked):
         bands = {m: {"arms": {a: {k: summ[m]["arms"][a].get(k) for k in keep} for a in FORECAST_ARMS},
                      **{d: {k: summ[m][d].get(k) for k in ("n", "mean", "ci_low", "ci_high", "significant")}
                         for d in ("proposed_minus_no_further_action", "proposed_minus_doctrine")}}
-                 for m, _, _ in FORECAST_METRICS}
+                 for m, _, _ in self.metrics}
         body = {"by": by, "team": self.team, "action": self.action, "after_s": self.after_s,
                 "rationale": self.rationale, "replications": self.replications, "seed": self.seed,
                 "doctrine": self.doctrine, "bands": _finite(bands)}
+        if self.world != "venue":  # a venue forecast's body stays as it was journaled before regions had forecasts
+            body["world"] = self.world
         if self.precision is not None:
             body["precision"] = _finite(self.precision.to_dict())
         return body
@@ -157,7 +168,8 @@ def _check(session: "Session", *, team: str, line: str) -> ScriptedDecision:
     if team not in teams:
         raise DecisionError(f"team {team!r} is not a team of the exercise (teams: {', '.join(teams)})")
     current = session.current_inject()
-    proposed = parse_line(line, team=team, inject=current.inject.id if current else None)
+    proposed = parse_line(line, team=team, inject=current.inject.id if current else None,
+                          regional=getattr(session.loaded, "region", None) is not None)
     check_decision(session.loaded, proposed, checker=session._checker())
     at = session.now_s + proposed.after_s
     try:
@@ -171,19 +183,19 @@ _DOCTRINE: dict[tuple[Any, ...], "Session"] = {}
 """Doctrine runs played in this process, by exercise and the team parameters they borrow (a few per session)."""
 
 
-def _doctrine_run(session: "Session") -> "Session":
+def _doctrine_run(session: "Session", world: ForecastWorld) -> "Session":
     loaded = session.loaded
-    key = (loaded.exercise_sha256, loaded.scenario_sha256, loaded.seed,
+    key = (world.kind, loaded.exercise_sha256, loaded.scenario_sha256, loaded.seed,
            tuple((d.team, repr(sorted(d.action.items()))) for d in session.decisions))
     found = _DOCTRINE.get(key)
     if found is None:
         if len(_DOCTRINE) >= 16:
             _DOCTRINE.clear()
-        found = _DOCTRINE[key] = doctrine_session(loaded, team=session)
+        found = _DOCTRINE[key] = world.doctrine(session)
     return found
 
 
-def remaining_doctrine(session: "Session") -> list[tuple[dict[str, Any], str]]:
+def remaining_doctrine(session: "Session", *, world: ForecastWorld | None = None) -> list[tuple[dict[str, Any], str]]:
     """Doctrine's expected actions the session has not taken yet: ``(timed action, description)``.
 
     An expected action counts as taken when the session's expected-action record matches a decision
@@ -195,7 +207,7 @@ def remaining_doctrine(session: "Session") -> list[tuple[dict[str, Any], str]]:
     dropped = {r["inject"] for r in rows if r["status"] in ("skipped", "cancelled")}
     now = session.now_s
     out = []
-    for d in _doctrine_run(session).decisions:
+    for d in _doctrine_run(session, world or world_of(session, seed=session.loaded.seed)).decisions:
         verb = str(d.action.get("do"))
         if (d.inject, d.team, verb) in done or d.inject in dropped:
             continue
@@ -222,14 +234,15 @@ def prepare(session: "Session", *, team: str, line: str, replications: int = FOR
     history = team_actions(session)
     at = session.now_s + proposed.after_s
     mine = {**proposed.action, "at": f"{at!r} s", "note": "proposed"}
-    doctrine = remaining_doctrine(session)
-    base = session.loaded.scenario
-    arms = {"proposed": arm_scenario(base, [*history, mine], seed=seed),
-            "no_further_action": arm_scenario(base, history, seed=seed),
-            "doctrine": arm_scenario(base, [*history, *(a for a, _ in doctrine)], seed=seed)}
+    world = world_of(session, seed=seed)
+    doctrine = remaining_doctrine(session, world=world)
+    arms = {"proposed": world.build([*history, mine]),
+            "no_further_action": world.build(history),
+            "doctrine": world.build([*history, *(a for a, _ in doctrine)])}
     return ForecastPlan(t_s=session.now_s, team=team, action=dict(proposed.action), after_s=proposed.after_s,
                         rationale=proposed.rationale, replications=int(replications), seed=seed, arms=arms,
-                        doctrine=[text for _, text in doctrine], adaptive=not fixed)
+                        doctrine=[text for _, text in doctrine], adaptive=not fixed, world=world.kind,
+                        metrics=world.metrics, runner=world.runner, threshold=world.threshold)
 
 
 FORECAST_PAIRS = (("proposed", "no_further_action", "proposed minus no further action"),
@@ -248,14 +261,15 @@ def run_forecast(plan: ForecastPlan, *, executor: str | None = None, workers: in
     rule = ReplicationRule(plan.replications) if plan.adaptive else ReplicationRule.fixed(plan.replications)
     seeds = replication_seeds(plan.seed, rule.cap)
     executor = executor or pick_executor(rule.cap * len(plan.arms), workers)
-    metrics = [m for m, _, _ in FORECAST_METRICS]
+    metrics = [m for m, _, _ in plan.metrics]
     values: dict[str, dict[str, list[float | None]]] = {a: {m: [] for m in metrics} for a in plan.arms}
     have = [0]
     if on_start is not None:
         on_start(unmade(plan.arms, {a: seeds for a in plan.arms}))
 
     def run_to(n: int) -> None:
-        runs = run_arms(plan.arms, seeds[have[0]:n], executor=executor, workers=workers, on_runs=on_runs)
+        runs = run_arms(plan.arms, seeds[have[0]:n], executor=executor, workers=workers, on_runs=on_runs,
+                        runner=plan.runner)
         for arm, rows in runs.items():
             for m in metrics:
                 values[arm][m].extend(_clean(r.get(m)) for r in rows)
@@ -263,7 +277,8 @@ def run_forecast(plan: ForecastPlan, *, executor: str | None = None, workers: in
 
     precision = replicate(rule, have=lambda: have[0], run_to=run_to,
                           check=lambda n: wide_bands(values, n, metrics=metrics, pairs=FORECAST_PAIRS,
-                                                     names=FORECAST_LABELS))
+                                                     names=FORECAST_LABELS,
+                                                     **({"threshold": plan.threshold} if plan.threshold else {})))
     n = precision.used
     asked = {f.name: getattr(plan, f.name) for f in fields(_Asked)}
     asked["replications"] = n
@@ -305,7 +320,7 @@ def table_rows(result: Forecast) -> list[tuple[str, ...]]:
     """The forecast table: indicator, mean (95 % CI) per arm, proposed − no further action, proposed − doctrine."""
     from facilitator.evaluation.aar import fmt_metric as fmt
 
-    units = {m: u for m, _, u in FORECAST_METRICS}
+    units = {m: u for m, _, u in result.metrics}
 
     def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
         return fmt(metric, value, signed=signed, unit=units[metric])
@@ -330,7 +345,7 @@ def table_rows(result: Forecast) -> list[tuple[str, ...]]:
     summ = result.summary()
     return [(label, *(band(m, summ[m]["arms"][a]) for a in FORECAST_ARMS),
              diff(m, summ[m]["proposed_minus_no_further_action"]), diff(m, summ[m]["proposed_minus_doctrine"]))
-            for m, label, _ in FORECAST_METRICS]
+            for m, label, _ in result.metrics]
 
 
 def figure(result: Forecast) -> Any:
@@ -338,7 +353,7 @@ def figure(result: Forecast) -> Any:
     from facilitator.evaluation.plots import forecast_figure
 
     who = f"{result.team}: {result.decision}"
-    return forecast_figure(result.summary(), metrics=FORECAST_METRICS,
+    return forecast_figure(result.summary(), metrics=result.metrics,
                            arms=[(a, FORECAST_LABELS[a]) for a in FORECAST_ARMS], replications=result.replications,
                            title=f"What if {who} (n = {result.replications}, mean, 95 % CI)")
 
@@ -385,7 +400,7 @@ def format_forecast(result: Forecast) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(TABLE_HEADER))]
     lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     if result.precision is not None:
-        labels = {m: label for m, label, _ in FORECAST_METRICS}
+        labels = {m: label for m, label, _ in result.metrics}
         lines.append("  replications: " + result.precision.text(labels))
     lines.append("  doctrine adds: " + ("; ".join(result.doctrine) if result.doctrine else "nothing (every expected action is taken)"))
     return lines

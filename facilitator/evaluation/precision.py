@@ -173,8 +173,10 @@ def _half(lo: Any, hi: Any, n: int) -> float:
 
 
 def wide_bands(values: Mapping[str, Mapping[str, Sequence[float | None]]], n: int, *, metrics: Sequence[str],
-               pairs: Sequence[tuple[str, str, str]], names: Mapping[str, str] | None = None) -> list[Band]:
-    """The bands over replications ``0 .. n-1`` whose 95 % half-width exceeds the metric's threshold.
+               pairs: Sequence[tuple[str, str, str]], names: Mapping[str, str] | None = None,
+               threshold: Callable[[str], float] = practical_threshold) -> list[Band]:
+    """The bands over replications ``0 .. n-1`` whose 95 % half-width exceeds the metric's threshold
+    (``threshold(metric)``, by default :func:`simsoft.experiments.practical_threshold`).
 
     ``values[arm][metric]``; every arm's mean is checked, and each paired difference ``(arm, reference,
     what)`` of ``pairs``; ``names`` says arms in words. A band no replication reached has no width (a metric never reached is not
@@ -182,7 +184,7 @@ def wide_bands(values: Mapping[str, Mapping[str, Sequence[float | None]]], n: in
     """
     out: list[Band] = []
     for m in metrics:
-        th = practical_threshold(m)
+        th = threshold(m)
         for arm, by_metric in values.items():
             st = describe(list(by_metric[m][:n])).to_dict()
             if st["n"] and (hw := _half(st["mean_ci_low"], st["mean_ci_high"], st["n"])) > th:

@@ -52,8 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from facilitator.exercise.regional import LoadedRegionalExercise
 
 __all__ = ["RegionalOutcomes", "regional_metrics", "regional_threshold", "regional_unit", "indicator_values",
-           "run_arm_chunk", "regional_label", "regional_doctrine_session", "regional_doctrine_plan", "compute_regional_outcomes",
-           "regional_session_outcomes", "REGIONAL_THRESHOLDS", "CACHE"]
+           "run_arm_chunk", "run_region_chunk", "regional_label", "regional_doctrine_session", "regional_doctrine_plan", "compute_regional_outcomes",
+           "regional_session_outcomes", "with_actions", "REGIONAL_THRESHOLDS", "CACHE"]
 
 CACHE = "outcomes.json"
 """The session folder's outcome cache (a regional session has no venue outcomes: the same name)."""
@@ -200,9 +200,16 @@ def run_arm_chunk(arms: dict[str, LoadedRegion], chunk: Sequence[Task]) -> list[
 
     The runner :func:`simsoft.experiments.execute` hands every executor, so each run depends only on its arm
     and seed."""
+    return [row for task in chunk for row in run_region_chunk(arms[task.variant], [task])]
+
+
+def run_region_chunk(region: LoadedRegion, chunk: Sequence[Task]) -> list[tuple[int, int, int, dict[str, Any]]]:
+    """Run every task of ``chunk`` on ``region`` (one arm) as lean regional runs; one indicator row per task.
+
+    The runner of a region's arms in :func:`facilitator.evaluation.runs.run_arms` (what-if forecasts)."""
     rows = []
     for task in chunk:
-        run = RegionalRun(arms[task.variant], seed=task.seed, lean=True)
+        run = RegionalRun(region, seed=task.seed, lean=True)
         run.run_to_end()
         rows.append((task.variant_index, task.replication, task.seed, indicator_values(run.result())))
     return rows
@@ -251,7 +258,7 @@ class RegionalOutcomes(Outcomes):
                    d.get("side_effects", {}), metrics=[tuple(m) for m in d.get("metrics", [])])
 
 
-def _with_actions(loaded: LoadedRegion, actions: Sequence[dict[str, Any]], *, seed: int) -> LoadedRegion:
+def with_actions(loaded: LoadedRegion, actions: Sequence[dict[str, Any]], *, seed: int) -> LoadedRegion:
     """``loaded`` with ``actions`` (timed, file form) added to its scripted actions, each checked by the region."""
     checker = RegionalRun(loaded, seed=seed)  # built, never run
     parsed = []
@@ -307,7 +314,7 @@ def _arms(loaded: "LoadedRegionalExercise", wanted: Sequence[str], *, team: Sequ
                                f"(variants: {known})") from None
 
     return arm_worlds(wanted, base=base, team=team, doctrine=doctrine, variant=variant,
-                      with_actions=lambda world, actions: _with_actions(world, actions, seed=seed))
+                      with_actions=lambda world, actions: with_actions(world, actions, seed=seed))
 
 
 def compute_regional_outcomes(loaded: "LoadedRegionalExercise", *, team: Sequence[dict[str, Any]],

@@ -1,9 +1,11 @@
-"""Where outcome and forecast runs go: several arms (scenarios) over common seeds, in one batch.
+"""Where outcome and forecast runs go: several arms (scenarios, or regions) over common seeds, in one batch.
 
 :func:`run_arms` runs every arm's replications as one job list, so both cores stay busy from the
 first run of the first arm to the last run of the last (no pool start-up and no idle tail per arm).
 Every run goes through :func:`simsoft.experiments.executors.run_chunk`, the function the ``sweep``
-executors use, so a run depends only on its scenario and seed and all executors give identical numbers:
+executors use (a region's arms pass their own ``runner``,
+:func:`facilitator.evaluation.regional_outcomes.run_region_chunk`), so a run depends only on its world and
+seed and all executors give identical numbers:
 
 * ``serial``: in this process;
 * ``processes``: a **warm pool** (:func:`warm_pool`) that lives as long as this process. The web
@@ -32,11 +34,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from simsoft.schema import Scenario
 
-__all__ = ["EXECUTORS", "run_arms", "unmade", "warm_pool", "shutdown", "pick_executor", "forget"]
+__all__ = ["EXECUTORS", "Runner", "run_arms", "unmade", "warm_pool", "shutdown", "pick_executor", "forget"]
 
 EXECUTORS = ("serial", "processes", "dask")
 
 Metrics = dict[str, Any]
+Runner = Callable[[Any, Sequence[Task]], list[Any]]
+"""Runs a chunk of tasks of one arm (a scenario, or a region) and returns ``(variant, replication, seed, metrics)``
+rows: :func:`simsoft.experiments.run_chunk` for a venue. A module-level function, so that it travels to workers."""
 
 _LOCK = threading.Lock()
 _RUN_LOCK = threading.Lock()
@@ -58,14 +63,14 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(job: tuple[int, str, bytes, list[Task]]) -> tuple[int, list[Any]]:
-    arm, digest, blob, chunk = job
+def _work(job: tuple[int, str, bytes, list[Task], Runner]) -> tuple[int, list[Any]]:
+    arm, digest, blob, chunk, runner = job
     scenario = _WORKER_ARMS.get(digest)
     if scenario is None:
         if len(_WORKER_ARMS) >= 32:
             _WORKER_ARMS.clear()
         scenario = _WORKER_ARMS[digest] = pickle.loads(blob)
-    return arm, run_chunk(scenario, chunk)
+    return arm, runner(scenario, chunk)
 
 
 def warm_pool(*, workers: int) -> "Pool":
@@ -138,9 +143,12 @@ def unmade(arms: Mapping[str, "Scenario"], seeds: Mapping[str, Sequence[int]]) -
 
 def run_arms(arms: Mapping[str, "Scenario"], seeds: Sequence[int], *, executor: str = "processes",
              workers: int | None = None, on_start: Callable[[int], None] | None = None,
-             on_runs: Callable[[int], None] | None = None) -> dict[str, list[Metrics]]:
+             on_runs: Callable[[int], None] | None = None, runner: Runner | None = None) -> dict[str, list[Metrics]]:
     """Run every arm over ``seeds`` (replication ``i`` of each arm gets ``seeds[i]``) and return
     ``{arm: [metrics of replication 0, 1, ...]}``.
+
+    ``runner`` runs a chunk of one arm (default :func:`simsoft.experiments.run_chunk`, a venue scenario); the
+    remembered runs are keyed by the arm's pickled bytes, so a region's rows never stand for a scenario's.
 
     Runs this process already made (same arm, same seed) are not made again. ``on_start(n)`` is called
     once with the number of runs to make, ``on_runs(n)`` as batches of ``n`` finish (a progress bar).
@@ -177,20 +185,22 @@ def run_arms(arms: Mapping[str, "Scenario"], seeds: Sequence[int], *, executor: 
                 del _MEMO[next(iter(_MEMO))]
         tell(len(rows))
 
+    run = run_chunk if runner is None else runner
     if executor == "processes" and n > 1:
-        _pooled([(a, digests[a], blobs[a], todo[a]) for a in todo], workers=n, keep=keep)
+        _pooled([(a, digests[a], blobs[a], todo[a]) for a in todo], workers=n, keep=keep, runner=run)
     elif executor == "dask":
         for arm, tasks in todo.items():
-            execute(arms[arm], tasks, executor="dask", workers=n, on_rows=lambda rows, arm=arm: keep(arm, rows))
+            execute(arms[arm], tasks, executor="dask", workers=n, on_rows=lambda rows, arm=arm: keep(arm, rows),
+                    runner=run)
     else:
         for arm, tasks in todo.items():
             for task in tasks:
-                keep(arm, run_chunk(arms[arm], [task]))
+                keep(arm, run(arms[arm], [task]))
     return {a: [got[a][i] for i in range(len(seeds))] for a in names}
 
 
 def _pooled(jobs_by_arm: list[tuple[str, str, bytes, list[Task]]], *, workers: int,
-            keep: Callable[[str, list[Any]], None]) -> None:
+            keep: Callable[[str, list[Any]], None], runner: Runner) -> None:
     # Arm-major order, then guided self-scheduling over the whole list: big chunks early, single runs
     # at the very end, so the workers finish together however many arms there are.
     flat = [(k, t) for k, (_, _, _, tasks) in enumerate(jobs_by_arm) for t in tasks]
@@ -200,7 +210,7 @@ def _pooled(jobs_by_arm: list[tuple[str, str, bytes, list[Task]]], *, workers: i
         by_arm: dict[int, list[Task]] = {}
         for k, t in chunk:
             by_arm.setdefault(k, []).append(t)
-        jobs += [(k, jobs_by_arm[k][1], jobs_by_arm[k][2], ts) for k, ts in by_arm.items()]
+        jobs += [(k, jobs_by_arm[k][1], jobs_by_arm[k][2], ts, runner) for k, ts in by_arm.items()]
     if not jobs:
         return
     with _RUN_LOCK:  # one batch at a time (two browsers asking at once queue, they do not interleave)

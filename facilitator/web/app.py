@@ -374,21 +374,15 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         return back("evaluator")
 
     # -- what-if forecasts (facilitator and evaluators) ----------------------------------------------
-    def no_regional_forecast() -> None:
-        if regional():  # a forecast replays venue actions over replications: not built for a region yet
-            raise Refused(tr().gettext("what-if forecasts are not built for regional exercises yet"))
-
     @app.post("/facilitator/forecast")
     def facilitator_forecast() -> Any:
         need("facilitator")
-        no_regional_forecast()
         attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by="facilitator"))
         return back("facilitator")
 
     @app.post("/evaluator/forecast")
     def evaluator_forecast() -> Any:
         r = need("evaluator")
-        no_regional_forecast()
         attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by=r.kind))
         return back("evaluator")
 

@@ -88,17 +88,21 @@ def region_map(result: RegionResult, lang: str = "en") -> Figure:
         left = not en and x > middle  # east of the middle: a translated (longer) label reads towards the map
         ax.annotate(label, (x, y), xytext=(-10 if left else 10, -10), textcoords="offset points", fontsize=8, va="top",
                     ha="right" if left else "left", color=colour, zorder=6)
-    assigned = [e for e in result.events if e.kind == "region.unit_assigned"]
     bases: list[tuple[str, tuple[float, float], str]] = []
     for group, marker, colour in ((region.ambulance_bases, "s", _AMB), (region.police, "^", _POL)):
         for b in group:
             x, y = joined(b.id, b.location)
             total = getattr(b, "vehicles", None) or getattr(b, "units", 0)
-            used = sum(1 for e in assigned if e.values["home"] == b.id)
             ax.scatter([x], [y], s=110, marker=marker, color=colour, edgecolor="black", zorder=5)
-            bases.append((f"{b.name or b.id}: {used} of {total} sent" if en else
-                          say("%(base)s: %(used)s of %(total)s sent", base=names.get(b.id) or b.id, used=tr.fixed(used),
-                              total=tr.fixed(total)), (x, y), colour))
+            own, aid, aid_total = base_units_sent(result, b.id)
+            if en:
+                text = f"{b.name or b.id}: {own} of {total} sent" + (f", mutual aid {aid} of {aid_total} sent"
+                                                                      if aid_total else "")
+            else:
+                text = say("%(base)s: %(used)s of %(total)s sent", base=names.get(b.id) or b.id, used=tr.fixed(own),
+                           total=tr.fixed(total)) + (say(", mutual aid %(used)s of %(total)s sent", used=tr.fixed(aid),
+                                                         total=tr.fixed(aid_total)) if aid_total else "")
+            bases.append((text, (x, y), colour))
     xs = [g.nodes[n]["x_km"] for n in g.nodes]
     ys = [g.nodes[n]["y_km"] for n in g.nodes]
     ax.set_xlim(min(xs) - 1.5, max(xs) + 4.5)
@@ -126,6 +130,7 @@ def region_map(result: RegionResult, lang: str = "en") -> Figure:
     else:  # below the map: translated labels are longer and would run under it
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=7, framealpha=0.9)
     ax.grid(alpha=0.2)
+    _fit_texts(fig, ax)
     _place_base_labels(fig, ax, bases)
     return fig
 
@@ -143,6 +148,35 @@ def _site_label(s: Any, m: dict[str, Any], tr: Any, names: dict[str, str]) -> st
         if s.start_offset:
             lines.append(tr("incident at +%(t)s", t=f"{tr.fixed(s.start_offset / 60.0)}\u00a0{tr.units[1]}"))
     return shape("\n".join(lines), tr.lang)
+
+
+def base_units_sent(result: RegionResult, base: str) -> tuple[int, int, int]:
+    """How many of a base's units were sent, each unit once however often it went: its own, the mutual-aid units
+    that joined the region's pool there and were sent, and how many joined (said apart: they are not the base's
+    own, so the map reads ``6 of 6 sent, mutual aid 2 of 4 sent``, never ``8 of 6 sent``).
+    """
+    aid = {e.subject for e in result.events if e.kind == "region.mutual_aid_arrived" and e.values["home"] == base}
+    sent = {e.subject for e in result.events if e.kind == "region.unit_assigned" and e.values["home"] == base}
+    return len(sent - aid), len(sent & aid), len(aid)
+
+
+def _fit_texts(fig: Figure, ax) -> None:
+    """Widen the map to the right until no site or hospital label runs past the axes (a place near the east edge
+    labels to its right); the map keeps its scale otherwise."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    for _ in range(4):  # equal aspect: widening may shrink the box, so measure again
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        frame = ax.get_window_extent(renderer)
+        right = max((t.get_window_extent(renderer).x1 for t in ax.texts), default=frame.x1)
+        if right <= frame.x1 - 4:
+            return
+        lo, hi = ax.get_xlim()
+        per_px = (hi - lo) / frame.width
+        ax.set_xlim(lo, hi + (right - frame.x1 + 12) * per_px * 1.15)
 
 
 _BASE_SPOTS = ((-8, -12, "right", "top"), (8, -12, "left", "top"), (8, 8, "left", "bottom"), (-8, 8, "right", "bottom"),
@@ -168,6 +202,7 @@ def _place_base_labels(fig: Figure, ax, bases: list[tuple[str, tuple[float, floa
         for i, (cx, cy) in enumerate(ax.transData.transform(coll.get_offsets())):
             r = (sizes[i % len(sizes)] ** 0.5) / 2.0 * px
             taken.append(Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
+    frame = ax.get_window_extent(renderer)
     for text, (x, y), colour in bases:
         spots = [*_BASE_SPOTS]
         for dx, dy, ha, va in _BASE_SPOTS:
@@ -175,7 +210,8 @@ def _place_base_labels(fig: Figure, ax, bases: list[tuple[str, tuple[float, floa
                                 ha=ha, va=va, zorder=6)
             box = label.get_window_extent(renderer)
             label.remove()
-            if not any(box.overlaps(other) for other in taken):
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken):
                 spots = [(dx, dy, ha, va)]
                 break
         dx, dy, ha, va = spots[0]

@@ -373,9 +373,20 @@ class RegionalDecisions:
                   "postpone": [{"do": "alert", "zones": "all"}, {"do": "evacuate", "zones": "all"}]}[a.measure]
         for sid in a.sites:
             for order in orders:
-                self.run.sims[sid].apply({**order, "at": 0.0, "note": f"regional posture: {a.measure}"},
+                self.run.sims[sid].apply({**order, "at": 0.0, "note": _venue_note(a, values, f"regional posture: {a.measure}")},
                                          source="region", units_required=False)
 
     def _site(self, a: Any, values: dict[str, Any]) -> None:
-        self.run.sims[a.site].apply({**a.action, "at": 0.0}, source="region", units_required=False)
+        note = _venue_note(a, values, a.action.get("note"))
+        self.run.sims[a.site].apply({**a.action, "at": 0.0, **({"note": note} if note else {})}, source="region",
+                                    units_required=False)
         values.update(site=a.site, action=a.action.get("do"))
+
+
+def _venue_note(a: Any, values: dict[str, Any], default: str | None) -> str | None:
+    """The note of the venue order a regional decision gives a site: a team's decision is named by its team and
+    note (``team:scg D3``, the decision id in a session), so an override of that order at the site is credited to
+    that decision and never to an order the region file scripts (source ``region``) with the same verb and zones;
+    anything else keeps ``default``."""
+    source = str(values.get("source", ""))
+    return f"{source} {a.note}" if source.startswith("team:") and a.note else default
