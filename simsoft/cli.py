@@ -7,6 +7,7 @@ entry-point group (the facilitator's ``exercise`` group joins this way).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -136,6 +137,7 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
     """
     from simsoft import load_scenario, run
     from simsoft.i18n import default_language, translator
+    from simsoft.reports.names import in_language
     from simsoft.reports.summary import LABEL_WIDTH, RUN_FOLDER, conclusion_lines, summary_lines
     from simsoft.runfolder import write_run
 
@@ -150,9 +152,10 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
             return write_run_report(tmp, result, lang=lang)
 
     folder = write_run(result, out_dir=out_dir, extra=extra)
-    for line in [*conclusion_lines(result, lang=lang), ""]:  # what happened first, then the details
+    said = dataclasses.replace(result, scenario=in_language(result.scenario, lang))  # places named in the language
+    for line in [*conclusion_lines(said, lang=lang), ""]:  # what happened first, then the details
         click.echo(line)
-    for line in summary_lines(result, lang):
+    for line in summary_lines(said, lang):
         click.echo(line)
     click.echo(f"{translator(lang)(RUN_FOLDER).ljust(LABEL_WIDTH)} {folder}")
 

@@ -114,6 +114,17 @@ def test_a_french_comparison_leaves_no_english_sentence(folders):
         "## At a glance" in (en.parent / "comparison.md").read_text(encoding="utf-8")
 
 
+def test_a_french_uncertainty_sweep(tmp_path):
+    res = CliRunner().invoke(cli, ["sweep", str(HALL), "--uncertainty", "3", "--executor", "serial", "--no-progress",
+                                   "--lang", "fr", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "paramètres x 3 jeux (hypercube latin, graine" in res.output and "dossier de l'expérience :" in res.output
+    md = next(tmp_path.rglob("summary.md")).read_text(encoding="utf-8")
+    assert "## Incertitude des paramètres" in md and "### Ce qui détermine chaque résultat" in md
+    assert "![Ce qui détermine chaque résultat : coefficients de rang des paramètres incertains.](sensitivity.png)" in md
+    assert "Parameter uncertainty" not in md and "rank coefficient" not in md
+
+
 def test_an_unknown_language_is_refused_before_the_sweep_runs(tmp_path):
     res = CliRunner().invoke(cli, ["sweep", str(HALL), "--reps", "2", "--executor", "serial", "--no-progress",
                                    "--lang", "de", "--out", str(tmp_path)])
@@ -163,3 +174,66 @@ def test_experiment_figures_speak_the_language():
     assert shape("الوسيط", "ar") in said["ar"] and shape("الوفيات (أشخاص)", "ar") in said["ar"]
     english = re.compile(r"\b(?:median|replication|meaningfully|practical threshold|not reached|deaths|people|variant)\b")
     assert not english.findall(said["fr"] + said["ar"]), english.findall(said["fr"] + said["ar"])
+
+
+# ------------------------------------------------------------------ run reports: names and every metric in words
+POW = ROOT / "scenarios" / "place-of-worship.yaml"
+
+
+def test_every_metric_key_of_the_shipped_scenarios_has_words():
+    import json
+
+    from simsoft.reports.metric_words import metric_words
+
+    keys = {k for f in (ROOT / "tests" / "golden").glob("*.json") for k in json.loads(f.read_text(encoding="utf-8"))}
+    assert len(keys) > 500
+    for lang in ("fr", "ar"):
+        bare = sorted(k for k in keys if metric_words(k, lang) == k)
+        assert not bare, f"{lang}: no words for {bare[:10]}"
+    assert metric_words("egress.zone.lobby.time_above_4_s", "fr", {"lobby": "Hall d'entrée"}) == \
+        "durée au-dessus de 4 p/m² dans Hall d'entrée (s)"
+    assert metric_words("medical.class.immediate", "ar") == "المصابون المصنَّفون في فئة «فورية»"
+    assert metric_words("made.up_key", "fr") == "made.up_key"
+
+
+def test_an_arabic_run_report_names_places_in_arabic_and_metrics_in_words(tmp_path):
+    res = CliRunner().invoke(cli, ["run", str(POW), "--seed", "1", "--lang", "ar", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "حادث في دار عبادة" in res.output and "(مهاجم نشط)" in res.output  # the scenario's names: block
+    folder = next(tmp_path.rglob("report.md")).parent
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    assert md.startswith("# تقرير التشغيل: حادث في دار عبادة\n") and "قاعة الصلاة" in md and "Prayer hall" not in md
+    assert "| المؤشر | المفتاح | القيمة |" in md
+    assert "| المصابون في قاعة الصلاة | casualties.zone.prayer_hall | 9 |" in md
+    assert "| أقصى عدد من الأسرّة المشغولة في مستشفى المنطقة العام (وحدة الإصابات) | medical.hospital.district.peak_beds_used |" in md
+    assert "| سبب انتهاء التشغيل | run.end_reason | انقضاء المدة المحددة |" in md  # text values in words too
+    assert "1,500-person service" not in md and "أثناء صلاة يحضرها 1,500 شخص" in md
+    # the data files keep ids and the scenario as loaded
+    manifest = (folder / "manifest.yaml").read_text(encoding="utf-8")
+    assert "name: Place of worship incident" in manifest and "names:" in manifest
+    res = CliRunner().invoke(cli, ["report", str(folder), "--lang", "fr"])
+    assert res.exit_code == 0, res.output
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    assert md.startswith("# Rapport de simulation : Incident dans un lieu de culte\n") and "Salle de prière" in md
+    assert "| victimes dans Salle de prière | casualties.zone.prayer_hall | 9 |" in md
+    res = CliRunner().invoke(cli, ["report", str(folder)])
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    assert md.startswith("# Run report: Place of worship incident\n") and "| metric | value |" in md
+    assert "| casualties.zone.prayer_hall | 9 |" in md  # English: the table as it always was
+
+
+def test_names_must_name_places_of_the_scenario(tmp_path):
+    from simsoft import load_scenario
+    from simsoft.errors import ScenarioError
+
+    text = POW.read_text(encoding="utf-8").replace("import:\n  - venues/", f"import:\n  - {POW.parent}/venues/")
+    bad = tmp_path / "pow.yaml"
+    bad.write_text(text.replace("  garden_gate: {fr:", "  garden_gat: {fr:"), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"pow\.yaml:\d+ names\.garden_gat: 'garden_gat' is not a zone, exit, door or "
+                                            r"hospital of the scenario"):
+        load_scenario(bad)
+    bad.write_text(text.replace("  garden_gate: {fr:", "  garden_gate: {French:"), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"pow\.yaml:\d+ names\.garden_gate\.French"):
+        load_scenario(bad)
+    hall = load_scenario(HALL)
+    assert not hall.names and "names" not in hall.model_dump(mode="json", by_alias=True)  # dumps as before names: existed

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from simsoft.i18n import N_, translator
 
-__all__ = ["METRIC_NAMES", "metric_name", "short_labels", "label_words"]
+__all__ = ["METRIC_NAMES", "metric_name", "short_labels", "label_words", "in_language"]
 
 METRIC_NAMES = {
     "egress.t50_s": N_("time until 50 % are out"),
@@ -91,3 +92,32 @@ def label_words(label: str, lang: str) -> str:
     label = re.sub(r"^sweep (?=s\d)", tr("sweep") + " ", label)
     return re.sub(r", (\d+) runs\]$", lambda m: ", " + tr.ngettext("%(num)s run", "%(num)s runs", int(m.group(1))) + "]",
                   label)
+
+
+def in_language(scenario: Any, lang: str) -> Any:
+    """``scenario`` with the display names of its ``names:`` block in ``lang`` (zones, exits, doors, hospitals,
+    the venue, the scenario's name and description, the incident's label), for a report and its figures; ``scenario`` itself in English or when
+    it gives no name in ``lang``. Only names change: the copy is never simulated.
+
+    >>> from simsoft import load_scenario
+    >>> sc = in_language(load_scenario("scenarios/place-of-worship.yaml"), "fr")
+    >>> sc.name, sc.venue.zones[0].label
+    ('Incident dans un lieu de culte', 'Salle de prière')
+    """
+    given = {k: v[lang] for k, v in (getattr(scenario, "names", None) or {}).items() if lang != "en" and v.get(lang)}
+    if not given:
+        return scenario
+
+    def renamed(items: Sequence[Any]) -> list[Any]:
+        return [x.model_copy(update={"name": given[x.id]}) if x.id in given else x for x in items]
+
+    venue = scenario.venue.model_copy(update={"zones": renamed(scenario.venue.zones), "exits": renamed(scenario.venue.exits),
+                                              "connections": renamed(scenario.venue.connections),
+                                              "name": given.get("venue", scenario.venue.name)})
+    update: dict[str, Any] = {"venue": venue, "name": given.get("scenario", scenario.name),
+                              "description": given.get("description", scenario.description)}
+    if scenario.incident is not None and "incident" in given:
+        update["incident"] = scenario.incident.model_copy(update={"label": given["incident"]})
+    if scenario.medical is not None:
+        update["medical"] = scenario.medical.model_copy(update={"hospitals": renamed(scenario.medical.hospitals)})
+    return scenario.model_copy(update=update)
