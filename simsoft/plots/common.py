@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from simsoft.reports.document import is_count_metric
 from simsoft.reports.names import METRIC_NAMES
 
 __all__ = ["PALETTE", "new_figure", "metric_label", "difference_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
@@ -77,8 +78,7 @@ def is_count(metric: str) -> bool:
     >>> is_count("medical.deaths"), is_count("egress.t95_s")
     (True, False)
     """
-    return metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
-        (".exited", ".total", "_end", ".removed"))
+    return is_count_metric(metric)
 
 
 def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False, around_zero: bool = False,

@@ -216,8 +216,7 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None, lang:
         return format_value(x)
     from simsoft.units import format_duration
 
-    count = metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
-        (".exited", ".total", "_end", ".removed"))
+    count = is_count_metric(metric)
     # Times, counts and exposure cannot go below zero: neither can their interval bounds.
     if metric.endswith("_s"):
         def one(v: Any) -> str:

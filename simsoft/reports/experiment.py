@@ -26,7 +26,8 @@ from typing import Any
 from simsoft.experiments.runner import ExperimentFolder, record_files
 from simsoft.experiments.stats import meaningful, practical_threshold
 from simsoft.i18n import N_, Translator, translator
-from simsoft.reports.document import Doc, bare_number, format_value, human_value, save_figure, write_document
+from simsoft.reports.document import (Doc, bare_number, format_value, human_value, is_count_metric, save_figure,
+                                      write_document)
 from simsoft.reports.names import metric_name
 
 
@@ -44,9 +45,7 @@ def _unit(metric: str, lang: str = "en") -> str:
     """The unit a table heading names when the cells leave it out (see :func:`_bare`)."""
     if lang != "en":
         tr = translator(lang)
-        return (tr("people") if metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths"))
-                or metric.endswith((".exited", ".total", "_end", ".removed"))
-                else tr("person-min") if metric.endswith("_person_min") else "")
+        return tr("people") if is_count_metric(metric) else tr("person-min") if metric.endswith("_person_min") else ""
     full = human_value(metric, 2.0)
     return full[len(_bare(metric, 2.0)):].strip()
 
