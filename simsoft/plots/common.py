@@ -12,7 +12,7 @@ from simsoft.reports.document import is_count_metric
 from simsoft.reports.names import METRIC_NAMES
 
 __all__ = ["PALETTE", "new_figure", "metric_label", "difference_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
-           "BETTER", "WORSE", "NEUTRAL", "shape", "shape_for", "figure_words"]
+           "BETTER", "WORSE", "NEUTRAL", "shape", "shape_for", "figure_words", "fitted_title"]
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a5f", "#5c5c5c",
            "#e36414", "#3d5a80"]
@@ -163,3 +163,17 @@ def figure_words(tr: Any) -> Any:
 def shape_for(tr: Any) -> Any:
     """:func:`shape` for ``tr``'s language, as one-argument function."""
     return lambda text: shape(text, tr.lang)
+
+
+def fitted_title(text: str, fig: Any, lang: str, *, fontsize: float = 11) -> str:
+    """A figure title in ``lang`` wrapped to the figure's width and shaped (a French or Arabic sentence runs
+    longer than the English one the figure was sized for); English as it is, so its figures do not change.
+
+    >>> from matplotlib.figure import Figure
+    >>> fitted_title("a b c", Figure(figsize=(1, 1)), "en"), fitted_title("a" * 12 + " b" * 12, Figure(figsize=(1, 1)), "fr")
+    ('a b c', 'aaaaaaaaaaaa b b b b\\nb b b b b b b b')
+    """
+    if lang == "en":
+        return text
+    chars = max(20, int(fig.get_figwidth() * 72 / (0.55 * fontsize)))  # about 0.55 em a character
+    return shape("\n".join(textwrap.wrap(text, chars)) or text, lang)

@@ -12,8 +12,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simsoft.i18n import translator
-from simsoft.plots.common import (BETTER, NEUTRAL, PALETTE, WORSE, difference_label, figure_words, is_count, metric_label,
-                                  new_figure, pad_flat_axis, shape, wrap)
+from simsoft.plots.common import (BETTER, NEUTRAL, PALETTE, WORSE, difference_label, figure_words, fitted_title, is_count,
+                                  metric_label, new_figure, pad_flat_axis, shape, wrap)
 from simsoft.reports.names import short_labels
 
 __all__ = ["metric_distributions", "paired_differences", "comparison", "short_labels"]
@@ -87,7 +87,7 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
                Line2D([], [], marker=".", color="#777777", ls="", label=say("one replication"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8, frameon=False)
     if title:
-        fig.suptitle(shape(title, lang))
+        fig.suptitle(fitted_title(title, fig, lang, fontsize=12))
     return fig
 
 
@@ -140,9 +140,8 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
                Patch(color="#ebebeb", label=say("within the practical threshold")),
                Line2D([], [], color="#555555", label=say("line: 95 %% interval"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8.5, frameon=False)
-    fig.suptitle(shape(title, lang) if title else
-                 say("Each variant against '%(reference)s': paired differences over the same seeds (lower is better)",
-                     reference=ref), fontsize=11)
+    fig.suptitle(fitted_title(title or tr("Each variant against '%(reference)s': paired differences over the same seeds "
+                                          "(lower is better)", reference=ref), fig, lang), fontsize=11)
     return fig
 
 
@@ -183,5 +182,5 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
                Line2D([], [], marker="D", color=exp_colour, label=say("experiment variant: mean and 95 %% interval"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     if title:
-        fig.suptitle(shape(title, lang), fontsize=11)
+        fig.suptitle(fitted_title(title, fig, lang), fontsize=11)
     return fig

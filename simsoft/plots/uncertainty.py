@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from simsoft.i18n import N_, translator
-from simsoft.plots.common import (BETTER, PALETTE, WORSE, difference_label, figure_words, is_count, metric_label, new_figure,
-                                  pad_flat_axis, shape, wrap)
+from simsoft.plots.common import (BETTER, PALETTE, WORSE, difference_label, figure_words, fitted_title, is_count, metric_label,
+                                  new_figure, pad_flat_axis, shape, wrap)
 
 __all__ = ["parameter_sensitivity", "differences_over_parameters"]
 
@@ -72,8 +72,9 @@ def parameter_sensitivity(result: Mapping[str, Any], *, top: int = 8, lang: str 
     fig.legend(handles=[Patch(color=WORSE, label=say("outcome rises with the parameter (worse)")),
                         Patch(color=BETTER, label=say("outcome falls as the parameter rises (better)"))],
                loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(say("What drives each outcome over %(sets)s parameter sets (reference variant '%(reference)s')",
-                     sets=result["sets"], reference=result["reference"]), fontsize=11)
+    fig.suptitle(fitted_title(tr("What drives each outcome over %(sets)s parameter sets (reference variant "
+                                 "'%(reference)s')", sets=result["sets"], reference=result["reference"]), fig, lang),
+                 fontsize=11)
     return fig
 
 
@@ -86,7 +87,8 @@ def differences_over_parameters(result: Mapping[str, Any], *, lang: str = "en") 
     variants = list(result["differences"])
     if not variants:
         return None
-    say = figure_words(translator(lang))
+    tr = translator(lang)
+    say = figure_words(tr)
     metrics = list(result["metrics"])
     fig = new_figure(5.4 * min(2, len(metrics)), 1.0 + (1.0 + 0.42 * len(variants)) * -(-len(metrics) // 2))
     axes = np.atleast_1d(fig.subplots(-(-len(metrics) // 2), min(2, len(metrics)), squeeze=False)).ravel().tolist()
@@ -128,6 +130,7 @@ def differences_over_parameters(result: Mapping[str, Any], *, lang: str = "en") 
                         Line2D([], [], color="#333333", lw=2.2, label=say("5-95 %% of the sets")),
                         Line2D([], [], marker="D", ls="", color="white", mec="#111111", label=say("mean")),
                         Patch(color="#ebebeb", label=say("within the practical threshold"))],
-               loc="outside lower center", ncol=4, fontsize=8, frameon=False)
-    fig.suptitle(say("Does the advantage survive parameter uncertainty? (left of 0: the variant does better)"), fontsize=11)
+               loc="outside lower center", ncol=2 if lang != "en" and len(metrics) == 1 else 4, fontsize=8, frameon=False)
+    fig.suptitle(fitted_title(tr("Does the advantage survive parameter uncertainty? (left of 0: the variant does better)"),
+                              fig, lang), fontsize=11)
     return fig
