@@ -7,6 +7,7 @@ entry-point group (the facilitator's ``exercise`` group joins this way).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -136,6 +137,7 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
     """
     from simsoft import load_scenario, run
     from simsoft.i18n import default_language, translator
+    from simsoft.reports.names import in_language
     from simsoft.reports.summary import LABEL_WIDTH, RUN_FOLDER, conclusion_lines, summary_lines
     from simsoft.runfolder import write_run
 
@@ -150,9 +152,10 @@ def run_cmd(scenario: str, seed: int, variant: str | None, out_dir: str, report:
             return write_run_report(tmp, result, lang=lang)
 
     folder = write_run(result, out_dir=out_dir, extra=extra)
-    for line in [*conclusion_lines(result, lang=lang), ""]:  # what happened first, then the details
+    said = dataclasses.replace(result, scenario=in_language(result.scenario, lang))  # places named in the language
+    for line in [*conclusion_lines(said, lang=lang), ""]:  # what happened first, then the details
         click.echo(line)
-    for line in summary_lines(result, lang):
+    for line in summary_lines(said, lang):
         click.echo(line)
     click.echo(f"{translator(lang)(RUN_FOLDER).ljust(LABEL_WIDTH)} {folder}")
 
@@ -193,48 +196,57 @@ def _names(text: str | None) -> list[str] | None:
               help="Parameter uncertainty instead of replications: sample N parameter sets of the ranged "
               "parameters (`simsoft params`), run each in every variant with one seed, and report sensitivity "
               "and paired differences (uncertainty.json, parameters.csv). --reps is then ignored.")
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of the summary, its figures and the lines printed: en, ar or fr (default: $SIMSOFT_LANG, "
+              "else en).")
 def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
           scheduler: str | None, metrics: str | None, rel_tol: float, abs_tol: float, out_dir: str,
-          progress: bool, until_converged: bool, max_reps: int, sets: int | None) -> None:
+          progress: bool, until_converged: bool, max_reps: int, sets: int | None, lang: str | None) -> None:
     """Run REPS replications of each variant of SCENARIO and write an experiment folder.
 
     Replication i of every variant uses the same seed (common random numbers). The folder
     OUT/<scenario>/<UTC time>-sweep-s<seed>/ holds manifest.yaml, replications.csv (byte-identical
     whichever executor ran it), summary.json, figures, summary.md and summary.html. Ctrl-C stops
     cleanly and keeps the runs already finished. With --until-converged, REPS is the first batch and
-    each variant runs until its key metrics converge or it reaches --max-reps runs.
+    each variant runs until its key metrics converge or it reaches --max-reps runs. --lang writes summary.md,
+    summary.html and the figures in Arabic (right to left) or French; the data files are the same in every language.
     """
     from simsoft import load_scenario
     from simsoft.experiments import Experiment, run_experiment
+    from simsoft.i18n import default_language, translator
     from simsoft.reports import write_experiment_report
     from simsoft.reports.document import human_value
     from simsoft.reports.experiment import conclusion_sentences
     from simsoft.reports.names import metric_name
 
+    lang = default_language(lang)  # an unknown language is refused before anything runs
+    tr = translator(lang)
     if sets is not None and until_converged:
         raise SimsoftError("--until-converged is for replications, not --uncertainty")
     if sets is not None:
         _uncertainty(scenario, variants=_names(variants), sets=sets, seed=seed, executor=executor, workers=workers,
-                     scheduler=scheduler, metrics=_names(metrics), out_dir=out_dir, progress=progress)
+                     scheduler=scheduler, metrics=_names(metrics), out_dir=out_dir, progress=progress, lang=lang)
         return
     exp = Experiment(load_scenario(scenario), variants=_names(variants), replications=reps, seed=seed)
     folder = run_experiment(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
                             progress=progress, metrics=_names(metrics), rel_tol=rel_tol, abs_tol=abs_tol,
                             until_converged=until_converged, max_reps=max_reps)
-    write_experiment_report(folder)
+    write_experiment_report(folder, lang=lang)
     s = folder.summary
     # The conclusion first (as summary.md has it), then each key metric's mean [95 % CI] per variant.
-    for sentence in conclusion_sentences(folder.manifest, s, descriptions=False):
+    for sentence in conclusion_sentences(folder.manifest, s, descriptions=False, lang=lang):
         click.echo("\n".join(textwrap.wrap(sentence, 100, subsequent_indent="  ", break_on_hyphens=False)))
     click.echo("")
     present = [v for v in folder.manifest["variants"] if v in s["variants"]]
     width = max(len(v) for v in present) if present else 0
     for m in s["key_metrics"]:
-        click.echo(f"{metric_name(m)} (mean [95 % CI]):")
+        click.echo(tr("%(metric)s (mean [95 %% CI]):", metric=metric_name(m, lang)))
         for v in present:
             st = s["variants"][v]["metrics"][m]
-            click.echo(f"  {v.ljust(width)}  {human_value(m, st['mean'], low=st['mean_ci_low'], high=st['mean_ci_high'])}")
-    click.echo("\n".join(textwrap.wrap(f"convergence: {_verdict(s)}", 100, subsequent_indent="  ")))
+            click.echo(f"  {v.ljust(width)}  "
+                       f"{human_value(m, st['mean'], low=st['mean_ci_low'], high=st['mean_ci_high'], lang=lang)}")
+    click.echo("\n".join(textwrap.wrap(tr("convergence: %(verdict)s", verdict=_verdict(s, lang)), 100,
+                                       subsequent_indent="  ")))
     adaptive = folder.manifest.get("until_converged")
     if adaptive:
         for v, p in adaptive["variants"].items():
@@ -243,7 +255,7 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
             else:
                 click.echo(f"{v}: not converged after {p['runs']} runs (cap {adaptive['max_reps']}): "
                            f"{', '.join(p['not_converged'])}")
-    click.echo(f"experiment folder: {folder.path}")
+    click.echo(tr("experiment folder: %(path)s", path=folder.path))
     if not folder.complete:
         click.secho(f"interrupted: kept {folder.runs_done} of {folder.manifest['runs_planned']} runs", fg="yellow", err=True)
         sys.exit(130)
@@ -251,8 +263,9 @@ def sweep(scenario: str, variants: str | None, reps: int, seed: int, executor: s
 
 def _uncertainty(scenario: str, *, variants: list[str] | None, sets: int, seed: int, executor: str,
                  workers: int | None, scheduler: str | None, metrics: list[str] | None, out_dir: str,
-                 progress: bool) -> None:
+                 progress: bool, lang: str = "en") -> None:
     from simsoft import load_scenario
+    from simsoft.i18n import translator
     from simsoft.experiments.uncertainty import UNCERTAINTY_JSON, UncertaintyExperiment, run_uncertainty
     from simsoft.reports import write_experiment_report
     from simsoft.reports.experiment import signed_value as _signed
@@ -261,22 +274,31 @@ def _uncertainty(scenario: str, *, variants: list[str] | None, sets: int, seed: 
     exp = UncertaintyExperiment(load_scenario(scenario), variants=variants, sets=sets, seed=seed)
     folder = run_uncertainty(exp, out_dir=out_dir, executor=executor, workers=workers, scheduler=scheduler,
                              progress=progress, metrics=metrics)
-    write_experiment_report(folder)
+    write_experiment_report(folder, lang=lang)
+    tr = translator(lang)
     u = json.loads((folder.path / UNCERTAINTY_JSON).read_text(encoding="utf-8"))
-    click.echo(f"{len(exp.parameters)} parameters x {sets} sets (Latin hypercube, seed {seed}); reference {u['reference']}")
-    click.echo("what drives each outcome (rank coefficient; + means the outcome rises with the parameter):")
+
+    def pct(share: float) -> str:
+        return f"{share:.0%}" if lang == "en" else tr("%(pct)s %%", pct=tr.fixed(100 * share, 0))
+
+    click.echo(tr("%(n)s parameters x %(sets)s sets (Latin hypercube, seed %(seed)s); reference %(reference)s",
+                  n=len(exp.parameters), sets=sets, seed=seed, reference=u["reference"]))
+    click.echo(tr("what drives each outcome (rank coefficient; + means the outcome rises with the parameter):"))
     for m, sens in u["sensitivity"].items():
-        top = ", ".join(f"{c['path']} {c['coefficient']:+.2f}" for c in sens["coefficients"][:3]
+        top = ", ".join(f"{c['path']} {tr.number(format(c['coefficient'], '+.2f'))}" for c in sens["coefficients"][:3]
                         if c["coefficient"] is not None and abs(c["coefficient"]) > 1e-12)
-        click.echo(f"  {metric_name(m)}: {top or 'did not vary over the sets'}")
+        click.echo(f"  {metric_name(m, lang)}: " + (top or tr("did not vary over the sets")))
     for v, per in u["differences"].items():
-        click.echo(f"{v} - {u['reference']} over the parameter sets (mean, 5-95 % of sets):")
+        click.echo(tr("%(variant)s - %(reference)s over the parameter sets (mean, 5-95 %% of sets):", variant=v,
+                      reference=u["reference"]))
         for m, d in per.items():
             if d["mean"] is None:
                 continue
-            click.echo(f"  {metric_name(m)}: {_signed(m, d['mean'])} [{_signed(m, d['p05'])}, {_signed(m, d['p95'])}], "
-                       f"better in {d['share_better']:.0%} of sets, worse in {d['share_worse']:.0%}")
-    click.echo(f"experiment folder: {folder.path}")
+            click.echo(f"  {metric_name(m, lang)}: " + tr(
+                "%(mean)s [%(low)s, %(high)s], better in %(better)s of sets, worse in %(worse)s",
+                mean=_signed(m, d["mean"], lang), low=_signed(m, d["p05"], lang), high=_signed(m, d["p95"], lang),
+                better=pct(d["share_better"]), worse=pct(d["share_worse"])))
+    click.echo(tr("experiment folder: %(path)s", path=folder.path))
 
 
 @cli.command("params")
@@ -298,17 +320,21 @@ def params_cmd(scenario: str) -> None:
         click.echo("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
 
 
-def _verdict(summary: dict) -> str:
+def _verdict(summary: dict, lang: str = "en") -> str:
     """One line on convergence, naming the check that needs the most replications."""
+    from simsoft.i18n import translator
+    from simsoft.reports.experiment import convergence_reason
+
+    tr = translator(lang)
     if summary["converged"]:
-        return "converged"
+        return tr("converged")
     checks = [(c["needed"], v, m, c["reason"]) for v, per in summary["convergence"].items() for m, c in per.items()
               if not c["converged"]]
     if not checks:
-        return "not converged: no key metric to check"
+        return tr("not converged: no key metric to check")
     _, v, m, why = max(checks, key=lambda c: c[0])
-    return (f"not converged: about {summary['replications_needed']} replications needed "
-            f"(most for {m} in {v}: {why}; see summary.md)")
+    return tr("not converged: about %(n)s replications needed (most for %(metric)s in %(variant)s: %(why)s; see summary.md)",
+              n=summary["replications_needed"], metric=m, variant=v, why=convergence_reason(why, lang))
 
 
 @cli.command("compare")
@@ -317,11 +343,20 @@ def _verdict(summary: dict) -> str:
 @click.option("--out", "out_dir", default="outputs/comparisons", show_default=True,
               type=click.Path(file_okay=False, path_type=str),
               help="Folder under which comparison.md/.html/.csv/.png are written.")
-def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> None:
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of comparison.md/.html, the figure and the table printed: en, ar or fr (default: "
+              "$SIMSOFT_LANG, else en). comparison.csv is the same in every language.")
+def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str, lang: str | None) -> None:
     """Put run folders and experiment folders (PATHS) side by side in a table and a figure."""
+    from simsoft.i18n import default_language, translator
     from simsoft.reports import compare
 
-    header, rows, folder = compare(list(paths), metrics=_names(metrics), out_dir=out_dir)
+    from simsoft.reports.names import label_words
+
+    lang = default_language(lang)
+    tr = translator(lang)
+    header, rows, folder = compare(list(paths), metrics=_names(metrics), out_dir=out_dir, lang=lang)
+    rows = [[label_words(str(r[0]), lang), *r[1:]] for r in rows]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     if sum(widths) + 2 * (len(widths) - 1) <= 100:
         for r in [header, *rows]:
@@ -329,12 +364,12 @@ def compare_cmd(paths: tuple[str, ...], metrics: str | None, out_dir: str) -> No
     else:  # too wide for a terminal: one block per run / experiment row, one metric (in words) a line
         from simsoft.reports.names import metric_name
 
-        names = [metric_name(h) for h in header[1:]]
+        names = [metric_name(h, lang) for h in header[1:]]
         label_w = max(len(h) for h in names)
         for r in rows:
             for line in [str(r[0]), *(f"  {h.ljust(label_w)}  {c}" for h, c in zip(names, r[1:]))]:
                 click.echo(line if len(line) <= 100 else line[:97] + "...")
-    click.echo(f"comparison folder: {folder}")
+    click.echo(tr("comparison folder: %(path)s", path=folder))
 
 
 @cli.command("report")

@@ -121,6 +121,23 @@ class Translator:
         text = message if self.lang == "en" else _compiled(self.lang).gettext(message)
         return text % values
 
+    def gettext(self, message: str) -> str:
+        """``message`` in this language as written, without %-formatting (a name that may hold a lone ``%``)."""
+        return message if self.lang == "en" else _compiled(self.lang).gettext(message)
+
+    def number(self, text: str) -> str:
+        """A number written the English way (``1,234.5``, ``+0.25``) with this locale's group and decimal signs.
+
+        >>> translator("fr").number("-1,234.5"), translator("ar").number("1,234.5")
+        ('-1\u202f234,5', '1,234.5')
+        """
+        if self.lang == "en":
+            return text
+        from babel.numbers import get_decimal_symbol, get_group_symbol
+
+        group, decimal = get_group_symbol(self.lang), get_decimal_symbol(self.lang)
+        return "".join(group if c == "," else decimal if c == "." else c for c in text)
+
     def ngettext(self, singular: str, plural: str, num: float, **values: Any) -> str:
         """The plural form for ``num`` (six forms in Arabic); ``%(num)s`` is the number in the locale's writing."""
         whole = abs(num - round(num)) < 0.05

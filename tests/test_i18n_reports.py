@@ -25,8 +25,9 @@ from simsoft.reports.summary import conclusion_sentences, summary_rows
 ROOT = Path(__file__).resolve().parents[1]
 POW = ROOT / "scenarios" / "place-of-worship.yaml"
 
-KEYWORDS = {"tr": None, "say": None, "N_": None, "ngettext": (1, 2), "count": (3, 4)}
-"""babel.cfg's simsoft extraction keywords (``-k tr -k say -k N_ -k ngettext:1,2 -k count:3,4``)."""
+KEYWORDS = {"_": None, "tr": None, "say": None, "N_": None, "ngettext": (1, 2), "count": (3, 4)}
+"""babel.cfg's simsoft extraction keywords (``-k tr -k say -k N_ -k ngettext:1,2 -k count:3,4``, and pybabel's default
+``_``, which the run report calls its translator)."""
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 

@@ -95,6 +95,13 @@ def cross_check(scenario: Scenario, sources: SourceMap, *, prefix: Path = (), no
         if a.connection is not None and a.connection not in conn_ids:
             add(("venue", "assets", i, "connection"), a.connection, "is not a connection of the venue")
 
+    # Display names in other languages name places of this scenario (or the venue and the scenario themselves).
+    places = scenario.named_places()
+    for key in scenario.names:
+        if key not in places:
+            add(("names", key), key, "is not a zone, exit, door or hospital of the scenario, nor 'venue', 'scenario', 'incident' or "
+                "'description'")
+
     # Population: zones, exits, capacity and density.
     per_zone: dict[str, int] = defaultdict(int)
     for i, g in enumerate(scenario.population.groups):

@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from simsoft.reports.document import is_count_metric
 from simsoft.reports.names import METRIC_NAMES
 
 __all__ = ["PALETTE", "new_figure", "metric_label", "difference_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
-           "BETTER", "WORSE", "NEUTRAL", "shape", "shape_for", "figure_words"]
+           "BETTER", "WORSE", "NEUTRAL", "shape", "shape_for", "figure_words", "fitted_title"]
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a5f", "#5c5c5c",
            "#e36414", "#3d5a80"]
@@ -26,14 +27,28 @@ def new_figure(w: float, h: float) -> Figure:
     return Figure(figsize=(w, h), dpi=110, layout="constrained")
 
 
-def metric_label(metric: str, values: np.ndarray | None = None) -> tuple[str, float]:
+def metric_label(metric: str, values: np.ndarray | None = None, lang: str = "en") -> tuple[str, float]:
     """An axis label in words with unit for a dotted metric key, and the factor to scale values by.
 
-    Times (``_s``) longer than five minutes are shown in minutes.
+    Times (``_s``) longer than five minutes are shown in minutes. ``lang``: the words and units' language
+    (:mod:`simsoft.i18n`; not shaped for a figure yet).
 
     >>> metric_label("egress.t95_s", np.array([600.0]))
     ('time until 95 % are out (min)', 0.016666666666666666)
+    >>> metric_label("medical.deaths", None, "fr")[0], metric_label("egress.t95_s", np.array([600.0]), "ar")[0]
+    ('décès (personnes)', 'الوقت حتى خروج 95 % من الأشخاص (د)')
     """
+    if lang != "en":
+        from simsoft.i18n import translator
+        from simsoft.reports.names import metric_name
+
+        tr = translator(lang)
+        label, scale = metric_label(metric, values)
+        name, unit = (label[:-1].rsplit(" (", 1) + [""])[:2] if label.endswith(")") else (label, "")
+        words = {"s": tr.units[0], "min": tr.units[1], "h": tr.units[2], "people": tr("people"),
+                 "person-min": tr("person-min")}
+        name = metric_name(metric, lang) if metric in METRIC_NAMES else name
+        return (f"{name} ({words.get(unit, unit)})" if unit else name), scale
     if metric in METRIC_NAMES:
         named = METRIC_NAMES[metric]
         suffix = "_s" if metric.endswith("_s") else ("_person_min" if metric.endswith("_person_min") else "")
@@ -63,8 +78,7 @@ def is_count(metric: str) -> bool:
     >>> is_count("medical.deaths"), is_count("egress.t95_s")
     (True, False)
     """
-    return metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
-        (".exited", ".total", "_end", ".removed"))
+    return is_count_metric(metric)
 
 
 def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False, around_zero: bool = False,
@@ -90,14 +104,19 @@ def pad_flat_axis(ax: Any, values: Any, *, axis: str = "x", count: bool = False,
     return flat
 
 
-def difference_label(label: str, reference: str) -> str:
+def difference_label(label: str, reference: str, lang: str = "en") -> str:
     """The x label of a difference panel whose title names the metric: ``difference (variant - base) in min``.
 
     >>> difference_label("deaths (people)", "base"), difference_label("share", "base")
     ('difference (variant - base) in people', 'difference (variant - base)')
+    >>> difference_label("décès (personnes)", "base", "fr")
+    'différence (variante - base) en personnes'
     """
+    from simsoft.i18n import translator
+
+    tr = translator(lang)
     unit = label.rsplit(" (", 1)[1].rstrip(")") if label.endswith(")") and " (" in label else ""
-    return f"difference (variant - {reference})" + (f" in {unit}" if unit else "")
+    return tr("difference (variant - %(reference)s)", reference=reference) + (tr(" in %(unit)s", unit=unit) if unit else "")
 
 
 def wrap(text: str, width: int = 14) -> str:
@@ -144,3 +163,17 @@ def figure_words(tr: Any) -> Any:
 def shape_for(tr: Any) -> Any:
     """:func:`shape` for ``tr``'s language, as one-argument function."""
     return lambda text: shape(text, tr.lang)
+
+
+def fitted_title(text: str, fig: Any, lang: str, *, fontsize: float = 11) -> str:
+    """A figure title in ``lang`` wrapped to the figure's width and shaped (a French or Arabic sentence runs
+    longer than the English one the figure was sized for); English as it is, so its figures do not change.
+
+    >>> from matplotlib.figure import Figure
+    >>> fitted_title("a b c", Figure(figsize=(1, 1)), "en"), fitted_title("a" * 12 + " b" * 12, Figure(figsize=(1, 1)), "fr")
+    ('a b c', 'aaaaaaaaaaaa b b b b\\nb b b b b b b b')
+    """
+    if lang == "en":
+        return text
+    chars = max(20, int(fig.get_figwidth() * 72 / (0.55 * fontsize)))  # about 0.55 em a character
+    return shape("\n".join(textwrap.wrap(text, chars)) or text, lang)

@@ -11,7 +11,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simsoft.plots.common import BETTER, NEUTRAL, PALETTE, WORSE, difference_label, is_count, metric_label, new_figure, pad_flat_axis, wrap
+from simsoft.i18n import translator
+from simsoft.plots.common import (BETTER, NEUTRAL, PALETTE, WORSE, difference_label, figure_words, fitted_title, is_count,
+                                  metric_label, new_figure, pad_flat_axis, shape, wrap)
 from simsoft.reports.names import short_labels
 
 __all__ = ["metric_distributions", "paired_differences", "comparison", "short_labels"]
@@ -29,19 +31,22 @@ def _grid(n: int, ncols: int = 3, w: float = 4.2, h: float = 3.6) -> tuple[Figur
 
 
 def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, metrics: Sequence[str],
-                         variants: Sequence[str], title: str = "", seed: int = 0) -> Figure:
+                         variants: Sequence[str], title: str = "", seed: int = 0, lang: str = "en") -> Figure:
     """Side-by-side distributions of each metric per variant: box (quartiles, 5-95th whiskers), the runs
-    as dots (horizontal jitter from ``seed``), and the mean with its 95 % interval.
+    as dots (horizontal jitter from ``seed``), and the mean with its 95 % interval; words in ``lang``.
 
     ``samples[variant][metric]`` holds one value per replication (NaN where never reached).
     """
+    tr = translator(lang)
+    say = figure_words(tr)
     rng = np.random.default_rng(seed)
     # Many variants: wider panels, two a row, so tick labels never run together.
     many = len(variants) > 4
     fig, axes = _grid(len(metrics), ncols=2 if many else 3, w=max(4.2, 0.75 * len(variants) + 1.0))
     for ax, metric in zip(axes, metrics):
         allv = np.concatenate([np.asarray(samples[v][metric], dtype=float) for v in variants]) if variants else np.zeros(0)
-        label, scale = metric_label(metric, allv)
+        label, scale = metric_label(metric, allv, lang)
+        people = metric_label(metric, allv)[0].endswith("(people)")  # whole people, never below zero
         data, missing = [], []
         for v in variants:
             x = np.asarray(samples[v][metric], dtype=float)
@@ -65,27 +70,28 @@ def metric_distributions(samples: Mapping[str, Mapping[str, np.ndarray]], *, met
 
                 half = t_quantile(0.975, len(d) - 1) * float(d.std(ddof=1)) / math.sqrt(len(d))
                 # A count of people cannot go below zero: its interval is clipped there.
-                low = min(half, mean) if label.endswith("(people)") else half
+                low = min(half, mean) if people else half
                 ax.errorbar(positions[i] + 0.32, mean, yerr=[[low], [half]], fmt="D", color="#d1495b", ms=4, capsize=3, zorder=3)
-        pad_flat_axis(ax, np.concatenate(data) if data else [], axis="y", count=label.endswith("(people)"))
-        ticks = [wrap(v, 14) + (f"\n({missing[i]} not reached)" if missing[i] else "") for i, v in enumerate(variants)]
+        pad_flat_axis(ax, np.concatenate(data) if data else [], axis="y", count=people)
+        ticks = [wrap(v, 14) + ("\n" + say("(%(n)s not reached)", n=missing[i]) if missing[i] else "")
+                 for i, v in enumerate(variants)]
         ax.set_xticks(positions, ticks, fontsize=8, rotation=30 if len(variants) > 3 else 0,
                       ha="right" if len(variants) > 3 else "center")
         ax.set_xlim(0.4, len(variants) + 0.7)
-        ax.set_ylabel(label, fontsize=9)
-        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
+        ax.set_ylabel(shape(label, lang), fontsize=9)
+        ax.set_title(shape(label.rsplit(" (", 1)[0], lang), fontsize=10)
         ax.grid(axis="y", color="#e5e5e5", lw=0.6)
-    handles = [Patch(facecolor="#deebf7", edgecolor="#4a4a4a", label="quartiles, whiskers 5-95th pct"),
-               Line2D([], [], color="#08519c", lw=2, label="median"),
-               Line2D([], [], marker="D", color="#d1495b", ls="", label="mean ± 95 % CI"),
-               Line2D([], [], marker=".", color="#777777", ls="", label="one replication")]
+    handles = [Patch(facecolor="#deebf7", edgecolor="#4a4a4a", label=say("quartiles, whiskers 5-95th pct")),
+               Line2D([], [], color="#08519c", lw=2, label=say("median")),
+               Line2D([], [], marker="D", color="#d1495b", ls="", label=say("mean ± 95 %% CI")),
+               Line2D([], [], marker=".", color="#777777", ls="", label=say("one replication"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8, frameon=False)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(fitted_title(title, fig, lang, fontsize=12))
     return fig
 
 
-def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], title: str = "") -> Figure:
+def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], title: str = "", lang: str = "en") -> Figure:
     """Mean paired difference (variant - reference) of each metric with its 95 % interval, per variant.
 
     A grey band around zero spans the practical threshold (:func:`~simsoft.experiments.stats.practical_threshold`):
@@ -94,13 +100,15 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
     """
     from simsoft.experiments.stats import meaningful, practical_threshold
 
+    tr = translator(lang)
+    say = figure_words(tr)
     ref = summary["reference"]
     variants = list(summary.get("differences", {}))
     fig, axes = _grid(len(metrics), ncols=2, w=5.2, h=0.9 + 0.55 * max(2, len(variants)))
     for ax, metric in zip(axes, metrics):
         rows = [summary["differences"][v].get(metric) or {} for v in variants]
         vals = np.array([abs(r.get(k) or 0.0) for r in rows for k in ("ci_low", "ci_high", "mean")], dtype=float)
-        label, scale = metric_label(metric, vals)
+        label, scale = metric_label(metric, vals, lang)
         band = practical_threshold(metric) * scale
         if band > 0:
             ax.axvspan(-band, band, color="#ebebeb", zorder=0)
@@ -108,7 +116,7 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
         for i, r in enumerate(rows):
             mean = r.get("mean")
             if mean is None:
-                ax.text(0, i, "not reached", va="center", fontsize=8, color="#777777")
+                ax.text(0, i, say("not reached"), va="center", fontsize=8, color="#777777")
                 continue
             lo, hi = r.get("ci_low"), r.get("ci_high")
             colour = (BETTER if mean < 0 else WORSE) if meaningful(metric, r) else NEUTRAL
@@ -119,40 +127,41 @@ def paired_differences(summary: Mapping[str, Any], *, metrics: Sequence[str], ti
             drawn.append(mean * scale)
         ax.axvline(0, color="#555555", lw=1)
         if pad_flat_axis(ax, drawn, count=is_count(metric), around_zero=True, half_width=1.5 * band) and drawn:
-            ax.text(0.98, 0.02, "no difference in any run", transform=ax.transAxes, ha="right", va="bottom",
+            ax.text(0.98, 0.02, say("no difference in any run"), transform=ax.transAxes, ha="right", va="bottom",
                     fontsize=8, color="#555555")
         ax.set_yticks(range(len(variants)), [wrap(v, 18) for v in variants], fontsize=8.5)
         ax.set_ylim(len(variants) - 0.5, -0.5)
-        ax.set_xlabel(difference_label(label, ref), fontsize=8.5)
-        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
+        ax.set_xlabel(shape(difference_label(label, ref, lang), lang), fontsize=8.5)
+        ax.set_title(shape(label.rsplit(" (", 1)[0], lang), fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
-    handles = [Line2D([], [], marker="o", color=BETTER, label="meaningfully lower (better)"),
-               Line2D([], [], marker="o", color=WORSE, label="meaningfully higher (worse)"),
-               Line2D([], [], marker="o", color=NEUTRAL, mfc="white", label="no meaningful difference"),
-               Patch(color="#ebebeb", label="within the practical threshold"),
-               Line2D([], [], color="#555555", label="line: 95 % interval")]
+    handles = [Line2D([], [], marker="o", color=BETTER, label=say("meaningfully lower (better)")),
+               Line2D([], [], marker="o", color=WORSE, label=say("meaningfully higher (worse)")),
+               Line2D([], [], marker="o", color=NEUTRAL, mfc="white", label=say("no meaningful difference")),
+               Patch(color="#ebebeb", label=say("within the practical threshold")),
+               Line2D([], [], color="#555555", label=say("line: 95 %% interval"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8.5, frameon=False)
-    fig.suptitle(title or f"Each variant against '{ref}': paired differences over the same seeds (lower is better)",
-                 fontsize=11)
+    fig.suptitle(fitted_title(title or tr("Each variant against '%(reference)s': paired differences over the same seeds "
+                                          "(lower is better)", reference=ref), fig, lang), fontsize=11)
     return fig
 
 
 def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, float | None, float | None]]]], *,
-               metrics: Sequence[str], title: str = "") -> Figure:
+               metrics: Sequence[str], title: str = "", lang: str = "en") -> Figure:
     """Runs and experiments side by side: per metric, each entry's value (a run) or mean with 95 % CI.
 
     ``entries`` is ``[(label, {metric: (value, ci_low, ci_high)}), ...]``; an interval may be ``None``.
     """
+    say = figure_words(translator(lang))
     fig, axes = _grid(len(metrics), ncols=2, w=5.6, h=0.9 + 0.42 * max(2, len(entries)))
-    short = short_labels([lbl for lbl, _ in entries])
+    short = short_labels([lbl for lbl, _ in entries], lang)
     run_colour, exp_colour = "#333333", PALETTE[0]
     for k, (ax, metric) in enumerate(zip(axes, metrics)):
         vals = np.array([x for _, d in entries for x in (d.get(metric) or (None,)) if x is not None], dtype=float)
-        label, scale = metric_label(metric, vals if len(vals) else None)
+        label, scale = metric_label(metric, vals if len(vals) else None, lang)
         for i, (_, d) in enumerate(entries):
             value, lo, hi = d.get(metric) or (None, None, None)
             if value is None:
-                ax.text(0.02, i, "not reached" if metric in d else "no such metric", va="center", fontsize=8,
+                ax.text(0.02, i, say("not reached") if metric in d else say("no such metric"), va="center", fontsize=8,
                         color="#777777",
                         transform=ax.get_yaxis_transform())
                 continue
@@ -164,14 +173,14 @@ def comparison(entries: Sequence[tuple[str, Mapping[str, tuple[float | None, flo
             else:
                 ax.plot([value * scale], [i], "o", ms=7, color=run_colour)
         pad_flat_axis(ax, vals * scale, count=is_count(metric))
-        ax.set_yticks(range(len(entries)), [wrap(lbl, 34) for lbl in short] if k % 2 == 0 else [], fontsize=8)
+        ax.set_yticks(range(len(entries)), [shape(wrap(lbl, 34), lang) for lbl in short] if k % 2 == 0 else [], fontsize=8)
         ax.set_ylim(len(entries) - 0.5, -0.5)
-        ax.set_xlabel(label, fontsize=8.5)
-        ax.set_title(label.rsplit(" (", 1)[0], fontsize=10)
+        ax.set_xlabel(shape(label, lang), fontsize=8.5)
+        ax.set_title(shape(label.rsplit(" (", 1)[0], lang), fontsize=10)
         ax.grid(axis="x", color="#e5e5e5", lw=0.6)
-    handles = [Line2D([], [], marker="o", color=run_colour, ls="", label="one run: its value"),
-               Line2D([], [], marker="D", color=exp_colour, label="experiment variant: mean and 95 % interval")]
+    handles = [Line2D([], [], marker="o", color=run_colour, ls="", label=say("one run: its value")),
+               Line2D([], [], marker="D", color=exp_colour, label=say("experiment variant: mean and 95 %% interval"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     if title:
-        fig.suptitle(title, fontsize=11)
+        fig.suptitle(fitted_title(title, fig, lang), fontsize=11)
     return fig

@@ -94,6 +94,9 @@ def site_scenario(scenario: Scenario, *, offset_s: float, incident: bool) -> Sce
         for i, act in enumerate(scenario.actions):
             data["actions"][i]["at"] = sec(act.at)
     data["duration"] = sec(scenario.duration)
+    if not incident and scenario.medical is not None:  # its hospitals went with its incident: so do their names
+        gone = {h.id for h in scenario.medical.hospitals}
+        data["names"] = {k: v for k, v in (data.get("names") or {}).items() if k not in gone}
     out = Scenario.model_validate(data, context=FROM_FILE)
     out._source = scenario._source
     return out

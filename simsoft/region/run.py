@@ -136,7 +136,8 @@ class RegionalRun:
             return scenario
         own = [Hospital.model_validate({**h.model_dump(exclude={"location", "travel"}),
                                         "travel": self.network.free_flow_s(site, h.id)}) for h in hospitals]
-        return scenario.model_copy(update={"medical": scenario.medical.model_copy(update={"hospitals": own})})
+        return scenario.model_copy(update={"medical": scenario.medical.model_copy(update={"hospitals": own})}
+                                   ).with_names_of_its_places()
 
     def run_until(self, t_s: float) -> None:
         """Advance every site to region time ``t_s`` (no further than the horizon); records stay open, so an

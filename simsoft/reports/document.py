@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Doc", "render_markdown", "render_html", "write_document", "save_figure", "format_value", "human_value"]
+__all__ = ["Doc", "render_markdown", "render_html", "write_document", "save_figure", "format_value", "human_value",
+           "bare_number", "is_count_metric"]
 
 
 @dataclass
@@ -81,7 +82,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;hei
 figure{margin:1em 0 2em}figcaption{color:#555;font-size:0.9em}details{margin:1em 0}"""
 
 
-_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+( ?%)?$")
+_NUMBER = re.compile(r"^[+-]?[\d,\u202f]*[.,]?\d+( ?%)?$")  # 1,234.5 (en), 1\u202f234,5 (fr)
 
 
 def _is_num(x: Any) -> bool:
@@ -90,8 +91,16 @@ def _is_num(x: Any) -> bool:
     return bool(_NUMBER.match(str(x).strip()))
 
 
-def _cell(x: Any) -> str:
-    """A table cell as HTML: a number and its unit (``21 min``, ``6 people``) never split across lines."""
+def _cell(x: Any, lang: str = "en") -> str:
+    """A table cell as HTML: a number and its unit (``21 min``, ``6 people``) never split across lines; in
+    another language also a unit and the number after it (``2 د 51 ث``, ``3 h 5 min``), in any script.
+
+    >>> _cell("2 د 51 ث", "ar")
+    '2&nbsp;د&nbsp;51&nbsp;ث'
+    """
+    if lang != "en":
+        text = re.sub(r"(\d) (?=[^\W\d_]|%)", "\\1&nbsp;", html.escape(str(x)))
+        return re.sub(r"(?<![^\s;])([^\W\d_]{1,3}) (?=\d)", "\\1&nbsp;", text)
     return re.sub(r"(\d) (?=[a-z%])", "\\1&nbsp;", html.escape(str(x)))
 
 
@@ -120,8 +129,8 @@ def render_html(doc: Doc, folder: str | os.PathLike[str]) -> str:
                 out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in b[1])
                            + "</tr></thead><tbody>")
                 for r in b[2]:
-                    cells = "".join(f'<td class="num">{_cell(c)}</td>' if _is_num(c)
-                                    else f"<td>{_cell(c)}</td>" for c in r)
+                    cells = "".join(f'<td class="num">{_cell(c, doc.lang)}</td>' if _is_num(c)
+                                    else f"<td>{_cell(c, doc.lang)}</td>" for c in r)
                     out.append(f"<tr>{cells}</tr>")
                 out.append("</tbody></table>")
             elif b[0] == "fig":
@@ -154,9 +163,22 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> None:
     fig.savefig(Path(path), dpi=110, metadata={"Software": None})
 
 
-def format_value(x: Any, digits: int = 4) -> str:
+def format_value(x: Any, digits: int = 4, *, lang: str = "en") -> str:
     """A metric value as reports print it: thousands separators, ``digits`` significant digits,
-    ``not reached`` for ``None`` and ``n/a`` for a non-finite number."""
+    ``not reached`` for ``None`` and ``n/a`` for a non-finite number (numbers and words in ``lang``).
+
+    >>> format_value(1234.5678, lang="fr"), format_value(None, lang="ar")
+    ('1\u202f235', 'لم يتحقق')
+    """
+    if lang != "en":
+        from simsoft.i18n import translator
+
+        tr = translator(lang)
+        if x is None:
+            return tr("not reached")
+        if isinstance(x, float) and not math.isfinite(x):
+            return tr("n/a")
+        return tr.number(format_value(x, digits)) if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
     if x is None:
         return "not reached"
     if isinstance(x, bool):
@@ -173,7 +195,7 @@ def format_value(x: Any, digits: int = 4) -> str:
     return str(x)
 
 
-def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> str:
+def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None, lang: str = "en") -> str:
     """A metric value in human units: durations (``_s``) in s / min / h, counts of people as
     whole people with intervals clipped at zero; ``[low, high]`` appended when both are given.
 
@@ -185,13 +207,16 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
     ('1 person', '2 people')
     >>> human_value("incident.exposed_person_min", 257.0, low=-33.0, high=547.0)
     '257 person-min [0, 547]'
+    >>> human_value("medical.deaths", 2.0, lang="ar"), human_value("egress.t95_s", 95.0, low=80.0, high=110.0, lang="fr")
+    ('شخصان', '1 min 35 s [1 min 20 s ; 1 min 50 s]')
     """
+    if lang != "en":
+        return _human_value_in(metric, x, low=low, high=high, lang=lang)
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return format_value(x)
     from simsoft.units import format_duration
 
-    count = metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
-        (".exited", ".total", "_end", ".removed"))
+    count = is_count_metric(metric)
     # Times, counts and exposure cannot go below zero: neither can their interval bounds.
     if metric.endswith("_s"):
         def one(v: Any) -> str:
@@ -215,4 +240,44 @@ def human_value(metric: str, x: Any, *, low: Any = None, high: Any = None) -> st
         text = one(x) + (" person-min" if metric.endswith("_person_min") else "")
     if low is not None and high is not None and all(isinstance(v, (int, float)) and math.isfinite(v) for v in (low, high)):
         text += f" [{one(low)}, {one(high)}]"
+    return text
+
+
+def is_count_metric(metric: str) -> bool:
+    """Whether ``metric`` counts people (whole people, never below zero)."""
+    return metric.startswith(("casualties.", "medical.deaths", "medical.preventable_deaths")) or metric.endswith(
+        (".exited", ".total", "_end", ".removed"))
+
+
+def bare_number(metric: str, v: Any, *, lang: str) -> str:
+    """One value of ``metric`` in ``lang`` without the word for people (``_s`` in s / min / h, clipped at zero):
+    the cells of a table whose heading names the unit, and the bounds of an interval."""
+    from simsoft.i18n import translator
+
+    tr = translator(lang)
+    if not (metric.endswith(("_s", "_person_min")) or is_count_metric(metric)):
+        return format_value(float(v), lang=lang)
+    v = max(0.0, float(v))
+    if metric.endswith("_s"):
+        return tr.duration(v)
+    if is_count_metric(metric):
+        return tr.fixed(v, 0 if abs(v - round(v)) < 0.05 else 1, grouped=True)
+    return tr.fixed(v, 0 if v >= 10 or v == 0 else 1, grouped=True)
+
+
+def _human_value_in(metric: str, x: Any, *, low: Any, high: Any, lang: str) -> str:
+    """:func:`human_value` in a language other than English (:mod:`simsoft.i18n`: numbers, durations, plurals)."""
+    from simsoft.i18n import translator
+
+    tr = translator(lang)
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return format_value(x, lang=lang)
+    if is_count_metric(metric):
+        text = tr.ngettext("%(num)s person", "%(num)s people", max(0.0, float(x)))
+    elif metric.endswith("_person_min"):
+        text = tr("%(value)s person-min", value=bare_number(metric, x, lang=lang))
+    else:
+        text = bare_number(metric, x, lang=lang) if metric.endswith("_s") else format_value(float(x), lang=lang)
+    if low is not None and high is not None and all(isinstance(v, (int, float)) and math.isfinite(v) for v in (low, high)):
+        text += " " + tr("[%(low)s, %(high)s]", low=bare_number(metric, low, lang=lang), high=bare_number(metric, high, lang=lang))
     return text

@@ -14,6 +14,7 @@ folder as it is made; ``simsoft report`` rebuilds one from the folder's files.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -26,6 +27,8 @@ import yaml
 from simsoft.engine import RunResult
 from simsoft.i18n import N_, translator
 from simsoft.reports.document import Doc, format_value, save_figure, write_document
+from simsoft.reports.metric_words import metric_words, value_words
+from simsoft.reports.names import in_language
 from simsoft.reports.summary import conclusion_sentences, summary_rows
 from simsoft.runfolder import load_run
 
@@ -91,6 +94,8 @@ def write_run_report(folder: str | os.PathLike[str], result: RunResult | None = 
     _ = translator(lang)
     path = Path(folder)
     result = result if result is not None else load_run(path)
+    # Places and the scenario named as its ``names:`` block says them in this language (the data files keep ids).
+    result = dataclasses.replace(result, scenario=in_language(result.scenario, lang))
     if manifest is None and (path / "manifest.yaml").is_file():
         manifest = yaml.safe_load((path / "manifest.yaml").read_text(encoding="utf-8"))
     manifest = manifest or {}
@@ -143,12 +148,28 @@ def write_run_report(folder: str | os.PathLike[str], result: RunResult | None = 
                  e.values.get("rejected", "")) for e in decisions]
         blocks += [("h", 1, _("Decisions")),
                    ("table", [_("at (m:ss)"), _("action"), _("taken by"), _("zones / target"), _("refused because")], drow)]
-    mrows = [(k, format_value(v)) for k, v in sorted(result.metrics.items())]
+    if lang == "en":  # the English report as it always was: keys and values
+        mrows: list[tuple[Any, ...]] = [(k, format_value(v)) for k, v in sorted(result.metrics.items())]
+        mhead = [_("metric"), _("value")]
+    else:  # in words in the report's language, the key beside them to match metrics.json
+        places = _place_names(result)
+        mrows = [(metric_words(k, lang, places), k, format_value(value_words(v, lang), lang=lang))
+                 for k, v in sorted(result.metrics.items())]
+        mhead = [_("metric"), _("key"), _("value")]
     blocks.append(("details", _("All metrics (%(n)s, by key as in metrics.json)", n=len(mrows)),
-                   [("table", [_("metric"), _("value")], mrows)]))
+                   [("table", mhead, mrows)]))
     title = _("Run report: %(name)s", name=result.scenario.name) + (f" [{result.variant}]" if result.variant else "")
     files += write_document(path, Doc(title, blocks, lang=lang), "report")
     return files
+
+
+def _place_names(result: RunResult) -> dict[str, str]:
+    """Zones, exits and hospitals by id, as the report names them (the names metric keys refer to)."""
+    names = {z.id: z.label for z in result.scenario.venue.zones}
+    names.update({x.id: x.label for x in result.scenario.venue.exits})
+    if result.scenario.medical is not None:
+        names.update({h.id: h.name or h.id for h in result.scenario.medical.hospitals})
+    return names
 
 
 def rebuild_run_report(folder: str | os.PathLike[str], lang: str = "en") -> list[str]:

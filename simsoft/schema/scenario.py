@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, StringConstraints, model_serializer
 
 from simsoft.schema.actions import Action
 from simsoft.schema.automatic import Automatic
@@ -17,7 +17,14 @@ from simsoft.schema.response import Alerting, Detection, Response
 from simsoft.schema.population import Population
 from simsoft.schema.venue import Venue
 
-__all__ = ["Scenario", "Variant", "SCHEMA_VERSION"]
+__all__ = ["Scenario", "Variant", "SCHEMA_VERSION", "NAMED_OWN"]
+
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+"""A language as a key of ``names:``: an ISO 639 code (``en``, ``ar``, ``fr``)."""
+
+NAMED_OWN = ("venue", "scenario", "incident", "description")
+"""Keys of ``names:`` that name no place: the venue's own name and the scenario's (as in exercise files), the
+incident's narrative label and the scenario's description."""
 
 SCHEMA_VERSION = "1"
 """Version of the scenario language; written into every run manifest."""
@@ -74,6 +81,34 @@ class Scenario(Strict):
     """Longest simulated time; the run also stops earlier once nothing more can happen (default 2 h)."""
     variants: dict[str, Variant] = Field(default_factory=dict)
     """Named overrides to compare, e.g. ``wider_exits`` or ``no_public_address``."""
+    names: dict[str, dict[LanguageCode, str]] = Field(default_factory=dict)
+    """Display names in other languages for reports and figures written with ``--lang``: a zone, exit, door
+    or hospital id, ``venue`` (the venue's name), ``scenario`` (this scenario's name), ``incident`` (the
+    incident's label) or ``description``, each with ``{language: text}``, e.g. ``prayer_hall: {fr: Salle de prière, ar: قاعة الصلاة}``. English, and a
+    language a name does not give, use the name as written; the data files never change."""
+
+    def named_places(self) -> set[str]:
+        """The ids ``names:`` may name: zones, exits, doors and hospitals, and :data:`NAMED_OWN`."""
+        venue = self.venue
+        ids = {z.id for z in venue.zones} | {x.id for x in venue.exits} | {c.id for c in venue.connections}
+        return ids | ({h.id for h in self.medical.hospitals} if self.medical is not None else set()) | set(NAMED_OWN)
+
+    def with_names_of_its_places(self) -> "Scenario":
+        """This scenario without the ``names:`` of places it no longer has (a region's site that runs without its
+        incident, or with the region's hospitals instead of its own); itself when every name still names a place."""
+        places = self.named_places()
+        if all(k in places for k in self.names):
+            return self
+        return self.model_copy(update={"names": {k: v for k, v in self.names.items() if k in places}})
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> Any:
+        # A scenario without translated names dumps as it did before ``names:`` existed (run manifests,
+        # the exercise journal's scenario digest).
+        data = handler(self)
+        if not self.names and isinstance(data, dict):
+            data.pop("names", None)
+        return data
 
     _source: str | None = PrivateAttr(default=None)
 
