@@ -34,6 +34,26 @@ class CrowdActions:
         self.zone_index = {z: i for i, z in enumerate(net.node_ids[: self.Z])}
         self.exit_index = {e: j for j, e in enumerate(net.exit_ids)}
         self.conn_index = {c: i for i, c in enumerate(net.conn_ids)}
+        self._zone_people: dict[int, np.ndarray] = {}
+        """Zone node -> its people (indexes, ascending): ``p_node`` never changes, see :meth:`people_of`."""
+
+    def people_of(self, zones: list[int]) -> np.ndarray:
+        """Indexes of the people who start in the zone nodes ``zones`` (distinct), ascending.
+
+        The same indexes, in the same order, as ``np.flatnonzero`` of a mask over every person, but an
+        action on one zone of a 60,000-seat stadium reads its few hundred people, not everyone.
+        """
+        if len(zones) != 1:
+            # Several zones (often all of them): one pass of the mask, already ascending.
+            zset = np.zeros(self.N, dtype=bool)
+            zset[zones] = True
+            return np.flatnonzero(zset[self.s.p_node])
+        z = zones[0]
+        people = self._zone_people.get(z)
+        if people is None:
+            people = self._zone_people[z] = np.flatnonzero(self.s.p_node == z)
+            people.flags.writeable = False
+        return people
 
     def alert(self, zones: Iterable[str], *, now: float, share: float = 1.0, pre_movement_factor: float = 1.0) -> None:
         """Start the pre-movement clocks of the occupants of ``zones`` now; they stay put.
@@ -57,15 +77,15 @@ class CrowdActions:
         for z in idx:
             if math.isnan(s.alerted_at[z]):
                 s.alerted_at[z] = now
-        reach = np.zeros(self.N)
-        reach[idx] = s.reach[idx]
-        hit = np.isnan(s.p_alert) & (s.p_key < reach[s.p_node]) & (s.p_state < 2)
+        # Only the people of ``idx`` can be reached (elsewhere the reach is 0 and every key is >= 0).
+        people = self.people_of(idx)
+        hit = people[np.isnan(s.p_alert[people]) & (s.p_key[people] < s.reach[s.p_node[people]]) & (s.p_state[people] < 2)]
         s.p_alert[hit] = now
         s.p_factor[hit] = pre_movement_factor
         # People reached in a zone already told to leave start after their pre-movement.
         going = np.zeros(self.N, dtype=bool)
         going[: self.Z] = s.evacuating & ~s.hold[: self.Z]
-        if (hit & going[s.p_node]).any():
+        if going[s.p_node[hit]].any():
             self._schedule([z for z in idx if going[z]], now=now)
             self._changed()
 
@@ -80,7 +100,8 @@ class CrowdActions:
         n = int(min(max(n, 0), math.floor(occ + 1e-9)))
         if n == 0:
             return 0
-        waiting_people = np.flatnonzero((s.p_node == z) & (s.p_state < 2))
+        people = self.people_of([z])
+        waiting_people = people[s.p_state[people] < 2]
         n_wait = min(len(waiting_people), int(round(n * s.waiting[z] / occ)))
         n_move = n - n_wait
         moving = occ - s.waiting[z]
@@ -234,9 +255,8 @@ class CrowdActions:
     def _schedule(self, zones: list[int], *, now: float) -> None:
         """Queue the release of the alerted, not-yet-moving people of ``zones`` (alert + pre-movement, not before now)."""
         s = self.s
-        zset = np.zeros(self.N, dtype=bool)
-        zset[zones] = True
-        who = np.flatnonzero(zset[s.p_node] & (s.p_state == 0) & ~np.isnan(s.p_alert))
+        people = self.people_of(zones)
+        who = people[(s.p_state[people] == 0) & ~np.isnan(s.p_alert[people])]
         if len(who) == 0:
             return
         s.p_state[who] = 1
@@ -253,10 +273,8 @@ class CrowdActions:
     def _cancel(self, zones: list[int]) -> None:
         """Drop the queued releases of ``zones`` (they will be re-queued on release)."""
         s = self.s
-        zset = np.zeros(self.N, dtype=bool)
-        zset[zones] = True
-        hit = zset[s.p_node] & (s.p_state == 1)
-        s.p_state[hit] = 0
+        people = self.people_of(zones)
+        s.p_state[people[s.p_state[people] == 1]] = 0
         keep = s.p_state[s.pend_person] == 1
         s.pend_t, s.pend_person = s.pend_t[keep], s.pend_person[keep]
 

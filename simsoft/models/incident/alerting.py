@@ -21,11 +21,11 @@ rule fires and nobody hides by a plan they were never given.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import simpy
 
 from simsoft.distributions import sample
@@ -64,19 +64,57 @@ def resolve_zones(selection: Any, *, scenario: Scenario, affected: list[str]) ->
 
 
 def exits_away_from(scenario: Scenario, zone: str, affected: list[str]) -> list[str] | None:
-    """Exits ``zone`` can reach without passing through an affected zone (``None``: no restriction)."""
+    """Exits ``zone`` can reach without passing through an affected zone (``None``: no restriction).
+
+    A pure function of the venue's connections, the zone and the affected zones, asked for every
+    zone of every plan step and cue (about ninety times a stadium run): the answers are kept per
+    venue (see :func:`_venue_reach`), so the search runs once per (zone, affected set) in a process.
+    """
     if not affected:
         return None
-    graph = nx.DiGraph()
-    for c in scenario.venue.connections:
-        graph.add_edge(c.from_, c.to)
-        if not c.one_way:
-            graph.add_edge(c.to, c.from_)
-    graph.remove_nodes_from([a for a in affected if a != zone])
-    if zone not in graph:
+    succ, memo = _venue_reach(scenario.venue)
+    blocked = frozenset(a for a in affected if a != zone)
+    key = (zone, blocked)
+    if key not in memo:
+        memo[key] = _reachable_exits(scenario, succ, zone, blocked)
+    exits = memo[key]
+    return None if exits is None else list(exits)
+
+
+_REACH: dict[int, tuple[weakref.ref, dict[str, list[str]], dict]] = {}
+"""id(venue) -> (the venue, its successor lists, answers of :func:`exits_away_from`): venues are frozen."""
+
+
+def _venue_reach(venue: Any) -> tuple[dict[str, list[str]], dict]:
+    """Successors of every connected zone or exit (the directed graph of the connections) and the answers so far."""
+    entry = _REACH.get(id(venue))
+    if entry is None or entry[0]() is not venue:
+        if len(_REACH) >= 64:  # a long session loads a few venues; never grow without bound
+            _REACH.clear()
+        succ: dict[str, list[str]] = {}
+        for c in venue.connections:
+            succ.setdefault(c.from_, []).append(c.to)
+            succ.setdefault(c.to, [])
+            if not c.one_way:
+                succ[c.to].append(c.from_)
+        entry = _REACH[id(venue)] = (weakref.ref(venue), succ, {})
+    return entry[1], entry[2]
+
+
+def _reachable_exits(scenario: Scenario, succ: dict[str, list[str]], zone: str,
+                     blocked: frozenset[str]) -> tuple[str, ...] | None:
+    """The venue's exits, in their order, reachable from ``zone`` through no ``blocked`` zone (``None`` if none)."""
+    if zone not in succ:  # no connection touches it
         return None
-    reach = nx.descendants(graph, zone)
-    exits = [e.id for e in scenario.venue.exits if e.id in reach]
+    seen = {zone}
+    todo = [zone]
+    while todo:
+        for nxt in succ[todo.pop()]:
+            if nxt not in seen and nxt not in blocked:
+                seen.add(nxt)
+                todo.append(nxt)
+    seen.discard(zone)
+    exits = tuple(e.id for e in scenario.venue.exits if e.id in seen)
     return exits or None
 
 
