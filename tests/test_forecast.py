@@ -202,6 +202,26 @@ def test_format_and_figure_of_a_forecast(loaded, tmp_path):
     assert ses.forecasts == []  # journal=False
 
 
+def test_forecast_table_in_french_and_arabic(loaded, tmp_path):
+    """The table's header, indicators, intervals and 'n/a' in the page's language; English stays as it was."""
+    from facilitator.evaluation.forecast import TABLE_HEADER, table_header, table_rows
+    from facilitator.i18n import translator
+
+    ses = _mid_session(loaded, tmp_path)
+    result = forecast(ses, team="venue", line="alert zones=all", replications=N, executor="serial", journal=False)
+    assert table_header() == TABLE_HEADER == ("Indicator", "proposed now", "no further action", "doctrine",
+                                              "proposed − no further action (95 % CI)", "proposed − doctrine (95 % CI)")
+    english = table_rows(result)
+    assert english == table_rows(result, translator("en"))
+    assert english[0][0] == "Deaths" and " to " in english[0][1]
+    fr = table_rows(result, translator("fr"))
+    assert table_header(translator("fr"))[1:3] == ("décision proposée maintenant", "aucune autre action")
+    assert fr[0][0] == "Décès" and " à " in fr[0][1] and " to " not in " ".join(c for r in fr for c in r)
+    ar = table_rows(result, translator("ar"))
+    assert table_header(translator("ar"))[0] == "المؤشر"
+    assert all(not re.search(r"[A-Za-z]", c) for r in ar for c in r), ar
+
+
 def _client(room, role_key: str):
     from facilitator.web import create_app
 
@@ -240,6 +260,10 @@ def test_the_web_forecast_button_for_the_facilitator_and_evaluators(loaded, tmp_
                         follow_redirects=True).get_data(as_text=True)
         assert "refused: team &#39;venue&#39; may not dispatch" in page and room.version == seq
         ev, etoken = _client(room, "evaluator")
+        fac.get("/lang?lang=fr")
+        page = fac.get("/facilitator").get_data(as_text=True)
+        assert "<th>aucune autre action</th>" in page and "<th>no further action</th>" not in page
+        fac.get("/lang?lang=en")
         page = ev.post("/evaluator/forecast", data={"csrf": etoken, "team": "police", "decision": "dispatch unit=armed_response"},
                        follow_redirects=True).get_data(as_text=True)
         assert "forecast ready: what if police dispatch unit=armed_response" in page

@@ -50,6 +50,7 @@ from facilitator.evaluation.precision import Precision, ReplicationRule, replica
 from facilitator.evaluation.runs import pick_executor, run_arms, unmade
 from facilitator.exercise.decisions import DecisionError, ScriptedDecision, action_text, parse_line
 from facilitator.exercise.loader import check_decision
+from facilitator.i18n import N_, Translator, translator
 
 if TYPE_CHECKING:  # pragma: no cover
     from simsoft.schema import Scenario
@@ -58,14 +59,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["FORECAST_ARMS", "FORECAST_LABELS", "FORECAST_METRICS", "FORECAST_REPLICATIONS", "Forecast", "ForecastPlan",
            "ForecastWorld",
-           "TABLE_HEADER", "forecast", "prepare", "run_forecast", "record", "remaining_doctrine", "table_rows", "figure",
+           "TABLE_HEADER", "table_header", "forecast", "prepare", "run_forecast", "record", "remaining_doctrine", "table_rows", "figure",
            "figure_png", "draw_in_background", "format_forecast"]
 
 FORECAST_REPLICATIONS = 100
 """Replications per arm by default (the issue's floor)."""
 
 FORECAST_ARMS = ("proposed", "no_further_action", "doctrine")
-FORECAST_LABELS = {"proposed": "proposed now", "no_further_action": "no further action", "doctrine": "doctrine"}
+FORECAST_LABELS = {"proposed": N_("proposed now"), "no_further_action": N_("no further action"),
+                   "doctrine": N_("doctrine")}
 
 FORECAST_METRICS = VENUE_METRICS
 """The key indicators of a venue forecast: metric key, label, display unit (``min`` metrics are held in seconds);
@@ -316,36 +318,47 @@ def forecast(session: "Session", *, team: str, line: str, replications: int = FO
     return result
 
 
-def table_rows(result: Forecast) -> list[tuple[str, ...]]:
-    """The forecast table: indicator, mean (95 % CI) per arm, proposed − no further action, proposed − doctrine."""
+def table_rows(result: Forecast, tr: Translator | None = None) -> list[tuple[str, ...]]:
+    """The forecast table: indicator, mean (95 % CI) per arm, proposed − no further action, proposed − doctrine, in
+    ``tr``'s language (English when ``None``)."""
     from facilitator.evaluation.aar import fmt_metric as fmt
+    from facilitator.evaluation.regional_outcomes import regional_label
 
-    units = {m: u for m, _, u in result.metrics}
+    _ = tr or translator("en")
+    units = {m: u for m, _l, u in result.metrics}
 
     def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
-        return fmt(metric, value, signed=signed, unit=units[metric])
+        return fmt(metric, value, signed=signed, unit=units[metric], tr=tr)
+
+    def label(metric: str, text: str) -> str:
+        if _.lang == "en":
+            return text
+        return regional_label(metric, _) or _(text.replace("%", "%%"))
 
     def band(metric: str, st: dict[str, Any]) -> str:
         if st.get("mean") is None:
-            return "not reached"
+            return _("not reached")
         text = fmt_metric(metric, st["mean"])
         if st.get("mean_ci_low") is not None and st.get("mean_ci_high") is not None:
-            text += f" ({fmt_metric(metric, st['mean_ci_low'])} to {fmt_metric(metric, st['mean_ci_high'])})"
+            text = _("%(mean)s (%(low)s to %(high)s)", mean=text, low=fmt_metric(metric, st["mean_ci_low"]),
+                     high=fmt_metric(metric, st["mean_ci_high"]))
         reached = st.get("n", 0)
-        return text if reached == result.replications else f"{text} [{reached}/{result.replications} runs]"
+        return text if reached == result.replications else _("%(text)s [%(n)s/%(of)s runs]", text=text, n=reached,
+                                                             of=result.replications)
 
     def diff(metric: str, d: dict[str, Any]) -> str:
         if not d or d.get("mean") is None:
-            return "n/a"
+            return _("n/a")
         text = fmt_metric(metric, d["mean"], signed=True)
         if d.get("ci_low") is not None and d.get("ci_high") is not None:
-            text += f" ({fmt_metric(metric, d['ci_low'], signed=True)} to {fmt_metric(metric, d['ci_high'], signed=True)})"
+            text = _("%(mean)s (%(low)s to %(high)s)", mean=text, low=fmt_metric(metric, d["ci_low"], signed=True),
+                     high=fmt_metric(metric, d["ci_high"], signed=True))
         return text + (" *" if d.get("significant") else "")
 
     summ = result.summary()
-    return [(label, *(band(m, summ[m]["arms"][a]) for a in FORECAST_ARMS),
+    return [(label(m, text), *(band(m, summ[m]["arms"][a]) for a in FORECAST_ARMS),
              diff(m, summ[m]["proposed_minus_no_further_action"]), diff(m, summ[m]["proposed_minus_doctrine"]))
-            for m, label, _ in result.metrics]
+            for m, text, _u in result.metrics]
 
 
 def figure(result: Forecast) -> Any:
@@ -387,9 +400,15 @@ def draw_in_background(result: Forecast, path: str | os.PathLike[str]) -> "Futur
     return _DRAWER[0].submit(draw)
 
 
-TABLE_HEADER = ("Indicator", *(FORECAST_LABELS[a] for a in FORECAST_ARMS), "proposed − no further action (95 % CI)",
-                "proposed − doctrine (95 % CI)")
-"""Column names of :func:`table_rows`."""
+def table_header(tr: Translator | None = None) -> tuple[str, ...]:
+    """Column names of :func:`table_rows` in ``tr``'s language (English when ``None``)."""
+    _ = tr or translator("en")
+    return (_("Indicator"), *(_(FORECAST_LABELS[a]) for a in FORECAST_ARMS), _("proposed − no further action (95 %% CI)"),
+            _("proposed − doctrine (95 %% CI)"))
+
+
+TABLE_HEADER = table_header()
+"""Column names of :func:`table_rows` in English."""
 
 
 def format_forecast(result: Forecast) -> list[str]:

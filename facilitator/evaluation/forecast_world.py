@@ -31,6 +31,7 @@ from facilitator.evaluation.outcomes import arm_scenario, doctrine_session
 from facilitator.evaluation.regional_outcomes import (regional_doctrine_session, regional_metrics, regional_threshold,
                                                       run_region_chunk, with_actions)
 from facilitator.evaluation.runs import Runner
+from facilitator.i18n import N_
 
 if TYPE_CHECKING:  # pragma: no cover
     from facilitator.conduct.session import Session
@@ -41,7 +42,7 @@ VENUE_METRICS: tuple[tuple[str, str, str], ...] = (
     ("medical.deaths", "Deaths", "people"),
     ("medical.preventable_deaths", "Preventable deaths", "people"),
     ("incident.exposed_person_min", "Exposed person-minutes", "person-min"),
-    ("egress.t100_s", "Everyone out", "min"),
+    ("egress.t100_s", N_("Everyone out"), "min"),  # the other labels are the AAR's (outcomes.METRICS)
     ("recovery.t_everyone_accounted_s", "Everyone accounted for", "min"),
 )
 """The key indicators of a venue forecast: metric key, label, display unit (``min`` metrics are held in seconds)."""

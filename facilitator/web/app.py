@@ -222,7 +222,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         lang = current_lang()  # read here: the view is built on the session's thread, outside this request
         view = room.view(f"facilitator:{lang}", lambda ses: facilitator_view(ses, lang))
         return render_template("facilitator.html", v=view, codes=room.team_codes(), alarm=room.join_alarm(),
-                               forecast=room.forecast_view(), forecast_teams=forecast_teams(),
+                               forecast=room.forecast_view(tr()), forecast_teams=forecast_teams(),
                                forecast_action=url_for("facilitator_forecast"))
 
     @app.get("/projector")
@@ -331,7 +331,7 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
         lang = current_lang()
         view = room.view(f"evaluator:{lang}", lambda ses: evaluator_view(ses, lang))
         injects = [i.id for i in room.session.loaded.exercise.msel]
-        return render_template("evaluator.html", v=view, injects=injects, forecast=room.forecast_view(),
+        return render_template("evaluator.html", v=view, injects=injects, forecast=room.forecast_view(tr()),
                                forecast_teams=forecast_teams(), forecast_action=url_for("evaluator_forecast"))
 
     @app.get("/aar")
@@ -377,13 +377,15 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     @app.post("/facilitator/forecast")
     def facilitator_forecast() -> Any:
         need("facilitator")
-        attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by="facilitator"))
+        attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by="facilitator",
+                                     tr=tr()))
         return back("facilitator")
 
     @app.post("/evaluator/forecast")
     def evaluator_forecast() -> Any:
         r = need("evaluator")
-        attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by=r.kind))
+        attempt(lambda: room.forecast(request.form.get("team", ""), request.form.get("decision", ""), by=r.kind,
+                                     tr=tr()))
         return back("evaluator")
 
     @app.get("/forecast/<int:n>.png")

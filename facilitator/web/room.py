@@ -459,7 +459,7 @@ class Room:
     """Most replications per arm of a forecast asked from the pages (fewer once the bands are precise enough,
     :mod:`facilitator.evaluation.precision`; tests use fewer)."""
 
-    def forecast(self, team_id: str, line: str, *, by: str) -> str:
+    def forecast(self, team_id: str, line: str, *, by: str, tr: Translator | None = None) -> str:
         """Forecast ``line`` for ``team_id`` now (:mod:`facilitator.evaluation.forecast`) and journal it.
 
         The decision is checked and the arms built on the session's thread, the replications run off it
@@ -478,10 +478,12 @@ class Room:
             self._forecast_seq += 1
             self._forecasts.append((self._forecast_seq, result, [None]))
             del self._forecasts[:-self.FORECAST_KEEP]
-        return f"forecast ready: what if {team_id} {result.decision} ({result.replications} replications per arm)"
+        return (tr or translator("en")).gettext(
+            "forecast ready: what if %(team)s %(decision)s (%(n)s replications per arm)", team=team_id,
+            decision=result.decision, n=result.replications)
 
-    def forecast_view(self) -> dict[str, Any] | None:
-        """The latest forecast for the facilitator and evaluator pages, or ``None``."""
+    def forecast_view(self, tr: Translator | None = None) -> dict[str, Any] | None:
+        """The latest forecast for the facilitator and evaluator pages in ``tr``'s language, or ``None``."""
         from simsoft.units import format_duration
 
         from facilitator.evaluation import forecast as fc
@@ -491,8 +493,8 @@ class Room:
                 return None
             n, result, _ = self._forecasts[-1]
         return {"n": n, "team": result.team, "decision": result.decision, "t": format_duration(result.t_s),
-                "replications": result.replications, "header": list(fc.TABLE_HEADER),
-                "rows": fc.table_rows(result), "doctrine": result.doctrine}
+                "replications": result.replications, "header": list(fc.table_header(tr)),
+                "rows": fc.table_rows(result, tr), "doctrine": result.doctrine}
 
     def forecast_png(self, n: int) -> bytes:
         """Forecast ``n``'s figure as PNG, drawn on first request and kept with it."""
