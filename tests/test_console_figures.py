@@ -166,3 +166,44 @@ print("ok", figures)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok ")
+
+
+@pytest.mark.parametrize(("exercise_file", "lang", "word", "english"),
+                         [("place-of-worship.yaml", "fr", "Sortis", "out"),
+                          ("riverside-city.yaml", "fr", "nord (km)", "north (km)")])
+def test_figures_are_drawn_in_the_consoles_language(tmp_path, monkeypatch, exercise_file, lang, word, english):
+    """A French console's figures (the venue's evacuation curves, a region's map) carry French words, drawn by the
+    same worker code in this process (the worker's process is replaced by a direct call)."""
+    from concurrent.futures import Future
+
+    from matplotlib.text import Text
+
+    from facilitator.conduct import figures
+
+    drawn: list = []
+    monkeypatch.setattr(figures, "_save", lambda fig, key, path: drawn.append(fig) or path)
+
+    class InProcess:
+        def __init__(self) -> None:
+            self.world: dict = {}
+
+        def submit(self, ident, job):
+            done: Future = Future()
+            done.set_result(figures._draw(self.world, job))
+            return done
+
+        def close(self, *, wait: bool) -> None:
+            pass
+
+    monkeypatch.setattr(figures, "_Process", InProcess)
+    ses = start_session(load_exercise(HALL / exercise_file), out_dir=tmp_path)
+    ses.advance_phase("conduct")
+    ses.release_next()
+    worker = ses.figure_worker(folder=tmp_path, lang=lang)
+    worker.request("I1")
+    assert worker.poll() == [] and len(drawn) == 1
+    texts = " ".join(t.get_text() for t in drawn[0].findobj(Text))
+    assert word.lower() in texts.lower(), texts[:400]
+    ses.figure_worker(folder=tmp_path / "en").request("I1")
+    said = " ".join(t.get_text() for t in drawn[1].findobj(Text)).lower()
+    assert english in said and word.lower() not in said

@@ -183,7 +183,7 @@ class Console:
         if self.session.folder is None:
             return self.tr.gettext("no figure (no session folder)")
         if self._figures is None:
-            self._figures = self.session.figure_worker(folder=self.session.folder)
+            self._figures = self.session.figure_worker(folder=self.session.folder, lang=self.lang)
         for line in self._figures.poll():
             self.write(f"-- {line}")
         return self._figures.request(label)
@@ -277,7 +277,7 @@ class Console:
     def run(self) -> str:
         """The facilitator's loop; returns ``'closed'`` or ``'quit'`` (once the figures queued are drawn)."""
         if self.figures and self.session.folder is not None and self.session.phase in ("briefing", "conduct"):
-            self._figures = self.session.figure_worker(folder=self.session.folder)
+            self._figures = self.session.figure_worker(folder=self.session.folder, lang=self.lang)
             self._figures.start()  # while the room reads the briefing
         try:
             return self._loop()

@@ -161,8 +161,10 @@ class FigureWorker:
     still running (after the exercise, off the critical path) and stops the worker.
     """
 
-    def __init__(self, sim: Simulation, *, folder: Path) -> None:
+    def __init__(self, sim: Simulation, *, folder: Path, lang: str = "en") -> None:
         self.sim = sim
+        self.lang = lang
+        """The language of the figures' words (:mod:`simsoft.i18n`): the console's."""
         self.folder = Path(folder) / FIGURE_FOLDER
         self._worker: _Process | None = None
         self._sent = (0, 0)
@@ -204,7 +206,7 @@ class FigureWorker:
         return state_key(self.sim)
 
     def _submit(self, key: StateKey, path: Path) -> Future[str]:
-        job: dict[str, Any] = {"key": key, "path": str(path)}
+        job: dict[str, Any] = {"key": key, "path": str(path), "lang": self.lang}
         if self._worker is None:
             self._worker = _Process()
             self._sent, self._fresh = (0, 0), True
@@ -267,7 +269,7 @@ def _draw(world: dict[str, Any], job: dict[str, Any]) -> str:
         slim, events = job["region"]
         result = dataclasses.replace(slim, events=tuple(Event(t, kind, subject, MappingProxyType(values))
                                                         for t, kind, subject, values in events))
-        return _save(region_map(result), job["key"], job["path"])
+        return _save(region_map(result, job.get("lang", "en")), job["key"], job["path"])
     if "world" in job:
         scenario, seed, variant = job["world"]
         world.update(scenario=scenario, seed=seed, variant=variant, events=[], timeseries=Timeseries())
@@ -284,7 +286,7 @@ def _draw(world: dict[str, Any], job: dict[str, Any]) -> str:
 
     result = RunResult(scenario=world["scenario"], seed=world["seed"], variant=world["variant"], events=tuple(recorded),
                        timeseries=ts, metrics=job["metrics"])
-    return _save(evacuation_curves(result), key, path)
+    return _save(evacuation_curves(result, lang=job.get("lang", "en")), key, path)
 
 
 def _save(figure: Any, key: StateKey, path: str) -> str:

@@ -143,9 +143,9 @@ class RegionalSession(Session):
         ``local``'s language when given: :func:`regional_key_numbers`)."""
         return regional_key_numbers(self.run, self.run.observe(), local=local)
 
-    def figure_worker(self, *, folder: Path) -> "RegionalFigureWorker":
-        """The region's map, drawn in the console's background figure worker."""
-        return RegionalFigureWorker(self.run, folder=folder)
+    def figure_worker(self, *, folder: Path, lang: str = "en") -> "RegionalFigureWorker":
+        """The region's map, drawn in the console's background figure worker in ``lang``."""
+        return RegionalFigureWorker(self.run, folder=folder, lang=lang)
 
     def events_text(self) -> str:
         """Every record of the region so far with its ``site`` (the format of ``simsoft region run``)."""
@@ -182,8 +182,8 @@ class RegionalFigureWorker(FigureWorker):
     (:func:`simsoft.plots.region_map`) of the moment, drawn from a slim copy of the regional result (the region,
     its own records and the regional metrics so far; no site records travel)."""
 
-    def __init__(self, run: RegionalRun, *, folder: Path) -> None:
-        super().__init__(run, folder=folder)  # type: ignore[arg-type]
+    def __init__(self, run: RegionalRun, *, folder: Path, lang: str = "en") -> None:
+        super().__init__(run, folder=folder, lang=lang)  # type: ignore[arg-type]
         self.run = run
 
     def _state_key(self) -> tuple[float, int, int]:
@@ -198,7 +198,8 @@ class RegionalFigureWorker(FigureWorker):
         slim = RegionResult(loaded=dataclasses.replace(full.loaded, scenarios={}, data={}), seed=full.seed,
                             variant=full.variant, sites={}, events=(), metrics=dict(full.metrics))
         events = [(e.t_s, e.kind, e.subject, dict(e.values)) for e in full.events]  # records' values do not pickle
-        return self._worker.submit(len(self._jobs), {"key": key, "path": str(path), "region": (slim, events)})
+        return self._worker.submit(len(self._jobs), {"key": key, "path": str(path), "region": (slim, events),
+                                                          "lang": self.lang})
 
 
 def regional_key_numbers(run: RegionalRun, view: RegionView, *, local: Any = None) -> list[str]:

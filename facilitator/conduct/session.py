@@ -504,12 +504,12 @@ class Session:
 
         return [key_numbers(live_values(self.sim.observe(), self.sim.recorder.events))]
 
-    def figure_worker(self, *, folder: Path) -> Any:
+    def figure_worker(self, *, folder: Path, lang: str = "en") -> Any:
         """The console's background figure drawer (:class:`~facilitator.conduct.figures.FigureWorker`) for this
-        session's world (a regional session draws the region's map)."""
+        session's world in ``lang`` (a regional session draws the region's map)."""
         from facilitator.conduct.figures import FigureWorker
 
-        return FigureWorker(self.sim, folder=folder)
+        return FigureWorker(self.sim, folder=folder, lang=lang)
 
     def sitrep(self, team_id: str | None) -> list[str]:
         """The situation report of ``team_id`` now in English (ground truth for ``None`` and non-player teams)."""
