@@ -165,11 +165,11 @@ def test_the_venue_figure_speaks_the_reader_language(reports):
 
     fig, caption = venue_figure(session)
     en = texts(fig)
-    assert caption.startswith("The venue at exercise time") and "exit used" in en and "Prayer hall\n10 hurt" in en
+    assert caption.startswith("The venue at simulated time") and "exit used" in en and "Prayer hall\n10 hurt" in en
     plt.close(fig)
     fig, caption = venue_figure(session, tr=translator("fr"))
     fr = texts(fig)
-    assert caption.startswith("Le lieu au temps d'exercice") and "sorties utilisées sur" in caption
+    assert caption.startswith("Le lieu au temps simulé") and "sorties utilisées sur" in caption
     assert "sortie utilisée" in fr and "Salle de prière\n10 blessés" in fr and "x (m)" in fr
     assert not {"exit used", "door / opening (schematic: not to scale)", "Prayer hall\n10 hurt"} & set(fr)
     plt.close(fig)

@@ -50,12 +50,12 @@ def venue_figure(session: "Session", tr: Translator | None = None) -> tuple[Any,
         when = format_duration(sim.now_s)
         fig = venue_situation(venue, value_text={z: f"{n} hurt" for z, n in hurt.items()}, affected=affected,
                               cordons=cordons, exits_out=dict(counts.exits),
-                              title=f"{venue.name or 'Venue'}: incident, cordons and exits used (exercise time {when})")
+                              title=f"{venue.name or 'Venue'}: incident, cordons and exits used (simulated time {when})")
         scale = "drawn to scale from the venue's floor plan" if scaled else \
             "a schematic (the venue file has no zone outlines), zone size growing with floor area"
-        caption = (f"The venue at exercise time {when}, {scale}: zones the incident affected (dashed purple), cordons "
-                   f"set (hot, warm, cold edges), people hurt by zone and people out by exit ({used} of "
-                   f"{len(venue.exits)} exits used).")
+        caption = (f"The venue at simulated time {when} (the simulation runs on after conduct, through recovery), "
+                   f"{scale}: zones the incident affected (dashed purple), cordons set (hot, warm, cold edges), people "
+                   f"hurt by zone and people out by exit ({used} of {len(venue.exits)} exits used).")
         return fig, caption
     from facilitator.evaluation.plots import shape
 
@@ -69,7 +69,7 @@ def venue_figure(session: "Session", tr: Translator | None = None) -> tuple[Any,
     when = tr.format_duration(sim.now_s)
     fig = venue_situation(venue, value_text={z: tr.ngettext("%(num)s hurt", "%(num)s hurt", n) for z, n in hurt.items()},
                           affected=affected, cordons=cordons, exits_out=dict(counts.exits),
-                          title=_("%(venue)s: incident, cordons and exits used (exercise time %(t)s)",
+                          title=_("%(venue)s: incident, cordons and exits used (simulated time %(t)s)",
                                   venue=(texts.get(("name", "venue"), tr.lang, None) if texts is not None else None)
                                   or venue.name or _("Venue"), t=when),
                           names={x.id: name(x) for x in (*venue.zones, *venue.exits)},
@@ -81,7 +81,8 @@ def venue_figure(session: "Session", tr: Translator | None = None) -> tuple[Any,
         ax.autoscale_view()
     scale = _("drawn to scale from the venue's floor plan") if scaled else \
         _("a schematic (the venue file has no zone outlines), zone size growing with floor area")
-    caption = _("The venue at exercise time %(t)s, %(scale)s: zones the incident affected (dashed purple), cordons "
-                "set (hot, warm, cold edges), people hurt by zone and people out by exit (%(used)s of %(exits)s "
-                "exits used).", t=when, scale=scale, used=used, exits=len(venue.exits))
+    caption = _("The venue at simulated time %(t)s (the simulation runs on after conduct, through recovery), %(scale)s: "
+                "zones the incident affected (dashed purple), cordons set (hot, warm, cold edges), people hurt by zone and "
+                "people out by exit (%(used)s of %(exits)s exits used).", t=when, scale=scale, used=used,
+                exits=len(venue.exits))
     return fig, caption
