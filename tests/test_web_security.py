@@ -286,3 +286,33 @@ def test_good_numbers_still_make_the_decision(room):
     assert "D1 applied at" in page
     made = room.session.decisions[0]
     assert made.action["share"] == 0.75 and made.after_s == 120.0
+
+
+def test_serve_banner_in_the_sessions_language(tmp_path, monkeypatch):
+    """--lang fr: the facilitator's banner and the team names in French; join codes, ids and the command as typed."""
+    import re
+
+    import waitress
+
+    class FakeServer:
+        effective_port = 8123
+
+        def run(self):
+            raise KeyboardInterrupt
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(waitress, "create_server", lambda app, **kw: FakeServer())
+    pow_exercise = ROOT / "scenarios" / "exercises" / "place-of-worship.yaml"
+    result = CliRunner().invoke(exercise, ["serve", str(pow_exercise), "--out", str(tmp_path), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert re.search(r"^code de l'animateur \w{4}-\w{4}$", out, re.M), out
+    assert "vue projecteur      http://localhost:8123/projector   (code de l'animateur" in out
+    assert re.search(r"^code venue\s+\w{4}-\w{4}   \((?!Venue)", out, re.M), out
+    assert re.search(r"^code evaluator\s+\w{4}-\w{4}   \(Évaluateurs\)$", out, re.M), out
+    assert "prêt (Ctrl+C arrête le serveur" in out and "arrêté ; chaque étape est dans le journal" in out
+    assert "reprendre plus tard simsoft exercise serve" in out and "(graine " in out
+    for english in ("facilitator code", "projector view", "ready (", "stopped;", "continue later", "(seed "):
+        assert english not in out, english
