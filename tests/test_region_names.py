@@ -135,3 +135,21 @@ def test_the_web_pages_confirm_in_their_language_and_name_the_venue_in_the_heade
         assert '<span class="venue" title="المكان">· دار العبادة</span>' in page
     finally:
         room.close()
+
+
+@pytest.mark.parametrize(("lang", "venues"), [
+    ("fr", ["Gare d'interconnexion centrale", "Lieu de culte", "Stade (60 000 places)",
+            "Festival de plein air de Meadowlands"]),
+    ("en", ["Central interchange station", None, "Stadium (60,000 seats)", "Meadowlands open-air festival"])])
+def test_the_situation_manuals_table_of_sites_names_each_venue_in_the_readers_language(lang, venues):
+    """The Venue column reads each site scenario's own ``names: venue:`` (it stayed English in a French SitMan)."""
+    from facilitator.documents.region_plan import region_tables
+
+    loaded = load_region(CITY)
+    kind, header, rows, _opts = region_tables(loaded, translator(lang))[0]
+    assert kind == "table" and len(rows) == 4
+    for row, venue in zip(rows, venues):
+        if venue is not None:
+            assert row[1] == venue, rows
+    if lang == "fr":
+        assert header[:2] == ["Site", "Lieu"] and rows[0][0] == "Gare centrale", (header, rows)

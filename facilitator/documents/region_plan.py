@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from simsoft.region import LoadedRegion, RoadNetwork, region_names
+from simsoft.reports import in_language
 
 from facilitator.i18n import N_, Translator, translator
 
@@ -31,7 +32,8 @@ def region_tables(loaded: LoadedRegion, tr: Translator | None = None) -> list[tu
     _ = tr or translator("en")
     region = loaded.region
     names = region_names(region, _.lang)
-    sites = [(names.get(s.id) or loaded.scenarios[s.id].name, loaded.scenarios[s.id].venue.name,
+    said = {s.id: in_language(loaded.scenarios[s.id], _.lang) for s in region.sites}  # a site scenario's own names:
+    sites = [(names.get(s.id) or said[s.id].name, said[s.id].venue.name,
               _people(loaded.scenarios[s.id].population.total, _)) for s in region.sites]
     out: list[tuple[Any, ...]] = [("table", [_("Site"), _("Venue"), _("People")], sites, {"widths": [35, 45, 20]})]
     if region.hospitals:

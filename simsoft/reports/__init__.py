@@ -18,6 +18,7 @@ Reading and writing run folders is :mod:`simsoft.runfolder`. matplotlib is reach
 from simsoft.reports.compare import compare, compare_entries
 from simsoft.reports.document import Doc, render_html, render_markdown, save_figure, write_document
 from simsoft.reports.experiment import experiment_document, experiment_figures, write_experiment_report
+from simsoft.reports.names import in_language
 from simsoft.reports.run import REPORT_FILES, rebuild_run_report, run_figures, write_run_report
 from simsoft.reports.summary import LABEL_WIDTH, summary_lines
 
@@ -29,6 +30,7 @@ __all__ = [
     "compare_entries",
     "experiment_document",
     "experiment_figures",
+    "in_language",
     "rebuild_run_report",
     "render_html",
     "render_markdown",
