@@ -477,9 +477,13 @@ def compare(session_dirs: tuple[str, ...], out_dir: str, replications: int, fixe
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--figure", "figure_file", default=None, type=click.Path(dir_okay=False, path_type=str),
               help="Also write the forecast's figure (PNG) here.")
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of the figure: en, ar (right to left) or fr (default: $SIMSOFT_LANG, else en); the team, "
+                   "places and decision are named as the exercise file names them in it.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
 def forecast(session_dir: str, decision: str, team: str, replications: int, fixed: bool, seed: int | None,
-             executor: str | None, workers: int | None, figure_file: str | None, progress: bool | None) -> None:
+             executor: str | None, workers: int | None, figure_file: str | None, lang: str | None,
+             progress: bool | None) -> None:
     """What if TEAM takes DECISION ("VERB key=value ... [-- rationale]") now, in SESSION's conduct?
 
     Compares the decision taken at the session's current exercise time with no further action and
@@ -491,8 +495,10 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, fixe
     forecast is journaled as a forecast entry; it changes nothing in the session or its report.
     """
     from facilitator.evaluation.forecast import figure_png, forecast as run, format_forecast
+    from facilitator.i18n.exercise import Local
 
     session = _open(session_dir)
+    language = _language(session.loaded, lang)
     bar = _Bar(progress, at_most=_may_stop(replications, fixed))
     try:
         result = run(session, team=team, line=decision, replications=replications, seed=seed, executor=executor,
@@ -502,7 +508,7 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, fixe
     for text in format_forecast(result):
         click.echo(text)
     if figure_file:
-        Path(figure_file).write_bytes(figure_png(result))
+        Path(figure_file).write_bytes(figure_png(result, local=Local(session, language)))
         click.echo(f"wrote {figure_file}")
 
 

@@ -251,7 +251,7 @@ def test_the_web_forecast_button_for_the_facilitator_and_evaluators(loaded, tmp_
         page = resp.get_data(as_text=True)
         assert "forecast ready: what if venue evacuate zones=all" in page
         assert "<th>no further action</th>" in page and "Exposed person-minutes" in page
-        img = re.search(r'src="(/forecast/\d+\.png)"', page).group(1)
+        img = re.search(r'src="(/forecast/\d+\.png)\?lang=en"', page).group(1)
         got = fac.get(img)
         assert got.status_code == 200 and got.mimetype == "image/png" and got.data[:4] == b"\x89PNG"
         # refused: the team may not take the verb; nothing is journaled

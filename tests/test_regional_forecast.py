@@ -178,7 +178,7 @@ def test_the_web_forecast_button_of_a_regional_session(loaded, tmp_path):
         page = fac.post("/facilitator/forecast", data={"csrf": tok(), "team": "health", "decision": "divert hospital=royal"},
                         follow_redirects=True).get_data(as_text=True)
         assert "forecast ready: what if health divert hospital=royal" in page and "Deaths (region)" in page
-        img = re.search(r'src="(/forecast/\d+\.png)"', page).group(1)
+        img = re.search(r'src="(/forecast/\d+\.png)\?lang=en"', page).group(1)
         assert fac.get(img).data[:4] == b"\x89PNG"
         page = fac.post("/facilitator/forecast", data={"csrf": tok(), "team": "health", "decision": "evacuate zones=all"},
                         follow_redirects=True).get_data(as_text=True)

@@ -402,7 +402,7 @@ class Console:
             self.write(f"  {text}")
         if self.figures and ses.folder is not None:
             path = ses.folder / "figures" / f"forecast-{len(ses.forecasts)}.png"
-            draw_in_background(result, path)
+            draw_in_background(result, path, local=self.local)  # in the console's language
             self.write("  " + self.tr.gettext("figure (drawing in the background): %(path)s", path=path))
 
     def _report(self, team_id: str | None) -> list[str]:

@@ -56,10 +56,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from simsoft.schema import Scenario
 
     from facilitator.conduct.session import Session
+    from facilitator.i18n.exercise import Local
 
 __all__ = ["FORECAST_ARMS", "FORECAST_LABELS", "FORECAST_METRICS", "FORECAST_REPLICATIONS", "Forecast", "ForecastPlan",
            "ForecastWorld",
            "TABLE_HEADER", "table_header", "forecast", "prepare", "run_forecast", "record", "remaining_doctrine", "table_rows", "figure",
+           "figure_title",
            "figure_png", "draw_in_background", "format_forecast"]
 
 FORECAST_REPLICATIONS = 100
@@ -322,18 +324,12 @@ def table_rows(result: Forecast, tr: Translator | None = None) -> list[tuple[str
     """The forecast table: indicator, mean (95 % CI) per arm, proposed − no further action, proposed − doctrine, in
     ``tr``'s language (English when ``None``)."""
     from facilitator.evaluation.aar import fmt_metric as fmt
-    from facilitator.evaluation.regional_outcomes import regional_label
 
     _ = tr or translator("en")
     units = {m: u for m, _l, u in result.metrics}
 
     def fmt_metric(metric: str, value: float | None, *, signed: bool = False) -> str:
         return fmt(metric, value, signed=signed, unit=units[metric], tr=tr)
-
-    def label(metric: str, text: str) -> str:
-        if _.lang == "en":
-            return text
-        return regional_label(metric, _) or _(text.replace("%", "%%"))
 
     def band(metric: str, st: dict[str, Any]) -> str:
         if st.get("mean") is None:
@@ -356,36 +352,70 @@ def table_rows(result: Forecast, tr: Translator | None = None) -> list[tuple[str
         return text + (" *" if d.get("significant") else "")
 
     summ = result.summary()
-    return [(label(m, text), *(band(m, summ[m]["arms"][a]) for a in FORECAST_ARMS),
+    return [(_label(m, text, _), *(band(m, summ[m]["arms"][a]) for a in FORECAST_ARMS),
              diff(m, summ[m]["proposed_minus_no_further_action"]), diff(m, summ[m]["proposed_minus_doctrine"]))
             for m, text, _u in result.metrics]
 
 
-def figure(result: Forecast) -> Any:
-    """The forecast's small figure (:func:`facilitator.evaluation.plots.forecast_figure`)."""
+def _label(metric: str, text: str, tr: Translator) -> str:
+    """An indicator's label (English in :attr:`Forecast.metrics`) in ``tr``'s language."""
+    from facilitator.evaluation.regional_outcomes import regional_label
+
+    if tr.lang == "en":
+        return text
+    return regional_label(metric, tr) or tr(text.replace("%", "%%"))
+
+
+def figure_title(result: Forecast, tr: Translator | None = None, *, local: "Local | None" = None) -> str:
+    """The figure's title: the decision in words, in ``tr``'s language (``local``'s, else English), then the command
+    as typed, small print for whoever replays it: ``What if Venue control: alert: zones all at 2 min 30 s`` /
+    ``(typed: venue alert zones=all; n = 4, mean, 95 % CI)``.
+
+    ``local`` (:class:`facilitator.i18n.exercise.Local`, the session in the reader's language) names the team,
+    the zones, exits, units and places as the pages do; without it they stay ids.
+    """
+    from facilitator.web.names import action_words
+
+    _ = tr or (local.tr if local is not None else translator("en"))
+    names = {**local.places, **local.names} if local is not None else {}
+    decision = action_words(result.action, names, _)
+    if result.after_s:
+        decision = _("%(decision)s (in effect %(delay)s later)", decision=decision,
+                     delay=_.format_duration(result.after_s))
+    team = local.team(result.team) if local is not None else result.team
+    return "\n".join((_("What if %(team)s: %(decision)s at %(t)s", team=team, decision=decision,
+                         t=_.format_duration(result.t_s)),
+                       _("(typed: %(line)s; n = %(n)s, mean, 95 %% CI)", line=f"{result.team} {result.decision}",
+                         n=result.replications)))
+
+
+def figure(result: Forecast, tr: Translator | None = None, *, local: "Local | None" = None) -> Any:
+    """The forecast's small figure (:func:`facilitator.evaluation.plots.forecast_figure`) in ``tr``'s language
+    (``local``'s, else English); ``local`` names the team and places in the title (:func:`figure_title`)."""
     from facilitator.evaluation.plots import forecast_figure
 
-    who = f"{result.team}: {result.decision}"
-    return forecast_figure(result.summary(), metrics=result.metrics,
-                           arms=[(a, FORECAST_LABELS[a]) for a in FORECAST_ARMS], replications=result.replications,
-                           title=f"What if {who} (n = {result.replications}, mean, 95 % CI)")
+    _ = tr or (local.tr if local is not None else translator("en"))
+    return forecast_figure(result.summary(), metrics=[(m, _label(m, text, _), u) for m, text, u in result.metrics],
+                           arms=[(a, _(FORECAST_LABELS[a])) for a in FORECAST_ARMS], replications=result.replications,
+                           title=figure_title(result, _, local=local), tr=_)
 
 
-def figure_png(result: Forecast) -> bytes:
-    """The figure as PNG bytes (the web console serves them)."""
+def figure_png(result: Forecast, tr: Translator | None = None, *, local: "Local | None" = None) -> bytes:
+    """The figure as PNG bytes (the web console serves them), in ``tr``'s language (``local``'s, else English)."""
     import io
 
     buf = io.BytesIO()
-    figure(result).savefig(buf, format="png", dpi=110)
+    figure(result, tr, local=local).savefig(buf, format="png", dpi=110)
     return buf.getvalue()
 
 
 _DRAWER: list[Any] = []
 
 
-def draw_in_background(result: Forecast, path: str | os.PathLike[str]) -> "Future[Path]":
-    """Write the figure to ``path`` on a background thread, off the room's critical path; the future
-    gives the path (or the drawing error: a figure never stops the exercise)."""
+def draw_in_background(result: Forecast, path: str | os.PathLike[str], *, tr: Translator | None = None,
+                       local: "Local | None" = None) -> "Future[Path]":
+    """Write the figure (in ``tr``'s language, ``local``'s, else English) to ``path`` on a background thread, off
+    the room's critical path; the future gives the path (or the drawing error: a figure never stops the exercise)."""
     from concurrent.futures import ThreadPoolExecutor
 
     if not _DRAWER:
@@ -394,7 +424,7 @@ def draw_in_background(result: Forecast, path: str | os.PathLike[str]) -> "Futur
     def draw() -> Path:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(figure_png(result))
+        target.write_bytes(figure_png(result, tr, local=local))
         return target
 
     return _DRAWER[0].submit(draw)

@@ -375,42 +375,57 @@ def _wrap(text: str, width: int = 16) -> str:
 
 
 def forecast_figure(summary: Mapping[str, Any], *, metrics: Sequence[tuple[str, str, str]],
-                    arms: Sequence[tuple[str, str]], replications: int, title: str = "") -> Any:
+                    arms: Sequence[tuple[str, str]], replications: int, title: str = "", tr: Any = None) -> Any:
     """A what-if forecast: one small panel per key indicator, mean and 95 % interval of each arm.
 
     Args:
         summary: :meth:`facilitator.evaluation.forecast.Forecast.summary`.
-        arms: ``(arm, label)`` in drawing order.
+        metrics: ``(metric, label, unit)``; the labels already in ``tr``'s language (the unit is the metric's key
+            unit, said here in ``tr``'s language).
+        arms: ``(arm, label)`` in drawing order, the labels already in ``tr``'s language.
+        title: in ``tr``'s language (a default says the replications).
+        tr: the figure's language (:func:`facilitator.i18n.translator`; English when ``None``): its own words are
+            translated, every text is shaped for it (:func:`shape`).
 
     Built on :class:`matplotlib.figure.Figure` without pyplot, so it may be drawn on a background
     thread while the room goes on (pyplot's global state is not thread-safe); save it with ``savefig``.
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(2.1 * len(metrics), 2.5))
+    _ = _words(tr)
+    lang = _.tr.lang
+    width_in = 2.1 * len(metrics)
+    # a long title (a team's and places' full names in French) wraps to the figure's width, about 13 characters
+    # an inch at 9 points, and the figure grows a line's height for each line past the first
+    lines = [part for line in (title.split("\n") if title else [""]) for part in _wrap(line, int(13 * width_in)).split("\n")]
+    title = "\n".join(lines) if title else title
+    fig = Figure(figsize=(width_in, 2.35 + 0.15 * len(lines)))
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, (metric, label, unit) in zip(axes, metrics):
-        shown_unit, div = _panel_unit(unit, [summary[metric]["arms"].get(arm, {}) for arm, _ in arms])
+        shown_unit, div = _panel_unit(unit, [summary[metric]["arms"].get(arm, {}) for arm, _a in arms])
         top = 0.0
-        for j, (arm, _) in enumerate(arms):
+        for j, (arm, _a) in enumerate(arms):
             st = summary[metric]["arms"].get(arm, {})
             mean, lo, hi = (None if v is None else v / div
                             for v in (_scale(unit, st.get(x)) for x in ("mean", "mean_ci_low", "mean_ci_high")))
             if mean is None:
-                ax.text(j, 0, "not\nreached", ha="center", va="bottom", fontsize=6, color="#888888")
+                ax.text(j, 0, _("not\nreached"), ha="center", va="bottom", fontsize=6, color="#888888")
                 continue
             err = [[max(0.0, mean - lo)], [max(0.0, hi - mean)]] if lo is not None and hi is not None else None
             ax.bar(j, mean, color=_ARM_COLOURS.get(arm, "#9467bd"), alpha=0.85, yerr=err, capsize=3)
             top = max(top, mean, hi if hi is not None else 0.0)
-        ax.set_xticks(range(len(arms)), [_wrap(lbl, 10) for _, lbl in arms], fontsize=6)
-        ax.set_title(_wrap(label, 20), fontsize=8)
-        ax.set_ylabel(shown_unit, fontsize=6.5)
+        ax.set_xticks(range(len(arms)), [shape(_wrap(lbl, 10), lang) for _a, lbl in arms], fontsize=6)
+        ax.set_title(shape(_wrap(label, 20), lang), fontsize=8)
+        # the unit words of ``tr`` (min and h in English, as the panel reads: hours past 90 min)
+        shown = {"min": _.tr.units[1], "h": _.tr.units[2]}
+        ax.set_ylabel(shape(shown[shown_unit], lang) if shown_unit in shown else _word(unit, tr), fontsize=6.5)
         ax.tick_params(axis="y", labelsize=6.5)
         ax.set_ylim(bottom=0)
         if top == 0.0:  # every arm at zero: say so instead of ticks of 0.01 people
             ax.set_ylim(0, 1)
             ax.set_yticks([0, 1])
-            ax.text((len(arms) - 1) / 2, 0.5, "0 in every arm", ha="center", va="center", fontsize=7, color="#555555")
-    fig.suptitle(title or f"What-if forecast over {replications} replications (mean, 95 % CI)", fontsize=9)
+            ax.text((len(arms) - 1) / 2, 0.5, _("0 in every arm"), ha="center", va="center", fontsize=7, color="#555555")
+    fig.suptitle(shape(title, lang) if title else
+                 _("What-if forecast over %(n)s replications (mean, 95 %% CI)", n=replications), fontsize=9)
     fig.tight_layout()
     return fig

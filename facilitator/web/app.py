@@ -392,7 +392,10 @@ def create_app(room: Room, *, session_ttl_s: float = SESSION_TTL_S, lang: str = 
     def forecast_png(n: int) -> Any:
         need("evaluator")  # evaluators and the facilitator
         try:
-            data = room.forecast_png(n)
+            # the page's language; the page's link names it too, so a browser never shows one language's cached figure
+            # on a page in another
+            asked = request.args.get("lang", "")
+            data = room.forecast_png(n, asked if asked in LANGUAGES else current_lang())
         except SimsoftError:
             abort(404)
         return Response(data, mimetype="image/png")

@@ -137,6 +137,10 @@ def with_names(text: str, names: dict[str, str]) -> str:
     return _WORD.sub(swap, text)
 
 
+_ALL = N_("all")
+"""``zones=all``, ``via=all``: every zone, every exit, said in the reader's word (the console keeps ``all``)."""
+
+
 def action_words(action: dict[str, Any], names: dict[str, str], tr: Translator | None = None) -> str:
     """A decision's action as a page shows it: ``close connection=hall_foyer`` -> ``close: connection Main hall ↔ Foyer``.
 
@@ -148,7 +152,8 @@ def action_words(action: dict[str, Any], names: dict[str, str], tr: Translator |
 
     def shown(v: Any) -> str:
         values = v if isinstance(v, list) else [v]
-        return ", ".join(names.get(str(x), t("yes") if x is True else t("no") if x is False else str(x)) for x in values)
+        return ", ".join(names.get(str(x), t("yes") if x is True else t("no") if x is False else t(_ALL) if x == "all"
+                                   else str(x)) for x in values)
 
     params = [f"{say(k, tr) if tr is not None and tr.lang != 'en' else k.replace('_', ' ')} {shown(v)}"
               for k, v in action.items() if k != "do"]

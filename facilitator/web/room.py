@@ -129,7 +129,7 @@ class Room:
         self.clock: Callable[[], float] = time.monotonic
         self._views: dict[str, Any] = {}
         self._views_state: tuple[Any, ...] | None = None
-        self._forecasts: list[tuple[int, Any, list[bytes | None]]] = []
+        self._forecasts: list[tuple[int, Any, dict[str, bytes]]] = []
         """What-if forecasts asked in this server's life, ``(number, result, [figure])``, newest last (the
         journal holds every one)."""
         self._forecast_seq = 0
@@ -476,7 +476,7 @@ class Room:
         self.call(lambda ses: fc.record(ses, result, by=by))
         with self._forecast_lock:
             self._forecast_seq += 1
-            self._forecasts.append((self._forecast_seq, result, [None]))
+            self._forecasts.append((self._forecast_seq, result, {}))
             del self._forecasts[:-self.FORECAST_KEEP]
         return (tr or translator("en")).gettext(
             "forecast ready: what if %(team)s %(decision)s (%(n)s replications per arm)", team=team_id,
@@ -496,18 +496,19 @@ class Room:
                 "replications": result.replications, "header": list(fc.table_header(tr)),
                 "rows": fc.table_rows(result, tr), "doctrine": result.doctrine}
 
-    def forecast_png(self, n: int) -> bytes:
-        """Forecast ``n``'s figure as PNG, drawn on first request and kept with it."""
+    def forecast_png(self, n: int, lang: str = "en") -> bytes:
+        """Forecast ``n``'s figure as PNG in ``lang`` (the page's), drawn on first request and kept with it per language."""
         from facilitator.evaluation.forecast import figure_png
+        from facilitator.i18n.exercise import Local
 
         with self._forecast_lock:
             found = next((f for f in self._forecasts if f[0] == n), None)
         if found is None:
             raise SessionError(f"no forecast {n} in this server's memory (the journal keeps its numbers)")
         _, result, png = found
-        if png[0] is None:
-            png[0] = figure_png(result)
-        return png[0]
+        if lang not in png:
+            png[lang] = figure_png(result, local=Local(self.session, lang))
+        return png[lang]
 
     def forecast_teams(self) -> list[tuple[str, str]]:
         """``(id, name)`` of the teams a forecast may propose for (player teams with verbs)."""
