@@ -178,7 +178,7 @@ def test_figures_are_drawn_in_the_consoles_language(tmp_path, monkeypatch, exerc
 
     from matplotlib.text import Text
 
-    from facilitator.conduct import figures
+    from facilitator.conduct import figures, regional
 
     drawn: list = []
     monkeypatch.setattr(figures, "_save", lambda fig, key, path: drawn.append(fig) or path)
@@ -196,6 +196,7 @@ def test_figures_are_drawn_in_the_consoles_language(tmp_path, monkeypatch, exerc
             pass
 
     monkeypatch.setattr(figures, "_Process", InProcess)
+    monkeypatch.setattr(regional, "_Process", InProcess)  # the regional worker starts its own
     ses = start_session(load_exercise(HALL / exercise_file), out_dir=tmp_path)
     ses.advance_phase("conduct")
     ses.release_next()
