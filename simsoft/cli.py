@@ -476,18 +476,25 @@ def region_validate(files: tuple[str, ...]) -> None:
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the run folder is written.")
 @click.option("--map/--no-map", "draw_map", default=True, show_default=True, help="Also draw the regional map (PNG).")
-def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_map: bool) -> None:
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of summary.md, the map and the lines printed (the data files do not change): en, ar or fr "
+              "(default: $SIMSOFT_LANG, else en).")
+def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_map: bool, lang: str | None) -> None:
     """Simulate every site of REGION in one run, write a run folder and print the regional summary.
 
     The folder OUT/<region>/<UTC time>-s<seed>[-<variant>]/ holds manifest.yaml (the seed of every site),
     events.jsonl (every record with its site), metrics.json (regional metrics), summary.md,
     sites/<id>/metrics.json, sites/<id>/scenario.yaml (as the site ran it) and region-map.png. The same
     region, seed and variant give byte-identical events.jsonl and metrics.json. The region's scripted
-    decisions (actions, or a variant's) are applied and listed in the summary.
+    decisions (actions, or a variant's) are applied and listed in the summary. --lang writes summary.md, the map
+    and the lines printed in Arabic or French; the data files are the same in every language.
     """
+    from simsoft.i18n import default_language, translator
     from simsoft.region import load_region, run_region
     from simsoft.region.output import summary_lines, write_region_run
+    from simsoft.reports.summary import RUN_FOLDER
 
+    lang = default_language(lang)  # an unknown language is refused before anything runs
     loaded = load_region(region)
     for line in loaded.warnings:
         click.secho(f"warning: {line}", fg="yellow", err=True)
@@ -497,14 +504,14 @@ def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_m
         def extra(tmp: Path) -> list[str]:
             from simsoft.plots.region import save_region_map
 
-            save_region_map(result, tmp / "region-map.png")
+            save_region_map(result, tmp / "region-map.png", lang=lang)
             return ["region-map.png"]
 
-    folder = write_region_run(result, out_dir=out_dir, extra=extra)
-    for line in summary_lines(result):
+    folder = write_region_run(result, out_dir=out_dir, extra=extra, lang=lang)
+    for line in summary_lines(result, lang):
         click.echo(line)
     click.echo("")
-    click.echo(f"run folder {folder}")
+    click.echo(f"{translator(lang)(RUN_FOLDER)} {folder}")
 
 
 @region_group.command("sweep")
@@ -521,23 +528,30 @@ def region_run(region: str, seed: int, variant: str | None, out_dir: str, draw_m
               "dask executor starts a local cluster.")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder under which the sweep folder is written.")
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of summary.md and the lines printed (the data files do not change): en, ar or fr "
+              "(default: $SIMSOFT_LANG, else en).")
 def region_sweep(region: str, variants: str | None, reps: int, seed: int, executor: str, workers: int | None,
-                 scheduler: str | None, out_dir: str) -> None:
+                 scheduler: str | None, out_dir: str, lang: str | None) -> None:
     """Run REPS seeded replications of REGION's response variants and compare them.
 
     Every variant of a replication meets the same incidents (common random numbers; region variants change
     the response only). Writes OUT/<region>/sweep-<UTC time>-s<seed>/ with replications.csv (regional metrics,
     one row per run), summary.json and summary.md (key metrics per variant, paired differences to the first).
+    --lang writes summary.md and the lines printed in Arabic or French; the data files are the same in every language.
     """
+    from simsoft.i18n import default_language, translator
     from simsoft.region import load_region
     from simsoft.region.sweep import sweep_region
 
+    lang = default_language(lang)  # an unknown language is refused before anything runs
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
     folder = sweep_region(load_region(region), variants=names, replications=reps, seed=seed, executor=executor,
-                          workers=workers, scheduler=scheduler, out_dir=out_dir)
+                          workers=workers, scheduler=scheduler, out_dir=out_dir, lang=lang)
     click.echo((folder / "summary.md").read_text(encoding="utf-8").rstrip())
     click.echo("")
-    click.echo(f"sweep folder {folder}")
+    tr = translator(lang)
+    click.echo(tr("sweep folder %(path)s", path=folder))
 
 
 @cli.group("venue", cls=_Group)

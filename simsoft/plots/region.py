@@ -220,7 +220,7 @@ def _place_base_labels(fig: Figure, ax, bases: list[tuple[str, tuple[float, floa
         taken.append(label.get_window_extent(renderer))
 
 
-def save_region_map(result: RegionResult, path: str | os.PathLike[str]) -> None:
-    """Draw :func:`region_map` and save it as PNG at ``path``."""
-    fig = region_map(result)
+def save_region_map(result: RegionResult, path: str | os.PathLike[str], *, lang: str = "en") -> None:
+    """Draw :func:`region_map` in ``lang`` and save it as PNG at ``path``."""
+    fig = region_map(result, lang)
     fig.savefig(path)

@@ -22,7 +22,9 @@ from simsoft.experiments.design import BASE, Task, replication_seeds
 from simsoft.experiments.executors import Row, execute
 from simsoft.experiments.summary import summarize
 from simsoft.experiments.table import RowSpool, read_table
+from simsoft.i18n import N_, translator
 from simsoft.region.loader import LoadedRegion, apply_region_variant
+from simsoft.region.names import region_names
 from simsoft.rng import DEFAULT_SEED
 
 __all__ = ["REGION_KEY_METRICS", "region_tasks", "run_region_chunk", "sweep_region"]
@@ -74,9 +76,11 @@ def region_tasks(loaded: LoadedRegion, *, variants: Sequence[str], replications:
 
 def sweep_region(loaded: LoadedRegion, *, variants: Sequence[str] | None = None, replications: int = 20,
                  seed: int = DEFAULT_SEED, executor: str = "processes", workers: int | None = None,
-                 scheduler: str | None = None, out_dir: str | os.PathLike[str] = "outputs") -> Path:
+                 scheduler: str | None = None, out_dir: str | os.PathLike[str] = "outputs", lang: str = "en") -> Path:
     """Run the sweep and write ``OUT/<region>/sweep-<UTC time>-s<seed>/`` (``replications.csv``,
-    ``summary.json``, ``summary.md``); returns the folder. Variants default to ``base`` and every variant."""
+    ``summary.json``, ``summary.md``); returns the folder. Variants default to ``base`` and every variant.
+    ``lang`` is the language of ``summary.md`` (:func:`summary_markdown`); the data files are the same in every one."""
+    tr = translator(lang)  # an unknown language is refused before anything runs
     names = list(variants) if variants else [BASE, *loaded.region.variants]
     tasks = region_tasks(loaded, variants=names, replications=replications, seed=seed)
     stem = Path(loaded.file).stem
@@ -99,7 +103,8 @@ def sweep_region(loaded: LoadedRegion, *, variants: Sequence[str] | None = None,
                 "variants_compared": names, "executor": executor}
     (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True, default=float) + "\n",
                                       encoding="utf-8")
-    (tmp / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")
+    name = None if tr.lang == "en" else region_names(loaded.region, tr.lang).get("region")
+    (tmp / "summary.md").write_text(summary_markdown(summary, lang=tr.lang, name=name), encoding="utf-8")
     final = parent / f"sweep-{stamp}-s{seed}"
     n = 1
     while final.exists():
@@ -113,26 +118,44 @@ def _fmt(x: Any) -> str:
     return "-" if x is None else f"{x:.3g}" if isinstance(x, float) else str(x)
 
 
-def summary_markdown(summary: dict[str, Any]) -> str:
+def summary_markdown(summary: dict[str, Any], *, lang: str = "en", name: str | None = None) -> str:
     """The sweep's summary: each key metric's mean per variant and the paired difference to the reference.
 
     It compares response variants (the region's incidents are the same in every one); it never ranks incidents.
+    ``lang`` writes it in Arabic or French (metrics in words beside their keys, numbers with the locale's signs);
+    ``name`` is the region's name in that language (default: ``summary["region"]``).
     """
+    from simsoft.reports.metric_words import metric_words  # simsoft.reports loads only when a summary is written
+    tr = translator(lang)
+    en = tr.lang == "en"
     ref = summary["reference"]
     keys = summary["key_metrics"]
-    lines = [f"# {summary['region']}: sweep over response variants", "",
-             f"{summary['replications']} replications per variant, seed {summary['seed']}; every variant meets the "
-             f"same incidents (common random numbers), differences are paired against `{ref}`.", "",
-             "| metric | " + " | ".join(summary["variants"]) + " |", "|---|" + "---|" * len(summary["variants"])]
+    variants = list(summary["variants"])
+    n = summary["replications"]
+    runs = f"{n} replications" if en else tr.ngettext("%(num)s replication", "%(num)s replications", n)
+
+    def num(x: Any) -> str:
+        return tr.number(_fmt(x))
+
+    head = [tr("metric")] if en else [tr("metric"), tr("key")]
+    lines = ["# " + tr(N_("%(region)s: sweep over response variants"), region=name or summary["region"]), "",
+             tr(N_("%(runs)s per variant, seed %(seed)s; every variant meets the same incidents (common random numbers), "
+                   "differences are paired against `%(reference)s`."), runs=runs, seed=summary["seed"], reference=ref), "",
+             "| " + " | ".join(head + variants) + " |", "|---|" + "---|" * (len(variants) + len(head) - 1)]
     for m in keys:
-        row = [f"{_fmt(v['metrics'][m]['mean'])}" if m in v["metrics"] else "-" for v in summary["variants"].values()]
-        lines.append(f"| {m} (mean) | " + " | ".join(row) + " |")
+        row = [num(v["metrics"][m]["mean"]) if m in v["metrics"] else "-" for v in summary["variants"].values()]
+        label = [f"{m} (mean)"] if en else [tr(N_("%(metric)s (mean)"), metric=metric_words(m, tr.lang)), f"`{m}`"]
+        lines.append("| " + " | ".join(label + row) + " |")
     if summary["differences"]:
-        lines += ["", f"Paired differences to `{ref}` (mean, {int(summary['confidence'] * 100)} % interval):", ""]
-        lines += ["| variant | metric | difference | interval |", "|---|---|---|---|"]
+        pct = tr.fixed(summary["confidence"] * 100, 0)
+        lines += ["", tr(N_("Paired differences to `%(reference)s` (mean, %(pct)s %% interval):"), reference=ref, pct=pct),
+                  "", "| " + " | ".join(tr.gettext(w) for w in (N_("variant"), N_("metric"), N_("difference"),
+                                                                   N_("interval"))) + " |", "|---|---|---|---|"]
         for v, diffs in summary["differences"].items():
             for m in keys:
                 d = diffs.get(m)
                 if d:
-                    lines.append(f"| {v} | {m} | {_fmt(d.get('mean'))} | {_fmt(d.get('ci_low'))} .. {_fmt(d.get('ci_high'))} |")
+                    words = m if en else metric_words(m, tr.lang)
+                    lines.append(f"| {v} | {words} | {num(d.get('mean'))} | {num(d.get('ci_low'))} .. "
+                                 f"{num(d.get('ci_high'))} |")
     return "\n".join(lines) + "\n"

@@ -82,14 +82,25 @@ FIXED = {
     "recovery.t_scene_handover_s": N_("scene handed over"),
     "recovery.unaccounted_at_all_clear": N_("people unaccounted for at the all clear"),
     "recovery.unaccounted_peak": N_("most people unaccounted for at once"),
+    "region.casualties": N_("casualties in the region"),
+    "region.deaths": N_("deaths in the region"),
+    "region.over_capacity": N_("patients admitted over a hospital's capacity"),
+    "region.population": N_("people at the region's sites"),
+    "region.preventable_deaths": N_("preventable deaths in the region"),
+    "region.time_to_hospital_median_min": N_("time to hospital, median"),
+    "region.time_to_hospital_p90_min": N_("time to hospital, 90th percentile"),
+    "region.transfers": N_("patients moved between hospitals"),
     "response.police_after_report_s": N_("police on scene after the first report"),
     "response.units_on_scene": N_("responder units on scene"),
     "run.actions": N_("actions taken"),
     "run.end_reason": N_("why the run ended"),
     "run.end_s": N_("end of the run"),
     "run.population": N_("people in the venue at the start"),
+    "units.ambulance.shortfall": N_("ambulances not available when asked"),
+    "units.police.shortfall": N_("police units not available when asked"),
 }
-"""Metric keys that name no place, in words (the key metrics are in :data:`METRIC_NAMES`)."""
+"""Metric keys that name no place, in words (the key metrics are in :data:`METRIC_NAMES`; ``region.*`` and
+``units.*``: the headline metrics of a regional run and sweep)."""
 
 PER_PLACE = (
     (re.compile(r"casualties\.zone\.(?P<zone>[^.]+)$"), N_("casualties in %(zone)s")),
@@ -130,6 +141,8 @@ def _unit(key: str, lang: str) -> str:
         return " (p/m²)"
     if key.endswith("_person_min"):
         return f" ({tr('person-min')})"
+    if key.endswith("_min"):  # regional times are kept in minutes
+        return f" ({tr.units[1]})"
     if key.endswith("_s"):
         return f" ({tr.units[0]})"
     return ""
