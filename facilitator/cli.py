@@ -505,7 +505,9 @@ def forecast(session_dir: str, decision: str, team: str, replications: int, fixe
                      workers=workers, on_start=bar.start, on_runs=bar.runs, fixed=fixed)
     finally:
         bar.close()
-    for text in format_forecast(result):
+    from facilitator.i18n import translator
+
+    for text in format_forecast(result, translator(language)):
         click.echo(text)
     if figure_file:
         Path(figure_file).write_bytes(figure_png(result, local=Local(session, language)))

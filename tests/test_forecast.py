@@ -220,6 +220,12 @@ def test_forecast_table_in_french_and_arabic(loaded, tmp_path):
     ar = table_rows(result, translator("ar"))
     assert table_header(translator("ar"))[0] == "المؤشر"
     assert all(not re.search(r"[A-Za-z]", c) for r in ar for c in r), ar
+    assert format_forecast(result, translator("en")) == format_forecast(result)
+    said = format_forecast(result, translator("fr"))
+    assert said[0].startswith("et si venue : alert zones=all à ") and "réplications par option" in said[0]
+    assert said[-1].startswith("  La doctrine ajoute : "), said[-1]
+    for english in ("what if", "replications per arm", "proposed now", "no further action", "doctrine adds"):
+        assert english not in "\n".join(said), english
 
 
 def _client(room, role_key: str):

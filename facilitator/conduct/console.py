@@ -398,7 +398,7 @@ class Console:
             return
         ses = self.session
         result = forecast(ses, team=words[1], line=rest.split(None, 1)[1])
-        for text in format_forecast(result):
+        for text in format_forecast(result, self.tr):
             self.write(f"  {text}")
         if self.figures and ses.folder is not None:
             path = ses.folder / "figures" / f"forecast-{len(ses.forecasts)}.png"

@@ -441,8 +441,10 @@ TABLE_HEADER = table_header()
 """Column names of :func:`table_rows` in English."""
 
 
-def format_forecast(result: Forecast) -> list[str]:
-    """The forecast as plain text lines (console, CLI)."""
+def format_forecast(result: Forecast, tr: Translator | None = None) -> list[str]:
+    """The forecast as plain text lines (console, CLI), in ``tr``'s language (English when ``None``)."""
+    if tr is not None and tr.lang != "en":
+        return _format_forecast_in(result, tr)
     lines = [f"what if {result.team}: {result.decision} at {format_duration(result.t_s)}"
              f" ({result.replications} replications per arm, seed {result.seed}; mean, 95 % CI; * excludes 0)"]
     rows = [TABLE_HEADER, *table_rows(result)]
@@ -452,4 +454,24 @@ def format_forecast(result: Forecast) -> list[str]:
         labels = {m: label for m, label, _ in result.metrics}
         lines.append("  replications: " + result.precision.text(labels))
     lines.append("  doctrine adds: " + ("; ".join(result.doctrine) if result.doctrine else "nothing (every expected action is taken)"))
+    return lines
+
+
+def _format_forecast_in(result: Forecast, tr: Translator) -> list[str]:
+    """:func:`format_forecast` in another language: the same lines through the catalogs; the decision and the
+    doctrine's actions as typed (the console's reader types them so)."""
+    lines = [tr("what if %(team)s: %(decision)s at %(t)s (%(n)s replications per arm, seed %(seed)s; mean, 95 %% CI; "
+                "* excludes 0)", team=result.team, decision=result.decision, t=tr.format_duration(result.t_s),
+                n=result.replications, seed=result.seed)]
+    header = table_header(tr)
+    rows = [header, *table_rows(result, tr)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    pr = result.precision
+    if pr is not None:
+        lines.append("  " + (tr("replications: %(n)s per arm; every band within its threshold", n=pr.used) if pr.within
+                             else tr("replications: %(n)s per arm; %(k)s bands still wider than their threshold",
+                                     n=pr.used, k=len(pr.wide))))
+    lines.append("  " + tr("Doctrine adds: %(what)s", what="; ".join(result.doctrine) if result.doctrine
+                           else tr("nothing (every expected action is taken)")))
     return lines
