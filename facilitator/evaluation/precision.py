@@ -174,7 +174,7 @@ def _half(lo: Any, hi: Any, n: int) -> float:
 
 def wide_bands(values: Mapping[str, Mapping[str, Sequence[float | None]]], n: int, *, metrics: Sequence[str],
                pairs: Sequence[tuple[str, str, str]], names: Mapping[str, str] | None = None,
-               threshold: Callable[[str], float] = practical_threshold) -> list[Band]:
+               threshold: Callable[[str], float] | None = None) -> list[Band]:
     """The bands over replications ``0 .. n-1`` whose 95 % half-width exceeds the metric's threshold
     (``threshold(metric)``, by default :func:`simsoft.experiments.practical_threshold`).
 
@@ -184,7 +184,7 @@ def wide_bands(values: Mapping[str, Mapping[str, Sequence[float | None]]], n: in
     """
     out: list[Band] = []
     for m in metrics:
-        th = threshold(m)
+        th = (threshold or practical_threshold)(m)  # looked up at the call: a test or caller may replace the default
         for arm, by_metric in values.items():
             st = describe(list(by_metric[m][:n])).to_dict()
             if st["n"] and (hw := _half(st["mean_ci_low"], st["mean_ci_high"], st["n"])) > th:
