@@ -49,7 +49,7 @@ def _conduct(session, *, scripted: bool, pace: float, figures: bool = True, lang
         click.echo(_("session closed; log: %(path)s", path=session.folder / "summary.md"))
     else:
         run_console(session, figures=figures, lang=lang)  # a regional session's figures are the region's map
-    click.echo(_("session folder      %(folder)s", folder=session.folder))
+    click.echo(f"session folder      {session.folder}")
 
 
 LANG_OPTION = click.option(
@@ -120,9 +120,7 @@ def start(exercise_file: str, decisions_file: str | None, seed: int | None, out_
         check_decisions(loaded, script)
     extra = {"decisions_file": decisions_file} if decisions_file else {}
     session = start_session(loaded, out_dir=out_dir, script=script, extra=extra)
-    from facilitator.i18n import translator
-
-    click.echo(translator(language)("session %(folder)s (seed %(seed)s)", folder=session.folder, seed=loaded.seed))
+    click.echo(f"session {session.folder} (seed {loaded.seed})")  # English: scripts read these two lines
     _conduct(session, scripted=script is not None, pace=pace, figures=not no_figures, lang=language)
 
 

@@ -95,11 +95,10 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
         if played.resolve() != Path(exercise_file).resolve():
             room.close()
             raise SessionError(f"session {session.folder} plays {played}, not {exercise_file}")
-        click.echo(t("continuing session %(folder)s at %(t)s (%(phase)s, %(n)s decisions)", folder=session.folder,
-                        t=_t(session.now_s) if language == "en" else t.format_duration(session.now_s),
-                        phase=session.phase, n=len(session.decisions)))
+        click.echo(f"continuing session {session.folder} at {_t(session.now_s)} ({session.phase}, "
+                   f"{len(session.decisions)} decisions)")
     else:
-        click.echo(t("session %(folder)s (seed %(seed)s)", folder=session.folder, seed=loaded.seed))
+        click.echo(f"session {session.folder} (seed {loaded.seed})")
     app = create_app(room, session_ttl_s=signed_in_h * 3600.0, lang=language)
     warning = exposure_warning(host)
     if warning:
@@ -107,25 +106,23 @@ def serve(exercise_file: str, session_id: str | None, host: str, port: int, seed
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="simsoft")
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     url = f"http://{shown}:{server.effective_port}/"  # type: ignore[union-attr]
-    # The banner is the facilitator's, in the session's language; ids, codes, paths and the command stay as typed.
-    click.echo(t("web console         %(url)s", url=url))
-    click.echo(t("facilitator code    %(code)s", code=room.code_of_key("facilitator")))
-    click.echo(t("projector view      %(url)sprojector   (facilitator code; the room's screen: no controller notes)",
-                    url=url))
+    # The banner's words stay English whatever --lang says: a supervising process (or a test) reads these lines
+    # ("facilitator code", "code TEAM", "ready"); only the teams' names are said in the session's language.
+    click.echo(f"web console         {url}")
+    click.echo(f"facilitator code    {room.code_of_key('facilitator')}")
+    click.echo(f"projector view      {url}projector   (facilitator code; the room's screen: no controller notes)")
     texts = getattr(loaded, "texts", None)
     for team_id, name, code in room.team_codes():
         shown_name = t(name) if team_id == "evaluator" else (  # the room's own role ("Evaluators"), not a team
             texts.get(("team", team_id, "name"), language, name) if texts is not None else None) or name
         click.echo(f"code {team_id:<14} {code}   ({shown_name})")
-    click.echo(t("continue later      %(command)s", command=f"simsoft exercise serve {exercise_file} "
-                                                              f"--session {session.folder}"), nl=True)
-    click.echo(t("ready (Ctrl+C stops the server; the session stays in its journal; browsers join again after a "
-                    "restart)"))
+    click.echo(f"continue later      simsoft exercise serve {exercise_file} --session {session.folder}", nl=True)
+    click.echo("ready (Ctrl+C stops the server; the session stays in its journal; browsers join again after a restart)")
     sys.stdout.flush()  # a supervising process (or a test) waits for this line
     try:
         server.run()
     except KeyboardInterrupt:
-        click.echo(t("stopped; every step is in the journal"))
+        click.echo("stopped; every step is in the journal")
     finally:
         server.close()
         room.close()
