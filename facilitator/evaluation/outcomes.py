@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["METRICS", "ARMS", "ARM_LABELS", "DEFAULT_REPLICATIONS", "Outcomes", "team_actions", "doctrine_plan", "doctrine_script",
            "compare_pairs", "BASELINE_ARMS",
            "doctrine_session", "arm_scenario", "compute_outcomes", "session_outcomes", "variant_side_effects",
-           "SIDE_EFFECT_RUNS"]
+           "SIDE_EFFECT_RUNS", "write_cache"]
 
 DEFAULT_REPLICATIONS = 200
 
@@ -450,7 +450,9 @@ def _read_cache(path: Path) -> list[Outcomes]:
         return []
 
 
-def _write_cache(path: Path, entries: list[Outcomes]) -> None:
+def write_cache(path: Path, entries: Sequence[Any]) -> None:
+    """Keep the latest :data:`CACHE_ENTRIES` outcomes (anything with ``to_json``: venue or regional) in ``path``,
+    written under another name and renamed, so a crash never leaves half a cache."""
     text = json.dumps({"format": 2, "entries": [json.loads(o.to_json()) for o in entries[-CACHE_ENTRIES:]]},
                       sort_keys=True, indent=1)
     tmp = path.with_name(path.name + ".tmp")
@@ -566,6 +568,6 @@ def session_outcomes(session: "Session", *, replications: int = DEFAULT_REPLICAT
     for v in explain:
         found.side_effects[v] = variant_side_effects(loaded, team=team, variant=v, seeds=seeds[:SIDE_EFFECT_RUNS])
     if (grown or explain) and path is not None:
-        _write_cache(path, [o for o in entries if o is not found] + [found])
+        write_cache(path, [o for o in entries if o is not found] + [found])
     result.side_effects = {v: dict(found.side_effects[v]) for v in variants if v in found.side_effects and result.unchanged(v)}
     return result

@@ -29,34 +29,21 @@ def _plt() -> Any:
 
 
 def native_layout() -> bool:
-    """Whether matplotlib lays out complex scripts itself (3.11 and later, built with libraqm: Arabic letters
-    joined and right-to-left runs ordered by matplotlib)."""
-    from matplotlib import ft2font
+    """:func:`simsoft.plots.native_layout` (imported on use: ``import facilitator`` loads no matplotlib)."""
+    from simsoft.plots import native_layout as native
 
-    return bool(getattr(ft2font, "__libraqm_version__", None))
+    return native()
 
 
 def shape(text: str, lang: str, *, native: bool | None = None) -> str:
-    """``text`` ready for a figure in ``lang``.
-
-    matplotlib 3.11 and later join Arabic letters and order right-to-left runs themselves (libraqm):
-    the text goes as it is. An older matplotlib draws characters one by one, left to right: the letters
-    are then joined with arabic-reshaper and put in display order with python-bidi (the ``i18n`` extra;
-    without it the text goes as it is, unjoined). matplotlib's own DejaVu Sans has the Arabic glyphs.
+    """``text`` ready for a figure in ``lang``: :func:`simsoft.plots.shape`, the run reports' own.
 
     >>> shape("قاعة الصلاة", "ar", native=True), shape("Prayer hall", "en", native=False)
     ('قاعة الصلاة', 'Prayer hall')
     """
-    if lang != "ar" or not text:
-        return text
-    if native_layout() if native is None else native:
-        return text
-    try:
-        import arabic_reshaper
-        from bidi import get_display
-    except ImportError:  # pragma: no cover - the i18n extra is missing
-        return text
-    return "\n".join(get_display(arabic_reshaper.reshape(line), base_dir="R") for line in text.split("\n"))
+    from simsoft.plots import shape as shaped
+
+    return shaped(text, lang, native=native)
 
 
 def _words(tr: Any) -> Any:

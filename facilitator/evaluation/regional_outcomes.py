@@ -43,7 +43,8 @@ from simsoft.errors import ActionError, ScenarioError, SimsoftError
 from simsoft.experiments import Task, execute, replication_seeds
 from simsoft.region import LoadedRegion, RegionalRun, apply_region_variant, load_region, region_names
 
-from facilitator.evaluation.outcomes import ARMS, Outcomes, arm_worlds, doctrine_script, team_actions
+from facilitator.evaluation.outcomes import (ARMS, Outcomes, arm_worlds, doctrine_script, team_actions,
+                                             write_cache)
 from facilitator.evaluation.runs import pick_executor
 from facilitator.i18n import N_, Translator, translator
 
@@ -58,7 +59,6 @@ __all__ = ["RegionalOutcomes", "regional_metrics", "regional_threshold", "region
 CACHE = "outcomes.json"
 """The session folder's outcome cache (a regional session has no venue outcomes: the same name)."""
 
-CACHE_ENTRIES = 8
 
 REGIONAL_THRESHOLDS: dict[str, float] = {
     "region.time_to_hospital_median_s": 60.0,
@@ -367,17 +367,6 @@ def _read_cache(path: Path) -> list[RegionalOutcomes]:
         return []  # derived data: a missing or unreadable cache only costs the runs
 
 
-def _write_cache(path: Path, entries: list[RegionalOutcomes]) -> None:
-    text = json.dumps({"format": 2, "entries": [json.loads(o.to_json()) for o in entries[-CACHE_ENTRIES:]]},
-                      sort_keys=True, indent=1)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only session folder: the outcomes are still returned, only not kept
-
-
 def regional_session_outcomes(session: "RegionalSession", *, replications: int, seed: int | None = None,
                               executor: str | None = None, workers: int | None = None, variants: Sequence[str] = (),
                               cache: str | os.PathLike[str] | None = None,
@@ -410,6 +399,6 @@ def regional_session_outcomes(session: "RegionalSession", *, replications: int, 
             if "doctrine" in missing:
                 found.doctrine_gaps = new.doctrine_gaps
         if path is not None:
-            _write_cache(path, [o for o in entries if o is not found] + [found])
+            write_cache(path, [o for o in entries if o is not found] + [found])
     return RegionalOutcomes(found.replications, found.seed, found.seeds, {a: found.values[a] for a in wanted},
                             list(found.doctrine_gaps), found.key, metrics=found.metrics)

@@ -321,9 +321,14 @@ def form_to_line(form: Any, *, allowed: list[str], tr: Translator | None = None)
                 value = _number(value, name if tr.lang == "en" else say(name, tr), _bounds(verb, name), tr)
             if value:
                 words.append(f"{name}={value}")
+    return _typed_line(words, form, tr)
+
+
+def _typed_line(words: list[str], form: Any, tr: Translator) -> str:
+    """``words`` (the verb and its ``key=value``) with the form's delay and rationale: the line a team would type."""
     after = _safe(form.get("after") or "", "after", tr)
     if after:
-        words.append(f"after={_after(after, tr)}")
+        words = [*words, f"after={_after(after, tr)}"]
     rationale = " ".join((form.get("rationale") or "").split())
     line = shlex.join(words)
     return f"{line} -- {rationale}" if rationale else line

@@ -8,7 +8,6 @@ checks it with the region's own check: the same path as a typed or scripted regi
 
 from __future__ import annotations
 
-import shlex
 from typing import Any
 
 from simsoft.errors import SimsoftError
@@ -16,7 +15,7 @@ from simsoft.region import region_names
 
 from facilitator.exercise.decisions import action_fields, field_info, parse_line
 from facilitator.i18n import N_, Translator, translator
-from facilitator.web.forms import Field, FormError, VerbForm, _after, _chosen_verb, _literals, _number, _safe
+from facilitator.web.forms import Field, FormError, VerbForm, _chosen_verb, _literals, _number, _safe, _typed_line
 from facilitator.web.names import verb_words
 
 __all__ = ["regional_forms", "regional_form_to_line"]
@@ -149,10 +148,5 @@ def regional_form_to_line(form: Any, *, allowed: list[str], tr: Translator | Non
                       if isinstance(getattr(m, op, None), (int, float))]
             value = _number(value, label, bounds, tr)
         words.append(f"{name}={value}")
-    after = _safe(form.get("after") or "", "after", tr)
-    if after:
-        words.append(f"after={_after(after, tr)}")
-    rationale = " ".join((form.get("rationale") or "").split())
-    line = shlex.join(words)
-    return f"{line} -- {rationale}" if rationale else line
+    return _typed_line(words, form, tr)
 

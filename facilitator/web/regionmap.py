@@ -18,6 +18,7 @@ from simsoft.observation import count_people
 from simsoft.region import positions_at, region_names, region_network
 
 from facilitator.i18n import N_, Translator, translator
+from facilitator.web.mapsvg import _swatch  # the venue map's key swatches: the same box
 
 __all__ = ["region_state", "region_svg", "region_keys", "STATE_WORDS"]
 
@@ -346,11 +347,6 @@ def region_svg(state: dict[str, Any], tr: Translator | None = None) -> str:
     out += labels  # labels last: over roads and units, each with a white halo
     out.append("</svg>")
     return "".join(out)
-
-
-def _swatch(inner: str) -> str:
-    return (f'<svg class="swatch" viewBox="0 0 40 28" width="40" height="28" aria-hidden="true" '
-            f'xmlns="http://www.w3.org/2000/svg">{inner}</svg>')
 
 
 def region_keys() -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ Nothing here runs a simulation. ``simsoft`` itself never imports this package; t
 :mod:`simsoft.reports` import it when they draw.
 """
 
-from simsoft.plots.common import metric_label
+from simsoft.plots.common import metric_label, native_layout, shape
 from simsoft.plots.experiments import comparison, metric_distributions, paired_differences
 from simsoft.plots.runs import (
     CASUALTY_STAGES,
@@ -25,6 +25,8 @@ from simsoft.plots.venue import situation_from_records
 from simsoft.plots.situation import venue_situation
 
 __all__ = [
+    "native_layout",
+    "shape",
     "CASUALTY_STAGES",
     "casualty_flow",
     "comparison",

@@ -12,7 +12,7 @@ from simsoft.reports.document import is_count_metric
 from simsoft.reports.names import METRIC_NAMES
 
 __all__ = ["PALETTE", "new_figure", "metric_label", "difference_label", "is_count", "pad_flat_axis", "wrap", "time_axis",
-           "BETTER", "WORSE", "NEUTRAL", "shape", "shape_for", "figure_words", "fitted_title"]
+           "BETTER", "WORSE", "NEUTRAL", "native_layout", "shape", "shape_for", "figure_words", "fitted_title"]
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a5f", "#5c5c5c",
            "#e36414", "#3d5a80"]
@@ -129,19 +129,26 @@ def time_axis(max_s: float) -> tuple[float, str]:
     return (3600.0, "h") if max_s > 3 * 3600 else (60.0, "min")
 
 
-def shape(text: str, lang: str) -> str:
-    """``text`` ready for a figure in ``lang``: Arabic letters joined and ordered right to left where this
-    matplotlib does not do it itself (before 3.11, or built without libraqm), with arabic-reshaper and
-    python-bidi (the ``i18n`` extra; without it the text goes as it is). DejaVu Sans has the Arabic glyphs.
+def native_layout() -> bool:
+    """Whether matplotlib lays out complex scripts itself (3.11 and later, built with libraqm: Arabic letters
+    joined and right-to-left runs ordered by matplotlib)."""
+    from matplotlib import ft2font
 
-    >>> shape("Prayer hall", "en")
-    'Prayer hall'
+    return bool(getattr(ft2font, "__libraqm_version__", None))
+
+
+def shape(text: str, lang: str, *, native: bool | None = None) -> str:
+    """``text`` ready for a figure in ``lang``: Arabic letters joined and ordered right to left where this
+    matplotlib does not do it itself (before 3.11, or built without libraqm; ``native`` says which instead of
+    asking), with arabic-reshaper and python-bidi (the ``i18n`` extra; without it the text goes as it is).
+    DejaVu Sans has the Arabic glyphs.
+
+    >>> shape("Prayer hall", "en"), shape("قاعة الصلاة", "ar", native=True)
+    ('Prayer hall', 'قاعة الصلاة')
     """
     if lang != "ar" or not text:
         return text
-    from matplotlib import ft2font
-
-    if getattr(ft2font, "__libraqm_version__", None):
+    if native_layout() if native is None else native:
         return text
     try:
         import arabic_reshaper
